@@ -1,0 +1,95 @@
+# crm - a customer relationship manager as a Unix toolkit
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+
+CC ?= cc
+WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+# The project's flags come first and the user's CFLAGS after them; -Werror
+# is added by CI (WERROR=1).
+OPT ?= -O2 -g
+override CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(if $(WERROR),-Werror) $(OPT) $(CFLAGS)
+LDLIBS = -lcsv -lpcre2-8 -ljansson -lpthread
+
+PROGS = crm crm-init crm-add crm-log crm-rm
+LIBSRC = $(wildcard src/lib/*.c)
+LIBOBJ = $(LIBSRC:src/lib/%.c=build/lib/%.o)
+BINS = $(PROGS:%=bin/%)
+
+DEBS = libcsv-dev libpcre2-dev libjansson-dev bats bats-support bats-assert \
+       mandoc jq miller shellcheck
+
+all: $(BINS)
+
+build/lib/%.o: src/lib/%.c src/lib/*.h
+	@mkdir -p build/lib
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+build/libcrm.a: $(LIBOBJ)
+	rm -f $@
+	ar rcs $@ $(LIBOBJ)
+
+bin/%: src/%.c build/libcrm.a src/lib/*.h
+	@mkdir -p bin
+	$(CC) $(CFLAGS) -Isrc/lib -o $@ $< build/libcrm.a $(LDFLAGS) $(LDLIBS)
+
+# Install the Debian packages the build and the tests need, when missing.
+deps:
+	@missing=""; for p in $(DEBS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+check: deps all
+	LC_ALL=C.UTF-8 bats tests
+
+check-c: deps all
+	LC_ALL=C bats tests
+
+demo: deps all
+	sh examples/demo.sh
+
+asan:
+	$(MAKE) clean
+	$(MAKE) OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+		LDFLAGS="-fsanitize=address,undefined" all
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 bats tests
+
+check-man:
+	mandoc -Tlint -W warning man/*.[1-8]
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
+	mkdir -p $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)/
+	for m in man/*.1; do install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/; done
+	for m in man/*.5; do [ -e "$$m" ] && install -m 644 $$m $(DESTDIR)$(MANDIR)/man5/; done; true
+	for m in man/*.7; do [ -e "$$m" ] && install -m 644 $$m $(DESTDIR)$(MANDIR)/man7/; done; true
+	for p in $(PROGS); do install -m 644 completions/crm.bash $(DESTDIR)$(BASHCOMPDIR)/$$p; done
+	install -m 644 completions/_crm $(DESTDIR)$(ZSHCOMPDIR)/_crm
+	install -m 644 completions/crm.fish $(DESTDIR)$(FISHCOMPDIR)/crm.fish
+	for p in $(PROGS); do [ $$p = crm ] || install -m 644 completions/crm.fish $(DESTDIR)$(FISHCOMPDIR)/$$p.fish; done
+
+uninstall:
+	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p $(DESTDIR)$(BASHCOMPDIR)/$$p $(DESTDIR)$(FISHCOMPDIR)/$$p.fish; done
+	for m in man/*.[157]; do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
+	rm -f $(DESTDIR)$(ZSHCOMPDIR)/_crm $(DESTDIR)$(FISHCOMPDIR)/crm.fish
+
+check-install:
+	rm -rf build/stage
+	$(MAKE) install DESTDIR=$(CURDIR)/build/stage PREFIX=/usr
+	$(MAKE) uninstall DESTDIR=$(CURDIR)/build/stage PREFIX=/usr
+	test -z "$$(find build/stage -type f)" || { find build/stage -type f; exit 1; }
+
+clean:
+	rm -rf build bin
+
+.PHONY: all deps check check-c demo asan check-man install uninstall check-install clean
+.SECONDARY: $(LIBOBJ)

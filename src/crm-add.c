@@ -1,0 +1,622 @@
+/* crm-add - add customers, update them, import them in bulk */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cust.h"
+#include "date.h"
+#include "dir.h"
+#include "id.h"
+#include "lock.h"
+#include "opt.h"
+#include "utf8.h"
+#include "util.h"
+
+enum {
+	O_COUNTRY = OPT_FIRST_LOCAL,
+	O_CITY,
+	O_OWNER,
+	O_STAGE,
+	O_CONSENT,
+	O_ALLOWDUP,
+	O_UPDATE,
+	O_IMPORT,
+	O_MAP,
+	O_NAME,
+};
+
+static const struct crm_opt opts[] = {
+	{ 'e', "email", "EMAIL", "e-mail address (stored lower-cased, unique)" },
+	{ 'p', "phone", "PHONE", "phone number" },
+	{ 'c', "company", "COMPANY", "company" },
+	{ O_COUNTRY, "country", "CC", "country, ISO 3166 alpha-2 (PL, CZ, BG)" },
+	{ O_CITY, "city", "CITY", "city" },
+	{ 't', "tag", "TAG", "add a tag (repeatable)" },
+	{ O_OWNER, "owner", "USER", "who looks after the customer" },
+	{ O_STAGE, "stage", "STAGE", "lead, prospect, customer or churned" },
+	{ O_CONSENT, "consent", "CONSENT", "opt-in or opt-out (marketing mail)" },
+	{ 's', "set", "FIELD=VALUE", "set any column, adding it when new (repeatable)" },
+	{ O_NAME, "name", "NAME", "the name (to change it with --update)" },
+	{ O_ALLOWDUP, "allow-duplicate", NULL, "allow an e-mail another customer has" },
+	{ O_UPDATE, "update", "ID|EMAIL", "change the given fields of an existing customer" },
+	{ O_IMPORT, "import", "FILE", "import customers from CSV or JSONL (- for stdin)" },
+	{ O_MAP, "map", "SRC=DST", "with --import: read column SRC as DST (repeatable)" },
+	CRM_OPT_DRYRUN,
+	CRM_OPT_DIR,
+	CRM_OPT_STRICT,
+	CRM_OPT_HELP,
+	CRM_OPT_VERSION,
+	CRM_OPT_END,
+};
+
+static const struct crm_cmd cmd = {
+	"[options] NAME\n"
+	"--update ID|EMAIL [options] [NAME]\n"
+	"--import FILE|- [--map SRC=DST]... [-n]",
+	"Add a customer and print its id; change an existing one; or import many\n"
+	"(a row whose e-mail is known updates that customer instead).",
+	opts,
+};
+
+/* A field to set: column name and the value as given. */
+struct set {
+	char *col, *val;
+};
+
+struct sets {
+	struct set *v;
+	size_t n, cap;
+};
+
+static void sets_add(struct sets *s, const char *col, const char *val)
+{
+	void *p = s->v;
+	xgrow(&p, &s->cap, s->n + 1, sizeof *s->v);
+	s->v = p;
+	s->v[s->n++] = (struct set){ xstrdup(col), xstrdup(val) };
+}
+
+static void sets_free(struct sets *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->v[i].col);
+		free(s->v[i].val);
+	}
+	free(s->v);
+	memset(s, 0, sizeof *s);
+}
+
+/* Tags as a ';'-list: split on ';' or ',', trimmed, empty and repeated
+ * (ignoring case) ones dropped; appended to out after those already there. */
+static void tags_merge(struct sb *out, const char *add)
+{
+	char **have = split(sb_str(out), ';', NULL);
+	char *copy = xstrdup(add);
+	for (char *p = copy; *p; p++)
+		if (*p == ',')
+			*p = ';';
+	char **v = split(copy, ';', NULL);
+	struct sb res = { 0 };
+	char **lists[2] = { have, v };
+	for (int l = 0; l < 2; l++)
+		for (char **t = lists[l]; *t; t++) {
+			char *s = *t;
+			while (*s == ' ')
+				s++;
+			size_t n = strlen(s);
+			while (n && s[n - 1] == ' ')
+				s[--n] = '\0';
+			if (!n)
+				continue;
+			bool dup = false;
+			char **seen = split(sb_str(&res), ';', NULL);
+			struct sb a = { 0 }, b = { 0 };
+			u8_fold(s, n, false, &a);
+			for (char **q = seen; *q && !dup; q++) {
+				sb_reset(&b);
+				u8_fold(*q, strlen(*q), false, &b);
+				dup = !strcmp(sb_str(&a), sb_str(&b));
+			}
+			sb_free(&a);
+			sb_free(&b);
+			free_strv(seen);
+			if (dup)
+				continue;
+			if (res.len)
+				sb_addc(&res, ';');
+			sb_adds(&res, s);
+		}
+	sb_reset(out);
+	sb_adds(out, sb_str(&res));
+	sb_free(&res);
+	free_strv(have);
+	free_strv(v);
+	free(copy);
+}
+
+/* Normalise the value of column col. Returns NULL and sets *out (new
+ * string), or the reason the value is refused. */
+static const char *normalise(const char *col, const char *val, bool importing, char **out)
+{
+	*out = NULL;
+	if (!strcmp(col, "email"))
+		return check_email(val, out);
+	if (!strcmp(col, "country"))
+		return check_country(val, out);
+	if (!strcmp(col, "stage"))
+		return check_stage(val, out);
+	if (!strcmp(col, "consent"))
+		return check_consent(val, out);
+	if (!strcmp(col, "id")) {
+		if (!importing)
+			return "is made by crm-add and cannot be set";
+		if (*val && !id_valid(val))
+			return "is not an id of this CRM (13 characters of base32)";
+	}
+	if (!strcmp(col, "created") || !strcmp(col, "updated")) {
+		if (!importing)
+			return "is kept by crm-add and cannot be set";
+		crm_time t;
+		if (*val && !date_parse(val, &t))
+			return "is not a date (YYYY-MM-DDThh:mm:ssZ)";
+		if (*val) {
+			char b[DATE_BUFSZ];
+			date_fmt(t, b);
+			*out = xstrdup(b);
+			return NULL;
+		}
+	}
+	if (!strcmp(col, "name")) {
+		for (const char *p = val; *p; p++)
+			if ((unsigned char)*p < 0x20 && *p != '\t')
+				return "holds a line break or a control character";
+	}
+	if (!u8_valid(val, strlen(val), NULL))
+		return "is not valid UTF-8";
+	if (!*col)
+		return "has no column name";
+	*out = xstrdup(val);
+	return NULL;
+}
+
+struct ctx {
+	struct crm_dir dir;
+	struct ctable t;
+	bool allow_dup, dry_run;
+	char now[DATE_BUFSZ];
+	long added, updated, unchanged, skipped;
+	struct sb log; /* what -n shows */
+	struct sb ids; /* what is printed once saved */
+};
+
+/* The row other than self that has this email, or -1. */
+static long email_owner(const struct ctx *x, const char *email, long self)
+{
+	long ce = ctable_col(&x->t, "email");
+	if (ce < 0 || !*email)
+		return -1;
+	for (size_t i = 0; i < x->t.n; i++)
+		if ((long)i != self && !x->t.rows[i].gone &&
+		    !strcmp(rec_get(&x->t.rows[i], (size_t)ce), email))
+			return (long)i;
+	return -1;
+}
+
+static const char *row_id(const struct ctx *x, long row)
+{
+	long ci = ctable_col(&x->t, "id");
+	return ci >= 0 ? rec_get(&x->t.rows[row], (size_t)ci) : "";
+}
+
+/* Apply sets to row (new when is_new). Returns the number of fields that
+ * changed, or -1 with *why set (the row is then left as it was for a new
+ * row the caller drops it). */
+static long apply(struct ctx *x, long row, const struct sets *s, bool is_new, bool importing,
+		  char **why, char **whycol)
+{
+	struct rec *r = &x->t.rows[row];
+	struct rec before = { 0 };
+	rec_copy(&before, r);
+	long changed = 0;
+	*why = NULL;
+	for (size_t i = 0; i < s->n; i++) {
+		const char *col = s->v[i].col;
+		char *v;
+		const char *bad = normalise(col, s->v[i].val, importing, &v);
+		if (bad) {
+			*why = xstrdup(bad);
+			*whycol = xstrdup(col);
+			goto undo;
+		}
+		if (!strcmp(col, "id") && (!is_new || !*v)) {
+			free(v);
+			continue;
+		}
+		if (!strcmp(col, "id") && ctable_find(&x->t, v) >= 0) {
+			free(v);
+			*why = xstrdup("is already the id of another customer");
+			*whycol = xstrdup(col);
+			goto undo;
+		}
+		if ((!strcmp(col, "created") || !strcmp(col, "updated")) && (!is_new || !*v)) {
+			free(v);
+			continue;
+		}
+		if (!strcmp(col, "email") && *v && !x->allow_dup) {
+			long o = email_owner(x, v, row);
+			if (o >= 0) {
+				struct sb m = { 0 };
+				sb_printf(&m, "%s already belongs to customer %s (use --update %s, or "
+					      "--allow-duplicate)", v, row_id(x, o), row_id(x, o));
+				*why = xstrdup(sb_str(&m));
+				*whycol = NULL;
+				sb_free(&m);
+				free(v);
+				goto undo;
+			}
+		}
+		size_t c = ctable_col_add(&x->t, col);
+		r = &x->t.rows[row];
+		if (!strcmp(col, "tags")) {
+			struct sb t = { 0 };
+			sb_adds(&t, rec_get(r, c));
+			tags_merge(&t, v);
+			free(v);
+			v = xstrdup(sb_str(&t));
+			sb_free(&t);
+		}
+		if (strcmp(rec_get(r, c), v)) {
+			if (!is_new && x->dry_run)
+				sb_printf(&x->log, "  %s: '%s' -> '%s'\n", col, rec_get(r, c), v);
+			rec_set(r, c, v, strlen(v));
+			changed++;
+		}
+		free(v);
+	}
+	rec_free(&before);
+	return changed;
+undo:
+	rec_copy(r, &before);
+	r->dirty = before.dirty;
+	r->raw = before.raw;
+	r->rawlen = before.rawlen;
+	rec_free(&before);
+	return -1;
+}
+
+static void set_col(struct ctx *x, long row, const char *col, const char *v)
+{
+	size_t c = ctable_col_add(&x->t, col);
+	rec_set(&x->t.rows[row], c, v, strlen(v));
+}
+
+/* Add a new customer from sets. Returns the row or -1 (reason reported with
+ * where, a "file:line" or NULL). */
+static long add_one(struct ctx *x, const struct sets *s, bool importing, const char *file, long line)
+{
+	struct rec *r = ctable_add_row(&x->t);
+	long row = (long)x->t.n - 1;
+	while (r->n < x->t.hdr.n)
+		rec_push(r, "", 0);
+	char id[ID_LEN + 1];
+	id_new(id);
+	set_col(x, row, "id", id);
+	set_col(x, row, "stage", "lead");
+	set_col(x, row, "created", x->now);
+	set_col(x, row, "updated", x->now);
+	char *why, *col = NULL;
+	long k = apply(x, row, s, true, importing, &why, &col);
+	const char *name = rec_get(&x->t.rows[row], (size_t)ctable_col_add(&x->t, "name"));
+	if (k >= 0 && !*name) {
+		why = xstrdup("a customer needs a name");
+		k = -1;
+	}
+	if (k < 0) {
+		if (file && col)
+			crm_dataerr(file, line, "%s: %s", col, why);
+		else if (file)
+			crm_dataerr(file, line, "%s", why);
+		else if (col)
+			crm_warnx("%s: %s", col, why);
+		else
+			crm_warnx("%s", why);
+		free(why);
+		free(col);
+		rec_free(&x->t.rows[row]);
+		x->t.n--;
+		return -1;
+	}
+	x->added++;
+	if (x->dry_run) {
+		long ce = ctable_col(&x->t, "email");
+		sb_printf(&x->log, "add %s %s%s%s%s\n", rec_get(&x->t.rows[row], 0), name,
+			  ce >= 0 && *rec_get(&x->t.rows[row], (size_t)ce) ? " <" : "",
+			  ce >= 0 ? rec_get(&x->t.rows[row], (size_t)ce) : "",
+			  ce >= 0 && *rec_get(&x->t.rows[row], (size_t)ce) ? ">" : "");
+	}
+	return row;
+}
+
+/* Update row from sets. Returns 1 changed, 0 unchanged, -1 refused. */
+static int update_one(struct ctx *x, long row, const struct sets *s, bool importing,
+		      const char *file, long line)
+{
+	size_t mark = x->log.len;
+	if (x->dry_run)
+		sb_printf(&x->log, "update %s\n", row_id(x, row));
+	char *why, *col = NULL;
+	long k = apply(x, row, s, false, importing, &why, &col);
+	if (k < 0) {
+		if (file)
+			crm_dataerr(file, line, "%s%s%s", col ? col : "", col ? ": " : "", why);
+		else
+			crm_warnx("%s%s%s", col ? col : "", col ? ": " : "", why);
+		free(why);
+		free(col);
+		x->log.len = mark;
+		return -1;
+	}
+	if (k == 0) {
+		x->log.len = mark;
+		if (x->log.s)
+			x->log.s[mark] = '\0';
+		x->unchanged++;
+		return 0;
+	}
+	set_col(x, row, "updated", x->now);
+	x->updated++;
+	return 1;
+}
+
+static void parse_setting(struct sets *s, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	if (!eq || eq == arg)
+		crm_diex("-s %s: expected FIELD=VALUE", arg);
+	char *col = xstrndup(arg, (size_t)(eq - arg));
+	sets_add(s, col, eq + 1);
+	free(col);
+}
+
+/* Find the customer an imported row is about: by id, then by email, then
+ * (for a row without either) by the same name among customers without email. */
+static long import_match(struct ctx *x, const struct sets *s)
+{
+	const char *id = NULL, *email = NULL, *name = NULL;
+	for (size_t i = 0; i < s->n; i++) {
+		if (!strcmp(s->v[i].col, "id") && *s->v[i].val)
+			id = s->v[i].val;
+		if (!strcmp(s->v[i].col, "email") && *s->v[i].val)
+			email = s->v[i].val;
+		if (!strcmp(s->v[i].col, "name") && *s->v[i].val)
+			name = s->v[i].val;
+	}
+	long ci = ctable_col(&x->t, "id");
+	if (id && ci >= 0)
+		for (size_t r = 0; r < x->t.n; r++)
+			if (!x->t.rows[r].gone && ascii_ieq(rec_get(&x->t.rows[r], (size_t)ci), id))
+				return (long)r;
+	if (email) {
+		char *norm;
+		if (check_email(email, &norm) == NULL) {
+			long o = email_owner(x, norm, -1);
+			free(norm);
+			if (o >= 0)
+				return o;
+		} else {
+			free(norm);
+		}
+		return -1;
+	}
+	if (name && !id) {
+		long cn = ctable_col(&x->t, "name"), ce = ctable_col(&x->t, "email");
+		struct sb a = { 0 }, b = { 0 };
+		u8_fold(name, strlen(name), false, &a);
+		long found = -1;
+		for (size_t r = 0; cn >= 0 && r < x->t.n && found < 0; r++) {
+			if (x->t.rows[r].gone || (ce >= 0 && *rec_get(&x->t.rows[r], (size_t)ce)))
+				continue;
+			sb_reset(&b);
+			const char *n = rec_get(&x->t.rows[r], (size_t)cn);
+			u8_fold(n, strlen(n), false, &b);
+			if (!strcmp(sb_str(&a), sb_str(&b)))
+				found = (long)r;
+		}
+		sb_free(&a);
+		sb_free(&b);
+		return found;
+	}
+	return -1;
+}
+
+static int do_import(struct ctx *x, const char *file, char **maps, size_t nmaps, bool strict)
+{
+	int fd = STDIN_FILENO;
+	const char *shown = "<stdin>";
+	if (strcmp(file, "-")) {
+		fd = open(file, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			crm_die("%s", file);
+		shown = file;
+	}
+	struct recin in;
+	if (recin_open_fd(&in, fd, shown, strict) < 0)
+		return CRM_ERR;
+	struct rec r = { 0 };
+	int k;
+	bool failed = false;
+	while ((k = recin_next(&in, &r)) > 0) {
+		struct sets s = { 0 };
+		for (size_t c = 0; c < in.hdr.n && c < r.n; c++) {
+			const char *col = in.hdr.name[c];
+			for (size_t m = 0; m < nmaps; m++) {
+				const char *eq = strchr(maps[m], '=');
+				if ((size_t)(eq - maps[m]) == strlen(col) && !strncmp(maps[m], col, strlen(col)))
+					col = eq + 1;
+			}
+			if (!*col || !*r.v[c])
+				continue;
+			sets_add(&s, col, r.v[c]);
+		}
+		long row = import_match(x, &s);
+		const char *idv = NULL;
+		if (row >= 0) {
+			int u = update_one(x, row, &s, true, in.name, r.line);
+			if (u < 0)
+				x->skipped++;
+			else if (u > 0)
+				idv = row_id(x, row);
+		} else {
+			bool any = false;
+			for (size_t i = 0; i < s.n; i++)
+				any |= !strcmp(s.v[i].col, "name");
+			if (!any) {
+				crm_dataerr(in.name, r.line, "no name (map a column to it with --map SRC=name)");
+				x->skipped++;
+			} else {
+				row = add_one(x, &s, true, in.name, r.line);
+				if (row < 0)
+					x->skipped++;
+				else
+					idv = row_id(x, row);
+			}
+		}
+		if (idv)
+			sb_printf(&x->ids, "%s\n", idv);
+		sets_free(&s);
+	}
+	if (k < 0)
+		failed = true;
+	rec_free(&r);
+	recin_close(&in);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (jsonl_bad_lines)
+		x->skipped += jsonl_bad_lines;
+	if (failed) {
+		crm_warnx("%s: import stopped; nothing was changed", shown);
+		return CRM_ERR;
+	}
+	return CRM_OK;
+}
+
+int main(int argc, char **argv)
+{
+	crm_init(argc, argv);
+	struct crm_common c = { 0 };
+	struct sets s = { 0 };
+	struct ctx x = { 0 };
+	const char *arg, *update = NULL, *import = NULL;
+	char **maps = NULL;
+	size_t nmaps = 0, mcap = 0;
+	int k;
+	while ((k = crm_getopt(argc, argv, &cmd, &c, &arg)) != -1) {
+		switch (k) {
+		case 'e': sets_add(&s, "email", arg); break;
+		case 'p': sets_add(&s, "phone", arg); break;
+		case 'c': sets_add(&s, "company", arg); break;
+		case 't': sets_add(&s, "tags", arg); break;
+		case O_COUNTRY: sets_add(&s, "country", arg); break;
+		case O_CITY: sets_add(&s, "city", arg); break;
+		case O_OWNER: sets_add(&s, "owner", arg); break;
+		case O_STAGE: sets_add(&s, "stage", arg); break;
+		case O_CONSENT: sets_add(&s, "consent", arg); break;
+		case O_NAME: sets_add(&s, "name", arg); break;
+		case 's': parse_setting(&s, arg); break;
+		case O_ALLOWDUP: x.allow_dup = true; break;
+		case O_UPDATE: update = arg; break;
+		case O_IMPORT: import = arg; break;
+		case O_MAP: {
+			const char *eq = strchr(arg, '=');
+			if (!eq || eq == arg)
+				crm_usage_error(&cmd, "--map takes SRC=DST");
+			void *p = maps;
+			xgrow(&p, &mcap, nmaps + 1, sizeof *maps);
+			maps = p;
+			maps[nmaps++] = (char *)arg;
+			break;
+		}
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	x.dry_run = c.dry_run;
+	if (update && import)
+		crm_usage_error(&cmd, "--update and --import do not go together");
+	if (import && (argc || s.n))
+		crm_usage_error(&cmd, "--import takes its fields from the file");
+	if (nmaps && !import)
+		crm_usage_error(&cmd, "--map goes with --import");
+	if (argc > 1)
+		crm_usage_error(&cmd, "too many operands (quote a name with spaces)");
+	if (argc == 1) {
+		/* the name goes first, so -s name=... or --name can override it */
+		sets_add(&s, "name", argv[0]);
+		struct set name = s.v[s.n - 1];
+		memmove(s.v + 1, s.v, (s.n - 1) * sizeof *s.v);
+		s.v[0] = name;
+	}
+	if (!update && !import && argc == 0)
+		crm_usage_error(&cmd, "a name is needed");
+
+	crm_dir_open(&x.dir, c.dir);
+	date_fmt(crm_now(), x.now);
+	crm_lock(&x.dir);
+	ctable_load(&x.t, &x.dir);
+
+	int status = CRM_OK;
+	if (import) {
+		status = do_import(&x, import, maps, nmaps, c.strict);
+		fprintf(stderr, "%s: %ld added, %ld updated, %ld unchanged, %ld skipped%s\n", crm_prog,
+			x.added, x.updated, x.unchanged, x.skipped, x.dry_run ? " (dry run)" : "");
+		if (status == CRM_OK && x.skipped)
+			status = CRM_ERR;
+		else if (status == CRM_OK && !x.added && !x.updated)
+			status = CRM_NONE;
+		if (status == CRM_ERR && !x.added && !x.updated)
+			goto out;
+	} else if (update) {
+		long row = ctable_find(&x.t, update);
+		if (row < 0)
+			crm_diex("%s: no customer has this id or e-mail", update);
+		int u = update_one(&x, row, &s, false, NULL, 0);
+		if (u < 0) {
+			status = CRM_ERR;
+			goto out;
+		}
+		if (u == 0) {
+			crm_warnx("%s: nothing to change", row_id(&x, row));
+			status = CRM_NONE;
+			goto out;
+		}
+		sb_printf(&x.ids, "%s\n", row_id(&x, row));
+	} else {
+		long row = add_one(&x, &s, false, NULL, 0);
+		if (row < 0) {
+			status = CRM_ERR;
+			goto out;
+		}
+		sb_printf(&x.ids, "%s\n", row_id(&x, row));
+	}
+	if (x.dry_run) {
+		fputs(sb_str(&x.log), stdout);
+	} else if (x.added || x.updated) {
+		if (ctable_save(&x.t, &x.dir) < 0) {
+			status = CRM_ERR;
+			crm_warnx("nothing was changed");
+		} else {
+			fputs(sb_str(&x.ids), stdout);
+		}
+	}
+out:
+	crm_flush_stdout();
+	ctable_free(&x.t);
+	crm_dir_close(&x.dir);
+	sets_free(&s);
+	sb_free(&x.log);
+	sb_free(&x.ids);
+	free(maps);
+	return status;
+}

@@ -1,0 +1,527 @@
+/* crm-log - append an interaction to the history, close tasks, replay the history */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cust.h"
+#include "date.h"
+#include "dir.h"
+#include "fmt.h"
+#include "hist.h"
+#include "id.h"
+#include "lock.h"
+#include "money.h"
+#include "opt.h"
+#include "util.h"
+
+enum {
+	O_CHANNEL = OPT_FIRST_LOCAL,
+	O_IN,
+	O_OUT,
+	O_SUBJECT,
+	O_AMOUNT,
+	O_CURRENCY,
+	O_RATING,
+	O_SCORE,
+	O_DUE,
+	O_TS,
+	O_DONE,
+	O_SINCE,
+	O_UNTIL,
+	O_TYPE,
+	O_STAGE,
+	O_PROB,
+	O_CLOSE,
+	O_REF,
+};
+
+static const struct crm_opt opts[] = {
+	{ O_CHANNEL, "channel", "CHANNEL", "email, phone, sms, chat, meeting, web, shop, post, other" },
+	{ O_IN, "in", NULL, "the customer contacted us" },
+	{ O_OUT, "out", NULL, "we contacted the customer" },
+	{ O_SUBJECT, "subject", "TEXT", "a subject line" },
+	{ O_AMOUNT, "amount", "AMOUNT", "purchase, refund or deal value (129.99)" },
+	{ O_CURRENCY, "currency", "CUR", "ISO 4217 code (default: crm.conf currency, else EUR)" },
+	{ O_RATING, "rating", "1-5", "survey: stars (CSAT)" },
+	{ O_SCORE, "score", "0-10", "survey: likelihood to recommend (NPS)" },
+	{ O_DUE, "due", "DATE", "task: due date (2026-12-01, +7d)" },
+	{ O_TS, "ts", "TIME", "when it happened (default: now)" },
+	{ O_STAGE, "stage", "STAGE", "deal: new, qualified, proposal, negotiation, won, lost" },
+	{ O_PROB, "probability", "PCT", "deal: chance to win, 0-100 (default from the stage)" },
+	{ O_CLOSE, "close", "DATE", "deal: expected close date" },
+	{ O_REF, "ref", "ID", "deal: the deal's first event, for a later stage change" },
+	{ 's', "set", "FIELD=VALUE", "set any other field (repeatable)" },
+	{ O_DONE, "done", "TASK", "close the task with this id" },
+	{ 'l', "list", NULL, "replay the history (of one customer) in time order" },
+	{ O_SINCE, "since", "DATE", "with -l: from this time on (inclusive)" },
+	{ O_UNTIL, "until", "DATE", "with -l: up to this time (a date: to its end)" },
+	{ O_TYPE, "type", "TYPE", "with -l: only interactions of this type (repeatable)" },
+	CRM_OPT_FORMAT,
+	CRM_OPT_DRYRUN,
+	CRM_OPT_DIR,
+	CRM_OPT_COLOR,
+	CRM_OPT_STRICT,
+	CRM_OPT_HELP,
+	CRM_OPT_VERSION,
+	CRM_OPT_END,
+};
+
+static const struct crm_cmd cmd = {
+	"[options] CUSTOMER TYPE [TEXT]\n"
+	"--done TASK [TEXT]\n"
+	"-l [CUSTOMER] [--since DATE] [--until DATE] [--type TYPE]",
+	"Append an interaction to a customer's history and print its id, close a task,\n"
+	"or replay the history. CUSTOMER is an id, an e-mail or a unique part of a name.\n"
+	"Types: note call email meeting chat sms purchase refund ticket survey task done deal.",
+	opts,
+};
+
+static const char *const deal_stages[] = { "new", "qualified", "proposal", "negotiation", "won",
+					   "lost", NULL };
+static const int deal_prob[] = { 10, 25, 50, 75, 100, 0 };
+
+static const char *default_channel(const char *type)
+{
+	static const char *const map[][2] = {
+		{ "call", "phone" }, { "email", "email" }, { "meeting", "meeting" }, { "chat", "chat" },
+		{ "sms", "sms" }, { "purchase", "shop" }, { "refund", "shop" }, { "ticket", "web" },
+		{ "survey", "web" },
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (!strcmp(map[i][0], type))
+			return map[i][1];
+	return "other";
+}
+
+struct opts {
+	const char *channel, *subject, *amount, *currency, *rating, *score, *due, *ts;
+	const char *stage, *prob, *close, *ref, *done, *since, *until;
+	const char *dir_in_out;
+	char **types;
+	size_t ntypes, tcap;
+	char **sets;
+	size_t nsets, scap;
+	bool list;
+};
+
+static void push(char ***v, size_t *n, size_t *cap, const char *s)
+{
+	void *p = *v;
+	xgrow(&p, cap, *n + 1, sizeof **v);
+	*v = p;
+	(*v)[(*n)++] = (char *)s;
+}
+
+static crm_time when(const char *opt, const char *s)
+{
+	crm_time t;
+	if (!date_parse_rel(s, crm_now(), &t))
+		crm_diex("--%s: '%s' is not a date (2026-11-22, 2026-11-22T14:00:00Z, -3d, today)", opt, s);
+	return t;
+}
+
+static void set_time(json_t *o, const char *key, crm_time t)
+{
+	char b[DATE_BUFSZ];
+	date_fmt(t, b);
+	json_object_set_new(o, key, json_string(b));
+}
+
+/* The interaction with id in the history, or NULL. */
+static json_t *find_event(const struct hist *h, const char *id)
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (h->v[i].obj && !strcmp(json_str(h->v[i].obj, "id"), id))
+			return h->v[i].obj;
+	return NULL;
+}
+
+static int append(struct crm_dir *d, json_t *o, bool dry)
+{
+	struct sb b = { 0 };
+	jsonl_put(&b, o);
+	int rc = CRM_OK;
+	if (dry)
+		fputs(b.s, stdout);
+	else if (crm_append(d, INTERACTIONS, b.s, b.len) < 0)
+		rc = CRM_ERR;
+	else
+		printf("%s\n", json_str(o, "id"));
+	sb_free(&b);
+	return rc;
+}
+
+static int do_done(struct crm_dir *d, const struct opts *o, int argc, char **argv, bool dry,
+		   bool strict)
+{
+	if (argc > 1)
+		crm_usage_error(&cmd, "--done takes the task id and an optional text");
+	crm_lock(d);
+	struct hist h;
+	if (hist_load(&h, d, strict) < 0)
+		return CRM_ERR;
+	json_t *task = find_event(&h, o->done);
+	if (!task || strcmp(json_str(task, "type"), "task"))
+		crm_diex("%s: no task has this id", o->done);
+	for (size_t i = 0; i < h.n; i++)
+		if (h.v[i].obj && !strcmp(json_str(h.v[i].obj, "type"), "done") &&
+		    !strcmp(json_str(h.v[i].obj, "ref"), o->done))
+			crm_diex("%s: the task is already done (%s)", o->done, json_str(h.v[i].obj, "id"));
+	json_t *e = json_object();
+	char id[ID_LEN + 1];
+	id_new(id);
+	json_object_set_new(e, "id", json_string(id));
+	set_time(e, "ts", o->ts ? when("ts", o->ts) : crm_now());
+	json_object_set_new(e, "customer", json_string(json_str(task, "customer")));
+	json_object_set_new(e, "type", json_string("done"));
+	json_object_set_new(e, "channel", json_string("other"));
+	json_object_set_new(e, "by", json_string(crm_user()));
+	json_object_set_new(e, "ref", json_string(o->done));
+	if (argc)
+		json_object_set_new(e, "text", json_string(argv[0]));
+	int rc = append(d, e, dry);
+	json_decref(e);
+	hist_free(&h);
+	return rc;
+}
+
+static int do_log(struct crm_dir *d, const struct opts *o, int argc, char **argv, bool dry,
+		  bool strict)
+{
+	if (argc < 2)
+		crm_usage_error(&cmd, "a customer and a type are needed");
+	if (argc > 3)
+		crm_usage_error(&cmd, "too many operands (quote the text)");
+	const char *type = argv[1];
+	if (!in_list(hist_types, type))
+		crm_diex("%s: unknown type (use one of: note call email meeting chat sms purchase "
+			 "refund ticket survey task done deal)", type);
+	if (!strcmp(type, "done"))
+		crm_diex("close a task with --done TASK");
+	const char *channel = o->channel ? o->channel : default_channel(type);
+	if (!in_list(hist_channels, channel))
+		crm_diex("--channel: %s: unknown (use one of: email phone sms chat meeting web shop post other)",
+			 channel);
+	bool money = !strcmp(type, "purchase") || !strcmp(type, "refund");
+	bool deal = !strcmp(type, "deal");
+	if (money && !o->amount)
+		crm_diex("a %s needs --amount", type);
+	if (o->amount && !money && !deal)
+		crm_diex("--amount goes with purchase, refund and deal");
+	if ((o->rating || o->score) && strcmp(type, "survey"))
+		crm_diex("--rating and --score go with survey");
+	if (!strcmp(type, "survey") && !o->rating && !o->score)
+		crm_diex("a survey needs --rating 1-5 or --score 0-10");
+	if (o->due && strcmp(type, "task"))
+		crm_diex("--due goes with task");
+	if ((o->stage || o->prob || o->close || o->ref) && !deal)
+		crm_diex("--stage, --probability, --close and --ref go with deal");
+	if (deal && !o->stage)
+		crm_diex("a deal needs --stage (new, qualified, proposal, negotiation, won, lost)");
+
+	crm_lock(d);
+	struct ctable t;
+	ctable_load(&t, d);
+	long row = ctable_resolve(&t, argv[0]);
+	if (row < 0)
+		return CRM_ERR;
+	const char *cid = rec_get(&t.rows[row], (size_t)ctable_col(&t, "id"));
+
+	json_t *e = json_object();
+	char id[ID_LEN + 1];
+	id_new(id);
+	json_object_set_new(e, "id", json_string(id));
+	set_time(e, "ts", o->ts ? when("ts", o->ts) : crm_now());
+	json_object_set_new(e, "customer", json_string(cid));
+	json_object_set_new(e, "type", json_string(type));
+	json_object_set_new(e, "channel", json_string(channel));
+	if (o->dir_in_out)
+		json_object_set_new(e, "direction", json_string(o->dir_in_out));
+	json_object_set_new(e, "by", json_string(crm_user()));
+	if (o->subject)
+		json_object_set_new(e, "subject", json_string(o->subject));
+	if (argc == 3)
+		json_object_set_new(e, "text", json_string(argv[2]));
+	if (o->amount) {
+		char cur[4];
+		const char *c = o->currency ? o->currency : conf_get(d, "currency", "EUR");
+		if (!currency_valid(c, cur))
+			crm_diex("%s: not a currency code (ISO 4217: PLN, CZK, BGN, EUR)", c);
+		long long minor;
+		const char *why = money_parse(o->amount, cur, &minor);
+		if (why)
+			crm_diex("--amount %s: %s", o->amount, why);
+		json_object_set_new(e, "amount", json_integer(minor));
+		json_object_set_new(e, "currency", json_string(cur));
+	} else if (o->currency) {
+		crm_diex("--currency goes with --amount");
+	}
+	if (o->rating) {
+		long long v;
+		if (!parse_long(o->rating, &v) || v < 1 || v > 5)
+			crm_diex("--rating: %s: must be a whole number from 1 to 5", o->rating);
+		json_object_set_new(e, "rating", json_integer(v));
+	}
+	if (o->score) {
+		long long v;
+		if (!parse_long(o->score, &v) || v < 0 || v > 10)
+			crm_diex("--score: %s: must be a whole number from 0 to 10", o->score);
+		json_object_set_new(e, "score", json_integer(v));
+	}
+	if (o->due)
+		set_time(e, "due", when("due", o->due));
+	struct hist h = { 0 };
+	if (deal) {
+		size_t si = 0;
+		while (deal_stages[si] && strcmp(deal_stages[si], o->stage))
+			si++;
+		if (!deal_stages[si])
+			crm_diex("--stage: %s: use one of new, qualified, proposal, negotiation, won, lost",
+				 o->stage);
+		json_object_set_new(e, "stage", json_string(o->stage));
+		long long p = deal_prob[si];
+		if (o->prob && (!parse_long(o->prob, &p) || p < 0 || p > 100))
+			crm_diex("--probability: %s: must be a whole number from 0 to 100", o->prob);
+		json_object_set_new(e, "probability", json_integer(p));
+		if (o->close)
+			set_time(e, "close", when("close", o->close));
+		if (o->ref) {
+			if (hist_load(&h, d, strict) < 0)
+				return CRM_ERR;
+			json_t *first = find_event(&h, o->ref);
+			if (!first || strcmp(json_str(first, "type"), "deal"))
+				crm_diex("--ref %s: no deal has this id", o->ref);
+			if (strcmp(json_str(first, "customer"), cid))
+				crm_diex("--ref %s: the deal belongs to another customer (%s)", o->ref,
+					 json_str(first, "customer"));
+			json_object_set_new(e, "ref", json_string(o->ref));
+		}
+	}
+	for (size_t i = 0; i < o->nsets; i++) {
+		const char *eq = strchr(o->sets[i], '=');
+		if (!eq || eq == o->sets[i])
+			crm_diex("-s %s: expected FIELD=VALUE", o->sets[i]);
+		char *k = xstrndup(o->sets[i], (size_t)(eq - o->sets[i]));
+		if (json_object_get(e, k) || !strcmp(k, "id") || !strcmp(k, "customer"))
+			crm_diex("-s %s: this field is set by crm-log or its options", k);
+		json_object_set_new(e, k, json_string(eq + 1));
+		free(k);
+	}
+	int rc = append(d, e, dry);
+	json_decref(e);
+	hist_free(&h);
+	ctable_free(&t);
+	return rc;
+}
+
+struct item {
+	const struct hline *l;
+	const char *ts;
+	size_t order;
+};
+
+static int by_time(const void *a, const void *b)
+{
+	const struct item *x = a, *y = b;
+	int c = strcmp(x->ts, y->ts);
+	if (c)
+		return c;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **argv,
+		   const struct crm_common *c)
+{
+	if (argc > 1)
+		crm_usage_error(&cmd, "-l takes at most one customer");
+	struct ctable t;
+	ctable_load(&t, d);
+	const char *only = NULL;
+	if (argc) {
+		long row = ctable_resolve(&t, argv[0]);
+		if (row < 0)
+			return CRM_ERR;
+		only = rec_get(&t.rows[row], (size_t)ctable_col(&t, "id"));
+	}
+	for (size_t i = 0; i < o->ntypes; i++)
+		if (!in_list(hist_types, o->types[i]))
+			crm_diex("--type: %s: unknown type", o->types[i]);
+	crm_time since = 0, until = 0;
+	bool has_since = o->since != NULL, has_until = o->until != NULL;
+	if (has_since)
+		since = when("since", o->since);
+	if (has_until) {
+		until = when("until", o->until);
+		if (strlen(o->until) == 10) /* a day: up to its end */
+			until += 86399;
+	}
+	struct hist h;
+	if (hist_load(&h, d, c->strict) < 0)
+		return CRM_ERR;
+	struct item *v = xcalloc(h.n ? h.n : 1, sizeof *v);
+	size_t n = 0;
+	for (size_t i = 0; i < h.n; i++) {
+		json_t *e = h.v[i].obj;
+		if (!e)
+			continue;
+		if (only && strcmp(json_str(e, "customer"), only))
+			continue;
+		if (o->ntypes) {
+			bool ok = false;
+			for (size_t k = 0; k < o->ntypes && !ok; k++)
+				ok = !strcmp(json_str(e, "type"), o->types[k]);
+			if (!ok)
+				continue;
+		}
+		crm_time ts;
+		if ((has_since || has_until) && !date_parse(json_str(e, "ts"), &ts))
+			continue;
+		if ((has_since && ts < since) || (has_until && ts > until))
+			continue;
+		v[n++] = (struct item){ &h.v[i], json_str(e, "ts"), i };
+	}
+	qsort(v, n, sizeof *v, by_time);
+	enum fmt f = fmt_choose(c->format, FMT_JSONL, FMTS_ALL);
+	if (f == FMT_JSONL) {
+		/* the lines exactly as stored */
+		for (size_t i = 0; i < n; i++) {
+			fwrite(v[i].l->text, 1, v[i].l->len, stdout);
+			putchar('\n');
+			if (ferror(stdout))
+				crm_flush_stdout();
+		}
+	} else {
+		static const char *const human[] = { "when", "customer", "type", "dir", "what", "amount" };
+		static const char *const full[] = { "id", "ts", "customer", "name", "type", "channel",
+						    "direction", "by", "subject", "text", "amount",
+						    "currency" };
+		bool readable = f == FMT_TABLE || f == FMT_MD || f == FMT_HTML;
+		struct hdr cols = { 0 };
+		size_t ncols = readable ? 6 : 12;
+		for (size_t i = 0; i < ncols; i++)
+			hdr_add(&cols, readable ? human[i] : full[i]);
+		bool numeric[12] = { 0 };
+		if (readable)
+			numeric[5] = true;
+		struct out *out = out_open(f, &cols, numeric, fmt_color(c->color));
+		long cn = ctable_col(&t, "name"), ci = ctable_col(&t, "id");
+		struct rec r = { 0 };
+		for (size_t i = 0; i < n; i++) {
+			json_t *e = v[i].l->obj;
+			const char *cust = json_str(e, "customer"), *name = cust;
+			for (size_t k = 0; k < t.n && cn >= 0 && ci >= 0; k++)
+				if (!strcmp(rec_get(&t.rows[k], (size_t)ci), cust)) {
+					name = rec_get(&t.rows[k], (size_t)cn);
+					break;
+				}
+			char amount[MONEY_BUFSZ + 8] = "";
+			json_t *a = json_object_get(e, "amount");
+			if (json_is_integer(a)) {
+				char m[MONEY_BUFSZ];
+				money_fmt(json_integer_value(a), json_str(e, "currency"), readable, m);
+				if (readable)
+					snprintf(amount, sizeof amount, "%s %s", m, json_str(e, "currency"));
+				else
+					snprintf(amount, sizeof amount, "%lld", (long long)json_integer_value(a));
+			}
+			rec_clear(&r);
+			if (readable) {
+				crm_time ts;
+				char w[DATE_BUFSZ] = "";
+				if (date_parse(json_str(e, "ts"), &ts)) {
+					date_fmt(ts, w);
+					w[16] = '\0';
+					w[10] = ' ';
+				}
+				struct sb what = { 0 };
+				const char *subj = json_str(e, "subject"), *text = json_str(e, "text");
+				sb_adds(&what, subj);
+				if (*subj && *text)
+					sb_adds(&what, " — ");
+				sb_adds(&what, text);
+				if (!strcmp(json_str(e, "type"), "deal"))
+					sb_printf(&what, "%sstage %s", what.len ? ", " : "", json_str(e, "stage"));
+				json_t *rt = json_object_get(e, "rating"), *sc = json_object_get(e, "score");
+				if (json_is_integer(rt))
+					sb_printf(&what, "%srating %lld", what.len ? ", " : "",
+						  (long long)json_integer_value(rt));
+				if (json_is_integer(sc))
+					sb_printf(&what, "%sscore %lld", what.len ? ", " : "",
+						  (long long)json_integer_value(sc));
+				const char *vals[] = { w, name, json_str(e, "type"), json_str(e, "direction"),
+						       sb_str(&what), amount };
+				for (size_t k = 0; k < 6; k++)
+					rec_push(&r, vals[k], strlen(vals[k]));
+				sb_free(&what);
+			} else {
+				for (size_t k = 0; k < 12; k++) {
+					const char *val = !strcmp(full[k], "name")     ? name
+							  : !strcmp(full[k], "amount") ? amount
+										       : json_str(e, full[k]);
+					rec_push(&r, val, strlen(val));
+				}
+			}
+			out_row(out, &r);
+		}
+		rec_free(&r);
+		out_close(out);
+		hdr_free(&cols);
+	}
+	free(v);
+	hist_free(&h);
+	ctable_free(&t);
+	return n ? CRM_OK : CRM_NONE;
+}
+
+int main(int argc, char **argv)
+{
+	crm_init(argc, argv);
+	struct crm_common c = { 0 };
+	struct opts o = { 0 };
+	const char *arg;
+	int k;
+	while ((k = crm_getopt(argc, argv, &cmd, &c, &arg)) != -1) {
+		switch (k) {
+		case O_CHANNEL: o.channel = arg; break;
+		case O_IN: o.dir_in_out = "in"; break;
+		case O_OUT: o.dir_in_out = "out"; break;
+		case O_SUBJECT: o.subject = arg; break;
+		case O_AMOUNT: o.amount = arg; break;
+		case O_CURRENCY: o.currency = arg; break;
+		case O_RATING: o.rating = arg; break;
+		case O_SCORE: o.score = arg; break;
+		case O_DUE: o.due = arg; break;
+		case O_TS: o.ts = arg; break;
+		case O_STAGE: o.stage = arg; break;
+		case O_PROB: o.prob = arg; break;
+		case O_CLOSE: o.close = arg; break;
+		case O_REF: o.ref = arg; break;
+		case O_DONE: o.done = arg; break;
+		case O_SINCE: o.since = arg; break;
+		case O_UNTIL: o.until = arg; break;
+		case O_TYPE: push(&o.types, &o.ntypes, &o.tcap, arg); break;
+		case 's': push(&o.sets, &o.nsets, &o.scap, arg); break;
+		case 'l': o.list = true; break;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (o.list && o.done)
+		crm_usage_error(&cmd, "-l and --done do not go together");
+	if (!o.list && (o.since || o.until || o.ntypes))
+		crm_usage_error(&cmd, "--since, --until and --type go with -l");
+	struct crm_dir d;
+	crm_dir_open(&d, c.dir);
+	int rc;
+	if (o.list)
+		rc = do_list(&d, &o, argc, argv, &c);
+	else if (o.done)
+		rc = do_done(&d, &o, argc, argv, c.dry_run, c.strict);
+	else
+		rc = do_log(&d, &o, argc, argv, c.dry_run, c.strict);
+	crm_flush_stdout();
+	crm_dir_close(&d);
+	free(o.types);
+	free(o.sets);
+	return rc;
+}

@@ -1,0 +1,114 @@
+/* crm-rm - remove customers, and with --forget their whole history */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cust.h"
+#include "dir.h"
+#include "hist.h"
+#include "lock.h"
+#include "opt.h"
+#include "util.h"
+
+enum { O_FORGET = OPT_FIRST_LOCAL };
+
+static const struct crm_opt opts[] = {
+	{ O_FORGET, "forget", NULL, "also erase every interaction of theirs (right to erasure)" },
+	CRM_OPT_DRYRUN,
+	CRM_OPT_DIR,
+	CRM_OPT_STRICT,
+	CRM_OPT_HELP,
+	CRM_OPT_VERSION,
+	CRM_OPT_END,
+};
+
+static const struct crm_cmd cmd = {
+	"[-n] [--forget] ID|EMAIL...",
+	"Remove customers from customers.csv. Their history stays unless --forget\n"
+	"is given, which erases every interaction that refers to them.",
+	opts,
+};
+
+int main(int argc, char **argv)
+{
+	crm_init(argc, argv);
+	struct crm_common c = { 0 };
+	bool forget = false;
+	const char *arg;
+	int k;
+	while ((k = crm_getopt(argc, argv, &cmd, &c, &arg)) != -1)
+		if (k == O_FORGET)
+			forget = true;
+	argc -= optind;
+	argv += optind;
+	if (!argc)
+		crm_usage_error(&cmd, "name the customers to remove by id or e-mail");
+
+	struct crm_dir d;
+	crm_dir_open(&d, c.dir);
+	crm_lock(&d);
+	struct ctable t;
+	ctable_load(&t, &d);
+	long ci = ctable_col(&t, "id"), cn = ctable_col(&t, "name");
+	int rc = CRM_OK;
+	size_t removed = 0;
+	char **ids = xcalloc((size_t)argc, sizeof *ids);
+	for (int i = 0; i < argc; i++) {
+		long row = ctable_find(&t, argv[i]);
+		if (row < 0) {
+			crm_warnx("%s: no customer has this id or e-mail", argv[i]);
+			rc = CRM_ERR;
+			continue;
+		}
+		if (t.rows[row].gone)
+			continue;
+		t.rows[row].gone = true;
+		ids[removed++] = xstrdup(rec_get(&t.rows[row], (size_t)ci));
+		printf("%s%s  %s\n", c.dry_run ? "would remove " : "", rec_get(&t.rows[row], (size_t)ci),
+		       cn >= 0 ? rec_get(&t.rows[row], (size_t)cn) : "");
+	}
+	if (rc != CRM_OK) {
+		crm_warnx("nothing was removed");
+		goto out;
+	}
+	struct hist h = { 0 };
+	struct sb keep = { 0 };
+	size_t erased = 0;
+	if (forget) {
+		if (hist_load(&h, &d, c.strict) < 0) {
+			rc = CRM_ERR;
+			goto out;
+		}
+		for (size_t i = 0; i < h.n; i++) {
+			bool theirs = false;
+			for (size_t j = 0; j < removed && h.v[i].obj && !theirs; j++)
+				theirs = !strcmp(json_str(h.v[i].obj, "customer"), ids[j]);
+			if (theirs) {
+				erased++;
+				continue;
+			}
+			sb_add(&keep, h.v[i].text, h.v[i].len);
+			sb_addc(&keep, '\n');
+		}
+		printf("%s%zu interaction%s\n", c.dry_run ? "would erase " : "erased ", erased,
+		       erased == 1 ? "" : "s");
+	}
+	if (!c.dry_run) {
+		/* The history first: a crash between the two leaves customers
+		 * without history, never history without its erasure. */
+		if (forget && erased && crm_rewrite(&d, INTERACTIONS, sb_str(&keep), keep.len) < 0)
+			rc = CRM_ERR;
+		else if (ctable_save(&t, &d) < 0)
+			rc = CRM_ERR;
+	}
+	sb_free(&keep);
+	hist_free(&h);
+out:
+	crm_flush_stdout();
+	for (size_t i = 0; i < removed; i++)
+		free(ids[i]);
+	free(ids);
+	ctable_free(&t);
+	crm_dir_close(&d);
+	return rc;
+}

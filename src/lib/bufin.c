@@ -1,0 +1,71 @@
+/* bufin.c - a growable read buffer */
+#include "bufin.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+void bufin_init(struct bufin *b, int fd, const char *name, size_t size)
+{
+	memset(b, 0, sizeof *b);
+	b->fd = fd;
+	b->name = xstrdup(name);
+	b->cap = size;
+	b->buf = xmalloc(size);
+}
+
+void bufin_init_mem(struct bufin *b, const char *data, size_t n, const char *name)
+{
+	memset(b, 0, sizeof *b);
+	b->fd = -1;
+	b->name = xstrdup(name);
+	b->buf = (char *)data;
+	b->cap = b->end = n;
+	b->eof = true;
+	b->borrowed = true;
+}
+
+void bufin_free(struct bufin *b)
+{
+	if (!b->borrowed)
+		free(b->buf);
+	free(b->name);
+	memset(b, 0, sizeof *b);
+}
+
+long bufin_fill(struct bufin *b, size_t *shift)
+{
+	*shift = 0;
+	if (b->eof)
+		return 0;
+	if (b->beg > 0) {
+		memmove(b->buf, b->buf + b->beg, b->end - b->beg);
+		*shift = b->beg;
+		b->end -= b->beg;
+		b->beg = 0;
+	}
+	if (b->end == b->cap) {
+		if (b->cap > SIZE_MAX / 2)
+			crm_diex("%s: record too large", b->name);
+		b->cap *= 2;
+		b->buf = xrealloc(b->buf, b->cap);
+	}
+	ssize_t n;
+	do
+		n = read(b->fd, b->buf + b->end, b->cap - b->end);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		crm_warn("%s", b->name);
+		return -1;
+	}
+	if (n == 0) {
+		b->eof = true;
+		return 0;
+	}
+	b->end += (size_t)n;
+	return n;
+}

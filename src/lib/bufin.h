@@ -1,0 +1,29 @@
+/* bufin.h - a growable read buffer over a file descriptor */
+#ifndef CRM_BUFIN_H
+#define CRM_BUFIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* buf[beg..end) is read and not yet consumed. */
+struct bufin {
+	int fd;
+	char *name;
+	char *buf;
+	size_t cap, beg, end;
+	bool eof;
+	bool borrowed; /* buf is the caller's memory */
+};
+
+/* Start reading fd; name is used in messages. */
+void bufin_init(struct bufin *b, int fd, const char *name, size_t size);
+/* Read from memory instead: data[0..n) is the whole input; it must outlive b. */
+void bufin_init_mem(struct bufin *b, const char *data, size_t n, const char *name);
+void bufin_free(struct bufin *b);
+
+/* Move the unconsumed bytes to the front (setting *shift to how far they
+ * moved), grow the buffer when it is full, and read once more. Returns the
+ * number of bytes read, 0 at the end, -1 on a read error (reported). */
+long bufin_fill(struct bufin *b, size_t *shift);
+
+#endif

@@ -1,0 +1,59 @@
+/* csvrec.h - RFC 4180 records: a streaming reader over libcsv, and the writer */
+#ifndef CRM_CSVREC_H
+#define CRM_CSVREC_H
+
+#include <csv.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "bufin.h"
+#include "rec.h"
+#include "util.h"
+
+/* A reader over a file descriptor. It finds where each record ends itself
+ * (a newline outside quotes), so it knows the physical line where every
+ * record starts and its raw bytes, and has libcsv (strict mode, no trimming)
+ * parse the fields. The buffer is public for fast scans (crm-find):
+ * b.buf[b.beg..b.end) is what has been read and not yet returned. */
+struct csvin {
+	struct bufin b;   /* b.name is used in messages: "customers.csv", "<stdin>" */
+	size_t q, qfrom;  /* cache: the first quote at or after qfrom */
+	bool qvalid;
+	bool started;
+	long line;        /* line where the next record starts */
+	struct csv_parser p;
+	char err[160];
+};
+
+/* Open a reader; name is used in messages. Never fails. */
+struct csvin *csvin_open(int fd, const char *name);
+/* A reader over memory that outlives it: raw record pointers stay valid. */
+struct csvin *csvin_open_mem(const char *data, size_t n, const char *name);
+void csvin_close(struct csvin *in);
+
+/* The next record's raw bytes (without its line end, a trailing CR
+ * dropped), skipping blank lines. Returns 1 and sets *s, *n, *line; 0 at
+ * the end; -1 on a read error (reported). The bytes stay valid until the
+ * next call. */
+int csvin_next_raw(struct csvin *in, const char **s, size_t *n, long *line);
+
+/* Parse raw record bytes into r (cleared first). Returns 0, or -1 with the
+ * reason in in->err (the caller reports it with the line). */
+int csvin_parse(struct csvin *in, const char *s, size_t n, struct rec *r);
+
+/* The next record, parsed. Returns 1, 0 at the end, -1 on an error which is
+ * reported as "file:line: message". r->raw points at its bytes. */
+int csvin_next(struct csvin *in, struct rec *r);
+
+/* Read more input into the buffer (keeping what has not been returned).
+ * Returns the number of bytes added, 0 at the end, -1 on error. */
+long csvin_fill(struct csvin *in);
+
+/* Append one field to b, quoted only when it holds a comma, quote, CR or LF. */
+void csv_put(struct sb *b, const char *s, size_t n);
+/* Append the fields of r (n of them, short records padded) and a LF. */
+void csv_put_rec(struct sb *b, const struct rec *r, size_t n);
+/* Append a header line. */
+void csv_put_hdr(struct sb *b, const struct hdr *h);
+
+#endif

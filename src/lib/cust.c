@@ -1,0 +1,458 @@
+/* cust.c - the customer table, customer streams and field rules */
+#include "cust.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lock.h"
+#include "utf8.h"
+
+const char *const cust_columns[] = { "id", "name", "email", "phone", "company", "country", "city",
+				     "tags", "owner", "stage", "consent", "created", "updated" };
+const size_t cust_ncolumns = sizeof cust_columns / sizeof cust_columns[0];
+
+static void check_header(const struct hdr *h, const char *name, long line)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		if (!h->name[i][0]) {
+			crm_dataerr(name, line, "column %zu of the header has no name", i + 1);
+			exit(CRM_ERR);
+		}
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(h->name[i], h->name[j])) {
+				crm_dataerr(name, line, "column '%s' appears twice in the header", h->name[i]);
+				exit(CRM_ERR);
+			}
+	}
+}
+
+void ctable_load(struct ctable *t, const struct crm_dir *d)
+{
+	memset(t, 0, sizeof *t);
+	t->name = crm_path_dup(d, CUSTOMERS);
+	int fd = openat(d->fd, CUSTOMERS, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		crm_die("%s", t->name);
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
+		crm_diex("%s: is a directory", t->name);
+	if (read_all(fd, &t->data) < 0)
+		crm_die("%s", t->name);
+	close(fd);
+	struct csvin *in = csvin_open_mem(t->data.s, t->data.len, t->name);
+	struct rec r = { 0 };
+	int k = csvin_next(in, &r);
+	if (k < 0)
+		exit(CRM_ERR);
+	if (k == 0)
+		crm_diex("%s: empty file: the header is missing (it starts with 'id,name,email')", t->name);
+	hdr_from_rec(&t->hdr, &r);
+	check_header(&t->hdr, t->name, r.line);
+	if (hdr_find(&t->hdr, "id") < 0)
+		crm_dataerr(t->name, r.line, "the header has no 'id' column"), exit(CRM_ERR);
+	t->file_cols = t->hdr.n;
+	t->hdr_raw = r.raw;
+	t->hdr_rawlen = r.rawlen;
+	for (;;) {
+		struct rec *row = ctable_add_row(t);
+		k = csvin_next(in, row);
+		if (k < 0)
+			exit(CRM_ERR);
+		if (k == 0) {
+			rec_free(row);
+			t->n--;
+			break;
+		}
+		if (row->n > t->hdr.n) {
+			crm_dataerr(t->name, row->line, "%zu fields, but the header has %zu", row->n, t->hdr.n);
+			exit(CRM_ERR);
+		}
+		row->dirty = false;
+	}
+	rec_free(&r);
+	csvin_close(in);
+}
+
+void ctable_free(struct ctable *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		rec_free(&t->rows[i]);
+	free(t->rows);
+	hdr_free(&t->hdr);
+	sb_free(&t->data);
+	free(t->name);
+	memset(t, 0, sizeof *t);
+}
+
+long ctable_col(const struct ctable *t, const char *name)
+{
+	return hdr_find(&t->hdr, name);
+}
+
+size_t ctable_col_add(struct ctable *t, const char *name)
+{
+	long i = hdr_find(&t->hdr, name);
+	if (i >= 0)
+		return (size_t)i;
+	t->hdr_changed = true;
+	return hdr_add(&t->hdr, name);
+}
+
+struct rec *ctable_add_row(struct ctable *t)
+{
+	void *p = t->rows;
+	size_t cap = t->cap;
+	xgrow(&p, &cap, t->n + 1, sizeof *t->rows);
+	if (cap > t->cap)
+		memset((struct rec *)p + t->cap, 0, (cap - t->cap) * sizeof *t->rows);
+	t->rows = p;
+	t->cap = cap;
+	struct rec *r = &t->rows[t->n++];
+	rec_clear(r);
+	r->dirty = true;
+	return r;
+}
+
+void ctable_render(const struct ctable *t, struct sb *out)
+{
+	if (t->hdr_changed || !t->hdr_raw) {
+		csv_put_hdr(out, &t->hdr);
+	} else {
+		sb_add(out, t->hdr_raw, t->hdr_rawlen);
+		sb_addc(out, '\n');
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		const struct rec *r = &t->rows[i];
+		if (r->gone)
+			continue;
+		if (r->dirty || !r->raw) {
+			csv_put_rec(out, r, t->hdr.n);
+			continue;
+		}
+		sb_add(out, r->raw, r->rawlen);
+		/* new columns: an empty field each, so every row has them all */
+		for (size_t c = t->file_cols; c < t->hdr.n && r->n == t->file_cols; c++)
+			sb_addc(out, ',');
+		sb_addc(out, '\n');
+	}
+}
+
+int ctable_save(struct ctable *t, const struct crm_dir *d)
+{
+	struct sb out = { 0 };
+	ctable_render(t, &out);
+	int k = crm_rewrite(d, CUSTOMERS, out.s, out.len);
+	sb_free(&out);
+	return k;
+}
+
+static bool ieq_utf8(const char *a, const char *b)
+{
+	struct sb x = { 0 }, y = { 0 };
+	u8_fold(a, strlen(a), false, &x);
+	u8_fold(b, strlen(b), false, &y);
+	bool eq = !strcmp(sb_str(&x), sb_str(&y));
+	sb_free(&x);
+	sb_free(&y);
+	return eq;
+}
+
+long ctable_find(const struct ctable *t, const char *key)
+{
+	long ci = ctable_col(t, "id"), ce = ctable_col(t, "email");
+	for (size_t i = 0; i < t->n; i++) {
+		const struct rec *r = &t->rows[i];
+		if (r->gone)
+			continue;
+		if (ci >= 0 && ascii_ieq(rec_get(r, (size_t)ci), key) && *key)
+			return (long)i;
+		if (ce >= 0 && *key && ieq_utf8(rec_get(r, (size_t)ce), key))
+			return (long)i;
+	}
+	return -1;
+}
+
+long ctable_resolve(const struct ctable *t, const char *key)
+{
+	long i = ctable_find(t, key);
+	if (i >= 0)
+		return i;
+	long cn = ctable_col(t, "name"), ci = ctable_col(t, "id");
+	struct sb k = { 0 }, f = { 0 };
+	u8_fold(key, strlen(key), true, &k);
+	long found = -1;
+	size_t count = 0;
+	struct sb list = { 0 };
+	for (size_t r = 0; cn >= 0 && *key && r < t->n; r++) {
+		if (t->rows[r].gone)
+			continue;
+		const char *name = rec_get(&t->rows[r], (size_t)cn);
+		sb_reset(&f);
+		u8_fold(name, strlen(name), true, &f);
+		if (!strstr(sb_str(&f), sb_str(&k)))
+			continue;
+		count++;
+		found = (long)r;
+		if (count <= 10)
+			sb_printf(&list, "\n  %s  %s", ci >= 0 ? rec_get(&t->rows[r], (size_t)ci) : "", name);
+	}
+	if (count == 1) {
+		sb_free(&k);
+		sb_free(&f);
+		sb_free(&list);
+		return found;
+	}
+	if (count == 0)
+		crm_warnx("no customer matches '%s' (give an id, an email or part of a name)", key);
+	else
+		crm_warnx("'%s' matches %zu customers; say which by id or email:%s%s", key, count,
+			  sb_str(&list), count > 10 ? "\n  ..." : "");
+	sb_free(&k);
+	sb_free(&f);
+	sb_free(&list);
+	return -1;
+}
+
+bool stdin_is_stream(void)
+{
+	struct stat st;
+	if (fstat(STDIN_FILENO, &st) < 0)
+		return false;
+	return S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISREG(st.st_mode);
+}
+
+/* Map a JSON object onto the columns, adding new ones. */
+static void json_to_rec(struct recin *in, json_t *o, struct rec *r)
+{
+	rec_clear(r);
+	const char *key;
+	json_t *v;
+	json_object_foreach(o, key, v)
+	{
+		size_t c = hdr_add(&in->hdr, key);
+		if (json_is_string(v)) {
+			rec_set(r, c, json_string_value(v), json_string_length(v));
+		} else if (json_is_integer(v)) {
+			char b[32];
+			int n = snprintf(b, sizeof b, "%lld", (long long)json_integer_value(v));
+			rec_set(r, c, b, (size_t)n);
+		} else if (json_is_real(v) || json_is_boolean(v)) {
+			char *s = json_dumps(v, JSON_ENCODE_ANY);
+			rec_set(r, c, s, strlen(s));
+			free(s);
+		} else if (json_is_array(v)) {
+			/* a list (tags) is joined with ';' as in the CSV */
+			struct sb b = { 0 };
+			size_t i;
+			json_t *e;
+			json_array_foreach(v, i, e)
+			{
+				if (i)
+					sb_addc(&b, ';');
+				if (json_is_string(e))
+					sb_adds(&b, json_string_value(e));
+			}
+			rec_set(r, c, sb_str(&b), b.len);
+			sb_free(&b);
+		} else {
+			rec_set(r, c, "", 0);
+		}
+	}
+	while (r->n < in->hdr.n)
+		rec_push(r, "", 0);
+	r->dirty = false;
+}
+
+int recin_open(struct recin *in, const struct crm_dir *d, bool use_stdin, bool strict)
+{
+	if (use_stdin)
+		return recin_open_fd(in, STDIN_FILENO, "<stdin>", strict);
+	const char *name = crm_path(d, CUSTOMERS);
+	int fd = openat(d->fd, CUSTOMERS, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		crm_warn("%s", name);
+		return -1;
+	}
+	int k = recin_open_fd(in, fd, name, strict);
+	in->owns_fd = true;
+	return k;
+}
+
+int recin_open_fd(struct recin *in, int fd, const char *name, bool strict)
+{
+	memset(in, 0, sizeof *in);
+	in->strict = strict;
+	in->fd = fd;
+	in->name = xstrdup(name);
+	/* Peek at the first byte to tell CSV from JSONL. */
+	in->csv = csvin_open(in->fd, in->name);
+	while (!in->csv->b.eof && in->csv->b.end - in->csv->b.beg < 4)
+		if (csvin_fill(in->csv) < 0)
+			return -1;
+	const char *p = in->csv->b.buf + in->csv->b.beg, *e = in->csv->b.buf + in->csv->b.end;
+	if (e - p >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
+		p += 3;
+	while (p < e && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+		p++;
+	if (p < e && *p == '{') {
+		/* JSONL: hand the bytes read so far to a line reader. */
+		in->jsonl = true;
+		struct linein *l = linein_open(in->fd, in->name);
+		size_t n = in->csv->b.end - in->csv->b.beg;
+		memcpy(l->b.buf, in->csv->b.buf + in->csv->b.beg, n);
+		l->b.end = n;
+		l->b.eof = in->csv->b.eof;
+		csvin_close(in->csv);
+		in->csv = NULL;
+		in->lines = l;
+		bool failed;
+		in->first = jsonl_next(l, strict, &in->first_line, &failed);
+		if (failed)
+			return -1;
+		if (in->first) {
+			struct rec r = { 0 };
+			json_to_rec(in, in->first, &r);
+			rec_free(&r);
+		}
+		return 0;
+	}
+	struct rec h = { 0 };
+	int k = csvin_next(in->csv, &h);
+	if (k < 0) {
+		rec_free(&h);
+		return -1;
+	}
+	if (k > 0) {
+		hdr_from_rec(&in->hdr, &h);
+		check_header(&in->hdr, in->name, h.line);
+	}
+	rec_free(&h);
+	return 0;
+}
+
+int recin_next(struct recin *in, struct rec *r)
+{
+	if (in->jsonl) {
+		json_t *o = in->first;
+		long line = in->first_line;
+		in->first = NULL;
+		if (!o) {
+			bool failed;
+			o = jsonl_next(in->lines, in->strict, &line, &failed);
+			if (failed)
+				return -1;
+			if (!o)
+				return 0;
+		}
+		json_to_rec(in, o, r);
+		r->line = line;
+		json_decref(o);
+		return 1;
+	}
+	if (!in->hdr.n)
+		return 0;
+	int k = csvin_next(in->csv, r);
+	if (k <= 0)
+		return k;
+	if (r->n > in->hdr.n) {
+		crm_dataerr(in->name, r->line, "%zu fields, but the header has %zu", r->n, in->hdr.n);
+		return -1;
+	}
+	while (r->n < in->hdr.n)
+		rec_push(r, "", 0);
+	return 1;
+}
+
+void recin_close(struct recin *in)
+{
+	csvin_close(in->csv);
+	linein_close(in->lines);
+	json_decref(in->first);
+	if (in->owns_fd)
+		close(in->fd);
+	hdr_free(&in->hdr);
+	free(in->name);
+	memset(in, 0, sizeof *in);
+}
+
+const char *check_email(const char *in, char **v)
+{
+	*v = NULL;
+	if (!*in) {
+		*v = xstrdup("");
+		return NULL;
+	}
+	const char *at = strchr(in, '@');
+	if (!at || at == in || strchr(at + 1, '@'))
+		return "needs exactly one '@' with a name before it";
+	for (const char *p = in; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c <= ' ' || c == 0x7F || c == ',' || c == '<' || c == '>' || c == '"' || c == '(' ||
+		    c == ')' || c == ';' || c == '\\' || c == '[' || c == ']' || c == ':')
+			return "holds a space or a character not allowed in an address";
+	}
+	const char *dom = at + 1;
+	if (!strchr(dom, '.') || dom[0] == '.' || dom[strlen(dom) - 1] == '.' || strstr(dom, ".."))
+		return "needs a domain with a dot (name@example.com)";
+	if (in[0] == '.' || at[-1] == '.' || strstr(in, ".."))
+		return "has a misplaced dot";
+	for (const char *p = dom; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (!(c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '-' || c == '.'))
+			return "has a character not allowed in a domain";
+	}
+	if (!u8_valid(in, strlen(in), NULL))
+		return "is not valid UTF-8";
+	struct sb b = { 0 };
+	u8_fold(in, strlen(in), false, &b);
+	*v = xstrdup(sb_str(&b));
+	sb_free(&b);
+	return NULL;
+}
+
+const char *check_country(const char *in, char **v)
+{
+	*v = NULL;
+	if (!*in) {
+		*v = xstrdup("");
+		return NULL;
+	}
+	if (strlen(in) != 2 || !((in[0] | 32) >= 'a' && (in[0] | 32) <= 'z') ||
+	    !((in[1] | 32) >= 'a' && (in[1] | 32) <= 'z'))
+		return "must be a two-letter ISO 3166 code (PL, CZ, BG, DE)";
+	char b[3] = { (char)(in[0] & ~32), (char)(in[1] & ~32), 0 };
+	*v = xstrdup(b);
+	return NULL;
+}
+
+static const char *one_of(const char *in, char **v, const char *const *ok, const char *why)
+{
+	*v = NULL;
+	if (!*in) {
+		*v = xstrdup("");
+		return NULL;
+	}
+	for (const char *const *p = ok; *p; p++)
+		if (ascii_ieq(in, *p)) {
+			*v = xstrdup(*p);
+			return NULL;
+		}
+	return why;
+}
+
+const char *check_stage(const char *in, char **v)
+{
+	static const char *const ok[] = { "lead", "prospect", "customer", "churned", NULL };
+	return one_of(in, v, ok, "must be one of lead, prospect, customer, churned");
+}
+
+const char *check_consent(const char *in, char **v)
+{
+	static const char *const ok[] = { "opt-in", "opt-out", NULL };
+	return one_of(in, v, ok, "must be opt-in, opt-out or empty");
+}

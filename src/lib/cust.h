@@ -1,0 +1,89 @@
+/* cust.h - customers: the table a writer changes, the stream a reader reads,
+ * and the rules every customer field follows */
+#ifndef CRM_CUST_H
+#define CRM_CUST_H
+
+#include <stdbool.h>
+
+#include "csvrec.h"
+#include "dir.h"
+#include "jsonl.h"
+#include "rec.h"
+
+/* The columns of a new customers.csv, in order. */
+extern const char *const cust_columns[];
+extern const size_t cust_ncolumns;
+
+/* customers.csv read whole, for a writer. Rows keep their raw bytes, so a
+ * save rewrites only the rows that changed (git diffs stay one line per
+ * edited customer). */
+struct ctable {
+	char *name;          /* as shown in messages */
+	struct sb data;      /* the file as read; raw row bytes point into it */
+	struct hdr hdr;
+	size_t file_cols;    /* columns the file's header had */
+	bool hdr_changed;
+	const char *hdr_raw;
+	size_t hdr_rawlen;
+	struct rec *rows;
+	size_t n, cap;
+};
+
+/* Load customers.csv of d (the caller holds the lock when it will save).
+ * A parse error is reported as "file:line: message" and is fatal: nothing is
+ * changed. */
+void ctable_load(struct ctable *t, const struct crm_dir *d);
+void ctable_free(struct ctable *t);
+/* Column index, or -1; ctable_col_add appends the column when missing. */
+long ctable_col(const struct ctable *t, const char *name);
+size_t ctable_col_add(struct ctable *t, const char *name);
+/* Append an empty row and return it. */
+struct rec *ctable_add_row(struct ctable *t);
+/* Write the table back atomically; rows not dirty are written as they were
+ * read. Returns 0 or -1 (reported). */
+int ctable_save(struct ctable *t, const struct crm_dir *d);
+/* The file the table would be saved as. */
+void ctable_render(const struct ctable *t, struct sb *out);
+
+/* Index of the row whose id (any case) or email (any case) is key, or -1. */
+long ctable_find(const struct ctable *t, const char *key);
+/* Resolve a customer named by id, email or a unique case-insensitive part of
+ * the name. Returns the row, or -1 after reporting why (none, or the list of
+ * candidates when ambiguous). */
+long ctable_resolve(const struct ctable *t, const char *key);
+
+/* A stream of customers to read: CSV or JSONL (told by the first byte). */
+struct recin {
+	struct hdr hdr;
+	char *name;
+	bool jsonl, strict, owns_fd;
+	struct csvin *csv;
+	struct linein *lines;
+	json_t *first;   /* a JSONL stream's first object, read to learn the columns */
+	long first_line;
+	int fd;
+};
+
+/* True when standard input should be read as the stream: a pipe, a socket or
+ * a regular file, never a terminal or /dev/null (what cron gives). */
+bool stdin_is_stream(void);
+
+/* Open the customers to read: stdin when use_stdin, else customers.csv of
+ * d. Reads the header. Returns 0, or -1 after reporting an error. An empty
+ * input gives no columns and no rows. */
+int recin_open(struct recin *in, const struct crm_dir *d, bool use_stdin, bool strict);
+/* Open a stream of customers (or of rows to import) on fd. */
+int recin_open_fd(struct recin *in, int fd, const char *name, bool strict);
+/* The next customer, fields in the order of in->hdr (which may grow for a
+ * JSONL stream). Returns 1, 0 at the end, -1 on an error (reported). */
+int recin_next(struct recin *in, struct rec *r);
+void recin_close(struct recin *in);
+
+/* Checks of single fields. Each returns NULL when the value is fine (after
+ * normalising it in *v, a new string the caller frees) or the reason. */
+const char *check_email(const char *in, char **v);
+const char *check_country(const char *in, char **v);
+const char *check_stage(const char *in, char **v);
+const char *check_consent(const char *in, char **v);
+
+#endif

@@ -1,0 +1,205 @@
+/* dir.c - finding the CRM directory; crm.conf */
+#include "dir.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+static bool has_customers(const char *dir)
+{
+	char p[PATH_MAX];
+	struct stat st;
+	snprintf(p, sizeof p, "%s/%s", dir, CUSTOMERS);
+	return stat(p, &st) == 0;
+}
+
+static char *find_up(void)
+{
+	char rel[PATH_MAX] = ".";
+	struct stat st, prev = { 0 };
+	for (int depth = 0; depth < 64; depth++) {
+		if (stat(rel, &st) < 0)
+			return NULL;
+		if (depth && st.st_dev == prev.st_dev && st.st_ino == prev.st_ino)
+			return NULL; /* reached the root */
+		if (has_customers(rel))
+			return xstrdup(rel);
+		prev = st;
+		if (depth == 0)
+			snprintf(rel, sizeof rel, "..");
+		else if (strlen(rel) + 4 < sizeof rel)
+			strcat(rel, "/..");
+		else
+			return NULL;
+	}
+	return NULL;
+}
+
+void crm_dir_open(struct crm_dir *d, const char *opt)
+{
+	memset(d, 0, sizeof *d);
+	d->fd = -1;
+	const char *env = getenv("CRM_DIR");
+	if (opt || (env && *env)) {
+		const char *p = opt ? opt : env;
+		const char *what = opt ? "" : "CRM_DIR: ";
+		struct stat st;
+		if (stat(p, &st) < 0)
+			crm_diex("%s%s: no such directory (create one with 'crm-init %s')", what, p, p);
+		if (!S_ISDIR(st.st_mode))
+			crm_diex("%s%s: not a directory", what, p);
+		if (!has_customers(p))
+			crm_diex("%s%s: not a CRM directory: no %s (create one with 'crm-init %s')",
+				 what, p, CUSTOMERS, p);
+		d->path = xstrdup(p);
+	} else {
+		d->path = find_up();
+		if (!d->path)
+			crm_diex("no CRM directory here or in any parent (no %s); "
+				 "create one with 'crm-init DIR', or name one with -d DIR or $CRM_DIR",
+				 CUSTOMERS);
+	}
+	size_t n = strlen(d->path);
+	while (n > 1 && d->path[n - 1] == '/')
+		d->path[--n] = '\0';
+	d->fd = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (d->fd < 0)
+		crm_die("%s", d->path);
+	const char *cp = crm_path(d, CONF);
+	char *conf = xstrdup(cp);
+	conf_read(conf, &d->conf, &d->nconf);
+	free(conf);
+}
+
+void crm_dir_close(struct crm_dir *d)
+{
+	if (d->fd >= 0)
+		close(d->fd);
+	for (size_t i = 0; i < d->nconf; i++) {
+		free(d->conf[i].key);
+		free(d->conf[i].value);
+	}
+	free(d->conf);
+	free(d->path);
+	memset(d, 0, sizeof *d);
+	d->fd = -1;
+}
+
+const char *crm_path(const struct crm_dir *d, const char *name)
+{
+	static char buf[4][PATH_MAX];
+	static int slot;
+	char *b = buf[slot++ & 3];
+	if (!strcmp(d->path, "."))
+		snprintf(b, PATH_MAX, "%s", name);
+	else
+		snprintf(b, PATH_MAX, "%s/%s", d->path, name);
+	return b;
+}
+
+char *crm_path_dup(const struct crm_dir *d, const char *name)
+{
+	return xstrdup(crm_path(d, name));
+}
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+	return s;
+}
+
+int conf_read(const char *path, struct conf_item **items, size_t *n)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		if (errno == ENOENT)
+			return -1;
+		crm_die("%s", path);
+	}
+	char *line = NULL;
+	size_t cap = 0, have = 0;
+	long no = 0;
+	while (getline(&line, &cap, f) > 0) {
+		no++;
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		char *s = trim(line);
+		if (!*s || *s == '#')
+			continue;
+		char *eq = strchr(s, '=');
+		if (!eq) {
+			crm_dataerr(path, no, "expected 'key = value'");
+			exit(CRM_ERR);
+		}
+		*eq = '\0';
+		char *k = trim(s), *v = trim(eq + 1);
+		if (!*k) {
+			crm_dataerr(path, no, "a setting needs a name before '='");
+			exit(CRM_ERR);
+		}
+		void *p = *items;
+		xgrow(&p, &have, *n + 1, sizeof **items);
+		*items = p;
+		(*items)[*n] = (struct conf_item){ xstrdup(k), xstrdup(v), no };
+		(*n)++;
+	}
+	free(line);
+	fclose(f);
+	return 0;
+}
+
+static const struct conf_item *conf_find(const struct crm_dir *d, const char *key)
+{
+	/* the last setting of a key wins, as in most config files */
+	for (size_t i = d->nconf; i-- > 0;)
+		if (!strcmp(d->conf[i].key, key))
+			return &d->conf[i];
+	return NULL;
+}
+
+const char *conf_get(const struct crm_dir *d, const char *key, const char *def)
+{
+	const struct conf_item *c = conf_find(d, key);
+	return c && *c->value ? c->value : def;
+}
+
+long conf_long(const struct crm_dir *d, const char *key, long def)
+{
+	const struct conf_item *c = conf_find(d, key);
+	if (!c || !*c->value)
+		return def;
+	long long v;
+	if (!parse_long(c->value, &v) || v < 0 || v > 1000000) {
+		crm_dataerr(crm_path(d, CONF), c->line, "%s: '%s' is not a whole number", key, c->value);
+		exit(CRM_ERR);
+	}
+	return (long)v;
+}
+
+const char *crm_user(void)
+{
+	const char *u = getenv("CRM_USER");
+	if (u && *u)
+		return u;
+	u = getenv("USER");
+	if (u && *u)
+		return u;
+	u = getenv("LOGNAME");
+	if (u && *u)
+		return u;
+	struct passwd *pw = getpwuid(getuid());
+	return pw ? pw->pw_name : "unknown";
+}

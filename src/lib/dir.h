@@ -1,0 +1,52 @@
+/* dir.h - the CRM directory and its crm.conf */
+#ifndef CRM_DIR_H
+#define CRM_DIR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct conf_item {
+	char *key, *value;
+	long line;
+};
+
+/* An open CRM directory. */
+struct crm_dir {
+	char *path;   /* as found: ".", "../..", "/srv/acme" */
+	int fd;       /* the directory itself, for locking and fsync */
+	bool locked;
+	struct conf_item *conf;
+	size_t nconf;
+};
+
+#define CUSTOMERS "customers.csv"
+#define INTERACTIONS "interactions.jsonl"
+#define CONF "crm.conf"
+
+/* Find and open the directory: opt (-d) when given, else $CRM_DIR, else the
+ * nearest of the current directory and its parents holding customers.csv.
+ * Reads crm.conf when present. Dies with a message naming crm-init when
+ * there is none. */
+void crm_dir_open(struct crm_dir *d, const char *opt);
+void crm_dir_close(struct crm_dir *d);
+
+/* The path of a file in the directory, as shown in messages: the bare name
+ * when the directory is ".", else "DIR/name". Valid until the next call
+ * with the same slot (0-3). */
+const char *crm_path(const struct crm_dir *d, const char *name);
+/* A new copy of crm_path. */
+char *crm_path_dup(const struct crm_dir *d, const char *name);
+
+/* A setting from crm.conf, or def when it is not set. */
+const char *conf_get(const struct crm_dir *d, const char *key, const char *def);
+/* A whole-number setting; a value that is not one is fatal, naming the line. */
+long conf_long(const struct crm_dir *d, const char *key, long def);
+
+/* Parse key = value lines with # comments from a file into *items.
+ * Returns 0, -1 when the file is missing, or dies on a bad line. */
+int conf_read(const char *path, struct conf_item **items, size_t *n);
+
+/* The user name for the "by" field: $CRM_USER, else the login name. */
+const char *crm_user(void);
+
+#endif

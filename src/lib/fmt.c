@@ -1,0 +1,421 @@
+/* fmt.c - output formats */
+#include "fmt.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csvrec.h"
+#include "utf8.h"
+
+static const char *const names[] = { "csv", "tsv", "jsonl", "json", "table", "md", "html", "vcard" };
+
+enum fmt fmt_choose(const char *opt, enum fmt def, unsigned allowed)
+{
+	if (!opt)
+		return isatty(STDOUT_FILENO) ? FMT_TABLE : def;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (!strcmp(opt, names[i]) && (allowed & (1u << i)))
+			return (enum fmt)i;
+	struct sb b = { 0 };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (allowed & (1u << i)) {
+			if (b.len)
+				sb_adds(&b, ", ");
+			sb_adds(&b, names[i]);
+		}
+	crm_warnx("unknown output format '%s' (use one of: %s)", opt, sb_str(&b));
+	sb_free(&b);
+	exit(CRM_ERR);
+}
+
+bool fmt_color(int color)
+{
+	if (color >= 0)
+		return color;
+	const char *nc = getenv("NO_COLOR");
+	if (nc && *nc)
+		return false;
+	return isatty(STDOUT_FILENO);
+}
+
+struct out {
+	enum fmt f;
+	struct hdr cols;
+	bool *numeric;
+	bool color, tty;
+	size_t rows;
+	struct rec *buf;
+	size_t nbuf, cap;
+	struct sb line;
+};
+
+struct out *out_open(enum fmt f, const struct hdr *cols, const bool *numeric, bool color)
+{
+	struct out *o = xcalloc(1, sizeof *o);
+	o->f = f;
+	hdr_copy(&o->cols, cols);
+	o->numeric = xcalloc(cols->n ? cols->n : 1, sizeof *o->numeric);
+	if (numeric)
+		memcpy(o->numeric, numeric, cols->n * sizeof *numeric);
+	o->color = color;
+	o->tty = isatty(STDOUT_FILENO);
+	return o;
+}
+
+static void emit(struct out *o)
+{
+	if (fwrite(o->line.s, 1, o->line.len, stdout) != o->line.len || ferror(stdout))
+		crm_flush_stdout();
+	sb_reset(&o->line);
+}
+
+void json_put_str(struct sb *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	sb_addc(b, '"');
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		sb_add(b, s + run, i - run);
+		run = i + 1;
+		switch (c) {
+		case '"': sb_adds(b, "\\\""); break;
+		case '\\': sb_adds(b, "\\\\"); break;
+		case '\n': sb_adds(b, "\\n"); break;
+		case '\r': sb_adds(b, "\\r"); break;
+		case '\t': sb_adds(b, "\\t"); break;
+		default: {
+			char u[7] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0 };
+			sb_adds(b, u);
+		}
+		}
+	}
+	sb_add(b, s + run, n - run);
+	sb_addc(b, '"');
+}
+
+/* A JSON number exactly as written, when s is one. */
+static bool is_json_number(const char *s)
+{
+	const char *p = s;
+	if (*p == '-')
+		p++;
+	if (*p == '0')
+		p++;
+	else if (*p >= '1' && *p <= '9')
+		while (*p >= '0' && *p <= '9')
+			p++;
+	else
+		return false;
+	if (*p == '.') {
+		p++;
+		if (!(*p >= '0' && *p <= '9'))
+			return false;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	return *p == '\0';
+}
+
+static void put_json_obj(struct out *o, const struct rec *r)
+{
+	sb_addc(&o->line, '{');
+	for (size_t i = 0; i < o->cols.n; i++) {
+		if (i)
+			sb_addc(&o->line, ',');
+		json_put_str(&o->line, o->cols.name[i], strlen(o->cols.name[i]));
+		sb_addc(&o->line, ':');
+		const char *v = rec_get(r, i);
+		if (o->numeric[i] && is_json_number(v))
+			sb_adds(&o->line, v);
+		else if (o->numeric[i] && !*v)
+			sb_adds(&o->line, "null");
+		else
+			json_put_str(&o->line, v, rec_len(r, i));
+	}
+	sb_addc(&o->line, '}');
+}
+
+static void tsv_put(struct sb *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		switch (s[i]) {
+		case '\t': sb_adds(b, "\\t"); break;
+		case '\n': sb_adds(b, "\\n"); break;
+		case '\r': sb_adds(b, "\\r"); break;
+		case '\\': sb_adds(b, "\\\\"); break;
+		default: sb_addc(b, s[i]);
+		}
+	}
+}
+
+void html_put(struct sb *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		switch (s[i]) {
+		case '<': sb_adds(b, "&lt;"); break;
+		case '>': sb_adds(b, "&gt;"); break;
+		case '&': sb_adds(b, "&amp;"); break;
+		case '"': sb_adds(b, "&quot;"); break;
+		case '\'': sb_adds(b, "&#39;"); break;
+		default: sb_addc(b, s[i]);
+		}
+	}
+}
+
+static void header(struct out *o)
+{
+	switch (o->f) {
+	case FMT_CSV:
+		csv_put_hdr(&o->line, &o->cols);
+		break;
+	case FMT_TSV:
+		for (size_t i = 0; i < o->cols.n; i++) {
+			if (i)
+				sb_addc(&o->line, '\t');
+			tsv_put(&o->line, o->cols.name[i], strlen(o->cols.name[i]));
+		}
+		sb_addc(&o->line, '\n');
+		break;
+	case FMT_JSON:
+		sb_addc(&o->line, '[');
+		break;
+	default:
+		break;
+	}
+	emit(o);
+}
+
+void out_row(struct out *o, const struct rec *r)
+{
+	if (o->rows++ == 0)
+		header(o);
+	switch (o->f) {
+	case FMT_CSV:
+		csv_put_rec(&o->line, r, o->cols.n);
+		break;
+	case FMT_TSV:
+		for (size_t i = 0; i < o->cols.n; i++) {
+			if (i)
+				sb_addc(&o->line, '\t');
+			tsv_put(&o->line, rec_get(r, i), rec_len(r, i));
+		}
+		sb_addc(&o->line, '\n');
+		break;
+	case FMT_JSONL:
+		put_json_obj(o, r);
+		sb_addc(&o->line, '\n');
+		break;
+	case FMT_JSON:
+		sb_adds(&o->line, o->rows > 1 ? ",\n" : "\n");
+		put_json_obj(o, r);
+		break;
+	default: {
+		void *p = o->buf;
+		size_t cap = o->cap;
+		xgrow(&p, &cap, o->nbuf + 1, sizeof *o->buf);
+		if (cap > o->cap)
+			memset((struct rec *)p + o->cap, 0, (cap - o->cap) * sizeof *o->buf);
+		o->buf = p;
+		o->cap = cap;
+		rec_copy(&o->buf[o->nbuf++], r);
+		return;
+	}
+	}
+	emit(o);
+}
+
+/* The text of a table cell: control characters made visible, cut to max
+ * columns with an ellipsis. Returns its width. */
+static size_t cell_text(const char *s, size_t n, size_t max, struct sb *out)
+{
+	size_t w = 0, i = 0;
+	while (i < n) {
+		unsigned cp;
+		size_t k = u8_decode((const unsigned char *)s + i, n - i, &cp);
+		const char *show = NULL;
+		size_t cw;
+		if (!k) {
+			show = "\xEF\xBF\xBD"; /* U+FFFD */
+			k = 1;
+			cw = 1;
+		} else if (cp == '\n') {
+			show = "\xE2\x86\xB5"; /* ↵ */
+			cw = 1;
+		} else if (cp < 0x20 || cp == 0x7F) {
+			show = " ";
+			cw = 1;
+		} else {
+			cw = u8_width(s + i, k);
+		}
+		if (max && w + cw > max - 1 && i + k < n) {
+			sb_adds(out, "\xE2\x80\xA6"); /* … */
+			return w + 1;
+		}
+		if (show)
+			sb_adds(out, show);
+		else
+			sb_add(out, s + i, k);
+		w += cw;
+		i += k;
+	}
+	return w;
+}
+
+static void pad(struct sb *b, size_t n)
+{
+	while (n--)
+		sb_addc(b, ' ');
+}
+
+static void table(struct out *o)
+{
+	size_t nc = o->cols.n;
+	size_t *w = xcalloc(nc, sizeof *w);
+	size_t max = o->tty ? 40 : 0;
+	struct sb t = { 0 };
+	for (size_t c = 0; c < nc; c++) {
+		sb_reset(&t);
+		w[c] = cell_text(o->cols.name[c], strlen(o->cols.name[c]), max, &t);
+	}
+	for (size_t r = 0; r < o->nbuf; r++)
+		for (size_t c = 0; c < nc; c++) {
+			sb_reset(&t);
+			size_t cw = cell_text(rec_get(&o->buf[r], c), rec_len(&o->buf[r], c), max, &t);
+			if (cw > w[c])
+				w[c] = cw;
+		}
+	for (size_t r = 0; r <= o->nbuf; r++) {
+		for (size_t c = 0; c < nc; c++) {
+			const char *s = r ? rec_get(&o->buf[r - 1], c) : o->cols.name[c];
+			size_t n = r ? rec_len(&o->buf[r - 1], c) : strlen(s);
+			sb_reset(&t);
+			size_t cw = cell_text(s, n, max, &t);
+			bool last = c + 1 == nc;
+			if (c)
+				sb_adds(&o->line, "  ");
+			if (!r && o->color)
+				sb_adds(&o->line, "\033[1m");
+			if (o->numeric[c] && r) {
+				pad(&o->line, w[c] - cw);
+				sb_add(&o->line, t.s, t.len);
+			} else {
+				sb_add(&o->line, t.s, t.len);
+				if (!last)
+					pad(&o->line, w[c] - cw);
+			}
+			if (!r && o->color)
+				sb_adds(&o->line, "\033[0m");
+		}
+		sb_addc(&o->line, '\n');
+		emit(o);
+	}
+	sb_free(&t);
+	free(w);
+}
+
+static void md_put(struct sb *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '|')
+			sb_adds(b, "\\|");
+		else if (s[i] == '\n')
+			sb_adds(b, "<br>");
+		else if (s[i] == '\r')
+			continue;
+		else
+			sb_addc(b, s[i]);
+	}
+}
+
+static void markdown(struct out *o)
+{
+	size_t nc = o->cols.n;
+	for (size_t r = 0; r <= o->nbuf; r++) {
+		sb_addc(&o->line, '|');
+		for (size_t c = 0; c < nc; c++) {
+			sb_addc(&o->line, ' ');
+			if (r)
+				md_put(&o->line, rec_get(&o->buf[r - 1], c), rec_len(&o->buf[r - 1], c));
+			else
+				md_put(&o->line, o->cols.name[c], strlen(o->cols.name[c]));
+			sb_adds(&o->line, " |");
+		}
+		sb_addc(&o->line, '\n');
+		if (!r) {
+			sb_addc(&o->line, '|');
+			for (size_t c = 0; c < nc; c++)
+				sb_adds(&o->line, o->numeric[c] ? " ---: |" : " --- |");
+			sb_addc(&o->line, '\n');
+		}
+		emit(o);
+	}
+}
+
+static void html(struct out *o)
+{
+	size_t nc = o->cols.n;
+	sb_adds(&o->line, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>crm</title>\n"
+			  "<style>body{font-family:sans-serif}table{border-collapse:collapse}"
+			  "td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}"
+			  "td.n{text-align:right}</style></head><body>\n<table>\n<tr>");
+	for (size_t c = 0; c < nc; c++) {
+		sb_adds(&o->line, "<th>");
+		html_put(&o->line, o->cols.name[c], strlen(o->cols.name[c]));
+		sb_adds(&o->line, "</th>");
+	}
+	sb_adds(&o->line, "</tr>\n");
+	for (size_t r = 0; r < o->nbuf; r++) {
+		sb_adds(&o->line, "<tr>");
+		for (size_t c = 0; c < nc; c++) {
+			sb_adds(&o->line, o->numeric[c] ? "<td class=\"n\">" : "<td>");
+			html_put(&o->line, rec_get(&o->buf[r], c), rec_len(&o->buf[r], c));
+			sb_adds(&o->line, "</td>");
+		}
+		sb_adds(&o->line, "</tr>\n");
+		emit(o);
+	}
+	sb_adds(&o->line, "</table>\n</body></html>\n");
+	emit(o);
+}
+
+void out_close(struct out *o)
+{
+	if (!o)
+		return;
+	switch (o->f) {
+	case FMT_JSON:
+		if (o->rows == 0)
+			header(o);
+		sb_adds(&o->line, o->rows ? "\n]\n" : "]\n");
+		emit(o);
+		break;
+	case FMT_TABLE:
+		if (o->nbuf)
+			table(o);
+		break;
+	case FMT_MD:
+		markdown(o);
+		break;
+	case FMT_HTML:
+		html(o);
+		break;
+	case FMT_CSV:
+	case FMT_TSV:
+		if (o->rows == 0)
+			header(o);
+		break;
+	default:
+		break;
+	}
+	for (size_t i = 0; i < o->cap; i++)
+		rec_free(&o->buf[i]);
+	free(o->buf);
+	free(o->numeric);
+	hdr_free(&o->cols);
+	sb_free(&o->line);
+	free(o);
+}

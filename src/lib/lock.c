@@ -1,0 +1,213 @@
+/* lock.c - the directory lock, atomic rewrites and durable appends */
+#include "lock.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+void crm_lock(struct crm_dir *d)
+{
+	if (d->locked)
+		return;
+	double limit = 10;
+	const char *e = getenv("CRM_LOCK_TIMEOUT");
+	if (e && *e) {
+		char *end;
+		limit = strtod(e, &end);
+		if (*end || limit < 0)
+			crm_diex("CRM_LOCK_TIMEOUT: '%s' is not a number of seconds", e);
+	}
+	struct timespec start, now;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	long wait_us = 1000;
+	for (;;) {
+		if (flock(d->fd, LOCK_EX | LOCK_NB) == 0)
+			break;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			crm_die("%s: cannot lock", d->path);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		double waited = (double)(now.tv_sec - start.tv_sec) +
+				(double)(now.tv_nsec - start.tv_nsec) / 1e9;
+		if (waited >= limit)
+			crm_diex("%s: locked by another writer for %g s; try again later "
+				 "(or raise CRM_LOCK_TIMEOUT)",
+				 d->path, limit);
+		struct timespec ts = { 0, wait_us * 1000 };
+		nanosleep(&ts, NULL);
+		if (wait_us < 50000)
+			wait_us *= 2;
+	}
+	d->locked = true;
+}
+
+void crm_unlock(struct crm_dir *d)
+{
+	if (!d->locked)
+		return;
+	flock(d->fd, LOCK_UN);
+	d->locked = false;
+}
+
+static int write_full(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t k = write(fd, p, n);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (k == 0) {
+			errno = ENOSPC;
+			return -1;
+		}
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+int crm_rewrite(const struct crm_dir *d, const char *name, const char *data, size_t n)
+{
+	char *shown = crm_path_dup(d, name);
+	struct stat st;
+	mode_t mode = 0666;
+	if (fstatat(d->fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (S_ISLNK(st.st_mode)) {
+			crm_warnx("%s: is a symbolic link; refusing to replace it (point -d at the "
+				  "directory that holds the file)", shown);
+			free(shown);
+			return -1;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			crm_warnx("%s: not a regular file", shown);
+			free(shown);
+			return -1;
+		}
+		mode = st.st_mode & 07777;
+	} else {
+		mode_t um = umask(0);
+		umask(um);
+		mode &= ~um;
+	}
+	char tmpl[256];
+	snprintf(tmpl, sizeof tmpl, ".%s.tmp.XXXXXX", name);
+	/* mkstemp needs a path; build it relative to the directory. */
+	char *tmp = crm_path_dup(d, tmpl);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		crm_warn("%s: cannot create a temporary file", shown);
+		free(tmp);
+		free(shown);
+		return -1;
+	}
+	const char *base = strrchr(tmp, '/');
+	base = base ? base + 1 : tmp;
+	if (fchmod(fd, mode) < 0 || write_full(fd, data, n) < 0 || fsync(fd) < 0) {
+		crm_warn("%s: cannot write", shown);
+		close(fd);
+		unlinkat(d->fd, base, 0);
+		free(tmp);
+		free(shown);
+		return -1;
+	}
+	if (close(fd) < 0) {
+		crm_warn("%s: cannot write", shown);
+		unlinkat(d->fd, base, 0);
+		free(tmp);
+		free(shown);
+		return -1;
+	}
+	if (renameat(d->fd, base, d->fd, name) < 0) {
+		crm_warn("%s: cannot replace", shown);
+		unlinkat(d->fd, base, 0);
+		free(tmp);
+		free(shown);
+		return -1;
+	}
+	if (fsync(d->fd) < 0) {
+		/* The new file is in place; only its durability is in doubt. */
+		crm_warn("%s: cannot sync the directory", d->path);
+		free(tmp);
+		free(shown);
+		return -1;
+	}
+	free(tmp);
+	free(shown);
+	return 0;
+}
+
+int crm_append(const struct crm_dir *d, const char *name, const char *data, size_t n)
+{
+	char *shown = crm_path_dup(d, name);
+	int fd = openat(d->fd, name, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		crm_warn("%s", shown);
+		free(shown);
+		return -1;
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		crm_warn("%s", shown);
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		crm_warnx("%s: not a regular file", shown);
+		goto fail;
+	}
+	char last = '\n';
+	if (st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) != 1)
+		last = '\n';
+	char *buf = NULL;
+	const char *out = data;
+	size_t len = n;
+	if (last != '\n') {
+		/* An earlier writer left a line without its end: keep it whole and
+		 * start ours on a line of its own. */
+		buf = xmalloc(n + 1);
+		buf[0] = '\n';
+		memcpy(buf + 1, data, n);
+		out = buf;
+		len = n + 1;
+	}
+	ssize_t k;
+	do
+		k = write(fd, out, len);
+	while (k < 0 && errno == EINTR);
+	free(buf);
+	if (k < 0 || (size_t)k != len) {
+		int e = k < 0 ? errno : ENOSPC;
+		if (ftruncate(fd, st.st_size) < 0)
+			crm_warn("%s: cannot truncate the partial write", shown);
+		errno = e;
+		crm_warn("%s: cannot append", shown);
+		goto fail;
+	}
+	if (fsync(fd) < 0) {
+		int e = errno;
+		if (ftruncate(fd, st.st_size) == 0)
+			fsync(fd);
+		errno = e;
+		crm_warn("%s: cannot sync", shown);
+		goto fail;
+	}
+	if (close(fd) < 0) {
+		crm_warn("%s", shown);
+		free(shown);
+		return -1;
+	}
+	free(shown);
+	return 0;
+fail:
+	close(fd);
+	free(shown);
+	return -1;
+}

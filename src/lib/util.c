@@ -1,0 +1,304 @@
+/* util.c - errors, exit codes, memory and growable buffers */
+#include "util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char *crm_prog = "crm";
+
+static void at_exit_flush(void)
+{
+	crm_flush_stdout();
+}
+
+void crm_init(int argc, char **argv)
+{
+	(void)argc;
+	if (argv && argv[0]) {
+		const char *s = strrchr(argv[0], '/');
+		crm_prog = s ? s + 1 : argv[0];
+	}
+	/* A closed pipe must be an EPIPE we can handle, not a signal that kills us
+	 * halfway through a write to a data file. */
+	signal(SIGPIPE, SIG_IGN);
+	static char obuf[1 << 16];
+	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
+	atexit(at_exit_flush);
+}
+
+static void vmsg(const char *fmt, va_list ap, int errnum)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s: ", crm_prog);
+	vfprintf(stderr, fmt, ap);
+	if (errnum)
+		fprintf(stderr, ": %s", strerror(errnum));
+	fputc('\n', stderr);
+}
+
+void crm_warnx(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(fmt, ap, 0);
+	va_end(ap);
+}
+
+void crm_warn(const char *fmt, ...)
+{
+	int e = errno;
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(fmt, ap, e);
+	va_end(ap);
+}
+
+void crm_diex(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(fmt, ap, 0);
+	va_end(ap);
+	exit(CRM_ERR);
+}
+
+void crm_die(const char *fmt, ...)
+{
+	int e = errno;
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(fmt, ap, e);
+	va_end(ap);
+	exit(CRM_ERR);
+}
+
+void crm_dataerr(const char *file, long line, const char *fmt, ...)
+{
+	va_list ap;
+	fflush(stdout);
+	if (line > 0)
+		fprintf(stderr, "%s: %s:%ld: ", crm_prog, file, line);
+	else
+		fprintf(stderr, "%s: %s: ", crm_prog, file);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void crm_flush_stdout(void)
+{
+	static bool done;
+	if (done)
+		return;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return;
+	done = true;
+	/* The reader went away (crm-find | head -1): it wanted no more, which is
+	 * not an error, and pipefail scripts must not see one. */
+	if (errno == EPIPE)
+		_exit(CRM_OK);
+	crm_warn("stdout");
+	_exit(CRM_ERR);
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		crm_die("out of memory");
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		crm_die("out of memory");
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		crm_die("out of memory");
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+void xgrow(void **p, size_t *cap, size_t need, size_t sz)
+{
+	if (need <= *cap)
+		return;
+	size_t c = *cap ? *cap : 8;
+	while (c < need) {
+		if (c > SIZE_MAX / 2 / sz)
+			crm_diex("out of memory");
+		c *= 2;
+	}
+	*p = xrealloc(*p, c * sz);
+	*cap = c;
+}
+
+void sb_add(struct sb *b, const void *p, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		void *s = b->s;
+		xgrow(&s, &b->cap, b->len + n + 1, 1);
+		b->s = s;
+	}
+	if (n)
+		memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void sb_adds(struct sb *b, const char *s)
+{
+	sb_add(b, s, strlen(s));
+}
+
+void sb_addc(struct sb *b, char c)
+{
+	sb_add(b, &c, 1);
+}
+
+void sb_printf(struct sb *b, const char *fmt, ...)
+{
+	va_list ap;
+	char tmp[256];
+	va_start(ap, fmt);
+	int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof tmp) {
+		sb_add(b, tmp, (size_t)n);
+		return;
+	}
+	char *big = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	sb_add(b, big, (size_t)n);
+	free(big);
+}
+
+const char *sb_str(struct sb *b)
+{
+	if (!b->s)
+		sb_add(b, "", 0);
+	return b->s;
+}
+
+void sb_reset(struct sb *b)
+{
+	b->len = 0;
+	if (b->s)
+		b->s[0] = '\0';
+}
+
+void sb_free(struct sb *b)
+{
+	free(b->s);
+	b->s = NULL;
+	b->len = b->cap = 0;
+}
+
+int read_all(int fd, struct sb *out)
+{
+	for (;;) {
+		if (out->cap - out->len < 65536 + 1) {
+			void *s = out->s;
+			xgrow(&s, &out->cap, out->len + 65536 + 1, 1);
+			out->s = s;
+		}
+		ssize_t n = read(fd, out->s + out->len, out->cap - out->len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		out->len += (size_t)n;
+	}
+	sb_add(out, "", 0);
+	return 0;
+}
+
+bool ascii_ieq(const char *s, const char *t)
+{
+	for (; *s && *t; s++, t++) {
+		unsigned char a = (unsigned char)*s, b = (unsigned char)*t;
+		if (a >= 'A' && a <= 'Z')
+			a += 32;
+		if (b >= 'A' && b <= 'Z')
+			b += 32;
+		if (a != b)
+			return false;
+	}
+	return *s == *t;
+}
+
+bool parse_long(const char *s, long long *out)
+{
+	char *end;
+	if (!*s)
+		return false;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || *end)
+		return false;
+	*out = v;
+	return true;
+}
+
+char **split(const char *s, char sep, size_t *n)
+{
+	size_t cnt = 1;
+	for (const char *p = s; *p; p++)
+		cnt += *p == sep;
+	char **v = xmalloc((cnt + 1) * sizeof *v);
+	size_t i = 0;
+	for (;;) {
+		const char *e = strchr(s, sep);
+		if (!e) {
+			v[i++] = xstrdup(s);
+			break;
+		}
+		v[i++] = xstrndup(s, (size_t)(e - s));
+		s = e + 1;
+	}
+	v[i] = NULL;
+	if (n)
+		*n = i;
+	return v;
+}
+
+void free_strv(char **v)
+{
+	if (!v)
+		return;
+	for (char **p = v; *p; p++)
+		free(*p);
+	free(v);
+}
