@@ -48,10 +48,8 @@ deps:
 	fi
 
 check: deps all
-	LC_ALL=C.UTF-8 bats tests
-
-check-c: deps all
-	LC_ALL=C bats tests
+	LC_ALL=C.UTF-8 bats --formatter tap tests
+	LC_ALL=C bats --formatter tap tests
 
 demo: deps all
 	sh examples/demo.sh
@@ -91,5 +89,5 @@ check-install:
 clean:
 	rm -rf build bin
 
-.PHONY: all deps check check-c demo asan check-man install uninstall check-install clean
+.PHONY: all deps check demo asan check-man install uninstall check-install clean
 .SECONDARY: $(LIBOBJ)
