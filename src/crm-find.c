@@ -1,0 +1,764 @@
+/* crm-find - search customers (or with -i the interactions) */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cust.h"
+#include "date.h"
+#include "derive.h"
+#include "dir.h"
+#include "expr.h"
+#include "fmt.h"
+#include "hist.h"
+#include "opt.h"
+#include "utf8.h"
+#include "util.h"
+
+enum { O_SORT = OPT_FIRST_LOCAL, O_LIMIT };
+
+static const struct crm_opt opts[] = {
+	{ 'w', "where", "EXPR", "keep records for which EXPR holds (see crm-expr(7))" },
+	{ 'F', "fixed-strings", NULL, "take PATTERN literally, not as a regular expression" },
+	{ 's', "case-sensitive", NULL, "match PATTERN with case (default: without)" },
+	{ 'a', "ascii", NULL, "also ignore diacritics (dvorak finds Dvořák)" },
+	{ 'f', "fields", "FIELDS", "output these fields, comma-separated (derived ones too)" },
+	{ O_SORT, "sort", "FIELD[:desc]", "sort by a field (numbers and dates by value)" },
+	{ O_LIMIT, "limit", "N", "output at most N records" },
+	{ 'c', "count", NULL, "print only the number of matching records" },
+	{ 'i', "interactions", NULL, "search the interactions instead of the customers" },
+	CRM_OPT_FORMAT,
+	CRM_OPT_DIR,
+	CRM_OPT_COLOR,
+	CRM_OPT_STRICT,
+	CRM_OPT_HELP,
+	CRM_OPT_VERSION,
+	CRM_OPT_END,
+};
+
+static const struct crm_cmd cmd = {
+	"[PATTERN] [-w EXPR] [-F] [-s] [-a] [-f FIELDS] [--sort FIELD[:desc]] [--limit N] [-c] [-i] [-o FORMAT]",
+	"Print the customers (with -i the interactions) that match PATTERN, a regular\n"
+	"expression tried on every field, and the expression of --where. Reads a\n"
+	"customer stream on standard input when it is a pipe or a file, else the\n"
+	"directory's customers.csv.",
+	opts,
+};
+
+struct opts {
+	const char *pattern, *where, *fields, *sort;
+	long limit;
+	bool fixed, cased, ascii, count, inter, sort_desc;
+	struct crm_common c;
+};
+
+/* Matching PATTERN against field values. */
+struct matcher {
+	pcre2_code *re;      /* tried on each field (folded with -a) */
+	pcre2_code *raw;     /* tried on a record's bytes first, when that is safe */
+	pcre2_match_data *md;
+	bool fold;           /* -a */
+	struct sb buf;
+};
+
+static pcre2_code *compile(const char *pat, uint32_t flags)
+{
+	int ec;
+	PCRE2_SIZE eo;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+				       flags | PCRE2_UTF | (flags & PCRE2_LITERAL ? 0 : PCRE2_UCP),
+				       &ec, &eo, NULL);
+	if (!re) {
+		PCRE2_UCHAR m[160];
+		pcre2_get_error_message(ec, m, sizeof m);
+		crm_diex("PATTERN: %zu: %s", (size_t)eo + 1, (char *)m);
+	}
+	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	return re;
+}
+
+/* Whether a match of pat inside a field is sure to be a match in the raw
+ * record bytes too (where quotes are doubled and fields joined by commas):
+ * no anchors, no quotes, no lookaround, only the common escapes. */
+static bool raw_safe(const char *pat, bool literal)
+{
+	if (strchr(pat, '"') || strchr(pat, '\n') || strchr(pat, '\r'))
+		return false;
+	if (literal)
+		return true;
+	for (const char *p = pat; *p; p++) {
+		if (*p == '^' || *p == '$')
+			return false;
+		if (*p == '(' && p[1] == '?')
+			return false;
+		if (*p == '\\') {
+			if (!p[1] || !strchr("dDwWsShHvVbBtnr.*+?()[]{}|/\\-", p[1]))
+				return false;
+			p++;
+		}
+	}
+	return true;
+}
+
+static bool has_meta(const char *s)
+{
+	return strpbrk(s, "\\^$.[]|()?*+{}") != NULL;
+}
+
+/* A pattern that finds the folded literal lit in unfolded text: every letter
+ * becomes the class of the letters that fold to it (z: zźżžZŹŻŽ...). */
+static char *expand_folded(const char *lit)
+{
+	struct sb out = { 0 };
+	const unsigned char *p = (const unsigned char *)lit;
+	size_t n = strlen(lit);
+	for (size_t i = 0; i < n;) {
+		unsigned cp;
+		size_t k = u8_decode(p + i, n - i, &cp);
+		if (!k) {
+			k = 1;
+			cp = p[i];
+		}
+		/* gather every code point that folds to cp */
+		struct sb cls = { 0 };
+		for (unsigned c = 0x41; c < 0x2000; c++) {
+			if (c == cp)
+				continue;
+			struct sb e = { 0 }, f = { 0 };
+			u8_encode(&e, c);
+			u8_fold(e.s, e.len, true, &f);
+			unsigned back;
+			if (f.len && u8_decode((const unsigned char *)f.s, f.len, &back) == f.len && back == cp)
+				sb_add(&cls, e.s, e.len);
+			sb_free(&e);
+			sb_free(&f);
+		}
+		struct sb lit1 = { 0 };
+		u8_encode(&lit1, cp);
+		if (cls.len || !u8_is_ascii(lit1.s, lit1.len) || strchr("\\^$.[]|()?*+{}-", (int)cp)) {
+			sb_adds(&out, "(?:\\Q");
+			sb_add(&out, lit1.s, lit1.len);
+			sb_adds(&out, "\\E");
+			if (cls.len) {
+				sb_adds(&out, "|[");
+				sb_add(&out, cls.s, cls.len);
+				sb_adds(&out, "]");
+			}
+			sb_adds(&out, ")\\p{M}*");
+		} else {
+			sb_add(&out, lit1.s, lit1.len);
+		}
+		sb_free(&lit1);
+		sb_free(&cls);
+		i += k;
+	}
+	char *r = xstrdup(sb_str(&out));
+	sb_free(&out);
+	return r;
+}
+
+static void matcher_init(struct matcher *m, const struct opts *o)
+{
+	memset(m, 0, sizeof *m);
+	if (!o->pattern)
+		return;
+	uint32_t fl = (o->cased ? 0 : PCRE2_CASELESS) | (o->fixed ? PCRE2_LITERAL : 0);
+	m->md = pcre2_match_data_create(4, NULL);
+	if (!o->ascii) {
+		m->re = compile(o->pattern, fl);
+		if (raw_safe(o->pattern, o->fixed))
+			m->raw = m->re;
+		return;
+	}
+	/* -a: fields and pattern are both folded (lower case, no diacritics) */
+	m->fold = true;
+	struct sb f = { 0 };
+	u8_fold(o->pattern, strlen(o->pattern), true, &f);
+	m->re = compile(sb_str(&f), fl | PCRE2_CASELESS);
+	if (o->fixed || !has_meta(o->pattern)) {
+		char *x = expand_folded(sb_str(&f));
+		m->raw = compile(x, PCRE2_CASELESS);
+		free(x);
+	}
+	sb_free(&f);
+}
+
+static void matcher_free(struct matcher *m)
+{
+	if (m->raw && m->raw != m->re)
+		pcre2_code_free(m->raw);
+	if (m->re)
+		pcre2_code_free(m->re);
+	if (m->md)
+		pcre2_match_data_free(m->md);
+	sb_free(&m->buf);
+}
+
+static bool match_raw(struct matcher *m, const pcre2_code *re, const char *s, size_t n)
+{
+	return pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, m->md, NULL) >= 0;
+}
+
+static bool match_field(struct matcher *m, const char *s, size_t n)
+{
+	if (!m->fold)
+		return match_raw(m, m->re, s, n);
+	sb_reset(&m->buf);
+	u8_fold(s, n, true, &m->buf);
+	return match_raw(m, m->re, sb_str(&m->buf), m->buf.len);
+}
+
+/* The fields records are tested and shown with: the stream's columns, then
+ * the derived fields that no column already provides. */
+struct fields {
+	struct field *v;
+	size_t n, ncols;
+	int derived[D_N];  /* field index of each derived field, or -1 */
+	struct derive *dv;
+	long id_col;
+};
+
+struct row_ctx {
+	const struct fields *fs;
+	const struct rec *r;
+	char buf[D_N][40];
+};
+
+static const char *get_field(void *ctx, size_t f, size_t *len)
+{
+	struct row_ctx *c = ctx;
+	if (f < c->fs->ncols) {
+		*len = rec_len(c->r, f);
+		return rec_get(c->r, f);
+	}
+	for (int d = 0; d < D_N; d++)
+		if (c->fs->derived[d] == (int)f) {
+			if (!c->fs->dv || c->fs->id_col < 0) {
+				*len = 0;
+				return "";
+			}
+			const char *id = rec_get(c->r, (size_t)c->fs->id_col);
+			return derive_get(c->fs->dv, id, strlen(id), (enum dfield)d, c->buf[d], len);
+		}
+	*len = 0;
+	return "";
+}
+
+static long field_index(const struct fields *fs, const char *name)
+{
+	for (size_t i = 0; i < fs->n; i++)
+		if (!strcmp(fs->v[i].name, name))
+			return (long)i;
+	return -1;
+}
+
+static _Noreturn void unknown(const struct fields *fs, const char *what, const char *name)
+{
+	struct sb b = { 0 };
+	for (size_t i = 0; i < fs->n; i++) {
+		if (i)
+			sb_adds(&b, ", ");
+		sb_adds(&b, fs->v[i].name);
+	}
+	crm_diex("%s: unknown field '%s' (known: %s)", what, name, sb_str(&b));
+}
+
+/* Output: chosen columns, with an optional buffer for --sort. */
+struct sorted {
+	struct rec r;
+	char *key;
+	size_t order;
+};
+
+struct sink {
+	struct out *out;
+	size_t *cols;
+	size_t ncols;
+	long sort_field;
+	bool desc, count;
+	long limit, n;
+	struct sorted *buf;
+	size_t nbuf, cap;
+	struct rec tmp;
+};
+
+static int by_key(const void *a, const void *b, void *desc)
+{
+	const struct sorted *x = a, *y = b;
+	int c = value_cmp(x->key, y->key);
+	if (c && *(bool *)desc && *x->key && *y->key)
+		c = -c;
+	if (!c)
+		c = x->order < y->order ? -1 : x->order > y->order;
+	return c;
+}
+
+/* Add a matching record; returns false when --limit is reached and no
+ * more records are wanted. */
+static bool sink_add(struct sink *k, struct row_ctx *c)
+{
+	k->n++;
+	if (k->count)
+		return !(k->limit >= 0 && k->n >= k->limit);
+	rec_clear(&k->tmp);
+	for (size_t i = 0; i < k->ncols; i++) {
+		size_t n;
+		const char *v = get_field(c, k->cols[i], &n);
+		rec_push(&k->tmp, v, n);
+	}
+	if (k->sort_field < 0) {
+		out_row(k->out, &k->tmp);
+		return !(k->limit >= 0 && k->n >= k->limit);
+	}
+	void *p = k->buf;
+	size_t cap = k->cap;
+	xgrow(&p, &cap, k->nbuf + 1, sizeof *k->buf);
+	if (cap > k->cap)
+		memset((struct sorted *)p + k->cap, 0, (cap - k->cap) * sizeof *k->buf);
+	k->buf = p;
+	k->cap = cap;
+	struct sorted *s = &k->buf[k->nbuf];
+	rec_copy(&s->r, &k->tmp);
+	size_t n;
+	const char *v = get_field(c, (size_t)k->sort_field, &n);
+	s->key = xstrndup(v, n);
+	s->order = k->nbuf++;
+	return true;
+}
+
+static long sink_end(struct sink *k)
+{
+	long shown = k->n;
+	if (k->sort_field >= 0) {
+		qsort_r(k->buf, k->nbuf, sizeof *k->buf, by_key, &k->desc);
+		size_t lim = k->limit >= 0 && (size_t)k->limit < k->nbuf ? (size_t)k->limit : k->nbuf;
+		for (size_t i = 0; i < lim; i++)
+			out_row(k->out, &k->buf[i].r);
+		shown = (long)lim;
+	}
+	if (k->count)
+		printf("%ld\n", k->limit >= 0 && k->n > k->limit ? k->limit : k->n);
+	for (size_t i = 0; i < k->cap; i++) {
+		rec_free(&k->buf[i].r);
+		free(k->buf[i].key);
+	}
+	free(k->buf);
+	rec_free(&k->tmp);
+	if (k->out)
+		out_close(k->out);
+	free(k->cols);
+	return shown;
+}
+
+static void sink_init(struct sink *k, const struct opts *o, const struct fields *fs,
+		      enum fmt def, const bool *numeric_of_field)
+{
+	memset(k, 0, sizeof *k);
+	k->limit = o->limit;
+	k->count = o->count;
+	k->sort_field = -1;
+	if (o->sort) {
+		char *s = xstrdup(o->sort);
+		char *colon = strrchr(s, ':');
+		if (colon && (!strcmp(colon, ":desc") || !strcmp(colon, ":asc"))) {
+			k->desc = !strcmp(colon, ":desc");
+			*colon = '\0';
+		}
+		k->sort_field = field_index(fs, s);
+		if (k->sort_field < 0)
+			unknown(fs, "--sort", s);
+		free(s);
+	}
+	struct hdr h = { 0 };
+	if (o->fields) {
+		size_t n;
+		char **v = split(o->fields, ',', &n);
+		k->cols = xcalloc(n, sizeof *k->cols);
+		for (size_t i = 0; i < n; i++) {
+			long f = field_index(fs, v[i]);
+			if (f < 0)
+				unknown(fs, "-f", v[i]);
+			k->cols[k->ncols++] = (size_t)f;
+			hdr_add(&h, v[i]);
+		}
+		free_strv(v);
+	} else {
+		k->cols = xcalloc(fs->ncols ? fs->ncols : 1, sizeof *k->cols);
+		for (size_t i = 0; i < fs->ncols; i++) {
+			k->cols[k->ncols++] = i;
+			hdr_add(&h, fs->v[i].name);
+		}
+	}
+	if (!k->count) {
+		bool *num = xcalloc(k->ncols ? k->ncols : 1, sizeof *num);
+		for (size_t i = 0; i < k->ncols; i++)
+			num[i] = numeric_of_field[k->cols[i]];
+		k->out = out_open(fmt_choose(o->c.format, def, FMTS_ALL), &h, num, fmt_color(o->c.color));
+		free(num);
+	}
+	hdr_free(&h);
+}
+
+/* -- customers -- */
+
+static int find_customers(struct opts *o)
+{
+	struct crm_dir d = { 0 };
+	bool have_dir = false, use_stdin = stdin_is_stream();
+	if (!use_stdin) {
+		crm_dir_open(&d, o->c.dir);
+		have_dir = true;
+	}
+	struct recin in;
+	if (recin_open(&in, &d, use_stdin, o->c.strict) < 0)
+		return CRM_ERR;
+
+	struct fields fs = { 0 };
+	fs.v = xcalloc(in.hdr.n + D_N, sizeof *fs.v);
+	for (size_t i = 0; i < in.hdr.n; i++) {
+		const char *n = in.hdr.name[i];
+		enum field_kind k = !strcmp(n, "tags") ? FK_LIST
+				    : !strcmp(n, "created") || !strcmp(n, "updated") ? FK_DATE
+										     : FK_TEXT;
+		fs.v[fs.n++] = (struct field){ n, k };
+	}
+	fs.ncols = fs.n;
+	fs.id_col = hdr_find(&in.hdr, "id");
+	for (int dd = 0; dd < D_N; dd++) {
+		long c = hdr_find(&in.hdr, derive_fields[dd].name);
+		if (c >= 0) {
+			fs.derived[dd] = -1;
+			fs.v[c].kind = derive_fields[dd].kind;
+			continue;
+		}
+		fs.derived[dd] = (int)fs.n;
+		fs.v[fs.n++] = derive_fields[dd];
+	}
+	struct schema sc = { fs.v, fs.n };
+
+	struct expr *where = NULL;
+	if (o->where) {
+		char err[2048];
+		where = expr_parse(o->where, &sc, crm_now(), err, sizeof err);
+		if (!where)
+			crm_diex("--where: 1:%s", err);
+	}
+
+	bool *used = xcalloc(fs.n, sizeof *used);
+	expr_fields(where, used);
+	struct sink k;
+	bool *numeric = xcalloc(fs.n, sizeof *numeric);
+	for (size_t i = 0; i < fs.n; i++)
+		numeric[i] = fs.v[i].kind == FK_NUMBER;
+	sink_init(&k, o, &fs, in.jsonl ? FMT_JSONL : FMT_CSV, numeric);
+	for (size_t i = 0; i < k.ncols; i++)
+		used[k.cols[i]] = true;
+	if (k.sort_field >= 0)
+		used[k.sort_field] = true;
+	unsigned mask = 0;
+	bool *not_raw = xcalloc(fs.n, sizeof *not_raw);
+	for (int dd = 0; dd < D_N; dd++)
+		if (fs.derived[dd] >= 0) {
+			not_raw[fs.derived[dd]] = true;
+			if (used[fs.derived[dd]])
+				mask |= 1u << dd;
+		}
+	if (mask) {
+		if (!have_dir) {
+			crm_dir_open(&d, o->c.dir);
+			have_dir = true;
+		}
+		fs.dv = derive_load(&d, conf_get(&d, "currency", "EUR"), mask, o->c.strict);
+		if (!fs.dv)
+			return CRM_ERR;
+	}
+
+	struct matcher m;
+	matcher_init(&m, o);
+	/* a literal the --where needs, to skip records before parsing them */
+	pcre2_code *lit = NULL;
+	const char *need = expr_required_literal(where, not_raw);
+	if (need && !m.raw && !in.jsonl)
+		lit = compile(need, PCRE2_LITERAL | PCRE2_CASELESS);
+	const pcre2_code *pre = m.raw ? m.raw : lit;
+	if (!m.md)
+		m.md = pcre2_match_data_create(4, NULL);
+
+	struct rec r = { 0 };
+	struct row_ctx c = { .fs = &fs, .r = &r };
+	int status = CRM_OK;
+	for (;;) {
+		int got;
+		if (!in.jsonl && pre) {
+			const char *s;
+			size_t n;
+			long line;
+			got = csvin_next_raw(in.csv, &s, &n, &line);
+			if (got <= 0)
+				break;
+			if (!match_raw(&m, pre, s, n))
+				continue;
+			if (csvin_parse(in.csv, s, n, &r) < 0) {
+				crm_dataerr(in.name, line, "%s", in.csv->err);
+				status = CRM_ERR;
+				break;
+			}
+			r.line = line;
+			if (r.n > in.hdr.n) {
+				crm_dataerr(in.name, line, "%zu fields, but the header has %zu", r.n, in.hdr.n);
+				status = CRM_ERR;
+				break;
+			}
+			while (r.n < in.hdr.n)
+				rec_push(&r, "", 0);
+		} else {
+			got = recin_next(&in, &r);
+			if (got < 0) {
+				status = CRM_ERR;
+				break;
+			}
+			if (got == 0)
+				break;
+		}
+		if (m.re) {
+			bool hit = false;
+			for (size_t i = 0; i < r.n && !hit; i++)
+				hit = match_field(&m, r.v[i], r.len[i]);
+			if (!hit)
+				continue;
+		}
+		if (where && !expr_eval(where, get_field, &c))
+			continue;
+		if (!sink_add(&k, &c))
+			break;
+	}
+	long shown = sink_end(&k);
+	if (status == CRM_OK && !shown)
+		status = CRM_NONE;
+	rec_free(&r);
+	if (lit)
+		pcre2_code_free(lit);
+	matcher_free(&m);
+	expr_free(where);
+	derive_free(fs.dv);
+	free(used);
+	free(not_raw);
+	free(numeric);
+	free(fs.v);
+	recin_close(&in);
+	if (have_dir)
+		crm_dir_close(&d);
+	return status;
+}
+
+/* -- interactions -- */
+
+static const struct field ifields[] = {
+	{ "id", FK_TEXT },	   { "ts", FK_DATE },	       { "customer", FK_TEXT },
+	{ "type", FK_TEXT },	   { "channel", FK_TEXT },     { "direction", FK_TEXT },
+	{ "by", FK_TEXT },	   { "subject", FK_TEXT },     { "text", FK_TEXT },
+	{ "amount", FK_NUMBER },   { "currency", FK_TEXT },    { "rating", FK_NUMBER },
+	{ "score", FK_NUMBER },	   { "due", FK_DATE },	       { "ref", FK_TEXT },
+	{ "stage", FK_TEXT },	   { "probability", FK_NUMBER }, { "close", FK_DATE },
+	{ "campaign", FK_TEXT },   { "message_id", FK_TEXT },  { "status", FK_TEXT },
+	{ "duration", FK_NUMBER },
+};
+#define NIFIELDS (sizeof ifields / sizeof ifields[0])
+#define NSHOWN 11 /* id .. currency: the columns of a table or CSV */
+
+struct ictx {
+	json_t *o;
+	char buf[NIFIELDS][32];
+	char *dump;
+};
+
+static const char *iget(void *ctx, size_t f, size_t *len)
+{
+	struct ictx *c = ctx;
+	json_t *v = json_object_get(c->o, ifields[f].name);
+	if (json_is_string(v)) {
+		*len = json_string_length(v);
+		return json_string_value(v);
+	}
+	if (json_is_integer(v)) {
+		*len = (size_t)snprintf(c->buf[f], sizeof c->buf[f], "%lld", (long long)json_integer_value(v));
+		return c->buf[f];
+	}
+	if (json_is_real(v)) {
+		*len = (size_t)snprintf(c->buf[f], sizeof c->buf[f], "%.17g", json_real_value(v));
+		return c->buf[f];
+	}
+	*len = 0;
+	return "";
+}
+
+static bool ijson_match(struct matcher *m, json_t *o)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(o, key, v)
+	{
+		if (json_is_string(v) && match_field(m, json_string_value(v), json_string_length(v)))
+			return true;
+		if (json_is_number(v)) {
+			char b[64];
+			int n = json_is_integer(v) ? snprintf(b, sizeof b, "%lld", (long long)json_integer_value(v))
+						   : snprintf(b, sizeof b, "%.17g", json_real_value(v));
+			if (match_field(m, b, (size_t)n))
+				return true;
+		}
+	}
+	return false;
+}
+
+static int find_interactions(struct opts *o)
+{
+	struct crm_dir d = { 0 };
+	bool have_dir = false;
+	struct linein *in;
+	if (stdin_is_stream()) {
+		in = linein_open(0, "<stdin>");
+	} else {
+		crm_dir_open(&d, o->c.dir);
+		have_dir = true;
+		in = hist_open(&d);
+		if (!in)
+			in = linein_open(-1, crm_path(&d, INTERACTIONS));
+	}
+	struct fields fs = { 0 };
+	fs.v = (struct field *)ifields;
+	fs.n = NIFIELDS;
+	fs.ncols = NSHOWN;
+	struct schema sc = { ifields, NIFIELDS };
+	struct expr *where = NULL;
+	if (o->where) {
+		char err[2048];
+		where = expr_parse(o->where, &sc, crm_now(), err, sizeof err);
+		if (!where)
+			crm_diex("--where: 1:%s", err);
+	}
+	bool numeric[NIFIELDS];
+	for (size_t i = 0; i < NIFIELDS; i++)
+		numeric[i] = ifields[i].kind == FK_NUMBER;
+	struct sink k;
+	sink_init(&k, o, &fs, FMT_JSONL, numeric);
+	/* In a pipe without -f the lines go out exactly as stored. */
+	bool verbatim = k.out && fmt_choose(o->c.format, FMT_JSONL, FMTS_ALL) == FMT_JSONL &&
+			!o->fields && k.sort_field < 0;
+	struct matcher m;
+	matcher_init(&m, o);
+	int status = CRM_OK;
+	long shown = 0, n_match = 0;
+	const char *s;
+	size_t n;
+	bool torn;
+	int got;
+	while (in->b.fd >= 0 && (got = linein_next(in, &s, &n, &torn)) > 0) {
+		if (m.raw && !memchr(s, '\\', n) && !match_raw(&m, m.raw, s, n))
+			continue;
+		char err[200];
+		json_t *obj = jsonl_parse(s, n, err, sizeof err);
+		if (!obj) {
+			if (err[0]) {
+				crm_dataerr(in->b.name, in->line, "%s%s", torn ? "torn last line: " : "", err);
+				if (o->c.strict) {
+					status = CRM_ERR;
+					break;
+				}
+			}
+			continue;
+		}
+		struct ictx c = { .o = obj };
+		bool ok = (!m.re || ijson_match(&m, obj)) && (!where || expr_eval(where, iget, &c));
+		if (ok) {
+			n_match++;
+			if (verbatim && !o->count) {
+				fwrite(s, 1, n, stdout);
+				putchar('\n');
+				if (ferror(stdout))
+					crm_flush_stdout();
+				shown++;
+				if (o->limit >= 0 && shown >= o->limit) {
+					json_decref(obj);
+					break;
+				}
+			} else {
+				/* the sink reads fields through a row context; give it one */
+				struct rec r = { 0 };
+				for (size_t i = 0; i < NIFIELDS; i++) {
+					size_t len;
+					const char *v = iget(&c, i, &len);
+					rec_push(&r, v, len);
+				}
+				struct fields rf = fs;
+				rf.ncols = NIFIELDS;
+				struct row_ctx rc = { .fs = &rf, .r = &r };
+				bool more = sink_add(&k, &rc);
+				rec_free(&r);
+				if (!more) {
+					json_decref(obj);
+					break;
+				}
+			}
+		}
+		json_decref(obj);
+	}
+	if (verbatim && !o->count) {
+		k.n = shown;
+		out_close(k.out);
+		k.out = NULL;
+	}
+	long s2 = sink_end(&k);
+	if (!verbatim || o->count)
+		shown = s2;
+	if (o->count && verbatim)
+		shown = n_match;
+	if (status == CRM_OK && !shown && !n_match)
+		status = CRM_NONE;
+	matcher_free(&m);
+	expr_free(where);
+	if (in->b.fd > 0)
+		close(in->b.fd);
+	linein_close(in);
+	if (have_dir)
+		crm_dir_close(&d);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	crm_init(argc, argv);
+	struct opts o = { .limit = -1 };
+	const char *arg;
+	int k;
+	while ((k = crm_getopt(argc, argv, &cmd, &o.c, &arg)) != -1) {
+		switch (k) {
+		case 'w': o.where = arg; break;
+		case 'F': o.fixed = true; break;
+		case 's': o.cased = true; break;
+		case 'a': o.ascii = true; break;
+		case 'f': o.fields = arg; break;
+		case 'c': o.count = true; break;
+		case 'i': o.inter = true; break;
+		case O_SORT: o.sort = arg; break;
+		case O_LIMIT: {
+			long long v;
+			if (!parse_long(arg, &v) || v < 0)
+				crm_usage_error(&cmd, "--limit takes a whole number");
+			o.limit = (long)v;
+			break;
+		}
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 1)
+		crm_usage_error(&cmd, "one PATTERN at most (combine tests with --where)");
+	if (argc == 1 && argv[0][0])
+		o.pattern = argv[0];
+	int rc = o.inter ? find_interactions(&o) : find_customers(&o);
+	crm_flush_stdout();
+	return rc;
+}

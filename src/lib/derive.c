@@ -1,0 +1,439 @@
+/* derive.c - one pass over the history, in parallel, aggregating per customer */
+#include "derive.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hmap.h"
+#include "proj.h"
+#include "util.h"
+
+const struct field derive_fields[D_N] = {
+	{ "last_contact", FK_DATE }, { "first_contact", FK_DATE }, { "contacts", FK_NUMBER },
+	{ "last_purchase", FK_DATE }, { "purchases", FK_NUMBER },    { "revenue", FK_NUMBER },
+	{ "avg_rating", FK_NUMBER },  { "open_tasks", FK_NUMBER },   { "last_campaign", FK_TEXT },
+};
+
+#define NONE INT64_MIN
+
+struct agg {
+	crm_time last_contact, first_contact, last_purchase, campaign_ts;
+	long contacts, purchases, rating_n, open_tasks;
+	long long revenue, rating_sum;
+	bool has_revenue;
+	size_t campaign_off, campaign_len;
+};
+
+struct err {
+	long line;
+	char *msg;
+};
+
+/* What one thread gathers from its part of the file. */
+struct part {
+	const struct derive *dv;
+	int fd;
+	off_t from, to;
+	struct hmap ids;
+	struct agg *a;
+	size_t acap;
+	struct sb campaigns;
+	struct hmap tasks; /* task id -> index; task_cust[index] = customer index */
+	size_t *task_cust, tcap;
+	struct hmap dones; /* ids closed by a done event */
+	long lines, slow;
+	struct err *errs;
+	size_t nerr, ecap;
+	bool failed;
+};
+
+struct derive {
+	unsigned mask;
+	char currency[8];
+	struct part all; /* the merged result */
+	long lines, slow;
+};
+
+static struct agg *agg_of(struct part *p, const char *id, size_t n)
+{
+	size_t i = hmap_put(&p->ids, id, n);
+	if (i >= p->acap) {
+		void *q = p->a;
+		size_t old = p->acap;
+		xgrow(&q, &p->acap, i + 1, sizeof *p->a);
+		p->a = q;
+		for (size_t k = old; k < p->acap; k++)
+			p->a[k] = (struct agg){ NONE, NONE, NONE, NONE, 0, 0, 0, 0, 0, 0, false, 0, 0 };
+	}
+	return &p->a[i];
+}
+
+static bool same(const struct pval *v, const char *s)
+{
+	size_t n = strlen(s);
+	return v->kind == 's' && v->n == n && !memcmp(v->s, s, n);
+}
+
+/* A timestamp as written by crm (YYYY-MM-DDThh:mm:ssZ) is read directly;
+ * anything else through date_parse. */
+static bool ts_of(const struct pval *v, crm_time *t)
+{
+	if (v->kind != 's' || v->n >= 64)
+		return false;
+	char b[64];
+	memcpy(b, v->s, v->n);
+	b[v->n] = '\0';
+	return date_parse(b, t);
+}
+
+static void line(struct part *p, const struct proj *pj)
+{
+	const struct pval *cust = &pj->v[PJ_CUSTOMER], *type = &pj->v[PJ_TYPE];
+	if (cust->kind != 's' || !cust->n)
+		return;
+	unsigned m = p->dv->mask;
+	bool task = same(type, "task"), done = same(type, "done");
+	if (done) {
+		if (pj->v[PJ_REF].kind == 's')
+			hmap_put(&p->dones, pj->v[PJ_REF].s, pj->v[PJ_REF].n);
+		return;
+	}
+	struct agg *a = agg_of(p, cust->s, cust->n);
+	if (task) {
+		if ((m & 1u << D_OPEN_TASKS) && pj->v[PJ_ID].kind == 's') {
+			size_t t = hmap_put(&p->tasks, pj->v[PJ_ID].s, pj->v[PJ_ID].n);
+			void *q = p->task_cust;
+			xgrow(&q, &p->tcap, t + 1, sizeof *p->task_cust);
+			p->task_cust = q;
+			p->task_cust[t] = (size_t)(a - p->a);
+		}
+		return;
+	}
+	crm_time ts;
+	bool has_ts = ts_of(&pj->v[PJ_TS], &ts);
+	/* mail that was never sent is no contact */
+	bool unsent = same(&pj->v[PJ_STATUS], "pending") || same(&pj->v[PJ_STATUS], "failed");
+	if (!unsent) {
+		a->contacts++;
+		if (has_ts) {
+			if (a->last_contact == NONE || ts > a->last_contact)
+				a->last_contact = ts;
+			if (a->first_contact == NONE || ts < a->first_contact)
+				a->first_contact = ts;
+		}
+	}
+	bool purchase = same(type, "purchase"), refund = same(type, "refund");
+	if (purchase) {
+		a->purchases++;
+		if (has_ts && (a->last_purchase == NONE || ts > a->last_purchase))
+			a->last_purchase = ts;
+	}
+	long long amount;
+	if ((purchase || refund) && pval_int(&pj->v[PJ_AMOUNT], &amount) &&
+	    pj->v[PJ_CURRENCY].kind == 's' && pj->v[PJ_CURRENCY].n == strlen(p->dv->currency) &&
+	    !strncasecmp(pj->v[PJ_CURRENCY].s, p->dv->currency, pj->v[PJ_CURRENCY].n)) {
+		a->revenue += purchase ? amount : -amount;
+		a->has_revenue = true;
+	}
+	long long r;
+	if (same(type, "survey") && pval_int(&pj->v[PJ_RATING], &r) && r >= 1 && r <= 5) {
+		a->rating_sum += r;
+		a->rating_n++;
+	}
+	if ((m & 1u << D_LAST_CAMPAIGN) && same(type, "email") && pj->v[PJ_CAMPAIGN].kind == 's' &&
+	    pj->v[PJ_CAMPAIGN].n && has_ts && !unsent && (a->campaign_ts == NONE || ts >= a->campaign_ts)) {
+		a->campaign_ts = ts;
+		a->campaign_off = p->campaigns.len;
+		a->campaign_len = pj->v[PJ_CAMPAIGN].n;
+		sb_add(&p->campaigns, pj->v[PJ_CAMPAIGN].s, pj->v[PJ_CAMPAIGN].n);
+	}
+}
+
+static void note_err(struct part *p, long ln, const char *msg)
+{
+	void *q = p->errs;
+	xgrow(&q, &p->ecap, p->nerr + 1, sizeof *p->errs);
+	p->errs = q;
+	p->errs[p->nerr++] = (struct err){ ln, xstrdup(msg) };
+}
+
+static void *run_part(void *arg)
+{
+	struct part *p = arg;
+	struct proj pj = { 0 };
+	size_t cap = 1 << 20, have = 0;
+	char *buf = xmalloc(cap);
+	off_t pos = p->from;
+	for (;;) {
+		size_t want = cap - have;
+		if ((off_t)want > p->to - pos)
+			want = (size_t)(p->to - pos);
+		ssize_t n = 0;
+		if (want) {
+			n = pread(p->fd, buf + have, want, pos);
+			if (n < 0) {
+				if (errno == EINTR)
+					continue;
+				note_err(p, 0, strerror(errno));
+				p->failed = true;
+				break;
+			}
+			pos += n;
+		}
+		have += (size_t)n;
+		bool end = pos >= p->to || n == 0;
+		char *s = buf, *e = buf + have;
+		for (;;) {
+			char *nl = memchr(s, '\n', (size_t)(e - s));
+			if (!nl && !(end && s < e))
+				break;
+			char *le = nl ? nl : e;
+			p->lines++;
+			char err[200];
+			int k = proj_line(&pj, s, (size_t)(le - s), err, sizeof err);
+			if (k > 0)
+				line(p, &pj);
+			else if (k < 0)
+				note_err(p, p->lines, nl ? err : "torn last line (no line end)");
+			s = nl ? nl + 1 : e;
+		}
+		have = (size_t)(e - s);
+		memmove(buf, s, have);
+		if (end)
+			break;
+		if (have == cap) {
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+	}
+	p->slow = pj.slow;
+	proj_free(&pj);
+	free(buf);
+	return NULL;
+}
+
+/* Fold part b into a. */
+static void merge(struct part *a, struct part *b)
+{
+	for (size_t i = 0; i < b->ids.n; i++) {
+		size_t n;
+		const char *id = hmap_key(&b->ids, i, &n);
+		struct agg *x = agg_of(a, id, n), *y = &b->a[i];
+		if (y->last_contact != NONE && (x->last_contact == NONE || y->last_contact > x->last_contact))
+			x->last_contact = y->last_contact;
+		if (y->first_contact != NONE && (x->first_contact == NONE || y->first_contact < x->first_contact))
+			x->first_contact = y->first_contact;
+		if (y->last_purchase != NONE && (x->last_purchase == NONE || y->last_purchase > x->last_purchase))
+			x->last_purchase = y->last_purchase;
+		if (y->campaign_ts != NONE && (x->campaign_ts == NONE || y->campaign_ts >= x->campaign_ts)) {
+			x->campaign_ts = y->campaign_ts;
+			x->campaign_off = a->campaigns.len;
+			x->campaign_len = y->campaign_len;
+			sb_add(&a->campaigns, b->campaigns.s + y->campaign_off, y->campaign_len);
+		}
+		x->contacts += y->contacts;
+		x->purchases += y->purchases;
+		x->revenue += y->revenue;
+		x->has_revenue |= y->has_revenue;
+		x->rating_sum += y->rating_sum;
+		x->rating_n += y->rating_n;
+	}
+	for (size_t t = 0; t < b->tasks.n; t++) {
+		size_t n, cn;
+		const char *tid = hmap_key(&b->tasks, t, &n);
+		const char *cid = hmap_key(&b->ids, b->task_cust[t], &cn);
+		struct agg *x = agg_of(a, cid, cn);
+		size_t k = hmap_put(&a->tasks, tid, n);
+		void *q = a->task_cust;
+		xgrow(&q, &a->tcap, k + 1, sizeof *a->task_cust);
+		a->task_cust = q;
+		a->task_cust[k] = (size_t)(x - a->a);
+	}
+	for (size_t t = 0; t < b->dones.n; t++) {
+		size_t n;
+		const char *r = hmap_key(&b->dones, t, &n);
+		hmap_put(&a->dones, r, n);
+	}
+	a->lines += b->lines;
+	a->slow += b->slow;
+}
+
+static void part_free(struct part *p)
+{
+	hmap_free(&p->ids);
+	hmap_free(&p->tasks);
+	hmap_free(&p->dones);
+	free(p->a);
+	free(p->task_cust);
+	sb_free(&p->campaigns);
+	for (size_t i = 0; i < p->nerr; i++)
+		free(p->errs[i].msg);
+	free(p->errs);
+}
+
+/* Where the line that holds byte at starts after: the next line start at or
+ * after at. */
+static off_t line_start_after(int fd, off_t at, off_t size)
+{
+	char b[4096];
+	while (at < size) {
+		ssize_t n = pread(fd, b, sizeof b, at - 1);
+		if (n <= 0)
+			return size;
+		char *nl = memchr(b, '\n', (size_t)n);
+		if (nl)
+			return at - 1 + (nl - b) + 1;
+		at += n;
+	}
+	return size;
+}
+
+struct derive *derive_load(const struct crm_dir *d, const char *currency, unsigned mask,
+			   bool strict)
+{
+	struct derive *dv = xcalloc(1, sizeof *dv);
+	dv->mask = mask;
+	snprintf(dv->currency, sizeof dv->currency, "%s", currency);
+	dv->all.dv = dv;
+	const char *name = crm_path(d, INTERACTIONS);
+	int fd = openat(d->fd, INTERACTIONS, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return dv;
+		crm_die("%s", name);
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		crm_die("%s", name);
+	if (!S_ISREG(st.st_mode))
+		crm_diex("%s: not a regular file", name);
+	/* Two parts on two cores for big files, split at a line start. */
+	int nparts = st.st_size > (32 << 20) ? 2 : 1;
+	struct part parts[2];
+	memset(parts, 0, sizeof parts);
+	off_t cut = nparts == 2 ? line_start_after(fd, st.st_size / 2, st.st_size) : st.st_size;
+	for (int i = 0; i < nparts; i++) {
+		parts[i].dv = dv;
+		parts[i].fd = fd;
+		parts[i].from = i ? cut : 0;
+		parts[i].to = i ? st.st_size : cut;
+	}
+	pthread_t th;
+	bool threaded = nparts == 2 && pthread_create(&th, NULL, run_part, &parts[1]) == 0;
+	run_part(&parts[0]);
+	if (nparts == 2) {
+		if (threaded)
+			pthread_join(th, NULL);
+		else
+			run_part(&parts[1]);
+	}
+	close(fd);
+	bool bad = false;
+	long base = 0;
+	for (int i = 0; i < nparts; i++) {
+		for (size_t k = 0; k < parts[i].nerr; k++) {
+			if (parts[i].errs[k].line)
+				crm_dataerr(name, base + parts[i].errs[k].line, "%s", parts[i].errs[k].msg);
+			else
+				crm_warnx("%s: %s", name, parts[i].errs[k].msg);
+			bad = true;
+		}
+		base += parts[i].lines;
+		bad |= parts[i].failed;
+	}
+	for (int i = 0; i < nparts; i++) {
+		merge(&dv->all, &parts[i]);
+		part_free(&parts[i]);
+	}
+	dv->lines = dv->all.lines;
+	dv->slow = dv->all.slow;
+	/* open tasks: those no done event closed */
+	for (size_t t = 0; t < dv->all.tasks.n; t++) {
+		size_t n;
+		const char *tid = hmap_key(&dv->all.tasks, t, &n);
+		if (hmap_get(&dv->all.dones, tid, n) < 0)
+			dv->all.a[dv->all.task_cust[t]].open_tasks++;
+	}
+	if (bad && strict) {
+		derive_free(dv);
+		return NULL;
+	}
+	return dv;
+}
+
+void derive_free(struct derive *dv)
+{
+	if (!dv)
+		return;
+	part_free(&dv->all);
+	free(dv);
+}
+
+static const char *num(char *buf, long long v, size_t *len)
+{
+	*len = (size_t)snprintf(buf, 32, "%lld", v);
+	return buf;
+}
+
+static const char *when(char *buf, crm_time t, size_t *len)
+{
+	if (t == NONE) {
+		*len = 0;
+		return "";
+	}
+	date_fmt(t, buf);
+	*len = strlen(buf);
+	return buf;
+}
+
+const char *derive_get(const struct derive *dv, const char *id, size_t idlen, enum dfield f,
+		       char *buf, size_t *len)
+{
+	*len = 0;
+	long i = hmap_get(&dv->all.ids, id, idlen);
+	if (i < 0)
+		return "";
+	const struct agg *a = &dv->all.a[i];
+	switch (f) {
+	case D_LAST_CONTACT: return when(buf, a->last_contact, len);
+	case D_FIRST_CONTACT: return when(buf, a->first_contact, len);
+	case D_LAST_PURCHASE: return when(buf, a->last_purchase, len);
+	case D_CONTACTS: return a->contacts ? num(buf, a->contacts, len) : "";
+	case D_PURCHASES: return a->purchases ? num(buf, a->purchases, len) : "";
+	case D_REVENUE: return a->has_revenue ? num(buf, a->revenue, len) : "";
+	case D_OPEN_TASKS: return a->open_tasks ? num(buf, a->open_tasks, len) : "";
+	case D_AVG_RATING: {
+		if (!a->rating_n)
+			return "";
+		/* two decimals, rounded half up, trailing zeros dropped: 4.5, 4.33 */
+		long long h = (a->rating_sum * 200 + a->rating_n) / (2 * a->rating_n);
+		int n = snprintf(buf, 32, "%lld.%02lld", h / 100, h % 100);
+		while (buf[n - 1] == '0')
+			n--;
+		if (buf[n - 1] == '.')
+			n--;
+		buf[n] = '\0';
+		*len = (size_t)n;
+		return buf;
+	}
+	case D_LAST_CAMPAIGN:
+		if (a->campaign_ts == NONE)
+			return "";
+		*len = a->campaign_len;
+		return dv->all.campaigns.s + a->campaign_off;
+	default:
+		return "";
+	}
+}
+
+void derive_stats(const struct derive *dv, long *lines, long *slow)
+{
+	*lines = dv->lines;
+	*slow = dv->slow;
+}

@@ -1,0 +1,652 @@
+/* expr.c - parser and evaluator of the expression language */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "expr.h"
+
+#include <ctype.h>
+#include <pcre2.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
+#include "util.h"
+
+enum nk { N_AND, N_OR, N_NOT, N_TEST, N_EXISTS };
+enum op { OP_EQ, OP_NE, OP_RE, OP_NRE, OP_LT, OP_LE, OP_GT, OP_GE };
+enum vk { V_TEXT, V_NUM, V_DATE, V_DAY, V_RE };
+
+struct expr {
+	enum nk k;
+	struct expr *a, *b;
+	size_t field;
+	enum op op;
+	enum vk vk;
+	enum field_kind fk;
+	char *text;   /* the value as written */
+	char *fold;   /* folded, for = */
+	double num;
+	crm_time t;
+	pcre2_code *re;
+};
+
+/* Lexer */
+enum tk { T_EOF, T_WORD, T_STR, T_RE, T_OP, T_LP, T_RP, T_AND, T_OR, T_NOT, T_BAD };
+
+struct lex {
+	const char *src, *p;
+	enum tk t;
+	const char *start; /* of the current token */
+	char *val;         /* its text (word, string, regex body) */
+	char flags[8];     /* regex flags */
+	enum op op;
+	char *err;
+	size_t err_size;
+	bool failed;
+};
+
+static size_t column(const struct lex *l, const char *at)
+{
+	size_t c = 1;
+	for (const char *p = l->src; p < at; p++)
+		if (((unsigned char)*p & 0xC0) != 0x80)
+			c++;
+	return c;
+}
+
+static void fail(struct lex *l, const char *at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void fail(struct lex *l, const char *at, const char *fmt, ...)
+{
+	if (l->failed)
+		return;
+	l->failed = true;
+	int n = snprintf(l->err, l->err_size, "%zu: ", column(l, at));
+	va_list ap;
+	va_start(ap, fmt);
+	if (n >= 0 && (size_t)n < l->err_size)
+		vsnprintf(l->err + n, l->err_size - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+static bool word_char(char c)
+{
+	return c && !isspace((unsigned char)c) && !strchr("()=!~<>\"", c);
+}
+
+static void next(struct lex *l)
+{
+	free(l->val);
+	l->val = NULL;
+	while (isspace((unsigned char)*l->p))
+		l->p++;
+	l->start = l->p;
+	const char *p = l->p;
+	if (!*p) {
+		l->t = T_EOF;
+		return;
+	}
+	if (*p == '(' || *p == ')') {
+		l->t = *p == '(' ? T_LP : T_RP;
+		l->p++;
+		return;
+	}
+	static const struct {
+		const char *s;
+		enum op op;
+	} ops[] = { { "!=", OP_NE }, { "!~", OP_NRE }, { "<=", OP_LE }, { ">=", OP_GE },
+		    { "=", OP_EQ },  { "~", OP_RE },   { "<", OP_LT },  { ">", OP_GT } };
+	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+		if (!strncmp(p, ops[i].s, strlen(ops[i].s))) {
+			l->t = T_OP;
+			l->op = ops[i].op;
+			l->p += strlen(ops[i].s);
+			if (l->op == OP_EQ && *l->p == '=')
+				l->p++; /* == is = */
+			return;
+		}
+	if (*p == '!') {
+		l->t = T_BAD;
+		fail(l, p, "'!' must be followed by '=' or '~' (use 'not' to negate)");
+		return;
+	}
+	if (*p == '"' || *p == '\'') {
+		char q = *p++;
+		struct sb b = { 0 };
+		while (*p && *p != q) {
+			if (*p == '\\' && (p[1] == q || p[1] == '\\'))
+				p++;
+			sb_addc(&b, *p++);
+		}
+		if (!*p) {
+			sb_free(&b);
+			l->t = T_BAD;
+			fail(l, l->start, "unterminated string");
+			return;
+		}
+		l->p = p + 1;
+		l->val = xstrdup(sb_str(&b));
+		sb_free(&b);
+		l->t = T_STR;
+		return;
+	}
+	if (*p == '/') {
+		p++;
+		struct sb b = { 0 };
+		while (*p && *p != '/') {
+			if (*p == '\\' && p[1] == '/') {
+				p++; /* \/ is a slash */
+			} else if (*p == '\\' && p[1]) {
+				sb_addc(&b, *p++);
+			}
+			sb_addc(&b, *p++);
+		}
+		if (!*p) {
+			sb_free(&b);
+			l->t = T_BAD;
+			fail(l, l->start, "unterminated regular expression (end it with '/')");
+			return;
+		}
+		p++;
+		size_t nf = 0;
+		while (isalpha((unsigned char)*p) && nf < sizeof l->flags - 1)
+			l->flags[nf++] = *p++;
+		l->flags[nf] = '\0';
+		l->p = p;
+		l->val = xstrdup(sb_str(&b));
+		sb_free(&b);
+		l->t = T_RE;
+		return;
+	}
+	while (word_char(*p))
+		p++;
+	l->val = xstrndup(l->p, (size_t)(p - l->p));
+	l->p = p;
+	if (ascii_ieq(l->val, "and"))
+		l->t = T_AND;
+	else if (ascii_ieq(l->val, "or"))
+		l->t = T_OR;
+	else if (ascii_ieq(l->val, "not"))
+		l->t = T_NOT;
+	else
+		l->t = T_WORD;
+}
+
+/* Parser */
+struct parser {
+	struct lex l;
+	const struct schema *s;
+	crm_time now;
+};
+
+static struct expr *node(enum nk k)
+{
+	struct expr *e = xcalloc(1, sizeof *e);
+	e->k = k;
+	return e;
+}
+
+static const char *op_name(enum op op)
+{
+	static const char *const n[] = { "=", "!=", "~", "!~", "<", "<=", ">", ">=" };
+	return n[op];
+}
+
+static bool parse_number(const char *s, double *out)
+{
+	if (!*s)
+		return false;
+	char *end;
+	const char *p = s;
+	if (*p == '-' || *p == '+')
+		p++;
+	if (!isdigit((unsigned char)*p) && *p != '.')
+		return false;
+	double v = strtod(s, &end);
+	if (*end)
+		return false;
+	*out = v;
+	return true;
+}
+
+static struct expr *parse_or(struct parser *P);
+
+static void unknown_field(struct parser *P, const char *at, const char *name)
+{
+	struct sb b = { 0 };
+	for (size_t i = 0; i < P->s->n; i++) {
+		if (i)
+			sb_adds(&b, ", ");
+		sb_adds(&b, P->s->v[i].name);
+	}
+	fail(&P->l, at, "unknown field '%s' (known: %s)", name, sb_str(&b));
+	sb_free(&b);
+}
+
+static bool compile_re(struct parser *P, struct expr *e, const char *pat, const char *flags,
+		       const char *at)
+{
+	uint32_t o = PCRE2_UTF | PCRE2_UCP;
+	for (const char *f = flags; *f; f++) {
+		switch (*f) {
+		case 'i': o |= PCRE2_CASELESS; break;
+		case 'x': o |= PCRE2_EXTENDED; break;
+		case 's': o |= PCRE2_DOTALL; break;
+		case 'm': o |= PCRE2_MULTILINE; break;
+		default:
+			fail(&P->l, at, "unknown regular expression flag '%c' (use i, x, s or m)", *f);
+			return false;
+		}
+	}
+	int ec;
+	PCRE2_SIZE eo;
+	e->re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, o, &ec, &eo, NULL);
+	if (!e->re) {
+		PCRE2_UCHAR m[160];
+		pcre2_get_error_message(ec, m, sizeof m);
+		fail(&P->l, at, "bad regular expression: %s", (char *)m);
+		return false;
+	}
+	pcre2_jit_compile(e->re, PCRE2_JIT_COMPLETE);
+	return true;
+}
+
+static struct expr *parse_test(struct parser *P)
+{
+	struct lex *l = &P->l;
+	if (l->t != T_WORD) {
+		if (l->t == T_EOF)
+			fail(l, l->start, "expected a field name, found the end");
+		else if (l->t != T_BAD)
+			fail(l, l->start, "expected a field name");
+		return NULL;
+	}
+	const char *fat = l->start;
+	size_t fi = 0;
+	while (fi < P->s->n && strcmp(P->s->v[fi].name, l->val))
+		fi++;
+	if (fi == P->s->n) {
+		unknown_field(P, fat, l->val);
+		return NULL;
+	}
+	next(l);
+	if (l->t != T_OP) {
+		struct expr *e = node(N_EXISTS);
+		e->field = fi;
+		return e;
+	}
+	enum op op = l->op;
+	const char *opat = l->start;
+	next(l);
+	if (l->t != T_WORD && l->t != T_STR && l->t != T_RE) {
+		if (l->t != T_BAD)
+			fail(l, l->t == T_EOF ? l->p : l->start, "expected a value after '%s'", op_name(op));
+		(void)opat;
+		return NULL;
+	}
+	struct expr *e = node(N_TEST);
+	e->field = fi;
+	e->op = op;
+	e->text = xstrdup(l->val);
+	const char *vat = l->start;
+	enum field_kind fk = P->s->v[fi].kind;
+	e->fk = fk;
+	if (l->t == T_RE) {
+		e->vk = V_RE;
+		if (op != OP_EQ && op != OP_NE && op != OP_RE && op != OP_NRE) {
+			fail(l, vat, "a regular expression goes with ~, !~, = or !=");
+			goto bad;
+		}
+		if (!compile_re(P, e, l->val, l->flags, vat))
+			goto bad;
+	} else if (op == OP_RE || op == OP_NRE) {
+		e->vk = V_RE;
+		if (!compile_re(P, e, l->val, "", vat))
+			goto bad;
+	} else {
+		crm_time t;
+		double n;
+		if (parse_number(l->val, &e->num) && fk != FK_DATE) {
+			e->vk = V_NUM;
+		} else if (date_parse(l->val, &t)) {
+			e->vk = strlen(l->val) == 10 ? V_DAY : V_DATE;
+			e->t = t;
+		} else if (date_parse_rel(l->val, P->now, &t)) {
+			e->vk = ascii_ieq(l->val, "now") ? V_DATE : V_DAY;
+			e->t = t;
+		} else {
+			e->vk = V_TEXT;
+		}
+		bool ordered = op == OP_LT || op == OP_LE || op == OP_GT || op == OP_GE;
+		if (ordered && fk == FK_DATE && e->vk != V_DATE && e->vk != V_DAY) {
+			fail(l, vat, "'%s' is a date: compare it with a date (2026-01-31, -30d, today)",
+			     P->s->v[fi].name);
+			goto bad;
+		}
+		if (ordered && fk == FK_NUMBER && e->vk != V_NUM) {
+			fail(l, vat, "'%s' is a number: compare it with a number", P->s->v[fi].name);
+			goto bad;
+		}
+		(void)n;
+		struct sb b = { 0 };
+		u8_fold(e->text, strlen(e->text), false, &b);
+		e->fold = xstrdup(sb_str(&b));
+		sb_free(&b);
+	}
+	next(l);
+	return e;
+bad:
+	expr_free(e);
+	return NULL;
+}
+
+static struct expr *parse_not(struct parser *P)
+{
+	struct lex *l = &P->l;
+	if (l->t == T_NOT) {
+		next(l);
+		struct expr *a = parse_not(P);
+		if (!a)
+			return NULL;
+		struct expr *e = node(N_NOT);
+		e->a = a;
+		return e;
+	}
+	if (l->t == T_LP) {
+		const char *at = l->start;
+		next(l);
+		struct expr *e = parse_or(P);
+		if (!e)
+			return NULL;
+		if (l->t != T_RP) {
+			fail(l, l->t == T_EOF ? at : l->start, l->t == T_EOF ? "'(' is never closed"
+									   : "expected ')'");
+			expr_free(e);
+			return NULL;
+		}
+		next(l);
+		return e;
+	}
+	return parse_test(P);
+}
+
+static struct expr *parse_and(struct parser *P)
+{
+	struct expr *a = parse_not(P);
+	while (a && P->l.t == T_AND) {
+		next(&P->l);
+		struct expr *b = parse_not(P);
+		if (!b) {
+			expr_free(a);
+			return NULL;
+		}
+		struct expr *e = node(N_AND);
+		e->a = a;
+		e->b = b;
+		a = e;
+	}
+	return a;
+}
+
+static struct expr *parse_or(struct parser *P)
+{
+	struct expr *a = parse_and(P);
+	while (a && P->l.t == T_OR) {
+		next(&P->l);
+		struct expr *b = parse_and(P);
+		if (!b) {
+			expr_free(a);
+			return NULL;
+		}
+		struct expr *e = node(N_OR);
+		e->a = a;
+		e->b = b;
+		a = e;
+	}
+	return a;
+}
+
+struct expr *expr_parse(const char *text, const struct schema *s, crm_time now, char *err,
+			size_t err_size)
+{
+	struct parser P = { { text, text, T_EOF, text, NULL, "", OP_EQ, err, err_size, false }, s, now };
+	err[0] = '\0';
+	next(&P.l);
+	if (P.l.t == T_EOF && !P.l.failed) {
+		fail(&P.l, P.l.start, "empty expression");
+		free(P.l.val);
+		return NULL;
+	}
+	struct expr *e = parse_or(&P);
+	if (e && P.l.t != T_EOF) {
+		if (P.l.t == T_RP)
+			fail(&P.l, P.l.start, "unexpected ')'");
+		else
+			fail(&P.l, P.l.start, "expected 'and', 'or' or the end, found '%.*s'",
+			     (int)(P.l.p - P.l.start), P.l.start);
+		expr_free(e);
+		e = NULL;
+	}
+	if (!e && !P.l.failed)
+		fail(&P.l, P.l.start, "syntax error");
+	free(P.l.val);
+	return e;
+}
+
+void expr_free(struct expr *e)
+{
+	if (!e)
+		return;
+	expr_free(e->a);
+	expr_free(e->b);
+	free(e->text);
+	free(e->fold);
+	if (e->re)
+		pcre2_code_free(e->re);
+	free(e);
+}
+
+void expr_fields(const struct expr *e, bool *used)
+{
+	if (!e)
+		return;
+	if (e->k == N_TEST || e->k == N_EXISTS)
+		used[e->field] = true;
+	expr_fields(e->a, used);
+	expr_fields(e->b, used);
+}
+
+/* Evaluation */
+static _Thread_local pcre2_match_data *md;
+static _Thread_local struct sb foldbuf;
+
+static bool re_match(const pcre2_code *re, const char *s, size_t n)
+{
+	if (!md)
+		md = pcre2_match_data_create(4, NULL);
+	return pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, md, NULL) >= 0;
+}
+
+static bool fold_eq(const char *v, size_t n, const char *fold)
+{
+	size_t fl = strlen(fold);
+	if (u8_is_ascii(v, n)) {
+		if (n != fl)
+			return false;
+		for (size_t i = 0; i < n; i++) {
+			char c = v[i];
+			if (c >= 'A' && c <= 'Z')
+				c += 32;
+			if (c != fold[i])
+				return false;
+		}
+		return true;
+	}
+	sb_reset(&foldbuf);
+	u8_fold(v, n, false, &foldbuf);
+	return foldbuf.len == fl && !memcmp(foldbuf.s, fold, fl);
+}
+
+static bool list_has(const char *v, size_t n, const char *fold)
+{
+	const char *e = v + n;
+	while (v < e) {
+		const char *semi = memchr(v, ';', (size_t)(e - v));
+		const char *end = semi ? semi : e;
+		const char *a = v, *b = end;
+		while (a < b && *a == ' ')
+			a++;
+		while (b > a && b[-1] == ' ')
+			b--;
+		if (fold_eq(a, (size_t)(b - a), fold))
+			return true;
+		v = end + 1;
+	}
+	return false;
+}
+
+static int cmp_num(double a, double b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static bool ordered(enum op op, int c)
+{
+	switch (op) {
+	case OP_LT: return c < 0;
+	case OP_LE: return c <= 0;
+	case OP_GT: return c > 0;
+	case OP_GE: return c >= 0;
+	default: return false;
+	}
+}
+
+static bool test(const struct expr *e, const char *v, size_t n)
+{
+	enum field_kind fk = e->fk;
+	switch (e->op) {
+	case OP_RE:
+		return re_match(e->re, v, n);
+	case OP_NRE:
+		return !re_match(e->re, v, n);
+	case OP_EQ:
+	case OP_NE: {
+		bool eq;
+		if (e->vk == V_RE) {
+			eq = re_match(e->re, v, n);
+		} else if (fk == FK_LIST) {
+			eq = list_has(v, n, e->fold);
+		} else if (e->vk == V_DAY) {
+			crm_time t;
+			eq = date_parse(v, &t) ? day_start(t) == e->t : fold_eq(v, n, e->fold);
+		} else if (e->vk == V_DATE) {
+			crm_time t;
+			eq = date_parse(v, &t) ? t == e->t : fold_eq(v, n, e->fold);
+		} else if (e->vk == V_NUM) {
+			double x;
+			eq = parse_number(v, &x) ? x == e->num : fold_eq(v, n, e->fold);
+		} else {
+			eq = fold_eq(v, n, e->fold);
+		}
+		return e->op == OP_EQ ? eq : !eq;
+	}
+	default:
+		break;
+	}
+	if (e->vk == V_NUM) {
+		double x;
+		return parse_number(v, &x) && ordered(e->op, cmp_num(x, e->num));
+	}
+	if (e->vk == V_DATE || e->vk == V_DAY) {
+		crm_time t;
+		if (!date_parse(v, &t))
+			return false;
+		if (e->vk == V_DATE)
+			return ordered(e->op, t < e->t ? -1 : t > e->t);
+		/* a day stands for all of it: <= 2026-01-31 includes that day */
+		crm_time lo = e->t, hi = e->t + 86400;
+		switch (e->op) {
+		case OP_LT: return t < lo;
+		case OP_LE: return t < hi;
+		case OP_GT: return t >= hi;
+		case OP_GE: return t >= lo;
+		default: return false;
+		}
+	}
+	sb_reset(&foldbuf);
+	u8_fold(v, n, false, &foldbuf);
+	return ordered(e->op, strcmp(sb_str(&foldbuf), e->fold));
+}
+
+static bool eval(const struct expr *e, expr_get get, void *ctx)
+{
+	switch (e->k) {
+	case N_AND:
+		return eval(e->a, get, ctx) && eval(e->b, get, ctx);
+	case N_OR:
+		return eval(e->a, get, ctx) || eval(e->b, get, ctx);
+	case N_NOT:
+		return !eval(e->a, get, ctx);
+	case N_EXISTS: {
+		size_t n;
+		get(ctx, e->field, &n);
+		return n > 0;
+	}
+	case N_TEST: {
+		size_t n;
+		const char *v = get(ctx, e->field, &n);
+		if (!n)
+			return false; /* as SQL's NULL: no comparison holds */
+		return test(e, v, n);
+	}
+	}
+	return false;
+}
+
+bool expr_eval(const struct expr *e, expr_get get, void *ctx)
+{
+	return eval(e, get, ctx);
+}
+
+static void required(const struct expr *e, const bool *not_raw, const char **best)
+{
+	if (e->k == N_AND) {
+		required(e->a, not_raw, best);
+		required(e->b, not_raw, best);
+		return;
+	}
+	if (e->k != N_TEST || e->op != OP_EQ || e->vk == V_RE || e->vk == V_NUM ||
+	    (not_raw && not_raw[e->field]))
+		return;
+	if (strchr(e->text, '"') || !*e->text)
+		return;
+	if (!*best || strlen(e->text) > strlen(*best))
+		*best = e->text;
+}
+
+const char *expr_required_literal(const struct expr *e, const bool *not_raw)
+{
+	const char *best = NULL;
+	if (e)
+		required(e, not_raw, &best);
+	return best;
+}
+
+int value_cmp(const char *a, const char *b)
+{
+	if (!*a || !*b)
+		return !*a - !*b;
+	double x, y;
+	if (parse_number(a, &x) && parse_number(b, &y))
+		return cmp_num(x, y);
+	crm_time s, t;
+	if (date_parse(a, &s) && date_parse(b, &t))
+		return s < t ? -1 : s > t;
+	struct sb fa = { 0 }, fb = { 0 };
+	u8_fold(a, strlen(a), false, &fa);
+	u8_fold(b, strlen(b), false, &fb);
+	int c = strcmp(sb_str(&fa), sb_str(&fb));
+	sb_free(&fa);
+	sb_free(&fb);
+	return c;
+}

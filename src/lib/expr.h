@@ -1,0 +1,54 @@
+/* expr.h - the expression language of --where and segments.conf */
+#ifndef CRM_EXPR_H
+#define CRM_EXPR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "date.h"
+
+/* The fields an expression may name: each has a name and a kind. The
+ * caller numbers them; the evaluator asks for values by that number. */
+enum field_kind { FK_TEXT, FK_NUMBER, FK_DATE, FK_LIST };
+
+struct field {
+	const char *name;
+	enum field_kind kind;
+};
+
+struct schema {
+	const struct field *v;
+	size_t n;
+};
+
+struct expr;
+
+/* Parse text against the schema. On an error returns NULL and writes
+ * "COL: message" into err (COL is the 1-based character column), e.g.
+ * "14: expected a value after '>'"; an unknown field lists the known ones.
+ * now anchors relative dates (-30d, today). */
+struct expr *expr_parse(const char *text, const struct schema *s, crm_time now, char *err,
+			size_t err_size);
+void expr_free(struct expr *e);
+
+/* Mark in used[] (schema-sized) every field the expression names. */
+void expr_fields(const struct expr *e, bool *used);
+
+/* Get the value of field i for the record being tested: a string (may be
+ * empty: then every comparison with it is false) and its length. */
+typedef const char *(*expr_get)(void *ctx, size_t field, size_t *len);
+
+/* Evaluate e for one record. */
+bool expr_eval(const struct expr *e, expr_get get, void *ctx);
+
+/* A literal that every matching record must contain (compared without case),
+ * for searching the raw bytes before parsing: the longest value of an '='
+ * test that the expression needs whatever else holds, or NULL. The caller
+ * must not use it on fields in not_raw[] (derived ones). */
+const char *expr_required_literal(const struct expr *e, const bool *not_raw);
+
+/* Compare two field values for sorting: numbers as numbers, dates as dates,
+ * else text without case; empty values sort last. */
+int value_cmp(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,27 @@
+/* hmap.h - a hash map from byte strings to dense indexes 0, 1, 2, ... */
+#ifndef CRM_HMAP_H
+#define CRM_HMAP_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+/* Keys are copied into the map; the caller keeps the values in its own
+ * arrays, indexed by what hmap_put returns. */
+struct hmap {
+	size_t *slot;   /* index + 1, 0 for empty */
+	size_t cap;     /* a power of two */
+	size_t n;
+	size_t *off, *len, ocap;
+	struct sb keys;
+};
+
+/* The index of key, or -1. */
+long hmap_get(const struct hmap *m, const char *key, size_t n);
+/* The index of key, added when missing (the next free index). */
+size_t hmap_put(struct hmap *m, const char *key, size_t n);
+/* The key of index i. */
+const char *hmap_key(const struct hmap *m, size_t i, size_t *n);
+void hmap_free(struct hmap *m);
+
+#endif

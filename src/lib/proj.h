@@ -1,0 +1,45 @@
+/* proj.h - the projection reader: the few top-level fields of a history line
+ * a report needs, found without building the whole object */
+#ifndef CRM_PROJ_H
+#define CRM_PROJ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
+
+/* The fields it extracts. */
+enum pj {
+	PJ_ID, PJ_TS, PJ_CUSTOMER, PJ_TYPE, PJ_CHANNEL, PJ_DIRECTION, PJ_AMOUNT, PJ_CURRENCY,
+	PJ_RATING, PJ_SCORE, PJ_REF, PJ_CAMPAIGN, PJ_STATUS, PJ_STAGE, PJ_PROBABILITY, PJ_CLOSE,
+	PJ_DUE, PJ_BY, PJ_MAX
+};
+
+/* A value: its text (a string's decoded content, a number as written) and
+ * kind: 's' string, 'n' number, 'b' true/false, 'z' null, 'a' array, 'o'
+ * object, or 0 when the key is absent. */
+struct pval {
+	const char *s;
+	size_t n;
+	char kind;
+};
+
+struct proj {
+	struct pval v[PJ_MAX];
+	struct sb own; /* decoded strings when the slow path was taken */
+	long slow;     /* lines handed to Jansson (for tests and tuning) */
+};
+
+/* Read one line of the history. Returns 1 with p->v filled (pointers into s
+ * or into p->own, valid until the next call), 0 for a blank line, -1 for a
+ * line that is not a JSON object by Jansson's rules (duplicate keys
+ * included), with the reason in err. Lines the fast scanner cannot vouch for
+ * (escapes in a wanted string, nested objects, huge numbers) are parsed by
+ * Jansson, so the answer always agrees with Jansson. */
+int proj_line(struct proj *p, const char *s, size_t n, char *err, size_t err_size);
+void proj_free(struct proj *p);
+
+/* The field's value as a whole number; false when absent or not one. */
+bool pval_int(const struct pval *v, long long *out);
+
+#endif
