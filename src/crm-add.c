@@ -381,7 +381,7 @@ static void parse_setting(struct sets *s, const char *arg)
 }
 
 /* Find the customer an imported row is about: by id, then by email, then
- * (for a row without either) by the same name among customers without email. */
+ * (for a row without either) by the identical name among customers without email. */
 static long import_match(struct ctx *x, const struct sets *s)
 {
 	const char *id = NULL, *email = NULL, *name = NULL;
@@ -412,21 +412,12 @@ static long import_match(struct ctx *x, const struct sets *s)
 	}
 	if (name && !id) {
 		long cn = ctable_col(&x->t, "name"), ce = ctable_col(&x->t, "email");
-		struct sb a = { 0 }, b = { 0 };
-		u8_fold(name, strlen(name), false, &a);
-		long found = -1;
-		for (size_t r = 0; cn >= 0 && r < x->t.n && found < 0; r++) {
+		for (size_t r = 0; cn >= 0 && r < x->t.n; r++) {
 			if (x->t.rows[r].gone || (ce >= 0 && *rec_get(&x->t.rows[r], (size_t)ce)))
 				continue;
-			sb_reset(&b);
-			const char *n = rec_get(&x->t.rows[r], (size_t)cn);
-			u8_fold(n, strlen(n), false, &b);
-			if (!strcmp(sb_str(&a), sb_str(&b)))
-				found = (long)r;
+			if (!strcmp(rec_get(&x->t.rows[r], (size_t)cn), name))
+				return (long)r;
 		}
-		sb_free(&a);
-		sb_free(&b);
-		return found;
 	}
 	return -1;
 }
@@ -571,12 +562,12 @@ int main(int argc, char **argv)
 		status = do_import(&x, import, maps, nmaps, c.strict);
 		fprintf(stderr, "%s: %ld added, %ld updated, %ld unchanged, %ld skipped%s\n", crm_prog,
 			x.added, x.updated, x.unchanged, x.skipped, x.dry_run ? " (dry run)" : "");
-		if (status == CRM_OK && x.skipped)
+		if (status == CRM_ERR)
+			goto out; /* the input could not be read through: change nothing */
+		if (x.skipped)
 			status = CRM_ERR;
-		else if (status == CRM_OK && !x.added && !x.updated)
+		else if (!x.added && !x.updated)
 			status = CRM_NONE;
-		if (status == CRM_ERR && !x.added && !x.updated)
-			goto out;
 	} else if (update) {
 		long row = ctable_find(&x.t, update);
 		if (row < 0)

@@ -278,6 +278,7 @@ struct sink {
 	size_t ncols;
 	long sort_field;
 	bool desc, count;
+	bool verbatim; /* records go out as the lines they were read as */
 	long limit, n;
 	struct sorted *buf;
 	size_t nbuf, cap;
@@ -328,6 +329,19 @@ static bool sink_add(struct sink *k, struct row_ctx *c)
 	return true;
 }
 
+/* Add a matching record that goes out as the line it was read as. */
+static bool sink_add_line(struct sink *k, const char *s, size_t n)
+{
+	k->n++;
+	if (!k->count) {
+		fwrite(s, 1, n, stdout);
+		putchar('\n');
+		if (ferror(stdout))
+			crm_flush_stdout();
+	}
+	return !(k->limit >= 0 && k->n >= k->limit);
+}
+
 static long sink_end(struct sink *k)
 {
 	long shown = k->n;
@@ -352,8 +366,10 @@ static long sink_end(struct sink *k)
 	return shown;
 }
 
+/* verbatim_ok: records can be written as read when the output is the
+ * stream's own format with every field, unsorted. */
 static void sink_init(struct sink *k, const struct opts *o, const struct fields *fs,
-		      enum fmt def, const bool *numeric_of_field)
+		      enum fmt def, const bool *numeric_of_field, bool verbatim_ok)
 {
 	memset(k, 0, sizeof *k);
 	k->limit = o->limit;
@@ -391,11 +407,13 @@ static void sink_init(struct sink *k, const struct opts *o, const struct fields 
 			hdr_add(&h, fs->v[i].name);
 		}
 	}
-	if (!k->count) {
+	enum fmt f = fmt_choose(o->c.format, def, FMTS_ALL);
+	k->verbatim = verbatim_ok && f == def && !o->fields && k->sort_field < 0;
+	if (!k->count && !k->verbatim) {
 		bool *num = xcalloc(k->ncols ? k->ncols : 1, sizeof *num);
 		for (size_t i = 0; i < k->ncols; i++)
 			num[i] = numeric_of_field[k->cols[i]];
-		k->out = out_open(fmt_choose(o->c.format, def, FMTS_ALL), &h, num, fmt_color(o->c.color));
+		k->out = out_open(f, &h, num, fmt_color(o->c.color));
 		free(num);
 	}
 	hdr_free(&h);
@@ -452,7 +470,7 @@ static int find_customers(struct opts *o)
 	bool *numeric = xcalloc(fs.n, sizeof *numeric);
 	for (size_t i = 0; i < fs.n; i++)
 		numeric[i] = fs.v[i].kind == FK_NUMBER;
-	sink_init(&k, o, &fs, in.jsonl ? FMT_JSONL : FMT_CSV, numeric);
+	sink_init(&k, o, &fs, in.jsonl ? FMT_JSONL : FMT_CSV, numeric, false);
 	for (size_t i = 0; i < k.ncols; i++)
 		used[k.cols[i]] = true;
 	if (k.sort_field >= 0)
@@ -643,18 +661,18 @@ static int find_interactions(struct opts *o)
 	for (size_t i = 0; i < NIFIELDS; i++)
 		numeric[i] = ifields[i].kind == FK_NUMBER;
 	struct sink k;
-	sink_init(&k, o, &fs, FMT_JSONL, numeric);
-	/* In a pipe without -f the lines go out exactly as stored. */
-	bool verbatim = k.out && fmt_choose(o->c.format, FMT_JSONL, FMTS_ALL) == FMT_JSONL &&
-			!o->fields && k.sort_field < 0;
+	/* the fields of a record are all of ifields, shown or not */
+	struct fields all = fs;
+	all.ncols = NIFIELDS;
+	sink_init(&k, o, &fs, FMT_JSONL, numeric, true);
 	struct matcher m;
 	matcher_init(&m, o);
 	int status = CRM_OK;
-	long shown = 0, n_match = 0;
 	const char *s;
 	size_t n;
 	bool torn;
 	int got;
+	struct rec r = { 0 };
 	while (in->b.fd >= 0 && (got = linein_next(in, &s, &n, &torn)) > 0) {
 		if (m.raw && !memchr(s, '\\', n) && !match_raw(&m, m.raw, s, n))
 			continue;
@@ -671,51 +689,28 @@ static int find_interactions(struct opts *o)
 			continue;
 		}
 		struct ictx c = { .o = obj };
-		bool ok = (!m.re || ijson_match(&m, obj)) && (!where || expr_eval(where, iget, &c));
-		if (ok) {
-			n_match++;
-			if (verbatim && !o->count) {
-				fwrite(s, 1, n, stdout);
-				putchar('\n');
-				if (ferror(stdout))
-					crm_flush_stdout();
-				shown++;
-				if (o->limit >= 0 && shown >= o->limit) {
-					json_decref(obj);
-					break;
-				}
+		bool more = true;
+		if ((!m.re || ijson_match(&m, obj)) && (!where || expr_eval(where, iget, &c))) {
+			if (k.verbatim) {
+				more = sink_add_line(&k, s, n);
 			} else {
-				/* the sink reads fields through a row context; give it one */
-				struct rec r = { 0 };
+				rec_clear(&r);
 				for (size_t i = 0; i < NIFIELDS; i++) {
 					size_t len;
 					const char *v = iget(&c, i, &len);
 					rec_push(&r, v, len);
 				}
-				struct fields rf = fs;
-				rf.ncols = NIFIELDS;
-				struct row_ctx rc = { .fs = &rf, .r = &r };
-				bool more = sink_add(&k, &rc);
-				rec_free(&r);
-				if (!more) {
-					json_decref(obj);
-					break;
-				}
+				struct row_ctx rc = { .fs = &all, .r = &r };
+				more = sink_add(&k, &rc);
 			}
 		}
 		json_decref(obj);
+		if (!more)
+			break;
 	}
-	if (verbatim && !o->count) {
-		k.n = shown;
-		out_close(k.out);
-		k.out = NULL;
-	}
-	long s2 = sink_end(&k);
-	if (!verbatim || o->count)
-		shown = s2;
-	if (o->count && verbatim)
-		shown = n_match;
-	if (status == CRM_OK && !shown && !n_match)
+	rec_free(&r);
+	long shown = sink_end(&k);
+	if (status == CRM_OK && !shown)
 		status = CRM_NONE;
 	matcher_free(&m);
 	expr_free(where);

@@ -95,6 +95,17 @@ int main(int argc, char **argv)
 		crm_usage_error(&cmd, "too many operands");
 	const char *dir = argc ? argv[0] : ".";
 
+	/* like mkdir -p */
+	char *mk = xstrdup(dir);
+	for (char *p = mk + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(mk, 0777) < 0 && errno != EEXIST)
+			crm_die("%s", mk);
+		*p = '/';
+	}
+	free(mk);
 	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
 		crm_die("%s", dir);
 	struct stat st;

@@ -291,6 +291,9 @@ static int do_log(struct crm_dir *d, const struct opts *o, int argc, char **argv
 			json_t *first = find_event(&h, o->ref);
 			if (!first || strcmp(json_str(first, "type"), "deal"))
 				crm_diex("--ref %s: no deal has this id", o->ref);
+			if (json_object_get(first, "ref"))
+				crm_diex("--ref %s: a stage change; give the deal's first event (%s)", o->ref,
+					 json_str(first, "ref"));
 			if (strcmp(json_str(first, "customer"), cid))
 				crm_diex("--ref %s: the deal belongs to another customer (%s)", o->ref,
 					 json_str(first, "customer"));
@@ -352,7 +355,8 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 		since = when("since", o->since);
 	if (has_until) {
 		until = when("until", o->until);
-		if (strlen(o->until) == 10) /* a day: up to its end */
+		/* a day (2026-11-30, today, -1d) stands for all of it */
+		if (!strchr(o->until, 'T') && !strchr(o->until, ' ') && strcmp(o->until, "now"))
 			until += 86399;
 	}
 	struct hist h;
@@ -401,8 +405,7 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 		for (size_t i = 0; i < ncols; i++)
 			hdr_add(&cols, readable ? human[i] : full[i]);
 		bool numeric[12] = { 0 };
-		if (readable)
-			numeric[5] = true;
+		numeric[readable ? 5 : 10] = true;
 		struct out *out = out_open(f, &cols, numeric, fmt_color(c->color));
 		long cn = ctable_col(&t, "name"), ci = ctable_col(&t, "id");
 		struct rec r = { 0 };

@@ -53,30 +53,38 @@ int main(int argc, char **argv)
 	int rc = CRM_OK;
 	size_t removed = 0;
 	char **ids = xcalloc((size_t)argc, sizeof *ids);
+	long *rows = xcalloc((size_t)argc, sizeof *rows);
+	/* Resolve every operand before changing anything. */
 	for (int i = 0; i < argc; i++) {
-		long row = ctable_find(&t, argv[i]);
-		if (row < 0) {
+		rows[i] = ctable_find(&t, argv[i]);
+		if (rows[i] < 0) {
 			crm_warnx("%s: no customer has this id or e-mail", argv[i]);
 			rc = CRM_ERR;
-			continue;
 		}
-		if (t.rows[row].gone)
-			continue;
-		t.rows[row].gone = true;
-		ids[removed++] = xstrdup(rec_get(&t.rows[row], (size_t)ci));
-		printf("%s%s  %s\n", c.dry_run ? "would remove " : "", rec_get(&t.rows[row], (size_t)ci),
-		       cn >= 0 ? rec_get(&t.rows[row], (size_t)cn) : "");
 	}
 	if (rc != CRM_OK) {
 		crm_warnx("nothing was removed");
+		free(rows);
 		goto out;
 	}
+	struct sb shown = { 0 };
+	for (int i = 0; i < argc; i++) {
+		struct rec *r = &t.rows[rows[i]];
+		if (r->gone)
+			continue; /* named twice */
+		r->gone = true;
+		ids[removed++] = xstrdup(rec_get(r, (size_t)ci));
+		sb_printf(&shown, "%s%s  %s\n", c.dry_run ? "would remove " : "", rec_get(r, (size_t)ci),
+			  cn >= 0 ? rec_get(r, (size_t)cn) : "");
+	}
+	free(rows);
 	struct hist h = { 0 };
 	struct sb keep = { 0 };
 	size_t erased = 0;
 	if (forget) {
 		if (hist_load(&h, &d, c.strict) < 0) {
 			rc = CRM_ERR;
+			sb_free(&shown);
 			goto out;
 		}
 		for (size_t i = 0; i < h.n; i++) {
@@ -90,17 +98,22 @@ int main(int argc, char **argv)
 			sb_add(&keep, h.v[i].text, h.v[i].len);
 			sb_addc(&keep, '\n');
 		}
-		printf("%s%zu interaction%s\n", c.dry_run ? "would erase " : "erased ", erased,
-		       erased == 1 ? "" : "s");
+		sb_printf(&shown, "%s%zu interaction%s\n", c.dry_run ? "would erase " : "erased ",
+			  erased, erased == 1 ? "" : "s");
 	}
-	if (!c.dry_run) {
+	if (c.dry_run) {
+		fputs(sb_str(&shown), stdout);
+	} else {
 		/* The history first: a crash between the two leaves customers
 		 * without history, never history without its erasure. */
 		if (forget && erased && crm_rewrite(&d, INTERACTIONS, sb_str(&keep), keep.len) < 0)
 			rc = CRM_ERR;
 		else if (ctable_save(&t, &d) < 0)
 			rc = CRM_ERR;
+		else
+			fputs(sb_str(&shown), stdout);
 	}
+	sb_free(&shown);
 	sb_free(&keep);
 	hist_free(&h);
 out:

@@ -53,7 +53,8 @@ static bool installed(const char *prog)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: crm COMMAND [ARGS...]\n"
-		   "       crm help [COMMAND]\n\n"
+		   "       crm help [COMMAND]\n"
+		   "       crm --version\n\n"
 		   "Runs crm-COMMAND. The commands installed here:\n");
 	for (size_t i = 0; i < sizeof progs / sizeof progs[0]; i++) {
 		char name[64];

@@ -32,12 +32,29 @@ new_crm() {
 add_as() {
 	local var=$1
 	shift
-	local id
-	id=$(crm-add "$@") || return 1
-	printf -v "$var" '%s' "$id"
+	# not "id": a local of that name would hide the caller's variable
+	local _add_as_out
+	_add_as_out=$(crm-add "$@") || return 1
+	printf -v "$var" '%s' "$_add_as_out"
 }
 
 # The customers file without its header.
 rows() {
 	tail -n +2 customers.csv
+}
+
+# run --separate-stderr (stdout in $output, stderr in $stderr) needs Bats 1.5.
+bats_require_minimum_version 1.5.0
+
+# Fail unless $1 has the shape of a crm id: 13 characters of lower-case
+# Crockford base32.
+assert_id() {
+	[[ $1 =~ ^[0-9a-hjkmnp-tv-z]{13}$ ]] || fail "not an id: '$1'"
+}
+
+# Fail unless the two files are the same byte for byte (shows the difference,
+# carriage returns and all).
+assert_same_file() {
+	cmp -s -- "$1" "$2" && return 0
+	fail "$(printf '%s and %s differ:\n' "$1" "$2"; diff -u -- "$1" "$2" | cat -A)"
 }

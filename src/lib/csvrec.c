@@ -155,8 +155,11 @@ int csvin_next_raw(struct csvin *in, const char **s, size_t *n, long *line)
 		long at = in->line;
 		in->line += nl + (got ? 1 : 0);
 		in->b.beg = next;
-		if (len && rs[len - 1] == '\r')
+		in->crlf = false;
+		if (len && rs[len - 1] == '\r') {
 			len--;
+			in->crlf = got;
+		}
 		if (len == 0)
 			continue; /* a blank line */
 		*s = rs;
@@ -229,6 +232,7 @@ int csvin_next(struct csvin *in, struct rec *r)
 		return -1;
 	}
 	r->line = line;
+	r->crlf = in->crlf;
 	return 1;
 }
 

@@ -20,6 +20,7 @@ struct csvin {
 	size_t q, qfrom;  /* cache: the first quote at or after qfrom */
 	bool qvalid;
 	bool started;
+	bool crlf;         /* the record returned last ended with CR LF */
 	long line;        /* line where the next record starts */
 	struct csv_parser p;
 	char err[160];

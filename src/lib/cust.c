@@ -57,6 +57,7 @@ void ctable_load(struct ctable *t, const struct crm_dir *d)
 	t->file_cols = t->hdr.n;
 	t->hdr_raw = r.raw;
 	t->hdr_rawlen = r.rawlen;
+	t->hdr_crlf = r.crlf;
 	for (;;) {
 		struct rec *row = ctable_add_row(t);
 		k = csvin_next(in, row);
@@ -123,7 +124,7 @@ void ctable_render(const struct ctable *t, struct sb *out)
 		csv_put_hdr(out, &t->hdr);
 	} else {
 		sb_add(out, t->hdr_raw, t->hdr_rawlen);
-		sb_addc(out, '\n');
+		sb_adds(out, t->hdr_crlf ? "\r\n" : "\n");
 	}
 	for (size_t i = 0; i < t->n; i++) {
 		const struct rec *r = &t->rows[i];
@@ -137,7 +138,7 @@ void ctable_render(const struct ctable *t, struct sb *out)
 		/* new columns: an empty field each, so every row has them all */
 		for (size_t c = t->file_cols; c < t->hdr.n && r->n == t->file_cols; c++)
 			sb_addc(out, ',');
-		sb_addc(out, '\n');
+		sb_adds(out, r->crlf ? "\r\n" : "\n");
 	}
 }
 

@@ -25,6 +25,7 @@ struct ctable {
 	bool hdr_changed;
 	const char *hdr_raw;
 	size_t hdr_rawlen;
+	bool hdr_crlf;
 	struct rec *rows;
 	size_t n, cap;
 };

@@ -32,10 +32,10 @@ enum {
 
 /* The common options, as table entries a program lists in its own table. */
 #define CRM_OPT_DIR { 'd', "dir", "DIR", "use the CRM directory DIR" }
-#define CRM_OPT_FORMAT { 'o', "format", "FORMAT", "output format: csv, tsv, jsonl, json, table" }
+#define CRM_OPT_FORMAT { 'o', "format", "FORMAT", "output format: csv, tsv, jsonl, json, table, md, html" }
 #define CRM_OPT_DRYRUN { 'n', "dry-run", NULL, "show what would change, change nothing" }
 #define CRM_OPT_COLOR { OPT_COLOR, "color", "=WHEN", "colour the table: auto, always, never" }
-#define CRM_OPT_STRICT { OPT_STRICT, "strict", NULL, "make a bad history line fatal" }
+#define CRM_OPT_STRICT { OPT_STRICT, "strict", NULL, "make a bad line of JSON Lines input fatal" }
 #define CRM_OPT_HELP { 'h', "help", NULL, "show this help and exit" }
 #define CRM_OPT_VERSION { 'V', "version", NULL, "show the version and exit" }
 #define CRM_OPT_END { 0, NULL, NULL, NULL }

@@ -17,7 +17,7 @@ void rec_clear(struct rec *r)
 	r->line = 0;
 	r->raw = NULL;
 	r->rawlen = 0;
-	r->dirty = r->gone = false;
+	r->dirty = r->gone = r->crlf = false;
 }
 
 static void room(struct rec *r, size_t n)

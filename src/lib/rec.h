@@ -19,6 +19,7 @@ struct rec {
 	long line;        /* physical line where the record starts, 0 if none */
 	const char *raw;  /* the record's bytes in its source, while they last */
 	size_t rawlen;
+	bool crlf;        /* its line ended with CR LF (kept when rewritten as read) */
 	bool dirty;       /* changed since read: must be written anew */
 	bool gone;        /* removed: not written */
 };

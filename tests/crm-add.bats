@@ -1,0 +1,1033 @@
+#!/usr/bin/env bats
+# crm-add: adding customers, changing them (--update), importing them (--import).
+
+load helper
+
+HDR=id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated
+NOW=2026-11-22T10:00:00Z
+LATER=2026-11-23T08:30:00Z
+
+# The fields of a row of a customer made now, after id, name and email.
+fresh() {
+	printf '%s,%s,%s,,,,,,,lead,,%s,%s' "$1" "$2" "$3" "$NOW" "$NOW"
+}
+
+# A hand-written customers.csv with two customers (one of them without
+# email) and an empty history, in the current directory.
+two_customers() {
+	cat >customers.csv <<'EOF'
+id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated
+01aaaaaaaaaaa,Anna Nowak,anna@example.pl,,,PL,Gdańsk,vip,,customer,opt-in,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z
+01bbbbbbbbbbb,Петър Петров,,,,BG,,,,lead,,2026-02-01T12:00:00Z,2026-02-01T12:00:00Z
+EOF
+	: >interactions.jsonl
+}
+
+# Check that a refused crm-add left customers.csv as saved in before.csv,
+# printed nothing on stdout and exited 2 with the stderr given.
+refused_with() {
+	assert_failure 2
+	assert_output ''
+	assert_equal "$stderr" "$1"
+	assert_same_file before.csv customers.csv
+}
+
+# ---------------------------------------------------------------- adding
+
+@test "ADD001: prints the new id, and only it" {
+	new_crm
+	run --separate-stderr crm-add 'Anna Nowak'
+	assert_success
+	assert_equal "${#lines[@]}" 1
+	assert_id "$output"
+	assert_equal "$stderr" ''
+}
+
+@test "ADD002: the row is appended with stage lead and created/updated from CRM_NOW" {
+	new_crm
+	add_as a 'Anna Nowak'
+	diff -u - customers.csv <<EOF
+$HDR
+$a,Anna Nowak,,,,,,,,lead,,2026-11-22T10:00:00Z,2026-11-22T10:00:00Z
+EOF
+}
+
+@test "ADD003: new rows go to the end, each with its own id" {
+	new_crm
+	add_as a 'Anna Nowak'
+	add_as b 'Bob Brown'
+	add_as c 'Cecilia Chmiel'
+	assert_id "$a" && assert_id "$b" && assert_id "$c"
+	assert_not_equal "$a" "$b"
+	assert_not_equal "$b" "$c"
+	assert_not_equal "$a" "$c"
+	diff -u - customers.csv <<EOF
+$HDR
+$(fresh "$a" 'Anna Nowak' '')
+$(fresh "$b" 'Bob Brown' '')
+$(fresh "$c" 'Cecilia Chmiel' '')
+EOF
+}
+
+@test "ADD004: every option goes to its column" {
+	new_crm
+	add_as a 'Anna Nowak' -e anna@example.pl -p '+48 600 100 200' -c 'Nowak Sp. z o.o.' \
+		--country PL --city Gdańsk -t vip --owner ewa --stage customer --consent opt-in
+	diff -u - customers.csv <<EOF
+$HDR
+$a,Anna Nowak,anna@example.pl,+48 600 100 200,Nowak Sp. z o.o.,PL,Gdańsk,vip,ewa,customer,opt-in,$NOW,$NOW
+EOF
+}
+
+@test "ADD005: the long forms of the options" {
+	new_crm
+	add_as a 'Anna Nowak' --email anna@example.pl --phone 600 --company Acme --tag vip
+	diff -u - customers.csv <<EOF
+$HDR
+$a,Anna Nowak,anna@example.pl,600,Acme,,,vip,,lead,,$NOW,$NOW
+EOF
+}
+
+@test "ADD006: created and updated follow CRM_NOW" {
+	new_crm
+	CRM_NOW=2027-03-04T05:06:07Z add_as a 'Anna Nowak'
+	assert_equal "$(rows)" "$a,Anna Nowak,,,,,,,,lead,,2027-03-04T05:06:07Z,2027-03-04T05:06:07Z"
+}
+
+@test "ADD007: an ASCII e-mail is stored lower-cased" {
+	new_crm
+	add_as a 'Anna Nowak' -e Anna.Nowak@Example.PL
+	assert_equal "$(rows)" "$(fresh "$a" 'Anna Nowak' anna.nowak@example.pl)"
+}
+
+@test "ADD008: a Polish e-mail is stored lower-cased, whatever the locale" {
+	new_crm
+	add_as a 'Łukasz Żółć' -e ŁUKASZ@EXAMPLE.PL
+	LC_ALL=C add_as b 'Łucja Żak' -e ŁUCJA@EXAMPLE.PL
+	diff -u - customers.csv <<EOF
+$HDR
+$(fresh "$a" 'Łukasz Żółć' łukasz@example.pl)
+$(fresh "$b" 'Łucja Żak' łucja@example.pl)
+EOF
+}
+
+@test "ADD009: an e-mail without @ is refused" {
+	new_crm
+	cp customers.csv before.csv
+	run --separate-stderr crm-add 'Anna Nowak' -e anna.example.pl
+	refused_with "crm-add: email: needs exactly one '@' with a name before it"
+}
+
+@test "ADD010: an e-mail without a dot in the domain is refused" {
+	new_crm
+	cp customers.csv before.csv
+	run --separate-stderr crm-add 'Anna Nowak' -e anna@localhost
+	refused_with 'crm-add: email: needs a domain with a dot (name@example.com)'
+}
+
+@test "ADD011: an e-mail with a space is refused" {
+	new_crm
+	cp customers.csv before.csv
+	run --separate-stderr crm-add 'Anna Nowak' -e 'anna nowak@example.pl'
+	refused_with 'crm-add: email: holds a space or a character not allowed in an address'
+}
+
+@test "ADD012: a duplicate e-mail is refused, naming the customer who has it" {
+	new_crm
+	add_as a 'Anna Nowak' -e anna@example.pl
+	cp customers.csv before.csv
+	run --separate-stderr crm-add 'Anna N.' -e anna@example.pl
+	refused_with "crm-add: anna@example.pl already belongs to customer $a (use --update $a, or --allow-duplicate)"
+}
+
+@test "ADD013: a duplicate e-mail in other case is refused too" {
+	new_crm
+	add_as a 'Łukasz Żółć' -e łukasz@example.pl
+	cp customers.csv before.csv
+	run --separate-stderr crm-add 'Ł. Żółć' -e ŁUKASZ@Example.PL
+	refused_with "crm-add: łukasz@example.pl already belongs to customer $a (use --update $a, or --allow-duplicate)"
+}
+
+@test "ADD014: --allow-duplicate adds a second customer with the same e-mail" {
+	new_crm
+	add_as a 'Anna Nowak' -e anna@example.pl
+	add_as b 'Anna Nowak (home)' -e ANNA@example.pl --allow-duplicate
+	assert_not_equal "$a" "$b"
+	diff -u - customers.csv <<EOF
+$HDR
+$(fresh "$a" 'Anna Nowak' anna@example.pl)
+$(fresh "$b" 'Anna Nowak (home)' anna@example.pl)
+EOF
+}
+
+@test "ADD015: the country is stored upper-cased" {
+	new_crm
+	add_as a 'Jiří Dvořák' --country cz
+	add_as b 'Петър Петров' --country Bg
+	diff -u - customers.csv <<EOF
+$HDR
+$a,Jiří Dvořák,,,,CZ,,,,lead,,$NOW,$NOW
+$b,Петър Петров,,,,BG,,,,lead,,$NOW,$NOW
+EOF
+}
+
+@test "ADD016: a country that is not two letters is refused" {
+	new_crm
+	cp customers.csv before.csv
+	for cc in POL P 'P1' 'P L' ČR; do
+		run --separate-stderr crm-add 'Anna Nowak' --country "$cc"
+		refused_with 'crm-add: country: must be a two-letter ISO 3166 code (PL, CZ, BG, DE)'
+	done
+}
+
+@test "ADD017: the four stages are accepted" {
+	new_crm
+	add_as a A --stage lead
+	add_as b B --stage prospect
+	add_as c C --stage customer
+	add_as d D --stage churned
+	diff -u - customers.csv <<EOF
+$HDR
+$a,A,,,,,,,,lead,,$NOW,$NOW
+$b,B,,,,,,,,prospect,,$NOW,$NOW
+$c,C,,,,,,,,customer,,$NOW,$NOW
+$d,D,,,,,,,,churned,,$NOW,$NOW
+EOF
+}
+
+@test "ADD018: another stage is refused" {
+	new_crm
+	cp customers.csv before.csv
+	for st in won client 'lead ' x; do
+		run --separate-stderr crm-add 'Anna Nowak' --stage "$st"
+		refused_with 'crm-add: stage: must be one of lead, prospect, customer, churned'
+	done
+}
+
+@test "ADD019: consent opt-in, opt-out or empty" {
+	new_crm
+	add_as a A --consent opt-in
+	add_as b B --consent opt-out
+	add_as c C --consent ''
+	diff -u - customers.csv <<EOF
+$HDR
+$a,A,,,,,,,,lead,opt-in,$NOW,$NOW
+$b,B,,,,,,,,lead,opt-out,$NOW,$NOW
+$c,C,,,,,,,,lead,,$NOW,$NOW
+EOF
+}
+
+@test "ADD020: another consent is refused" {
+	new_crm
+	cp customers.csv before.csv
+	for v in yes no optin unknown; do
+		run --separate-stderr crm-add 'Anna Nowak' --consent "$v"
+		refused_with 'crm-add: consent: must be opt-in, opt-out or empty'
+	done
+}
+
+@test "ADD021: tags are split on ; and , trimmed, merged, repeated ones dropped ignoring case" {
+	new_crm
+	add_as a 'Anna Nowak' -t vip -t ' b2b , VIP;partner ' -t ';;' -t 'Partner,  newsletter'
+	assert_equal "$(rows)" "$a,Anna Nowak,,,,,,vip;b2b;partner;newsletter,,lead,,$NOW,$NOW"
+}
+
+@test "ADD022: repeated tags are found ignoring case in Polish and Cyrillic too" {
+	new_crm
+	add_as a 'Łukasz Żółć' -t 'żółw;ŻÓŁW' -t 'Клиент, КЛИЕНТ' -t 'Żółw'
+	assert_equal "$(rows)" "$a,Łukasz Żółć,,,,,,żółw;Клиент,,lead,,$NOW,$NOW"
+}
+
+@test "ADD023: -s sets a known column" {
+	new_crm
+	add_as a 'Anna Nowak' -s city=Sopot -s email=ANNA@Example.pl
+	assert_equal "$(rows)" "$a,Anna Nowak,anna@example.pl,,,,Sopot,,,lead,,$NOW,$NOW"
+}
+
+@test "ADD024: -s with a new column adds it to the header and an empty field to every row" {
+	new_crm
+	add_as a 'Anna Nowak'
+	add_as b 'Bob Brown' -e bob@example.com
+	add_as c 'Jiří Dvořák' -s vat=CZ12345678 -s 'source=trade fair'
+	diff -u - customers.csv <<EOF
+$HDR,vat,source
+$(fresh "$a" 'Anna Nowak' ''),,
+$(fresh "$b" 'Bob Brown' bob@example.com),,
+$(fresh "$c" 'Jiří Dvořák' ''),CZ12345678,trade fair
+EOF
+}
+
+@test "ADD025: -s id=... is refused" {
+	new_crm
+	cp customers.csv before.csv
+	run --separate-stderr crm-add 'Anna Nowak' -s id=01aaaaaaaaaaa
+	refused_with 'crm-add: id: is made by crm-add and cannot be set'
+}
+
+@test "ADD026: -s created=... is refused" {
+	new_crm
+	cp customers.csv before.csv
+	run --separate-stderr crm-add 'Anna Nowak' -s created=2020-01-01T00:00:00Z
+	refused_with 'crm-add: created: is kept by crm-add and cannot be set'
+}
+
+@test "ADD027: -s without = is an error" {
+	new_crm
+	cp customers.csv before.csv
+	run --separate-stderr crm-add 'Anna Nowak' -s vat
+	refused_with 'crm-add: -s vat: expected FIELD=VALUE'
+}
+
+@test "ADD028: a customer needs a name" {
+	new_crm
+	cp customers.csv before.csv
+	run --separate-stderr crm-add
+	assert_failure 2
+	assert_output ''
+	assert_regex "$stderr" $'^crm-add: a name is needed\nusage: crm-add '
+	assert_same_file before.csv customers.csv
+	run --separate-stderr crm-add ''
+	refused_with 'crm-add: a customer needs a name'
+}
+
+@test "ADD029: Polish, Czech and Bulgarian names round-trip byte for byte" {
+	new_crm
+	add_as a 'Łukasz Żółć' -e łukasz@example.pl --country PL --city Kraków -c 'Zakłady Łąckie'
+	add_as b 'Jiří Dvořák' --country CZ --city Plzeň -t 'Důležitý'
+	add_as c 'Петър Петров' --country BG --city София -c 'Слънце ЕООД' --owner 'Мария'
+	diff -u - customers.csv <<EOF
+$HDR
+$a,Łukasz Żółć,łukasz@example.pl,,Zakłady Łąckie,PL,Kraków,,,lead,,$NOW,$NOW
+$b,Jiří Dvořák,,,,CZ,Plzeň,Důležitý,,lead,,$NOW,$NOW
+$c,Петър Петров,,,Слънце ЕООД,BG,София,,Мария,lead,,$NOW,$NOW
+EOF
+}
+
+@test "ADD030: a value with a comma, a quote and a newline is quoted with doubled quotes" {
+	new_crm
+	add_as a 'Jiří Dvořák' -c $'Acme, "Ltd"\nsecond line' --city Plzeň
+	diff -u - customers.csv <<EOF
+$HDR
+$a,Jiří Dvořák,,,"Acme, ""Ltd""
+second line",,Plzeň,,,lead,,$NOW,$NOW
+EOF
+}
+
+@test "ADD031: a quoted value with a newline is read back identically by --update" {
+	new_crm
+	add_as a 'Jiří Dvořák' -c $'Acme, "Ltd"\nsecond line' --city Plzeň
+	add_as b 'Anna Nowak' -e anna@example.pl
+	CRM_NOW=$LATER run --separate-stderr crm-add --update "$a" -p '+420 601 222 333'
+	assert_success
+	assert_output "$a"
+	diff -u - customers.csv <<EOF
+$HDR
+$a,Jiří Dvořák,,+420 601 222 333,"Acme, ""Ltd""
+second line",,Plzeň,,,lead,,$NOW,$LATER
+$(fresh "$b" 'Anna Nowak' anna@example.pl)
+EOF
+}
+
+@test "ADD032: fields are quoted only when needed" {
+	new_crm
+	add_as a "Seán O'Brien" -c 'Smith & Sons; Ltd.' --city 'Nowy Sącz' -p '(+48) 600-100'
+	assert_equal "$(rows)" "$a,Seán O'Brien,,(+48) 600-100,Smith & Sons; Ltd.,,Nowy Sącz,,,lead,,$NOW,$NOW"
+}
+
+@test "ADD033: lines end in LF only" {
+	new_crm
+	add_as a 'Anna Nowak' -c $'two\nlines'
+	run grep -c $'\r' customers.csv
+	assert_output 0
+}
+
+@test "ADD034: -n shows the customer it would add and changes nothing" {
+	new_crm
+	cp customers.csv before.csv
+	run --separate-stderr crm-add -n 'Anna Nowak' -e anna@example.pl
+	assert_success
+	assert_regex "$output" '^add [0-9a-hjkmnp-tv-z]{13} Anna Nowak <anna@example.pl>$'
+	assert_same_file before.csv customers.csv
+}
+
+@test "ADD035: standard input is not read when adding one customer" {
+	new_crm
+	add_as a 'Anna Nowak' <<'EOF'
+name,email
+Bob,bob@example.com
+EOF
+	assert_equal "$(rows)" "$(fresh "$a" 'Anna Nowak' '')"
+}
+
+# ---------------------------------------------------------------- --update
+
+@test "ADD040: --update changes the given field and updated, and that row alone" {
+	new_crm
+	add_as a 'Anna Nowak' -e anna@example.pl
+	add_as b 'Bob Brown' -e bob@example.com
+	add_as c 'Cecilia Chmiel'
+	cp customers.csv before.csv
+	CRM_NOW=$LATER run --separate-stderr crm-add --update "$b" -p '+44 20 7946 0000' --stage prospect
+	assert_success
+	assert_output "$b"
+	assert_equal "$stderr" ''
+	run diff before.csv customers.csv
+	assert_failure 1
+	assert_output "3c3
+< $b,Bob Brown,bob@example.com,,,,,,,lead,,$NOW,$NOW
+---
+> $b,Bob Brown,bob@example.com,+44 20 7946 0000,,,,,,prospect,,$NOW,$LATER"
+}
+
+@test "ADD041: --update finds the customer by e-mail, in any case" {
+	new_crm
+	add_as a 'Anna Nowak' -e anna@example.pl
+	add_as b 'Łukasz Żółć' -e łukasz@example.pl
+	CRM_NOW=$LATER run --separate-stderr crm-add --update ŁUKASZ@EXAMPLE.PL --city Kraków
+	assert_success
+	assert_output "$b"
+	diff -u - customers.csv <<EOF
+$HDR
+$(fresh "$a" 'Anna Nowak' anna@example.pl)
+$b,Łukasz Żółć,łukasz@example.pl,,,,Kraków,,,lead,,$NOW,$LATER
+EOF
+}
+
+@test "ADD042: --update --name renames" {
+	new_crm
+	add_as a 'Anna Nowak'
+	CRM_NOW=$LATER crm-add --update "$a" --name 'Anna Kowalska-Nowak' >/dev/null
+	assert_equal "$(rows)" "$a,Anna Kowalska-Nowak,,,,,,,,lead,,$NOW,$LATER"
+}
+
+@test "ADD043: --update -t adds to the tags already there" {
+	new_crm
+	add_as a 'Anna Nowak' -t 'vip;b2b'
+	CRM_NOW=$LATER crm-add --update "$a" -t 'B2B, partner' >/dev/null
+	assert_equal "$(rows)" "$a,Anna Nowak,,,,,,vip;b2b;partner,,lead,,$NOW,$LATER"
+}
+
+@test "ADD044: --update with the values already there: nothing to change, exit 1" {
+	new_crm
+	add_as a 'Anna Nowak' -e anna@example.pl --country PL
+	cp customers.csv before.csv
+	CRM_NOW=$LATER run --separate-stderr crm-add --update "$a" -e ANNA@example.pl --country pl
+	assert_failure 1
+	assert_output ''
+	assert_equal "$stderr" "crm-add: $a: nothing to change"
+	assert_same_file before.csv customers.csv
+}
+
+@test "ADD045: --update without any field: nothing to change, exit 1" {
+	new_crm
+	add_as a 'Anna Nowak'
+	cp customers.csv before.csv
+	run --separate-stderr crm-add --update "$a"
+	assert_failure 1
+	assert_output ''
+	assert_equal "$stderr" "crm-add: $a: nothing to change"
+	assert_same_file before.csv customers.csv
+}
+
+@test "ADD046: --update of an unknown id is an error" {
+	new_crm
+	add_as a 'Anna Nowak'
+	cp customers.csv before.csv
+	run --separate-stderr crm-add --update 01zzzzzzzzzzz -p 600
+	refused_with 'crm-add: 01zzzzzzzzzzz: no customer has this id or e-mail'
+}
+
+@test "ADD047: --update to another customer's e-mail is refused" {
+	new_crm
+	add_as a 'Anna Nowak' -e anna@example.pl
+	add_as b 'Bob Brown' -e bob@example.com
+	cp customers.csv before.csv
+	run --separate-stderr crm-add --update "$b" -e anna@example.pl
+	refused_with "crm-add: anna@example.pl already belongs to customer $a (use --update $a, or --allow-duplicate)"
+}
+
+@test "ADD048: --update with an invalid value changes nothing" {
+	new_crm
+	add_as a 'Anna Nowak' --stage lead
+	cp customers.csv before.csv
+	run --separate-stderr crm-add --update "$a" -p 600 --stage won
+	refused_with 'crm-add: stage: must be one of lead, prospect, customer, churned'
+}
+
+@test "ADD049: --update -s id=... is refused" {
+	new_crm
+	add_as a 'Anna Nowak'
+	cp customers.csv before.csv
+	run --separate-stderr crm-add --update "$a" -s id=01aaaaaaaaaaa
+	refused_with 'crm-add: id: is made by crm-add and cannot be set'
+}
+
+@test "ADD050: a column added by hand is kept in place through --update" {
+	new_crm
+	cat >customers.csv <<'EOF'
+id,name,email,vat,phone,company,country,city,tags,owner,stage,consent,created,updated
+01aaaaaaaaaaa,Anna Nowak,anna@example.pl,PL5260001246,,,PL,,,,customer,,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z
+01bbbbbbbbbbb,Jiří Dvořák,jiri@example.cz,CZ12345678,,,CZ,,,,lead,,2026-02-01T12:00:00Z,2026-02-01T12:00:00Z
+EOF
+	CRM_NOW=$LATER run --separate-stderr crm-add --update jiri@example.cz -p '+420 601 222 333'
+	assert_success
+	assert_output 01bbbbbbbbbbb
+	diff -u - customers.csv <<EOF
+id,name,email,vat,phone,company,country,city,tags,owner,stage,consent,created,updated
+01aaaaaaaaaaa,Anna Nowak,anna@example.pl,PL5260001246,,,PL,,,,customer,,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z
+01bbbbbbbbbbb,Jiří Dvořák,jiri@example.cz,CZ12345678,+420 601 222 333,,CZ,,,,lead,,2026-02-01T12:00:00Z,$LATER
+EOF
+}
+
+@test "ADD051: a column added with -s is kept through a later --update, and --update -s changes it" {
+	new_crm
+	add_as a 'Anna Nowak' -s vat=PL5260001246
+	add_as b 'Bob Brown'
+	CRM_NOW=$LATER crm-add --update "$a" --city Gdańsk >/dev/null
+	CRM_NOW=$LATER crm-add --update "$b" -s vat=GB123 >/dev/null
+	diff -u - customers.csv <<EOF
+$HDR,vat
+$a,Anna Nowak,,,,,Gdańsk,,,lead,,$NOW,$LATER,PL5260001246
+$b,Bob Brown,,,,,,,,lead,,$NOW,$LATER,GB123
+EOF
+}
+
+@test "ADD052: rows quoted without need by hand are kept byte for byte by --update" {
+	new_crm
+	cat >customers.csv <<'EOF'
+id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated
+01aaaaaaaaaaa,"Nowak",anna@example.pl,"","Nowak ""&"" Syn",PL,"Gdańsk",,,customer,,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z
+01bbbbbbbbbbb,Jiří Dvořák,jiri@example.cz,,,CZ,,,,lead,,2026-02-01T12:00:00Z,2026-02-01T12:00:00Z
+"01ccccccccccc","Петър Петров",,,"Line one
+line two",BG,"София",,,lead,,2026-03-01T08:00:00Z,2026-03-01T08:00:00Z
+EOF
+	cp customers.csv before.csv
+	CRM_NOW=$LATER crm-add --update 01bbbbbbbbbbb --city Brno >/dev/null
+	run diff before.csv customers.csv
+	assert_failure 1
+	assert_output "3c3
+< 01bbbbbbbbbbb,Jiří Dvořák,jiri@example.cz,,,CZ,,,,lead,,2026-02-01T12:00:00Z,2026-02-01T12:00:00Z
+---
+> 01bbbbbbbbbbb,Jiří Dvořák,jiri@example.cz,,,CZ,Brno,,,lead,,2026-02-01T12:00:00Z,$LATER"
+}
+
+@test "ADD053: rows of a CRLF file not changed by --update are kept byte for byte" {
+	new_crm
+	printf '%s\r\n' \
+		"$HDR" \
+		'01aaaaaaaaaaa,"Nowak",anna@example.pl,,,PL,,,,customer,,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z' \
+		'01bbbbbbbbbbb,Jiří Dvořák,jiri@example.cz,,,CZ,,,,lead,,2026-02-01T12:00:00Z,2026-02-01T12:00:00Z' \
+		'01ccccccccccc,Petr,petr@example.cz,,,CZ,,,,lead,,2026-02-01T12:00:00Z,2026-02-01T12:00:00Z' \
+		>customers.csv
+	cp customers.csv before.csv
+	CRM_NOW=$LATER crm-add --update 01bbbbbbbbbbb --city Brno >/dev/null
+	# header, row 1 and row 3 as they were, CR and all
+	head -n 2 before.csv >expected
+	sed -n 4p before.csv >>expected
+	{ head -n 2 customers.csv && sed -n 4p customers.csv; } >actual
+	assert_same_file expected actual
+	assert_equal "$(wc -l <customers.csv)" 4
+	assert_equal "$(sed -n 3p customers.csv | tr -d '\r')" \
+		"01bbbbbbbbbbb,Jiří Dvořák,jiri@example.cz,,,CZ,Brno,,,lead,,2026-02-01T12:00:00Z,$LATER"
+}
+
+# ---------------------------------------------------------------- reading customers.csv
+
+@test "ADD060: a malformed customers.csv is an error with its line, and is left alone" {
+	new_crm
+	cat >customers.csv <<'EOF'
+id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated
+01aaaaaaaaaaa,Anna Nowak,anna@example.pl,,,PL,,,,customer,,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z
+01bbbbbbbbbbb,"Jiří Dvořák,jiri@example.cz,,,CZ,,,,lead,,2026-02-01T12:00:00Z,2026-02-01T12:00:00Z
+EOF
+	cp customers.csv before.csv
+	run --separate-stderr crm-add 'Bob Brown'
+	refused_with 'crm-add: customers.csv:3: unterminated quoted field'
+}
+
+@test "ADD061: the error line of customers.csv is the physical line, after a quoted newline" {
+	new_crm
+	cat >customers.csv <<'EOF'
+id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated
+01aaaaaaaaaaa,Anna Nowak,anna@example.pl,,"Two
+lines",PL,,,,customer,,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z
+01bbbbbbbbbbb,"Jiří Dvořák,jiri@example.cz,,,CZ,,,,lead,,2026-02-01T12:00:00Z,2026-02-01T12:00:00Z
+EOF
+	cp customers.csv before.csv
+	run --separate-stderr crm-add --update anna@example.pl -p 600
+	refused_with 'crm-add: customers.csv:4: unterminated quoted field'
+}
+
+@test "ADD062: a byte order mark at the start of customers.csv is accepted" {
+	new_crm
+	printf '\xef\xbb\xbf%s\n%s\n' "$HDR" \
+		'01aaaaaaaaaaa,Anna Nowak,anna@example.pl,,,PL,,,,customer,,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z' \
+		>customers.csv
+	cp customers.csv before.csv
+	# the header is understood: the e-mail column is found...
+	run --separate-stderr crm-add 'Anna N.' -e anna@example.pl
+	refused_with 'crm-add: anna@example.pl already belongs to customer 01aaaaaaaaaaa (use --update 01aaaaaaaaaaa, or --allow-duplicate)'
+	# ...and so is the id column
+	add_as b 'Bob Brown'
+	sed '1s/^\xef\xbb\xbf//' customers.csv >nobom.csv
+	diff -u - nobom.csv <<EOF
+$HDR
+01aaaaaaaaaaa,Anna Nowak,anna@example.pl,,,PL,,,,customer,,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z
+$(fresh "$b" 'Bob Brown' '')
+EOF
+}
+
+# ---------------------------------------------------------------- --import
+
+@test "ADD070: --import of a CSV file adds its rows and prints their ids" {
+	new_crm
+	cat >new.csv <<'EOF'
+name,email,country,city
+Anna Nowak,ANNA@example.pl,pl,Gdańsk
+Jiří Dvořák,jiri@example.cz,CZ,Plzeň
+Петър Петров,,bg,София
+EOF
+	run --separate-stderr crm-add --import new.csv
+	assert_success
+	assert_equal "$stderr" 'crm-add: 3 added, 0 updated, 0 unchanged, 0 skipped'
+	assert_equal "${#lines[@]}" 3
+	a=${lines[0]} b=${lines[1]} c=${lines[2]}
+	assert_id "$a" && assert_id "$b" && assert_id "$c"
+	diff -u - customers.csv <<EOF
+$HDR
+$a,Anna Nowak,anna@example.pl,,,PL,Gdańsk,,,lead,,$NOW,$NOW
+$b,Jiří Dvořák,jiri@example.cz,,,CZ,Plzeň,,,lead,,$NOW,$NOW
+$c,Петър Петров,,,,BG,София,,,lead,,$NOW,$NOW
+EOF
+}
+
+@test "ADD071: importing the same file twice adds nothing the second time" {
+	new_crm
+	cat >new.csv <<'EOF'
+name,email,country,city
+Anna Nowak,ANNA@example.pl,pl,Gdańsk
+Jiří Dvořák,jiri@example.cz,CZ,Plzeň
+Петър Петров,,bg,София
+EOF
+	crm-add --import new.csv >/dev/null 2>&1
+	cp customers.csv before.csv
+	CRM_NOW=$LATER run --separate-stderr crm-add --import new.csv
+	assert_failure 1
+	assert_output ''
+	assert_equal "$stderr" 'crm-add: 0 added, 0 updated, 3 unchanged, 0 skipped'
+	assert_same_file before.csv customers.csv
+}
+
+@test "ADD072: --import of JSONL is told from the first byte" {
+	new_crm
+	cat >new.data <<'EOF'
+{"name":"Łukasz Żółć","email":"ŁUKASZ@EXAMPLE.PL","country":"pl","tags":["vip","b2b"]}
+{"email":"jiri@example.cz","name":"Jiří Dvořák","city":"Plzeň"}
+EOF
+	run --separate-stderr crm-add --import new.data
+	assert_success
+	assert_equal "$stderr" 'crm-add: 2 added, 0 updated, 0 unchanged, 0 skipped'
+	a=${lines[0]} b=${lines[1]}
+	diff -u - customers.csv <<EOF
+$HDR
+$a,Łukasz Żółć,łukasz@example.pl,,,PL,,vip;b2b,,lead,,$NOW,$NOW
+$b,Jiří Dvořák,jiri@example.cz,,,,Plzeň,,,lead,,$NOW,$NOW
+EOF
+}
+
+@test "ADD073: --import - reads standard input" {
+	new_crm
+	run --separate-stderr crm-add --import - <<'EOF'
+name,email
+Anna Nowak,anna@example.pl
+EOF
+	assert_success
+	assert_equal "$stderr" 'crm-add: 1 added, 0 updated, 0 unchanged, 0 skipped'
+	assert_equal "$(rows)" "$(fresh "$output" 'Anna Nowak' anna@example.pl)"
+}
+
+@test "ADD074: an imported row is matched by id and updated with its non-empty values" {
+	new_crm
+	two_customers
+	cat >upd.csv <<'EOF'
+id,name,email,phone,city
+01bbbbbbbbbbb,Петър Петров,,+359 2 123 456,София
+01aaaaaaaaaaa,,,,
+EOF
+	CRM_NOW=$LATER run --separate-stderr crm-add --import upd.csv
+	assert_success
+	assert_output 01bbbbbbbbbbb
+	assert_equal "$stderr" 'crm-add: 0 added, 1 updated, 1 unchanged, 0 skipped'
+	diff -u - customers.csv <<EOF
+id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated
+01aaaaaaaaaaa,Anna Nowak,anna@example.pl,,,PL,Gdańsk,vip,,customer,opt-in,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z
+01bbbbbbbbbbb,Петър Петров,,+359 2 123 456,,BG,София,,,lead,,2026-02-01T12:00:00Z,$LATER
+EOF
+}
+
+@test "ADD075: an imported row is matched by e-mail; empty values clear nothing" {
+	new_crm
+	two_customers
+	cat >upd.csv <<'EOF'
+name,email,city,stage,phone
+,ANNA@EXAMPLE.PL,,prospect,+48 600 100 200
+Bob Brown,bob@example.com,London,,
+EOF
+	CRM_NOW=$LATER run --separate-stderr crm-add --import upd.csv
+	assert_success
+	assert_equal "$stderr" 'crm-add: 1 added, 1 updated, 0 unchanged, 0 skipped'
+	assert_equal "${lines[0]}" 01aaaaaaaaaaa
+	b=${lines[1]}
+	assert_id "$b"
+	diff -u - customers.csv <<EOF
+id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated
+01aaaaaaaaaaa,Anna Nowak,anna@example.pl,+48 600 100 200,,PL,Gdańsk,vip,,prospect,opt-in,2026-01-05T09:00:00Z,$LATER
+01bbbbbbbbbbb,Петър Петров,,,,BG,,,,lead,,2026-02-01T12:00:00Z,2026-02-01T12:00:00Z
+$b,Bob Brown,bob@example.com,,,,London,,,lead,,$LATER,$LATER
+EOF
+}
+
+@test "ADD076: a row without e-mail is matched by the same name among customers without e-mail" {
+	new_crm
+	two_customers
+	cat >upd.csv <<'EOF'
+name,city
+Петър Петров,Пловдив
+Anna Nowak,Sopot
+EOF
+	CRM_NOW=$LATER run --separate-stderr crm-add --import upd.csv
+	assert_success
+	assert_equal "$stderr" 'crm-add: 1 added, 1 updated, 0 unchanged, 0 skipped'
+	assert_equal "${lines[0]}" 01bbbbbbbbbbb
+	n=${lines[1]}
+	assert_id "$n"
+	# Anna Nowak has an e-mail, so the row without one is someone else
+	diff -u - customers.csv <<EOF
+id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated
+01aaaaaaaaaaa,Anna Nowak,anna@example.pl,,,PL,Gdańsk,vip,,customer,opt-in,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z
+01bbbbbbbbbbb,Петър Петров,,,,BG,Пловдив,,,lead,,2026-02-01T12:00:00Z,$LATER
+$n,Anna Nowak,,,,,Sopot,,,lead,,$LATER,$LATER
+EOF
+}
+
+@test "ADD077: a name that is not identical does not match" {
+	new_crm
+	two_customers
+	cat >upd.csv <<'EOF'
+name,city
+ПЕТЪР ПЕТРОВ,Варна
+EOF
+	CRM_NOW=$LATER run --separate-stderr crm-add --import upd.csv
+	assert_success
+	assert_equal "$stderr" 'crm-add: 1 added, 0 updated, 0 unchanged, 0 skipped'
+	n=$output
+	assert_id "$n"
+	diff -u - customers.csv <<EOF
+id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated
+01aaaaaaaaaaa,Anna Nowak,anna@example.pl,,,PL,Gdańsk,vip,,customer,opt-in,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z
+01bbbbbbbbbbb,Петър Петров,,,,BG,,,,lead,,2026-02-01T12:00:00Z,2026-02-01T12:00:00Z
+$n,ПЕТЪР ПЕТРОВ,,,,,Варна,,,lead,,$LATER,$LATER
+EOF
+}
+
+@test "ADD078: --map renames columns and an empty DST drops one" {
+	new_crm
+	cat >export.csv <<'EOF'
+Full Name,Mail,Internal,Town
+Anna Nowak,anna@example.pl,secret,Gdańsk
+EOF
+	run --separate-stderr crm-add --import export.csv --map 'Full Name=name' --map Mail=email \
+		--map Internal= --map Town=city
+	assert_success
+	assert_equal "$stderr" 'crm-add: 1 added, 0 updated, 0 unchanged, 0 skipped'
+	diff -u - customers.csv <<EOF
+$HDR
+$output,Anna Nowak,anna@example.pl,,,,Gdańsk,,,lead,,$NOW,$NOW
+EOF
+}
+
+@test "ADD079: unknown import columns become new columns, empty in the other rows" {
+	new_crm
+	two_customers
+	cat >new.csv <<'EOF'
+name,email,vat,source
+Jiří Dvořák,jiri@example.cz,CZ12345678,fair
+EOF
+	run --separate-stderr crm-add --import new.csv
+	assert_success
+	diff -u - customers.csv <<EOF
+id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated,vat,source
+01aaaaaaaaaaa,Anna Nowak,anna@example.pl,,,PL,Gdańsk,vip,,customer,opt-in,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z,,
+01bbbbbbbbbbb,Петър Петров,,,,BG,,,,lead,,2026-02-01T12:00:00Z,2026-02-01T12:00:00Z,,
+$output,Jiří Dvořák,jiri@example.cz,,,,,,,lead,,$NOW,$NOW,CZ12345678,fair
+EOF
+}
+
+@test "ADD080: a column added by hand is kept in place through --import" {
+	new_crm
+	cat >customers.csv <<'EOF'
+id,name,email,vat,phone,company,country,city,tags,owner,stage,consent,created,updated
+01aaaaaaaaaaa,Anna Nowak,anna@example.pl,PL5260001246,,,PL,,,,customer,,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z
+EOF
+	cat >upd.jsonl <<'EOF'
+{"email":"anna@example.pl","city":"Gdańsk"}
+{"name":"Jiří Dvořák","email":"jiri@example.cz","vat":"CZ12345678"}
+EOF
+	CRM_NOW=$LATER run --separate-stderr crm-add --import upd.jsonl
+	assert_success
+	assert_equal "$stderr" 'crm-add: 1 added, 1 updated, 0 unchanged, 0 skipped'
+	assert_equal "${lines[0]}" 01aaaaaaaaaaa
+	j=${lines[1]}
+	diff -u - customers.csv <<EOF
+id,name,email,vat,phone,company,country,city,tags,owner,stage,consent,created,updated
+01aaaaaaaaaaa,Anna Nowak,anna@example.pl,PL5260001246,,,PL,Gdańsk,,,customer,,2026-01-05T09:00:00Z,$LATER
+$j,Jiří Dvořák,jiri@example.cz,CZ12345678,,,,,,,lead,,$LATER,$LATER
+EOF
+}
+
+@test "ADD081: a quoted value with a newline survives an --import that updates another field" {
+	new_crm
+	add_as a 'Jiří Dvořák' -e jiri@example.cz -c $'Acme, "Ltd"\nsecond line'
+	add_as b 'Anna Nowak'
+	cat >upd.csv <<'EOF'
+email,phone
+jiri@example.cz,+420 601 222 333
+EOF
+	CRM_NOW=$LATER run --separate-stderr crm-add --import upd.csv
+	assert_success
+	assert_output "$a"
+	diff -u - customers.csv <<EOF
+$HDR
+$a,Jiří Dvořák,jiri@example.cz,+420 601 222 333,"Acme, ""Ltd""
+second line",,,,,lead,,$NOW,$LATER
+$(fresh "$b" 'Anna Nowak' '')
+EOF
+}
+
+@test "ADD082: a bad row is reported with its physical line, skipped, the others imported" {
+	new_crm
+	cat >bad.csv <<'EOF'
+name,email,company
+Ola Kot,ola@example.pl,"Two
+lines"
+Bad Row,not-an-email,
+Ewa Lis,ewa@example.pl,
+EOF
+	run --separate-stderr crm-add --import bad.csv
+	assert_failure 2
+	assert_equal "$stderr" "crm-add: bad.csv:4: email: needs exactly one '@' with a name before it
+crm-add: 2 added, 0 updated, 0 unchanged, 1 skipped"
+	assert_equal "${#lines[@]}" 2
+	o=${lines[0]} e=${lines[1]}
+	diff -u - customers.csv <<EOF
+$HDR
+$o,Ola Kot,ola@example.pl,,"Two
+lines",,,,,lead,,$NOW,$NOW
+$(fresh "$e" 'Ewa Lis' ewa@example.pl)
+EOF
+}
+
+@test "ADD083: a bad JSONL row is reported with its line" {
+	new_crm
+	printf '%s\n' '{"name":"Ola Kot","email":"ola@example.pl"}' '' \
+		'{"name":"Bad Row","country":"Poland"}' \
+		'{"name":"Ewa Lis","email":"ewa@example.pl"}' >bad.jsonl
+	run --separate-stderr crm-add --import bad.jsonl
+	assert_failure 2
+	assert_equal "$stderr" "crm-add: bad.jsonl:3: country: must be a two-letter ISO 3166 code (PL, CZ, BG, DE)
+crm-add: 2 added, 0 updated, 0 unchanged, 1 skipped"
+	o=${lines[0]} e=${lines[1]}
+	diff -u - customers.csv <<EOF
+$HDR
+$(fresh "$o" 'Ola Kot' ola@example.pl)
+$(fresh "$e" 'Ewa Lis' ewa@example.pl)
+EOF
+}
+
+@test "ADD084: a malformed import CSV changes nothing" {
+	new_crm
+	two_customers
+	cp customers.csv before.csv
+	cat >bad.csv <<'EOF'
+name,email
+Zofia Zych,zofia@example.pl
+"Broken,broken@example.pl
+Yanek Ulewicz,yanek@example.pl
+EOF
+	run --separate-stderr crm-add --import bad.csv
+	assert_failure 2
+	assert_regex "$stderr" '^crm-add: bad\.csv:3: unterminated quoted field'
+	assert_same_file before.csv customers.csv
+	assert_output ''
+}
+
+@test "ADD085: a malformed import CSV on its first row changes nothing" {
+	new_crm
+	two_customers
+	cp customers.csv before.csv
+	cat >bad.csv <<'EOF'
+name,email
+"Broken,broken@example.pl
+EOF
+	run --separate-stderr crm-add --import bad.csv
+	assert_failure 2
+	assert_output ''
+	assert_regex "$stderr" '^crm-add: bad\.csv:2: unterminated quoted field'
+	assert_same_file before.csv customers.csv
+}
+
+@test "ADD086: --import -n shows what would change and changes nothing" {
+	new_crm
+	two_customers
+	cp customers.csv before.csv
+	cat >upd.jsonl <<'EOF'
+{"email":"anna@example.pl","city":"Sopot","tags":["vip","b2b"]}
+{"name":"Петър Петров","city":"София"}
+{"name":"Jiří Dvořák","email":"jiri@example.cz"}
+EOF
+	CRM_NOW=$LATER run --separate-stderr crm-add --import upd.jsonl -n
+	assert_success
+	assert_equal "$stderr" 'crm-add: 1 added, 2 updated, 0 unchanged, 0 skipped (dry run)'
+	assert_equal "${#lines[@]}" 6
+	assert_line --index 0 'update 01aaaaaaaaaaa'
+	assert_line --index 1 "  city: 'Gdańsk' -> 'Sopot'"
+	assert_line --index 2 "  tags: 'vip' -> 'vip;b2b'"
+	assert_line --index 3 'update 01bbbbbbbbbbb'
+	assert_line --index 4 "  city: '' -> 'София'"
+	assert_line --index 5 --regexp '^add [0-9a-hjkmnp-tv-z]{13} Jiří Dvořák <jiri@example.cz>$'
+	assert_same_file before.csv customers.csv
+}
+
+@test "ADD087: importing one's own customers.csv changes nothing" {
+	new_crm
+	two_customers
+	cp customers.csv before.csv
+	cp customers.csv copy.csv
+	CRM_NOW=$LATER run --separate-stderr crm-add --import copy.csv
+	assert_failure 1
+	assert_output ''
+	assert_equal "$stderr" 'crm-add: 0 added, 0 updated, 2 unchanged, 0 skipped'
+	assert_same_file before.csv customers.csv
+}
+
+# ---------------------------------------------------------------- which directory
+
+@test "ADD090: the nearest parent holding customers.csv is used" {
+	crm-init acme >/dev/null
+	mkdir -p acme/notes/2026
+	cd acme/notes/2026
+	add_as a 'Anna Nowak'
+	assert_equal "$(tail -n 1 ../../customers.csv)" "$(fresh "$a" 'Anna Nowak' '')"
+}
+
+@test "ADD091: of two nested CRM directories the nearest one wins" {
+	crm-init outer >/dev/null
+	crm-init outer/inner >/dev/null
+	mkdir outer/inner/sub
+	cd outer/inner/sub
+	add_as a 'Anna Nowak'
+	assert_equal "$(tail -n 1 ../customers.csv)" "$(fresh "$a" 'Anna Nowak' '')"
+	assert_equal "$(cat ../../customers.csv)" "$HDR"
+}
+
+@test "ADD092: \$CRM_DIR names the directory" {
+	crm-init acme >/dev/null
+	mkdir elsewhere
+	cd elsewhere
+	CRM_DIR=../acme add_as a 'Anna Nowak'
+	assert_equal "$(tail -n 1 ../acme/customers.csv)" "$(fresh "$a" 'Anna Nowak' '')"
+}
+
+@test "ADD093: \$CRM_DIR wins over the current directory" {
+	crm-init acme >/dev/null
+	crm-init other >/dev/null
+	cd other
+	CRM_DIR="$WORK/acme" add_as a 'Anna Nowak'
+	assert_equal "$(cat customers.csv)" "$HDR"
+	assert_equal "$(tail -n 1 ../acme/customers.csv)" "$(fresh "$a" 'Anna Nowak' '')"
+}
+
+@test "ADD094: -d and --dir win over \$CRM_DIR and the current directory" {
+	crm-init acme >/dev/null
+	crm-init other >/dev/null
+	crm-init third >/dev/null
+	cd other
+	CRM_DIR="$WORK/third" add_as a -d ../acme 'Anna Nowak'
+	CRM_DIR="$WORK/third" add_as b --dir ../acme 'Bob Brown'
+	assert_equal "$(cat customers.csv)" "$HDR"
+	assert_equal "$(cat ../third/customers.csv)" "$HDR"
+	diff -u - ../acme/customers.csv <<EOF
+$HDR
+$(fresh "$a" 'Anna Nowak' '')
+$(fresh "$b" 'Bob Brown' '')
+EOF
+}
+
+@test "ADD095: no CRM directory anywhere is an error that mentions crm-init" {
+	mkdir -p empty/sub
+	cd empty/sub
+	run --separate-stderr crm-add 'Anna Nowak'
+	assert_failure 2
+	assert_output ''
+	assert_regex "$stderr" '^crm-add: .*crm-init'
+	assert_equal "$(find "$WORK" -name customers.csv)" ''
+}
+
+@test "ADD096: -d naming a directory without customers.csv is an error that mentions crm-init" {
+	mkdir plain
+	run --separate-stderr crm-add -d plain 'Anna Nowak'
+	assert_failure 2
+	assert_output ''
+	assert_regex "$stderr" '^crm-add: .*crm-init'
+	assert_equal "$(ls -A plain)" ''
+}
+
+# ---------------------------------------------------------------- common options
+
+@test "ADD100: -h and --help print the usage on stdout and exit 0" {
+	new_crm
+	for opt in -h --help; do
+		run --separate-stderr crm-add "$opt"
+		assert_success
+		assert_line --index 0 'usage: crm-add [options] NAME'
+		assert_line --index 1 '       crm-add --update ID|EMAIL [options] [NAME]'
+		assert_line --index 2 '       crm-add --import FILE|- [--map SRC=DST]... [-n]'
+		assert_equal "$stderr" ''
+	done
+}
+
+@test "ADD101: an unknown option exits 2 with the usage on stderr and changes nothing" {
+	new_crm
+	cp customers.csv before.csv
+	run --separate-stderr crm-add --bogus 'Anna Nowak'
+	assert_failure 2
+	assert_output ''
+	assert_equal "$stderr" "crm-add: unknown option '--bogus'
+usage: crm-add [options] NAME
+       crm-add --update ID|EMAIL [options] [NAME]
+       crm-add --import FILE|- [--map SRC=DST]... [-n]
+Try 'crm-add --help' for more information."
+	assert_same_file before.csv customers.csv
+}
+
+@test "ADD102: -V and --version print the version" {
+	run --separate-stderr crm-add -V
+	assert_success
+	assert_output 'crm-add 0.1.0'
+	run --separate-stderr crm-add --version
+	assert_success
+	assert_output 'crm-add 0.1.0'
+}
+
+@test "ADD103: LC_ALL=C writes the same bytes" {
+	crm-init c >/dev/null
+	crm-init u >/dev/null
+	for d in c u; do
+		if [ "$d" = c ]; then loc=C; else loc=C.UTF-8; fi
+		LC_ALL=$loc crm-add -d $d 'Łukasz Żółć' -e ŁUKASZ@EXAMPLE.PL -t 'Żółw, ŻÓŁW' \
+			-c $'Acme, "Ltd"\nsecond line' --city Kraków | sed "s/.*/ID/" >$d.out
+		sed -E '2,$s/^[0-9a-hjkmnp-tv-z]{13},/ID,/' $d/customers.csv >$d.csv
+	done
+	assert_same_file c.out u.out
+	assert_same_file c.csv u.csv
+}
