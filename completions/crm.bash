@@ -1,0 +1,388 @@
+# bash completion for crm and its programs                  -*- shell-script -*-
+#
+# One file serves every program: it is installed once under each program's
+# name, and whichever copy bash loads registers them all.
+#
+# Adding a program NAME: add NAME to _crm_commands, write _crm_cmd_NAME
+# (see "Programs" below) and add crm-NAME to the complete line at the end.
+
+# The programs "crm NAME" may run, in the order "crm help" lists them.
+_crm_commands=(init add log rm find segment report mail check merge)
+
+# Fixed sets of option and operand values.
+_crm_types='note call email meeting chat sms purchase refund ticket survey task done deal'
+_crm_channels='email phone sms chat meeting web shop post other'
+_crm_formats='csv tsv jsonl json table md html'
+_crm_currencies='EUR PLN CZK BGN USD'
+
+# ---------------------------------------------------------------------------
+# Helpers. They work on the locals of _crm_complete: words, cword, cur,
+# _crm_opts, and add to COMPREPLY.
+
+# Offer the words of $1 that start with $2 (default: $cur).
+_crm_words() {
+	local IFS=$' \t\n' w
+	for w in $1; do
+		[[ $w == "${2-$cur}"* ]] && COMPREPLY+=("$w")
+	done
+}
+
+# Offer directories, or files, starting with $1 (default: $cur).
+_crm_dirs() {
+	compopt -o filenames 2>/dev/null
+	mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -d -- "${1-$cur}")
+}
+_crm_files() {
+	compopt -o filenames 2>/dev/null
+	mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -f -- "${1-$cur}")
+}
+
+# The CRM directory of the command line: its -d/--dir value, else $CRM_DIR,
+# else the nearest of the current directory and its parents that holds
+# customers.csv. Prints nothing when there is none.
+_crm_dir() {
+	local i w d=
+	for ((i = 1; i < ${#words[@]}; i++)); do
+		((i == cword)) && continue
+		w=${words[i]}
+		case $w in
+		--) break ;;
+		-d | --dir) ((i + 1 != cword)) && d=${words[i + 1]} ;;
+		--dir=*) d=${w#--dir=} ;;
+		-d?*) d=${w#-d} ;;
+		-[!-]*d) ((i + 1 != cword)) && d=${words[i + 1]} ;; # -nd DIR
+		esac
+	done
+	if [[ -n $d ]]; then
+		# Undo the simplest quoting and a leading ~.
+		[[ $d == \'*\' || $d == \"*\" ]] && d=${d:1:${#d}-2}
+		[[ $d == \~/* || $d == \~ ]] && d=$HOME${d#\~}
+	elif [[ -n ${CRM_DIR-} ]]; then
+		d=$CRM_DIR
+	else
+		d=$PWD
+		while [[ ! -f $d/customers.csv && -n $d ]]; do
+			d=${d%/*}
+		done
+		[[ -n $d ]] || { [[ -f /customers.csv ]] && d=/; }
+	fi
+	[[ -n $d && -f $d/customers.csv ]] && printf '%s\n' "$d"
+}
+
+# Print the id and the e-mail of every customer in the customers.csv of
+# directory $1 whose id or e-mail starts with $2. A small CSV reader: quoted
+# fields, doubled quotes, line breaks inside quotes, CRLF and a byte order mark.
+_crm_customer_list() {
+	CRM_PREFIX=$2 LC_ALL=C awk '
+	BEGIN { pre = ENVIRON["CRM_PREFIX"] }
+	function put(v) {
+		if (v != "" && (pre == "" || index(v, pre) == 1)) print v
+	}
+	function record(   i) {
+		if (!seen) {
+			seen = 1
+			if (f[1] ~ /id$/) f[1] = "id"
+			for (i = 1; i <= n; i++) col[f[i]] = i
+			ci = col["id"]; ce = col["email"]
+			last = ci > ce ? ci : ce
+			return
+		}
+		if (ci) put(f[ci])
+		if (ce) put(f[ce])
+	}
+	{
+		sub(/\r$/, "")
+		s = $0
+		if (!inq) {
+			if (index(s, "\"") == 0) { split("", f); n = split(s, f, ","); record(); next }
+			split("", f); n = 1; f[1] = ""
+		} else
+			f[n] = f[n] "\n"
+		# Fields up to the last wanted column; after it only the quotes
+		# matter, to know whether the record goes on on the next line.
+		while (s != "") {
+			if (inq) {
+				p = index(s, "\"")
+				if (!p) { f[n] = f[n] s; break }
+				f[n] = f[n] substr(s, 1, p - 1)
+				if (substr(s, p + 1, 1) == "\"") { f[n] = f[n] "\""; s = substr(s, p + 2) }
+				else { inq = 0; s = substr(s, p + 1) }
+			} else if (seen && n > last) {
+				if (gsub(/"/, "", s) % 2) inq = 1
+				break
+			} else {
+				p = index(s, ","); q = index(s, "\"")
+				if (q && (!p || q < p)) {
+					f[n] = f[n] substr(s, 1, q - 1); inq = 1; s = substr(s, q + 1)
+				} else if (p) {
+					f[n] = f[n] substr(s, 1, p - 1); f[++n] = ""; s = substr(s, p + 1)
+				} else {
+					f[n] = f[n] s; break
+				}
+			}
+		}
+		if (!inq) record()
+	}' "$1/customers.csv" 2>/dev/null
+}
+
+# Offer the ids and e-mails of the customers of the command line's CRM
+# directory that start with $1 (default: $cur).
+_crm_customers() {
+	local dir list
+	dir=$(_crm_dir) || return
+	[[ -n $dir ]] || return
+	# Read at once: mapfile on a pipe reads it a byte at a time.
+	list=$(_crm_customer_list "$dir" "${1-$cur}")
+	[[ -n $list ]] && mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY <<<"$list"
+}
+
+# Whether one of the options $@ is on the line before the current word.
+_crm_given() {
+	local i o
+	for ((i = 1; i < cword; i++)); do
+		[[ ${words[i]} == -- ]] && return 1
+		for o; do
+			[[ ${words[i]} == "$o" || ${words[i]} == "$o"=* ]] && return 0
+		done
+	done
+	return 1
+}
+
+# Values shared by several programs; returns 1 for an option it does not know.
+_crm_common_value() {
+	case $1 in
+	-d | --dir) _crm_dirs "$2" ;;
+	--import) _crm_files "$2" ;;
+	-o | --format) _crm_words "$_crm_formats" "$2" ;;
+	--consent) _crm_words 'opt-in opt-out' "$2" ;;
+	--color) _crm_words 'auto always never' "$2" ;;
+	--channel) _crm_words "$_crm_channels" "$2" ;;
+	--type) _crm_words "$_crm_types" "$2" ;;
+	--currency) _crm_words "$_crm_currencies" "$2" ;;
+	*) return 1 ;;
+	esac
+}
+
+# ---------------------------------------------------------------------------
+# Programs. _crm_cmd_NAME is called with
+#   options            set _crm_opts to the option names: a trailing "=" marks
+#                      one that takes a value (as the next word or --opt=VALUE),
+#                      "=?" one whose value must be attached (--opt=VALUE);
+#   value OPT PREFIX   offer the values of OPT that start with PREFIX (return 1
+#                      to leave it to the shared values, or to nothing);
+#   operand N          offer the N-th operand ($cur is its start).
+
+_crm_cmd_init() {
+	case $1 in
+	options) _crm_opts='-h --help -V --version' ;;
+	value) return 1 ;;
+	operand) (($2 == 1)) && _crm_dirs ;;
+	esac
+}
+
+_crm_cmd_add() {
+	case $1 in
+	options)
+		_crm_opts='-e= --email= -p= --phone= -c= --company= --country= --city=
+			-t= --tag= --owner= --stage= --consent= -s= --set= --name=
+			--allow-duplicate --update= --import= --map= -n --dry-run
+			-d= --dir= --strict -h --help -V --version'
+		;;
+	value)
+		case $2 in
+		--stage) _crm_words 'lead prospect customer churned' "$3" ;;
+		--update) _crm_customers "$3" ;;
+		*) return 1 ;;
+		esac
+		;;
+	operand) ;; # NAME
+	esac
+}
+
+_crm_cmd_log() {
+	case $1 in
+	options)
+		_crm_opts='--channel= --in --out --subject= --amount= --currency=
+			--rating= --score= --due= --ts= --stage= --probability= --close=
+			--ref= -s= --set= --done= -l --list --since= --until= --type=
+			-o= --format= -n --dry-run -d= --dir= --color=? --strict
+			-h --help -V --version'
+		;;
+	value)
+		case $2 in
+		--stage) _crm_words 'new qualified proposal negotiation won lost' "$3" ;;
+		--rating) _crm_words '1 2 3 4 5' "$3" ;;
+		--score) _crm_words '0 1 2 3 4 5 6 7 8 9 10' "$3" ;;
+		*) return 1 ;;
+		esac
+		;;
+	operand)
+		# CUSTOMER TYPE [TEXT]; --done TASK [TEXT]; -l [CUSTOMER]
+		_crm_given --done && return
+		case $2 in
+		1) _crm_customers ;;
+		2) _crm_given -l --list || _crm_words "$_crm_types" ;;
+		esac
+		;;
+	esac
+}
+
+_crm_cmd_rm() {
+	case $1 in
+	options)
+		_crm_opts='--forget -n --dry-run -d= --dir= --strict -h --help -V --version'
+		;;
+	value) return 1 ;;
+	operand) _crm_customers ;; # ID|EMAIL...
+	esac
+}
+
+# ---------------------------------------------------------------------------
+
+# Rebuild the words of the line as the shell splits them: bash also breaks
+# words at the characters of COMP_WORDBREAKS, so "a@b.c" or "--color=auto"
+# arrive in pieces. Sets words and cword.
+_crm_join_words() {
+	words=("${COMP_WORDS[@]}")
+	cword=$COMP_CWORD
+	[[ -n ${COMP_LINE-} ]] || return 0
+	local rest=$COMP_LINE gap w i j=-1 joined=() at=0
+	for ((i = 0; i < ${#COMP_WORDS[@]}; i++)); do
+		w=${COMP_WORDS[i]}
+		[[ $rest == *"$w"* ]] || return 0 # not what we expected: keep bash's words
+		gap=${rest%%"$w"*}
+		rest=${rest#*"$w"}
+		# A new word when blanks stand before it (an empty word: after it).
+		if ((i == 0)) || [[ $gap == *[[:space:]]* ]] ||
+			[[ -z $w && ${rest:0:1} == [[:space:]] ]]; then
+			joined[++j]=$w
+		else
+			joined[j]+=$w
+		fi
+		((i == COMP_CWORD)) && at=$j
+	done
+	words=("${joined[@]}")
+	cword=$at
+}
+
+# The completion function of every program.
+_crm_complete() {
+	local words cword cur prog _crm_opts='' i
+	COMPREPLY=()
+	_crm_join_words
+	cur=${words[cword]}
+	prog=${words[0]##*/}
+
+	if [[ $prog == crm ]]; then
+		if ((cword == 1)) || { ((cword == 2)) && [[ ${words[1]} == help ]]; }; then
+			if [[ $cur == -* ]]; then
+				((cword == 1)) && _crm_words '-h --help -V --version'
+			else
+				((cword == 1)) && _crm_words help
+				_crm_installed
+			fi
+			_crm_trim
+			return 0
+		fi
+		[[ ${words[1]} == help || ${words[1]} == -* ]] && return 0
+		# Complete the rest as the line "crm-NAME ARGS" would be.
+		prog=crm-${words[1]}
+		words=("$prog" "${words[@]:2}")
+		((cword--))
+	fi
+
+	local name=${prog#crm-}
+	if [[ $prog != crm-* ]] || ! declare -F "_crm_cmd_$name" >/dev/null; then
+		compopt -o default 2>/dev/null # a program this file does not know yet
+		return 0
+	fi
+	"_crm_cmd_$name" options
+
+	# Find where the current word stands: option value, option or operand.
+	local w opt='' nops=0 ddash=0
+	for ((i = 1; i < cword; i++)); do
+		w=${words[i]}
+		if ((ddash)) || [[ $w != -?* ]]; then
+			((nops++))
+		elif [[ $w == -- ]]; then
+			ddash=1
+		elif [[ $w != *=* ]] && _crm_takes_value "$w"; then
+			((i + 1 < cword)) || opt=$w
+			((i++))
+		fi
+	done
+
+	if [[ -n $opt ]]; then
+		# The value of an option given as a separate word.
+		"_crm_cmd_$name" value "$opt" "$cur" || _crm_common_value "$opt" "$cur"
+	elif ((!ddash)) && [[ $cur == --*=* ]]; then
+		# --opt=VALUE: offer whole words, the part bash replaces is cut below.
+		opt=${cur%%=*}
+		local val=${cur#*=} pre=${cur%%=*}= n=${#COMPREPLY[@]}
+		"_crm_cmd_$name" value "$opt" "$val" || _crm_common_value "$opt" "$val"
+		for ((i = n; i < ${#COMPREPLY[@]}; i++)); do
+			COMPREPLY[i]=$pre${COMPREPLY[i]}
+		done
+	elif ((!ddash)) && [[ $cur == -* ]]; then
+		local o
+		for o in $_crm_opts; do
+			o=${o%=}
+			[[ $o == *=\? ]] && o=${o%\?}
+			[[ $o == "$cur"* ]] && COMPREPLY+=("$o")
+		done
+		[[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]] &&
+			compopt -o nospace 2>/dev/null
+	else
+		"_crm_cmd_$name" operand $((nops + 1))
+	fi
+	_crm_trim
+	return 0
+}
+
+# Whether option $1 takes its value as the next word: as itself, or as the
+# last letter of a group of short options (-nd DIR).
+_crm_takes_value() {
+	local o
+	for o in $_crm_opts; do
+		[[ $o == "$1=" ]] && return 0
+		[[ $1 == -[!-]?* && $o == "-${1: -1}=" ]] && return 0
+	done
+	return 1
+}
+
+# Offer the crm-NAME programs that are installed (on the PATH or beside crm),
+# or all of them when none is found.
+_crm_installed() {
+	local c here n=${#COMPREPLY[@]}
+	if [[ ${words[0]} == */* ]]; then
+		here=${words[0]%/*}
+	else
+		here=$(type -P "${words[0]}" 2>/dev/null) && here=${here%/*}
+	fi
+	for c in "${_crm_commands[@]}"; do
+		[[ $c == "$cur"* ]] || continue
+		if type -P "crm-$c" >/dev/null 2>&1 || [[ -n $here && -x $here/crm-$c ]]; then
+			COMPREPLY+=("$c")
+		fi
+	done
+	if ((${#COMPREPLY[@]} == n)); then
+		_crm_words "${_crm_commands[*]}"
+	fi
+}
+
+# bash replaces only the part of the word after its last COMP_WORDBREAKS
+# character: cut what comes before it from every candidate.
+_crm_trim() {
+	local brk=${COMP_WORDBREAKS-}
+	brk=${brk//[[:space:]\"\']/}
+	[[ -n $brk && ${#COMPREPLY[@]} -gt 0 ]] || return 0
+	local tail=${cur##*["$brk"]}
+	local pre=${cur%"$tail"}
+	[[ -n $pre ]] || return 0
+	local i
+	for i in "${!COMPREPLY[@]}"; do
+		COMPREPLY[i]=${COMPREPLY[i]#"$pre"}
+	done
+}
+
+complete -F _crm_complete crm crm-init crm-add crm-log crm-rm

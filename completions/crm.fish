@@ -1,0 +1,291 @@
+# fish completion for crm and its programs.
+#
+# Installed as crm.fish and as crm-NAME.fish for each program; whichever copy
+# fish loads first defines the completions of them all, the others do nothing.
+#
+# Adding a program NAME: add it to __crm_commands, write __crm_complete_NAME
+# (its complete lines, run once at load) and __crm_spec_NAME (its options,
+# for argparse).
+
+# The programs "crm NAME" runs, with what "crm help" says of them; offered
+# when crm-NAME is installed (on the PATH or beside crm), all when none is.
+function __crm_commands
+    set -l all \
+        "init	create a CRM directory" \
+        "add	add, update and import customers" \
+        "log	append to a customer's history, close tasks, replay the history" \
+        "rm	remove customers (--forget: and their history)" \
+        "find	search customers or interactions" \
+        "segment	RFM, rule-based and lifecycle segments" \
+        "report	predefined reports" \
+        "mail	templated mail to the customers of a stream" \
+        "check	validate a CRM directory" \
+        "merge	git merge driver for the data files"
+    set -l self (commandline -opc)[1]
+    set -l here
+    if string match -q -- '*/*' $self
+        set here (string replace -r -- '/[^/]*$' '' $self)
+    else if set -l p (command -s -- $self)
+        set here (string replace -r -- '/[^/]*$' '' $p)
+    end
+    set -l found
+    for c in $all
+        set -l name (string split -f1 \t -- $c)
+        if command -q crm-$name; or test -n "$here" -a -x "$here/crm-$name"
+            set -a found $c
+        end
+    end
+    set -q found[1]; or set found $all
+    printf '%s\n' $found
+end
+
+# The tokens of the command line before the cursor as one program's: "crm log
+# X" as "crm-log X".
+function __crm_tokens
+    set -l t (commandline -opc)
+    set t[1] (string replace -r -- '.*/' '' $t[1])
+    if test "$t[1]" = crm; and set -q t[2]
+        set t crm-$t[2] $t[3..-1]
+    end
+    printf '%s\n' $t
+end
+
+# The options of each program, for argparse: NAME= takes a value.
+function __crm_spec_init
+    printf '%s\n' h/help V/version
+end
+function __crm_spec_add
+    printf '%s\n' e/email= p/phone= c/company= country= city= t/tag= owner= \
+        stage= consent= s/set= name= allow-duplicate update= import= map= \
+        n/dry-run d/dir= strict h/help V/version
+end
+function __crm_spec_log
+    printf '%s\n' channel= in out subject= amount= currency= rating= score= \
+        due= ts= stage= probability= close= ref= s/set= done= l/list since= \
+        until= type= o/format= n/dry-run d/dir= 'color=?' strict h/help V/version
+end
+function __crm_spec_rm
+    printf '%s\n' forget n/dry-run d/dir= strict h/help V/version
+end
+
+# Succeed when the word being completed is operand number $argv[1] of the
+# program (not an option or an option's value).
+function __crm_operand
+    set -l n $argv[1]
+    set -l t (__crm_tokens)
+    set -l name (string replace -- crm- '' $t[1])
+    functions -q __crm_spec_$name; or return 1
+    set -l cur (commandline -ct)
+    # The value of an option given as the previous word is not an operand.
+    string match -q -- '-*' $cur; and not contains -- -- $t; and return 1
+    set -l spec (__crm_spec_$name)
+    argparse -i $spec -- $t[2..-1] 2>/dev/null; or return 1
+    # (an option still waiting for its value makes argparse fail)
+    test (count $argv) -eq (math $n - 1)
+end
+
+# The CRM directory of the command line: its -d/--dir value, else $CRM_DIR,
+# else the nearest of the current directory and its parents that holds
+# customers.csv.
+function __crm_dir
+    set -l t (commandline -opc)
+    set -l d
+    for i in (seq 2 (count $t))
+        set -l w $t[$i]
+        if test "$w" = --
+            break
+        else if string match -qr -- '^(-[^-]*d|--dir)$' $w
+            set -l j (math $i + 1)
+            set -q t[$j]; and set d $t[$j]
+        else if string match -qr -- '^--dir=' $w
+            set d (string replace -- --dir= '' $w)
+        else if string match -qr -- '^-d.' $w
+            set d (string sub -s 3 -- $w)
+        end
+    end
+    if test -z "$d"
+        if set -q CRM_DIR[1]; and test -n "$CRM_DIR"
+            set d $CRM_DIR
+        else
+            set d $PWD
+            while not test -f $d/customers.csv; and test $d != /
+                set d (string replace -r -- '/[^/]*$' '' $d)
+                test -n "$d"; or set d /
+            end
+        end
+    end
+    set d (string replace -r -- '^~(?=/|$)' $HOME $d)
+    test -f $d/customers.csv; and echo $d
+end
+
+# The ids and e-mails of the customers, each with the customer's name, that
+# contain the word being completed (fish picks among them, and is slow with
+# tens of thousands). A small CSV reader: quoted fields, doubled quotes, line
+# breaks inside quotes, CRLF, a byte order mark.
+function __crm_customers
+    set -l dir (__crm_dir); or return
+    CRM_PART=(commandline -ct) LC_ALL=C awk '
+    BEGIN { part = tolower(ENVIRON["CRM_PART"]) }
+    function put(v) { if (v != "" && (part == "" || index(tolower(v), part))) print v "\t" f[cn] }
+    function record(   i) {
+        if (!seen) {
+            seen = 1
+            if (f[1] ~ /id$/) f[1] = "id"
+            for (i = 1; i <= n; i++) col[f[i]] = i
+            ci = col["id"]; ce = col["email"]; cn = col["name"]
+            last = ci > ce ? ci : ce
+            if (cn > last) last = cn
+            return
+        }
+        if (ci) put(f[ci])
+        if (ce) put(f[ce])
+    }
+    {
+        sub(/\r$/, "")
+        s = $0
+        if (!inq) {
+            if (index(s, "\"") == 0) { split("", f); n = split(s, f, ","); record(); next }
+            split("", f); n = 1; f[1] = ""
+        } else
+            f[n] = f[n] "\n"
+        while (s != "") {
+            if (inq) {
+                p = index(s, "\"")
+                if (!p) { f[n] = f[n] s; break }
+                f[n] = f[n] substr(s, 1, p - 1)
+                if (substr(s, p + 1, 1) == "\"") { f[n] = f[n] "\""; s = substr(s, p + 2) }
+                else { inq = 0; s = substr(s, p + 1) }
+            } else if (seen && n > last) {
+                if (gsub(/"/, "", s) % 2) inq = 1
+                break
+            } else {
+                p = index(s, ","); q = index(s, "\"")
+                if (q && (!p || q < p)) {
+                    f[n] = f[n] substr(s, 1, q - 1); inq = 1; s = substr(s, q + 1)
+                } else if (p) {
+                    f[n] = f[n] substr(s, 1, p - 1); f[++n] = ""; s = substr(s, p + 1)
+                } else {
+                    f[n] = f[n] s; break
+                }
+            }
+        }
+        if (!inq) record()
+    }' $dir/customers.csv 2>/dev/null
+end
+
+function __crm_types
+    printf '%s\n' "note	a note" "call	a phone call" "email	an e-mail" \
+        "meeting	a meeting" "chat	a chat" "sms	a text message" \
+        "purchase	a purchase" "refund	a refund" "ticket	a support ticket" \
+        "survey	a survey answer" "task	a task to do" "done	a task done" \
+        "deal	a deal or its change of stage"
+end
+
+# The options of the programs that change the CRM directory.
+function __crm_common_options -a c
+    complete -c $c -s n -l dry-run -d 'show what would change, change nothing'
+    complete -c $c -s d -l dir -x -a '(__fish_complete_directories)' -d 'use the CRM directory DIR'
+    complete -c $c -l strict -d 'make a bad history line fatal'
+    complete -c $c -s h -l help -d 'show help and exit'
+    complete -c $c -s V -l version -d 'show the version and exit'
+end
+
+function __crm_complete_init
+    set -l c crm-init
+    complete -c $c -f
+    complete -c $c -s h -l help -d 'show help and exit'
+    complete -c $c -s V -l version -d 'show the version and exit'
+    complete -c $c -n '__crm_operand 1' -a '(__fish_complete_directories)' -d directory
+end
+
+function __crm_complete_add
+    set -l c crm-add
+    complete -c $c -f
+    __crm_common_options $c
+    complete -c $c -s e -l email -x -d 'e-mail address (stored lower-cased, unique)'
+    complete -c $c -s p -l phone -x -d 'phone number'
+    complete -c $c -s c -l company -x -d company
+    complete -c $c -l country -x -d 'country, ISO 3166 alpha-2 (PL, CZ, BG)'
+    complete -c $c -l city -x -d city
+    complete -c $c -s t -l tag -x -d 'add a tag (repeatable)'
+    complete -c $c -l owner -x -d 'who looks after the customer'
+    complete -c $c -l stage -x -a 'lead prospect customer churned' -d 'lead, prospect, customer or churned'
+    complete -c $c -l consent -x -a 'opt-in opt-out' -d 'opt-in or opt-out (marketing mail)'
+    complete -c $c -s s -l set -x -d 'set any column, adding it when new (repeatable)'
+    complete -c $c -l name -x -d 'the name (to change it with --update)'
+    complete -c $c -l allow-duplicate -d 'allow an e-mail another customer has'
+    complete -c $c -l update -x -a '(__crm_customers)' -d 'change the given fields of an existing customer'
+    complete -c $c -l import -r -F -d 'import customers from CSV or JSONL (- for stdin)'
+    complete -c $c -l map -x -d 'with --import: read column SRC as DST (repeatable)'
+end
+
+function __crm_complete_log
+    set -l c crm-log
+    complete -c $c -f
+    __crm_common_options $c
+    complete -c $c -l channel -x -a 'email phone sms chat meeting web shop post other' -d 'the channel'
+    complete -c $c -l in -d 'the customer contacted us'
+    complete -c $c -l out -d 'we contacted the customer'
+    complete -c $c -l subject -x -d 'a subject line'
+    complete -c $c -l amount -x -d 'purchase, refund or deal value (129.99)'
+    complete -c $c -l currency -x -a 'EUR PLN CZK BGN USD' -d 'ISO 4217 code (default: crm.conf currency, else EUR)'
+    complete -c $c -l rating -x -a '1 2 3 4 5' -d 'survey: stars (CSAT)'
+    complete -c $c -l score -x -a '0 1 2 3 4 5 6 7 8 9 10' -d 'survey: likelihood to recommend (NPS)'
+    complete -c $c -l due -x -d 'task: due date (2026-12-01, +7d)'
+    complete -c $c -l ts -x -d 'when it happened (default: now)'
+    complete -c $c -l stage -x -a 'new qualified proposal negotiation won lost' -d 'deal: new, qualified, proposal, negotiation, won, lost'
+    complete -c $c -l probability -x -d 'deal: chance to win, 0-100 (default from the stage)'
+    complete -c $c -l close -x -d 'deal: expected close date'
+    complete -c $c -l ref -x -d "deal: the deal's first event, for a later stage change"
+    complete -c $c -s s -l set -x -d 'set any other field (repeatable)'
+    complete -c $c -l done -x -d 'close the task with this id'
+    complete -c $c -s l -l list -d 'replay the history (of one customer) in time order'
+    complete -c $c -l since -x -d 'with -l: from this time on (inclusive)'
+    complete -c $c -l until -x -d 'with -l: up to this time (a date: to its end)'
+    complete -c $c -l type -x -a '(__crm_types)' -d 'with -l: only interactions of this type (repeatable)'
+    complete -c $c -s o -l format -x -a 'csv tsv jsonl json table md html' -d 'output format'
+    # --color takes its value only as --color=WHEN
+    complete -c $c -a '--color=auto --color=always --color=never' \
+        -n 'string match -q -- "--*" (commandline -ct)' -d 'colour the table'
+    # CUSTOMER TYPE [TEXT]; --done TASK [TEXT]; -l [CUSTOMER]
+    complete -c $c -n '__crm_operand 1; and not __fish_contains_opt done' -a '(__crm_customers)'
+    complete -c $c -n '__crm_operand 2; and not __fish_contains_opt -s l done list' -a '(__crm_types)'
+end
+
+function __crm_complete_rm
+    set -l c crm-rm
+    complete -c $c -f
+    __crm_common_options $c
+    complete -c $c -l forget -d 'also erase every interaction of theirs (right to erasure)'
+    complete -c $c -a '(__crm_customers)'
+end
+
+# crm COMMAND [ARGS...]: the command, then its program's completion.
+function __crm_needs_command
+    test (count (commandline -opc)) -eq 1
+end
+
+function __crm_delegate
+    set -l t (commandline -opc)
+    set -l name $t[2]
+    functions -q __crm_complete_$name; or return
+    complete -C (string join ' ' -- crm-$name (string escape -- $t[3..-1]) '')(commandline -ct)
+end
+
+function __crm_complete_crm
+    set -l c crm
+    complete -c $c -f
+    complete -c $c -n __crm_needs_command -s h -l help -d 'show the commands and exit'
+    complete -c $c -n __crm_needs_command -s V -l version -d 'show the version and exit'
+    complete -c $c -n __crm_needs_command -a '(__crm_commands)'
+    complete -c $c -n __crm_needs_command -a help -d 'show the options of a command'
+    complete -c $c -n 'test (count (commandline -opc)) -eq 2; and __fish_seen_subcommand_from help' -a '(__crm_commands)'
+    complete -c $c -n 'not __crm_needs_command; and not __fish_seen_subcommand_from help' -a '(__crm_delegate)'
+end
+
+if not set -q __crm_completions_loaded
+    set -g __crm_completions_loaded 1
+    for f in (functions -a | string match -- '__crm_complete_*')
+        $f
+    end
+end

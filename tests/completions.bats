@@ -1,0 +1,250 @@
+#!/usr/bin/env bats
+# The bash completion (completions/crm.bash): what a <TAB> offers.
+
+load helper
+
+# shellcheck source=SCRIPTDIR/../completions/crm.bash
+source "$TOP/completions/crm.bash"
+
+# The interaction types, as the completion sorts them.
+TYPES=$(printf '%s\n' call chat deal 'done' email meeting note purchase refund sms survey task ticket)
+
+# Complete LINE as bash does with the cursor at its end: split it into
+# COMP_WORDS as readline would (at blanks, and at the COMP_WORDBREAKS
+# characters, which form words of their own; '...' quotes), call the
+# completion function and print COMPREPLY, one a line, sorted.
+comp() {
+	local line=$1 brk='@><=;|&(:' w='' kind='' c i q=0
+	local -a cw=()
+	for ((i = 0; i < ${#line}; i++)); do
+		c=${line:i:1}
+		if ((q)); then
+			w+=$c
+			[[ $c == "'" ]] && q=0
+		elif [[ $c == [[:space:]] ]]; then
+			[[ -n $w ]] && cw+=("$w")
+			w='' kind=''
+		elif [[ $brk == *"$c"* ]]; then
+			[[ -n $w && $kind != brk ]] && { cw+=("$w"); w=''; }
+			w+=$c kind=brk
+		else
+			[[ -n $w && $kind == brk ]] && { cw+=("$w"); w=''; }
+			[[ $c == "'" ]] && q=1
+			w+=$c kind=word
+		fi
+	done
+	cw+=("$w")
+	COMP_WORDBREAKS=$' \t\n"\''$brk
+	COMP_LINE=$line
+	COMP_POINT=${#line}
+	COMP_WORDS=("${cw[@]}")
+	COMP_CWORD=$((${#cw[@]} - 1))
+	COMPREPLY=()
+	_crm_complete "${cw[0]}" "${cw[COMP_CWORD]}" "${cw[COMP_CWORD - 1]}"
+	if ((${#COMPREPLY[@]})); then
+		printf '%s\n' "${COMPREPLY[@]}" | LC_ALL=C sort
+	fi
+}
+
+# Two customers in the CRM directory "acme", entered.
+two_customers() {
+	new_crm
+	add_as ANNA 'Anna Nowak' -e anna@example.pl
+	add_as JIRI 'Jiří Dvořák' -e jiri@example.cz
+}
+
+@test "crm: the subcommands whose program is installed, and help" {
+	mkdir progs
+	printf '#!/bin/sh\n' >progs/crm && chmod +x progs/crm
+	cp progs/crm progs/crm-add
+	cp progs/crm progs/crm-log
+	PATH=$WORK/progs:/usr/bin:/bin run comp 'crm '
+	assert_success
+	assert_output "$(printf '%s\n' add help log)"
+}
+
+@test "crm: the programs beside crm count as installed" {
+	mkdir progs
+	printf '#!/bin/sh\n' >progs/crm && chmod +x progs/crm
+	cp progs/crm progs/crm-rm
+	PATH=/usr/bin:/bin run comp 'progs/crm '
+	assert_output "$(printf '%s\n' help rm)"
+}
+
+@test "crm: every subcommand when none is found" {
+	PATH=/usr/bin:/bin run comp 'crm '
+	assert_output "$(printf '%s\n' add check find help init log mail merge report rm segment)"
+}
+
+@test "crm: a subcommand by its start" {
+	run comp 'crm l'
+	assert_output 'log'
+	run comp 'crm help r'
+	assert_output 'rm'
+	run comp 'crm -'
+	assert_output "$(printf '%s\n' --help --version -V -h)"
+}
+
+@test "crm: the rest of the line is completed as the program's" {
+	run comp 'crm log --ty'
+	assert_output '--type'
+	run comp 'crm add --stage p'
+	assert_output 'prospect'
+}
+
+@test "crm: an unknown subcommand offers nothing and fails nothing" {
+	run comp 'crm frobnicate --x'
+	assert_success
+	assert_output ''
+}
+
+@test "option names" {
+	run comp 'crm-log --ty'
+	assert_output '--type'
+	run comp 'crm-rm --f'
+	assert_output '--forget'
+	run comp 'crm-init -'
+	assert_output "$(printf '%s\n' --help --version -V -h)"
+	run comp 'crm-add --co'
+	assert_output "$(printf '%s\n' --company --consent --country)"
+}
+
+@test "an option whose value must be attached is offered with its =" {
+	run comp 'crm-log --co'
+	assert_output '--color='
+}
+
+@test "crm-log --type: the interaction types" {
+	run comp 'crm-log --type '
+	assert_output "$TYPES"
+	run comp 'crm-log -l --type p'
+	assert_output 'purchase'
+}
+
+@test "--stage: customer stages for crm-add, deal stages for crm-log" {
+	run comp 'crm-add --stage '
+	assert_output "$(printf '%s\n' churned customer lead prospect)"
+	run comp 'crm-log --stage '
+	assert_output "$(printf '%s\n' lost negotiation new proposal qualified won)"
+}
+
+@test "fixed values: consent, format, channel, currency, rating" {
+	run comp 'crm-add --consent '
+	assert_output "$(printf '%s\n' opt-in opt-out)"
+	run comp 'crm-log -o '
+	assert_output "$(printf '%s\n' csv html json jsonl md table tsv)"
+	run comp 'crm-log --format j'
+	assert_output "$(printf '%s\n' json jsonl)"
+	run comp 'crm-log --channel s'
+	assert_output "$(printf '%s\n' shop sms)"
+	run comp 'crm-log --currency '
+	assert_output "$(printf '%s\n' BGN CZK EUR PLN USD)"
+	run comp 'crm-log --rating '
+	assert_output "$(printf '%s\n' 1 2 3 4 5)"
+}
+
+@test "--opt=VALUE: only the part after = is replaced" {
+	run comp 'crm-log --color='
+	assert_output "$(printf '%s\n' always auto never)"
+	run comp 'crm-log --color=al'
+	assert_output 'always'
+	run comp 'crm-add --consent=opt-o'
+	assert_output 'opt-out'
+}
+
+@test "free-text values offer nothing" {
+	run comp 'crm-add -e '
+	assert_output ''
+	run comp 'crm-log --subject '
+	assert_output ''
+}
+
+@test "-d and crm-init: directories; --import: files" {
+	mkdir acme beta
+	: >accounts.csv
+	run comp 'crm-log -d a'
+	assert_output 'acme'
+	run comp 'crm-rm --dir=b'
+	assert_output 'beta'
+	run comp 'crm-init '
+	assert_output "$(printf '%s\n' acme beta)"
+	run comp 'crm-add --import ac'
+	assert_output "$(printf '%s\n' accounts.csv acme)"
+}
+
+@test "customers: ids and e-mails of the CRM directory" {
+	two_customers
+	run comp 'crm-rm '
+	assert_output "$(printf '%s\n' "$ANNA" "$JIRI" anna@example.pl jiri@example.cz | LC_ALL=C sort)"
+	run comp 'crm-log j'
+	assert_output 'jiri@example.cz'
+	run comp "crm-add --update ${ANNA:0:4}"
+	assert_output "$(printf '%s\n' "$ANNA" "$JIRI" | grep "^${ANNA:0:4}" | LC_ALL=C sort)"
+}
+
+@test "customers: after the @ of an e-mail only the rest is replaced" {
+	two_customers
+	run comp 'crm-rm anna@'
+	assert_output 'example.pl'
+	run comp 'crm log anna@ex'
+	assert_output 'example.pl'
+	run comp 'crm-add --update=anna@'
+	assert_output 'example.pl'
+}
+
+@test "crm-log: CUSTOMER, then TYPE, then nothing" {
+	two_customers
+	run comp 'crm-log anna@example.pl '
+	assert_output "$TYPES"
+	run comp "crm-log --subject 'Hi there' --in $ANNA ch"
+	assert_output 'chat'
+	run comp 'crm-log anna@example.pl note '
+	assert_output ''
+}
+
+@test "crm-log: -l takes one customer, --done a task and a text" {
+	two_customers
+	run comp 'crm-log -l a'
+	assert_output 'anna@example.pl'
+	run comp 'crm-log -l anna@example.pl '
+	assert_output ''
+	run comp 'crm-log --done 1m86e40ngwt93 '
+	assert_output ''
+}
+
+@test "customers: the directory from -d, --dir=, -nd, CRM_DIR or a parent" {
+	two_customers
+	cd "$WORK"
+	run comp 'crm-rm a'
+	assert_output ''
+	run comp 'crm-rm -d acme a'
+	assert_output 'anna@example.pl'
+	run comp 'crm-rm --dir=acme a'
+	assert_output 'anna@example.pl'
+	run comp 'crm-rm -nd acme a'
+	assert_output 'anna@example.pl'
+	CRM_DIR=$WORK/acme run comp 'crm-rm a'
+	assert_output 'anna@example.pl'
+	cd acme/templates
+	run comp 'crm-rm a'
+	assert_output 'anna@example.pl'
+}
+
+@test "customers: quoted fields, line breaks in them, a BOM and CRLF" {
+	printf '\357\273\277id,name,email,note\r\n' >customers.csv
+	printf '%s\r\n' \
+		'01aaaaaaaa,"Nowak, Anna",anna@example.pl,' \
+		'01bbbbbbbb,"Kowalski ""Jan""",jan@example.pl,"two' \
+		'lines, and a comma"' \
+		'01cccccccc,Petra,,' >>customers.csv
+	run comp 'crm-rm '
+	assert_output "$(printf '%s\n' 01aaaaaaaa 01bbbbbbbb 01cccccccc anna@example.pl jan@example.pl)"
+}
+
+@test "after -- every word is an operand" {
+	two_customers
+	run comp 'crm-rm -- -'
+	assert_output ''
+	run comp 'crm-log -- anna@example.pl --t'
+	assert_output ''
+}
