@@ -42,8 +42,8 @@ static const struct crm_cmd cmd = {
 	"[PATTERN] [-w EXPR] [-F] [-s] [-a] [-f FIELDS] [--sort FIELD[:desc]] [--limit N] [-c] [-i] [-o FORMAT]",
 	"Print the customers (with -i the interactions) that match PATTERN, a regular\n"
 	"expression tried on every field, and the expression of --where. Reads a\n"
-	"customer stream on standard input when it is a pipe or a file, else the\n"
-	"directory's customers.csv.",
+	"customer stream on standard input when it is a pipe, a socket or a file,\n"
+	"else the directory's customers.csv.",
 	opts,
 };
 
@@ -300,6 +300,8 @@ static int by_key(const void *a, const void *b, void *desc)
  * more records are wanted. */
 static bool sink_add(struct sink *k, struct row_ctx *c)
 {
+	if (k->limit >= 0 && k->n >= k->limit && k->sort_field < 0)
+		return false;
 	k->n++;
 	if (k->count)
 		return !(k->limit >= 0 && k->n >= k->limit);
@@ -332,6 +334,8 @@ static bool sink_add(struct sink *k, struct row_ctx *c)
 /* Add a matching record that goes out as the line it was read as. */
 static bool sink_add_line(struct sink *k, const char *s, size_t n)
 {
+	if (k->limit >= 0 && k->n >= k->limit)
+		return false;
 	k->n++;
 	if (!k->count) {
 		fwrite(s, 1, n, stdout);
@@ -344,7 +348,7 @@ static bool sink_add_line(struct sink *k, const char *s, size_t n)
 
 static long sink_end(struct sink *k)
 {
-	long shown = k->n;
+	long shown = k->limit >= 0 && k->n > k->limit ? k->limit : k->n;
 	if (k->sort_field >= 0) {
 		qsort_r(k->buf, k->nbuf, sizeof *k->buf, by_key, &k->desc);
 		size_t lim = k->limit >= 0 && (size_t)k->limit < k->nbuf ? (size_t)k->limit : k->nbuf;
@@ -500,7 +504,8 @@ static int find_customers(struct opts *o)
 	const char *need = expr_required_literal(where, not_raw);
 	if (need && !m.raw && !in.jsonl)
 		lit = compile(need, PCRE2_LITERAL | PCRE2_CASELESS);
-	const pcre2_code *pre = m.raw ? m.raw : lit;
+	/* --strict checks every record, so none may be skipped unparsed */
+	const pcre2_code *pre = o->c.strict ? NULL : m.raw ? m.raw : lit;
 	if (!m.md)
 		m.md = pcre2_match_data_create(4, NULL);
 
@@ -516,7 +521,11 @@ static int find_customers(struct opts *o)
 			got = csvin_next_raw(in.csv, &s, &n, &line);
 			if (got <= 0)
 				break;
-			if (!match_raw(&m, pre, s, n))
+			/* A record with a quote may hold a doubled one that PATTERN
+			 * would see single, and one spanning lines may hide a stray
+			 * quote: both are parsed. */
+			if (!memchr(s, '\n', n) && (pre == lit || !memchr(s, '"', n)) &&
+			    !match_raw(&m, pre, s, n))
 				continue;
 			if (csvin_parse(in.csv, s, n, &r) < 0) {
 				crm_dataerr(in.name, line, "%s", in.csv->err);
@@ -674,7 +683,7 @@ static int find_interactions(struct opts *o)
 	int got;
 	struct rec r = { 0 };
 	while (in->b.fd >= 0 && (got = linein_next(in, &s, &n, &torn)) > 0) {
-		if (m.raw && !memchr(s, '\\', n) && !match_raw(&m, m.raw, s, n))
+		if (m.raw && !o->c.strict && !memchr(s, '\\', n) && !match_raw(&m, m.raw, s, n))
 			continue;
 		char err[200];
 		json_t *obj = jsonl_parse(s, n, err, sizeof err);

@@ -27,7 +27,7 @@ struct agg {
 	long contacts, purchases, rating_n, open_tasks;
 	long long revenue, rating_sum;
 	bool has_revenue;
-	size_t campaign_off, campaign_len;
+	size_t campaign; /* index in the part's campaign names */
 };
 
 struct err {
@@ -43,7 +43,7 @@ struct part {
 	struct hmap ids;
 	struct agg *a;
 	size_t acap;
-	struct sb campaigns;
+	struct hmap campaigns; /* each campaign name once */
 	struct hmap tasks; /* task id -> index; task_cust[index] = customer index */
 	size_t *task_cust, tcap;
 	struct hmap dones; /* ids closed by a done event */
@@ -69,7 +69,7 @@ static struct agg *agg_of(struct part *p, const char *id, size_t n)
 		xgrow(&q, &p->acap, i + 1, sizeof *p->a);
 		p->a = q;
 		for (size_t k = old; k < p->acap; k++)
-			p->a[k] = (struct agg){ NONE, NONE, NONE, NONE, 0, 0, 0, 0, 0, 0, false, 0, 0 };
+			p->a[k] = (struct agg){ NONE, NONE, NONE, NONE, 0, 0, 0, 0, 0, 0, false, 0 };
 	}
 	return &p->a[i];
 }
@@ -149,9 +149,7 @@ static void line(struct part *p, const struct proj *pj)
 	if ((m & 1u << D_LAST_CAMPAIGN) && same(type, "email") && pj->v[PJ_CAMPAIGN].kind == 's' &&
 	    pj->v[PJ_CAMPAIGN].n && has_ts && !unsent && (a->campaign_ts == NONE || ts >= a->campaign_ts)) {
 		a->campaign_ts = ts;
-		a->campaign_off = p->campaigns.len;
-		a->campaign_len = pj->v[PJ_CAMPAIGN].n;
-		sb_add(&p->campaigns, pj->v[PJ_CAMPAIGN].s, pj->v[PJ_CAMPAIGN].n);
+		a->campaign = hmap_put(&p->campaigns, pj->v[PJ_CAMPAIGN].s, pj->v[PJ_CAMPAIGN].n);
 	}
 }
 
@@ -232,10 +230,10 @@ static void merge(struct part *a, struct part *b)
 		if (y->last_purchase != NONE && (x->last_purchase == NONE || y->last_purchase > x->last_purchase))
 			x->last_purchase = y->last_purchase;
 		if (y->campaign_ts != NONE && (x->campaign_ts == NONE || y->campaign_ts >= x->campaign_ts)) {
+			size_t cl;
+			const char *cn = hmap_key(&b->campaigns, y->campaign, &cl);
 			x->campaign_ts = y->campaign_ts;
-			x->campaign_off = a->campaigns.len;
-			x->campaign_len = y->campaign_len;
-			sb_add(&a->campaigns, b->campaigns.s + y->campaign_off, y->campaign_len);
+			x->campaign = hmap_put(&a->campaigns, cn, cl);
 		}
 		x->contacts += y->contacts;
 		x->purchases += y->purchases;
@@ -271,7 +269,7 @@ static void part_free(struct part *p)
 	hmap_free(&p->dones);
 	free(p->a);
 	free(p->task_cust);
-	sb_free(&p->campaigns);
+	hmap_free(&p->campaigns);
 	for (size_t i = 0; i < p->nerr; i++)
 		free(p->errs[i].msg);
 	free(p->errs);
@@ -425,8 +423,7 @@ const char *derive_get(const struct derive *dv, const char *id, size_t idlen, en
 	case D_LAST_CAMPAIGN:
 		if (a->campaign_ts == NONE)
 			return "";
-		*len = a->campaign_len;
-		return dv->all.campaigns.s + a->campaign_off;
+		return hmap_key(&dv->all.campaigns, a->campaign, len);
 	default:
 		return "";
 	}

@@ -24,7 +24,8 @@ struct expr {
 	enum vk vk;
 	enum field_kind fk;
 	char *text;   /* the value as written */
-	char *fold;   /* folded, for = */
+	char *fold;   /* folded, for ordering text */
+	pcre2_code *eq; /* the value as a caseless literal anchored at both ends, for = */
 	double num;
 	crm_time t;
 	pcre2_code *re;
@@ -332,6 +333,17 @@ static struct expr *parse_test(struct parser *P)
 		u8_fold(e->text, strlen(e->text), false, &b);
 		e->fold = xstrdup(sb_str(&b));
 		sb_free(&b);
+		int ec;
+		PCRE2_SIZE eo;
+		e->eq = pcre2_compile((PCRE2_SPTR)e->text, PCRE2_ZERO_TERMINATED,
+				      PCRE2_LITERAL | PCRE2_CASELESS | PCRE2_UTF | PCRE2_ANCHORED |
+					      PCRE2_ENDANCHORED,
+				      &ec, &eo, NULL);
+		if (!e->eq) {
+			fail(l, vat, "not valid UTF-8");
+			goto bad;
+		}
+		pcre2_jit_compile(e->eq, PCRE2_JIT_COMPLETE);
 	}
 	next(l);
 	return e;
@@ -443,6 +455,8 @@ void expr_free(struct expr *e)
 	free(e->fold);
 	if (e->re)
 		pcre2_code_free(e->re);
+	if (e->eq)
+		pcre2_code_free(e->eq);
 	free(e);
 }
 
@@ -467,27 +481,14 @@ static bool re_match(const pcre2_code *re, const char *s, size_t n)
 	return pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, md, NULL) >= 0;
 }
 
-static bool fold_eq(const char *v, size_t n, const char *fold)
+/* Equality without case: Unicode simple case folding, as PCRE2 has it, so
+ * that a caseless search for the value in raw bytes finds every match. */
+static bool text_eq(const struct expr *e, const char *v, size_t n)
 {
-	size_t fl = strlen(fold);
-	if (u8_is_ascii(v, n)) {
-		if (n != fl)
-			return false;
-		for (size_t i = 0; i < n; i++) {
-			char c = v[i];
-			if (c >= 'A' && c <= 'Z')
-				c += 32;
-			if (c != fold[i])
-				return false;
-		}
-		return true;
-	}
-	sb_reset(&foldbuf);
-	u8_fold(v, n, false, &foldbuf);
-	return foldbuf.len == fl && !memcmp(foldbuf.s, fold, fl);
+	return re_match(e->eq, v, n);
 }
 
-static bool list_has(const char *v, size_t n, const char *fold)
+static bool list_has(const struct expr *x, const char *v, size_t n)
 {
 	const char *e = v + n;
 	while (v < e) {
@@ -498,7 +499,7 @@ static bool list_has(const char *v, size_t n, const char *fold)
 			a++;
 		while (b > a && b[-1] == ' ')
 			b--;
-		if (fold_eq(a, (size_t)(b - a), fold))
+		if (text_eq(x, a, (size_t)(b - a)))
 			return true;
 		v = end + 1;
 	}
@@ -535,18 +536,18 @@ static bool test(const struct expr *e, const char *v, size_t n)
 		if (e->vk == V_RE) {
 			eq = re_match(e->re, v, n);
 		} else if (fk == FK_LIST) {
-			eq = list_has(v, n, e->fold);
+			eq = list_has(e, v, n);
 		} else if (e->vk == V_DAY) {
 			crm_time t;
-			eq = date_parse(v, &t) ? day_start(t) == e->t : fold_eq(v, n, e->fold);
+			eq = date_parse(v, &t) ? day_start(t) == e->t : text_eq(e, v, n);
 		} else if (e->vk == V_DATE) {
 			crm_time t;
-			eq = date_parse(v, &t) ? t == e->t : fold_eq(v, n, e->fold);
+			eq = date_parse(v, &t) ? t == e->t : text_eq(e, v, n);
 		} else if (e->vk == V_NUM) {
 			double x;
-			eq = parse_number(v, &x) ? x == e->num : fold_eq(v, n, e->fold);
+			eq = parse_number(v, &x) ? x == e->num : text_eq(e, v, n);
 		} else {
-			eq = fold_eq(v, n, e->fold);
+			eq = text_eq(e, v, n);
 		}
 		return e->op == OP_EQ ? eq : !eq;
 	}
@@ -615,8 +616,8 @@ static void required(const struct expr *e, const bool *not_raw, const char **bes
 		required(e->b, not_raw, best);
 		return;
 	}
-	if (e->k != N_TEST || e->op != OP_EQ || e->vk == V_RE || e->vk == V_NUM ||
-	    (not_raw && not_raw[e->field]))
+	/* only text: a date or a number may be written otherwise in the data */
+	if (e->k != N_TEST || e->op != OP_EQ || e->vk != V_TEXT || (not_raw && not_raw[e->field]))
 		return;
 	if (strchr(e->text, '"') || !*e->text)
 		return;
