@@ -11,6 +11,7 @@
 #include "derive.h"
 #include "dir.h"
 #include "expr.h"
+#include "fieldset.h"
 #include "fmt.h"
 #include "hist.h"
 #include "opt.h"
@@ -210,61 +211,6 @@ static bool match_field(struct matcher *m, const char *s, size_t n)
 	return match_raw(m, m->re, sb_str(&m->buf), m->buf.len);
 }
 
-/* The fields records are tested and shown with: the stream's columns, then
- * the derived fields that no column already provides. */
-struct fields {
-	struct field *v;
-	size_t n, ncols;
-	int derived[D_N];  /* field index of each derived field, or -1 */
-	struct derive *dv;
-	long id_col;
-};
-
-struct row_ctx {
-	const struct fields *fs;
-	const struct rec *r;
-	char buf[D_N][40];
-};
-
-static const char *get_field(void *ctx, size_t f, size_t *len)
-{
-	struct row_ctx *c = ctx;
-	if (f < c->fs->ncols) {
-		*len = rec_len(c->r, f);
-		return rec_get(c->r, f);
-	}
-	for (int d = 0; d < D_N; d++)
-		if (c->fs->derived[d] == (int)f) {
-			if (!c->fs->dv || c->fs->id_col < 0) {
-				*len = 0;
-				return "";
-			}
-			const char *id = rec_get(c->r, (size_t)c->fs->id_col);
-			return derive_get(c->fs->dv, id, strlen(id), (enum dfield)d, c->buf[d], len);
-		}
-	*len = 0;
-	return "";
-}
-
-static long field_index(const struct fields *fs, const char *name)
-{
-	for (size_t i = 0; i < fs->n; i++)
-		if (!strcmp(fs->v[i].name, name))
-			return (long)i;
-	return -1;
-}
-
-static _Noreturn void unknown(const struct fields *fs, const char *what, const char *name)
-{
-	struct sb b = { 0 };
-	for (size_t i = 0; i < fs->n; i++) {
-		if (i)
-			sb_adds(&b, ", ");
-		sb_adds(&b, fs->v[i].name);
-	}
-	crm_diex("%s: unknown field '%s' (known: %s)", what, name, sb_str(&b));
-}
-
 /* Output: chosen columns, with an optional buffer for --sort. */
 struct sorted {
 	struct rec r;
@@ -308,7 +254,7 @@ static bool sink_add(struct sink *k, struct row_ctx *c)
 	rec_clear(&k->tmp);
 	for (size_t i = 0; i < k->ncols; i++) {
 		size_t n;
-		const char *v = get_field(c, k->cols[i], &n);
+		const char *v = fieldset_get(c, k->cols[i], &n);
 		rec_push(&k->tmp, v, n);
 	}
 	if (k->sort_field < 0) {
@@ -325,7 +271,7 @@ static bool sink_add(struct sink *k, struct row_ctx *c)
 	struct sorted *s = &k->buf[k->nbuf];
 	rec_copy(&s->r, &k->tmp);
 	size_t n;
-	const char *v = get_field(c, (size_t)k->sort_field, &n);
+	const char *v = fieldset_get(c, (size_t)k->sort_field, &n);
 	s->key = xstrndup(v, n);
 	s->order = k->nbuf++;
 	return true;
@@ -372,7 +318,7 @@ static long sink_end(struct sink *k)
 
 /* verbatim_ok: records can be written as read when the output is the
  * stream's own format with every field, unsorted. */
-static void sink_init(struct sink *k, const struct opts *o, const struct fields *fs,
+static void sink_init(struct sink *k, const struct opts *o, const struct fieldset *fs,
 		      enum fmt def, const bool *numeric_of_field, bool verbatim_ok)
 {
 	memset(k, 0, sizeof *k);
@@ -386,9 +332,9 @@ static void sink_init(struct sink *k, const struct opts *o, const struct fields 
 			k->desc = !strcmp(colon, ":desc");
 			*colon = '\0';
 		}
-		k->sort_field = field_index(fs, s);
+		k->sort_field = fieldset_index(fs, s);
 		if (k->sort_field < 0)
-			unknown(fs, "--sort", s);
+			fieldset_unknown(fs, "--sort", s);
 		free(s);
 	}
 	struct hdr h = { 0 };
@@ -397,9 +343,9 @@ static void sink_init(struct sink *k, const struct opts *o, const struct fields 
 		char **v = split(o->fields, ',', &n);
 		k->cols = xcalloc(n, sizeof *k->cols);
 		for (size_t i = 0; i < n; i++) {
-			long f = field_index(fs, v[i]);
+			long f = fieldset_index(fs, v[i]);
 			if (f < 0)
-				unknown(fs, "-f", v[i]);
+				fieldset_unknown(fs, "-f", v[i]);
 			k->cols[k->ncols++] = (size_t)f;
 			hdr_add(&h, v[i]);
 		}
@@ -437,28 +383,9 @@ static int find_customers(struct opts *o)
 	if (recin_open(&in, &d, use_stdin, o->c.strict) < 0)
 		return CRM_ERR;
 
-	struct fields fs = { 0 };
-	fs.v = xcalloc(in.hdr.n + D_N, sizeof *fs.v);
-	for (size_t i = 0; i < in.hdr.n; i++) {
-		const char *n = in.hdr.name[i];
-		enum field_kind k = !strcmp(n, "tags") ? FK_LIST
-				    : !strcmp(n, "created") || !strcmp(n, "updated") ? FK_DATE
-										     : FK_TEXT;
-		fs.v[fs.n++] = (struct field){ n, k };
-	}
-	fs.ncols = fs.n;
-	fs.id_col = hdr_find(&in.hdr, "id");
-	for (int dd = 0; dd < D_N; dd++) {
-		long c = hdr_find(&in.hdr, derive_fields[dd].name);
-		if (c >= 0) {
-			fs.derived[dd] = -1;
-			fs.v[c].kind = derive_fields[dd].kind;
-			continue;
-		}
-		fs.derived[dd] = (int)fs.n;
-		fs.v[fs.n++] = derive_fields[dd];
-	}
-	struct schema sc = { fs.v, fs.n };
+	struct fieldset fs;
+	fieldset_init(&fs, &in.hdr);
+	struct schema sc = fieldset_schema(&fs);
 
 	struct expr *where = NULL;
 	if (o->where) {
@@ -479,20 +406,16 @@ static int find_customers(struct opts *o)
 		used[k.cols[i]] = true;
 	if (k.sort_field >= 0)
 		used[k.sort_field] = true;
-	unsigned mask = 0;
+	unsigned mask = fieldset_mask(&fs, used);
 	bool *not_raw = xcalloc(fs.n, sizeof *not_raw);
-	for (int dd = 0; dd < D_N; dd++)
-		if (fs.derived[dd] >= 0) {
-			not_raw[fs.derived[dd]] = true;
-			if (used[fs.derived[dd]])
-				mask |= 1u << dd;
-		}
+	for (size_t i = 0; i < fs.n; i++)
+		not_raw[i] = fieldset_is_derived(&fs, i);
 	if (mask) {
 		if (!have_dir) {
 			crm_dir_open(&d, o->c.dir);
 			have_dir = true;
 		}
-		fs.dv = derive_load(&d, conf_get(&d, "currency", "EUR"), mask, o->c.strict);
+		fs.dv = derive_load(&d, conf_get(&d, "currency", "EUR"), mask, o->c.strict, DERIVE_ALL);
 		if (!fs.dv)
 			return CRM_ERR;
 	}
@@ -556,7 +479,7 @@ static int find_customers(struct opts *o)
 			if (!hit)
 				continue;
 		}
-		if (where && !expr_eval(where, get_field, &c))
+		if (where && !expr_eval(where, fieldset_get, &c))
 			continue;
 		if (!sink_add(&k, &c))
 			break;
@@ -569,11 +492,10 @@ static int find_customers(struct opts *o)
 		pcre2_code_free(lit);
 	matcher_free(&m);
 	expr_free(where);
-	derive_free(fs.dv);
 	free(used);
 	free(not_raw);
 	free(numeric);
-	free(fs.v);
+	fieldset_free(&fs);
 	recin_close(&in);
 	if (have_dir)
 		crm_dir_close(&d);
@@ -654,8 +576,10 @@ static int find_interactions(struct opts *o)
 		if (!in)
 			in = linein_open(-1, crm_path(&d, INTERACTIONS));
 	}
-	struct fields fs = { 0 };
+	struct fieldset fs = { 0 };
 	fs.v = (struct field *)ifields;
+	for (int dd = 0; dd < D_N; dd++)
+		fs.derived[dd] = -1;
 	fs.n = NIFIELDS;
 	fs.ncols = NSHOWN;
 	struct schema sc = { ifields, NIFIELDS };
@@ -671,7 +595,7 @@ static int find_interactions(struct opts *o)
 		numeric[i] = ifields[i].kind == FK_NUMBER;
 	struct sink k;
 	/* the fields of a record are all of ifields, shown or not */
-	struct fields all = fs;
+	struct fieldset all = fs;
 	all.ncols = NIFIELDS;
 	sink_init(&k, o, &fs, FMT_JSONL, numeric, true);
 	struct matcher m;

@@ -55,6 +55,7 @@ struct part {
 
 struct derive {
 	unsigned mask;
+	crm_time asof;
 	char currency[8];
 	struct part all; /* the merged result */
 	long lines, slow;
@@ -98,6 +99,10 @@ static void line(struct part *p, const struct proj *pj)
 	if (cust->kind != 's' || !cust->n)
 		return;
 	unsigned m = p->dv->mask;
+	crm_time ts;
+	bool has_ts = ts_of(&pj->v[PJ_TS], &ts);
+	if (p->dv->asof != DERIVE_ALL && (!has_ts || ts > p->dv->asof))
+		return; /* after the day the figures are taken on */
 	bool task = same(type, "task"), done = same(type, "done");
 	if (done) {
 		if (pj->v[PJ_REF].kind == 's')
@@ -115,8 +120,6 @@ static void line(struct part *p, const struct proj *pj)
 		}
 		return;
 	}
-	crm_time ts;
-	bool has_ts = ts_of(&pj->v[PJ_TS], &ts);
 	/* mail that was never sent is no contact */
 	bool unsent = same(&pj->v[PJ_STATUS], "pending") || same(&pj->v[PJ_STATUS], "failed");
 	if (!unsent) {
@@ -293,10 +296,11 @@ static off_t line_start_after(int fd, off_t at, off_t size)
 }
 
 struct derive *derive_load(const struct crm_dir *d, const char *currency, unsigned mask,
-			   bool strict)
+			   bool strict, crm_time asof)
 {
 	struct derive *dv = xcalloc(1, sizeof *dv);
 	dv->mask = mask;
+	dv->asof = asof;
 	snprintf(dv->currency, sizeof dv->currency, "%s", currency);
 	dv->all.dv = dv;
 	const char *name = crm_path(d, INTERACTIONS);

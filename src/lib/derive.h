@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dir.h"
 #include "expr.h"
@@ -19,10 +20,12 @@ extern const struct field derive_fields[D_N];
 struct derive;
 
 /* Read the history of d once, computing the fields whose bit (1 << field)
- * is in mask. revenue counts amounts in currency only. Bad lines are
- * reported and skipped (fatal with strict: then NULL). */
+ * is in mask, from the events up to asof (DERIVE_ALL for every one).
+ * revenue counts amounts in currency only. Bad lines are reported and
+ * skipped (fatal with strict: then NULL). */
+#define DERIVE_ALL INT64_MAX
 struct derive *derive_load(const struct crm_dir *d, const char *currency, unsigned mask,
-			   bool strict);
+			   bool strict, crm_time asof);
 void derive_free(struct derive *dv);
 
 /* Field f of the customer with this id, written into buf (32 bytes at

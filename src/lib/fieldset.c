@@ -1,0 +1,97 @@
+/* fieldset.c - columns and derived fields behind one accessor */
+#include "fieldset.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+void fieldset_init(struct fieldset *fs, const struct hdr *h)
+{
+	memset(fs, 0, sizeof *fs);
+	fs->v = xcalloc(h->n + D_N, sizeof *fs->v);
+	for (size_t i = 0; i < h->n; i++) {
+		const char *n = h->name[i];
+		enum field_kind k = !strcmp(n, "tags") ? FK_LIST
+				    : !strcmp(n, "created") || !strcmp(n, "updated") ? FK_DATE
+										     : FK_TEXT;
+		fs->v[fs->n++] = (struct field){ n, k };
+	}
+	fs->ncols = fs->n;
+	fs->id_col = hdr_find(h, "id");
+	for (int d = 0; d < D_N; d++) {
+		long c = hdr_find(h, derive_fields[d].name);
+		if (c >= 0) {
+			fs->derived[d] = -1;
+			fs->v[c].kind = derive_fields[d].kind;
+			continue;
+		}
+		fs->derived[d] = (int)fs->n;
+		fs->v[fs->n++] = derive_fields[d];
+	}
+}
+
+void fieldset_free(struct fieldset *fs)
+{
+	free(fs->v);
+	derive_free(fs->dv);
+	memset(fs, 0, sizeof *fs);
+}
+
+struct schema fieldset_schema(const struct fieldset *fs)
+{
+	return (struct schema){ fs->v, fs->n };
+}
+
+long fieldset_index(const struct fieldset *fs, const char *name)
+{
+	for (size_t i = 0; i < fs->n; i++)
+		if (!strcmp(fs->v[i].name, name))
+			return (long)i;
+	return -1;
+}
+
+void fieldset_unknown(const struct fieldset *fs, const char *what, const char *name)
+{
+	struct sb b = { 0 };
+	for (size_t i = 0; i < fs->n; i++) {
+		if (i)
+			sb_adds(&b, ", ");
+		sb_adds(&b, fs->v[i].name);
+	}
+	crm_diex("%s: unknown field '%s' (known: %s)", what, name, sb_str(&b));
+}
+
+unsigned fieldset_mask(const struct fieldset *fs, const bool *used)
+{
+	unsigned mask = 0;
+	for (int d = 0; d < D_N; d++)
+		if (fs->derived[d] >= 0 && used[fs->derived[d]])
+			mask |= 1u << d;
+	return mask;
+}
+
+bool fieldset_is_derived(const struct fieldset *fs, size_t f)
+{
+	return f >= fs->ncols;
+}
+
+const char *fieldset_get(void *ctx, size_t f, size_t *len)
+{
+	struct row_ctx *c = ctx;
+	if (f < c->fs->ncols) {
+		*len = rec_len(c->r, f);
+		return rec_get(c->r, f);
+	}
+	for (int d = 0; d < D_N; d++)
+		if (c->fs->derived[d] == (int)f) {
+			if (!c->fs->dv || c->fs->id_col < 0) {
+				*len = 0;
+				return "";
+			}
+			const char *id = rec_get(c->r, (size_t)c->fs->id_col);
+			return derive_get(c->fs->dv, id, strlen(id), (enum dfield)d, c->buf[d], len);
+		}
+	*len = 0;
+	return "";
+}

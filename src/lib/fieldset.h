@@ -1,0 +1,50 @@
+/* fieldset.h - the fields of a customer stream: its columns, then the
+ * derived fields no column provides; values read through one accessor */
+#ifndef CRM_FIELDSET_H
+#define CRM_FIELDSET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "derive.h"
+#include "expr.h"
+#include "rec.h"
+
+struct fieldset {
+	struct field *v;
+	size_t n;          /* all fields */
+	size_t ncols;      /* the first ncols are the stream's columns */
+	int derived[D_N];  /* field index of each derived field, or -1 when a column has its name */
+	struct derive *dv; /* set by the caller when derived fields are used */
+	long id_col;
+};
+
+/* Fields for a stream with header h: tags is a list, created and updated
+ * dates, a column named like a derived field takes that field's kind. */
+void fieldset_init(struct fieldset *fs, const struct hdr *h);
+void fieldset_free(struct fieldset *fs);
+
+/* The schema for expr_parse. */
+struct schema fieldset_schema(const struct fieldset *fs);
+
+/* Index of the field called name, or -1. */
+long fieldset_index(const struct fieldset *fs, const char *name);
+/* Die with "what: unknown field 'name' (known: ...)". */
+_Noreturn void fieldset_unknown(const struct fieldset *fs, const char *what, const char *name);
+
+/* The derive_load mask for the fields marked in used[] (n entries). */
+unsigned fieldset_mask(const struct fieldset *fs, const bool *used);
+/* True for the fields that are not in the raw record (derived ones). */
+bool fieldset_is_derived(const struct fieldset *fs, size_t f);
+
+/* The record being looked at, for fieldset_get. */
+struct row_ctx {
+	const struct fieldset *fs;
+	const struct rec *r;
+	char buf[D_N][40];
+};
+
+/* An expr_get: the value of field f of ctx's record. */
+const char *fieldset_get(void *ctx, size_t f, size_t *len);
+
+#endif
