@@ -148,7 +148,7 @@ int crm_rewrite(const struct crm_dir *d, const char *name, const char *data, siz
 int crm_append(const struct crm_dir *d, const char *name, const char *data, size_t n)
 {
 	char *shown = crm_path_dup(d, name);
-	int fd = openat(d->fd, name, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+	int fd = openat(d->fd, name, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
 	if (fd < 0) {
 		crm_warn("%s", shown);
 		free(shown);
@@ -182,9 +182,21 @@ int crm_append(const struct crm_dir *d, const char *name, const char *data, size
 	do
 		k = write(fd, out, len);
 	while (k < 0 && errno == EINTR);
+	if (k >= 0 && (size_t)k != len) {
+		/* A short write: try the rest once (we hold the lock, so nobody
+		 * appends in between); when that fails too, it says why (a full
+		 * disk, a size limit). */
+		ssize_t k2 = write(fd, out + k, len - (size_t)k);
+		if (k2 >= 0 && (size_t)k2 == len - (size_t)k)
+			k = (ssize_t)len;
+		else {
+			errno = k2 < 0 ? errno : ENOSPC;
+			k = -1;
+		}
+	}
 	free(buf);
-	if (k < 0 || (size_t)k != len) {
-		int e = k < 0 ? errno : ENOSPC;
+	if (k < 0) {
+		int e = errno;
 		if (ftruncate(fd, st.st_size) < 0)
 			crm_warn("%s: cannot truncate the partial write", shown);
 		errno = e;

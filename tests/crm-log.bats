@@ -1,0 +1,684 @@
+#!/usr/bin/env bats
+# crm-log: appending interactions, closing tasks, deal stages, and replaying
+# the history with -l.
+
+bats_require_minimum_version 1.5.0
+load helper
+
+NOW=2026-11-22T10:00:00Z
+
+# Every test starts in a fresh acme directory with one customer, Anna.
+local_setup() {
+	new_crm
+	add_as ANNA "Anna Nowak" -e anna@example.com
+}
+
+# Run crm-log and keep the printed id in the variable named by $1.
+log_as() {
+	local var=$1
+	shift
+	local _log_as_out
+	_log_as_out=$(crm-log "$@") || return 1
+	printf -v "$var" '%s' "$_log_as_out"
+}
+
+# The last line of the history.
+last_line() {
+	tail -n 1 interactions.jsonl
+}
+
+# An id is 13 characters of lower-case Crockford base32.
+assert_id() {
+	[[ $1 =~ ^[0-9a-hjkmnp-tv-z]{13}$ ]] || fail "not an id: '$1'"
+}
+
+# The history is still empty.
+assert_no_history() {
+	[ ! -s interactions.jsonl ] || fail "history not empty: $(cat interactions.jsonl)"
+}
+
+# --- appending --------------------------------------------------------------
+
+@test "LOG001: a call is appended as one compact line with keys in order" {
+	run --separate-stderr crm-log anna call "Asked about prices" --in --subject Pricing
+	assert_success
+	assert_id "$output"
+	assert_equal "$stderr" ""
+	assert_equal "$(cat interactions.jsonl)" \
+		"$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"call","channel":"phone","direction":"in","by":"tester","subject":"Pricing","text":"Asked about prices"}' "$output" "$NOW" "$ANNA")"
+}
+
+@test "LOG002: every append prints a new id and adds exactly one line" {
+	log_as ONE anna note first
+	log_as TWO anna note second
+	assert_id "$ONE"
+	assert_id "$TWO"
+	[ "$ONE" != "$TWO" ]
+	run wc -l <interactions.jsonl
+	assert_output 2
+	run jq -r .id interactions.jsonl
+	assert_output "$ONE
+$TWO"
+}
+
+@test "LOG003: the customer may be given by id" {
+	add_as OTHER "Anna Kowalska"
+	log_as ID "$ANNA" note "by id"
+	assert_equal "$(last_line)" \
+		"$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"note","channel":"other","by":"tester","text":"by id"}' "$ID" "$NOW" "$ANNA")"
+}
+
+@test "LOG004: the customer may be given by e-mail" {
+	add_as OTHER "Anna Kowalska" -e kowalska@example.com
+	log_as ID kowalska@example.com email "by mail" --out
+	assert_equal "$(last_line)" \
+		"$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"email","channel":"email","direction":"out","by":"tester","text":"by mail"}' "$ID" "$NOW" "$OTHER")"
+}
+
+@test "LOG005: a part of a name matches without case and diacritics (jiri finds Jiří Dvořák)" {
+	add_as JIRI "Jiří Dvořák"
+	local q id
+	for q in jiri JIRI dvorak 'dvořák' 'JIŘÍ' 'ří dvo'; do
+		id=$(crm-log "$q" note "$q") || fail "crm-log '$q' failed"
+		assert_equal "$(last_line)" \
+			"$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"note","channel":"other","by":"tester","text":"%s"}' "$id" "$NOW" "$JIRI" "$q")"
+	done
+}
+
+@test "LOG006: ŁUKASZ finds Łukasz" {
+	add_as LUKASZ "Łukasz Wiśniewski"
+	log_as ID ŁUKASZ note x
+	assert_equal "$(jq -r .customer <<<"$(last_line)")" "$LUKASZ"
+	log_as ID lukasz note y
+	assert_equal "$(jq -r .customer <<<"$(last_line)")" "$LUKASZ"
+}
+
+@test "LOG007: петров finds Петър Петров" {
+	add_as PETROV "Петър Петров"
+	log_as ID петров note "Обади се"
+	assert_equal "$(last_line)" \
+		"$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"note","channel":"other","by":"tester","text":"Обади се"}' "$ID" "$NOW" "$PETROV")"
+}
+
+@test "LOG008: names match the same way under LC_ALL=C" {
+	add_as JIRI "Jiří Dvořák"
+	add_as LUKASZ "Łukasz Wiśniewski"
+	add_as PETROV "Петър Петров"
+	LC_ALL=C crm-log jiri note a >/dev/null
+	LC_ALL=C crm-log ŁUKASZ note b >/dev/null
+	LC_ALL=C crm-log ПЕТРОВ note c >/dev/null
+	run jq -r .customer interactions.jsonl
+	assert_output "$JIRI
+$LUKASZ
+$PETROV"
+}
+
+@test "LOG009: an ambiguous name lists the candidates and appends nothing" {
+	add_as OTHER "Anna Kowalska"
+	run --separate-stderr crm-log anna note hello
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "crm-log: 'anna' matches 2 customers; say which by id or email:
+  $ANNA  Anna Nowak
+  $OTHER  Anna Kowalska"
+	assert_no_history
+}
+
+@test "LOG010: a customer nobody matches is an error" {
+	run --separate-stderr crm-log nobody note hello
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "crm-log: no customer matches 'nobody' (give an id, an email or part of a name)"
+	assert_no_history
+}
+
+@test "LOG011: non-ASCII text is stored as UTF-8, not as \\u escapes" {
+	log_as ID anna note "Zażółć gęślą jaźń — Příliš žluťoučký kůň — Съобщение"
+	assert_equal "$(last_line)" \
+		"$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"note","channel":"other","by":"tester","text":"Zażółć gęślą jaźń — Příliš žluťoučký kůň — Съобщение"}' "$ID" "$NOW" "$ANNA")"
+	run grep -c '\\u' interactions.jsonl
+	assert_output 0
+}
+
+@test "LOG012: quotes, backslashes and control characters are escaped as JSON" {
+	local text=$'say "hi" \\ now\tand\nthen'
+	log_as ID anna note "$text"
+	run wc -l <interactions.jsonl
+	assert_output 1
+	assert_equal "$(jq -r .text interactions.jsonl)" "$text"
+	assert_equal "$(last_line)" \
+		"{\"id\":\"$ID\",\"ts\":\"$NOW\",\"customer\":\"$ANNA\",\"type\":\"note\",\"channel\":\"other\",\"by\":\"tester\",\"text\":\"say \\\"hi\\\" \\\\ now\\tand\\nthen\"}"
+}
+
+# --- types and channels -----------------------------------------------------
+
+@test "LOG013: each contact type gets its default channel" {
+	local pair type channel id
+	for pair in call:phone email:email meeting:meeting chat:chat sms:sms \
+		ticket:web note:other task:other; do
+		type=${pair%%:*}
+		channel=${pair#*:}
+		id=$(crm-log anna "$type") || fail "crm-log anna $type failed"
+		assert_equal "$(last_line)" \
+			"$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"%s","channel":"%s","by":"tester"}' "$id" "$NOW" "$ANNA" "$type" "$channel")"
+	done
+}
+
+@test "LOG014: purchase and refund default to shop, survey to web, deal to other" {
+	crm-log anna purchase --amount 1 >/dev/null
+	crm-log anna refund --amount 1 >/dev/null
+	crm-log anna survey --rating 5 >/dev/null
+	crm-log anna deal --stage new >/dev/null
+	run jq -r '.type + " " + .channel' interactions.jsonl
+	assert_output "purchase shop
+refund shop
+survey web
+deal other"
+}
+
+@test "LOG015: --channel overrides the default" {
+	log_as ID anna note "letter sent" --channel post --out
+	assert_equal "$(last_line)" \
+		"$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"note","channel":"post","direction":"out","by":"tester","text":"letter sent"}' "$ID" "$NOW" "$ANNA")"
+}
+
+@test "LOG016: an unknown channel is an error" {
+	run --separate-stderr crm-log anna note x --channel pigeon
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "crm-log: --channel: pigeon: unknown (use one of: email phone sms chat meeting web shop post other)"
+	assert_no_history
+}
+
+@test "LOG017: an unknown type is an error" {
+	run --separate-stderr crm-log anna visit "came by"
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "crm-log: visit: unknown type (use one of: note call email meeting chat sms purchase refund ticket survey task done deal)"
+	assert_no_history
+}
+
+# --- amounts ----------------------------------------------------------------
+
+@test "LOG018: a purchase of 129.99 is 12999 minor units in the crm.conf currency" {
+	log_as ID anna purchase "Boots" --amount 129.99
+	assert_equal "$(last_line)" \
+		"$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"purchase","channel":"shop","by":"tester","text":"Boots","amount":12999,"currency":"EUR"}' "$ID" "$NOW" "$ANNA")"
+}
+
+@test "LOG019: a decimal comma is accepted and --currency is upper-cased" {
+	log_as ID anna refund --amount 129,99 --currency czk
+	assert_equal "$(last_line)" \
+		"$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"refund","channel":"shop","by":"tester","amount":12999,"currency":"CZK"}' "$ID" "$NOW" "$ANNA")"
+}
+
+@test "LOG020: the default currency comes from crm.conf" {
+	sed -i 's/^currency = EUR$/currency = PLN/' crm.conf
+	grep -qx 'currency = PLN' crm.conf
+	log_as ID anna purchase --amount 10
+	assert_equal "$(last_line)" \
+		"$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"purchase","channel":"shop","by":"tester","amount":1000,"currency":"PLN"}' "$ID" "$NOW" "$ANNA")"
+}
+
+@test "LOG021: a currency without minor units keeps the amount as it is (JPY 1500)" {
+	log_as ID anna purchase --amount 1500 --currency JPY
+	assert_equal "$(last_line)" \
+		"$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"purchase","channel":"shop","by":"tester","amount":1500,"currency":"JPY"}' "$ID" "$NOW" "$ANNA")"
+}
+
+@test "LOG022: more decimals than the currency has is an error" {
+	run --separate-stderr crm-log anna purchase --amount 12.345 --currency PLN
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "crm-log: --amount 12.345: has more decimals than the currency has"
+	assert_no_history
+}
+
+@test "LOG023: a negative amount is an error" {
+	run --separate-stderr crm-log anna purchase --amount -5
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "crm-log: --amount -5: must not be negative (log a refund instead)"
+	assert_no_history
+}
+
+@test "LOG024: a purchase or a refund without --amount is an error" {
+	run --separate-stderr crm-log anna purchase Boots
+	assert_failure 2
+	assert_equal "$stderr" "crm-log: a purchase needs --amount"
+	run --separate-stderr crm-log anna refund
+	assert_failure 2
+	assert_equal "$stderr" "crm-log: a refund needs --amount"
+	assert_no_history
+}
+
+@test "LOG025: an amount that is not a number is an error" {
+	run --separate-stderr crm-log anna purchase --amount abc
+	assert_failure 2
+	assert_equal "$stderr" "crm-log: --amount abc: is not a number (write 129.99)"
+	assert_no_history
+}
+
+# --- surveys ----------------------------------------------------------------
+
+@test "LOG026: a survey with --rating stores the stars" {
+	log_as ID anna survey "Quick delivery" --rating 4
+	assert_equal "$(last_line)" \
+		"$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"survey","channel":"web","by":"tester","text":"Quick delivery","rating":4}' "$ID" "$NOW" "$ANNA")"
+}
+
+@test "LOG027: a survey with --score stores 0 and 10, the ends of the scale" {
+	log_as LOW anna survey --score 0
+	log_as HIGH anna survey --score 10
+	assert_equal "$(cat interactions.jsonl)" \
+		"$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"survey","channel":"web","by":"tester","score":0}\n{"id":"%s","ts":"%s","customer":"%s","type":"survey","channel":"web","by":"tester","score":10}' "$LOW" "$NOW" "$ANNA" "$HIGH" "$NOW" "$ANNA")"
+}
+
+@test "LOG028: a survey needs a rating or a score" {
+	run --separate-stderr crm-log anna survey
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "crm-log: a survey needs --rating 1-5 or --score 0-10"
+	assert_no_history
+}
+
+@test "LOG029: a rating outside 1-5 or a score outside 0-10 is an error" {
+	local v
+	for v in 0 6 -1 3.5; do
+		run --separate-stderr crm-log anna survey --rating "$v"
+		assert_failure 2
+		assert_equal "$stderr" "crm-log: --rating: $v: must be a whole number from 1 to 5"
+	done
+	for v in -1 11; do
+		run --separate-stderr crm-log anna survey --score "$v"
+		assert_failure 2
+		assert_equal "$stderr" "crm-log: --score: $v: must be a whole number from 0 to 10"
+	done
+	assert_no_history
+}
+
+# --- tasks and times --------------------------------------------------------
+
+@test "LOG030: a task due +3d is due at the start of the day three days from now" {
+	log_as ID anna task "Call back" --due +3d
+	assert_equal "$(last_line)" \
+		"$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"task","channel":"other","by":"tester","text":"Call back","due":"2026-11-25T00:00:00Z"}' "$ID" "$NOW" "$ANNA")"
+}
+
+@test "LOG031: a task due on a date is stored as a timestamp" {
+	log_as ID anna task "Send offer" --due 2026-12-01
+	assert_equal "$(last_line)" \
+		"$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"task","channel":"other","by":"tester","text":"Send offer","due":"2026-12-01T00:00:00Z"}' "$ID" "$NOW" "$ANNA")"
+}
+
+@test "LOG032: --ts sets when it happened" {
+	log_as ID anna meeting "Fair" --ts 2026-05-04T13:30:00Z
+	assert_equal "$(last_line)" \
+		"$(printf '{"id":"%s","ts":"2026-05-04T13:30:00Z","customer":"%s","type":"meeting","channel":"meeting","by":"tester","text":"Fair"}' "$ID" "$ANNA")"
+}
+
+@test "LOG033: by is CRM_USER" {
+	CRM_USER=marta log_as ID anna note x
+	assert_equal "$(jq -r .by <<<"$(last_line)")" marta
+}
+
+# --- closing tasks ----------------------------------------------------------
+
+@test "LOG034: --done closes a task with an event for the task's customer" {
+	add_as OTHER "Bob Builder"
+	log_as TASK anna task "Call back" --due +3d
+	log_as DONE --done "$TASK" "Called, all fine"
+	assert_id "$DONE"
+	assert_equal "$(last_line)" \
+		"$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"done","channel":"other","by":"tester","ref":"%s","text":"Called, all fine"}' "$DONE" "$NOW" "$ANNA" "$TASK")"
+}
+
+@test "LOG035: --done without text" {
+	log_as TASK anna task "Call back"
+	log_as DONE --done "$TASK"
+	assert_equal "$(last_line)" \
+		"$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"done","channel":"other","by":"tester","ref":"%s"}' "$DONE" "$NOW" "$ANNA" "$TASK")"
+}
+
+@test "LOG036: --done of a task that does not exist is an error" {
+	run --separate-stderr crm-log --done 0000000000000 "done"
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "crm-log: 0000000000000: no task has this id"
+	assert_no_history
+}
+
+@test "LOG037: --done of an event that is not a task is an error" {
+	log_as NOTE anna note "not a task"
+	cp interactions.jsonl before
+	run --separate-stderr crm-log --done "$NOTE"
+	assert_failure 2
+	assert_equal "$stderr" "crm-log: $NOTE: no task has this id"
+	cmp interactions.jsonl before
+}
+
+@test "LOG038: a task cannot be closed twice" {
+	log_as TASK anna task "Call back"
+	log_as DONE --done "$TASK"
+	cp interactions.jsonl before
+	run --separate-stderr crm-log --done "$TASK" again
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "crm-log: $TASK: the task is already done ($DONE)"
+	cmp interactions.jsonl before
+}
+
+# --- deals ------------------------------------------------------------------
+
+@test "LOG039: a new deal stores stage, default probability and amount" {
+	log_as DEAL anna deal "Fleet of bikes" --stage proposal --amount 5000
+	assert_equal "$(last_line)" \
+		"$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"deal","channel":"other","by":"tester","text":"Fleet of bikes","amount":500000,"currency":"EUR","stage":"proposal","probability":50}' "$DEAL" "$NOW" "$ANNA")"
+}
+
+@test "LOG040: each stage has its default probability" {
+	local pair
+	for pair in new:10 qualified:25 proposal:50 negotiation:75 won:100 lost:0; do
+		crm-log anna deal --stage "${pair%%:*}" >/dev/null || fail "stage ${pair%%:*}"
+	done
+	run jq -r '"\(.stage):\(.probability)"' interactions.jsonl
+	assert_output "new:10
+qualified:25
+proposal:50
+negotiation:75
+won:100
+lost:0"
+}
+
+@test "LOG041: --probability and --close override and add to a deal" {
+	log_as DEAL anna deal --stage negotiation --probability 60 --close 2026-12-31
+	assert_equal "$(last_line)" \
+		"$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"deal","channel":"other","by":"tester","stage":"negotiation","probability":60,"close":"2026-12-31T00:00:00Z"}' "$DEAL" "$NOW" "$ANNA")"
+}
+
+@test "LOG042: a later stage change refers to the deal's first event" {
+	log_as DEAL anna deal --stage proposal --amount 5000
+	log_as WON anna deal --ref "$DEAL" --stage won
+	assert_equal "$(last_line)" \
+		"$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"deal","channel":"other","by":"tester","stage":"won","probability":100,"ref":"%s"}' "$WON" "$NOW" "$ANNA" "$DEAL")"
+	run wc -l <interactions.jsonl
+	assert_output 2
+}
+
+@test "LOG043: --ref to an event that is not a deal is an error" {
+	log_as NOTE anna note x
+	cp interactions.jsonl before
+	run --separate-stderr crm-log anna deal --ref "$NOTE" --stage won
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "crm-log: --ref $NOTE: no deal has this id"
+	cmp interactions.jsonl before
+}
+
+@test "LOG044: --ref to another customer's deal is an error" {
+	add_as BOB "Bob Builder"
+	log_as DEAL anna deal --stage new --amount 100
+	cp interactions.jsonl before
+	run --separate-stderr crm-log bob deal --ref "$DEAL" --stage won
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "crm-log: --ref $DEAL: the deal belongs to another customer ($ANNA)"
+	cmp interactions.jsonl before
+}
+
+@test "LOG045: -s fields come last, in the order given" {
+	log_as DEAL anna deal --stage new
+	log_as ID anna deal --ref "$DEAL" --stage qualified -s campaign=spring -s source=Veletrh\ Brno
+	assert_equal "$(last_line)" \
+		"$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"deal","channel":"other","by":"tester","stage":"qualified","probability":25,"ref":"%s","campaign":"spring","source":"Veletrh Brno"}' "$ID" "$NOW" "$ANNA" "$DEAL")"
+}
+
+# --- the history: -l ---------------------------------------------------------
+
+# A small history written out of time order: Anna and Jiří.
+make_history() {
+	add_as JIRI "Jiří Dvořák"
+	log_as H3 anna note "third" --ts 2026-03-01T12:00:00Z
+	log_as H1 jiri call "first" --out --ts 2026-01-15T09:00:00Z
+	log_as H2A anna purchase --amount 129.99 --currency CZK --ts 2026-02-10T00:00:00Z
+	log_as H2B anna note "same time" --ts 2026-02-10T00:00:00Z
+	log_as H4 anna email 'Offer, "final"' --subject "Re: prices" --ts 2026-11-01T23:59:59Z
+}
+
+# The stored line of the event whose id is $1.
+stored() {
+	grep -F "\"id\":\"$1\"" interactions.jsonl
+}
+
+@test "LOG046: -l replays the stored lines sorted by time" {
+	make_history
+	run --separate-stderr crm-log -l
+	assert_success
+	assert_equal "$stderr" ""
+	assert_output "$(stored "$H1")
+$(stored "$H2A")
+$(stored "$H2B")
+$(stored "$H3")
+$(stored "$H4")"
+}
+
+@test "LOG047: events of the same time keep the order of the file" {
+	local i
+	for i in 1 2 3 4 5 6; do
+		crm-log anna note "n$i" --ts 2026-06-01T08:00:00Z >/dev/null
+	done
+	crm-log anna note "earlier" --ts 2026-05-01T08:00:00Z >/dev/null
+	run crm-log -l
+	assert_success
+	run jq -r .text <<<"$output"
+	assert_output "earlier
+n1
+n2
+n3
+n4
+n5
+n6"
+}
+
+@test "LOG048: -l writes lines of other tools byte for byte" {
+	make_history
+	local odd='{ "ts" : "2026-01-01T00:00:00Z",  "id":"zz0000000000a", "customer":"'"$ANNA"'", "type":"note", "x": [1, {"y": null}], "t":"\u00e9" }'
+	printf '%s\n' "$odd" >>interactions.jsonl
+	run crm-log -l
+	assert_success
+	assert_line --index 0 "$odd"
+}
+
+@test "LOG049: -l CUSTOMER lists only that customer's history" {
+	make_history
+	run crm-log -l anna
+	assert_success
+	assert_output "$(stored "$H2A")
+$(stored "$H2B")
+$(stored "$H3")
+$(stored "$H4")"
+	run crm-log -l jiri
+	assert_success
+	assert_output "$(stored "$H1")"
+}
+
+@test "LOG050: --since is inclusive" {
+	make_history
+	run crm-log -l --since 2026-02-10
+	assert_success
+	assert_output "$(stored "$H2A")
+$(stored "$H2B")
+$(stored "$H3")
+$(stored "$H4")"
+	run crm-log -l --since 2026-03-01T12:00:00Z
+	assert_success
+	assert_output "$(stored "$H3")
+$(stored "$H4")"
+}
+
+@test "LOG051: --until with a bare date includes that whole day" {
+	local ts
+	for ts in 2026-03-02T00:00:00Z 2026-03-01T23:59:59Z 2026-02-28T23:59:59Z 2026-03-01T00:00:00Z; do
+		crm-log anna note "$ts" --ts "$ts" >/dev/null
+	done
+	run crm-log -l --until 2026-03-01
+	assert_success
+	run jq -r .ts <<<"$output"
+	assert_output "2026-02-28T23:59:59Z
+2026-03-01T00:00:00Z
+2026-03-01T23:59:59Z"
+	run crm-log -l --since 2026-03-01 --until 2026-03-01
+	assert_success
+	run jq -r .ts <<<"$output"
+	assert_output "2026-03-01T00:00:00Z
+2026-03-01T23:59:59Z"
+}
+
+@test "LOG052: --type is repeatable" {
+	make_history
+	run crm-log -l --type call --type purchase
+	assert_success
+	assert_output "$(stored "$H1")
+$(stored "$H2A")"
+	run crm-log -l anna --type note
+	assert_success
+	assert_output "$(stored "$H2B")
+$(stored "$H3")"
+}
+
+@test "LOG053: -o csv has a fixed header, the customer's name and amounts in minor units" {
+	make_history
+	run --separate-stderr crm-log -l -o csv
+	assert_success
+	assert_equal "$stderr" ""
+	assert_output "id,ts,customer,name,type,channel,direction,by,subject,text,amount,currency
+$H1,2026-01-15T09:00:00Z,$JIRI,Jiří Dvořák,call,phone,out,tester,,first,,
+$H2A,2026-02-10T00:00:00Z,$ANNA,Anna Nowak,purchase,shop,,tester,,,12999,CZK
+$H2B,2026-02-10T00:00:00Z,$ANNA,Anna Nowak,note,other,,tester,,same time,,
+$H3,2026-03-01T12:00:00Z,$ANNA,Anna Nowak,note,other,,tester,,third,,
+$H4,2026-11-01T23:59:59Z,$ANNA,Anna Nowak,email,email,,tester,Re: prices,\"Offer, \"\"final\"\"\",,"
+}
+
+@test "LOG054: -o table shows when, customer, type, dir, what and amount" {
+	make_history
+	run --separate-stderr crm-log -l -o table
+	assert_success
+	assert_equal "$stderr" ""
+	# Padding after the last column is not part of what is compared.
+	run sed 's/ *$//' <<<"$output"
+	assert_output - <<'EOF'
+when              customer     type      dir  what                         amount
+2026-01-15 09:00  Jiří Dvořák  call      out  first
+2026-02-10 00:00  Anna Nowak   purchase                                    129.99 CZK
+2026-02-10 00:00  Anna Nowak   note           same time
+2026-03-01 12:00  Anna Nowak   note           third
+2026-11-01 23:59  Anna Nowak   email          Re: prices — Offer, "final"
+EOF
+}
+
+@test "LOG055: nothing to list exits 1" {
+	run --separate-stderr crm-log -l
+	assert_failure 1
+	assert_output ""
+	make_history
+	run --separate-stderr crm-log -l --since 2027-01-01
+	assert_failure 1
+	assert_output ""
+	run --separate-stderr crm-log -l --type refund
+	assert_failure 1
+	assert_output ""
+	add_as BOB "Bob Builder"
+	run --separate-stderr crm-log -l bob
+	assert_failure 1
+	assert_output ""
+}
+
+@test "LOG056: -l of an unknown customer or with a bad date is an error" {
+	run --separate-stderr crm-log -l nobody
+	assert_failure 2
+	assert_equal "$stderr" "crm-log: no customer matches 'nobody' (give an id, an email or part of a name)"
+	run --separate-stderr crm-log -l --since garbage
+	assert_failure 2
+	assert_equal "$stderr" "crm-log: --since: 'garbage' is not a date (2026-11-22, 2026-11-22T14:00:00Z, -3d, today)"
+}
+
+# --- bad lines in the history ------------------------------------------------
+
+# A history whose second line is $1 (printf format, so \0 and \xff work).
+# shellcheck disable=SC2059
+history_with_bad_line() {
+	printf '{"id":"0000000000001","ts":"2026-01-01T00:00:00Z","customer":"%s","type":"note","channel":"other","by":"x","text":"one"}\n' "$ANNA" >interactions.jsonl
+	printf "$1\n" >>interactions.jsonl
+	printf '{"id":"0000000000003","ts":"2026-01-03T00:00:00Z","customer":"%s","type":"note","channel":"other","by":"x","text":"three"}\n' "$ANNA" >>interactions.jsonl
+}
+
+# -l skips line 2 with the message $1 and lists lines 1 and 3; --strict stops.
+assert_bad_line_skipped() {
+	run --separate-stderr crm-log -l
+	assert_success
+	assert_equal "$stderr" "crm-log: interactions.jsonl:2: $1"
+	assert_output "$(sed -n 1p interactions.jsonl)
+$(sed -n 3p interactions.jsonl)"
+	run --separate-stderr crm-log -l --strict
+	assert_failure 2
+	assert_equal "$stderr" "crm-log: interactions.jsonl:2: $1"
+}
+
+@test "LOG057: a truncated JSON line is reported with file:line and skipped" {
+	history_with_bad_line '{"id":"x",'
+	assert_bad_line_skipped "string or '}' expected near end of file"
+}
+
+@test "LOG058: a line with a duplicate key is reported and skipped" {
+	history_with_bad_line '{"id":"0000000000002","id":"0000000000009","ts":"2026-01-02T00:00:00Z"}'
+	assert_bad_line_skipped "duplicate object key near '\"id\"'"
+}
+
+@test "LOG059: a line with invalid UTF-8 is reported and skipped" {
+	history_with_bad_line '{"id":"0000000000002","text":"\xff"}'
+	assert_bad_line_skipped "invalid UTF-8 at column 31"
+}
+
+@test "LOG060: a line with a NUL byte is reported and skipped" {
+	history_with_bad_line '{"id":"0000000000002","text":"a\0b"}'
+	[ "$(wc -l <interactions.jsonl)" -eq 3 ]
+	assert_bad_line_skipped "NUL byte in the line"
+}
+
+@test "LOG061: a bad line does not stop an append, and is kept as it was" {
+	history_with_bad_line '{"id":"x",'
+	cp interactions.jsonl before
+	log_as ID anna note after
+	run head -n 3 interactions.jsonl
+	assert_output "$(cat before)"
+	assert_equal "$(last_line)" \
+		"$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"note","channel":"other","by":"tester","text":"after"}' "$ID" "$NOW" "$ANNA")"
+}
+
+# --- usage ------------------------------------------------------------------
+
+@test "LOG062: -n shows the line that would be appended and appends nothing" {
+	run --separate-stderr crm-log -n anna note "just looking"
+	assert_success
+	assert_equal "$stderr" ""
+	[[ $output =~ ^\{\"id\":\"([0-9a-hjkmnp-tv-z]{13})\" ]] || fail "output: $output"
+	assert_output "$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"note","channel":"other","by":"tester","text":"just looking"}' "${BASH_REMATCH[1]}" "$NOW" "$ANNA")"
+	assert_no_history
+}
+
+@test "LOG063: a missing customer or type is a usage error" {
+	local usage="usage: crm-log [options] CUSTOMER TYPE [TEXT]
+       crm-log --done TASK [TEXT]
+       crm-log -l [CUSTOMER] [--since DATE] [--until DATE] [--type TYPE]
+Try 'crm-log --help' for more information."
+	run --separate-stderr crm-log
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "crm-log: a customer and a type are needed
+$usage"
+	run --separate-stderr crm-log anna
+	assert_failure 2
+	assert_equal "$stderr" "crm-log: a customer and a type are needed
+$usage"
+	assert_no_history
+}
