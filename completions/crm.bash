@@ -14,6 +14,13 @@ _crm_types='note call email meeting chat sms purchase refund ticket survey task 
 _crm_channels='email phone sms chat meeting web shop post other'
 _crm_formats='csv tsv jsonl json table md html'
 _crm_currencies='EUR PLN CZK BGN USD'
+# The fields crm-find derives for a customer from the history, and those of
+# an interaction (crm-find -i).
+_crm_derived=(last_contact first_contact contacts last_purchase purchases
+	revenue avg_rating open_tasks last_campaign)
+_crm_ifields=(id ts customer type channel direction by subject text amount
+	currency rating score due ref stage probability close campaign message_id
+	status duration)
 
 # ---------------------------------------------------------------------------
 # Helpers. They work on the locals of _crm_complete: words, cword, cur,
@@ -136,6 +143,36 @@ _crm_customers() {
 	[[ -n $list ]] && mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY <<<"$list"
 }
 
+# Print the column names of the header of the customers.csv of directory $1,
+# then those of the words of $2 that are not among them, one a line. Reads
+# quoted names, doubled quotes, CRLF and a byte order mark.
+_crm_columns() {
+	CRM_EXTRA=$2 LC_ALL=C awk '
+	function put(v) { if (v != "" && !(v in seen)) { seen[v] = 1; print v } }
+	NR == 1 {
+		sub(/\r$/, "")
+		s = $0
+		if (substr(s, 1, 3) == "\357\273\277") s = substr(s, 4)
+		v = ""; q = 0
+		for (i = 1; i <= length(s); i++) {
+			c = substr(s, i, 1)
+			if (q) {
+				if (c != "\"") v = v c
+				else if (substr(s, i + 1, 1) == "\"") { v = v c; i++ }
+				else q = 0
+			} else if (c == "\"") q = 1
+			else if (c == ",") { put(v); v = "" }
+			else v = v c
+		}
+		put(v)
+		exit
+	}
+	END {
+		n = split(ENVIRON["CRM_EXTRA"], x, /[ \t\n]+/)
+		for (i = 1; i <= n; i++) put(x[i])
+	}' "$1/customers.csv" 2>/dev/null
+}
+
 # Whether one of the options $@ is on the line before the current word.
 _crm_given() {
 	local i o
@@ -234,6 +271,146 @@ _crm_cmd_rm() {
 		;;
 	value) return 1 ;;
 	operand) _crm_customers ;; # ID|EMAIL...
+	esac
+}
+
+# Whether crm-find searches the interactions: -i, --interactions (or a prefix
+# of it) or a group of flags with i (-ci) anywhere on the line before "--".
+_crm_find_inter() {
+	local i w
+	for ((i = 1; i < ${#words[@]}; i++)); do
+		((i == cword)) && continue
+		w=${words[i]}
+		case $w in
+		--) return 1 ;;
+		--i*) [[ --interactions == "$w"* ]] && return 0 ;;
+		-[!-]*) [[ $w =~ ^-[FsacV]*i ]] && return 0 ;;
+		esac
+		# skip the value of an option given as the next word
+		[[ $w == -?* && $w != *=* ]] && _crm_takes_value "$w" && ((i++))
+	done
+	return 1
+}
+
+# Print the fields crm-find knows on this command line, one a line: with -i
+# those of an interaction, else the columns of the CRM directory's
+# customers.csv and the derived fields.
+_crm_find_fields() {
+	if _crm_find_inter; then
+		printf '%s\n' "${_crm_ifields[@]}"
+		return
+	fi
+	local dir
+	dir=$(_crm_dir)
+	if [[ -n $dir ]]; then
+		_crm_columns "$dir" "${_crm_derived[*]}"
+	else
+		printf '%s\n' "${_crm_derived[@]}"
+	fi
+}
+
+_crm_cmd_find() {
+	case $1 in
+	options)
+		_crm_opts='-w= --where= -F --fixed-strings -s --case-sensitive -a --ascii
+			-f= --fields= --sort= --limit= -c --count -i --interactions
+			-o= --format= -d= --dir= --color=? --strict -h --help -V --version'
+		;;
+	value)
+		# the option alone, also when it ends a group of flags (-if)
+		local o=$2 f list
+		[[ $o == -[!-]?* ]] && o=-${o: -1}
+		local -a fields=()
+		case $o in
+		-f | --fields | --sort | -w | --where)
+			list=$(_crm_find_fields)
+			[[ -n $list ]] && mapfile -t fields <<<"$list"
+			;;
+		esac
+		case $o in
+		-f | --fields)
+			# FIELD,FIELD,...: complete the last one, leave out those listed
+			local part=${3##*,}
+			local head=${3%"$part"}
+			for f in "${fields[@]}"; do
+				[[ ,$head == *",$f,"* ]] && continue
+				[[ $f == "$part"* ]] && COMPREPLY+=("$head$f")
+			done
+			compopt -o nospace 2>/dev/null # room for a comma
+			;;
+		--sort)
+			for f in "${fields[@]}"; do
+				[[ $f == "$3"* ]] && COMPREPLY+=("$f")
+				[[ $f:desc == "$3"* ]] && COMPREPLY+=("$f:desc")
+			done
+			;;
+		-w | --where)
+			# A field name at the start of the expression. In its own word
+			# it may follow an opening quote: readline completes after it.
+			local v=$3
+			[[ $cur == "$v" && $v == [\'\"]* ]] && v=${v:1}
+			for f in "${fields[@]}"; do
+				[[ $f == "$v"* ]] && COMPREPLY+=("$f")
+			done
+			compopt -o nospace 2>/dev/null # room for an operator
+			;;
+		--limit) ;; # N
+		*) _crm_common_value "$o" "$3" ;;
+		esac
+		return 0 # all the values are offered here
+		;;
+	operand) ;; # PATTERN
+	esac
+}
+
+# The names crm-segment --only knows: the RFM segments and the lifecycle
+# stages.
+_crm_segment_names=(Champions Loyal 'Potential Loyalists' New Promising
+	'Need Attention' 'About to Sleep' "Can't Lose" 'At Risk' Hibernating
+	Prospects new active at-risk lapsed lost)
+
+# Offer the names of _crm_segment_names that start with $1, or, when none
+# does, those that start with it in another case (--only ignores the case).
+# Bash quotes the blanks and the apostrophe of the names it inserts.
+_crm_segments() {
+	local v=$1 n
+	# the word as typed: an opening quote and backslashes are not part of it
+	[[ $v == [\'\"]* ]] && v=${v:1}
+	v=${v//\\/}
+	local -a found=()
+	for n in "${_crm_segment_names[@]}"; do
+		[[ $n == "$v"* ]] && found+=("$n")
+	done
+	if ((${#found[@]} == 0)); then
+		for n in "${_crm_segment_names[@]}"; do
+			[[ ${n,,} == "${v,,}"* ]] && found+=("$n")
+		done
+	fi
+	((${#found[@]})) || return 0
+	COMPREPLY+=("${found[@]}")
+	compopt -o filenames 2>/dev/null # have bash quote them
+}
+
+_crm_cmd_segment() {
+	case $1 in
+	options)
+		_crm_opts='--rfm --rules= --default= --lifecycle --as-of= --only= -S
+			--summary -o= --format= -d= --dir= --color=? --strict -h --help
+			-V --version'
+		;;
+	value)
+		# the option alone, also when it ends a group of flags (-So)
+		local o=$2
+		[[ $o == -[!-]?* ]] && o=-${o: -1}
+		case $o in
+		--rules) _crm_files "$3" ;;
+		--only) _crm_segments "$3" ;;
+		--default | --as-of) ;; # NAME, DATE
+		*) _crm_common_value "$o" "$3" ;;
+		esac
+		return 0 # all the values are offered here
+		;;
+	operand) ;; # none: the customers come from the stream
 	esac
 }
 
@@ -385,4 +562,4 @@ _crm_trim() {
 	done
 }
 
-complete -F _crm_complete crm crm-init crm-add crm-log crm-rm
+complete -F _crm_complete crm crm-init crm-add crm-log crm-rm crm-find crm-segment

@@ -67,6 +67,15 @@ end
 function __crm_spec_rm
     printf '%s\n' forget n/dry-run d/dir= strict h/help V/version
 end
+function __crm_spec_find
+    printf '%s\n' w/where= F/fixed-strings s/case-sensitive a/ascii f/fields= \
+        sort= limit= c/count i/interactions o/format= d/dir= 'color=?' strict \
+        h/help V/version
+end
+function __crm_spec_segment
+    printf '%s\n' rfm rules= default= lifecycle as-of= only= S/summary \
+        o/format= d/dir= 'color=?' strict h/help V/version
+end
 
 # Succeed when the word being completed is operand number $argv[1] of the
 # program (not an option or an option's value).
@@ -173,6 +182,70 @@ function __crm_customers
     }' $dir/customers.csv 2>/dev/null
 end
 
+# The fields crm-find knows on the command line, one a line: with -i those of
+# an interaction, else the columns of the CRM directory's customers.csv
+# (quoted names, CRLF and a byte order mark read) and the fields derived from
+# the history.
+function __crm_find_fields
+    set -l t (__crm_tokens)
+    # (the x stands for the value of an option that ends the tokens)
+    if argparse -i (__crm_spec_find) -- $t[2..-1] x 2>/dev/null; and set -q _flag_i
+        printf '%s\n' id ts customer type channel direction by subject text \
+            amount currency rating score due ref stage probability close \
+            campaign message_id status duration
+        return
+    end
+    set -l derived last_contact first_contact contacts last_purchase purchases \
+        revenue avg_rating open_tasks last_campaign
+    set -l dir (__crm_dir)
+    if test -z "$dir"
+        printf '%s\n' $derived
+        return
+    end
+    CRM_EXTRA="$derived" LC_ALL=C awk '
+    function put(v) { if (v != "" && !(v in seen)) { seen[v] = 1; print v } }
+    NR == 1 {
+        sub(/\r$/, "")
+        s = $0
+        if (substr(s, 1, 3) == "\357\273\277") s = substr(s, 4)
+        v = ""; q = 0
+        for (i = 1; i <= length(s); i++) {
+            c = substr(s, i, 1)
+            if (q) {
+                if (c != "\"") v = v c
+                else if (substr(s, i + 1, 1) == "\"") { v = v c; i++ }
+                else q = 0
+            } else if (c == "\"") q = 1
+            else if (c == ",") { put(v); v = "" }
+            else v = v c
+        }
+        put(v)
+        exit
+    }
+    END {
+        n = split(ENVIRON["CRM_EXTRA"], x, / +/)
+        for (i = 1; i <= n; i++) put(x[i])
+    }' $dir/customers.csv 2>/dev/null
+end
+
+# The value of crm-find -f: the fields not yet in the comma-separated list,
+# after those already written.
+function __crm_find_field_list
+    set -l tok (commandline -ct | string replace -r -- '^(--fields=|-[^-]*f)' '')
+    set -l head (string match -r -- '^.*,' "$tok")
+    set -l listed (string split , -- "$head")
+    for f in (__crm_find_fields)
+        contains -- $f $listed; or echo "$head$f"
+    end
+end
+
+# The value of crm-find --sort: FIELD or FIELD:desc.
+function __crm_find_sort
+    for f in (__crm_find_fields)
+        printf '%s\n' $f $f:desc
+    end
+end
+
 function __crm_types
     printf '%s\n' "note	a note" "call	a phone call" "email	an e-mail" \
         "meeting	a meeting" "chat	a chat" "sms	a text message" \
@@ -258,6 +331,59 @@ function __crm_complete_rm
     __crm_common_options $c
     complete -c $c -l forget -d 'also erase every interaction of theirs (right to erasure)'
     complete -c $c -a '(__crm_customers)'
+end
+
+function __crm_complete_find
+    set -l c crm-find
+    complete -c $c -f
+    complete -c $c -s w -l where -x -a '(__crm_find_fields)' -d 'keep records for which EXPR holds (see crm-expr(7))'
+    complete -c $c -s F -l fixed-strings -d 'take PATTERN literally, not as a regular expression'
+    complete -c $c -s s -l case-sensitive -d 'match PATTERN with case (default: without)'
+    complete -c $c -s a -l ascii -d 'also ignore diacritics (dvorak finds Dvořák)'
+    complete -c $c -s f -l fields -x -a '(__crm_find_field_list)' -d 'output these fields, comma-separated (derived ones too)'
+    complete -c $c -l sort -x -a '(__crm_find_sort)' -d 'sort by a field (numbers and dates by value)'
+    complete -c $c -l limit -x -d 'output at most N records'
+    complete -c $c -s c -l count -d 'print only the number of matching records'
+    complete -c $c -s i -l interactions -d 'search the interactions instead of the customers'
+    complete -c $c -s o -l format -x -a 'csv tsv jsonl json table md html' -d 'output format'
+    complete -c $c -s d -l dir -x -a '(__fish_complete_directories)' -d 'use the CRM directory DIR'
+    # --color takes its value only as --color=WHEN
+    complete -c $c -a '--color=auto --color=always --color=never' \
+        -n 'string match -q -- "--*" (commandline -ct)' -d 'colour the table'
+    complete -c $c -l strict -d 'make a bad line of JSON Lines input fatal'
+    complete -c $c -s h -l help -d 'show help and exit'
+    complete -c $c -s V -l version -d 'show the version and exit'
+    # PATTERN: a regular expression, nothing to offer
+end
+
+# The names crm-segment --only knows: the RFM segments and the lifecycle
+# stages (--only ignores the case).
+function __crm_segment_names
+    printf '%s\tRFM segment\n' Champions Loyal 'Potential Loyalists' New \
+        Promising 'Need Attention' 'About to Sleep' "Can't Lose" 'At Risk' \
+        Hibernating Prospects
+    printf '%s\tlifecycle stage\n' new active at-risk lapsed lost
+end
+
+function __crm_complete_segment
+    set -l c crm-segment
+    complete -c $c -f
+    complete -c $c -l rfm -d 'add RFM scores r, f, m, rfm and their segment'
+    complete -c $c -l rules -r -F -d 'segment by the rules NAME: EXPR of FILE (default segments.conf)'
+    complete -c $c -l default -x -d 'with rules: the segment of customers no rule matches'
+    complete -c $c -l lifecycle -d 'add the lifecycle stage (new, active, at-risk, lapsed, lost)'
+    complete -c $c -l as-of -x -d 'take the figures on this day (default: now)'
+    complete -c $c -l only -x -a '(__crm_segment_names)' -d 'keep only the customers of this segment (repeatable)'
+    complete -c $c -s S -l summary -d 'one row per segment instead of the customers'
+    complete -c $c -s o -l format -x -a 'csv tsv jsonl json table md html' -d 'output format'
+    complete -c $c -s d -l dir -x -a '(__fish_complete_directories)' -d 'use the CRM directory DIR'
+    # --color takes its value only as --color=WHEN
+    complete -c $c -a '--color=auto --color=always --color=never' \
+        -n 'string match -q -- "--*" (commandline -ct)' -d 'colour the table'
+    complete -c $c -l strict -d 'make a bad line of JSON Lines input fatal'
+    complete -c $c -s h -l help -d 'show help and exit'
+    complete -c $c -s V -l version -d 'show the version and exit'
+    # no operands: the customers come from the stream
 end
 
 # crm COMMAND [ARGS...]: the command, then its program's completion.

@@ -260,8 +260,8 @@ static void summary(struct cust *cs, size_t n, long segcol, const struct derive 
 		bool has;
 		g[k].customers++;
 		g[k].revenue += derived_num(dv, id, D_REVENUE, &has);
-		long long p = derived_num(dv, id, D_PURCHASES, &has);
-		g[k].purchases += p;
+		/* orders in the default currency, as the revenue is */
+		g[k].purchases += derived_num(dv, id, D_ORDERS, &has);
 		if (cs[i].days >= 0) {
 			g[k].with_purchase++;
 			g[k].days += cs[i].days;
@@ -406,7 +406,7 @@ int main(int argc, char **argv)
 	size_t nrules = 0;
 	bool *used = xcalloc(fs.n, sizeof *used);
 	if (rules_path) {
-		rules = read_rules(rules_path, &sc, now, &nrules);
+		rules = read_rules(rules_path, &sc, asof, &nrules);
 		for (size_t i = 0; i < nrules; i++)
 			expr_fields(rules[i].e, used);
 	}
@@ -426,7 +426,8 @@ int main(int argc, char **argv)
 	if (o.lifecycle)
 		mask |= 1u << D_LAST_CONTACT | 1u << D_FIRST_CONTACT;
 	const char *currency = conf_get(&d, "currency", "EUR");
-	fs.dv = derive_load(&d, currency, mask, o.c.strict, o.asof ? asof : DERIVE_ALL);
+	/* the figures stop at --as-of, or now: a later event is not yet history */
+	fs.dv = derive_load(&d, currency, mask | 1u << D_ORDERS, o.c.strict, asof);
 	if (!fs.dv)
 		return CRM_ERR;
 

@@ -248,3 +248,120 @@ two_customers() {
 	run comp 'crm-log -- anna@example.pl --t'
 	assert_output ''
 }
+
+@test "crm-find is registered, and its options" {
+	run complete -p crm-find
+	assert_success
+	run comp 'crm find --whe'
+	assert_output '--where'
+	run comp 'crm-find --co'
+	assert_output "$(printf '%s\n' --color= --count)"
+}
+
+@test "crm-find -o: the output formats" {
+	run comp 'crm-find -o '
+	assert_output "$(printf '%s\n' csv html json jsonl md table tsv)"
+	run comp 'crm-find -io j'
+	assert_output "$(printf '%s\n' json jsonl)"
+	run comp 'crm-find --color=n'
+	assert_output 'never'
+	run comp 'crm-find --limit '
+	assert_output ''
+}
+
+@test "crm-find --sort: a field, or the field and :desc" {
+	run comp 'crm-find --sort rev'
+	assert_output "$(printf '%s\n' revenue revenue:desc)"
+	new_crm
+	run comp 'crm-find --sort rev'
+	assert_output "$(printf '%s\n' revenue revenue:desc)"
+	run comp 'crm-find --sort cr'
+	assert_output "$(printf '%s\n' created created:desc)"
+	run comp 'crm-find --sort revenue:'
+	assert_output 'desc'
+	run comp 'crm-find --sort=last_c'
+	assert_output "$(printf '%s\n' last_campaign last_campaign:desc last_contact last_contact:desc)"
+}
+
+@test "crm-find -f: the columns of customers.csv and the derived fields" {
+	run comp 'crm-find -f '
+	assert_output "$(printf '%s\n' avg_rating contacts first_contact last_campaign last_contact last_purchase open_tasks purchases revenue)"
+	new_crm
+	run comp 'crm-find -f c'
+	assert_output "$(printf '%s\n' city company consent contacts country created)"
+	run comp 'crm-find -f name,e'
+	assert_output 'name,email'
+	# bash replaces only what follows the =
+	run comp 'crm-find --fields=name,c'
+	assert_output "$(printf '%s\n' name,city name,company name,consent name,contacts name,country name,created)"
+	run comp 'crm-find -f city,company,co'
+	assert_output "$(printf '%s\n' city,company,consent city,company,contacts city,company,country)"
+	cd "$WORK"
+	run comp 'crm-find -d acme -f cr'
+	assert_output 'created'
+}
+
+@test "crm-find -f: header names quoted, with a BOM and CRLF" {
+	printf '\357\273\277id,"Full name","say ""hi""",revenue\r\n01aaaaaaaa,Anna,x,1\r\n' >customers.csv
+	run comp 'crm-find -f '
+	assert_output "$(printf '%s\n' 'Full name' avg_rating contacts first_contact id last_campaign last_contact last_purchase open_tasks purchases revenue 'say "hi"')"
+}
+
+@test "crm-find -i: the fields of an interaction" {
+	new_crm
+	run comp 'crm-find -i -f ty'
+	assert_output 'type'
+	run comp 'crm-find --interactions --sort s'
+	assert_output "$(printf '%s\n' score score:desc stage stage:desc status status:desc subject subject:desc)"
+	run comp 'crm-find -ci -w c'
+	assert_output "$(printf '%s\n' campaign channel close currency customer)"
+	run comp 'crm find --inter -f d'
+	assert_output "$(printf '%s\n' direction due duration)"
+	# not as the value of an option
+	run comp 'crm-find -w -i -f ty'
+	assert_output ''
+}
+
+@test "crm-find -w: a field at the start of the expression" {
+	new_crm
+	run comp 'crm-find -w re'
+	assert_output 'revenue'
+	run comp "crm-find -w 'cou"
+	assert_output 'country'
+	run comp 'crm-find --where=last_p'
+	assert_output 'last_purchase'
+	run comp 'crm-find -w revenue>1'
+	assert_output ''
+}
+
+@test "crm-find: PATTERN offers nothing" {
+	two_customers
+	run comp 'crm-find a'
+	assert_output ''
+}
+
+@test "crm-segment --rules: a file" {
+	run complete -p crm-segment
+	assert_success
+	touch rules.conf
+	run comp 'crm-segment --ru'
+	assert_output '--rules'
+	run comp 'crm-segment --rules ru'
+	assert_output 'rules.conf'
+}
+
+@test "crm-segment --only: the RFM segments and the lifecycle stages" {
+	run comp 'crm-segment --only Ch'
+	assert_output 'Champions'
+	run comp 'crm-segment --only N'
+	assert_output "$(printf '%s\n' 'Need Attention' New)"
+	run comp 'crm-segment --only n'
+	assert_output 'new'
+	# another case when nothing starts with it as typed
+	run comp "crm segment --only can"
+	assert_output "Can't Lose"
+	run comp 'crm-segment --only=Pot'
+	assert_output 'Potential Loyalists'
+	run comp 'crm-segment --only a'
+	assert_output "$(printf '%s\n' active at-risk)"
+}

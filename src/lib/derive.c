@@ -24,7 +24,7 @@ const struct field derive_fields[D_N] = {
 
 struct agg {
 	crm_time last_contact, first_contact, last_purchase, campaign_ts;
-	long contacts, purchases, rating_n, open_tasks;
+	long contacts, purchases, orders, rating_n, open_tasks;
 	long long revenue, rating_sum;
 	bool has_revenue;
 	size_t campaign; /* index in the part's campaign names */
@@ -70,7 +70,7 @@ static struct agg *agg_of(struct part *p, const char *id, size_t n)
 		xgrow(&q, &p->acap, i + 1, sizeof *p->a);
 		p->a = q;
 		for (size_t k = old; k < p->acap; k++)
-			p->a[k] = (struct agg){ NONE, NONE, NONE, NONE, 0, 0, 0, 0, 0, 0, false, 0 };
+			p->a[k] = (struct agg){ NONE, NONE, NONE, NONE, 0, 0, 0, 0, 0, 0, 0, false, 0 };
 	}
 	return &p->a[i];
 }
@@ -142,6 +142,7 @@ static void line(struct part *p, const struct proj *pj)
 	    pj->v[PJ_CURRENCY].kind == 's' && pj->v[PJ_CURRENCY].n == strlen(p->dv->currency) &&
 	    !strncasecmp(pj->v[PJ_CURRENCY].s, p->dv->currency, pj->v[PJ_CURRENCY].n)) {
 		a->revenue += purchase ? amount : -amount;
+		a->orders += purchase;
 		a->has_revenue = true;
 	}
 	long long r;
@@ -240,6 +241,7 @@ static void merge(struct part *a, struct part *b)
 		}
 		x->contacts += y->contacts;
 		x->purchases += y->purchases;
+		x->orders += y->orders;
 		x->revenue += y->revenue;
 		x->has_revenue |= y->has_revenue;
 		x->rating_sum += y->rating_sum;
@@ -408,6 +410,7 @@ const char *derive_get(const struct derive *dv, const char *id, size_t idlen, en
 	case D_LAST_PURCHASE: return when(buf, a->last_purchase, len);
 	case D_CONTACTS: return a->contacts ? num(buf, a->contacts, len) : "";
 	case D_PURCHASES: return a->purchases ? num(buf, a->purchases, len) : "";
+	case D_ORDERS: return a->orders ? num(buf, a->orders, len) : "";
 	case D_REVENUE: return a->has_revenue ? num(buf, a->revenue, len) : "";
 	case D_OPEN_TASKS: return a->open_tasks ? num(buf, a->open_tasks, len) : "";
 	case D_AVG_RATING: {

@@ -11,7 +11,8 @@
 
 enum dfield {
 	D_LAST_CONTACT, D_FIRST_CONTACT, D_CONTACTS, D_LAST_PURCHASE, D_PURCHASES, D_REVENUE,
-	D_AVG_RATING, D_OPEN_TASKS, D_LAST_CAMPAIGN, D_N
+	D_AVG_RATING, D_OPEN_TASKS, D_LAST_CAMPAIGN, D_N,
+	D_ORDERS = D_N /* purchases in the default currency: not a field of the language */
 };
 
 /* Names and kinds of the derived fields, in enum order. */
