@@ -40,11 +40,11 @@ static const struct crm_opt opts[] = {
 };
 
 static const struct crm_cmd cmd = {
-	"[PATTERN] [-w EXPR] [-F] [-s] [-a] [-f FIELDS] [--sort FIELD[:desc]] [--limit N] [-c] [-i] [-o FORMAT]",
+	"[PATTERN] [-w EXPR] [-F] [-s] [-a] [-f FIELDS] [--sort FIELD[:desc]] [--limit N] [-c] [-i] [-o FORMAT] [-]",
 	"Print the customers (with -i the interactions) that match PATTERN, a regular\n"
 	"expression tried on every field, and the expression of --where. Reads a\n"
-	"customer stream on standard input when it is a pipe, a socket or a file,\n"
-	"else the directory's customers.csv.",
+	"customer stream on standard input when it is a pipe, a socket or a file\n"
+	"(always with the operand -), else the directory's customers.csv.",
 	opts,
 };
 
@@ -52,6 +52,7 @@ struct opts {
 	const char *pattern, *where, *fields, *sort;
 	long limit;
 	bool fixed, cased, ascii, count, inter, sort_desc;
+	bool dash; /* the operand '-': read standard input whatever it is */
 	struct crm_common c;
 };
 
@@ -374,7 +375,7 @@ static void sink_init(struct sink *k, const struct opts *o, const struct fieldse
 static int find_customers(struct opts *o)
 {
 	struct crm_dir d = { 0 };
-	bool have_dir = false, use_stdin = stdin_is_stream();
+	bool have_dir = false, use_stdin = o->dash || stdin_is_stream();
 	if (!use_stdin) {
 		crm_dir_open(&d, o->c.dir);
 		have_dir = true;
@@ -484,6 +485,8 @@ static int find_customers(struct opts *o)
 		if (!sink_add(&k, &c))
 			break;
 	}
+	if (status == CRM_ERR)
+		k.count = false; /* a count of part of the input would mislead */
 	long shown = sink_end(&k);
 	if (status == CRM_OK && !shown)
 		status = CRM_NONE;
@@ -567,7 +570,7 @@ static int find_interactions(struct opts *o)
 	struct crm_dir d = { 0 };
 	bool have_dir = false;
 	struct linein *in;
-	if (stdin_is_stream()) {
+	if (o->dash || stdin_is_stream()) {
 		in = linein_open(0, "<stdin>");
 	} else {
 		crm_dir_open(&d, o->c.dir);
@@ -682,6 +685,10 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (argc > 0 && !strcmp(argv[argc - 1], "-")) {
+		o.dash = true;
+		argc--;
+	}
 	if (argc > 1)
 		crm_usage_error(&cmd, "one PATTERN at most (combine tests with --where)");
 	if (argc == 1 && argv[0][0])

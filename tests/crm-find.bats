@@ -1,0 +1,1081 @@
+#!/usr/bin/env bats
+# crm-find: searching customers by pattern and --where, the fields derived
+# from the history, output formats, sorting, counting, streams on standard
+# input, searching interactions with -i, and the exit statuses.
+
+bats_require_minimum_version 1.5.0
+load helper
+
+# The customers of the hand-made directory.
+LUKASZ=01aaaaaaaaaa1 # PL, Kraków, vip;b2b, touch 9
+JIRI=01aaaaaaaaaa2   # CZ, Plzeň, b2b, touch 10
+PETAR=01aaaaaaaaaa3  # BG, София, touch 100, buys in EUR only
+JURGEN=01aaaaaaaaaa4 # DE, München, vip, last seen in 2025
+ANNA=01aaaaaaaaaa5   # PL, company with a comma, quotes and a newline
+ZHANA=01aaaaaaaaaa6  # no country, no city
+TOMASZ=01aaaaaaaaaa7 # PL, only a task and a failed mail: never contacted
+CLAIRE=01aaaaaaaaaa8 # FR, no history at all
+
+# Every test starts in "acme", a CRM directory written by hand: eight
+# customers (customers.csv lines: 1 header, 2 Łukasz, 3 Jiří, 4 Петър,
+# 5 Jürgen, 6-7 Anna, 8 Жана, 9 Tomasz, 10 Claire), their history and
+# currency = PLN. CRM_NOW is 2026-11-22T10:00:00Z, so -30d is 2026-10-23,
+# -180d is 2026-05-26, -6m is 2026-05-22 and -1y is 2025-11-22.
+local_setup() {
+	mkdir acme && cd acme || return 1
+	printf 'currency = PLN\n' >crm.conf
+	cat >customers.csv <<'EOF'
+id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated,touch
+01aaaaaaaaaa1,Łukasz Żółć,lukasz@example.pl,+48 600 100 200,Żółć Sp. z o.o.,PL,Kraków,vip;b2b,tester,customer,opt-in,2025-01-14T09:00:00Z,2025-01-14T09:00:00Z,9
+01aaaaaaaaaa2,Jiří Dvořák,jiri@example.cz,+420 777 123 456,Dvořák a syn s.r.o.,CZ,Plzeň,b2b,tester,customer,opt-in,2025-01-15T08:30:00Z,2025-01-15T08:30:00Z,10
+01aaaaaaaaaa3,Петър Петров,petar@example.bg,,,BG,София,newsletter,,prospect,opt-out,2025-03-02T12:00:00Z,2025-03-02T12:00:00Z,100
+01aaaaaaaaaa4,Jürgen Müller,juergen@example.de,,Müller GmbH,DE,München,vip,ola,customer,opt-in,2025-06-01T00:00:00Z,2025-06-01T00:00:00Z,
+01aaaaaaaaaa5,Anna Kowalska,anna@example.pl,,"Kowalska, ""Best"" Trade
+Warszawa",PL,Warszawa,,,lead,,2025-09-10T14:00:00Z,2025-09-10T14:00:00Z,
+01aaaaaaaaaa6,Жана Иванова,zhana@example.com,,,,,newsletter,,lead,,2026-02-20T10:00:00Z,2026-02-20T10:00:00Z,
+01aaaaaaaaaa7,Tomasz Nowak,tomasz@example.pl,,,PL,Gdańsk,,tester,lead,opt-in,2026-10-01T09:00:00Z,2026-10-01T09:00:00Z,
+01aaaaaaaaaa8,Claire Martin,claire@saxby.fr,,Saxby Ltd,FR,Lyon,,,prospect,,2026-11-22T08:00:00Z,2026-11-22T08:00:00Z,
+EOF
+	# Not in time order on purpose: the latest event is not always the last
+	# line, and Jiří's task 15 is closed by a done (08) that comes before it.
+	cat >interactions.jsonl <<'EOF'
+{"id":"02bbbbbbbbb01","ts":"2025-02-01T10:00:00Z","customer":"01aaaaaaaaaa1","type":"call","channel":"phone","direction":"in","by":"tester","text":"Pyta o cennik"}
+{"id":"02bbbbbbbbb02","ts":"2025-03-15T12:00:00Z","customer":"01aaaaaaaaaa1","type":"purchase","channel":"shop","by":"tester","amount":150000,"currency":"PLN"}
+{"id":"02bbbbbbbbb03","ts":"2025-04-01T07:00:00Z","customer":"01aaaaaaaaaa4","type":"email","channel":"email","direction":"out","by":"tester","subject":"Frühling","campaign":"spring","status":"sent"}
+{"id":"02bbbbbbbbb04","ts":"2025-05-05T10:00:00Z","customer":"01aaaaaaaaaa4","type":"purchase","channel":"web","by":"tester","amount":120000,"currency":"PLN"}
+{"id":"02bbbbbbbbb05","ts":"2025-05-06T10:00:00Z","customer":"01aaaaaaaaaa4","type":"task","channel":"other","by":"tester","text":"Angebot schicken","due":"2025-05-20"}
+{"id":"02bbbbbbbbb06","ts":"2025-05-07T10:00:00Z","customer":"01aaaaaaaaaa4","type":"task","channel":"other","by":"tester","text":"Rückruf","due":"2025-05-21"}
+{"id":"02bbbbbbbbb07","ts":"2025-12-01T10:00:00Z","customer":"01aaaaaaaaaa2","type":"email","channel":"email","direction":"out","by":"tester","campaign":"spring","status":"failed"}
+{"id":"02bbbbbbbbb08","ts":"2026-06-01T10:00:00Z","customer":"01aaaaaaaaaa2","type":"done","channel":"other","by":"tester","ref":"02bbbbbbbbb15"}
+{"id":"02bbbbbbbbb09","ts":"2026-01-10T09:00:00Z","customer":"01aaaaaaaaaa1","type":"purchase","channel":"web","by":"tester","amount":25000,"currency":"EUR"}
+{"id":"02bbbbbbbbb10","ts":"2026-02-01T09:00:00Z","customer":"01aaaaaaaaaa1","type":"refund","channel":"shop","by":"tester","amount":20000,"currency":"PLN"}
+{"id":"02bbbbbbbbb11","ts":"2026-09-01T10:00:00Z","customer":"01aaaaaaaaaa2","type":"meeting","channel":"meeting","by":"tester","subject":"Schůzka v Plzni"}
+{"id":"02bbbbbbbbb12","ts":"2026-02-01T16:00:00Z","customer":"01aaaaaaaaaa2","type":"chat","channel":"chat","direction":"in","by":"tester","text":"Dobrý den"}
+{"id":"02bbbbbbbbb13","ts":"2026-03-01T10:00:00Z","customer":"01aaaaaaaaaa1","type":"survey","channel":"web","by":"tester","rating":5}
+{"id":"02bbbbbbbbb14","ts":"2026-03-10T10:00:00Z","customer":"01aaaaaaaaaa2","type":"survey","channel":"web","by":"tester","rating":4}
+{"id":"02bbbbbbbbb15","ts":"2026-05-20T10:00:00Z","customer":"01aaaaaaaaaa2","type":"task","channel":"other","by":"tester","text":"Poslat nabídku","due":"2026-05-30"}
+{"id":"02bbbbbbbbb16","ts":"2026-04-01T10:00:00Z","customer":"01aaaaaaaaaa1","type":"survey","channel":"web","by":"tester","rating":4}
+{"id":"02bbbbbbbbb17","ts":"2026-04-04T10:00:00Z","customer":"01aaaaaaaaaa6","type":"meeting","channel":"meeting","by":"tester"}
+{"id":"02bbbbbbbbb18","ts":"2026-04-10T10:00:00Z","customer":"01aaaaaaaaaa2","type":"survey","channel":"web","by":"tester","rating":4}
+{"id":"02bbbbbbbbb19","ts":"2026-05-10T10:00:00Z","customer":"01aaaaaaaaaa2","type":"survey","channel":"web","by":"tester","rating":5}
+{"id":"02bbbbbbbbb20","ts":"2026-06-15T09:00:00Z","customer":"01aaaaaaaaaa2","type":"email","channel":"email","direction":"out","by":"tester","campaign":"summer","status":"sent"}
+{"id":"02bbbbbbbbb21","ts":"2026-08-01T12:00:00Z","customer":"01aaaaaaaaaa3","type":"purchase","channel":"web","by":"tester","amount":5000,"currency":"EUR"}
+{"id":"02bbbbbbbbb22","ts":"2026-08-05T12:00:00Z","customer":"01aaaaaaaaaa3","type":"survey","channel":"web","by":"tester","rating":4}
+{"id":"02bbbbbbbbb23","ts":"2026-09-15T14:00:00Z","customer":"01aaaaaaaaaa2","type":"purchase","channel":"shop","by":"tester","amount":9900,"currency":"PLN"}
+{"id":"02bbbbbbbbb24","ts":"2026-10-30T15:30:00Z","customer":"01aaaaaaaaaa1","type":"email","channel":"email","direction":"out","by":"tester","subject":"Jesienna oferta","campaign":"autumn","status":"sent"}
+{"id":"02bbbbbbbbb25","ts":"2026-11-01T08:00:00Z","customer":"01aaaaaaaaaa1","type":"task","channel":"other","by":"tester","text":"Zadzwonić","due":"2026-11-10"}
+{"id":"02bbbbbbbbb26","ts":"2026-11-05T08:00:00Z","customer":"01aaaaaaaaaa1","type":"done","channel":"other","by":"tester","ref":"02bbbbbbbbb25"}
+{"id":"02bbbbbbbbb27","ts":"2026-11-06T08:00:00Z","customer":"01aaaaaaaaaa1","type":"task","channel":"other","by":"tester","text":"Wysłać umowę","due":"2026-12-01"}
+{"id":"02bbbbbbbbb28","ts":"2026-11-10T10:00:00Z","customer":"01aaaaaaaaaa7","type":"task","channel":"other","by":"tester","text":"Pierwszy telefon","due":"2026-11-30"}
+{"id":"02bbbbbbbbb29","ts":"2026-11-12T10:00:00Z","customer":"01aaaaaaaaaa7","type":"email","channel":"email","direction":"out","by":"tester","subject":"Witamy","status":"failed"}
+{"id":"02bbbbbbbbb30","ts":"2026-11-15T06:00:00Z","customer":"01aaaaaaaaaa6","type":"email","channel":"email","direction":"out","by":"tester","campaign":"nov","status":"sent"}
+{"id":"02bbbbbbbbb31","ts":"2026-11-20T11:00:00Z","customer":"01aaaaaaaaaa1","type":"email","channel":"email","direction":"out","by":"tester","subject":"Przypomnienie","status":"pending"}
+{"id":"02bbbbbbbbb32","ts":"2026-11-21T08:00:00Z","customer":"01aaaaaaaaaa3","type":"email","channel":"email","direction":"in","by":"tester","subject":"Въпрос за доставка"}
+{"id":"02bbbbbbbbb33","ts":"2026-11-22T09:00:00Z","customer":"01aaaaaaaaaa5","type":"call","channel":"phone","direction":"out","by":"tester"}
+{"id":"02bbbbbbbbb34","ts":"2026-11-22T09:30:00Z","customer":"01aaaaaaaaaa5","type":"refund","channel":"shop","by":"tester","amount":5000,"currency":"PLN"}
+{"id":"02bbbbbbbbb35","ts":"2026-10-01T10:00:00Z","customer":"01aaaaaaaaaa2","type":"task","channel":"other","by":"tester","text":"Zavolat","due":"2026-10-15"}
+EOF
+}
+
+# Run crm-find -f id -o csv with the arguments; $output is left with the
+# matching ids only (the header dropped), $stderr and $status as run sets them.
+find_ids() {
+	run --separate-stderr crm-find -f id -o csv "$@"
+	output=$(tail -n +2 <<<"$output")
+}
+
+# Fail unless $output is exactly these ids, one a line, in this order.
+assert_ids() {
+	local want=""
+	(($# == 0)) || want=$(printf '%s\n' "$@")
+	assert_equal "$output" "$want"
+}
+
+# Fail unless nothing was written to standard error.
+assert_quiet() {
+	assert_equal "$stderr" ""
+}
+
+# The lines of the history whose id ends in these two-digit numbers, in file
+# order.
+history_lines() {
+	local n re=""
+	for n in "$@"; do re+="${re:+|}\"id\":\"02bbbbbbbbb$n\""; done
+	grep -E "$re" interactions.jsonl
+}
+
+# The number of characters (not bytes) of $1, whatever the locale.
+chars() {
+	local n
+	n=$(printf '%s' "$1" | iconv -f UTF-8 -t UTF-32LE | wc -c)
+	echo $((n / 4))
+}
+
+# --- fields derived from the history ------------------------------------------
+
+@test "FIND001: last_contact is the latest contact; tasks, done and unsent mail do not count" {
+	run --separate-stderr crm-find -f id,name,last_contact -o csv
+	assert_success
+	assert_quiet
+	# Łukasz: his pending mail of 11-20 and task/done of November are ignored;
+	# Jiří: the latest line of his is a task, the latest contact a purchase.
+	assert_output - <<'EOF'
+id,name,last_contact
+01aaaaaaaaaa1,Łukasz Żółć,2026-10-30T15:30:00Z
+01aaaaaaaaaa2,Jiří Dvořák,2026-09-15T14:00:00Z
+01aaaaaaaaaa3,Петър Петров,2026-11-21T08:00:00Z
+01aaaaaaaaaa4,Jürgen Müller,2025-05-05T10:00:00Z
+01aaaaaaaaaa5,Anna Kowalska,2026-11-22T09:30:00Z
+01aaaaaaaaaa6,Жана Иванова,2026-11-15T06:00:00Z
+01aaaaaaaaaa7,Tomasz Nowak,
+01aaaaaaaaaa8,Claire Martin,
+EOF
+}
+
+@test "FIND002: first_contact is the earliest contact; a failed mail does not count" {
+	run --separate-stderr crm-find -f id,name,first_contact -o csv
+	assert_success
+	assert_quiet
+	# Jiří's earliest line is a failed mail of 2025-12-01.
+	assert_output - <<'EOF'
+id,name,first_contact
+01aaaaaaaaaa1,Łukasz Żółć,2025-02-01T10:00:00Z
+01aaaaaaaaaa2,Jiří Dvořák,2026-02-01T16:00:00Z
+01aaaaaaaaaa3,Петър Петров,2026-08-01T12:00:00Z
+01aaaaaaaaaa4,Jürgen Müller,2025-04-01T07:00:00Z
+01aaaaaaaaaa5,Anna Kowalska,2026-11-22T09:00:00Z
+01aaaaaaaaaa6,Жана Иванова,2026-04-04T10:00:00Z
+01aaaaaaaaaa7,Tomasz Nowak,
+01aaaaaaaaaa8,Claire Martin,
+EOF
+}
+
+@test "FIND003: contacts counts purchases, refunds and surveys too, not tasks, done or unsent mail" {
+	run --separate-stderr crm-find -f id,name,contacts -o csv
+	assert_success
+	assert_quiet
+	assert_output - <<'EOF'
+id,name,contacts
+01aaaaaaaaaa1,Łukasz Żółć,7
+01aaaaaaaaaa2,Jiří Dvořák,7
+01aaaaaaaaaa3,Петър Петров,3
+01aaaaaaaaaa4,Jürgen Müller,2
+01aaaaaaaaaa5,Anna Kowalska,2
+01aaaaaaaaaa6,Жана Иванова,2
+01aaaaaaaaaa7,Tomasz Nowak,
+01aaaaaaaaaa8,Claire Martin,
+EOF
+}
+
+@test "FIND004: last_purchase and purchases count purchases in any currency" {
+	run --separate-stderr crm-find -f id,name,last_purchase,purchases -o csv
+	assert_success
+	assert_quiet
+	assert_output - <<'EOF'
+id,name,last_purchase,purchases
+01aaaaaaaaaa1,Łukasz Żółć,2026-01-10T09:00:00Z,2
+01aaaaaaaaaa2,Jiří Dvořák,2026-09-15T14:00:00Z,1
+01aaaaaaaaaa3,Петър Петров,2026-08-01T12:00:00Z,1
+01aaaaaaaaaa4,Jürgen Müller,2025-05-05T10:00:00Z,1
+01aaaaaaaaaa5,Anna Kowalska,,
+01aaaaaaaaaa6,Жана Иванова,,
+01aaaaaaaaaa7,Tomasz Nowak,,
+01aaaaaaaaaa8,Claire Martin,,
+EOF
+}
+
+@test "FIND005: revenue is PLN purchases minus PLN refunds; EUR is left out, none is empty" {
+	run --separate-stderr crm-find -f id,name,revenue -o csv
+	assert_success
+	assert_quiet
+	# Łukasz 150000 - 20000 (his 25000 EUR not added); Петър bought in EUR
+	# only; Anna has only a refund.
+	assert_output - <<'EOF'
+id,name,revenue
+01aaaaaaaaaa1,Łukasz Żółć,130000
+01aaaaaaaaaa2,Jiří Dvořák,9900
+01aaaaaaaaaa3,Петър Петров,
+01aaaaaaaaaa4,Jürgen Müller,120000
+01aaaaaaaaaa5,Anna Kowalska,-5000
+01aaaaaaaaaa6,Жана Иванова,
+01aaaaaaaaaa7,Tomasz Nowak,
+01aaaaaaaaaa8,Claire Martin,
+EOF
+}
+
+@test "FIND006: avg_rating is the mean rating to two decimals without trailing zeros" {
+	run --separate-stderr crm-find -f id,name,avg_rating -o csv
+	assert_success
+	assert_quiet
+	# 5,4 -> 4.5; 4,4,5 -> 4.33; 4 -> 4
+	assert_output - <<'EOF'
+id,name,avg_rating
+01aaaaaaaaaa1,Łukasz Żółć,4.5
+01aaaaaaaaaa2,Jiří Dvořák,4.33
+01aaaaaaaaaa3,Петър Петров,4
+01aaaaaaaaaa4,Jürgen Müller,
+01aaaaaaaaaa5,Anna Kowalska,
+01aaaaaaaaaa6,Жана Иванова,
+01aaaaaaaaaa7,Tomasz Nowak,
+01aaaaaaaaaa8,Claire Martin,
+EOF
+}
+
+@test "FIND007: open_tasks leaves out tasks closed by a done, even one written before the task" {
+	run --separate-stderr crm-find -f id,name,open_tasks -o csv
+	assert_success
+	assert_quiet
+	# Łukasz: 25 closed by 26, 27 open. Jiří: 15 closed by 08 (earlier in
+	# the file), 35 open. Jürgen: 05 and 06 open. Tomasz: 28 open.
+	assert_output - <<'EOF'
+id,name,open_tasks
+01aaaaaaaaaa1,Łukasz Żółć,1
+01aaaaaaaaaa2,Jiří Dvořák,1
+01aaaaaaaaaa3,Петър Петров,
+01aaaaaaaaaa4,Jürgen Müller,2
+01aaaaaaaaaa5,Anna Kowalska,
+01aaaaaaaaaa6,Жана Иванова,
+01aaaaaaaaaa7,Tomasz Nowak,1
+01aaaaaaaaaa8,Claire Martin,
+EOF
+}
+
+@test "FIND008: last_campaign is the campaign of the latest mail that carries one" {
+	run --separate-stderr crm-find -f id,name,last_campaign -o csv
+	assert_success
+	assert_quiet
+	assert_output - <<'EOF'
+id,name,last_campaign
+01aaaaaaaaaa1,Łukasz Żółć,autumn
+01aaaaaaaaaa2,Jiří Dvořák,summer
+01aaaaaaaaaa3,Петър Петров,
+01aaaaaaaaaa4,Jürgen Müller,spring
+01aaaaaaaaaa5,Anna Kowalska,
+01aaaaaaaaaa6,Жана Иванова,nov
+01aaaaaaaaaa7,Tomasz Nowak,
+01aaaaaaaaaa8,Claire Martin,
+EOF
+}
+
+@test "FIND009: derived fields can be compared in --where" {
+	find_ids --where 'avg_rating>=4.5'
+	assert_success
+	assert_ids "$LUKASZ"
+	find_ids --where 'avg_rating<4.34'
+	assert_ids "$JIRI" "$PETAR"
+	find_ids --where 'last_campaign=AUTUMN'
+	assert_ids "$LUKASZ"
+	find_ids --where 'purchases>=2'
+	assert_ids "$LUKASZ"
+	find_ids --where 'open_tasks=2'
+	assert_ids "$JURGEN"
+	find_ids --where 'contacts>2'
+	assert_ids "$LUKASZ" "$JIRI" "$PETAR"
+	find_ids --where 'last_purchase>=2026-01-01'
+	assert_ids "$LUKASZ" "$JIRI" "$PETAR"
+}
+
+@test "FIND010: a comparison with an empty derived value is false; 'not FIELD' finds the empty ones" {
+	find_ids --where 'last_contact<-180d'
+	assert_success
+	assert_ids "$JURGEN"
+	find_ids --where 'not last_contact'
+	assert_success
+	assert_ids "$TOMASZ" "$CLAIRE"
+	find_ids --where 'revenue<1'
+	assert_ids "$ANNA"
+	find_ids --where 'revenue'
+	assert_ids "$LUKASZ" "$JIRI" "$JURGEN" "$ANNA"
+}
+
+# --- PATTERN ------------------------------------------------------------------
+
+@test "FIND011: PATTERN is case-insensitive by default, in Polish, Cyrillic and German" {
+	find_ids ŁUKASZ
+	assert_success
+	assert_quiet
+	assert_ids "$LUKASZ"
+	find_ids ПЕТРОВ
+	assert_success
+	assert_ids "$PETAR"
+	find_ids müller
+	assert_success
+	assert_ids "$JURGEN"
+	find_ids 'ŻÓŁĆ'
+	assert_ids "$LUKASZ"
+}
+
+@test "FIND012: PATTERN is a regular expression tried on every field" {
+	find_ids 'example\.(cz|bg)$'
+	assert_success
+	assert_ids "$JIRI" "$PETAR"
+	find_ids '^plzeň$'
+	assert_ids "$JIRI"
+	find_ids '^b2b$|;b2b$'
+	assert_ids "$LUKASZ" "$JIRI"
+	find_ids '\p{Cyrillic}{5}'
+	assert_ids "$PETAR" "$ZHANA"
+	find_ids 'a.b'
+	assert_ids "$CLAIRE"
+}
+
+@test "FIND013: -s makes PATTERN case-sensitive" {
+	find_ids -s ŁUKASZ
+	assert_failure 1
+	assert_ids
+	find_ids -s Łukasz
+	assert_success
+	assert_ids "$LUKASZ"
+	find_ids --case-sensitive петров
+	assert_failure 1
+}
+
+@test "FIND014: -F takes PATTERN literally" {
+	find_ids -F 'a.b'
+	assert_failure 1
+	assert_ids
+	find_ids -F 'Sp. z o.o.'
+	assert_success
+	assert_ids "$LUKASZ"
+	find_ids --fixed-strings '"Best"'
+	assert_success
+	assert_ids "$ANNA"
+	find_ids -F '(b2b'
+	assert_failure 1
+}
+
+@test "FIND015: -a also ignores diacritics" {
+	find_ids zolc
+	assert_failure 1
+	find_ids dvorak
+	assert_failure 1
+	find_ids -a dvorak
+	assert_success
+	assert_ids "$JIRI"
+	find_ids -a zolc
+	assert_success
+	assert_ids "$LUKASZ"
+	find_ids --ascii 'JURGEN MULLER'
+	assert_success
+	assert_ids "$JURGEN"
+}
+
+@test "FIND016: a pattern over a field holding a newline" {
+	find_ids 'Trade\nWarszawa'
+	assert_success
+	assert_ids "$ANNA"
+	find_ids -F $'Best" Trade\nWarsz'
+	assert_success
+	assert_ids "$ANNA"
+}
+
+@test "FIND017: PATTERN and --where together must both hold" {
+	find_ids example.pl --where 'stage=lead'
+	assert_success
+	assert_ids "$ANNA" "$TOMASZ"
+}
+
+# --- output -------------------------------------------------------------------
+
+@test "FIND018: CSV output is the header and the matching rows, byte for byte" {
+	crm-find kowalska >out.csv
+	sed -n '1p;6,7p' customers.csv >want.csv
+	assert_same_file out.csv want.csv
+	crm-find --where country=PL >out.csv
+	sed -n '1,2p;6,7p;9p' customers.csv >want.csv
+	assert_same_file out.csv want.csv
+	crm-find >out.csv
+	assert_same_file out.csv customers.csv
+}
+
+@test "FIND019: CSV output quotes only the fields that need it" {
+	run --separate-stderr crm-find -f id,company,tags --where company -o csv
+	assert_success
+	assert_output - <<'EOF'
+id,company,tags
+01aaaaaaaaaa1,Żółć Sp. z o.o.,vip;b2b
+01aaaaaaaaaa2,Dvořák a syn s.r.o.,b2b
+01aaaaaaaaaa4,Müller GmbH,vip
+01aaaaaaaaaa5,"Kowalska, ""Best"" Trade
+Warszawa",
+01aaaaaaaaaa8,Saxby Ltd,
+EOF
+}
+
+@test "FIND020: -f chooses and orders the columns, derived ones too" {
+	run --separate-stderr crm-find -f revenue,name,city,id --where 'country=CZ or country=DE' -o csv
+	assert_success
+	assert_output - <<'EOF'
+revenue,name,city,id
+9900,Jiří Dvořák,Plzeň,01aaaaaaaaaa2
+120000,Jürgen Müller,München,01aaaaaaaaaa4
+EOF
+}
+
+@test "FIND021: an unknown field in -f is an error that lists the known fields" {
+	run --separate-stderr crm-find -f id,bogus
+	assert_failure 2
+	assert_output ""
+	[[ $stderr == crm-find:* ]] || fail "no program name: $stderr"
+	assert_regex "$stderr" "'bogus'"
+	assert_regex "$stderr" 'id, name, email'
+	assert_regex "$stderr" 'touch'
+	assert_regex "$stderr" 'last_contact'
+	assert_regex "$stderr" 'last_campaign'
+}
+
+@test "FIND022: -o jsonl prints one object a line, derived numbers as JSON numbers" {
+	run --separate-stderr crm-find -o jsonl -f id,name,revenue,contacts,avg_rating,last_contact,touch --where 'revenue>0'
+	assert_success
+	assert_quiet
+	assert_equal "$(wc -l <<<"$output")" 3
+	run jq -c . <<<"$output"
+	assert_success
+	assert_output - <<'EOF'
+{"id":"01aaaaaaaaaa1","name":"Łukasz Żółć","revenue":130000,"contacts":7,"avg_rating":4.5,"last_contact":"2026-10-30T15:30:00Z","touch":"9"}
+{"id":"01aaaaaaaaaa2","name":"Jiří Dvořák","revenue":9900,"contacts":7,"avg_rating":4.33,"last_contact":"2026-09-15T14:00:00Z","touch":"10"}
+{"id":"01aaaaaaaaaa4","name":"Jürgen Müller","revenue":120000,"contacts":2,"avg_rating":null,"last_contact":"2025-05-05T10:00:00Z","touch":""}
+EOF
+}
+
+@test "FIND023: -o jsonl gives every column as a string, newlines and quotes escaped" {
+	run --separate-stderr crm-find -o jsonl kowalska
+	assert_success
+	assert_equal "$(wc -l <<<"$output")" 1
+	run jq -r '[.[] | type] | unique | join(",")' <<<"$output"
+	assert_output string
+	run --separate-stderr bash -c 'crm-find -o jsonl kowalska | jq -r .company'
+	assert_output $'Kowalska, "Best" Trade\nWarszawa'
+	run --separate-stderr bash -c 'crm-find -o jsonl kowalska | jq -r "keys_unsorted | join(\",\")"'
+	assert_output id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated,touch
+}
+
+@test "FIND024: -o json prints an array" {
+	run --separate-stderr crm-find -o json -f id,name,purchases --where country=PL
+	assert_success
+	assert_quiet
+	run jq -c 'type, length, (.[] | [.id, .name])' <<<"$output"
+	assert_success
+	assert_output - <<'EOF'
+"array"
+3
+["01aaaaaaaaaa1","Łukasz Żółć"]
+["01aaaaaaaaaa5","Anna Kowalska"]
+["01aaaaaaaaaa7","Tomasz Nowak"]
+EOF
+	run --separate-stderr crm-find -o json -f id,purchases łukasz
+	run jq -c '.[0].purchases' <<<"$output"
+	assert_output 2
+}
+
+@test "FIND025: -o tsv prints tab-separated columns" {
+	run --separate-stderr crm-find -o tsv -f id,name,city,contacts --where 'country=CZ or country=BG'
+	assert_success
+	assert_quiet
+	assert_output "$(printf 'id\tname\tcity\tcontacts\n01aaaaaaaaaa2\tJiří Dvořák\tPlzeň\t7\n01aaaaaaaaaa3\tПетър Петров\tСофия\t3')"
+}
+
+@test "FIND026: -o table aligns the columns by characters, not bytes" {
+	run --separate-stderr crm-find -o table -f name,city --where 'city'
+	assert_success
+	assert_quiet
+	local header line name city want
+	header=${lines[0]}
+	[[ $header == name*city* ]] || fail "header: $header"
+	want=$(chars "${header%%city*}")
+	assert_equal "${#lines[@]}" 8
+	for pair in "Łukasz Żółć|Kraków" "Jiří Dvořák|Plzeň" "Петър Петров|София" \
+		"Jürgen Müller|München" "Anna Kowalska|Warszawa" "Tomasz Nowak|Gdańsk" \
+		"Claire Martin|Lyon"; do
+		name=${pair%%|*} city=${pair#*|}
+		line=$(grep -F -- "$name" <<<"$output") || fail "no row for $name"
+		[[ $line == "$name"* ]] || fail "row does not start with $name: $line"
+		assert_equal "$(chars "${line%%"$city"*}")" "$want"
+	done
+}
+
+# --- --where ------------------------------------------------------------------
+
+@test "FIND027: = is equality without case, in any script" {
+	find_ids --where country=pl
+	assert_success
+	assert_quiet
+	assert_ids "$LUKASZ" "$ANNA" "$TOMASZ"
+	find_ids --where city=KRAKÓW
+	assert_ids "$LUKASZ"
+	find_ids --where 'city=софия'
+	assert_ids "$PETAR"
+	find_ids --where 'city=Krak'
+	assert_failure 1
+	assert_ids
+}
+
+@test "FIND028: = on tags is membership in the ';' list" {
+	find_ids --where tags=vip
+	assert_success
+	assert_ids "$LUKASZ" "$JURGEN"
+	find_ids --where tags=b2b
+	assert_ids "$LUKASZ" "$JIRI"
+	find_ids --where tags=VIP
+	assert_ids "$LUKASZ" "$JURGEN"
+	find_ids --where tags=vi
+	assert_failure 1
+	assert_ids
+	find_ids --where 'tags=vip;b2b'
+	assert_failure 1
+}
+
+@test "FIND029: != does not match an empty value" {
+	find_ids --where country!=PL
+	assert_success
+	assert_ids "$JIRI" "$PETAR" "$JURGEN" "$CLAIRE"
+	find_ids --where 'tags!=vip'
+	assert_ids "$JIRI" "$PETAR" "$ZHANA"
+}
+
+@test "FIND030: ~ and !~ are PCRE2 matches" {
+	find_ids --where 'name~/^ж/i'
+	assert_success
+	assert_ids "$ZHANA"
+	find_ids --where 'name~/^ж/'
+	assert_failure 1
+	find_ids --where 'email~example\.pl'
+	assert_success
+	assert_ids "$LUKASZ" "$ANNA" "$TOMASZ"
+	find_ids --where 'email!~example\.pl'
+	assert_ids "$JIRI" "$PETAR" "$JURGEN" "$ZHANA" "$CLAIRE"
+	find_ids --where 'name~/^\p{Cyrillic}/'
+	assert_ids "$PETAR" "$ZHANA"
+	find_ids --where 'company~/Trade.Warszawa/s'
+	assert_ids "$ANNA"
+}
+
+@test "FIND031: < and > compare numbers as numbers" {
+	find_ids --where 'revenue>100000'
+	assert_success
+	assert_ids "$LUKASZ" "$JURGEN"
+	find_ids --where 'revenue>=9900'
+	assert_ids "$LUKASZ" "$JIRI" "$JURGEN"
+	find_ids --where 'revenue<0'
+	assert_ids "$ANNA"
+	# touch is 9, 10 and 100: 9 < 10 < 100
+	find_ids --where 'touch<10'
+	assert_ids "$LUKASZ"
+	find_ids --where 'touch>9'
+	assert_ids "$JIRI" "$PETAR"
+	find_ids --where 'touch<=10'
+	assert_ids "$LUKASZ" "$JIRI"
+}
+
+@test "FIND032: < and > compare dates as dates; a bare date is the whole day" {
+	find_ids --where 'created<2025-06-01'
+	assert_success
+	assert_ids "$LUKASZ" "$JIRI" "$PETAR"
+	find_ids --where 'created<=2025-01-14'
+	assert_success
+	assert_ids "$LUKASZ"
+	find_ids --where 'created<2025-01-14'
+	assert_failure 1
+	find_ids --where 'created>2025-01-14'
+	assert_ids "$JIRI" "$PETAR" "$JURGEN" "$ANNA" "$ZHANA" "$TOMASZ" "$CLAIRE"
+	find_ids --where 'created>=2025-06-01 and created<2026-01-01'
+	assert_ids "$JURGEN" "$ANNA"
+}
+
+@test "FIND033: relative dates -30d, -6m, -1y and today count from CRM_NOW" {
+	find_ids --where 'last_contact>=-30d'
+	assert_success
+	assert_ids "$LUKASZ" "$PETAR" "$ANNA" "$ZHANA"
+	find_ids --where 'last_contact<-6m'
+	assert_ids "$JURGEN"
+	find_ids --where 'first_contact<-1y'
+	assert_ids "$LUKASZ" "$JURGEN"
+	find_ids --where 'created>=today'
+	assert_ids "$CLAIRE"
+	find_ids --where 'last_contact>=today'
+	assert_ids "$ANNA"
+}
+
+@test "FIND034: moving CRM_NOW changes the answer" {
+	CRM_NOW=2026-10-01T00:00:00Z find_ids --where 'last_contact>=-30d'
+	assert_success
+	assert_ids "$LUKASZ" "$JIRI" "$PETAR" "$ANNA" "$ZHANA"
+	CRM_NOW=2026-12-31 find_ids --where 'last_contact>=-30d'
+	assert_failure 1
+	CRM_NOW=2025-01-14 find_ids --where 'created>=today'
+	assert_ids "$LUKASZ" "$JIRI" "$PETAR" "$JURGEN" "$ANNA" "$ZHANA" "$TOMASZ" "$CLAIRE"
+}
+
+@test "FIND035: -6m counts calendar months, not 180 days" {
+	# From 2026-08-01, -6m is 2026-02-01 (Jiří's first contact is that
+	# afternoon) while -180d is 2026-02-02.
+	CRM_NOW=2026-08-01T12:00:00Z find_ids --where 'first_contact>=-6m'
+	assert_success
+	assert_ids "$JIRI" "$PETAR" "$ANNA" "$ZHANA"
+	CRM_NOW=2026-08-01T12:00:00Z find_ids --where 'first_contact>=-180d'
+	assert_ids "$PETAR" "$ANNA" "$ZHANA"
+}
+
+@test "FIND036: a quoted value may hold spaces" {
+	find_ids --where 'name="Łukasz Żółć"'
+	assert_success
+	assert_ids "$LUKASZ"
+	find_ids --where "name='jiří dvořák'"
+	assert_ids "$JIRI"
+	find_ids --where 'company="Müller GmbH" and name="Jürgen Müller"'
+	assert_ids "$JURGEN"
+}
+
+@test "FIND037: not binds tighter than and, and tighter than or; parentheses group" {
+	find_ids --where 'country=CZ or country=PL and tags=vip'
+	assert_success
+	assert_ids "$LUKASZ" "$JIRI"
+	find_ids --where '(country=CZ or country=PL) and tags=vip'
+	assert_ids "$LUKASZ"
+	find_ids --where 'country=PL and tags=vip or country=DE'
+	assert_ids "$LUKASZ" "$JURGEN"
+	find_ids --where 'not country=PL and tags=vip'
+	assert_ids "$JURGEN"
+	find_ids --where 'not (country=PL and tags=vip) and tags=vip'
+	assert_ids "$JURGEN"
+	find_ids --where 'tags=b2b and (city=Plzeň or city=Kraków) and not tags=vip'
+	assert_ids "$JIRI"
+}
+
+@test "FIND038: a bare field holds when it is not empty" {
+	find_ids --where company
+	assert_success
+	assert_ids "$LUKASZ" "$JIRI" "$JURGEN" "$ANNA" "$CLAIRE"
+	find_ids --where 'not company'
+	assert_ids "$PETAR" "$ZHANA" "$TOMASZ"
+	find_ids --where 'not country'
+	assert_ids "$ZHANA"
+	find_ids --where 'touch and company'
+	assert_ids "$LUKASZ" "$JIRI"
+}
+
+# --- errors in --where --------------------------------------------------------
+
+@test "FIND039: a missing value is an error with its column" {
+	run --separate-stderr crm-find --where 'country=PL and revenue>'
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "crm-find: --where: 1:24: expected a value after '>'"
+}
+
+@test "FIND040: an unknown field is an error that lists the known ones" {
+	run --separate-stderr crm-find --where 'foo=1'
+	assert_failure 2
+	assert_output ""
+	[[ $stderr == "crm-find: --where: 1:1: unknown field 'foo' (known: id, name, "* ]] ||
+		fail "unexpected message: $stderr"
+	assert_regex "$stderr" 'touch'
+	assert_regex "$stderr" 'revenue'
+	assert_regex "$stderr" 'last_campaign\)$'
+}
+
+@test "FIND041: an unbalanced parenthesis is an error" {
+	run --separate-stderr crm-find --where '(country=PL or country=CZ'
+	assert_failure 2
+	assert_output ""
+	[[ $stderr == "crm-find: --where: 1:"* ]] || fail "unexpected message: $stderr"
+	run --separate-stderr crm-find --where 'country=PL)'
+	assert_failure 2
+	assert_output ""
+	[[ $stderr == "crm-find: --where: 1:"* ]] || fail "unexpected message: $stderr"
+}
+
+@test "FIND042: a bad regular expression is an error" {
+	run --separate-stderr crm-find --where 'name~/[a/'
+	assert_failure 2
+	assert_output ""
+	[[ $stderr == "crm-find: --where: 1:"* ]] || fail "unexpected message: $stderr"
+	run --separate-stderr crm-find '(unclosed'
+	assert_failure 2
+	assert_output ""
+	[[ $stderr == crm-find:* ]] || fail "unexpected message: $stderr"
+}
+
+@test "FIND043: a number field compared with text is an error" {
+	run --separate-stderr crm-find --where 'revenue>abc'
+	assert_failure 2
+	assert_output ""
+	[[ $stderr == "crm-find: --where: 1:"* ]] || fail "unexpected message: $stderr"
+	run --separate-stderr crm-find --where 'last_contact<soon'
+	assert_failure 2
+	assert_output ""
+}
+
+# --- count, sort, limit, exit status ------------------------------------------
+
+@test "FIND044: -c prints only the count" {
+	run --separate-stderr crm-find -c --where country=PL
+	assert_success
+	assert_quiet
+	assert_output 3
+	run --separate-stderr crm-find --count
+	assert_success
+	assert_output 8
+	run --separate-stderr crm-find -c example.pl --where 'not last_contact'
+	assert_success
+	assert_output 1
+}
+
+@test "FIND045: -c prints 0 and exits 1 when nothing matched" {
+	run --separate-stderr crm-find -c --where country=XX
+	assert_failure 1
+	assert_quiet
+	assert_output 0
+}
+
+@test "FIND046: --sort orders numbers by value, empty values last" {
+	run --separate-stderr crm-find --sort revenue -f id,revenue -o csv
+	assert_success
+	assert_quiet
+	assert_equal "$(sed -n 1,5p <<<"$output")" "$(printf '%s\n' id,revenue \
+		01aaaaaaaaaa5,-5000 01aaaaaaaaaa2,9900 01aaaaaaaaaa4,120000 01aaaaaaaaaa1,130000)"
+	assert_equal "$(sed -n '6,$p' <<<"$output" | sort)" "$(printf '%s,\n' "$PETAR" "$ZHANA" "$TOMASZ" "$CLAIRE")"
+	run --separate-stderr crm-find --sort touch -f id,touch -o csv
+	assert_equal "$(sed -n 2,4p <<<"$output")" "$(printf '%s\n' "$LUKASZ,9" "$JIRI,10" "$PETAR,100")"
+}
+
+@test "FIND047: --sort FIELD:desc reverses, empty values still last" {
+	run --separate-stderr crm-find --sort revenue:desc -f id,revenue -o csv
+	assert_success
+	assert_equal "$(sed -n 1,5p <<<"$output")" "$(printf '%s\n' id,revenue \
+		01aaaaaaaaaa1,130000 01aaaaaaaaaa4,120000 01aaaaaaaaaa2,9900 01aaaaaaaaaa5,-5000)"
+	assert_equal "$(sed -n '6,$p' <<<"$output" | sort)" "$(printf '%s,\n' "$PETAR" "$ZHANA" "$TOMASZ" "$CLAIRE")"
+	run --separate-stderr crm-find --sort touch:desc -f id,touch -o csv
+	assert_equal "$(sed -n 2,4p <<<"$output")" "$(printf '%s\n' "$PETAR,100" "$JIRI,10" "$LUKASZ,9")"
+}
+
+@test "FIND048: --sort orders dates by time" {
+	find_ids --sort last_contact
+	assert_success
+	assert_equal "$(head -n 6 <<<"$output")" "$(printf '%s\n' "$JURGEN" "$JIRI" "$LUKASZ" "$ZHANA" "$PETAR" "$ANNA")"
+	assert_equal "$(tail -n 2 <<<"$output" | sort)" "$(printf '%s\n' "$TOMASZ" "$CLAIRE")"
+	find_ids --sort last_contact:desc
+	assert_equal "$(head -n 6 <<<"$output")" "$(printf '%s\n' "$ANNA" "$PETAR" "$ZHANA" "$LUKASZ" "$JIRI" "$JURGEN")"
+	assert_equal "$(tail -n 2 <<<"$output" | sort)" "$(printf '%s\n' "$TOMASZ" "$CLAIRE")"
+}
+
+@test "FIND049: --limit N prints at most N records, after sorting" {
+	find_ids --limit 2
+	assert_success
+	assert_ids "$LUKASZ" "$JIRI"
+	find_ids --sort revenue:desc --limit 2
+	assert_ids "$LUKASZ" "$JURGEN"
+	find_ids --limit 5 --where country=PL
+	assert_ids "$LUKASZ" "$ANNA" "$TOMASZ"
+}
+
+@test "FIND050: exit status is 0 on a match, 1 on none, 2 on an error" {
+	run --separate-stderr crm-find łukasz
+	assert_success
+	run --separate-stderr crm-find nobody-has-this
+	assert_failure 1
+	assert_quiet
+	refute_output --partial 01aaaaaaaaaa
+	run --separate-stderr crm-find --no-such-option
+	assert_failure 2
+	run --separate-stderr crm-find --limit many
+	assert_failure 2
+}
+
+# --- streams on standard input ------------------------------------------------
+
+@test "FIND051: a CSV stream on a pipe narrows the search" {
+	run --separate-stderr bash -c 'crm-find --where country=PL | crm-find -f id --where tags=vip'
+	assert_success
+	assert_quiet
+	assert_output - <<'EOF'
+id
+01aaaaaaaaaa1
+EOF
+	# derived fields still come from the directory's history
+	run --separate-stderr bash -c 'crm-find --where country=PL | crm-find -f id,revenue --where "revenue<0"'
+	assert_success
+	assert_output - <<'EOF'
+id,revenue
+01aaaaaaaaaa5,-5000
+EOF
+}
+
+@test "FIND052: a JSONL stream is read, and JSONL comes out" {
+	run --separate-stderr bash -c 'crm-find -o jsonl | crm-find łukasz'
+	assert_success
+	assert_quiet
+	assert_equal "${#lines[@]}" 1
+	run jq -r '[.id, .name, .tags] | join("|")' <<<"$output"
+	assert_output "01aaaaaaaaaa1|Łukasz Żółć|vip;b2b"
+}
+
+@test "FIND053: a stream from a file redirect is read, /dev/null is not" {
+	sed -n '1p;3p' customers.csv >"$WORK/cz.csv"
+	run --separate-stderr crm-find łukasz <"$WORK/cz.csv"
+	assert_failure 1
+	run --separate-stderr crm-find -f id,name dvořák <"$WORK/cz.csv"
+	assert_success
+	assert_output - <<'EOF'
+id,name
+01aaaaaaaaaa2,Jiří Dvořák
+EOF
+	run --separate-stderr crm-find -f id łukasz </dev/null
+	assert_success
+	assert_output - <<'EOF'
+id
+01aaaaaaaaaa1
+EOF
+}
+
+# --- interactions (-i) --------------------------------------------------------
+
+@test "FIND054: -i --where over interaction fields prints the stored lines" {
+	run --separate-stderr crm-find -i --where type=purchase
+	assert_success
+	assert_quiet
+	assert_output "$(history_lines 02 04 09 21 23)"
+	run --separate-stderr crm-find -i --where 'type=refund and amount>10000'
+	assert_output "$(history_lines 10)"
+	run --separate-stderr crm-find -i --where 'customer=01aaaaaaaaaa2 and ts<=2026-02-01'
+	assert_output "$(history_lines 07 12)"
+	run --separate-stderr crm-find -i --where 'customer=01aaaaaaaaaa2 and ts<2026-02-01'
+	assert_output "$(history_lines 07)"
+	run --separate-stderr crm-find -i --where 'channel=email and status=failed'
+	assert_output "$(history_lines 07 29)"
+}
+
+@test "FIND055: -i PATTERN is tried on the values of interactions" {
+	run --separate-stderr crm-find -i autumn
+	assert_success
+	assert_output "$(history_lines 24)"
+	run --separate-stderr crm-find -i ВЪПРОС
+	assert_success
+	assert_output "$(history_lines 32)"
+	run --separate-stderr crm-find -i -a 'nabidku'
+	assert_success
+	assert_output "$(history_lines 15)"
+	run --separate-stderr crm-find -i 'no-such-text'
+	assert_failure 1
+	assert_output ""
+}
+
+@test "FIND056: -i with -c and -f" {
+	run --separate-stderr crm-find -i -c --where type=task
+	assert_success
+	assert_output 7
+	run --separate-stderr crm-find -i --where type=survey -f customer,rating -o csv
+	assert_success
+	assert_output - <<'EOF'
+customer,rating
+01aaaaaaaaaa1,5
+01aaaaaaaaaa2,4
+01aaaaaaaaaa1,4
+01aaaaaaaaaa2,4
+01aaaaaaaaaa2,5
+01aaaaaaaaaa3,4
+EOF
+	run --separate-stderr crm-find -i --where 'bogus=1'
+	assert_failure 2
+	[[ $stderr == "crm-find: --where: 1:1: unknown field 'bogus' (known: id, ts, customer, "* ]] ||
+		fail "unexpected message: $stderr"
+}
+
+@test "FIND057: -i reads an interaction stream from crm-log -l" {
+	run --separate-stderr bash -c 'crm-log -l | crm-find -i --where type=purchase'
+	assert_success
+	assert_quiet
+	assert_output "$(history_lines 02 04 09 21 23)"
+	run --separate-stderr bash -c 'crm-log -l 01aaaaaaaaaa1 | crm-find -i -c --where type=purchase'
+	assert_success
+	assert_output 2
+}
+
+# --- bad input, closed pipes --------------------------------------------------
+
+@test "FIND058: an unterminated quote in customers.csv is an error naming its line" {
+	# the record at line 4 follows one that spans lines 2-3
+	cat >customers.csv <<'EOF'
+id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated
+01aaaaaaaaaa5,Anna Kowalska,anna@example.pl,,"Kowalska
+Warszawa",PL,Warszawa,,,lead,,2025-09-10T14:00:00Z,2025-09-10T14:00:00Z
+01aaaaaaaaaa1,Łukasz Żółć,lukasz@example.pl,,"Żółć Sp. z o.o.,PL,Kraków,vip,,customer,,2025-01-14T09:00:00Z,2025-01-14T09:00:00Z
+01aaaaaaaaaa2,Jiří Dvořák,jiri@example.cz,,,CZ,Plzeň,b2b,,customer,,2025-01-15T08:30:00Z,2025-01-15T08:30:00Z
+EOF
+	run --separate-stderr crm-find
+	assert_failure 2
+	assert_equal "$stderr" "crm-find: customers.csv:4: unterminated quoted field"
+	run --separate-stderr crm-find -c --where country=CZ
+	assert_failure 2
+	assert_equal "$stderr" "crm-find: customers.csv:4: unterminated quoted field"
+}
+
+@test "FIND059: a closed pipe ends the output quietly with status 0" {
+	local i
+	{
+		echo id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated
+		for ((i = 1; i <= 3000; i++)); do
+			printf '0c%011d,Customer number %d,customer%d@example.com,+48 600 000 %03d,Company %d Sp. z o.o.,PL,Kraków,vip;b2b,tester,lead,opt-in,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z\n' \
+				"$i" "$i" "$i" $((i % 1000)) "$i"
+		done
+	} >customers.csv
+	: >interactions.jsonl
+	run --separate-stderr bash -c 'crm-find | head -1; exit "${PIPESTATUS[0]}"'
+	assert_success
+	assert_quiet
+	assert_output id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated
+	run --separate-stderr bash -c 'crm-find --where tags=vip | head -1; exit "${PIPESTATUS[0]}"'
+	assert_success
+	assert_quiet
+	assert_equal "${#lines[@]}" 1
+}
+
+# --- more of the expression language and the formats -------------------------
+
+@test "FIND060: avg_rating rounds to two decimals, halves up" {
+	# Жана: seven 4s and a 5, 33/8 = 4.125; Tomasz: 1, 2, 2 = 1.666...
+	{
+		for n in 1 2 3 4 5 6 7; do
+			printf '{"id":"03ccccccccc0%s","ts":"2026-01-0%sT10:00:00Z","customer":"01aaaaaaaaaa6","type":"survey","channel":"web","by":"tester","rating":4}\n' "$n" "$n"
+		done
+		printf '{"id":"03ccccccccc08","ts":"2026-01-08T10:00:00Z","customer":"01aaaaaaaaaa6","type":"survey","channel":"web","by":"tester","rating":5}\n'
+		printf '{"id":"03ddddddddd0%s","ts":"2026-02-0%sT10:00:00Z","customer":"01aaaaaaaaaa7","type":"survey","channel":"web","by":"tester","rating":%s}\n' \
+			1 1 1 2 2 2 3 3 2
+	} >>interactions.jsonl
+	run --separate-stderr crm-find -f id,avg_rating --where avg_rating -o csv
+	assert_success
+	assert_output - <<'EOF'
+id,avg_rating
+01aaaaaaaaaa1,4.5
+01aaaaaaaaaa2,4.33
+01aaaaaaaaaa3,4
+01aaaaaaaaaa6,4.13
+01aaaaaaaaaa7,1.67
+EOF
+}
+
+@test "FIND061: -i prints a stored line as it is and matches its decoded values" {
+	local line='{"id":"03eeeeeeeeee1", "ts": "2026-01-01T10:00:00Z", "customer": "01aaaaaaaaaa8", "type": "note", "text": "\u0141ukasz poleci\u0142 nas", "by": "tester"}'
+	printf '%s\n' "$line" >>interactions.jsonl
+	run --separate-stderr crm-find -i 'łukasz polecił'
+	assert_success
+	assert_quiet
+	assert_output "$line"
+	run --separate-stderr crm-find -i --where 'text~/^Łukasz/ and type=note'
+	assert_success
+	assert_output "$line"
+	# and the note is a contact of Claire's
+	run --separate-stderr crm-find -f id,contacts,last_contact -o csv claire
+	assert_output - <<'EOF'
+id,contacts,last_contact
+01aaaaaaaaaa8,1,2026-01-01T10:00:00Z
+EOF
+}
+
+@test "FIND062: -i --where takes relative dates; --sort and --limit work on interactions" {
+	run --separate-stderr crm-find -i -c --where 'ts>=-30d'
+	assert_success
+	assert_output 11
+	run --separate-stderr crm-find -i --where 'customer=01aaaaaaaaaa2' --sort ts:desc --limit 3 -f id,ts -o csv
+	assert_success
+	assert_output - <<'EOF'
+id,ts
+02bbbbbbbbb35,2026-10-01T10:00:00Z
+02bbbbbbbbb23,2026-09-15T14:00:00Z
+02bbbbbbbbb11,2026-09-01T10:00:00Z
+EOF
+}
+
+@test "FIND063: the columns a stream adds are fields too" {
+	run --separate-stderr bash -c 'crm-find -f id,name --where "country=PL" | sed "1s/\$/,segment/; 2s/\$/,champions/; 3s/\$/,new/; 4s/\$/,champions/" | crm-find --where segment=CHAMPIONS'
+	assert_success
+	assert_quiet
+	assert_output - <<'EOF'
+id,name,segment
+01aaaaaaaaaa1,Łukasz Żółć,champions
+01aaaaaaaaaa7,Tomasz Nowak,champions
+EOF
+}
+
+@test "FIND064: derived fields work on a JSONL stream too" {
+	run --separate-stderr bash -c 'crm-find -o jsonl | crm-find -f id,revenue --where "revenue>100000"'
+	assert_success
+	assert_quiet
+	run jq -c '[.id, .revenue]' <<<"$output"
+	assert_output - <<'EOF'
+["01aaaaaaaaaa1",130000]
+["01aaaaaaaaaa4",120000]
+EOF
+}
+
+@test "FIND065: a BOM and CRLF line ends are read; output has neither" {
+	{
+		printf '\357\273\277'
+		sed -n '1,3p' customers.csv | sed 's/$/\r/'
+	} >bom.csv
+	mv bom.csv customers.csv
+	run --separate-stderr crm-find -f id,name,touch --where 'touch<10' -o csv
+	assert_success
+	assert_quiet
+	assert_equal "$output" "$(printf 'id,name,touch\n01aaaaaaaaaa1,Łukasz Żółć,9')"
+	crm-find dvořák >out.csv
+	printf 'id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated,touch\n01aaaaaaaaaa2,Jiří Dvořák,jiri@example.cz,+420 777 123 456,Dvořák a syn s.r.o.,CZ,Plzeň,b2b,tester,customer,opt-in,2025-01-15T08:30:00Z,2025-01-15T08:30:00Z,10\n' >want.csv
+	assert_same_file out.csv want.csv
+}
+
+@test "FIND066: the directory comes from -d, then CRM_DIR; none is an error" {
+	cd "$WORK"
+	run --separate-stderr crm-find -c
+	assert_failure 2
+	assert_output ""
+	assert_regex "$stderr" '^crm-find: .*crm-init'
+	run --separate-stderr crm-find -d acme -c
+	assert_success
+	assert_output 8
+	CRM_DIR="$WORK/acme" run --separate-stderr crm-find -f id --where tags=vip
+	assert_success
+	assert_output "$(printf 'id\n%s\n%s' "$LUKASZ" "$JURGEN")"
+	mkdir -p acme/sub/deeper && cd acme/sub/deeper
+	run --separate-stderr crm-find -c łukasz
+	assert_success
+	assert_output 1
+}
+
+@test "FIND067: keywords in capitals, ==, numbers and days written otherwise" {
+	find_ids --where 'country=PL AND tags=vip OR country=DE'
+	assert_success
+	assert_ids "$LUKASZ" "$JURGEN"
+	find_ids --where 'NOT company'
+	assert_ids "$PETAR" "$ZHANA" "$TOMASZ"
+	find_ids --where 'country==cz'
+	assert_ids "$JIRI"
+	find_ids --where 'touch=9.0'
+	assert_ids "$LUKASZ"
+	find_ids --where 'created=2025-01-15'
+	assert_ids "$JIRI"
+	find_ids --where 'name=/^jiř/i'
+	assert_ids "$JIRI"
+	find_ids --where 'created>=-2w'
+	assert_ids "$CLAIRE"
+	find_ids --where 'created>=yesterday'
+	assert_ids "$CLAIRE"
+}
+
+@test "FIND068: error columns are counted in characters, not bytes" {
+	run --separate-stderr crm-find --where 'name="Łukasz Żółć" and revenue>'
+	assert_failure 2
+	assert_equal "$stderr" "crm-find: --where: 1:32: expected a value after '>'"
+	run --separate-stderr crm-find --where 'city=Kraków and żółć=1'
+	assert_failure 2
+	[[ $stderr == "crm-find: --where: 1:17: unknown field 'żółć' (known: "* ]] ||
+		fail "unexpected message: $stderr"
+}
+
+@test "FIND069: a string may hold quotes, escaped or of the other kind" {
+	find_ids --where 'company~"\"Best\""'
+	assert_success
+	assert_ids "$ANNA"
+	find_ids --where "company~'\"Best\"'"
+	assert_success
+	assert_ids "$ANNA"
+}
