@@ -32,6 +32,28 @@ crm-log -l Łukasz -o table
 step "crm-log -l --since 2026-11-01 --type purchase --type refund -o table"
 crm-log -l --since 2026-11-01 --type purchase --type refund -o table
 
+step "crm-find -a zolc -o table    # diacritics ignored"
+crm-find -a zolc -f id,name,city -o table
+
+step "crm-find --where 'country=PL and last_purchase>=-90d' -f name,purchases,revenue,last_purchase --sort revenue:desc -o table"
+crm-find --where 'country=PL and last_purchase>=-90d' -f name,purchases,revenue,last_purchase --sort revenue:desc -o table
+
+step "crm-segment --rfm | crm-find -f name,r,f,m,segment -o table"
+crm-segment --rfm | crm-find -f name,r,f,m,segment -o table
+
+step "crm-segment -S --default Regular -o table    # the rules of segments.conf"
+crm-segment -S --default Regular -o table
+
+step "crm-report revenue --by quarter --since 2026-01-01 -o table"
+crm-report revenue --by quarter --since 2026-01-01 -o table
+
+step "crm-report followups -o table"
+crm-report followups -o table
+
+step "crm-report activity --by month --since -6m -o html > activity.html"
+crm-report activity --by month --since -6m -o html > activity.html
+ls -l activity.html | awk '{print $5, $9}'
+
 step "git diff --no-index: only the changed row differs"
 cp customers.csv before.csv
 crm-add --update lukasz.zolc@example.pl -t loyal >/dev/null
