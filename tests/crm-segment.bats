@@ -1,0 +1,966 @@
+#!/usr/bin/env bats
+# crm-segment: RFM scores and segments (quintiles, ties, refunds, currencies,
+# --as-of), rules files (first match, --default, errors with line and column),
+# the lifecycle stages and their thresholds, --only, --summary, streams in and
+# out, and the exit statuses.
+
+bats_require_minimum_version 1.5.0
+load helper
+
+# The hand-made directory "acme": 20 customers, 16 of whom bought (A..T
+# below) and 4 who did not (W..Z). CRM_NOW is 2026-11-22T10:00:00Z.
+#
+# Ids in byte order, with the last purchase (whole days before now), the
+# number of purchases F and the net PLN amount M, worked out by hand:
+#
+#   C 01jz000000005  0 d (08:00)      F 1  M   5000  (+ a purchase on 11-30: future)
+#   E 01jz00000000a  60 d             F 1  M  20000
+#   P 01jz00000000f  150 d            F 1  M      0  (EUR only; a deal is no purchase)
+#   Z 01jz00000000z  only a task                       -> Prospects
+#   D 01jz00000001b  0 d (22 h)       F 1  M  12000
+#   K 01jz00000001m  100 d            F 1  M  12000
+#   W 01jz00000001w  only a call and a mail            -> Prospects
+#   S 01jz00000002c  300 d            F 2  M  15000
+#   H 01jz00000002h  2 d (2d 1h)      F 2  M  35000
+#   J 01jz00000002k  120 d            F 2  M  60000
+#   N 01jz00000003d  200 d            F 3  M  30000  (one of the three in EUR)
+#   B 01jz00000003q  1 d              F 3  M  20000  (120000 bought, 100000 refunded)
+#   G 01jz00000003r  30 d             F 3  M 150000
+#   Q 01jz00000003t  400 d            F 3  M  75000
+#   A 01jz00000004a  2 d (2d 23h)     F 3  M 300000  (+ a refund on 12-01: future)
+#   X 01jz00000004x  only a purchase on 11-25: future  -> Prospects
+#   T 01jz00000005e  250 d (exactly)  F 5  M  50000
+#   M 01jz00000005g  250 d (+20 h)    F 4  M 240000
+#   L 01jz00000006n  90 d (exactly)   F 4  M  80000  (120000 bought, 40000 refunded)
+#   Y 01jz00000007y  no history at all                 -> Prospects
+#
+# n = 16 scored: ranks 1-3 score 1, 4-6 score 2, 7-9 score 3, 10-12 score 4,
+# 13-16 score 5 (ceil(5k/16)).
+#
+#   R (longest ago first, equal days by id): Q S T | M N P | J K L | E G H | A B C D
+#     T and M both 250 days: T (5e) before M (5g) although M bought earlier;
+#     H and A both 2 days: H (2h) before A (4a) although A bought earlier.
+#   F (ascending, equal by id): C E P | D K S | H J N | B G Q | A M L T
+#     five with 1 purchase (C E P score 1, D K score 2), three with 2
+#     (S 2, H J 3), five with 3 (N 3, B G Q 4, A 5).
+#   M (ascending, equal by id): P C D | K S E | B N H | T J Q | L G M A
+#     D and K both 12000 (D 1, K 2); E and B both 20000 (E 2, B 3).
+#
+#   id             r f m rfm segment
+#   A              5 5 5 555 Champions
+#   B              5 4 3 543 Champions
+#   C              5 1 1 511 New
+#   D              5 2 1 521 Potential Loyalists
+#   E              4 1 2 412 Promising
+#   G              4 4 5 445 Loyal
+#   H              4 3 3 433 Potential Loyalists
+#   J              3 3 4 334 Need Attention
+#   K              3 2 2 322 About to Sleep
+#   L              3 5 5 355 Loyal
+#   M              2 5 5 255 Can't Lose
+#   N              2 3 3 233 At Risk
+#   P              2 1 1 211 Hibernating
+#   Q              1 4 4 144 At Risk
+#   S              1 2 2 122 Hibernating
+#   T              1 5 4 154 Can't Lose
+#
+# customers.csv holds them in this (non-id) order:
+# K A T W C Q H Y B P N G X D L S Z E J M. PL: K A W C Y N S.
+local_setup() {
+	mkdir acme && cd acme || return 1
+	printf 'currency = PLN\n' >crm.conf
+	cat >customers.csv <<'EOF'
+id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated
+01jz00000001m,Anna Kowalska,anna@example.pl,,,PL,Warszawa,,tester,customer,opt-in,2025-01-10T09:00:00Z,2025-01-10T09:00:00Z
+01jz00000004a,Łukasz Żółć,lukasz@example.pl,+48 600 100 200,Żółć Sp. z o.o.,PL,Kraków,vip,tester,customer,opt-in,2025-01-14T09:00:00Z,2025-01-14T09:00:00Z
+01jz00000005e,Мария Георгиева,maria@example.bg,,,BG,София,,,customer,,2025-02-01T09:00:00Z,2025-02-01T09:00:00Z
+01jz00000001w,Agnieszka Lewandowska,agnieszka@example.pl,,,PL,Gdańsk,,tester,prospect,opt-in,2026-09-01T09:00:00Z,2026-09-01T09:00:00Z
+01jz000000005,Zofia Wójcik,zofia@example.pl,,,PL,Poznań,,,customer,,2026-11-01T09:00:00Z,2026-11-01T09:00:00Z
+01jz00000003t,Tomáš Svoboda,tomas@example.cz,,,CZ,Brno,,,customer,,2025-03-01T09:00:00Z,2025-03-01T09:00:00Z
+01jz00000002h,Hans Becker,hans@example.de,,,DE,Berlin,,,customer,,2025-04-01T09:00:00Z,2025-04-01T09:00:00Z
+01jz00000007y,Ewa Kamińska,ewa@example.pl,,,PL,Łódź,,,lead,,2026-11-20T09:00:00Z,2026-11-20T09:00:00Z
+01jz00000003q,Jiří Dvořák,jiri@example.cz,,Dvořák a syn s.r.o.,CZ,Plzeň,b2b,tester,customer,opt-in,2025-05-01T09:00:00Z,2025-05-01T09:00:00Z
+01jz00000000f,Lucie Dubois,lucie@example.fr,,,FR,Lyon,,,customer,,2025-06-01T09:00:00Z,2025-06-01T09:00:00Z
+01jz00000003d,Piotr Zieliński,piotr@example.pl,,,PL,Kraków,,,customer,,2025-07-01T09:00:00Z,2025-07-01T09:00:00Z
+01jz00000003r,Claire Martin,claire@example.fr,,Saxby Ltd,FR,Paris,vip,,customer,,2025-08-01T09:00:00Z,2025-08-01T09:00:00Z
+01jz00000004x,Pavel Černý,pavel@example.cz,,,CZ,Ostrava,,,prospect,,2026-10-01T09:00:00Z,2026-10-01T09:00:00Z
+01jz00000001b,Петър Петров,petar@example.bg,,,BG,Пловдив,,,customer,,2026-11-01T09:00:00Z,2026-11-01T09:00:00Z
+01jz00000006n,Иван Иванов,ivan@example.bg,,,BG,Варна,,,customer,,2025-09-01T09:00:00Z,2025-09-01T09:00:00Z
+01jz00000002c,Krzysztof Wiśniewski,krzysztof@example.pl,,,PL,Gdynia,,,customer,,2025-10-01T09:00:00Z,2025-10-01T09:00:00Z
+01jz00000000z,Klaus Weber,klaus@example.de,,,DE,Hamburg,,,lead,,2026-11-01T09:00:00Z,2026-11-01T09:00:00Z
+01jz00000000a,Jürgen Müller,juergen@example.de,,Müller GmbH,DE,München,,,customer,,2025-11-01T09:00:00Z,2025-11-01T09:00:00Z
+01jz00000002k,Eva Nováková,eva@example.cz,,,CZ,Praha,,,customer,,2025-12-01T09:00:00Z,2025-12-01T09:00:00Z
+01jz00000005g,Greta Schmidt,greta@example.de,,,DE,Köln,,,customer,,2025-01-01T09:00:00Z,2025-01-01T09:00:00Z
+EOF
+	# Each customer's latest purchase comes first, so the last line of a
+	# customer is not the latest purchase.
+	cat >interactions.jsonl <<'EOF'
+{"id":"0ev0000000001","ts":"2026-11-19T11:00:00Z","customer":"01jz00000004a","type":"purchase","channel":"shop","by":"tester","amount":100000,"currency":"PLN"}
+{"id":"0ev0000000002","ts":"2026-11-07T10:00:00Z","customer":"01jz00000004a","type":"purchase","channel":"shop","by":"tester","amount":100000,"currency":"PLN"}
+{"id":"0ev0000000003","ts":"2026-10-28T10:00:00Z","customer":"01jz00000004a","type":"purchase","channel":"web","by":"tester","amount":100000,"currency":"PLN"}
+{"id":"0ev0000000004","ts":"2026-12-01T10:00:00Z","customer":"01jz00000004a","type":"refund","channel":"shop","by":"tester","amount":50000,"currency":"PLN"}
+{"id":"0ev0000000005","ts":"2026-11-21T08:00:00Z","customer":"01jz00000003q","type":"purchase","channel":"shop","by":"tester","amount":40000,"currency":"PLN"}
+{"id":"0ev0000000006","ts":"2026-11-12T10:00:00Z","customer":"01jz00000003q","type":"purchase","channel":"shop","by":"tester","amount":40000,"currency":"PLN"}
+{"id":"0ev0000000007","ts":"2026-11-02T10:00:00Z","customer":"01jz00000003q","type":"purchase","channel":"shop","by":"tester","amount":40000,"currency":"PLN"}
+{"id":"0ev0000000008","ts":"2026-11-17T10:00:00Z","customer":"01jz00000003q","type":"refund","channel":"shop","by":"tester","amount":100000,"currency":"PLN"}
+{"id":"0ev0000000009","ts":"2026-11-22T08:00:00Z","customer":"01jz000000005","type":"purchase","channel":"web","by":"tester","amount":5000,"currency":"PLN"}
+{"id":"0ev0000000010","ts":"2026-11-30T10:00:00Z","customer":"01jz000000005","type":"purchase","channel":"web","by":"tester","amount":99900,"currency":"PLN"}
+{"id":"0ev0000000011","ts":"2026-11-21T12:00:00Z","customer":"01jz00000001b","type":"purchase","channel":"web","by":"tester","amount":12000,"currency":"PLN"}
+{"id":"0ev0000000012","ts":"2026-09-23T10:00:00Z","customer":"01jz00000000a","type":"purchase","channel":"web","by":"tester","amount":20000,"currency":"PLN"}
+{"id":"0ev0000000013","ts":"2026-10-23T10:00:00Z","customer":"01jz00000003r","type":"purchase","channel":"shop","by":"tester","amount":50000,"currency":"PLN"}
+{"id":"0ev0000000014","ts":"2026-10-08T10:00:00Z","customer":"01jz00000003r","type":"purchase","channel":"shop","by":"tester","amount":50000,"currency":"PLN"}
+{"id":"0ev0000000015","ts":"2026-09-13T10:00:00Z","customer":"01jz00000003r","type":"purchase","channel":"shop","by":"tester","amount":50000,"currency":"PLN"}
+{"id":"0ev0000000016","ts":"2026-11-20T09:00:00Z","customer":"01jz00000002h","type":"purchase","channel":"web","by":"tester","amount":10000,"currency":"PLN"}
+{"id":"0ev0000000017","ts":"2026-10-13T10:00:00Z","customer":"01jz00000002h","type":"purchase","channel":"web","by":"tester","amount":25000,"currency":"PLN"}
+{"id":"0ev0000000018","ts":"2026-07-25T10:00:00Z","customer":"01jz00000002k","type":"purchase","channel":"shop","by":"tester","amount":30000,"currency":"PLN"}
+{"id":"0ev0000000019","ts":"2026-05-06T10:00:00Z","customer":"01jz00000002k","type":"purchase","channel":"shop","by":"tester","amount":30000,"currency":"PLN"}
+{"id":"0ev0000000020","ts":"2026-08-14T10:00:00Z","customer":"01jz00000001m","type":"purchase","channel":"shop","by":"tester","amount":12000,"currency":"PLN"}
+{"id":"0ev0000000021","ts":"2026-08-24T10:00:00Z","customer":"01jz00000006n","type":"purchase","channel":"shop","by":"tester","amount":30000,"currency":"PLN"}
+{"id":"0ev0000000022","ts":"2026-08-14T10:00:00Z","customer":"01jz00000006n","type":"purchase","channel":"shop","by":"tester","amount":30000,"currency":"PLN"}
+{"id":"0ev0000000023","ts":"2026-08-04T10:00:00Z","customer":"01jz00000006n","type":"purchase","channel":"shop","by":"tester","amount":30000,"currency":"PLN"}
+{"id":"0ev0000000024","ts":"2026-07-15T10:00:00Z","customer":"01jz00000006n","type":"purchase","channel":"shop","by":"tester","amount":30000,"currency":"PLN"}
+{"id":"0ev0000000025","ts":"2026-08-19T10:00:00Z","customer":"01jz00000006n","type":"refund","channel":"shop","by":"tester","amount":40000,"currency":"PLN"}
+{"id":"0ev0000000026","ts":"2026-03-16T14:00:00Z","customer":"01jz00000005g","type":"purchase","channel":"web","by":"tester","amount":60000,"currency":"PLN"}
+{"id":"0ev0000000027","ts":"2026-03-07T10:00:00Z","customer":"01jz00000005g","type":"purchase","channel":"web","by":"tester","amount":60000,"currency":"PLN"}
+{"id":"0ev0000000028","ts":"2026-02-25T10:00:00Z","customer":"01jz00000005g","type":"purchase","channel":"web","by":"tester","amount":60000,"currency":"PLN"}
+{"id":"0ev0000000029","ts":"2026-02-15T10:00:00Z","customer":"01jz00000005g","type":"purchase","channel":"web","by":"tester","amount":60000,"currency":"PLN"}
+{"id":"0ev0000000030","ts":"2026-05-06T10:00:00Z","customer":"01jz00000003d","type":"purchase","channel":"shop","by":"tester","amount":10000,"currency":"PLN"}
+{"id":"0ev0000000031","ts":"2026-04-16T10:00:00Z","customer":"01jz00000003d","type":"purchase","channel":"web","by":"tester","amount":50000,"currency":"EUR"}
+{"id":"0ev0000000032","ts":"2026-04-06T10:00:00Z","customer":"01jz00000003d","type":"purchase","channel":"shop","by":"tester","amount":20000,"currency":"PLN"}
+{"id":"0ev0000000033","ts":"2026-06-25T10:00:00Z","customer":"01jz00000000f","type":"purchase","channel":"web","by":"tester","amount":30000,"currency":"EUR"}
+{"id":"0ev0000000034","ts":"2026-07-01T10:00:00Z","customer":"01jz00000000f","type":"deal","channel":"other","by":"tester","amount":500000,"currency":"PLN","stage":"proposal","probability":50}
+{"id":"0ev0000000035","ts":"2025-10-18T10:00:00Z","customer":"01jz00000003t","type":"purchase","channel":"shop","by":"tester","amount":25000,"currency":"PLN"}
+{"id":"0ev0000000036","ts":"2025-09-28T10:00:00Z","customer":"01jz00000003t","type":"purchase","channel":"shop","by":"tester","amount":25000,"currency":"PLN"}
+{"id":"0ev0000000037","ts":"2025-08-29T10:00:00Z","customer":"01jz00000003t","type":"purchase","channel":"shop","by":"tester","amount":25000,"currency":"PLN"}
+{"id":"0ev0000000038","ts":"2026-11-21T10:00:00Z","customer":"01jz00000003t","type":"call","channel":"phone","direction":"in","by":"tester","text":"Dotaz"}
+{"id":"0ev0000000039","ts":"2026-01-26T10:00:00Z","customer":"01jz00000002c","type":"purchase","channel":"shop","by":"tester","amount":8000,"currency":"PLN"}
+{"id":"0ev0000000040","ts":"2025-12-07T10:00:00Z","customer":"01jz00000002c","type":"purchase","channel":"shop","by":"tester","amount":7000,"currency":"PLN"}
+{"id":"0ev0000000041","ts":"2026-11-17T10:00:00Z","customer":"01jz00000002c","type":"email","channel":"email","direction":"out","by":"tester","subject":"Oferta"}
+{"id":"0ev0000000042","ts":"2026-03-17T10:00:00Z","customer":"01jz00000005e","type":"purchase","channel":"web","by":"tester","amount":10000,"currency":"PLN"}
+{"id":"0ev0000000043","ts":"2026-01-26T10:00:00Z","customer":"01jz00000005e","type":"purchase","channel":"web","by":"tester","amount":10000,"currency":"PLN"}
+{"id":"0ev0000000044","ts":"2026-01-06T10:00:00Z","customer":"01jz00000005e","type":"purchase","channel":"web","by":"tester","amount":10000,"currency":"PLN"}
+{"id":"0ev0000000045","ts":"2025-12-17T10:00:00Z","customer":"01jz00000005e","type":"purchase","channel":"web","by":"tester","amount":10000,"currency":"PLN"}
+{"id":"0ev0000000046","ts":"2025-11-27T10:00:00Z","customer":"01jz00000005e","type":"purchase","channel":"web","by":"tester","amount":10000,"currency":"PLN"}
+{"id":"0ev0000000047","ts":"2026-11-12T10:00:00Z","customer":"01jz00000001w","type":"call","channel":"phone","direction":"out","by":"tester"}
+{"id":"0ev0000000048","ts":"2026-10-13T10:00:00Z","customer":"01jz00000001w","type":"email","channel":"email","direction":"in","by":"tester","subject":"Zapytanie"}
+{"id":"0ev0000000049","ts":"2026-11-25T10:00:00Z","customer":"01jz00000004x","type":"purchase","channel":"web","by":"tester","amount":99900,"currency":"PLN"}
+{"id":"0ev0000000050","ts":"2026-11-19T10:00:00Z","customer":"01jz00000000z","type":"task","channel":"other","by":"tester","text":"Anrufen","due":"2026-11-30"}
+{"id":"0ev0000000051","ts":"2026-09-01T10:00:00Z","customer":"01jz00000001m","type":"survey","channel":"web","by":"tester","rating":4}
+{"id":"0ev0000000052","ts":"2026-11-22T09:00:00Z","customer":"01jz00000004a","type":"note","channel":"other","by":"tester","text":"Dzwonił"}
+EOF
+}
+
+# The id, r, f, m, rfm and segment of every customer of acme, in file order,
+# as worked out above.
+RFM_ALL='id,r,f,m,rfm,segment
+01jz00000001m,3,2,2,322,About to Sleep
+01jz00000004a,5,5,5,555,Champions
+01jz00000005e,1,5,4,154,Can'"'"'t Lose
+01jz00000001w,,,,,Prospects
+01jz000000005,5,1,1,511,New
+01jz00000003t,1,4,4,144,At Risk
+01jz00000002h,4,3,3,433,Potential Loyalists
+01jz00000007y,,,,,Prospects
+01jz00000003q,5,4,3,543,Champions
+01jz00000000f,2,1,1,211,Hibernating
+01jz00000003d,2,3,3,233,At Risk
+01jz00000003r,4,4,5,445,Loyal
+01jz00000004x,,,,,Prospects
+01jz00000001b,5,2,1,521,Potential Loyalists
+01jz00000006n,3,5,5,355,Loyal
+01jz00000002c,1,2,2,122,Hibernating
+01jz00000000z,,,,,Prospects
+01jz00000000a,4,1,2,412,Promising
+01jz00000002k,3,3,4,334,Need Attention
+01jz00000005g,2,5,5,255,Can'"'"'t Lose'
+
+# The header of acme's customers.csv.
+HEADER='id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated'
+
+# Fail unless nothing was written to standard error.
+assert_quiet() {
+	assert_equal "$stderr" ""
+}
+
+# A rules file used by several tests, in acme. With --default Others, by hand:
+#   Whales (revenue>=150000):     A 300000, G 150000, M 240000
+#   Regulars (3+ purchases, last on or after 2026-09-23): B
+#   Lapsed (last purchase before -180d = 2026-05-26): T Q N S
+#   Open (stage=prospect):        W X
+#   Occasional (1 or 2 purchases): K C H P D E J
+#   Others:                        Y Z L (L: 4 purchases, last 90 days ago)
+write_rules() {
+	cat >rules.conf <<'EOF'
+# Value segments: the first rule that holds wins.
+Whales: revenue>=150000
+
+Regulars: purchases>=3 and last_purchase>=2026-09-23T00:00:00Z
+Lapsed : last_purchase<-180d
+  # an indented comment
+Open:stage=prospect
+Occasional: purchases>=1 and purchases<3
+EOF
+}
+
+# The lifecycle directory: replaces acme's customers and history with 15
+# customers whose contacts sit on the boundaries of the stages (days before
+# 2026-11-22T10:00:00Z):
+#   01 first and only contact 30 d           -> new
+#   02 first and only contact 31 d           -> active
+#   03 first 2025-01-01, last 90 d           -> active
+#   04 first 2025-01-01, last 91 d           -> at-risk
+#   05 first 2025-01-01, last 90 d 23 h      -> active
+#   06 first 2025-01-01, last 180 d          -> at-risk
+#   07 only contact 181 d                    -> lapsed
+#   08 only contact 365 d                    -> lapsed
+#   09 only contact 366 d                    -> lost
+#   10 a task and its done only              -> (empty)
+#   11 no history                            -> (empty)
+#   12 mail 200 d, a task 1 d ago            -> lapsed (a task is no contact)
+#   13 a task 400 d, a call 20 d ago         -> new (the task is not the first contact)
+#   14 only a purchase 10 d ago              -> new
+#   15 first 2024-06-01, last 60 d           -> active
+lifecycle_fixture() {
+	{
+		echo "$HEADER"
+		local n
+		for n in 01 02 03 04 05 06 07 08 09 10 11 12 13 14 15; do
+			echo "0hf00000000$n,Klient $n,k$n@example.pl,,,PL,,,,customer,,2024-01-01T00:00:00Z,2024-01-01T00:00:00Z"
+		done
+	} >customers.csv
+	cat >interactions.jsonl <<'EOF'
+{"id":"0ev0000000101","ts":"2026-10-23T10:00:00Z","customer":"0hf0000000001","type":"call","channel":"phone","by":"tester"}
+{"id":"0ev0000000102","ts":"2026-10-22T10:00:00Z","customer":"0hf0000000002","type":"email","channel":"email","direction":"in","by":"tester"}
+{"id":"0ev0000000103","ts":"2025-01-01T10:00:00Z","customer":"0hf0000000003","type":"meeting","channel":"meeting","by":"tester"}
+{"id":"0ev0000000104","ts":"2026-08-24T10:00:00Z","customer":"0hf0000000003","type":"call","channel":"phone","by":"tester"}
+{"id":"0ev0000000105","ts":"2025-01-01T10:00:00Z","customer":"0hf0000000004","type":"call","channel":"phone","by":"tester"}
+{"id":"0ev0000000106","ts":"2026-08-23T10:00:00Z","customer":"0hf0000000004","type":"email","channel":"email","direction":"out","by":"tester"}
+{"id":"0ev0000000107","ts":"2026-08-23T11:00:00Z","customer":"0hf0000000005","type":"chat","channel":"chat","by":"tester"}
+{"id":"0ev0000000108","ts":"2025-01-01T10:00:00Z","customer":"0hf0000000005","type":"call","channel":"phone","by":"tester"}
+{"id":"0ev0000000109","ts":"2025-01-01T10:00:00Z","customer":"0hf0000000006","type":"note","channel":"other","by":"tester"}
+{"id":"0ev0000000110","ts":"2026-05-26T10:00:00Z","customer":"0hf0000000006","type":"call","channel":"phone","by":"tester"}
+{"id":"0ev0000000111","ts":"2026-05-25T10:00:00Z","customer":"0hf0000000007","type":"sms","channel":"sms","by":"tester"}
+{"id":"0ev0000000112","ts":"2025-11-22T10:00:00Z","customer":"0hf0000000008","type":"meeting","channel":"meeting","by":"tester"}
+{"id":"0ev0000000113","ts":"2025-11-21T10:00:00Z","customer":"0hf0000000009","type":"call","channel":"phone","by":"tester"}
+{"id":"0ev0000000114","ts":"2026-11-01T10:00:00Z","customer":"0hf0000000010","type":"task","channel":"other","by":"tester","due":"2026-11-10"}
+{"id":"0ev0000000115","ts":"2026-11-05T10:00:00Z","customer":"0hf0000000010","type":"done","channel":"other","by":"tester","ref":"0ev0000000114"}
+{"id":"0ev0000000116","ts":"2026-05-06T10:00:00Z","customer":"0hf0000000012","type":"email","channel":"email","direction":"out","by":"tester"}
+{"id":"0ev0000000117","ts":"2026-11-21T10:00:00Z","customer":"0hf0000000012","type":"task","channel":"other","by":"tester","due":"2026-12-01"}
+{"id":"0ev0000000118","ts":"2025-10-18T10:00:00Z","customer":"0hf0000000013","type":"task","channel":"other","by":"tester","due":"2025-11-01"}
+{"id":"0ev0000000119","ts":"2026-11-02T10:00:00Z","customer":"0hf0000000013","type":"call","channel":"phone","by":"tester"}
+{"id":"0ev0000000120","ts":"2026-11-12T10:00:00Z","customer":"0hf0000000014","type":"purchase","channel":"shop","by":"tester","amount":1000,"currency":"PLN"}
+{"id":"0ev0000000121","ts":"2024-06-01T10:00:00Z","customer":"0hf0000000015","type":"call","channel":"phone","by":"tester"}
+{"id":"0ev0000000122","ts":"2026-09-23T10:00:00Z","customer":"0hf0000000015","type":"email","channel":"email","direction":"in","by":"tester"}
+EOF
+}
+
+# The --as-of directory: replaces acme's customers and history with six
+# customers (0as0000000001 .. 06). With --as-of 2026-06-30 (the end of that
+# day), by hand, n = 5 so the score is the rank:
+#   a1 purchase 06-30 22:00 (0 d)                       F 1 M 10000
+#   a2 purchases 06-29 23:30 (1 d), 05-01                F 2 M 40000
+#   a3 purchase 03-01 (121 d); a purchase on 07-02 and a refund on 07-05
+#      come after the date and do not count             F 1 M 50000
+#   a4 06-01, 06-10 (EUR), 06-20 12:00 (10 d)           F 3 M  6000
+#   a5 only a purchase on 08-01: after the date          -> Prospects
+#   a6 purchase 01-10 (171 d)                           F 1 M 30000
+asof_fixture() {
+	{
+		echo "$HEADER"
+		local n
+		for n in 1 2 3 4 5 6; do
+			echo "0as000000000$n,Kunde $n,a$n@example.de,,,DE,,,,customer,,2024-01-01T00:00:00Z,2024-01-01T00:00:00Z"
+		done
+	} >customers.csv
+	cat >interactions.jsonl <<'EOF'
+{"id":"0ev0000000201","ts":"2026-06-30T22:00:00Z","customer":"0as0000000001","type":"purchase","channel":"web","by":"tester","amount":10000,"currency":"PLN"}
+{"id":"0ev0000000202","ts":"2026-06-29T23:30:00Z","customer":"0as0000000002","type":"purchase","channel":"web","by":"tester","amount":20000,"currency":"PLN"}
+{"id":"0ev0000000203","ts":"2026-05-01T10:00:00Z","customer":"0as0000000002","type":"purchase","channel":"web","by":"tester","amount":20000,"currency":"PLN"}
+{"id":"0ev0000000204","ts":"2026-03-01T10:00:00Z","customer":"0as0000000003","type":"purchase","channel":"web","by":"tester","amount":50000,"currency":"PLN"}
+{"id":"0ev0000000205","ts":"2026-07-05T10:00:00Z","customer":"0as0000000003","type":"refund","channel":"web","by":"tester","amount":50000,"currency":"PLN"}
+{"id":"0ev0000000206","ts":"2026-07-02T10:00:00Z","customer":"0as0000000003","type":"purchase","channel":"web","by":"tester","amount":70000,"currency":"PLN"}
+{"id":"0ev0000000207","ts":"2026-06-01T12:00:00Z","customer":"0as0000000004","type":"purchase","channel":"web","by":"tester","amount":5000,"currency":"PLN"}
+{"id":"0ev0000000208","ts":"2026-06-10T12:00:00Z","customer":"0as0000000004","type":"purchase","channel":"web","by":"tester","amount":9999,"currency":"EUR"}
+{"id":"0ev0000000209","ts":"2026-06-20T12:00:00Z","customer":"0as0000000004","type":"purchase","channel":"web","by":"tester","amount":1000,"currency":"PLN"}
+{"id":"0ev0000000210","ts":"2026-08-01T10:00:00Z","customer":"0as0000000005","type":"purchase","channel":"web","by":"tester","amount":80000,"currency":"PLN"}
+{"id":"0ev0000000211","ts":"2026-01-10T10:00:00Z","customer":"0as0000000006","type":"purchase","channel":"web","by":"tester","amount":30000,"currency":"PLN"}
+EOF
+}
+
+# --- RFM ------------------------------------------------------------------------
+
+@test "SEG001: --rfm scores every customer by quintiles, ties by id, as worked out by hand" {
+	run --separate-stderr bash -c 'crm-segment --rfm | crm-find -f id,r,f,m,rfm,segment -o csv'
+	assert_success
+	assert_quiet
+	assert_output "$RFM_ALL"
+}
+
+@test "SEG002: --rfm -o csv keeps every input column and adds r,f,m,rfm,segment" {
+	tail -n +2 <<<"$RFM_ALL" | cut -d, -f2- >suffix
+	{
+		echo "$HEADER,r,f,m,rfm,segment"
+		paste -d, <(tail -n +2 customers.csv) suffix
+	} >expected
+	crm-segment --rfm -o csv >got
+	assert_same_file got expected
+}
+
+@test "SEG003: in a pipe the output is CSV without -o" {
+	run --separate-stderr crm-segment --rfm
+	assert_success
+	assert_equal "$(head -n 1 <<<"$output")" "$HEADER,r,f,m,rfm,segment"
+	assert_line --index 2 "01jz00000004a,Łukasz Żółć,lukasz@example.pl,+48 600 100 200,Żółć Sp. z o.o.,PL,Kraków,vip,tester,customer,opt-in,2025-01-14T09:00:00Z,2025-01-14T09:00:00Z,5,5,5,555,Champions"
+	assert_line --index 4 "01jz00000001w,Agnieszka Lewandowska,agnieszka@example.pl,,,PL,Gdańsk,,tester,prospect,opt-in,2026-09-01T09:00:00Z,2026-09-01T09:00:00Z,,,,,Prospects"
+}
+
+@test "SEG004: equal days since the last purchase are broken by id, not by the time of day" {
+	# T (…5e) and M (…5g) both bought 250 days ago, M 20 hours earlier;
+	# H (…2h) and A (…4a) both 2 days ago, A 22 hours earlier.
+	run --separate-stderr bash -c 'crm-segment --rfm | crm-find -f id,r -o csv --where "id=01jz00000005e or id=01jz00000005g or id=01jz00000002h or id=01jz00000004a"'
+	assert_success
+	assert_output - <<'EOF'
+id,r
+01jz00000004a,5
+01jz00000005e,1
+01jz00000002h,4
+01jz00000005g,2
+EOF
+}
+
+@test "SEG005: equal F and equal M are broken by id across a score boundary" {
+	# F: five customers bought once (C E P score 1, D K score 2); M: D and K
+	# both 12000 (D 1, K 2), E and B both 20000 (E 2, B 3).
+	run --separate-stderr bash -c 'crm-segment --rfm | crm-find -f id,f,m -o csv --where "id=01jz000000005 or id=01jz00000000a or id=01jz00000000f or id=01jz00000001b or id=01jz00000001m or id=01jz00000003q"'
+	assert_success
+	assert_output - <<'EOF'
+id,f,m
+01jz00000001m,2,2
+01jz000000005,1,1
+01jz00000003q,4,3
+01jz00000000f,1,1
+01jz00000001b,2,1
+01jz00000000a,1,2
+EOF
+}
+
+@test "SEG006: a purchase after now is ignored; a customer whose only purchase is in the future is a Prospect" {
+	run --separate-stderr bash -c 'crm-segment --rfm | crm-find -f id,r,f,m,rfm,segment -o csv --where "id=01jz000000005 or id=01jz00000004x"'
+	assert_success
+	assert_output - <<'EOF'
+id,r,f,m,rfm,segment
+01jz000000005,5,1,1,511,New
+01jz00000004x,,,,,Prospects
+EOF
+}
+
+@test "SEG007: a purchase in another currency counts for F, not for M; refunds lower M; a deal is no purchase" {
+	# P bought once, in EUR: M 0 is the lowest; B's refund brings 120000 down
+	# to 20000 (M 3, not 5); L's to 80000.
+	run --separate-stderr bash -c 'crm-segment --rfm | crm-find -f id,f,m,rfm -o csv --where "id=01jz00000000f or id=01jz00000003q or id=01jz00000006n or id=01jz00000003d"'
+	assert_success
+	assert_output - <<'EOF'
+id,f,m,rfm
+01jz00000003q,4,3,543
+01jz00000000f,1,1,211
+01jz00000003d,3,3,233
+01jz00000006n,5,5,355
+EOF
+}
+
+@test "SEG008: a customer with only contacts, or with nothing, is a Prospect with empty scores" {
+	run --separate-stderr bash -c 'crm-segment --rfm | crm-find -f id,r,f,m,rfm,segment -o csv --where "not r"'
+	assert_success
+	assert_output - <<'EOF'
+id,r,f,m,rfm,segment
+01jz00000001w,,,,,Prospects
+01jz00000007y,,,,,Prospects
+01jz00000004x,,,,,Prospects
+01jz00000000z,,,,,Prospects
+EOF
+}
+
+@test "SEG009: the same with LC_ALL=C" {
+	run --separate-stderr env LC_ALL=C bash -c 'crm-segment --rfm | crm-find -f id,r,f,m,rfm,segment -o csv'
+	assert_success
+	assert_output "$RFM_ALL"
+}
+
+@test "SEG010: a filtered stream is scored against itself (quintiles over the input)" {
+	# PL: K A W C Y N S. Five buyers, so the score is the rank:
+	# R: S 300 d, N 200, K 100, A 2, C 0; F: C 1, K 1, S 2, N 3, A 3;
+	# M: C 5000, K 12000, S 15000, N 30000, A 300000.
+	run --separate-stderr bash -c 'crm-find --where country=PL | crm-segment --rfm | crm-find -f id,r,f,m,rfm,segment -o csv'
+	assert_success
+	assert_output - <<'EOF'
+id,r,f,m,rfm,segment
+01jz00000001m,3,2,2,322,About to Sleep
+01jz00000004a,4,5,5,455,Loyal
+01jz00000001w,,,,,Prospects
+01jz000000005,5,1,1,511,New
+01jz00000007y,,,,,Prospects
+01jz00000003d,2,4,4,244,At Risk
+01jz00000002c,1,3,3,133,At Risk
+EOF
+}
+
+@test "SEG011: crm-find --where on the segment column keeps those rows" {
+	run --separate-stderr bash -c "crm-segment --rfm | crm-find --where 'segment=\"At Risk\"' -f id,rfm,segment -o csv"
+	assert_success
+	assert_output - <<'EOF'
+id,rfm,segment
+01jz00000003t,144,At Risk
+01jz00000003d,233,At Risk
+EOF
+	# whole rows come through
+	run --separate-stderr bash -c "crm-segment --rfm | crm-find --where 'segment=\"At Risk\"'"
+	assert_success
+	assert_output - <<'EOF'
+id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated,r,f,m,rfm,segment
+01jz00000003t,Tomáš Svoboda,tomas@example.cz,,,CZ,Brno,,,customer,,2025-03-01T09:00:00Z,2025-03-01T09:00:00Z,1,4,4,144,At Risk
+01jz00000003d,Piotr Zieliński,piotr@example.pl,,,PL,Kraków,,,customer,,2025-07-01T09:00:00Z,2025-07-01T09:00:00Z,2,3,3,233,At Risk
+EOF
+}
+
+@test "SEG012: a JSON Lines stream gives JSON Lines" {
+	run --separate-stderr bash -c 'crm-find -o jsonl | crm-segment --rfm'
+	assert_success
+	assert_equal "$(wc -l <<<"$output")" 20
+	refute_line --regexp '^[^{]'
+	run --separate-stderr jq -r '[.id, (.r // "" | tostring), (.f // "" | tostring), (.m // "" | tostring), .rfm, .segment] | join(",")' <<<"$output"
+	assert_success
+	assert_output "$(tail -n +2 <<<"$RFM_ALL")"
+}
+
+@test "SEG013: segmenting again overwrites the columns instead of adding more" {
+	run --separate-stderr bash -c 'crm-segment --rfm | crm-segment --rfm | crm-find -f id,r,f,m,rfm,segment -o csv'
+	assert_success
+	assert_output "$RFM_ALL"
+	run --separate-stderr bash -c 'crm-segment --rfm | crm-segment --rfm | head -n 1'
+	assert_output "$HEADER,r,f,m,rfm,segment"
+}
+
+# --- --as-of ------------------------------------------------------------------
+
+@test "SEG014: --as-of DATE counts events up to the end of that day" {
+	asof_fixture
+	run --separate-stderr bash -c 'crm-segment --rfm --as-of 2026-06-30 | crm-find -f id,r,f,m,rfm,segment -o csv'
+	assert_success
+	assert_quiet
+	assert_output - <<'EOF'
+id,r,f,m,rfm,segment
+0as0000000001,5,1,2,512,New
+0as0000000002,4,4,4,444,Loyal
+0as0000000003,2,2,5,225,Hibernating
+0as0000000004,3,5,1,351,Loyal
+0as0000000005,,,,,Prospects
+0as0000000006,1,3,3,133,At Risk
+EOF
+}
+
+@test "SEG015: --as-of with a time stops at that instant" {
+	asof_fixture
+	# a1's purchase at 22:00 is now after it; four buyers: ceil(5k/4) = 2 3 4 5.
+	run --separate-stderr bash -c 'crm-segment --rfm --as-of 2026-06-30T12:00:00Z | crm-find -f id,r,f,m,rfm,segment -o csv'
+	assert_success
+	assert_output - <<'EOF'
+id,r,f,m,rfm,segment
+0as0000000001,,,,,Prospects
+0as0000000002,5,4,4,544,Champions
+0as0000000003,3,2,5,325,About to Sleep
+0as0000000004,4,5,2,452,Loyal
+0as0000000005,,,,,Prospects
+0as0000000006,2,3,3,233,At Risk
+EOF
+}
+
+@test "SEG016: --as-of summary: days up to the end of the day, later refunds ignored" {
+	asof_fixture
+	# Loyal a2 a4: 40000+6000 over 5 purchases (one in EUR) = 9200; days
+	# (1+10)/2 = 5.5 -> 6. a3 121 days, a6 171 days. 1/6 = 16.7, 2/6 = 33.3.
+	run --separate-stderr crm-segment --rfm --as-of 2026-06-30 -S -o csv
+	assert_success
+	assert_output - <<'EOF'
+segment,customers,share,revenue,aov,days_since_purchase
+Loyal,2,33.3,460.00,115.00,6
+New,1,16.7,100.00,100.00,0
+At Risk,1,16.7,300.00,300.00,171
+Hibernating,1,16.7,500.00,500.00,121
+Prospects,1,16.7,0.00,,
+EOF
+}
+
+@test "SEG017: a bad --as-of is an error" {
+	run --separate-stderr crm-segment --rfm --as-of 2026-13-45
+	assert_failure 2
+	assert_output ""
+	assert_regex "$stderr" '^crm-segment: .*--as-of'
+}
+
+# --- rules ----------------------------------------------------------------------
+
+@test "SEG018: --rules: first match wins, comments and blank lines skipped, --default for the rest" {
+	write_rules
+	run --separate-stderr bash -c 'crm-segment --rules rules.conf --default Others | crm-find -f id,segment -o csv'
+	assert_success
+	assert_quiet
+	assert_output - <<'EOF'
+id,segment
+01jz00000001m,Occasional
+01jz00000004a,Whales
+01jz00000005e,Lapsed
+01jz00000001w,Open
+01jz000000005,Occasional
+01jz00000003t,Lapsed
+01jz00000002h,Occasional
+01jz00000007y,Others
+01jz00000003q,Regulars
+01jz00000000f,Occasional
+01jz00000003d,Lapsed
+01jz00000003r,Whales
+01jz00000004x,Open
+01jz00000001b,Occasional
+01jz00000006n,Others
+01jz00000002c,Lapsed
+01jz00000000z,Others
+01jz00000000a,Occasional
+01jz00000002k,Occasional
+01jz00000005g,Whales
+EOF
+}
+
+@test "SEG019: --rules without --default leaves the rest empty; the column is segment" {
+	write_rules
+	run --separate-stderr crm-segment --rules rules.conf -o csv
+	assert_success
+	assert_line --index 0 "$HEADER,segment"
+	assert_line --index 8 "01jz00000007y,Ewa Kamińska,ewa@example.pl,,,PL,Łódź,,,lead,,2026-11-20T09:00:00Z,2026-11-20T09:00:00Z,"
+	assert_line --index 2 "01jz00000004a,Łukasz Żółć,lukasz@example.pl,+48 600 100 200,Żółć Sp. z o.o.,PL,Kraków,vip,tester,customer,opt-in,2025-01-14T09:00:00Z,2025-01-14T09:00:00Z,Whales"
+}
+
+@test "SEG020: without --rfm, --lifecycle or --rules, segments.conf is used" {
+	write_rules
+	mv rules.conf segments.conf
+	run --separate-stderr bash -c 'crm-segment --default Others | crm-find -f id,segment -o csv --where "id=01jz00000003q or id=01jz00000006n or id=01jz00000001w"'
+	assert_success
+	assert_output - <<'EOF'
+id,segment
+01jz00000001w,Open
+01jz00000003q,Regulars
+01jz00000006n,Others
+EOF
+}
+
+@test "SEG021: without segments.conf and without a mode, there is nothing to do" {
+	run --separate-stderr crm-segment
+	assert_failure 2
+	assert_output ""
+	assert_regex "$stderr" '^crm-segment: nothing to do'
+}
+
+@test "SEG022: --rules with --rfm: the RFM name goes to rfm_segment, rules may use r, f, m" {
+	cat >top.conf <<'EOF'
+Top: r>=4 and m>=4
+Cold: r<=2
+EOF
+	run --separate-stderr bash -c 'crm-segment --rfm --rules top.conf | crm-find -f id,rfm,rfm_segment,segment -o csv'
+	assert_success
+	assert_quiet
+	assert_output - <<'EOF'
+id,rfm,rfm_segment,segment
+01jz00000001m,322,About to Sleep,
+01jz00000004a,555,Champions,Top
+01jz00000005e,154,Can't Lose,Cold
+01jz00000001w,,Prospects,
+01jz000000005,511,New,
+01jz00000003t,144,At Risk,Cold
+01jz00000002h,433,Potential Loyalists,
+01jz00000007y,,Prospects,
+01jz00000003q,543,Champions,
+01jz00000000f,211,Hibernating,Cold
+01jz00000003d,233,At Risk,Cold
+01jz00000003r,445,Loyal,Top
+01jz00000004x,,Prospects,
+01jz00000001b,521,Potential Loyalists,
+01jz00000006n,355,Loyal,
+01jz00000002c,122,Hibernating,Cold
+01jz00000000z,,Prospects,
+01jz00000000a,412,Promising,
+01jz00000002k,334,Need Attention,
+01jz00000005g,255,Can't Lose,Cold
+EOF
+	run --separate-stderr bash -c 'crm-segment --rfm --rules top.conf | head -n 1'
+	assert_output "$HEADER,r,f,m,rfm,rfm_segment,segment"
+}
+
+@test "SEG023: a syntax error names the file, the line and the column" {
+	cat >rules.conf <<'EOF'
+# first a comment
+Whales: revenue>=150000
+Big: revenue>
+EOF
+	run --separate-stderr crm-segment --rules rules.conf
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "crm-segment: rules.conf:3:14: expected a value after '>'"
+}
+
+@test "SEG024: the column counts characters, not bytes, whatever the locale" {
+	printf 'Duży: revenue>\n' >rules.conf
+	run --separate-stderr crm-segment --rules rules.conf
+	assert_failure 2
+	assert_equal "$stderr" "crm-segment: rules.conf:1:15: expected a value after '>'"
+	run --separate-stderr env LC_ALL=C crm-segment --rules rules.conf
+	assert_failure 2
+	assert_equal "$stderr" "crm-segment: rules.conf:1:15: expected a value after '>'"
+}
+
+@test "SEG025: an unknown field names the line and the column" {
+	cat >rules.conf <<'EOF'
+Whales: revenue>=150000
+Foo: revnue>5
+EOF
+	run --separate-stderr crm-segment --rules rules.conf
+	assert_failure 2
+	assert_output ""
+	assert_regex "$stderr" "^crm-segment: rules\\.conf:2:6: unknown field 'revnue'"
+	printf '\n\nŻółw: revnue>5\n' >rules.conf
+	run --separate-stderr env LC_ALL=C crm-segment --rules rules.conf
+	assert_failure 2
+	assert_regex "$stderr" "^crm-segment: rules\\.conf:3:7: unknown field 'revnue'"
+}
+
+@test "SEG026: a line without ':' is an error naming the line" {
+	cat >rules.conf <<'EOF'
+# comment
+
+Whales: revenue>=150000
+revenue>0
+EOF
+	run --separate-stderr crm-segment --rules rules.conf
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "crm-segment: rules.conf:4: expected 'NAME: EXPR'"
+}
+
+@test "SEG027: a missing rules file is an error" {
+	run --separate-stderr crm-segment --rules nosuch.conf
+	assert_failure 2
+	assert_output ""
+	assert_regex "$stderr" '^crm-segment: .*nosuch\.conf'
+}
+
+# --- lifecycle ------------------------------------------------------------------
+
+@test "SEG028: --lifecycle: the stages and their boundaries under the fixed now" {
+	lifecycle_fixture
+	run --separate-stderr bash -c 'crm-segment --lifecycle | crm-find -f id,lifecycle -o csv'
+	assert_success
+	assert_quiet
+	assert_output - <<'EOF'
+id,lifecycle
+0hf0000000001,new
+0hf0000000002,active
+0hf0000000003,active
+0hf0000000004,at-risk
+0hf0000000005,active
+0hf0000000006,at-risk
+0hf0000000007,lapsed
+0hf0000000008,lapsed
+0hf0000000009,lost
+0hf0000000010,
+0hf0000000011,
+0hf0000000012,lapsed
+0hf0000000013,new
+0hf0000000014,new
+0hf0000000015,active
+EOF
+	run --separate-stderr crm-segment --lifecycle -o csv
+	assert_line --index 0 "$HEADER,lifecycle"
+}
+
+@test "SEG029: --lifecycle takes active_days from crm.conf" {
+	lifecycle_fixture
+	printf 'currency = PLN\nactive_days = 60\n' >crm.conf
+	run --separate-stderr bash -c 'crm-segment --lifecycle | crm-find -f id,lifecycle -o csv'
+	assert_success
+	assert_output - <<'EOF'
+id,lifecycle
+0hf0000000001,new
+0hf0000000002,active
+0hf0000000003,at-risk
+0hf0000000004,at-risk
+0hf0000000005,at-risk
+0hf0000000006,at-risk
+0hf0000000007,lapsed
+0hf0000000008,lapsed
+0hf0000000009,lost
+0hf0000000010,
+0hf0000000011,
+0hf0000000012,lapsed
+0hf0000000013,new
+0hf0000000014,new
+0hf0000000015,active
+EOF
+}
+
+@test "SEG030: --lifecycle takes new_days and lapsed_days from crm.conf" {
+	lifecycle_fixture
+	printf 'currency = PLN\nnew_days = 31\nlapsed_days = 366\n' >crm.conf
+	run --separate-stderr bash -c 'crm-segment --lifecycle | crm-find -f id,lifecycle -o csv --where "id<0hf0000000010"'
+	assert_success
+	assert_output - <<'EOF'
+id,lifecycle
+0hf0000000001,new
+0hf0000000002,new
+0hf0000000003,active
+0hf0000000004,at-risk
+0hf0000000005,active
+0hf0000000006,at-risk
+0hf0000000007,lapsed
+0hf0000000008,lapsed
+0hf0000000009,lapsed
+EOF
+}
+
+@test "SEG031: --lifecycle --only, case-insensitive and repeatable" {
+	lifecycle_fixture
+	run --separate-stderr bash -c 'crm-segment --lifecycle --only AT-RISK --only Lost | crm-find -f id,lifecycle -o csv'
+	assert_success
+	assert_output - <<'EOF'
+id,lifecycle
+0hf0000000004,at-risk
+0hf0000000006,at-risk
+0hf0000000009,lost
+EOF
+}
+
+# --- --only ---------------------------------------------------------------------
+
+@test "SEG032: --only keeps one RFM segment, without regard to ASCII case" {
+	run --separate-stderr bash -c 'crm-segment --rfm --only champions | crm-find -f id,rfm,segment -o csv'
+	assert_success
+	assert_output - <<'EOF'
+id,rfm,segment
+01jz00000004a,555,Champions
+01jz00000003q,543,Champions
+EOF
+}
+
+@test "SEG033: --only is repeatable" {
+	run --separate-stderr bash -c "crm-segment --rfm --only \"CAN'T LOSE\" --only new --only prospects | crm-find -f id,segment -o csv"
+	assert_success
+	assert_output - <<'EOF'
+id,segment
+01jz00000005e,Can't Lose
+01jz00000001w,Prospects
+01jz000000005,New
+01jz00000007y,Prospects
+01jz00000004x,Prospects
+01jz00000000z,Prospects
+01jz00000005g,Can't Lose
+EOF
+}
+
+@test "SEG034: --only that matches nobody exits 1 and still prints the CSV header" {
+	run --separate-stderr crm-segment --rfm --only nobody -o csv
+	assert_failure 1
+	assert_output "$HEADER,r,f,m,rfm,segment"
+}
+
+@test "SEG035: --only matches the rules segment and the rfm_segment" {
+	cat >top.conf <<'EOF'
+Top: r>=4 and m>=4
+EOF
+	run --separate-stderr bash -c 'crm-segment --rfm --rules top.conf --only top | crm-find -f id,segment -o csv'
+	assert_success
+	assert_output - <<'EOF'
+id,segment
+01jz00000004a,Top
+01jz00000003r,Top
+EOF
+	run --separate-stderr bash -c 'crm-segment --rfm --rules top.conf --only hibernating | crm-find -f id,rfm_segment -o csv'
+	assert_success
+	assert_output - <<'EOF'
+id,rfm_segment
+01jz00000000f,Hibernating
+01jz00000002c,Hibernating
+EOF
+}
+
+@test "SEG036: score everyone, then select: --only and crm-find country=PL" {
+	run --separate-stderr bash -c "crm-segment --rfm --only \"can't lose\" --only 'at risk' | crm-find --where country=PL -f id,rfm,segment -o csv"
+	assert_success
+	assert_output - <<'EOF'
+id,rfm,segment
+01jz00000003d,233,At Risk
+EOF
+}
+
+# --- --summary ------------------------------------------------------------------
+
+@test "SEG037: -S for RFM: one row per segment in the grid order, Prospects last" {
+	# 20 customers. Champions A B: 300000+20000 over 6 purchases = 53333.33 ->
+	# 533.33, days (2+1)/2 = 1.5 -> 2. Loyal G L: 230000/7 = 328.57, (30+90)/2.
+	# Potential Loyalists D H: 47000/3 = 156.66 (truncated), (0+2)/2.
+	# At Risk N Q: 105000 over the 5 PLN orders = 210.00 (the EUR purchase is
+	# not an order of the currency the revenue is in), (200+400)/2.
+	# Can't Lose M T: 290000/9 = 322.22, 250. Hibernating P S: 15000 over the
+	# 2 PLN orders = 75.00, (150+300)/2 = 225. Prospects: no purchase up to now.
+	run --separate-stderr crm-segment --rfm -S -o csv
+	assert_success
+	assert_quiet
+	assert_output - <<'EOF'
+segment,customers,share,revenue,aov,days_since_purchase
+Champions,2,10.0,3200.00,533.33,2
+Loyal,2,10.0,2300.00,328.57,60
+Potential Loyalists,2,10.0,470.00,156.66,1
+New,1,5.0,50.00,50.00,0
+Promising,1,5.0,200.00,200.00,60
+Need Attention,1,5.0,600.00,300.00,120
+About to Sleep,1,5.0,120.00,120.00,100
+At Risk,2,10.0,1050.00,210.00,300
+Can't Lose,2,10.0,2900.00,322.22,250
+Hibernating,2,10.0,150.00,75.00,225
+Prospects,4,20.0,0.00,,
+EOF
+}
+
+@test "SEG038: -S share is rounded half up (1/16 = 6.25 -> 6.3); empty segments left out" {
+	# The 16 buyers only (stage=customer): the same scores, no Prospects row.
+	run --separate-stderr bash -c 'crm-find --where stage=customer | crm-segment --rfm -S'
+	assert_success
+	assert_output - <<'EOF'
+segment,customers,share,revenue,aov,days_since_purchase
+Champions,2,12.5,3200.00,533.33,2
+Loyal,2,12.5,2300.00,328.57,60
+Potential Loyalists,2,12.5,470.00,156.66,1
+New,1,6.3,50.00,50.00,0
+Promising,1,6.3,200.00,200.00,60
+Need Attention,1,6.3,600.00,300.00,120
+About to Sleep,1,6.3,120.00,120.00,100
+At Risk,2,12.5,1050.00,210.00,300
+Can't Lose,2,12.5,2900.00,322.22,250
+Hibernating,2,12.5,150.00,75.00,225
+EOF
+}
+
+@test "SEG039: -S for rules: the order of the file, then the default" {
+	write_rules
+	# Whales A G M: 690000 over 10 purchases, days (2+30+250)/3 = 94.
+	# Regulars B: 20000/3 = 66.66. Lapsed N Q S T: 170000 over the 12 PLN
+	# orders (one of the 13 purchases is in EUR) = 141.66, days 1150/4 =
+	# 287.5 -> 288. Open W X: nothing up to now.
+	# Occasional C D E H J K P: 144000 over the 8 PLN orders = 180.00, days
+	# 432/7 = 61.7 -> 62.
+	# Others L Y Z: 80000/4 = 200.00, days 90 (L only).
+	run --separate-stderr crm-segment --rules rules.conf --default Others -S -o csv
+	assert_success
+	assert_quiet
+	assert_output - <<'EOF'
+segment,customers,share,revenue,aov,days_since_purchase
+Whales,3,15.0,6900.00,690.00,94
+Regulars,1,5.0,200.00,66.66,1
+Lapsed,4,20.0,1700.00,141.66,288
+Open,2,10.0,0.00,,
+Occasional,7,35.0,1440.00,180.00,62
+Others,3,15.0,800.00,200.00,90
+EOF
+}
+
+@test "SEG040: -S -o table adds a bar column and thousands separators" {
+	run --separate-stderr crm-segment --rfm -S -o table
+	assert_success
+	assert_line --index 0 --regexp '^ *segment +customers +share +revenue +aov +days_since_purchase +bar *$'
+	assert_line --regexp '^ *Champions .*3,200\.00'
+	assert_line --regexp "^ *Can't Lose .*2,900\\.00"
+	run --separate-stderr crm-segment --rfm -S -o csv
+	refute_output --partial bar
+}
+
+@test "SEG041: -S from a JSON Lines stream is still CSV in a pipe" {
+	run --separate-stderr bash -c 'crm-find -o jsonl --where stage=prospect | crm-segment --rfm -S'
+	assert_success
+	assert_output - <<'EOF'
+segment,customers,share,revenue,aov,days_since_purchase
+Prospects,2,100.0,0.00,,
+EOF
+}
+
+# --- exit statuses and errors -----------------------------------------------------
+
+@test "SEG042: an empty input exits 1" {
+	run --separate-stderr bash -c 'crm-find --where country=XX | crm-segment --rfm'
+	assert_failure 1
+	echo "$HEADER" >customers.csv
+	run --separate-stderr crm-segment --rfm -o csv
+	assert_failure 1
+}
+
+@test "SEG043: an unknown option or format is an error" {
+	run --separate-stderr crm-segment --rfm --bogus
+	assert_failure 2
+	assert_output ""
+	run --separate-stderr crm-segment --rfm -o xml
+	assert_failure 2
+	assert_output ""
+}
+
+@test "SEG044: --rules, --rfm and --lifecycle together, with LC_ALL=C" {
+	write_rules
+	run --separate-stderr env LC_ALL=C bash -c 'crm-segment --rules rules.conf --rfm --lifecycle | crm-find -f id,rfm_segment,lifecycle,segment -o csv --where "id=01jz00000004a or id=01jz00000000z or id=01jz00000001w or id=01jz00000003t"'
+	assert_success
+	# A: first contact a purchase 25 days ago -> new. W: first contact 40
+	# days ago, last 10 -> active. Q: first 2025-08-29, last a call yesterday
+	# -> active. Z: only a task -> never contacted.
+	assert_output - <<'EOF'
+id,rfm_segment,lifecycle,segment
+01jz00000004a,Champions,new,Whales
+01jz00000001w,Prospects,active,Open
+01jz00000003t,At Risk,active,Lapsed
+01jz00000000z,Prospects,,
+EOF
+}
+
+# --- "now" given explicitly -------------------------------------------------------
+
+@test "SEG045: --as-of at the instant of CRM_NOW, or 'now', gives the same scores as the default" {
+	run --separate-stderr bash -c 'crm-segment --rfm --as-of 2026-11-22T10:00:00Z | crm-find -f id,r,f,m,rfm,segment -o csv'
+	assert_success
+	assert_output "$RFM_ALL"
+	run --separate-stderr bash -c 'crm-segment --rfm --as-of now | crm-find -f id,r,f,m,rfm,segment -o csv'
+	assert_success
+	assert_output "$RFM_ALL"
+}
+
+@test "SEG046: -S share rounded half up, with --as-of now" {
+	run --separate-stderr bash -c 'crm-find --where stage=customer | crm-segment --rfm -S --as-of now | grep -E "^(New|Promising|Champions),"'
+	assert_success
+	assert_output - <<'EOF'
+Champions,2,12.5,3200.00,533.33,2
+New,1,6.3,50.00,50.00,0
+Promising,1,6.3,200.00,200.00,60
+EOF
+}
+
+@test "SEG047: --lifecycle ignores contacts after now" {
+	lifecycle_fixture
+	# 16: calls on 2025-01-01 and 2026-05-01 (205 days ago), a meeting on
+	# 2026-12-01 -> lapsed. 17: only a meeting on 2026-12-01 -> not
+	# contacted yet.
+	echo "0hf0000000016,Klient 16,k16@example.pl,,,PL,,,,customer,,2024-01-01T00:00:00Z,2024-01-01T00:00:00Z" >>customers.csv
+	echo "0hf0000000017,Klient 17,k17@example.pl,,,PL,,,,customer,,2024-01-01T00:00:00Z,2024-01-01T00:00:00Z" >>customers.csv
+	cat >>interactions.jsonl <<'EOF'
+{"id":"0ev0000000123","ts":"2025-01-01T10:00:00Z","customer":"0hf0000000016","type":"call","channel":"phone","by":"tester"}
+{"id":"0ev0000000124","ts":"2026-05-01T10:00:00Z","customer":"0hf0000000016","type":"call","channel":"phone","by":"tester"}
+{"id":"0ev0000000125","ts":"2026-12-01T10:00:00Z","customer":"0hf0000000016","type":"meeting","channel":"meeting","by":"tester"}
+{"id":"0ev0000000126","ts":"2026-12-01T10:00:00Z","customer":"0hf0000000017","type":"meeting","channel":"meeting","by":"tester"}
+EOF
+	run --separate-stderr bash -c 'crm-segment --lifecycle | crm-find -f id,lifecycle -o csv --where "id>0hf0000000015"'
+	assert_success
+	assert_output - <<'EOF'
+id,lifecycle
+0hf0000000016,lapsed
+0hf0000000017,
+EOF
+}
