@@ -14,13 +14,13 @@ OPT ?= -O2 -g
 override CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(if $(WERROR),-Werror) $(OPT) $(CFLAGS)
 LDLIBS = -lcsv -lpcre2-8 -ljansson -lpthread
 
-PROGS = crm crm-init crm-add crm-log crm-rm crm-find crm-segment crm-report
+PROGS = crm crm-init crm-add crm-log crm-rm crm-find crm-segment crm-report crm-mail
 LIBSRC = $(wildcard src/lib/*.c)
 LIBOBJ = $(LIBSRC:src/lib/%.c=build/lib/%.o)
 BINS = $(PROGS:%=bin/%)
 
 DEBS = libcsv-dev libpcre2-dev libjansson-dev bats bats-support bats-assert \
-       mandoc jq miller shellcheck
+       mandoc jq miller shellcheck msmtp python3-aiosmtpd
 
 all: $(BINS)
 

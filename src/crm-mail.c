@@ -1,0 +1,658 @@
+/* crm-mail - templated mail to the customers of a stream, recorded in the history */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "csvrec.h"
+#include "cust.h"
+#include "date.h"
+#include "derive.h"
+#include "dir.h"
+#include "expr.h"
+#include "fieldset.h"
+#include "hmap.h"
+#include "id.h"
+#include "jsonl.h"
+#include "lock.h"
+#include "mail.h"
+#include "opt.h"
+#include "scan.h"
+#include "utf8.h"
+#include "util.h"
+
+enum {
+	O_CAMPAIGN = OPT_FIRST_LOCAL,
+	O_SEND,
+	O_SENDMAIL,
+	O_MAILDIR,
+	O_CAP,
+	O_RATE,
+	O_LIMIT,
+	O_TRANSACTIONAL,
+	O_FAILED,
+};
+
+static const struct crm_opt opts[] = {
+	{ 't', "template", "TEMPLATE", "the message: headers, a blank line, the body" },
+	{ O_CAMPAIGN, "campaign", "NAME", "the campaign (default: the template's name)" },
+	{ 'w', "where", "EXPR", "the recipients, when no stream is piped in" },
+	{ O_SEND, "send", NULL, "send (default: print an mbox preview, send nothing)" },
+	{ O_SENDMAIL, "sendmail", "CMD", "the sendmail-compatible command (default: crm.conf, /usr/sbin/sendmail -oi)" },
+	{ O_MAILDIR, "maildir", "DIR", "write the preview into this Maildir instead of stdout" },
+	{ O_CAP, "cap", "DAYS", "skip customers mailed in the last DAYS days (crm.conf cap_days, 7)" },
+	{ O_RATE, "rate", "N", "send at most N messages a minute" },
+	{ O_LIMIT, "limit", "N", "send at most N messages in this run" },
+	{ O_TRANSACTIONAL, "transactional", NULL, "not marketing: mail customers without opt-in too" },
+	{ O_FAILED, "failed", "FILE", "write the skipped and failed customers as CSV with a reason" },
+	CRM_OPT_DRYRUN,
+	CRM_OPT_DIR,
+	CRM_OPT_STRICT,
+	CRM_OPT_HELP,
+	CRM_OPT_VERSION,
+	CRM_OPT_END,
+};
+
+static const struct crm_cmd cmd = {
+	"-t TEMPLATE [--campaign NAME] [--where EXPR] [--send] [--sendmail CMD] [--maildir DIR] [--cap DAYS] [--rate N] [--limit N] [--transactional] [--failed FILE] [-n]",
+	"Render the template for each customer of the stream (or of --where) and\n"
+	"print the messages as an mbox, or with --send pipe each to sendmail and\n"
+	"record it in the history. Safe to re-run: a customer is mailed once per campaign.",
+	opts,
+};
+
+struct opts {
+	const char *tmpl, *campaign, *where, *sendmail, *maildir, *failed;
+	long cap, rate, limit;
+	bool send, transactional;
+	struct crm_common c;
+};
+
+/* What the history says of this campaign and of recent mail. */
+struct past {
+	struct hmap msg;       /* message ids of this campaign */
+	char *status;          /* per message: 'p' pending, 's' sent, 'f' failed */
+	size_t scap;
+	struct hmap last;      /* customer -> index into last_ts */
+	crm_time *last_ts;     /* the latest mail sent to the customer */
+	size_t lcap;
+	const char *campaign;
+};
+
+static void ev_past(const struct event *e, void *arg)
+{
+	struct past *p = arg;
+	const struct proj *j = e->p;
+	if (!pv_is(&j->v[PJ_TYPE], "email") || j->v[PJ_CUSTOMER].kind != 's')
+		return;
+	bool pending = pv_is(&j->v[PJ_STATUS], "pending"), failed = pv_is(&j->v[PJ_STATUS], "failed");
+	if (j->v[PJ_CAMPAIGN].kind == 's' && pv_is(&j->v[PJ_CAMPAIGN], p->campaign) &&
+	    j->v[PJ_CUSTOMER].kind == 's') {
+		/* keyed by customer: the message id is made from it */
+		size_t i = hmap_put(&p->msg, j->v[PJ_CUSTOMER].s, j->v[PJ_CUSTOMER].n);
+		void *q = p->status;
+		size_t old = p->scap;
+		xgrow(&q, &p->scap, i + 1, 1);
+		p->status = q;
+		if (p->scap > old)
+			memset(p->status + old, 0, p->scap - old);
+		char s = pending ? 'p' : failed ? 'f' : 's';
+		/* sent beats pending beats failed: the later line is the newer state,
+		 * but a sent message stays sent */
+		if (p->status[i] != 's')
+			p->status[i] = s;
+	}
+	if (!pending && !failed && pv_is(&j->v[PJ_DIRECTION], "out") && e->has_ts) {
+		size_t i = hmap_put(&p->last, j->v[PJ_CUSTOMER].s, j->v[PJ_CUSTOMER].n);
+		if (i >= p->lcap) {
+			size_t old = p->lcap;
+			void *q = p->last_ts;
+			xgrow(&q, &p->lcap, i + 1, sizeof *p->last_ts);
+			p->last_ts = q;
+			for (size_t k = old; k < p->lcap; k++)
+				p->last_ts[k] = INT64_MIN;
+		}
+		if (e->ts > p->last_ts[i])
+			p->last_ts[i] = e->ts;
+	}
+}
+
+struct look {
+	const struct hdr *h;
+	const struct rec *r;
+	char first[256];
+};
+
+static const char *lookup(void *ctx, const char *field)
+{
+	struct look *l = ctx;
+	if (!strcmp(field, "first_name")) {
+		long c = hdr_find(l->h, "name");
+		const char *n = c >= 0 ? rec_get(l->r, (size_t)c) : "";
+		while (*n == ' ')
+			n++;
+		size_t k = strcspn(n, " ");
+		if (k >= sizeof l->first)
+			k = sizeof l->first - 1;
+		memcpy(l->first, n, k);
+		l->first[k] = '\0';
+		return l->first;
+	}
+	long c = hdr_find(l->h, field);
+	return c >= 0 ? rec_get(l->r, (size_t)c) : NULL;
+}
+
+/* Run the sendmail command with the message on its stdin; the exit status,
+ * or -1 when it could not be started (errno set). */
+static int pipe_to(const char *command, const char *rcpt, const char *msg, size_t n)
+{
+	char **argv0 = split(command, ' ', NULL);
+	size_t k = 0;
+	for (char **p = argv0; *p; p++)
+		k++;
+	char **argv = xcalloc(k + 3, sizeof *argv);
+	size_t j = 0;
+	for (char **p = argv0; *p; p++)
+		if (**p)
+			argv[j++] = *p;
+	argv[j++] = "--";
+	argv[j++] = (char *)rcpt;
+	argv[j] = NULL;
+	int fds[2];
+	if (pipe(fds) < 0) {
+		free(argv);
+		free_strv(argv0);
+		return -1;
+	}
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		free(argv);
+		free_strv(argv0);
+		return -1;
+	}
+	if (pid == 0) {
+		dup2(fds[0], STDIN_FILENO);
+		close(fds[0]);
+		close(fds[1]);
+		int null = open("/dev/null", O_WRONLY);
+		if (null >= 0)
+			dup2(null, STDOUT_FILENO);
+		execvp(argv[0], argv);
+		fprintf(stderr, "%s: %s: %s\n", crm_prog, argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(fds[0]);
+	size_t off = 0;
+	while (off < n) {
+		ssize_t w = write(fds[1], msg + off, n - off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			break; /* the command stopped reading: its status tells */
+		}
+		off += (size_t)w;
+	}
+	close(fds[1]);
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR) {
+			free(argv);
+			free_strv(argv0);
+			return -1;
+		}
+	free(argv);
+	free_strv(argv0);
+	if (WIFEXITED(st))
+		return off < n && WEXITSTATUS(st) == 0 ? 75 : WEXITSTATUS(st);
+	return 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+}
+
+static void log_event(struct crm_dir *d, const char *cust, const char *campaign, const char *msgid,
+		      const char *subject, const char *status, int code)
+{
+	json_t *e = json_object();
+	char id[ID_LEN + 1], ts[DATE_BUFSZ];
+	id_new(id);
+	date_fmt(crm_now(), ts);
+	json_object_set_new(e, "id", json_string(id));
+	json_object_set_new(e, "ts", json_string(ts));
+	json_object_set_new(e, "customer", json_string(cust));
+	json_object_set_new(e, "type", json_string("email"));
+	json_object_set_new(e, "channel", json_string("email"));
+	json_object_set_new(e, "direction", json_string("out"));
+	json_object_set_new(e, "by", json_string(crm_user()));
+	json_object_set_new(e, "subject", json_string(subject));
+	json_object_set_new(e, "campaign", json_string(campaign));
+	json_object_set_new(e, "message_id", json_string(msgid));
+	json_object_set_new(e, "status", json_string(status));
+	if (code)
+		json_object_set_new(e, "exit", json_integer(code));
+	struct sb b = { 0 };
+	jsonl_put(&b, e);
+	crm_lock(d);
+	int rc = crm_append(d, INTERACTIONS, b.s, b.len);
+	crm_unlock(d);
+	sb_free(&b);
+	json_decref(e);
+	if (rc < 0)
+		crm_diex("the history could not be written; stopped so that nobody is mailed twice");
+}
+
+/* Write one message into a Maildir's new/ (tmp/ first, as Maildir wants). */
+static void maildir_put(const char *dir, const char *msg, size_t n, size_t seq)
+{
+	char path[4096], tmp[4096];
+	static const char *const sub[] = { "", "/tmp", "/new", "/cur" };
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(path, sizeof path, "%s%s", dir, sub[i]);
+		if (mkdir(path, 0777) < 0 && errno != EEXIST)
+			crm_die("%s", path);
+	}
+	char host[256] = "localhost";
+	gethostname(host, sizeof host - 1);
+	snprintf(tmp, sizeof tmp, "%s/tmp/%lld.%d_%zu.%s", dir, (long long)time(NULL), (int)getpid(), seq, host);
+	snprintf(path, sizeof path, "%s/new/%lld.%d_%zu.%s", dir, (long long)time(NULL), (int)getpid(), seq, host);
+	FILE *f = fopen(tmp, "w");
+	if (!f || fwrite(msg, 1, n, f) != n || fclose(f) != 0)
+		crm_die("%s", tmp);
+	if (rename(tmp, path) < 0)
+		crm_die("%s", path);
+}
+
+struct skip {
+	struct rec r;
+	char *reason;
+};
+
+int main(int argc, char **argv)
+{
+	crm_init(argc, argv);
+	struct opts o = { .cap = -1, .rate = 0, .limit = -1 };
+	const char *arg;
+	int k;
+	while ((k = crm_getopt(argc, argv, &cmd, &o.c, &arg)) != -1) {
+		long long v;
+		switch (k) {
+		case 't': o.tmpl = arg; break;
+		case 'w': o.where = arg; break;
+		case O_CAMPAIGN: o.campaign = arg; break;
+		case O_SEND: o.send = true; break;
+		case O_SENDMAIL: o.sendmail = arg; break;
+		case O_MAILDIR: o.maildir = arg; break;
+		case O_TRANSACTIONAL: o.transactional = true; break;
+		case O_FAILED: o.failed = arg; break;
+		case O_CAP:
+		case O_RATE:
+		case O_LIMIT:
+			if (!parse_long(arg, &v) || v < 0)
+				crm_usage_error(&cmd, "--cap, --rate and --limit take a whole number");
+			*(k == O_CAP ? &o.cap : k == O_RATE ? &o.rate : &o.limit) = (long)v;
+			break;
+		}
+	}
+	if (optind < argc)
+		crm_usage_error(&cmd, "the recipients come from the stream or --where, not operands");
+	if (!o.tmpl)
+		crm_usage_error(&cmd, "a template is needed (-t FILE)");
+	if (o.send && o.maildir)
+		crm_usage_error(&cmd, "--maildir is for the preview; it does not go with --send");
+	bool use_stdin = stdin_is_stream();
+	if (!use_stdin && !o.where)
+		crm_diex("no recipients: pipe customers in (crm-find ... | crm-mail) or give --where EXPR");
+
+	struct crm_dir d;
+	crm_dir_open(&d, o.c.dir);
+
+	/* the template: as named, else in the directory's templates/ */
+	struct sb text = { 0 };
+	int fd = open(o.tmpl, O_RDONLY | O_CLOEXEC);
+	char *tpath = xstrdup(o.tmpl);
+	if (fd < 0 && errno == ENOENT && !strchr(o.tmpl, '/')) {
+		char name[1024];
+		snprintf(name, sizeof name, "templates/%s", o.tmpl);
+		free(tpath);
+		tpath = crm_path_dup(&d, name);
+		fd = open(tpath, O_RDONLY | O_CLOEXEC);
+	}
+	if (fd < 0 || read_all(fd, &text) < 0)
+		crm_die("%s", tpath);
+	close(fd);
+	struct tmpl t;
+	char err[256];
+	if (tmpl_parse(text.s, text.len, &t, err, sizeof err) < 0) {
+		crm_warnx("%s:%s", tpath, err);
+		return CRM_ERR;
+	}
+	sb_free(&text);
+	char campaign[256];
+	if (o.campaign) {
+		snprintf(campaign, sizeof campaign, "%s", o.campaign);
+	} else {
+		const char *b = strrchr(tpath, '/');
+		snprintf(campaign, sizeof campaign, "%s", b ? b + 1 : tpath);
+		char *dot = strrchr(campaign, '.');
+		if (dot && dot != campaign)
+			*dot = '\0';
+	}
+	const char *from = conf_get(&d, "from", NULL), *subject_t = NULL;
+	for (size_t i = 0; i < t.nh; i++) {
+		if (ascii_ieq(t.h[i].name, "From"))
+			from = t.h[i].value;
+		if (ascii_ieq(t.h[i].name, "Subject"))
+			subject_t = t.h[i].value;
+	}
+	if (!from)
+		crm_diex("no sender: give the template a From: line or set 'from =' in crm.conf");
+	if (!subject_t)
+		crm_diex("%s: the template has no Subject: line", tpath);
+	/* the domain of the Message-IDs: the sender's */
+	const char *at = strrchr(from, '@');
+	char domain[256] = "crm.invalid";
+	if (at) {
+		size_t n = strcspn(at + 1, ">\" \t");
+		snprintf(domain, sizeof domain, "%.*s", (int)n, at + 1);
+	}
+	long cap_days = o.cap >= 0 ? o.cap : conf_long(&d, "cap_days", 7);
+	const char *sendmail = o.sendmail ? o.sendmail : conf_get(&d, "sendmail", "/usr/sbin/sendmail -oi");
+	const char *unsub = conf_get(&d, "unsubscribe", NULL);
+
+	/* One sending run at a time per directory: two could mail one customer twice. */
+	int runlock = -1;
+	if (o.send && !o.c.dry_run) {
+		runlock = openat(d.fd, ".crm-mail.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+		if (runlock < 0 || flock(runlock, LOCK_EX | LOCK_NB) < 0)
+			crm_diex("another crm-mail --send is running in %s", d.path);
+	}
+
+	struct past past = { .campaign = campaign };
+	if (scan_history(&d, o.c.strict, ev_past, &past) < 0)
+		return CRM_ERR;
+
+	struct recin in;
+	if (recin_open(&in, &d, use_stdin, o.c.strict) < 0)
+		return CRM_ERR;
+	long cid = hdr_find(&in.hdr, "id"), cem = hdr_find(&in.hdr, "email"),
+	     cna = hdr_find(&in.hdr, "name"), cco = hdr_find(&in.hdr, "consent");
+	if (in.hdr.n && (cid < 0 || cem < 0))
+		crm_diex("%s: the customers need 'id' and 'email' columns", in.name);
+	struct fieldset fs;
+	fieldset_init(&fs, &in.hdr);
+	struct expr *where = NULL;
+	if (o.where) {
+		struct schema sc = fieldset_schema(&fs);
+		where = expr_parse(o.where, &sc, crm_now(), err, sizeof err);
+		if (!where)
+			crm_diex("--where: 1:%s", err);
+		bool *used = xcalloc(fs.n, sizeof *used);
+		expr_fields(where, used);
+		unsigned mask = fieldset_mask(&fs, used);
+		free(used);
+		if (mask && !(fs.dv = derive_load(&d, conf_get(&d, "currency", "EUR"), mask, o.c.strict,
+						   DERIVE_ALL)))
+			return CRM_ERR;
+	}
+
+	struct skip *skips = NULL;
+	size_t nskip = 0, skcap = 0;
+	long n_ok = 0, n_fail = 0, n_planned = 0;
+	struct sb mbox = { 0 }, msg = { 0 };
+	struct rec r = { 0 };
+	int got;
+	bool progress = isatty(STDERR_FILENO) && o.send;
+	while ((got = recin_next(&in, &r)) > 0) {
+		struct row_ctx rc = { .fs = &fs, .r = &r };
+		if (where && !expr_eval(where, fieldset_get, &rc))
+			continue;
+		const char *id = rec_get(&r, (size_t)cid);
+		const char *email = rec_get(&r, (size_t)cem);
+		const char *name = cna >= 0 ? rec_get(&r, (size_t)cna) : "";
+		const char *why = NULL;
+		char whybuf[256];
+		char *addr = NULL;
+		long pi = hmap_get(&past.msg, id, strlen(id));
+		long li = hmap_get(&past.last, id, strlen(id));
+		if (!*email)
+			why = "no e-mail";
+		else if (!u8_is_ascii(email, strlen(email)))
+			why = "a non-ASCII e-mail address (not supported)";
+		else if (check_email(email, &addr))
+			why = "an invalid e-mail";
+		else if (!o.transactional && (cco < 0 || strcmp(rec_get(&r, (size_t)cco), "opt-in")))
+			why = "no opt-in consent";
+		else if (pi >= 0 && past.status[pi] == 's')
+			why = "already sent in this campaign";
+		else if (pi >= 0 && past.status[pi] == 'p')
+			why = "unknown: a send was started and not confirmed; check the mail log";
+		else if (cap_days > 0 && li >= 0 && past.last_ts[li] > crm_now() - cap_days * 86400) {
+			char day[DATE_BUFSZ];
+			date_fmt_day(past.last_ts[li], day);
+			snprintf(whybuf, sizeof whybuf, "mailed on %s, within %ld days", day, cap_days);
+			why = whybuf;
+		} else if (has_line_break(name, strlen(name)))
+			why = "a line break in the name";
+		/* render */
+		struct look lk = { &in.hdr, &r, "" };
+		struct sb subj = { 0 }, body = { 0 }, hv = { 0 };
+		char *missing = NULL;
+		if (!why && tmpl_render(subject_t, lookup, &lk, &subj, &missing) < 0) {
+			snprintf(whybuf, sizeof whybuf, "no value for {{%s}}", missing);
+			why = whybuf;
+		}
+		if (!why && has_line_break(subj.s, subj.len))
+			why = "a line break in a value of a header (Subject)";
+		if (!why && tmpl_render(t.body, lookup, &lk, &body, &missing) < 0) {
+			snprintf(whybuf, sizeof whybuf, "no value for {{%s}}", missing);
+			why = whybuf;
+		}
+		char msgid[600];
+		snprintf(msgid, sizeof msgid, "<%s.%s@%s>", campaign, id, domain);
+		for (char *p = msgid + 1; *p && *p != '@'; p++)
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			      *p == '.' || *p == '-' || *p == '_'))
+				*p = '-';
+		if (!why) {
+			sb_reset(&msg);
+			char date[64];
+			mail_date(crm_now(), date, sizeof date);
+			sb_reset(&hv);
+			if (tmpl_render(from, lookup, &lk, &hv, &missing) < 0 || has_line_break(hv.s, hv.len)) {
+				why = "a bad value in the From header";
+			} else {
+				mail_header(&msg, "From", hv.s);
+			}
+			sb_reset(&hv);
+			mail_address(&hv, name, addr);
+			mail_header(&msg, "To", hv.s);
+			mail_header(&msg, "Subject", subj.s);
+			mail_header(&msg, "Date", date);
+			mail_header(&msg, "Message-ID", msgid);
+			for (size_t i = 0; i < t.nh && !why; i++) {
+				static const char *const own[] = { "From", "To", "Subject", "Date", "Message-ID",
+								   "MIME-Version", "Content-Type",
+								   "Content-Transfer-Encoding", NULL };
+				bool skip_h = false;
+				for (const char *const *p = own; *p; p++)
+					skip_h |= ascii_ieq(*p, t.h[i].name);
+				if (skip_h)
+					continue;
+				sb_reset(&hv);
+				if (tmpl_render(t.h[i].value, lookup, &lk, &hv, &missing) < 0) {
+					snprintf(whybuf, sizeof whybuf, "no value for {{%s}}", missing);
+					why = whybuf;
+				} else if (has_line_break(hv.s, hv.len)) {
+					snprintf(whybuf, sizeof whybuf, "a line break in a value of a header (%s)",
+						 t.h[i].name);
+					why = whybuf;
+				} else {
+					mail_header(&msg, t.h[i].name, sb_str(&hv));
+				}
+			}
+			if (!why && unsub && !o.transactional) {
+				sb_reset(&hv);
+				if (tmpl_render(unsub, lookup, &lk, &hv, &missing) < 0 || has_line_break(hv.s, hv.len)) {
+					why = "a bad value in the unsubscribe address";
+				} else {
+					char **v = split(sb_str(&hv), ',', NULL);
+					struct sb lu = { 0 };
+					bool https = false;
+					for (char **p = v; *p; p++) {
+						char *s = *p;
+						while (*s == ' ')
+							s++;
+						size_t l = strlen(s);
+						while (l && s[l - 1] == ' ')
+							s[--l] = '\0';
+						if (!*s)
+							continue;
+						if (lu.len)
+							sb_adds(&lu, ", ");
+						sb_printf(&lu, "<%s>", s);
+						https |= !strncmp(s, "https://", 8);
+					}
+					free_strv(v);
+					if (lu.len)
+						mail_header(&msg, "List-Unsubscribe", lu.s);
+					if (https)
+						mail_header(&msg, "List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+					sb_free(&lu);
+				}
+			}
+			mail_header(&msg, "MIME-Version", "1.0");
+			mail_header(&msg, "Content-Type", "text/plain; charset=UTF-8");
+			mail_header(&msg, "Content-Transfer-Encoding", "quoted-printable");
+			sb_addc(&msg, '\n');
+			mail_qp(&msg, body.s ? body.s : "", body.len);
+		}
+		free(missing);
+		if (why) {
+			fprintf(stderr, "%s: %s: skipped: %s\n", crm_prog, id, why);
+			void *p = skips;
+			size_t old = skcap;
+			xgrow(&p, &skcap, nskip + 1, sizeof *skips);
+			skips = p;
+			if (skcap > old)
+				memset(skips + old, 0, (skcap - old) * sizeof *skips);
+			rec_copy(&skips[nskip].r, &r);
+			skips[nskip++].reason = xstrdup(why);
+			free(addr);
+			sb_free(&subj);
+			sb_free(&body);
+			sb_free(&hv);
+			continue;
+		}
+		if (o.limit >= 0 && n_planned >= o.limit) {
+			free(addr);
+			sb_free(&subj);
+			sb_free(&body);
+			sb_free(&hv);
+			break;
+		}
+		n_planned++;
+		if (!o.send || o.c.dry_run) {
+			if (o.maildir)
+				maildir_put(o.maildir, msg.s, msg.len, (size_t)n_planned);
+			else
+				mbox_put(&mbox, msg.s, msg.len, crm_now());
+			if (mbox.len > (1 << 20)) {
+				fwrite(mbox.s, 1, mbox.len, stdout);
+				sb_reset(&mbox);
+			}
+			n_ok++;
+		} else {
+			if (o.rate > 0 && n_planned > 1) {
+				long ms = 60000 / o.rate;
+				struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+				nanosleep(&ts, NULL);
+			}
+			log_event(&d, id, campaign, msgid, subj.s, "pending", 0);
+			int code = pipe_to(sendmail, addr, msg.s, msg.len);
+			if (code == 0) {
+				log_event(&d, id, campaign, msgid, subj.s, "sent", 0);
+				n_ok++;
+			} else {
+				if (code < 0)
+					crm_warn("%s: %s", id, sendmail);
+				log_event(&d, id, campaign, msgid, subj.s, "failed", code < 0 ? 127 : code);
+				snprintf(whybuf, sizeof whybuf, "the sendmail command failed (exit %d)", code < 0 ? 127 : code);
+				fprintf(stderr, "%s: %s: failed: %s\n", crm_prog, id, whybuf);
+				void *p = skips;
+				size_t old = skcap;
+				xgrow(&p, &skcap, nskip + 1, sizeof *skips);
+				skips = p;
+				if (skcap > old)
+					memset(skips + old, 0, (skcap - old) * sizeof *skips);
+				rec_copy(&skips[nskip].r, &r);
+				skips[nskip++].reason = xstrdup(whybuf);
+				n_fail++;
+			}
+			if (progress)
+				fprintf(stderr, "\r%s: %ld sent, %ld failed", crm_prog, n_ok, n_fail);
+		}
+		free(addr);
+		sb_free(&subj);
+		sb_free(&body);
+		sb_free(&hv);
+	}
+	if (progress)
+		fputc('\n', stderr);
+	if (mbox.len)
+		fwrite(mbox.s, 1, mbox.len, stdout);
+	int status = got < 0 ? CRM_ERR : CRM_OK;
+	if (o.failed) {
+		struct sb f = { 0 };
+		struct hdr h = { 0 };
+		hdr_copy(&h, &in.hdr);
+		hdr_add(&h, "reason");
+		csv_put_hdr(&f, &h);
+		for (size_t i = 0; i < nskip; i++) {
+			while (skips[i].r.n < in.hdr.n)
+				rec_push(&skips[i].r, "", 0);
+			rec_set(&skips[i].r, in.hdr.n, skips[i].reason, strlen(skips[i].reason));
+			csv_put_rec(&f, &skips[i].r, h.n);
+		}
+		FILE *ff = fopen(o.failed, "w");
+		if (!ff || fwrite(f.s, 1, f.len, ff) != f.len || fclose(ff) != 0) {
+			crm_warn("%s", o.failed);
+			status = CRM_ERR;
+		}
+		sb_free(&f);
+		hdr_free(&h);
+	}
+	fprintf(stderr, "%s: %ld %s, %zu skipped, %ld failed\n", crm_prog, n_ok,
+		o.send && !o.c.dry_run ? "sent" : "previewed", nskip - (size_t)n_fail, n_fail);
+	if (n_fail)
+		status = CRM_ERR;
+	else if (status == CRM_OK && !n_planned)
+		status = CRM_NONE;
+	for (size_t i = 0; i < skcap; i++) {
+		rec_free(&skips[i].r);
+		free(skips[i].reason);
+	}
+	free(skips);
+	rec_free(&r);
+	sb_free(&mbox);
+	sb_free(&msg);
+	expr_free(where);
+	fieldset_free(&fs);
+	recin_close(&in);
+	tmpl_free(&t);
+	free(tpath);
+	hmap_free(&past.msg);
+	hmap_free(&past.last);
+	free(past.status);
+	free(past.last_ts);
+	if (runlock >= 0)
+		close(runlock);
+	crm_dir_close(&d);
+	crm_flush_stdout();
+	return status;
+}

@@ -1,0 +1,352 @@
+/* mail.c - templates, MIME encoding, mbox */
+#include "mail.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
+
+static char *dupn(const char *s, size_t n)
+{
+	return xstrndup(s, n);
+}
+
+int tmpl_parse(const char *text, size_t n, struct tmpl *t, char *err, size_t err_size)
+{
+	memset(t, 0, sizeof *t);
+	size_t cap = 0, i = 0;
+	long line = 0;
+	if (memchr(text, '\0', n)) {
+		snprintf(err, err_size, "1: NUL byte in the template");
+		return -1;
+	}
+	if (!u8_valid(text, n, NULL)) {
+		snprintf(err, err_size, "1: the template is not valid UTF-8");
+		return -1;
+	}
+	for (;;) {
+		line++;
+		if (i >= n) {
+			snprintf(err, err_size, "%ld: no blank line between the headers and the body", line);
+			tmpl_free(t);
+			return -1;
+		}
+		const char *e = memchr(text + i, '\n', n - i);
+		size_t len = e ? (size_t)(e - text - i) : n - i;
+		const char *s = text + i;
+		if (len && s[len - 1] == '\r')
+			len--;
+		i += (e ? (size_t)(e - text - i) + 1 : n - i);
+		if (len == 0)
+			break;
+		if ((s[0] == ' ' || s[0] == '\t') && t->nh) {
+			/* a continuation line: unfold it into the previous header */
+			struct tmpl_header *h = &t->h[t->nh - 1];
+			size_t ol = strlen(h->value);
+			h->value = xrealloc(h->value, ol + len + 1);
+			memcpy(h->value + ol, s, len);
+			h->value[ol + len] = '\0';
+			continue;
+		}
+		const char *colon = memchr(s, ':', len);
+		if (!colon || colon == s) {
+			snprintf(err, err_size, "%ld: expected 'Name: value' or a blank line before the body",
+				 line);
+			tmpl_free(t);
+			return -1;
+		}
+		for (const char *p = s; p < colon; p++)
+			if (*p <= ' ' || *p > '~') {
+				snprintf(err, err_size, "%ld: a header name holds a space or a special character",
+					 line);
+				tmpl_free(t);
+				return -1;
+			}
+		const char *v = colon + 1;
+		while (v < s + len && (*v == ' ' || *v == '\t'))
+			v++;
+		void *p = t->h;
+		xgrow(&p, &cap, t->nh + 1, sizeof *t->h);
+		t->h = p;
+		t->h[t->nh++] = (struct tmpl_header){ dupn(s, (size_t)(colon - s)),
+						      dupn(v, (size_t)(s + len - v)) };
+	}
+	/* the body, with CR LF made LF */
+	struct sb b = { 0 };
+	for (; i < n; i++)
+		if (!(text[i] == '\r' && i + 1 < n && text[i + 1] == '\n'))
+			sb_addc(&b, text[i]);
+	t->body = xstrdup(sb_str(&b));
+	sb_free(&b);
+	return 0;
+}
+
+void tmpl_free(struct tmpl *t)
+{
+	for (size_t i = 0; i < t->nh; i++) {
+		free(t->h[i].name);
+		free(t->h[i].value);
+	}
+	free(t->h);
+	free(t->body);
+	memset(t, 0, sizeof *t);
+}
+
+int tmpl_render(const char *s, tmpl_lookup look, void *ctx, struct sb *out, char **missing)
+{
+	*missing = NULL;
+	for (;;) {
+		const char *o = strstr(s, "{{");
+		if (!o) {
+			sb_adds(out, s);
+			return 0;
+		}
+		const char *c = strstr(o + 2, "}}");
+		if (!c) {
+			sb_adds(out, s);
+			return 0;
+		}
+		sb_add(out, s, (size_t)(o - s));
+		char *inner = dupn(o + 2, (size_t)(c - o - 2));
+		char *bar = strchr(inner, '|');
+		const char *def = NULL;
+		if (bar) {
+			*bar = '\0';
+			def = bar + 1;
+		}
+		char *name = inner;
+		while (*name == ' ')
+			name++;
+		size_t nl = strlen(name);
+		while (nl && name[nl - 1] == ' ')
+			name[--nl] = '\0';
+		const char *v = look(ctx, name);
+		if (v && *v)
+			sb_adds(out, v);
+		else if (def)
+			sb_adds(out, def);
+		else {
+			*missing = xstrdup(name);
+			free(inner);
+			return -1;
+		}
+		free(inner);
+		s = c + 2;
+	}
+}
+
+bool has_line_break(const char *s, size_t n)
+{
+	return memchr(s, '\r', n) || memchr(s, '\n', n) || memchr(s, '\0', n);
+}
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void base64(struct sb *out, const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)s[i] << 16 | (i + 1 < n ? (unsigned)s[i + 1] << 8 : 0) |
+			     (i + 2 < n ? s[i + 2] : 0);
+		char q[4] = { b64[v >> 18 & 63], b64[v >> 12 & 63], i + 1 < n ? b64[v >> 6 & 63] : '=',
+			      i + 2 < n ? b64[v & 63] : '=' };
+		sb_add(out, q, 4);
+	}
+}
+
+void mail_header(struct sb *out, const char *name, const char *value)
+{
+	size_t n = strlen(value);
+	sb_adds(out, name);
+	sb_adds(out, ": ");
+	size_t col = strlen(name) + 2;
+	if (u8_is_ascii(value, n)) {
+		/* fold before a word that would pass column 78, where there is
+		 * a space to fold at */
+		const char *p = value;
+		bool first = true;
+		while (*p || first) {
+			size_t wl = strcspn(p, " ");
+			if (!first) {
+				if (col + 1 + wl > 78) {
+					sb_adds(out, "\n ");
+					col = 1;
+				} else {
+					sb_addc(out, ' ');
+					col++;
+				}
+			}
+			sb_add(out, p, wl);
+			col += wl;
+			p += wl;
+			first = false;
+			if (*p != ' ')
+				break;
+			p++;
+		}
+		sb_addc(out, '\n');
+		return;
+	}
+	/* encoded-words of at most 39 bytes of UTF-8 each (52 characters of
+	 * base64, 64 with the =?UTF-8?B?...?= around them), cut between
+	 * characters */
+	const unsigned char *s = (const unsigned char *)value;
+	size_t i = 0;
+	bool first = true;
+	while (i < n) {
+		size_t take = 0;
+		while (i + take < n) {
+			unsigned cp;
+			size_t k = u8_decode(s + i + take, n - i - take, &cp);
+			if (!k)
+				k = 1;
+			if (take + k > 39)
+				break;
+			take += k;
+		}
+		if (!first)
+			sb_adds(out, "\n ");
+		sb_adds(out, "=?UTF-8?B?");
+		base64(out, s + i, take);
+		sb_adds(out, "?=");
+		first = false;
+		i += take;
+	}
+	sb_addc(out, '\n');
+}
+
+void mail_address(struct sb *out, const char *name, const char *addr)
+{
+	size_t n = strlen(name);
+	if (!n) {
+		sb_adds(out, addr);
+		return;
+	}
+	if (!u8_is_ascii(name, n)) {
+		/* one or more encoded-words; mail_header folds nothing here, so
+		 * keep each word short and join them with a space */
+		const unsigned char *s = (const unsigned char *)name;
+		size_t i = 0;
+		while (i < n) {
+			size_t take = 0;
+			while (i + take < n) {
+				unsigned cp;
+				size_t k = u8_decode(s + i + take, n - i - take, &cp);
+				if (!k)
+					k = 1;
+				if (take + k > 39)
+					break;
+				take += k;
+			}
+			if (i)
+				sb_addc(out, ' ');
+			sb_adds(out, "=?UTF-8?B?");
+			base64(out, s + i, take);
+			sb_adds(out, "?=");
+			i += take;
+		}
+	} else if (strpbrk(name, "()<>[]:;@\\,.\"")) {
+		sb_addc(out, '"');
+		for (const char *p = name; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				sb_addc(out, '\\');
+			sb_addc(out, *p);
+		}
+		sb_addc(out, '"');
+	} else {
+		sb_adds(out, name);
+	}
+	sb_adds(out, " <");
+	sb_adds(out, addr);
+	sb_addc(out, '>');
+}
+
+void mail_qp(struct sb *out, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i = 0;
+	while (i <= n) {
+		const char *e = memchr(s + i, '\n', n - i);
+		size_t len = e ? (size_t)(e - s - i) : n - i;
+		if (!e && len == 0)
+			break;
+		const unsigned char *l = (const unsigned char *)s + i;
+		size_t col = 0;
+		for (size_t k = 0; k < len; k++) {
+			unsigned char c = l[k];
+			char enc[4];
+			size_t el;
+			bool trailing_ws = (c == ' ' || c == '\t') && k + 1 == len;
+			if ((c >= 33 && c <= 126 && c != '=') || ((c == ' ' || c == '\t') && !trailing_ws)) {
+				enc[0] = (char)c;
+				el = 1;
+			} else {
+				enc[0] = '=';
+				enc[1] = hex[c >> 4];
+				enc[2] = hex[c & 15];
+				el = 3;
+			}
+			/* a soft break keeps each line within 76 characters: the
+			 * last line of a chunk may use all 76, others need one for
+			 * the '=' */
+			bool last = k + 1 == len;
+			if (col + el > (last ? 76u : 75u)) {
+				sb_adds(out, "=\n");
+				col = 0;
+			}
+			sb_add(out, enc, el);
+			col += el;
+		}
+		sb_addc(out, '\n');
+		if (!e)
+			break;
+		i += len + 1;
+		if (i == n)
+			break;
+	}
+}
+
+void mail_date(crm_time t, char *buf, size_t n)
+{
+	static const char *const wd[] = { "Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed" };
+	static const char *const mo[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	crm_time ds = day_start(t);
+	int64_t days = ds / 86400, y;
+	unsigned m, d;
+	civil_from_days(days, &y, &m, &d);
+	unsigned s = (unsigned)(t - ds);
+	snprintf(buf, n, "%s, %02u %s %04d %02u:%02u:%02u +0000", wd[((days % 7) + 7) % 7], d % 32,
+		 mo[(m + 11) % 12], (int)(y < 0 ? 0 : y > 9999 ? 9999 : y), s / 3600 % 24, s / 60 % 60,
+		 s % 60);
+}
+
+void mbox_put(struct sb *out, const char *msg, size_t n, crm_time t)
+{
+	static const char *const wd[] = { "Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed" };
+	static const char *const mo[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	crm_time ds = day_start(t);
+	int64_t days = ds / 86400, y;
+	unsigned m, d;
+	civil_from_days(days, &y, &m, &d);
+	unsigned s = (unsigned)(t - ds);
+	sb_printf(out, "From MAILER-DAEMON %s %s %2u %02u:%02u:%02u %04d\n", wd[((days % 7) + 7) % 7],
+		  mo[(m + 11) % 12], d % 32, s / 3600 % 24, s / 60 % 60, s % 60,
+		  (int)(y < 0 ? 0 : y > 9999 ? 9999 : y));
+	size_t i = 0;
+	while (i < n) {
+		const char *e = memchr(msg + i, '\n', n - i);
+		size_t len = e ? (size_t)(e - msg - i) + 1 : n - i;
+		const char *l = msg + i;
+		size_t k = 0;
+		while (k < len && l[k] == '>')
+			k++;
+		if (len - k >= 5 && !memcmp(l + k, "From ", 5))
+			sb_addc(out, '>');
+		sb_add(out, l, len);
+		i += len;
+	}
+	if (n && msg[n - 1] != '\n')
+		sb_addc(out, '\n');
+	sb_addc(out, '\n');
+}
