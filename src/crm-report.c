@@ -22,7 +22,7 @@ static const struct crm_opt opts[] = {
 	{ O_UNTIL, "until", "DATE", "up to this time (inclusive; a date: to its end)" },
 	{ O_BY, "by", "PERIOD", "day, week (from Monday), month, quarter or year" },
 	{ O_GROUP, "group", "FIELD", "split by a customer column (owner, country...) or type, channel, direction, by" },
-	{ O_CURRENCY, "currency", "CUR", "the currency of top, followups and owners (default: crm.conf)" },
+	{ O_CURRENCY, "currency", "CUR", "the currency of the revenue of top, owners and campaigns (default: crm.conf)" },
 	{ O_LIMIT, "limit", "N", "at most N rows (top: default 10)" },
 	{ O_WINDOW, "window", "DAYS", "campaigns: days after a mail in which a reply counts (14)" },
 	{ 'o', "format", "FORMAT", "table, csv, tsv, json, md or html" },
@@ -254,6 +254,9 @@ struct table {
 	struct rec *rows;
 	size_t n, cap;
 	long chart_label, chart_value; /* columns for the HTML chart and the bar, or -1 */
+	long only_col;                 /* chart only the rows whose only_col is only_val */
+	const char *only_val;
+	bool no_bar;                   /* values that do not compare (currencies): no bar */
 };
 
 static struct rec *add_row(struct table *t)
@@ -301,6 +304,19 @@ static void cell_pct(struct rec *r, long long num, long long den)
 	cell(r, b);
 }
 
+/* Name column 1 after the --group field, unless another column has that
+ * name already (activity --group type): then group_FIELD. */
+static void group_col(struct table *t, const char *field)
+{
+	char name[256];
+	bool clash = false;
+	for (size_t i = 0; i < t->cols.n; i++)
+		clash |= i != 1 && !strcmp(t->cols.name[i], field);
+	snprintf(name, sizeof name, clash ? "group_%s" : "%s", field);
+	free(t->cols.name[1]);
+	t->cols.name[1] = xstrdup(name);
+}
+
 static void cols(struct table *t, const char *const *names, const char *numeric)
 {
 	for (size_t i = 0; names[i]; i++) {
@@ -340,6 +356,10 @@ static void html_chart(struct sb *b, const struct table *t)
 	size_t nl = 0;
 	for (size_t i = 0; i < t->n; i++) {
 		const char *l = rec_get(&t->rows[i], (size_t)t->chart_label);
+		if (t->only_col >= 0 && strcmp(rec_get(&t->rows[i], (size_t)t->only_col), t->only_val))
+			continue;
+		if (!*l || !*rec_get(&t->rows[i], (size_t)t->chart_value))
+			continue; /* a row without a label or a value (a rate) is no bar */
 		size_t k = 0;
 		while (k < nl && strcmp(labels[k], l))
 			k++;
@@ -374,7 +394,7 @@ static void html_chart(struct sb *b, const struct table *t)
 
 static void print_table(struct table *t, const char *format, int color)
 {
-	enum fmt f = fmt_choose(format, FMT_CSV, FMTS_ALL);
+	enum fmt f = fmt_choose(format, FMT_CSV, FMTS_ALL & ~(1u << FMT_JSONL));
 	if (f == FMT_HTML) {
 		struct sb b = { 0 };
 		sb_adds(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
@@ -411,7 +431,7 @@ static void print_table(struct table *t, const char *format, int color)
 	hdr_copy(&h, &t->cols);
 	bool num[17];
 	memcpy(num, t->numeric, sizeof t->numeric);
-	bool bar = f == FMT_TABLE && t->chart_value >= 0;
+	bool bar = f == FMT_TABLE && t->chart_value >= 0 && !t->no_bar;
 	if (bar) {
 		hdr_add(&h, "");
 		num[h.n - 1] = false;
@@ -504,8 +524,7 @@ static void fill_periods(struct ctx *x, const char *suffix)
 	}
 	if (x->has_since)
 		lo = period_start(x->since, x->by);
-	if (x->has_until)
-		hi = period_start(x->until, x->by);
+	hi = period_start(x->has_until ? x->until : x->now, x->by);
 	if (lo == INT64_MAX || hi == INT64_MIN || lo > hi)
 		return;
 	int guard = 0;
@@ -556,7 +575,7 @@ static void report_activity(struct ctx *x, struct table *t)
 	const char *ng[] = { "period", "channel", "type", "interactions", "in", "out", NULL };
 	cols(t, x->group_name ? g : ng, x->group_name ? "ssssnnn" : "sssnnn");
 	if (x->group_name)
-		free(t->cols.name[1]), t->cols.name[1] = xstrdup(x->group_name);
+		group_col(t, x->group_name);
 	t->chart_label = 0;
 	t->chart_value = x->group_name ? 4 : 3;
 	size_t n;
@@ -610,9 +629,12 @@ static void report_revenue(struct ctx *x, struct table *t)
 	const char *ng[] = { "period", "currency", "orders", "refunds", "revenue", "aov", NULL };
 	cols(t, x->group_name ? g : ng, x->group_name ? "sssnnnn" : "ssnnnn");
 	if (x->group_name)
-		free(t->cols.name[1]), t->cols.name[1] = xstrdup(x->group_name);
+		group_col(t, x->group_name);
 	t->chart_label = 0;
 	t->chart_value = x->group_name ? 5 : 4;
+	t->only_col = x->group_name ? 2 : 1; /* one currency in the chart: the default one */
+	t->only_val = x->currency;
+	t->no_bar = true;
 	size_t n;
 	char **keys = sorted_keys(x, &n);
 	for (size_t i = 0; i < n; i++) {
@@ -669,9 +691,9 @@ static void report_satisfaction(struct ctx *x, struct table *t)
 	const char *ng[] = { "period", "ratings", "avg_rating", "csat", "nps_answers", "nps", NULL };
 	cols(t, x->group_name ? g : ng, x->group_name ? "ssnnnnn" : "snnnnn");
 	if (x->group_name)
-		free(t->cols.name[1]), t->cols.name[1] = xstrdup(x->group_name);
+		group_col(t, x->group_name);
 	t->chart_label = 0;
-	t->chart_value = x->group_name ? 4 : 3;
+	t->chart_value = x->group_name ? -1 : 3; /* shares of groups do not add up */
 	size_t n;
 	char **keys = sorted_keys(x, &n);
 	for (size_t i = 0; i < n; i++) {
@@ -764,7 +786,8 @@ static void ev_per(const struct event *e, void *arg)
 		free(pc->task_due[t]);
 		free(pc->task_text[t]);
 		pc->task_due[t] = xstrdup(pv_str(&e->p->v[PJ_DUE], b, sizeof b));
-		pc->task_text[t] = NULL;
+		const struct pval *what = e->p->v[PJ_TEXT].kind == 's' ? &e->p->v[PJ_TEXT] : &e->p->v[PJ_SUBJECT];
+		pc->task_text[t] = xstrdup(pv_str(what, b, sizeof b));
 		return;
 	}
 	bool unsent = pv_is(&e->p->v[PJ_STATUS], "pending") || pv_is(&e->p->v[PJ_STATUS], "failed");
@@ -774,14 +797,15 @@ static void ev_per(const struct event *e, void *arg)
 			p->last_contact = e->ts;
 	}
 	bool buy = pv_is(&e->p->v[PJ_TYPE], "purchase"), back = pv_is(&e->p->v[PJ_TYPE], "refund");
-	if (buy) {
+	if (buy && e->has_ts && e->ts <= x->until) {
 		p->purchases++;
-		if (e->has_ts && e->ts > p->last_purchase)
+		if (e->ts > p->last_purchase)
 			p->last_purchase = e->ts;
 	}
 	long long amount;
 	char cur[8];
-	if ((buy || back) && pval_int(&e->p->v[PJ_AMOUNT], &amount) &&
+	bool in_period = e->has_ts && (!x->has_since || e->ts >= x->since) && e->ts <= x->until;
+	if ((buy || back) && in_period && pval_int(&e->p->v[PJ_AMOUNT], &amount) &&
 	    ascii_ieq(pv_str(&e->p->v[PJ_CURRENCY], cur, sizeof cur), x->currency)) {
 		p->revenue += buy ? amount : -amount;
 		p->has_revenue = true;
@@ -971,9 +995,12 @@ static void report_followups(struct ctx *x, struct table *t)
 		char d[DATE_BUFSZ];
 		date_fmt_day(due, d);
 		long late = (long)((day_start(x->now) - day_start(due)) / 86400);
+		char det[400];
+		snprintf(det, sizeof det, "%s%s(task %.*s)", pc.task_text[k],
+			 *pc.task_text[k] ? " " : "", (int)l, tid);
 		v[n++] = (struct follow){ xstrdup(due < day_start(x->now) ? "1 overdue" : "2 due"), xstrdup(d),
 					  xstrndup(cid, cl), xstrdup(ci ? ci->name : ""),
-					  xstrndup(tid, l), late };
+					  xstrdup(det), late };
 	}
 	for (size_t i = 0; i < x->nci; i++) {
 		long long touch;
@@ -1102,6 +1129,8 @@ static void report_summary(struct ctx *x, struct table *t)
 	hmap_free(&types);
 	hmap_free(&x->keys);
 	memset(&x->keys, 0, sizeof x->keys);
+	if (x->cnt)
+		memset(x->cnt, 0, x->ccap * sizeof *x->cnt);
 	x->by = P_YEAR;
 	if (scan_history(&x->d, x->strict, ev_revenue, x) < 0)
 		exit(CRM_ERR);
@@ -1205,6 +1234,7 @@ static void report_pipeline(struct ctx *x, struct table *t)
 	cols(t, c, "sssnnnn");
 	t->chart_label = 1;
 	t->chart_value = 4;
+	t->no_bar = true;
 	static const char *const stages[] = { "new", "qualified", "proposal", "negotiation", NULL };
 	char key[128];
 	for (size_t i = 0; i < dc.ids.n; i++) {
@@ -1589,8 +1619,6 @@ int main(int argc, char **argv)
 		execvp("crm-segment", args);
 		crm_die("crm-segment");
 	}
-	if (c.format && !strcmp(c.format, "jsonl"))
-		crm_diex("-o jsonl: reports are tables (use table, csv, tsv, json, md or html)");
 	crm_dir_open(&x.d, c.dir);
 	x.strict = c.strict;
 	x.now = crm_now();
@@ -1606,6 +1634,11 @@ int main(int argc, char **argv)
 			x.until += 86399; /* a day: all of it */
 		x.has_until = true;
 	}
+	if (!until) {
+		/* an event dated later than now is not history yet */
+		x.until = x.now;
+		x.has_until = true;
+	}
 	const char *cc = cur ? cur : conf_get(&x.d, "currency", "EUR");
 	if (!currency_valid(cc, x.currency))
 		crm_diex("%s: not a currency code", cc);
@@ -1619,7 +1652,7 @@ int main(int argc, char **argv)
 	x.scoped = stdin_is_stream();
 	load_customers(&x, x.scoped);
 
-	struct table t = { .title = name, .chart_label = -1, .chart_value = -1 };
+	struct table t = { .title = name, .chart_label = -1, .chart_value = -1, .only_col = -1 };
 	char title[128];
 	snprintf(title, sizeof title, "crm report: %s", name);
 	t.title = title;

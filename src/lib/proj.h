@@ -12,7 +12,7 @@
 enum pj {
 	PJ_ID, PJ_TS, PJ_CUSTOMER, PJ_TYPE, PJ_CHANNEL, PJ_DIRECTION, PJ_AMOUNT, PJ_CURRENCY,
 	PJ_RATING, PJ_SCORE, PJ_REF, PJ_CAMPAIGN, PJ_STATUS, PJ_STAGE, PJ_PROBABILITY, PJ_CLOSE,
-	PJ_DUE, PJ_BY, PJ_MAX
+	PJ_DUE, PJ_BY, PJ_TEXT, PJ_SUBJECT, PJ_MAX
 };
 
 /* A value: its text (a string's decoded content, a number as written) and
