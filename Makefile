@@ -86,8 +86,19 @@ check-install:
 	$(MAKE) uninstall DESTDIR=$(CURDIR)/build/stage PREFIX=/usr
 	test -z "$$(find build/stage -type f)" || { find build/stage -type f; exit 1; }
 
-clean:
-	rm -rf build bin
+bench/gen: bench/gen.c
+	$(CC) -O2 -o $@ bench/gen.c
 
-.PHONY: all deps check demo asan check-man install uninstall check-install clean
+# Speed and memory against grep, mlr, jq and csvkit on generated data (not
+# part of make check: it writes 1.4 GB into bench/data and takes minutes).
+bench: deps all bench/gen
+	@command -v csvgrep >/dev/null && command -v /usr/bin/time >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get install -y -qq csvkit time; }
+	sh bench/run.sh
+
+clean:
+	rm -rf build bin bench/gen
+
+.PHONY: all deps check demo asan bench check-man install uninstall check-install clean
 .SECONDARY: $(LIBOBJ)

@@ -414,6 +414,50 @@ _crm_cmd_segment() {
 	esac
 }
 
+# The reports of crm-report, the periods of --by, its output formats, and
+# the fields of an interaction --group takes besides the customer columns.
+_crm_reports='summary activity revenue top segments pipeline campaigns
+	satisfaction followups cohorts owners'
+_crm_periods='day week month quarter year'
+_crm_report_formats='table csv tsv json md html'
+_crm_report_groups=(type channel direction by currency)
+
+_crm_cmd_report() {
+	case $1 in
+	options)
+		_crm_opts='--since= --until= --by= --group= --currency= --limit=
+			--window= -o= --format= -d= --dir= --color=? --strict -h --help
+			-V --version'
+		;;
+	value)
+		local o=$2 list f
+		[[ $o == -[!-]?* ]] && o=-${o: -1}
+		case $o in
+		--by) _crm_words "$_crm_periods" "$3" ;;
+		-o | --format) _crm_words "$_crm_report_formats" "$3" ;;
+		--group)
+			# the columns of the CRM directory's customers.csv, then the
+			# fields of an interaction
+			local dir
+			dir=$(_crm_dir)
+			if [[ -n $dir ]]; then
+				list=$(_crm_columns "$dir" "${_crm_report_groups[*]}")
+			else
+				list=$(printf '%s\n' "${_crm_report_groups[@]}")
+			fi
+			while IFS= read -r f; do
+				[[ -n $f && $f == "$3"* ]] && COMPREPLY+=("$f")
+			done <<<"$list"
+			;;
+		--since | --until | --limit | --window) ;; # DATE, N, DAYS
+		*) _crm_common_value "$o" "$3" ;;
+		esac
+		return 0 # all the values are offered here
+		;;
+	operand) (($2 == 1)) && _crm_words "$_crm_reports" ;; # REPORT
+	esac
+}
+
 # ---------------------------------------------------------------------------
 
 # Rebuild the words of the line as the shell splits them: bash also breaks
@@ -562,4 +606,4 @@ _crm_trim() {
 	done
 }
 
-complete -F _crm_complete crm crm-init crm-add crm-log crm-rm crm-find crm-segment
+complete -F _crm_complete crm crm-init crm-add crm-log crm-rm crm-find crm-segment crm-report

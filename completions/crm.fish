@@ -76,6 +76,10 @@ function __crm_spec_segment
     printf '%s\n' rfm rules= default= lifecycle as-of= only= S/summary \
         o/format= d/dir= 'color=?' strict h/help V/version
 end
+function __crm_spec_report
+    printf '%s\n' since= until= by= group= currency= limit= window= o/format= \
+        d/dir= 'color=?' strict h/help V/version
+end
 
 # Succeed when the word being completed is operand number $argv[1] of the
 # program (not an option or an option's value).
@@ -202,7 +206,14 @@ function __crm_find_fields
         printf '%s\n' $derived
         return
     end
-    CRM_EXTRA="$derived" LC_ALL=C awk '
+    __crm_columns $dir "$derived"
+end
+
+# The column names of the header of the customers.csv of directory $argv[1]
+# (quoted names, CRLF and a byte order mark read), then the words of
+# $argv[2] that are not among them, one a line.
+function __crm_columns
+    CRM_EXTRA=$argv[2] LC_ALL=C awk '
     function put(v) { if (v != "" && !(v in seen)) { seen[v] = 1; print v } }
     NR == 1 {
         sub(/\r$/, "")
@@ -225,7 +236,7 @@ function __crm_find_fields
     END {
         n = split(ENVIRON["CRM_EXTRA"], x, / +/)
         for (i = 1; i <= n; i++) put(x[i])
-    }' $dir/customers.csv 2>/dev/null
+    }' $argv[1]/customers.csv 2>/dev/null
 end
 
 # The value of crm-find -f: the fields not yet in the comma-separated list,
@@ -384,6 +395,56 @@ function __crm_complete_segment
     complete -c $c -s h -l help -d 'show help and exit'
     complete -c $c -s V -l version -d 'show the version and exit'
     # no operands: the customers come from the stream
+end
+
+# The reports of crm-report, with what they show.
+function __crm_reports
+    printf '%s\n' \
+        "summary	customers, stages, consent, interactions, revenue, open tasks" \
+        "activity	interactions of each period by channel and type" \
+        "revenue	orders, refunds, revenue and average order of each period" \
+        "top	the customers who brought in the most" \
+        "segments	the RFM segments (crm-segment --rfm --summary)" \
+        "pipeline	open deals, expected closes, won and lost" \
+        "campaigns	recipients and responders of each campaign" \
+        "satisfaction	average rating, CSAT and NPS of each period" \
+        "followups	overdue and due tasks, customers losing touch" \
+        "cohorts	customers of each first-purchase month buying again" \
+        "owners	customers, contacts, tasks and revenue of each owner"
+end
+
+# What crm-report --group takes: the columns of the CRM directory's
+# customers.csv, then the fields of an interaction.
+function __crm_report_groups
+    set -l fields type channel direction by currency
+    set -l dir (__crm_dir)
+    if test -n "$dir"
+        __crm_columns $dir "$fields"
+    else
+        printf '%s\n' $fields
+    end
+end
+
+function __crm_complete_report
+    set -l c crm-report
+    complete -c $c -f
+    complete -c $c -l since -x -d 'from this time on (inclusive; -30d, 2026-01-01)'
+    complete -c $c -l until -x -d 'up to this time (inclusive; a date: to its end)'
+    complete -c $c -l by -x -a 'day week month quarter year' -d 'the period of a row'
+    complete -c $c -l group -x -a '(__crm_report_groups)' -d 'split by a customer column or an interaction field'
+    complete -c $c -l currency -x -a 'EUR PLN CZK BGN USD' -d 'the currency of top, owners and campaigns (default: crm.conf)'
+    complete -c $c -l limit -x -d 'at most N rows (top: default 10)'
+    complete -c $c -l window -x -d 'campaigns: days after a mail in which a reply counts (14)'
+    complete -c $c -s o -l format -x -a 'table csv tsv json md html' -d 'output format'
+    complete -c $c -s d -l dir -x -a '(__fish_complete_directories)' -d 'use the CRM directory DIR'
+    # --color takes its value only as --color=WHEN
+    complete -c $c -a '--color=auto --color=always --color=never' \
+        -n 'string match -q -- "--*" (commandline -ct)' -d 'colour the table'
+    complete -c $c -l strict -d 'make a bad line of JSON Lines input fatal'
+    complete -c $c -s h -l help -d 'show help and exit'
+    complete -c $c -s V -l version -d 'show the version and exit'
+    # REPORT: the first operand only
+    complete -c $c -n '__crm_operand 1' -a '(__crm_reports)'
 end
 
 # crm COMMAND [ARGS...]: the command, then its program's completion.

@@ -70,7 +70,10 @@ static pcre2_code *compile(const char *pat, uint32_t flags)
 	int ec;
 	PCRE2_SIZE eo;
 	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
-				       flags | PCRE2_UTF | (flags & PCRE2_LITERAL ? 0 : PCRE2_UCP),
+				       /* invalid UTF-8 never matches, so no subject
+					* is checked whole before each search */
+				       flags | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF |
+					       (flags & PCRE2_LITERAL ? 0 : PCRE2_UCP),
 				       &ec, &eo, NULL);
 	if (!re) {
 		PCRE2_UCHAR m[160];
@@ -210,6 +213,24 @@ static bool match_field(struct matcher *m, const char *s, size_t n)
 	sb_reset(&m->buf);
 	u8_fold(s, n, true, &m->buf);
 	return match_raw(m, m->re, sb_str(&m->buf), m->buf.len);
+}
+
+/* A record known only by its id, for the derived fields. */
+struct id_ctx {
+	const struct fieldset *fs;
+	const char *id;
+	size_t n;
+	char buf[40];
+};
+
+static const char *id_get(void *ctx, size_t f, size_t *len)
+{
+	struct id_ctx *c = ctx;
+	for (int dd = 0; dd < D_N; dd++)
+		if (c->fs->derived[dd] == (int)f)
+			return derive_get(c->fs->dv, c->id, c->n, (enum dfield)dd, c->buf, len);
+	*len = 0;
+	return "";
 }
 
 /* Output: chosen columns, with an optional buffer for --sort. */
@@ -433,12 +454,22 @@ static int find_customers(struct opts *o)
 	if (!m.md)
 		m.md = pcre2_match_data_create(4, NULL);
 
+	/* Where the next match of the raw search is: one search runs over the
+	 * whole buffer and the records before its hit are skipped unseen. */
+	const char *hit = NULL, *hit_end = NULL;
+	unsigned long hit_moves = 0;
+	/* Derived tests decided from the id alone, before parsing the record. */
+	bool *avail = xcalloc(fs.n, sizeof *avail);
+	for (size_t i = 0; i < fs.n; i++)
+		avail[i] = fieldset_is_derived(&fs, i);
+	bool early = where && fs.dv && fs.id_col == 0 && !in.jsonl && !o->c.strict;
+
 	struct rec r = { 0 };
 	struct row_ctx c = { .fs = &fs, .r = &r };
 	int status = CRM_OK;
 	for (;;) {
 		int got;
-		if (!in.jsonl && pre) {
+		if (!in.jsonl && (pre || early)) {
 			const char *s;
 			size_t n;
 			long line;
@@ -448,9 +479,29 @@ static int find_customers(struct opts *o)
 			/* A record with a quote may hold a doubled one that PATTERN
 			 * would see single, and one spanning lines may hide a stray
 			 * quote: both are parsed. */
-			if (!memchr(s, '\n', n) && (pre == lit || !memchr(s, '"', n)) &&
-			    !match_raw(&m, pre, s, n))
-				continue;
+			bool plain = !memchr(s, '\n', n);
+			if (pre && plain && (pre == lit || !memchr(s, '"', n))) {
+				const char *end = in.csv->b.buf + in.csv->b.end;
+				if (!hit || hit_moves != in.csv->b.moves || hit_end != end || hit < s) {
+					/* search on from this record to the end of what is read */
+					hit_moves = in.csv->b.moves;
+					hit_end = end;
+					int k2 = pcre2_match(pre, (PCRE2_SPTR)s, (size_t)(end - s), 0, 0, m.md, NULL);
+					hit = k2 >= 0 ? s + pcre2_get_ovector_pointer(m.md)[0] : end;
+				}
+				if (hit >= s + n && hit != end)
+					continue; /* the next match is further on */
+				if (hit == end && !match_raw(&m, pre, s, n))
+					continue;
+			}
+			if (early && plain && *s != '"') {
+				/* the id is the first field: try the tests on derived fields */
+				const char *comma = memchr(s, ',', n);
+				size_t idn = comma ? (size_t)(comma - s) : n;
+				struct id_ctx ic = { &fs, s, idn, "" };
+				if (!expr_may_match(where, avail, id_get, &ic))
+					continue;
+			}
 			if (csvin_parse(in.csv, s, n, &r) < 0) {
 				crm_dataerr(in.name, line, "%s", in.csv->err);
 				status = CRM_ERR;
@@ -474,10 +525,10 @@ static int find_customers(struct opts *o)
 				break;
 		}
 		if (m.re) {
-			bool hit = false;
-			for (size_t i = 0; i < r.n && !hit; i++)
-				hit = match_field(&m, r.v[i], r.len[i]);
-			if (!hit)
+			bool found = false;
+			for (size_t i = 0; i < r.n && !found; i++)
+				found = match_field(&m, r.v[i], r.len[i]);
+			if (!found)
 				continue;
 		}
 		if (where && !expr_eval(where, fieldset_get, &c))
@@ -485,6 +536,7 @@ static int find_customers(struct opts *o)
 		if (!sink_add(&k, &c))
 			break;
 	}
+	free(avail);
 	if (status == CRM_ERR)
 		k.count = false; /* a count of part of the input would mislead */
 	long shown = sink_end(&k);

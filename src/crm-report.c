@@ -356,15 +356,15 @@ static void html_chart(struct sb *b, const struct table *t)
 	size_t nl = 0;
 	for (size_t i = 0; i < t->n; i++) {
 		const char *l = rec_get(&t->rows[i], (size_t)t->chart_label);
-		if (t->only_col >= 0 && strcmp(rec_get(&t->rows[i], (size_t)t->only_col), t->only_val))
-			continue;
-		if (!*l || !*rec_get(&t->rows[i], (size_t)t->chart_value))
-			continue; /* a row without a label or a value (a rate) is no bar */
+		if (!*l)
+			continue; /* a row without a label (a rate) is no bar */
 		size_t k = 0;
 		while (k < nl && strcmp(labels[k], l))
 			k++;
 		if (k == nl)
-			labels[nl++] = (char *)l;
+			labels[nl++] = (char *)l; /* every period gets a bar, 0 high when empty */
+		if (t->only_col >= 0 && strcmp(rec_get(&t->rows[i], (size_t)t->only_col), t->only_val))
+			continue;
 		vals[k] += num_of(rec_get(&t->rows[i], (size_t)t->chart_value));
 	}
 	double max = 0;
@@ -649,7 +649,10 @@ static void report_revenue(struct ctx *x, struct table *t)
 		cell(r, cur);
 		cellf(r, "%lld", c[0]);
 		cellf(r, "%lld", c[1]);
-		cell_money(r, c[2] - c[3], *cur ? cur : x->currency);
+		if (*cur)
+			cell_money(r, c[2] - c[3], cur);
+		else
+			cell(r, ""); /* an empty period: no currency, no amount */
 		if (c[0])
 			cell_money(r, c[2] / c[0], *cur ? cur : x->currency);
 		else

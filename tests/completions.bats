@@ -365,3 +365,31 @@ two_customers() {
 	run comp 'crm-segment --only a'
 	assert_output "$(printf '%s\n' active at-risk)"
 }
+
+@test "crm-report: REPORT, the report names" {
+	run complete -p crm-report
+	assert_success
+	run comp 'crm-report c'
+	assert_output "$(printf '%s\n' campaigns cohorts)"
+	run comp 'crm-report co'
+	assert_output 'cohorts'
+	run comp 'crm report s'
+	assert_output "$(printf '%s\n' satisfaction segments summary)"
+	# one report only
+	run comp 'crm-report top '
+	assert_output ''
+}
+
+@test "crm-report --by: the periods; --group: the columns and event fields" {
+	run comp 'crm-report activity --by '
+	assert_output "$(printf '%s\n' day month quarter week year)"
+	run comp 'crm-report --by=q'
+	assert_output 'quarter'
+	run comp 'crm-report -o '
+	assert_output "$(printf '%s\n' csv html json md table tsv)"
+	run comp 'crm-report --group c'
+	assert_output "$(printf '%s\n' channel currency)"
+	new_crm
+	run comp 'crm-report revenue --group c'
+	assert_output "$(printf '%s\n' channel city company consent country created currency)"
+}

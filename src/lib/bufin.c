@@ -47,12 +47,14 @@ long bufin_fill(struct bufin *b, size_t *shift)
 		*shift = b->beg;
 		b->end -= b->beg;
 		b->beg = 0;
+		b->moves++;
 	}
 	if (b->end == b->cap) {
 		if (b->cap > SIZE_MAX / 2)
 			crm_diex("%s: record too large", b->name);
 		b->cap *= 2;
 		b->buf = xrealloc(b->buf, b->cap);
+		b->moves++;
 	}
 	ssize_t n;
 	do

@@ -13,6 +13,7 @@ struct bufin {
 	size_t cap, beg, end;
 	bool eof;
 	bool borrowed; /* buf is the caller's memory */
+	unsigned long moves; /* how often buf moved: pointers into it are stale then */
 };
 
 /* Start reading fd; name is used in messages. */

@@ -54,6 +54,11 @@ struct part {
 };
 
 struct derive {
+	/* the last customer looked up: a record asks for several fields */
+	const char *last_id;
+	size_t last_n;
+	long last_i;
+	char last_key[64];
 	unsigned mask;
 	crm_time asof;
 	char currency[8];
@@ -303,6 +308,7 @@ struct derive *derive_load(const struct crm_dir *d, const char *currency, unsign
 	struct derive *dv = xcalloc(1, sizeof *dv);
 	dv->mask = mask;
 	dv->asof = asof;
+	dv->last_n = (size_t)-1;
 	snprintf(dv->currency, sizeof dv->currency, "%s", currency);
 	dv->all.dv = dv;
 	const char *name = crm_path(d, INTERACTIONS);
@@ -400,7 +406,18 @@ const char *derive_get(const struct derive *dv, const char *id, size_t idlen, en
 		       char *buf, size_t *len)
 {
 	*len = 0;
-	long i = hmap_get(&dv->all.ids, id, idlen);
+	struct derive *m = (struct derive *)dv; /* the cache only */
+	long i;
+	if (idlen == m->last_n && idlen < sizeof m->last_key && !memcmp(m->last_key, id, idlen)) {
+		i = m->last_i;
+	} else {
+		i = hmap_get(&dv->all.ids, id, idlen);
+		if (idlen < sizeof m->last_key) {
+			memcpy(m->last_key, id, idlen);
+			m->last_n = idlen;
+			m->last_i = i;
+		}
+	}
 	if (i < 0)
 		return "";
 	const struct agg *a = &dv->all.a[i];

@@ -609,6 +609,29 @@ bool expr_eval(const struct expr *e, expr_get get, void *ctx)
 	return eval(e, get, ctx);
 }
 
+static bool known(const struct expr *e, const bool *avail)
+{
+	if (!e)
+		return true;
+	if ((e->k == N_TEST || e->k == N_EXISTS) && !avail[e->field])
+		return false;
+	return known(e->a, avail) && known(e->b, avail);
+}
+
+bool expr_may_match(const struct expr *e, const bool *avail, expr_get get, void *ctx)
+{
+	if (known(e, avail))
+		return eval(e, get, ctx);
+	switch (e->k) {
+	case N_AND:
+		return expr_may_match(e->a, avail, get, ctx) && expr_may_match(e->b, avail, get, ctx);
+	case N_OR:
+		return expr_may_match(e->a, avail, get, ctx) || expr_may_match(e->b, avail, get, ctx);
+	default:
+		return true; /* depends on what is not known yet */
+	}
+}
+
 static void required(const struct expr *e, const bool *not_raw, const char **best)
 {
 	if (e->k == N_AND) {

@@ -41,6 +41,11 @@ typedef const char *(*expr_get)(void *ctx, size_t field, size_t *len);
 /* Evaluate e for one record. */
 bool expr_eval(const struct expr *e, expr_get get, void *ctx);
 
+/* Whether e can still hold for a record of which only the fields marked in
+ * avail[] are known (get is asked for those only): false means it cannot,
+ * whatever the other fields hold. */
+bool expr_may_match(const struct expr *e, const bool *avail, expr_get get, void *ctx);
+
 /* A literal that every matching record must contain (compared without case),
  * for searching the raw bytes before parsing: the longest value of an '='
  * test that the expression needs whatever else holds, or NULL. The caller

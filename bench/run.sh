@@ -1,0 +1,254 @@
+#!/bin/bash
+# bench/run.sh - time crm-find against grep (the floor), Miller, jq and csvkit
+#
+# Generates the data once into bench/data/ (reused while the sizes and
+# bench/gen.c are unchanged), runs every command three times (once when a
+# run takes more than 20 s) and prints the median wall time, the peak
+# resident memory, the count each command found and the ratios.
+#
+# usage: bench/run.sh [--data-only]   (--data-only: make the data and stop)
+#
+# Environment: BENCH_NCUST, BENCH_NINTER (sizes), BENCH_DATA (directory),
+# CC (to build bench/gen when make did not).
+
+# "sh bench/run.sh" works too: the rest of the script needs bash.
+if [ -z "${BASH_VERSION-}" ]; then
+	exec bash "$0" "$@"
+fi
+set -eu
+
+cd "$(dirname "$0")/.."
+root=$PWD
+ncust=${BENCH_NCUST:-1000000}
+ninter=${BENCH_NINTER:-5000000}
+data=${BENCH_DATA:-bench/data}
+slow=20 # seconds: a command slower than this runs once
+
+export CRM_NOW=2026-11-22 LC_ALL=C.UTF-8
+export PATH="$root/bin:$PATH"
+# -180d: the start of the day 180 days before CRM_NOW
+CUT=$(date -u -d "$CRM_NOW -180 days" +%Y-%m-%dT00:00:00Z)
+export CUT
+
+die() {
+	echo "run.sh: $*" >&2
+	exit 2
+}
+
+for t in mlr jq csvgrep csvcut /usr/bin/time sha256sum; do
+	command -v "$t" >/dev/null 2>&1 ||
+		die "$t is missing (apt-get install miller jq csvkit time coreutils)"
+done
+[ -x bin/crm-find ] || die "bin/crm-find is missing: run make first"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# ---- data -------------------------------------------------------------
+
+if [ ! -x bench/gen ] || [ bench/gen.c -nt bench/gen ]; then
+	"${CC:-cc}" -O2 -o bench/gen bench/gen.c
+fi
+sum=$(sha256sum bench/gen.c | cut -d ' ' -f 1)
+want="ncust=$ncust ninter=$ninter gen.c=$sum"
+stamp=$data/.stamp
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] &&
+	[ -f "$data/customers.csv" ] && [ -f "$data/interactions.jsonl" ] && [ -f "$data/crm.conf" ]; then
+	gen_note="reused ($want; generated in $(cat "$data/.gentime" 2>/dev/null || echo '?') s)"
+else
+	echo "generating $ncust customers and $ninter interactions into $data ..." >&2
+	rm -f "$stamp" "$data/.gentime" "$data/customers.csv" "$data/interactions.jsonl" "$data/crm.conf"
+	mkdir -p "$data"
+	/usr/bin/time -f '%e' -o "$tmp/gentime" bench/gen "$data" "$ncust" "$ninter"
+	tail -n 1 "$tmp/gentime" >"$data/.gentime"
+	echo "$want" >"$stamp"
+	gen_note="generated now in $(cat "$data/.gentime") s ($want)"
+fi
+D=$data
+export D
+if [ "${1-}" = --data-only ]; then
+	echo "$D: $gen_note"
+	exit 0
+fi
+[ $# -eq 0 ] || die "usage: bench/run.sh [--data-only]"
+
+# ---- measuring --------------------------------------------------------
+
+# one row per command
+r_case=() r_kind=() r_label=() r_cmd=() r_sec=() r_cpu=() r_mib=() r_count=() r_runs=() r_note=()
+
+# the median of the numbers on standard input, one a line
+median() {
+	sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+# measure CASE KIND LABEL COMMAND: KIND is floor, ours or peer. The command
+# runs under bash -o pipefail with stdin from /dev/null (crm-find would
+# read a file or pipe on stdin as its input stream). Its output goes to a
+# file, not to /dev/null: GNU grep stops at the first match when its
+# output is /dev/null, even with -c.
+measure() {
+	local case=$1 kind=$2 label=$3 cmd=$4
+	local i st t m u s times="" cpus="" peak=0 count="" note="" runs=0
+	echo "case $case: $label ..." >&2
+	for i in 1 2 3; do
+		st=0
+		/usr/bin/time -f '%e %M %U %S' -o "$tmp/time" bash -o pipefail -c "$cmd" \
+			</dev/null >"$tmp/out" 2>"$tmp/err" || st=$?
+		runs=$i
+		read -r t m u s <<<"$(tail -n 1 "$tmp/time")"
+		times="$times$t"$'\n'
+		cpus="$cpus$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')"$'\n'
+		[ "$m" -gt "$peak" ] && peak=$m
+		if [ "$st" -gt 1 ]; then
+			note="FAILED (exit $st: $(head -c 200 "$tmp/err" | tr '\n' ' '))"
+			count="-"
+			break
+		fi
+		local c
+		c=$(tail -n 1 "$tmp/out" | tr -d ' \t')
+		if [ -n "$count" ] && [ "$c" != "$count" ]; then
+			note="UNSTABLE ($count then $c)"
+		fi
+		count=$c
+		if awk -v t="$t" -v s="$slow" 'BEGIN { exit !(t > s) }'; then
+			break
+		fi
+	done
+	r_case+=("$case") r_kind+=("$kind") r_label+=("$label") r_cmd+=("$cmd")
+	r_sec+=("$(printf '%s' "$times" | median)")
+	r_cpu+=("$(printf '%s' "$cpus" | median)")
+	r_mib+=("$(awk -v k="$peak" 'BEGIN { printf "%.1f", k / 1024 }')")
+	r_count+=("$count") r_runs+=("$runs") r_note+=("$note")
+}
+
+load_before=$(cut -d ' ' -f 1-3 /proc/loadavg)
+# Warm the page cache so that the first command does not pay for the disk.
+cat "$D/customers.csv" "$D/interactions.jsonl" >/dev/null
+
+# shellcheck disable=SC2016 # the commands are expanded by bash -c, not here
+{
+	# (1) a text search over every field
+	measure 1 floor "grep -ci (floor; lines)" \
+		'grep -ci '\''łukasz'\'' "$D/customers.csv"'
+	measure 1 ours "crm-find -c PATTERN" \
+		'crm-find -d "$D" -c '\''łukasz'\'''
+	measure 1 peer "mlr filter (every field)" \
+		'mlr --icsv --onidx filter '\''found = false; for (k, v in $*) { if (tolower(v) =~ "łukasz") { found = true } } found'\'' then count "$D/customers.csv"'
+
+	# (2) two column tests
+	measure 2 floor "grep -ciE (floor; lines)" \
+		'grep -ciE '\'',pl,[^,]*,([^,]*;)?vip[;,]'\'' "$D/customers.csv"'
+	measure 2 ours "crm-find -c --where" \
+		'crm-find -d "$D" -c --where '\''country=PL and tags=vip'\'''
+	measure 2 peer "mlr filter" \
+		'mlr --icsv --onidx filter '\''tolower($country) == "pl" && any(splitax(tolower($tags), ";"), func(t) { return t == "vip" })'\'' then count "$D/customers.csv"'
+	measure 2 peer "csvgrep | csvgrep" \
+		'csvgrep -c country -r '\''(?i)^pl$'\'' "$D/customers.csv" | csvgrep -c tags -r '\''(?i)(^|;)vip(;|$)'\'' | csvcut -c id | tail -n +2 | wc -l'
+
+	# (3) fields derived from the history
+	measure 3 floor "grep -c (floor; history pass)" \
+		'grep -c '\''"type":"purchase"'\'' "$D/interactions.jsonl"'
+	measure 3 ours "crm-find -c --where (derived)" \
+		'crm-find -d "$D" -c --where '\''revenue>100000 and last_contact<-180d'\'''
+	measure 3 peer "jq | awk" \
+		'jq -r '\''select(.type != "task" and .type != "done") | [.customer, .ts, (if .currency == "PLN" and .type == "purchase" then .amount elif .currency == "PLN" and .type == "refund" then -.amount else "" end)] | @tsv'\'' "$D/interactions.jsonl" | awk -F '\''\t'\'' -v cut="$CUT" '\''FILENAME == ARGV[1] { if (!inq && FNR > 1) ids[substr($0, 1, index($0, ",") - 1)] = 1; if (gsub(/"/, "&") % 2) inq = !inq; next } { if ($2 > last[$1]) last[$1] = $2; if ($3 != "") { rev[$1] += $3; has[$1] = 1 } } END { n = 0; for (c in last) if ((c in ids) && (c in has) && rev[c] > 100000 && last[c] < cut) n++; print n }'\'' "$D/customers.csv" -'
+	measure 3 peer "mlr put | mlr join" \
+		'mlr --ijsonl --ocsv put -q '\''if ($type != "task" && $type != "done") { c = $customer; if (is_absent(@last[c]) || $ts > @last[c]) { @last[c] = $ts } if (($currency ?? "") == "PLN" && ($type == "purchase" || $type == "refund")) { r = @rev[c] ?? 0; @rev[c] = $type == "purchase" ? r + $amount : r - $amount } } end { print "id"; for (c, l in @last) { if (is_present(@rev[c]) && @rev[c] > 100000 && l < ENV["CUT"]) { print c } } }'\'' "$D/interactions.jsonl" | mlr -S --icsv --onidx join -j id -f /dev/stdin then count "$D/customers.csv"'
+}
+
+# ---- report -----------------------------------------------------------
+
+# pad TEXT WIDTH: left-aligned in WIDTH characters (not bytes)
+pad() {
+	local s=$1 w=$2
+	printf '%s' "$s"
+	while [ "${#s}" -lt "$w" ]; do
+		s="$s "
+		printf ' '
+	done
+}
+
+# ratio A B: A/B with a precision that suits it
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN {
+		if (b < 0.01) b = 0.01; if (a < 0.01) a = 0.01
+		r = a / b
+		printf(r >= 100 ? "%.0fx" : r >= 10 ? "%.1fx" : "%.2fx", r)
+	}'
+}
+
+n=${#r_case[@]}
+echo
+echo "crm benchmark - $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+echo "crm-find:  $(crm-find --version 2>&1 | head -n 1)"
+echo "machine:   nproc=$(nproc), $(grep -m 1 'model name' /proc/cpuinfo | cut -d : -f 2- | sed 's/^ *//'), $(awk '/MemTotal/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo)"
+echo "peers:     $(grep --version | head -n 1); mlr $(mlr --version | awk '{ print $2 }'); $(jq --version); csvgrep $(csvgrep --version 2>&1 | awk '{ print $2 }'); awk: $(readlink -f "$(command -v awk)" | xargs basename)"
+echo "data:      $D: $gen_note"
+for f in customers.csv interactions.jsonl; do
+	printf '           %-20s %12s bytes (%s MB)\n' "$f" "$(stat -c %s "$D/$f")" \
+		"$(stat -c %s "$D/$f" | awk '{ printf "%.1f", $1 / 1e6 }')"
+done
+echo "load:      $load_before before, $(cut -d ' ' -f 1-3 /proc/loadavg) after (1, 5, 15 min; other work on the machine slows the wall times)"
+echo "env:       CRM_NOW=$CRM_NOW LC_ALL=$LC_ALL (-180d = before $CUT)"
+echo "seconds:   median wall time of 3 runs (1 run when the first took > ${slow} s); cpu s: median"
+echo "           user+sys time of all the command's processes; peak MiB: largest resident"
+echo "           set of one process of the command"
+echo
+
+{
+	pad "case" 5
+	pad "command" 32
+	printf '%9s %8s %9s %10s  %-9s %s\n' "seconds" "cpu s" "peak MiB" "count" "vs floor" "check / crm-find vs peers (peer time / crm-find time)"
+}
+for ((i = 0; i < n; i++)); do
+	c=${r_case[i]}
+	floor="" ours_sec="" ours_count=""
+	for ((j = 0; j < n; j++)); do
+		[ "${r_case[j]}" = "$c" ] || continue
+		[ "${r_kind[j]}" = floor ] && floor=${r_sec[j]}
+		[ "${r_kind[j]}" = ours ] && ours_sec=${r_sec[j]} && ours_count=${r_count[j]}
+	done
+	vf="-"
+	[ -n "$floor" ] && vf=$(ratio "${r_sec[i]}" "$floor")
+	check=${r_note[i]}
+	case ${r_kind[i]} in
+	peer)
+		if [ -z "$check" ]; then
+			if [ "${r_count[i]}" = "$ours_count" ]; then check="same count"; else check="MISMATCH (crm-find: $ours_count)"; fi
+		fi
+		;;
+	floor)
+		if [ -z "$check" ]; then
+			if [ "$c" = 3 ]; then
+				check="not the same question (purchase lines)"
+			elif [ "${r_count[i]}" = "$ours_count" ]; then
+				check="lines = records"
+			else
+				check="counts lines: $((r_count[i] - ours_count)) more than records"
+			fi
+		fi
+		;;
+	ours)
+		vs=""
+		for ((j = 0; j < n; j++)); do
+			if [ "${r_case[j]}" != "$c" ] || [ "${r_kind[j]}" != peer ]; then
+				continue
+			fi
+			vs="$vs${vs:+, }${r_label[j]%% *} $(ratio "${r_sec[j]}" "$ours_sec")"
+		done
+		check="${check:+$check; }$vs"
+		;;
+	esac
+	[ "${r_runs[i]}" = 1 ] && check="$check (1 run)"
+	pad "${r_case[i]}" 5
+	pad "${r_label[i]}" 32
+	printf '%9s %8s %9s %10s  %-9s %s\n' "${r_sec[i]}" "${r_cpu[i]}" "${r_mib[i]}" "${r_count[i]}" "$vf" "$check"
+done
+
+echo
+echo "commands (D=$D):"
+for ((i = 0; i < n; i++)); do
+	echo "  (${r_case[i]}) ${r_label[i]}:"
+	echo "      ${r_cmd[i]}"
+done
