@@ -79,8 +79,10 @@ two_customers() {
 @test "crm: a subcommand by its start" {
 	run comp 'crm l'
 	assert_output 'log'
-	run comp 'crm help r'
+	run comp 'crm help rm'
 	assert_output 'rm'
+	run comp 'crm help r'
+	assert_output "$(printf '%s\n' report rm)"
 	run comp 'crm -'
 	assert_output "$(printf '%s\n' --help --version -V -h)"
 }
