@@ -434,7 +434,7 @@ static int do_import(struct ctx *x, const char *file, char **maps, size_t nmaps,
 	}
 	struct recin in;
 	if (recin_open_fd(&in, fd, shown, strict) < 0)
-		return CRM_ERR;
+		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 	struct rec r = { 0 };
 	int k;
 	bool failed = false;
@@ -488,7 +488,7 @@ static int do_import(struct ctx *x, const char *file, char **maps, size_t nmaps,
 		x->skipped += jsonl_bad_lines;
 	if (failed) {
 		crm_warnx("%s: import stopped; nothing was changed", shown);
-		return CRM_ERR;
+		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 	}
 	return CRM_OK;
 }

@@ -403,7 +403,7 @@ static int find_customers(struct opts *o)
 	}
 	struct recin in;
 	if (recin_open(&in, &d, use_stdin, o->c.strict) < 0)
-		return CRM_ERR;
+		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 
 	struct fieldset fs;
 	fieldset_init(&fs, &in.hdr);
@@ -439,7 +439,7 @@ static int find_customers(struct opts *o)
 		}
 		fs.dv = derive_load(&d, conf_get(&d, "currency", "EUR"), mask, o->c.strict, DERIVE_ALL);
 		if (!fs.dv)
-			return CRM_ERR;
+			exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 	}
 
 	struct matcher m;

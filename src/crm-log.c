@@ -159,7 +159,7 @@ static int do_done(struct crm_dir *d, const struct opts *o, int argc, char **arg
 	crm_lock(d);
 	struct hist h;
 	if (hist_load(&h, d, strict) < 0)
-		return CRM_ERR;
+		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 	json_t *task = find_event(&h, o->done);
 	if (!task || strcmp(json_str(task, "type"), "task"))
 		crm_diex("%s: no task has this id", o->done);
@@ -224,7 +224,7 @@ static int do_log(struct crm_dir *d, const struct opts *o, int argc, char **argv
 	ctable_load(&t, d);
 	long row = ctable_resolve(&t, argv[0]);
 	if (row < 0)
-		return CRM_ERR;
+		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 	const char *cid = rec_get(&t.rows[row], (size_t)ctable_col(&t, "id"));
 
 	json_t *e = json_object();
@@ -287,7 +287,7 @@ static int do_log(struct crm_dir *d, const struct opts *o, int argc, char **argv
 			set_time(e, "close", when("close", o->close));
 		if (o->ref) {
 			if (hist_load(&h, d, strict) < 0)
-				return CRM_ERR;
+				exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 			json_t *first = find_event(&h, o->ref);
 			if (!first || strcmp(json_str(first, "type"), "deal"))
 				crm_diex("--ref %s: no deal has this id", o->ref);
@@ -343,7 +343,7 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 	if (argc) {
 		long row = ctable_resolve(&t, argv[0]);
 		if (row < 0)
-			return CRM_ERR;
+			exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 		only = rec_get(&t.rows[row], (size_t)ctable_col(&t, "id"));
 	}
 	for (size_t i = 0; i < o->ntypes; i++)
@@ -361,7 +361,7 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 	}
 	struct hist h;
 	if (hist_load(&h, d, c->strict) < 0)
-		return CRM_ERR;
+		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 	struct item *v = xcalloc(h.n ? h.n : 1, sizeof *v);
 	size_t n = 0;
 	for (size_t i = 0; i < h.n; i++) {

@@ -330,7 +330,7 @@ int main(int argc, char **argv)
 	char err[256];
 	if (tmpl_parse(text.s, text.len, &t, err, sizeof err) < 0) {
 		crm_warnx("%s:%s", tpath, err);
-		return CRM_ERR;
+		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 	}
 	sb_free(&text);
 	char campaign[256];
@@ -375,11 +375,11 @@ int main(int argc, char **argv)
 
 	struct past past = { .campaign = campaign };
 	if (scan_history(&d, o.c.strict, ev_past, &past) < 0)
-		return CRM_ERR;
+		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 
 	struct recin in;
 	if (recin_open(&in, &d, use_stdin, o.c.strict) < 0)
-		return CRM_ERR;
+		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 	long cid = hdr_find(&in.hdr, "id"), cem = hdr_find(&in.hdr, "email"),
 	     cna = hdr_find(&in.hdr, "name"), cco = hdr_find(&in.hdr, "consent");
 	if (in.hdr.n && (cid < 0 || cem < 0))
@@ -398,7 +398,7 @@ int main(int argc, char **argv)
 		free(used);
 		if (mask && !(fs.dv = derive_load(&d, conf_get(&d, "currency", "EUR"), mask, o.c.strict,
 						   DERIVE_ALL)))
-			return CRM_ERR;
+			exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 	}
 
 	struct skip *skips = NULL;

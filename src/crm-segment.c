@@ -376,7 +376,7 @@ int main(int argc, char **argv)
 
 	struct recin in;
 	if (recin_open(&in, &d, stdin_is_stream(), o.c.strict) < 0)
-		return CRM_ERR;
+		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 	long idcol = hdr_find(&in.hdr, "id");
 	if (idcol < 0 && in.hdr.n)
 		crm_diex("%s: the customers have no 'id' column", in.name);
@@ -429,7 +429,7 @@ int main(int argc, char **argv)
 	/* the figures stop at --as-of, or now: a later event is not yet history */
 	fs.dv = derive_load(&d, currency, mask | 1u << D_ORDERS, o.c.strict, asof);
 	if (!fs.dv)
-		return CRM_ERR;
+		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 
 	/* Read every customer: quintiles need them all. */
 	struct cust *cs = NULL;

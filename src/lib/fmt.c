@@ -65,6 +65,8 @@ struct out *out_open(enum fmt f, const struct hdr *cols, const bool *numeric, bo
 
 static void emit(struct out *o)
 {
+	if (!o->line.len)
+		return;
 	if (fwrite(o->line.s, 1, o->line.len, stdout) != o->line.len || ferror(stdout))
 		crm_flush_stdout();
 	sb_reset(&o->line);
