@@ -480,7 +480,25 @@ static int find_customers(struct opts *o)
 			 * would see single, and one spanning lines may hide a stray
 			 * quote: both are parsed. */
 			bool plain = !memchr(s, '\n', n);
-			if (pre && plain && (pre == lit || !memchr(s, '"', n))) {
+			if (pre && plain && pre != lit && memchr(s, '"', n)) {
+				/* With quotes, a field's text is not its bytes: try the
+				 * record with its quoting undone instead (the fields
+				 * joined by commas), which holds every field as it is. */
+				sb_reset(&m.buf);
+				bool quoted = false;
+				for (size_t i = 0; i < n; i++) {
+					if (s[i] != '"')
+						sb_addc(&m.buf, s[i]);
+					else if (!quoted)
+						quoted = true;
+					else if (i + 1 < n && s[i + 1] == '"')
+						sb_addc(&m.buf, s[i++]);
+					else
+						quoted = false;
+				}
+				if (!match_raw(&m, pre, sb_str(&m.buf), m.buf.len))
+					continue;
+			} else if (pre && plain) {
 				const char *end = in.csv->b.buf + in.csv->b.end;
 				if (!hit || hit_moves != in.csv->b.moves || hit_end != end || hit < s) {
 					/* search on from this record to the end of what is read */
