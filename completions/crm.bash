@@ -458,6 +458,81 @@ _crm_cmd_report() {
 	esac
 }
 
+# Offer the templates that start with $1: *.eml files (and directories, to
+# get to them), and the names of the *.eml files in the templates directory
+# of the command line's CRM directory, which crm-mail -t finds by name.
+_crm_templates() {
+	local cur=$1 dir f list
+	local -A seen=()
+	compopt -o filenames 2>/dev/null
+	list=$(compgen -d -- "$cur"; compgen -f -X '!*.eml' -- "$cur")
+	if [[ $cur != */* ]]; then
+		dir=$(_crm_dir)
+		if [[ -n $dir ]]; then
+			for f in "$dir"/templates/*.eml; do
+				[[ -f $f ]] && list+=$'\n'${f##*/}
+			done
+		fi
+	fi
+	while IFS= read -r f; do
+		[[ -n $f && $f == "$cur"* && -z ${seen[$f]-} ]] || continue
+		seen[$f]=1
+		COMPREPLY+=("$f")
+	done <<<"$list"
+}
+
+# Offer the commands that start with $1, or with a / the files.
+_crm_command_names() {
+	local list
+	if [[ $1 == */* ]]; then
+		_crm_files "$1"
+		return
+	fi
+	list=$(compgen -c -- "$1" | LC_ALL=C sort -u)
+	[[ -n $list ]] && mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY <<<"$list"
+}
+
+_crm_cmd_mail() {
+	case $1 in
+	options)
+		_crm_opts='-t= --template= --campaign= -w= --where= --send --sendmail=
+			--maildir= --cap= --rate= --limit= --transactional --failed= -n
+			--dry-run -d= --dir= --strict -h --help -V --version'
+		;;
+	value)
+		# the option alone, also when it ends a group of flags (-nt)
+		local o=$2 f list
+		[[ $o == -[!-]?* ]] && o=-${o: -1}
+		case $o in
+		-t | --template) _crm_templates "$3" ;;
+		--maildir) _crm_dirs "$3" ;;
+		--failed) _crm_files "$3" ;;
+		--sendmail) _crm_command_names "$3" ;;
+		-w | --where)
+			# a field at the start of the expression: a column of the
+			# CRM directory's customers.csv or a derived field
+			local dir v=$3
+			[[ $cur == "$v" && $v == [\'\"]* ]] && v=${v:1}
+			dir=$(_crm_dir)
+			if [[ -n $dir ]]; then
+				list=$(_crm_columns "$dir" "${_crm_derived[*]}")
+			else
+				list=$(printf '%s\n' "${_crm_derived[@]}")
+			fi
+			while IFS= read -r f; do
+				[[ -n $f && $f == "$v"* ]] && COMPREPLY+=("$f")
+			done <<<"$list"
+			compopt -o nospace 2>/dev/null # room for an operator
+			;;
+		--campaign | --cap | --rate | --limit) ;; # NAME, DAYS, N
+		*) _crm_common_value "$o" "$3" ;;
+		esac
+		return 0 # all the values are offered here
+		;;
+	operand) ;; # none: the recipients come from the stream or --where
+	esac
+}
+
 # ---------------------------------------------------------------------------
 
 # Rebuild the words of the line as the shell splits them: bash also breaks
@@ -606,4 +681,4 @@ _crm_trim() {
 	done
 }
 
-complete -F _crm_complete crm crm-init crm-add crm-log crm-rm crm-find crm-segment crm-report
+complete -F _crm_complete crm crm-init crm-add crm-log crm-rm crm-find crm-segment crm-report crm-mail

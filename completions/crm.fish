@@ -80,6 +80,10 @@ function __crm_spec_report
     printf '%s\n' since= until= by= group= currency= limit= window= o/format= \
         d/dir= 'color=?' strict h/help V/version
 end
+function __crm_spec_mail
+    printf '%s\n' t/template= campaign= w/where= send sendmail= maildir= cap= \
+        rate= limit= transactional failed= n/dry-run d/dir= strict h/help V/version
+end
 
 # Succeed when the word being completed is operand number $argv[1] of the
 # program (not an option or an option's value).
@@ -445,6 +449,54 @@ function __crm_complete_report
     complete -c $c -s V -l version -d 'show the version and exit'
     # REPORT: the first operand only
     complete -c $c -n '__crm_operand 1' -a '(__crm_reports)'
+end
+
+# The templates of crm-mail -t: *.eml files (and directories, to get to
+# them), and the names of the *.eml files in the templates directory of the
+# CRM directory, which crm-mail finds by name.
+function __crm_templates
+    # the value alone, also when it is attached (--template=X, -tX, -ntX)
+    set -l tok (commandline -ct | string replace -r -- '^(--template=|-[a-zA-Z]*?t)' '')
+    # the files fish would offer, kept when they end in .eml or are directories
+    for f in (complete -C "__fish_command_without_completions $tok" | string split -f1 \t)
+        string match -qr -- '(\.eml|/)$' $f; and echo $f
+    end
+    string match -q -- '*/*' $tok; and return
+    set -l dir (__crm_dir); or return
+    for f in $dir/templates/*.eml
+        test -f $f; and printf '%s\ttemplate in %s\n' (basename -- $f) $dir
+    end
+end
+
+# The fields a crm-mail --where expression starts with: the columns of the
+# CRM directory's customers.csv and the fields derived from the history.
+function __crm_mail_fields
+    set -l derived last_contact first_contact contacts last_purchase purchases \
+        revenue avg_rating open_tasks last_campaign
+    set -l dir (__crm_dir)
+    if test -z "$dir"
+        printf '%s\n' $derived
+        return
+    end
+    __crm_columns $dir "$derived"
+end
+
+function __crm_complete_mail
+    set -l c crm-mail
+    complete -c $c -f
+    __crm_common_options $c
+    complete -c $c -s t -l template -x -a '(__crm_templates)' -d 'the message: headers, a blank line, the body'
+    complete -c $c -l campaign -x -d "the campaign (default: the template's name)"
+    complete -c $c -s w -l where -x -a '(__crm_mail_fields)' -d 'the recipients, when no stream is piped in (see crm-expr(7))'
+    complete -c $c -l send -d 'send (default: print an mbox preview, send nothing)'
+    complete -c $c -l sendmail -x -a '(__fish_complete_command)' -d 'the sendmail-compatible command (default: crm.conf, /usr/sbin/sendmail -oi)'
+    complete -c $c -l maildir -x -a '(__fish_complete_directories)' -d 'write the preview into this Maildir instead of stdout'
+    complete -c $c -l cap -x -d 'skip customers mailed in the last DAYS days (crm.conf cap_days, 7)'
+    complete -c $c -l rate -x -d 'send at most N messages a minute'
+    complete -c $c -l limit -x -d 'send at most N messages in this run'
+    complete -c $c -l transactional -d 'not marketing: mail customers without opt-in too'
+    complete -c $c -l failed -r -F -d 'write the skipped and failed customers as CSV with a reason'
+    # no operands: the recipients come from the stream or --where
 end
 
 # crm COMMAND [ARGS...]: the command, then its program's completion.

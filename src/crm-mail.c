@@ -60,7 +60,7 @@ static const struct crm_opt opts[] = {
 };
 
 static const struct crm_cmd cmd = {
-	"-t TEMPLATE [--campaign NAME] [--where EXPR] [--send] [--sendmail CMD] [--maildir DIR] [--cap DAYS] [--rate N] [--limit N] [--transactional] [--failed FILE] [-n]",
+	"-t TEMPLATE [--campaign NAME] [--where EXPR] [--send] [--sendmail CMD] [--maildir DIR] [--cap DAYS] [--rate N] [--limit N] [--transactional] [--failed FILE] [-n] [-]",
 	"Render the template for each customer of the stream (or of --where) and\n"
 	"print the messages as an mbox, or with --send pipe each to sendmail and\n"
 	"record it in the history. Safe to re-run: a customer is mailed once per campaign.",
@@ -132,6 +132,9 @@ struct look {
 static const char *lookup(void *ctx, const char *field)
 {
 	struct look *l = ctx;
+	long fc = hdr_find(l->h, field);
+	if (fc >= 0 && *rec_get(l->r, (size_t)fc))
+		return rec_get(l->r, (size_t)fc); /* a column of the stream comes first */
 	if (!strcmp(field, "first_name")) {
 		long c = hdr_find(l->h, "name");
 		const char *n = c >= 0 ? rec_get(l->r, (size_t)c) : "";
@@ -273,6 +276,35 @@ struct skip {
 	char *reason;
 };
 
+/* An address header from "Name <addr>" (or a bare address): only the name
+ * is encoded, so the address stays readable to every mail program. */
+static void address_header(struct sb *out, const char *hname, const char *value)
+{
+	const char *lt = strrchr(value, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+	if (!lt || !gt) {
+		mail_header(out, hname, value);
+		return;
+	}
+	char *name = xstrndup(value, (size_t)(lt - value));
+	char *n = name;
+	while (*n == ' ')
+		n++;
+	size_t l = strlen(n);
+	while (l && n[l - 1] == ' ')
+		n[--l] = '\0';
+	if (l >= 2 && n[0] == '"' && n[l - 1] == '"') {
+		n[l - 1] = '\0';
+		n++;
+	}
+	char *addr = xstrndup(lt + 1, (size_t)(gt - lt - 1));
+	struct sb v = { 0 };
+	mail_address(&v, n, addr);
+	mail_header(out, hname, sb_str(&v));
+	sb_free(&v);
+	free(name);
+	free(addr);
+}
+
 int main(int argc, char **argv)
 {
 	crm_init(argc, argv);
@@ -299,13 +331,14 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
-	if (optind < argc)
+	bool dash = optind < argc && !strcmp(argv[optind], "-");
+	if (argc - optind > (dash ? 1 : 0))
 		crm_usage_error(&cmd, "the recipients come from the stream or --where, not operands");
 	if (!o.tmpl)
 		crm_usage_error(&cmd, "a template is needed (-t FILE)");
 	if (o.send && o.maildir)
 		crm_usage_error(&cmd, "--maildir is for the preview; it does not go with --send");
-	bool use_stdin = stdin_is_stream();
+	bool use_stdin = dash || stdin_is_stream();
 	if (!use_stdin && !o.where)
 		crm_diex("no recipients: pipe customers in (crm-find ... | crm-mail) or give --where EXPR");
 
@@ -432,7 +465,8 @@ int main(int argc, char **argv)
 			why = "already sent in this campaign";
 		else if (pi >= 0 && past.status[pi] == 'p')
 			why = "unknown: a send was started and not confirmed; check the mail log";
-		else if (cap_days > 0 && li >= 0 && past.last_ts[li] > crm_now() - cap_days * 86400) {
+		else if (!o.transactional && cap_days > 0 && li >= 0 &&
+			 past.last_ts[li] > crm_now() - cap_days * 86400) {
 			char day[DATE_BUFSZ];
 			date_fmt_day(past.last_ts[li], day);
 			snprintf(whybuf, sizeof whybuf, "mailed on %s, within %ld days", day, cap_days);
@@ -467,7 +501,7 @@ int main(int argc, char **argv)
 			if (tmpl_render(from, lookup, &lk, &hv, &missing) < 0 || has_line_break(hv.s, hv.len)) {
 				why = "a bad value in the From header";
 			} else {
-				mail_header(&msg, "From", hv.s);
+				address_header(&msg, "From", hv.s);
 			}
 			sb_reset(&hv);
 			mail_address(&hv, name, addr);
@@ -492,6 +526,9 @@ int main(int argc, char **argv)
 					snprintf(whybuf, sizeof whybuf, "a line break in a value of a header (%s)",
 						 t.h[i].name);
 					why = whybuf;
+				} else if (ascii_ieq(t.h[i].name, "Reply-To") || ascii_ieq(t.h[i].name, "Cc") ||
+					   ascii_ieq(t.h[i].name, "Sender")) {
+					address_header(&msg, t.h[i].name, sb_str(&hv));
 				} else {
 					mail_header(&msg, t.h[i].name, sb_str(&hv));
 				}
@@ -534,6 +571,8 @@ int main(int argc, char **argv)
 		}
 		free(missing);
 		if (why) {
+			if (progress && (n_ok || n_fail))
+				fputc('\n', stderr);
 			fprintf(stderr, "%s: %s: skipped: %s\n", crm_prog, id, why);
 			void *p = skips;
 			size_t old = skcap;
@@ -557,6 +596,17 @@ int main(int argc, char **argv)
 			break;
 		}
 		n_planned++;
+		/* a customer twice in the stream is mailed once */
+		size_t mi = hmap_put(&past.msg, id, strlen(id));
+		{
+			void *q = past.status;
+			size_t old = past.scap;
+			xgrow(&q, &past.scap, mi + 1, 1);
+			past.status = q;
+			if (past.scap > old)
+				memset(past.status + old, 0, past.scap - old);
+			past.status[mi] = 's';
+		}
 		if (!o.send || o.c.dry_run) {
 			if (o.maildir)
 				maildir_put(o.maildir, msg.s, msg.len, (size_t)n_planned);
@@ -583,6 +633,8 @@ int main(int argc, char **argv)
 					crm_warn("%s: %s", id, sendmail);
 				log_event(&d, id, campaign, msgid, subj.s, "failed", code < 0 ? 127 : code);
 				snprintf(whybuf, sizeof whybuf, "the sendmail command failed (exit %d)", code < 0 ? 127 : code);
+				if (progress)
+					fputc('\n', stderr);
 				fprintf(stderr, "%s: %s: failed: %s\n", crm_prog, id, whybuf);
 				void *p = skips;
 				size_t old = skcap;

@@ -395,3 +395,14 @@ two_customers() {
 	run comp 'crm-report revenue --group c'
 	assert_output "$(printf '%s\n' channel city company consent country created currency)"
 }
+
+@test "crm-mail: its options, and -t offers the templates of the CRM directory by name" {
+	run complete -p crm-mail
+	assert_success
+	run comp 'crm-mail --tr'
+	assert_output '--transactional'
+	new_crm
+	touch templates/winback.eml
+	run comp 'crm-mail -t w'
+	assert_output "$(printf '%s\n' welcome.eml winback.eml)"
+}

@@ -192,6 +192,13 @@ void mail_header(struct sb *out, const char *name, const char *value)
 	const unsigned char *s = (const unsigned char *)value;
 	size_t i = 0;
 	bool first = true;
+	/* the first word shares its line with the name: as many bytes as fit */
+	size_t room = col + 12 < 78 ? (78 - col - 12) / 4 * 3 : 0;
+	if (room < 12) {
+		sb_adds(out, "\n ");
+		room = 39;
+	}
+	size_t max = room < 39 ? room : 39;
 	while (i < n) {
 		size_t take = 0;
 		while (i + take < n) {
@@ -199,10 +206,11 @@ void mail_header(struct sb *out, const char *name, const char *value)
 			size_t k = u8_decode(s + i + take, n - i - take, &cp);
 			if (!k)
 				k = 1;
-			if (take + k > 39)
+			if (take + k > max)
 				break;
 			take += k;
 		}
+		max = 39;
 		if (!first)
 			sb_adds(out, "\n ");
 		sb_adds(out, "=?UTF-8?B?");
