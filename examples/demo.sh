@@ -54,6 +54,9 @@ step "crm-report activity --by month --since -6m -o html > activity.html"
 crm-report activity --by month --since -6m -o html > activity.html
 ls -l activity.html | awk '{print $5, $9}'
 
+step "crm-find --where 'country=PL' | crm-segment --rfm | crm-mail -t winback.eml | head -24    # the preview"
+crm-find --where 'country=PL' | crm-segment --rfm | crm-mail -t winback.eml 2>/dev/null | head -24
+
 step "git diff --no-index: only the changed row differs"
 cp customers.csv before.csv
 crm-add --update lukasz.zolc@example.pl -t loyal >/dev/null
