@@ -276,6 +276,19 @@ struct skip {
 	char *reason;
 };
 
+/* Keep a customer that was not mailed, with the reason, for --failed. */
+static void add_skip(struct skip **v, size_t *n, size_t *cap, const struct rec *r, const char *why)
+{
+	void *p = *v;
+	size_t old = *cap;
+	xgrow(&p, cap, *n + 1, sizeof **v);
+	*v = p;
+	if (*cap > old)
+		memset(*v + old, 0, (*cap - old) * sizeof **v);
+	rec_copy(&(*v)[*n].r, r);
+	(*v)[(*n)++].reason = xstrdup(why);
+}
+
 /* An address header from "Name <addr>" (or a bare address): only the name
  * is encoded, so the address stays readable to every mail program. */
 static void address_header(struct sb *out, const char *hname, const char *value)
@@ -574,14 +587,7 @@ int main(int argc, char **argv)
 			if (progress && (n_ok || n_fail))
 				fputc('\n', stderr);
 			fprintf(stderr, "%s: %s: skipped: %s\n", crm_prog, id, why);
-			void *p = skips;
-			size_t old = skcap;
-			xgrow(&p, &skcap, nskip + 1, sizeof *skips);
-			skips = p;
-			if (skcap > old)
-				memset(skips + old, 0, (skcap - old) * sizeof *skips);
-			rec_copy(&skips[nskip].r, &r);
-			skips[nskip++].reason = xstrdup(why);
+			add_skip(&skips, &nskip, &skcap, &r, why);
 			free(addr);
 			sb_free(&subj);
 			sb_free(&body);
@@ -636,14 +642,7 @@ int main(int argc, char **argv)
 				if (progress)
 					fputc('\n', stderr);
 				fprintf(stderr, "%s: %s: failed: %s\n", crm_prog, id, whybuf);
-				void *p = skips;
-				size_t old = skcap;
-				xgrow(&p, &skcap, nskip + 1, sizeof *skips);
-				skips = p;
-				if (skcap > old)
-					memset(skips + old, 0, (skcap - old) * sizeof *skips);
-				rec_copy(&skips[nskip].r, &r);
-				skips[nskip++].reason = xstrdup(whybuf);
+				add_skip(&skips, &nskip, &skcap, &r, whybuf);
 				n_fail++;
 			}
 			if (progress)

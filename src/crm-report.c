@@ -231,18 +231,24 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The keys in order, as new strings. */
-static char **sorted_keys(const struct ctx *x, size_t *n)
+/* The keys of m in order, as new strings (free them and the array). */
+static char **hmap_sorted(const struct hmap *m)
 {
-	char **v = xcalloc(x->keys.n + 1, sizeof *v);
-	for (size_t i = 0; i < x->keys.n; i++) {
+	char **v = xcalloc(m->n + 1, sizeof *v);
+	for (size_t i = 0; i < m->n; i++) {
 		size_t l;
-		const char *k = hmap_key(&x->keys, i, &l);
+		const char *k = hmap_key(m, i, &l);
 		v[i] = xstrndup(k, l);
 	}
-	qsort(v, x->keys.n, sizeof *v, cmp_str);
-	*n = x->keys.n;
+	qsort(v, m->n, sizeof *v, cmp_str);
 	return v;
+}
+
+/* The report's row keys in order. */
+static char **sorted_keys(const struct ctx *x, size_t *n)
+{
+	*n = x->keys.n;
+	return hmap_sorted(&x->keys);
 }
 
 /* -- the output table -- */
@@ -933,13 +939,7 @@ static void report_owners(struct ctx *x, struct table *t)
 			sum[k][3] += pc.v[j].revenue;
 		}
 	}
-	char **names = xcalloc(own.n + 1, sizeof *names);
-	for (size_t k = 0; k < own.n; k++) {
-		size_t l;
-		const char *s = hmap_key(&own, k, &l);
-		names[k] = xstrndup(s, l);
-	}
-	qsort(names, own.n, sizeof *names, cmp_str);
+	char **names = hmap_sorted(&own);
 	for (size_t i = 0; i < own.n; i++) {
 		size_t k = (size_t)hmap_get(&own, names[i], strlen(names[i]));
 		struct rec *r = add_row(t);
@@ -1044,6 +1044,35 @@ static void report_followups(struct ctx *x, struct table *t)
 	per_free(&pc);
 }
 
+static char **parts(const char *key, size_t *n);
+
+/* Sum counter a, less counter b when b >= 0, of the rows by the part-th
+ * part of their keys; the names go into by, the sums are returned. */
+static long long *roll_up(const struct ctx *x, size_t part, int a, int b, struct hmap *by)
+{
+	long long *sum = NULL;
+	size_t cap = 0;
+	for (size_t i = 0; i < x->keys.n; i++) {
+		size_t l, np;
+		const char *k = hmap_key(&x->keys, i, &l);
+		char *copy = xstrndup(k, l);
+		char **p = parts(copy, &np);
+		const char *name = np > part ? p[part] : "";
+		size_t j = hmap_put(by, name, strlen(name));
+		if (j >= cap) {
+			size_t old = cap;
+			void *q = sum;
+			xgrow(&q, &cap, j + 1, sizeof *sum);
+			sum = q;
+			memset(sum + old, 0, (cap - old) * sizeof *sum);
+		}
+		sum[j] += x->cnt[i][a] - (b >= 0 ? x->cnt[i][b] : 0);
+		free_strv(p);
+		free(copy);
+	}
+	return sum;
+}
+
 static void report_summary(struct ctx *x, struct table *t)
 {
 	const char *c[] = { "section", "name", "value", NULL };
@@ -1051,18 +1080,14 @@ static void report_summary(struct ctx *x, struct table *t)
 	t->chart_label = t->chart_value = -1;
 	/* customers by stage and consent, new customers in the period */
 	struct hmap st = { 0 };
-	long long cnt[64] = { 0 };
+	long long *cnt = xcalloc(2 * x->nci + 1, sizeof *cnt); /* at most two names a customer */
 	long long created = 0;
 	for (size_t i = 0; i < x->nci; i++) {
 		char key[128];
 		snprintf(key, sizeof key, "stage\x1f%s", *x->ci[i].stage ? x->ci[i].stage : "(none)");
-		size_t k = hmap_put(&st, key, strlen(key));
-		if (k < 64)
-			cnt[k]++;
+		cnt[hmap_put(&st, key, strlen(key))]++;
 		snprintf(key, sizeof key, "consent\x1f%s", *x->ci[i].consent ? x->ci[i].consent : "(unknown)");
-		k = hmap_put(&st, key, strlen(key));
-		if (k < 64)
-			cnt[k]++;
+		cnt[hmap_put(&st, key, strlen(key))]++;
 		if (x->ci[i].has_created && (!x->has_since || x->ci[i].created >= x->since) &&
 		    (!x->has_until || x->ci[i].created <= x->until))
 			created++;
@@ -1075,13 +1100,7 @@ static void report_summary(struct ctx *x, struct table *t)
 	cell(r, "customers");
 	cell(r, "new in the period");
 	cellf(r, "%lld", created);
-	char **keys = xcalloc(st.n + 1, sizeof *keys);
-	for (size_t k = 0; k < st.n; k++) {
-		size_t l;
-		const char *s = hmap_key(&st, k, &l);
-		keys[k] = xstrndup(s, l);
-	}
-	qsort(keys, st.n, sizeof *keys, cmp_str);
+	char **keys = hmap_sorted(&st);
 	for (size_t i = 0; i < st.n; i++) {
 		size_t k = (size_t)hmap_get(&st, keys[i], strlen(keys[i]));
 		size_t np;
@@ -1089,46 +1108,29 @@ static void report_summary(struct ctx *x, struct table *t)
 		r = add_row(t);
 		cell(r, p[0]);
 		cell(r, np > 1 ? p[1] : "");
-		cellf(r, "%lld", k < 64 ? cnt[k] : 0);
+		cellf(r, "%lld", cnt[k]);
 		free_strv(p);
 		free(keys[i]);
 	}
 	free(keys);
+	free(cnt);
 	hmap_free(&st);
 	/* interactions by type, revenue per currency, open tasks */
 	if (scan_history(&x->d, x->strict, ev_activity, x) < 0)
 		exit(CRM_ERR);
 	struct hmap types = { 0 };
-	long long tc[64] = { 0 };
-	for (size_t i = 0; i < x->keys.n; i++) {
-		size_t l;
-		const char *k = hmap_key(&x->keys, i, &l);
-		char *copy = xstrndup(k, l);
-		size_t np;
-		char **p = parts(copy, &np);
-		const char *ty = np > 3 ? p[3] : "";
-		size_t ti = hmap_put(&types, ty, strlen(ty));
-		if (ti < 64)
-			tc[ti] += x->cnt[i][0];
-		free_strv(p);
-		free(copy);
-	}
-	keys = xcalloc(types.n + 1, sizeof *keys);
-	for (size_t k = 0; k < types.n; k++) {
-		size_t l;
-		const char *s = hmap_key(&types, k, &l);
-		keys[k] = xstrndup(s, l);
-	}
-	qsort(keys, types.n, sizeof *keys, cmp_str);
+	long long *tc = roll_up(x, 3, 0, -1, &types);
+	keys = hmap_sorted(&types);
 	for (size_t i = 0; i < types.n; i++) {
 		size_t k = (size_t)hmap_get(&types, keys[i], strlen(keys[i]));
 		r = add_row(t);
 		cell(r, "interactions");
 		cell(r, keys[i]);
-		cellf(r, "%lld", k < 64 ? tc[k] : 0);
+		cellf(r, "%lld", tc[k]);
 		free(keys[i]);
 	}
 	free(keys);
+	free(tc);
 	hmap_free(&types);
 	hmap_free(&x->keys);
 	memset(&x->keys, 0, sizeof x->keys);
@@ -1138,36 +1140,18 @@ static void report_summary(struct ctx *x, struct table *t)
 	if (scan_history(&x->d, x->strict, ev_revenue, x) < 0)
 		exit(CRM_ERR);
 	struct hmap curs = { 0 };
-	long long rev[32] = { 0 };
-	for (size_t i = 0; i < x->keys.n; i++) {
-		size_t l;
-		const char *k = hmap_key(&x->keys, i, &l);
-		char *copy = xstrndup(k, l);
-		size_t np;
-		char **p = parts(copy, &np);
-		const char *cur = np > 2 ? p[2] : "";
-		size_t ci = hmap_put(&curs, cur, strlen(cur));
-		if (ci < 32)
-			rev[ci] += x->cnt[i][2] - x->cnt[i][3];
-		free_strv(p);
-		free(copy);
-	}
-	keys = xcalloc(curs.n + 1, sizeof *keys);
-	for (size_t k = 0; k < curs.n; k++) {
-		size_t l;
-		const char *s = hmap_key(&curs, k, &l);
-		keys[k] = xstrndup(s, l);
-	}
-	qsort(keys, curs.n, sizeof *keys, cmp_str);
+	long long *rev = roll_up(x, 2, 2, 3, &curs);
+	keys = hmap_sorted(&curs);
 	for (size_t i = 0; i < curs.n; i++) {
 		size_t k = (size_t)hmap_get(&curs, keys[i], strlen(keys[i]));
 		r = add_row(t);
 		cell(r, "revenue");
 		cell(r, keys[i]);
-		cell_money(r, k < 32 ? rev[k] : 0, keys[i]);
+		cell_money(r, rev[k], keys[i]);
 		free(keys[i]);
 	}
 	free(keys);
+	free(rev);
 	hmap_free(&curs);
 	struct perctx pc;
 	per_load(x, &pc);
@@ -1403,13 +1387,7 @@ static void report_campaigns(struct ctx *x, struct table *t)
 	cols(t, c, "snnnn");
 	t->chart_label = 0;
 	t->chart_value = 3;
-	char **names = xcalloc(cc.camps.n + 1, sizeof *names);
-	for (size_t k = 0; k < cc.camps.n; k++) {
-		size_t l;
-		const char *s = hmap_key(&cc.camps, k, &l);
-		names[k] = xstrndup(s, l);
-	}
-	qsort(names, cc.camps.n, sizeof *names, cmp_str);
+	char **names = hmap_sorted(&cc.camps);
 	for (size_t i = 0; i < cc.camps.n; i++) {
 		size_t k = (size_t)hmap_get(&cc.camps, names[i], strlen(names[i]));
 		struct rec *r = add_row(t);

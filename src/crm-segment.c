@@ -75,16 +75,6 @@ struct opts {
 	struct crm_common c;
 };
 
-static char *trim(char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-		s[--n] = '\0';
-	return s;
-}
-
 /* Read NAME: EXPR lines. Errors name file:line:column. */
 static struct rule *read_rules(const char *path, const struct schema *sc, crm_time now, size_t *n)
 {
@@ -102,7 +92,7 @@ static struct rule *read_rules(const char *path, const struct schema *sc, crm_ti
 		char *nl = strchr(line, '\n');
 		if (nl)
 			*nl = '\0';
-		char *s = trim(line);
+		char *s = str_trim(line);
 		if (!*s || *s == '#')
 			continue;
 		char *colon = strchr(s, ':');
@@ -111,7 +101,7 @@ static struct rule *read_rules(const char *path, const struct schema *sc, crm_ti
 			exit(CRM_ERR);
 		}
 		*colon = '\0';
-		char *name = trim(s);
+		char *name = str_trim(s);
 		char *ex = colon + 1;
 		char err[2048];
 		struct expr *e = expr_parse(ex, sc, now, err, sizeof err);

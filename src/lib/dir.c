@@ -110,16 +110,6 @@ char *crm_path_dup(const struct crm_dir *d, const char *name)
 	return xstrdup(crm_path(d, name));
 }
 
-static char *trim(char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-		s[--n] = '\0';
-	return s;
-}
-
 int conf_read(const char *path, struct conf_item **items, size_t *n)
 {
 	FILE *f = fopen(path, "r");
@@ -136,7 +126,7 @@ int conf_read(const char *path, struct conf_item **items, size_t *n)
 		char *nl = strchr(line, '\n');
 		if (nl)
 			*nl = '\0';
-		char *s = trim(line);
+		char *s = str_trim(line);
 		if (!*s || *s == '#')
 			continue;
 		char *eq = strchr(s, '=');
@@ -145,7 +135,7 @@ int conf_read(const char *path, struct conf_item **items, size_t *n)
 			exit(CRM_ERR);
 		}
 		*eq = '\0';
-		char *k = trim(s), *v = trim(eq + 1);
+		char *k = str_trim(s), *v = str_trim(eq + 1);
 		if (!*k) {
 			crm_dataerr(path, no, "a setting needs a name before '='");
 			exit(CRM_ERR);

@@ -153,6 +153,34 @@ static void base64(struct sb *out, const unsigned char *s, size_t n)
 	}
 }
 
+/* Append s[0..n) as B encoded-words separated by sep: the first of at most
+ * first bytes, the others of 39 (64 characters with =?UTF-8?B?...?=),
+ * never cutting a character. */
+static void encoded_words(struct sb *out, const char *s, size_t n, size_t first, const char *sep)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, max = first;
+	while (i < n) {
+		size_t take = 0;
+		while (i + take < n) {
+			unsigned cp;
+			size_t k = u8_decode(u + i + take, n - i - take, &cp);
+			if (!k)
+				k = 1;
+			if (take + k > max)
+				break;
+			take += k;
+		}
+		if (i)
+			sb_adds(out, sep);
+		sb_adds(out, "=?UTF-8?B?");
+		base64(out, u + i, take);
+		sb_adds(out, "?=");
+		i += take;
+		max = 39;
+	}
+}
+
 void mail_header(struct sb *out, const char *name, const char *value)
 {
 	size_t n = strlen(value);
@@ -189,36 +217,13 @@ void mail_header(struct sb *out, const char *name, const char *value)
 	/* encoded-words of at most 39 bytes of UTF-8 each (52 characters of
 	 * base64, 64 with the =?UTF-8?B?...?= around them), cut between
 	 * characters */
-	const unsigned char *s = (const unsigned char *)value;
-	size_t i = 0;
-	bool first = true;
 	/* the first word shares its line with the name: as many bytes as fit */
 	size_t room = col + 12 < 78 ? (78 - col - 12) / 4 * 3 : 0;
 	if (room < 12) {
 		sb_adds(out, "\n ");
 		room = 39;
 	}
-	size_t max = room < 39 ? room : 39;
-	while (i < n) {
-		size_t take = 0;
-		while (i + take < n) {
-			unsigned cp;
-			size_t k = u8_decode(s + i + take, n - i - take, &cp);
-			if (!k)
-				k = 1;
-			if (take + k > max)
-				break;
-			take += k;
-		}
-		max = 39;
-		if (!first)
-			sb_adds(out, "\n ");
-		sb_adds(out, "=?UTF-8?B?");
-		base64(out, s + i, take);
-		sb_adds(out, "?=");
-		first = false;
-		i += take;
-	}
+	encoded_words(out, value, n, room < 39 ? room : 39, "\n ");
 	sb_addc(out, '\n');
 }
 
@@ -230,28 +235,8 @@ void mail_address(struct sb *out, const char *name, const char *addr)
 		return;
 	}
 	if (!u8_is_ascii(name, n)) {
-		/* one or more encoded-words; mail_header folds nothing here, so
-		 * keep each word short and join them with a space */
-		const unsigned char *s = (const unsigned char *)name;
-		size_t i = 0;
-		while (i < n) {
-			size_t take = 0;
-			while (i + take < n) {
-				unsigned cp;
-				size_t k = u8_decode(s + i + take, n - i - take, &cp);
-				if (!k)
-					k = 1;
-				if (take + k > 39)
-					break;
-				take += k;
-			}
-			if (i)
-				sb_addc(out, ' ');
-			sb_adds(out, "=?UTF-8?B?");
-			base64(out, s + i, take);
-			sb_adds(out, "?=");
-			i += take;
-		}
+		/* words joined by a space, where mail_header may fold */
+		encoded_words(out, name, n, 39, " ");
 	} else if (strpbrk(name, "()<>[]:;@\\,.\"")) {
 		sb_addc(out, '"');
 		for (const char *p = name; *p; p++) {

@@ -245,6 +245,16 @@ int read_all(int fd, struct sb *out)
 	return 0;
 }
 
+char *str_trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+	return s;
+}
+
 bool ascii_ieq(const char *s, const char *t)
 {
 	for (; *s && *t; s++, t++) {

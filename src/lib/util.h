@@ -60,6 +60,10 @@ void sb_free(struct sb *b);
 /* Read a whole file descriptor into memory; returns 0 or -1 with errno. */
 int read_all(int fd, struct sb *out);
 
+/* Cut spaces, tabs and a CR from both ends of s, in place; returns the
+ * first character kept. */
+char *str_trim(char *s);
+
 /* True when s equals t ignoring ASCII case. */
 bool ascii_ieq(const char *s, const char *t);
 
