@@ -173,7 +173,7 @@ static void note_err(struct part *p, long ln, const char *msg)
 static void *run_part(void *arg)
 {
 	struct part *p = arg;
-	struct proj pj = { 0 };
+	struct proj pj = { .skip = 1u << PJ_TEXT | 1u << PJ_SUBJECT };
 	size_t cap = 1 << 20, have = 0;
 	char *buf = xmalloc(cap);
 	off_t pos = p->from;

@@ -12,8 +12,19 @@ static uint64_t hash(const char *s, size_t n)
 		h ^= (unsigned char)s[i];
 		h *= 1099511628211ULL;
 	}
-	return h ^ (h >> 29);
+	/* a final mix (MurmurHash3's) so that the low bits depend on every byte */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
 }
+
+/* A slot holds the top of the hash as a tag, so that most probes that do
+ * not match are told without reading the key. */
+#define TAG(h) ((h) >> 32 << 32)
+#define IDX(s) ((size_t)((s) & 0xFFFFFFFFu))
 
 static bool same(const struct hmap *m, size_t i, const char *key, size_t n)
 {
@@ -25,24 +36,26 @@ long hmap_get(const struct hmap *m, const char *key, size_t n)
 	if (!m->cap)
 		return -1;
 	size_t mask = m->cap - 1;
-	for (size_t j = hash(key, n) & mask;; j = (j + 1) & mask) {
-		size_t s = m->slot[j];
+	uint64_t h = hash(key, n), tag = TAG(h);
+	for (size_t j = h & mask;; j = (j + 1) & mask) {
+		uint64_t s = m->slot[j];
 		if (!s)
 			return -1;
-		if (same(m, s - 1, key, n))
-			return (long)(s - 1);
+		if ((s & ~0xFFFFFFFFull) == tag && same(m, IDX(s) - 1, key, n))
+			return (long)(IDX(s) - 1);
 	}
 }
 
 static void grow(struct hmap *m)
 {
 	size_t cap = m->cap ? m->cap * 2 : 1024;
-	size_t *slot = xcalloc(cap, sizeof *slot);
+	uint64_t *slot = xcalloc(cap, sizeof *slot);
 	for (size_t i = 0; i < m->n; i++) {
-		size_t j = hash(m->keys.s + m->off[i], m->len[i]) & (cap - 1);
+		uint64_t h = hash(m->keys.s + m->off[i], m->len[i]);
+		size_t j = h & (cap - 1);
 		while (slot[j])
 			j = (j + 1) & (cap - 1);
-		slot[j] = i + 1;
+		slot[j] = TAG(h) | (i + 1);
 	}
 	free(m->slot);
 	m->slot = slot;
@@ -56,6 +69,8 @@ size_t hmap_put(struct hmap *m, const char *key, size_t n)
 		return (size_t)i;
 	if ((m->n + 1) * 2 > m->cap)
 		grow(m);
+	if (m->n >= 0xFFFFFFFEu)
+		crm_diex("too many keys");
 	if (m->n == m->ocap) {
 		void *p = m->off;
 		size_t c = m->ocap;
@@ -67,10 +82,11 @@ size_t hmap_put(struct hmap *m, const char *key, size_t n)
 	m->off[m->n] = m->keys.len;
 	m->len[m->n] = n;
 	sb_add(&m->keys, key, n);
-	size_t j = hash(key, n) & (m->cap - 1);
+	uint64_t h = hash(key, n);
+	size_t j = h & (m->cap - 1);
 	while (m->slot[j])
 		j = (j + 1) & (m->cap - 1);
-	m->slot[j] = m->n + 1;
+	m->slot[j] = TAG(h) | (m->n + 1);
 	return m->n++;
 }
 

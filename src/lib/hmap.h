@@ -3,13 +3,14 @@
 #define CRM_HMAP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util.h"
 
 /* Keys are copied into the map; the caller keeps the values in its own
  * arrays, indexed by what hmap_put returns. */
 struct hmap {
-	size_t *slot;   /* index + 1, 0 for empty */
+	uint64_t *slot; /* 0 for empty, else the hash's top 32 bits and index + 1 */
 	size_t cap;     /* a power of two */
 	size_t n;
 	size_t *off, *len, ocap;

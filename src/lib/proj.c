@@ -266,6 +266,8 @@ static int scan(struct proj *p, const char *s, size_t n)
 			if (r)
 				return r;
 			int idx = key_index(k, kl);
+			if (idx >= 0 && (p->skip & 1u << idx))
+				idx = -1;
 			if (idx >= 0) {
 				if (esc)
 					return SLOW;

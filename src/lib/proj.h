@@ -25,6 +25,7 @@ struct pval {
 };
 
 struct proj {
+	unsigned skip;  /* bits (1 << PJ_...) of fields the caller does not need */
 	struct pval v[PJ_MAX];
 	struct sb own; /* decoded strings when the slow path was taken */
 	long slow;     /* lines handed to Jansson (for tests and tuning) */
