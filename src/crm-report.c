@@ -555,6 +555,49 @@ static void fill_periods(struct ctx *x, const char *suffix)
 
 /* -- the reports -- */
 
+static char **parts(const char *key, size_t *n);
+
+/* The start of a per-period report: read the history through fn, fill the
+ * empty periods, and set the columns (names after period; "group" is put
+ * second with --group). */
+static void period_report(struct ctx *x, struct table *t, void (*fn)(const struct event *, void *),
+			  const char *suffix, const char *const *names, const char *numeric)
+{
+	if (scan_history(&x->d, x->strict, fn, x) < 0)
+		exit(CRM_ERR);
+	fill_periods(x, suffix);
+	const char *all[16] = { "period" };
+	char num[16] = "s";
+	size_t k = 1;
+	if (x->group_name) {
+		all[k] = "group";
+		num[k++] = 's';
+	}
+	for (size_t i = 0; names[i] && k < 15; i++, k++) {
+		all[k] = names[i];
+		num[k] = numeric[i];
+	}
+	all[k] = NULL;
+	num[k] = '\0';
+	cols(t, all, num);
+	if (x->group_name)
+		group_col(t, x->group_name);
+	t->chart_label = 0;
+}
+
+/* A row of a per-period report: its period and group cells; the key's
+ * parts are left in *p for the rest. */
+static struct rec *period_row(const struct ctx *x, struct table *t, const char *key, char ***p,
+			      size_t *np)
+{
+	*p = parts(key, np);
+	struct rec *r = add_row(t);
+	cell(r, (*p)[0]);
+	if (x->group_name)
+		cell(r, *np > 1 ? (*p)[1] : "");
+	return r;
+}
+
 static void ev_activity(const struct event *e, void *arg)
 {
 	struct ctx *x = arg;
@@ -574,26 +617,16 @@ static void ev_activity(const struct event *e, void *arg)
 
 static void report_activity(struct ctx *x, struct table *t)
 {
-	if (scan_history(&x->d, x->strict, ev_activity, x) < 0)
-		exit(CRM_ERR);
-	fill_periods(x, "\x1f\x1f\x1f");
-	const char *g[] = { "period", "group", "channel", "type", "interactions", "in", "out", NULL };
-	const char *ng[] = { "period", "channel", "type", "interactions", "in", "out", NULL };
-	cols(t, x->group_name ? g : ng, x->group_name ? "ssssnnn" : "sssnnn");
-	if (x->group_name)
-		group_col(t, x->group_name);
-	t->chart_label = 0;
+	static const char *const names[] = { "channel", "type", "interactions", "in", "out", NULL };
+	period_report(x, t, ev_activity, "\x1f\x1f\x1f", names, "ssnnn");
 	t->chart_value = x->group_name ? 4 : 3;
 	size_t n;
 	char **keys = sorted_keys(x, &n);
 	for (size_t i = 0; i < n; i++) {
 		long long *c = row(x, keys[i]);
 		size_t np;
-		char **p = parts(keys[i], &np);
-		struct rec *r = add_row(t);
-		cell(r, p[0]);
-		if (x->group_name)
-			cell(r, np > 1 ? p[1] : "");
+		char **p;
+		struct rec *r = period_row(x, t, keys[i], &p, &np);
 		cell(r, np > 2 ? p[2] : "");
 		cell(r, np > 3 ? p[3] : "");
 		cellf(r, "%lld", c[0]);
@@ -628,15 +661,8 @@ static void ev_revenue(const struct event *e, void *arg)
 
 static void report_revenue(struct ctx *x, struct table *t)
 {
-	if (scan_history(&x->d, x->strict, ev_revenue, x) < 0)
-		exit(CRM_ERR);
-	fill_periods(x, "\x1f\x1f");
-	const char *g[] = { "period", "group", "currency", "orders", "refunds", "revenue", "aov", NULL };
-	const char *ng[] = { "period", "currency", "orders", "refunds", "revenue", "aov", NULL };
-	cols(t, x->group_name ? g : ng, x->group_name ? "sssnnnn" : "ssnnnn");
-	if (x->group_name)
-		group_col(t, x->group_name);
-	t->chart_label = 0;
+	static const char *const names[] = { "currency", "orders", "refunds", "revenue", "aov", NULL };
+	period_report(x, t, ev_revenue, "\x1f\x1f", names, "snnnn");
 	t->chart_value = x->group_name ? 5 : 4;
 	t->only_col = x->group_name ? 2 : 1; /* one currency in the chart: the default one */
 	t->only_val = x->currency;
@@ -646,12 +672,9 @@ static void report_revenue(struct ctx *x, struct table *t)
 	for (size_t i = 0; i < n; i++) {
 		long long *c = row(x, keys[i]);
 		size_t np;
-		char **p = parts(keys[i], &np);
+		char **p;
+		struct rec *r = period_row(x, t, keys[i], &p, &np);
 		const char *cur = np > 2 ? p[2] : "";
-		struct rec *r = add_row(t);
-		cell(r, p[0]);
-		if (x->group_name)
-			cell(r, np > 1 ? p[1] : "");
 		cell(r, cur);
 		cellf(r, "%lld", c[0]);
 		cellf(r, "%lld", c[1]);
@@ -693,26 +716,16 @@ static void ev_satisfaction(const struct event *e, void *arg)
 
 static void report_satisfaction(struct ctx *x, struct table *t)
 {
-	if (scan_history(&x->d, x->strict, ev_satisfaction, x) < 0)
-		exit(CRM_ERR);
-	fill_periods(x, "\x1f");
-	const char *g[] = { "period", "group", "ratings", "avg_rating", "csat", "nps_answers", "nps", NULL };
-	const char *ng[] = { "period", "ratings", "avg_rating", "csat", "nps_answers", "nps", NULL };
-	cols(t, x->group_name ? g : ng, x->group_name ? "ssnnnnn" : "snnnnn");
-	if (x->group_name)
-		group_col(t, x->group_name);
-	t->chart_label = 0;
+	static const char *const names[] = { "ratings", "avg_rating", "csat", "nps_answers", "nps", NULL };
+	period_report(x, t, ev_satisfaction, "\x1f", names, "nnnnn");
 	t->chart_value = x->group_name ? -1 : 3; /* shares of groups do not add up */
 	size_t n;
 	char **keys = sorted_keys(x, &n);
 	for (size_t i = 0; i < n; i++) {
 		long long *c = row(x, keys[i]);
 		size_t np;
-		char **p = parts(keys[i], &np);
-		struct rec *r = add_row(t);
-		cell(r, p[0]);
-		if (x->group_name)
-			cell(r, np > 1 ? p[1] : "");
+		char **p;
+		struct rec *r = period_row(x, t, keys[i], &p, &np);
 		cellf(r, "%lld", c[0]);
 		if (c[0]) {
 			/* the mean to two decimals, rounded half up */
@@ -1043,8 +1056,6 @@ static void report_followups(struct ctx *x, struct table *t)
 	free(v);
 	per_free(&pc);
 }
-
-static char **parts(const char *key, size_t *n);
 
 /* Sum counter a, less counter b when b >= 0, of the rows by the part-th
  * part of their keys; the names go into by, the sums are returned. */
