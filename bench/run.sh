@@ -6,7 +6,9 @@
 # run takes more than 20 s) and prints the median wall time, the peak
 # resident memory, the count each command found and the ratios.
 #
-# usage: bench/run.sh [--data-only]   (--data-only: make the data and stop)
+# usage: bench/run.sh [--data-only] [--cases LIST]
+#   --data-only: make the data and stop
+#   --cases LIST: run only these cases, e.g. --cases 4,5 (default: all)
 #
 # Environment: BENCH_NCUST, BENCH_NINTER (sizes), BENCH_DATA (directory),
 # CC (to build bench/gen when make did not).
@@ -66,16 +68,35 @@ else
 fi
 D=$data
 export D
-if [ "${1-}" = --data-only ]; then
-	echo "$D: $gen_note"
-	exit 0
-fi
-[ $# -eq 0 ] || die "usage: bench/run.sh [--data-only]"
+cases=1,2,3,4,5
+while [ $# -gt 0 ]; do
+	case $1 in
+	--data-only)
+		echo "$D: $gen_note"
+		exit 0
+		;;
+	--cases)
+		[ $# -ge 2 ] || die "--cases needs a list, e.g. --cases 4,5"
+		cases=$2
+		shift 2
+		;;
+	--cases=*)
+		cases=${1#--cases=}
+		shift
+		;;
+	*) die "usage: bench/run.sh [--data-only] [--cases LIST]" ;;
+	esac
+done
+# NOWTS: CRM_NOW as a time stamp; W: a scratch directory for the peers
+NOWTS=$(date -u -d "$CRM_NOW" +%Y-%m-%dT%H:%M:%SZ)
+W=$tmp/w
+mkdir -p "$W"
+export NOWTS W
 
 # ---- measuring --------------------------------------------------------
 
 # one row per command
-r_case=() r_kind=() r_label=() r_cmd=() r_sec=() r_cpu=() r_mib=() r_count=() r_runs=() r_note=()
+r_case=() r_kind=() r_label=() r_cmd=() r_sec=() r_cpu=() r_mib=() r_count=() r_runs=() r_note=() r_res=()
 
 # the median of the numbers on standard input, one a line
 median() {
@@ -87,9 +108,17 @@ median() {
 # read a file or pipe on stdin as its input stream). Its output goes to a
 # file, not to /dev/null: GNU grep stops at the first match when its
 # output is /dev/null, even with -c.
+# measure CASE KIND LABEL COMMAND CANON: as above, but the output is a
+# result to compare: CANON (untimed; the output on stdin) turns it into
+# sorted lines, the count is their number, and a peer's lines are compared
+# with crm's of the same case ("same", or the number of differing lines).
 measure() {
-	local case=$1 kind=$2 label=$3 cmd=$4
+	local case=$1 kind=$2 label=$3 cmd=$4 canon=${5-}
 	local i st t m u s times="" cpus="" peak=0 count="" note="" runs=0
+	case ",$cases," in
+	*",${case%%[a-z]*},"*) ;;
+	*) return 0 ;;
+	esac
 	echo "case $case: $label ..." >&2
 	for i in 1 2 3; do
 		st=0
@@ -106,15 +135,27 @@ measure() {
 			break
 		fi
 		local c
-		c=$(tail -n 1 "$tmp/out" | tr -d ' \t')
+		if [ -n "$canon" ]; then
+			c=$(sha256sum <"$tmp/out")
+		else
+			c=$(tail -n 1 "$tmp/out" | tr -d ' \t')
+		fi
 		if [ -n "$count" ] && [ "$c" != "$count" ]; then
-			note="UNSTABLE ($count then $c)"
+			note="UNSTABLE (the output changed between runs)"
 		fi
 		count=$c
 		if awk -v t="$t" -v s="$slow" 'BEGIN { exit !(t > s) }'; then
 			break
 		fi
 	done
+	local res=""
+	if [ -n "$canon" ] && [ "$count" != - ]; then
+		res=$tmp/res.${#r_case[@]}
+		bash -o pipefail -c "$canon" <"$tmp/out" >"$res" || note="${note:+$note; }CANON FAILED"
+		count=$(wc -l <"$res")
+		cmd="$cmd  # then: $canon"
+	fi
+	r_res+=("$res")
 	r_case+=("$case") r_kind+=("$kind") r_label+=("$label") r_cmd+=("$cmd")
 	r_sec+=("$(printf '%s' "$times" | median)")
 	r_cpu+=("$(printf '%s' "$cpus" | median)")
@@ -155,6 +196,44 @@ cat "$D/customers.csv" "$D/interactions.jsonl" >/dev/null
 		'jq -r '\''select(.type != "task" and .type != "done") | [.customer, .ts, (if .currency == "PLN" and .type == "purchase" then .amount elif .currency == "PLN" and .type == "refund" then -.amount else "" end)] | @tsv'\'' "$D/interactions.jsonl" | awk -F '\''\t'\'' -v cut="$CUT" '\''FILENAME == ARGV[1] { if (!inq && FNR > 1) ids[substr($0, 1, index($0, ",") - 1)] = 1; if (gsub(/"/, "&") % 2) inq = !inq; next } { if ($2 > last[$1]) last[$1] = $2; if ($3 != "") { rev[$1] += $3; has[$1] = 1 } } END { n = 0; for (c in last) if ((c in ids) && (c in has) && rev[c] > 100000 && last[c] < cut) n++; print n }'\'' "$D/customers.csv" -'
 	measure 3 peer "mlr put | mlr join" \
 		'mlr --ijsonl --ocsv put -q '\''if ($type != "task" && $type != "done") { c = $customer; if (is_absent(@last[c]) || $ts > @last[c]) { @last[c] = $ts } if (($currency ?? "") == "PLN" && ($type == "purchase" || $type == "refund")) { r = @rev[c] ?? 0; @rev[c] = $type == "purchase" ? r + $amount : r - $amount } } end { print "id"; for (c, l in @last) { if (is_present(@rev[c]) && @rev[c] > 100000 && l < ENV["CUT"]) { print c } } }'\'' "$D/interactions.jsonl" | mlr -S --icsv --onidx join -j id -f /dev/stdin then count "$D/customers.csv"'
+
+	# (4) RFM scores over the whole customer base
+	# (the ids of customers.csv: the first field of every record, skipping
+	# the lines inside a quoted field)
+	measure 4 ours "crm-segment --rfm" \
+		'crm-segment -d "$D" --rfm' \
+		'crm-find -f id,r,f,m | tail -n +2 | grep -v '\'',,,$'\'' | LC_ALL=C sort'
+	measure 4 peer "jq | awk | sort (x3) | join" \
+		'jq -r '\''($ENV.NOWTS | fromdate) as $now | select((.type == "purchase" or .type == "refund") and (.customer | type) == "string" and .customer != "" and (.ts | type) == "string" and .ts <= $ENV.NOWTS) | [.customer, .type, (($now - (.ts | fromdate)) / 86400 | floor), (if .currency == "PLN" and (.amount | type) == "number" then .amount else "" end)] | @tsv'\'' "$D/interactions.jsonl" | awk -F '\''\t'\'' '\''FILENAME == ARGV[1] { if (!inq && FNR > 1) ids[substr($0, 1, index($0, ",") - 1)] = 1; if (gsub(/"/, "&") % 2) inq = !inq; next } $2 == "purchase" { f[$1]++; if (!($1 in d) || $3 < d[$1]) d[$1] = $3 } $4 != "" { m[$1] += $2 == "purchase" ? $4 : -$4 } END { for (c in f) if (c in ids) print c "\t" d[c] "\t" f[c] "\t" m[c] + 0 }'\'' "$D/customers.csv" - >"$W/b" && n=$(wc -l <"$W/b") && export LC_ALL=C && sort -t "$(printf '\''\t'\'')" -k2,2nr -k1,1 "$W/b" | awk -v n="$n" '\''{ print $1 "\t" int((5 * NR + n - 1) / n) }'\'' | sort >"$W/r" && sort -t "$(printf '\''\t'\'')" -k3,3n -k1,1 "$W/b" | awk -v n="$n" '\''{ print $1 "\t" int((5 * NR + n - 1) / n) }'\'' | sort >"$W/f" && sort -t "$(printf '\''\t'\'')" -k4,4n -k1,1 "$W/b" | awk -v n="$n" '\''{ print $1 "\t" int((5 * NR + n - 1) / n) }'\'' | sort >"$W/m" && join -t "$(printf '\''\t'\'')" "$W/r" "$W/f" | join -t "$(printf '\''\t'\'')" - "$W/m" | tr '\''\t'\'' , | sort' \
+		'cat'
+
+	# (5) reports over the whole history: activity, revenue, cohorts
+	measure 5 floor "grep -c . (floor; history lines)" \
+		'grep -c . "$D/interactions.jsonl"'
+	measure 5a ours "crm-report activity --by month" \
+		'crm-report -d "$D" activity --by month -o csv' \
+		'tail -n +2 | LC_ALL=C sort'
+	measure 5a peer "jq | awk (activity)" \
+		'jq -r '\''select(.type != "task" and .type != "done" and (.ts | type) == "string") | [.ts[0:7], .channel, .type, .direction] | @tsv'\'' "$D/interactions.jsonl" | awk -F '\''\t'\'' '\''{ k = $1 "," $2 "," $3; n[k]++; i[k] += $4 == "in"; o[k] += $4 == "out" } END { for (k in n) print k "," n[k] "," i[k] "," o[k] }'\'' | LC_ALL=C sort' \
+		'cat'
+	measure 5a peer "mlr put -q (activity)" \
+		'mlr --ijsonl --ojsonl put -q '\''if ($type != "task" && $type != "done" && is_string($ts)) { k = substr1($ts, 1, 7) . "," . ($channel ?? "") . "," . $type; d = $direction ?? ""; @n[k] = (@n[k] ?? 0) + 1; @i[k] = (@i[k] ?? 0) + (d == "in" ? 1 : 0); @o[k] = (@o[k] ?? 0) + (d == "out" ? 1 : 0) } end { for (k, v in @n) { print k . "," . v . "," . @i[k] . "," . @o[k] } }'\'' "$D/interactions.jsonl" | LC_ALL=C sort' \
+		'cat'
+	measure 5b ours "crm-report revenue --by month" \
+		'crm-report -d "$D" revenue --by month -o csv' \
+		'tail -n +2 | cut -d , -f 1-5 | LC_ALL=C sort'
+	measure 5b peer "jq | awk (revenue)" \
+		'jq -r '\''select((.type == "purchase" or .type == "refund") and (.ts | type) == "string" and (.amount | type) == "number" and .amount == (.amount | floor)) | [.ts[0:7], .currency, .type, .amount] | @tsv'\'' "$D/interactions.jsonl" | awk -F '\''\t'\'' '\''{ k = $1 "," $2; if ($3 == "purchase") { o[k]++; v[k] += $4 } else { r[k]++; v[k] -= $4 } } END { for (k in v) { a = v[k] < 0 ? -v[k] : v[k]; printf "%s,%d,%d,%s%d.%02d\n", k, o[k], r[k], v[k] < 0 ? "-" : "", int(a / 100), a % 100 } }'\'' | LC_ALL=C sort' \
+		'cat'
+	measure 5b peer "mlr put -q (revenue)" \
+		'mlr --ijsonl --ojsonl put -q '\''if (($type == "purchase" || $type == "refund") && is_string($ts) && is_int($amount)) { k = substr1($ts, 1, 7) . "," . ($currency ?? ""); b = $type == "purchase"; @o[k] = (@o[k] ?? 0) + (b ? 1 : 0); @r[k] = (@r[k] ?? 0) + (b ? 0 : 1); @v[k] = (@v[k] ?? 0) + (b ? $amount : -$amount) } end { for (k, v in @v) { a = abs(v); print k . "," . @o[k] . "," . @r[k] . "," . (v < 0 ? "-" : "") . fmtnum(a // 100, "%d") . "." . fmtnum(a % 100, "%02d") } }'\'' "$D/interactions.jsonl" | LC_ALL=C sort' \
+		'cat'
+	measure 5c ours "crm-report cohorts" \
+		'crm-report -d "$D" cohorts -o csv' \
+		'tail -n +2 | LC_ALL=C sort'
+	measure 5c peer "jq | awk (cohorts)" \
+		'jq -r '\''select(.type == "purchase" and (.customer | type) == "string" and (.ts | type) == "string" and .ts <= $ENV.NOWTS) | [.customer, .ts[0:7]] | @tsv'\'' "$D/interactions.jsonl" | awk -F '\''\t'\'' -v now="$NOWTS" '\''function mon(s) { return substr(s, 1, 4) * 12 + substr(s, 6, 2) - 1 } { c = $1; x = mon($2); if (!((c, x) in seen)) { seen[c, x] = 1; if (!(c in first) || x < first[c]) first[c] = x } } END { nm = mon(now); lo = nm + 1; for (c in first) { size[first[c]]++; if (first[c] < lo) lo = first[c] } nc = nm - lo; if (nc > 14) nc = 14; for (k in seen) { split(k, p, SUBSEP); off = p[2] - first[p[1]]; if (off >= 1 && off <= nc) again[first[p[1]], off]++ } for (co = lo; co <= nm; co++) { if (!size[co]) continue; line = sprintf("%04d-%02d,%d", int(co / 12), co % 12 + 1, size[co]); for (k = 1; k <= nc; k++) { if (co + k > nm) line = line ","; else { t = int((again[co, k] * 2000 + size[co]) / (2 * size[co])); line = line "," int(t / 10) "." t % 10 } } print line } }'\'' | LC_ALL=C sort' \
+		'cat'
 }
 
 # ---- report -----------------------------------------------------------
@@ -190,7 +269,8 @@ for f in customers.csv interactions.jsonl; do
 		"$(stat -c %s "$D/$f" | awk '{ printf "%.1f", $1 / 1e6 }')"
 done
 echo "load:      $load_before before, $(cut -d ' ' -f 1-3 /proc/loadavg) after (1, 5, 15 min; other work on the machine slows the wall times)"
-echo "env:       CRM_NOW=$CRM_NOW LC_ALL=$LC_ALL (-180d = before $CUT)"
+echo "env:       CRM_NOW=$CRM_NOW LC_ALL=$LC_ALL (-180d = before $CUT); W = a scratch directory"
+echo "cases:     $cases (4, 5a-c: count = result lines compared, sorted)"
 echo "seconds:   median wall time of 3 runs (1 run when the first took > ${slow} s); cpu s: median"
 echo "           user+sys time of all the command's processes; peak MiB: largest resident"
 echo "           set of one process of the command"
@@ -203,18 +283,28 @@ echo
 }
 for ((i = 0; i < n; i++)); do
 	c=${r_case[i]}
-	floor="" ours_sec="" ours_count=""
+	floor="" ours_sec="" ours_count="" ours_res=""
 	for ((j = 0; j < n; j++)); do
+		# a floor of case 5 serves 5a, 5b, ...
+		[ "${r_kind[j]}" = floor ] && [ "${r_case[j]}" = "${c%%[a-z]*}" ] && floor=${r_sec[j]}
 		[ "${r_case[j]}" = "$c" ] || continue
-		[ "${r_kind[j]}" = floor ] && floor=${r_sec[j]}
-		[ "${r_kind[j]}" = ours ] && ours_sec=${r_sec[j]} && ours_count=${r_count[j]}
+		[ "${r_kind[j]}" = ours ] && ours_sec=${r_sec[j]} && ours_count=${r_count[j]} && ours_res=${r_res[j]}
 	done
 	vf="-"
 	[ -n "$floor" ] && vf=$(ratio "${r_sec[i]}" "$floor")
 	check=${r_note[i]}
 	case ${r_kind[i]} in
 	peer)
-		if [ -z "$check" ]; then
+		if [ -z "$check" ] && [ -n "${r_res[i]}" ]; then
+			if [ -z "$ours_res" ]; then
+				check="(crm not run)"
+			elif cmp -s "${r_res[i]}" "$ours_res"; then
+				check="same"
+			else
+				check="DIFFERENT: $(diff "$ours_res" "${r_res[i]}" | grep -c '^[<>]') differing lines (< crm, > peer):"
+				check="$check $(diff "$ours_res" "${r_res[i]}" | grep '^[<>]' | head -n 4 | tr '\n' ' ')"
+			fi
+		elif [ -z "$check" ]; then
 			if [ "${r_count[i]}" = "$ours_count" ]; then check="same count"; else check="MISMATCH (crm-find: $ours_count)"; fi
 		fi
 		;;
@@ -222,6 +312,8 @@ for ((i = 0; i < n; i++)); do
 		if [ -z "$check" ]; then
 			if [ "$c" = 3 ]; then
 				check="not the same question (purchase lines)"
+			elif [ "$c" = 5 ]; then
+				check="not the same question (history lines)"
 			elif [ "${r_count[i]}" = "$ours_count" ]; then
 				check="lines = records"
 			else
