@@ -44,11 +44,7 @@ static const struct crm_opt opts[] = {
 	{ O_IMPORT, "import", "FILE", "import customers from CSV or JSONL (- for stdin)" },
 	{ O_MAP, "map", "SRC=DST", "with --import: read column SRC as DST (repeatable)" },
 	CRM_OPT_DRYRUN,
-	CRM_OPT_DIR,
-	CRM_OPT_STRICT,
-	CRM_OPT_HELP,
-	CRM_OPT_VERSION,
-	CRM_OPT_END,
+	CRM_OPTS_WRITER,
 };
 
 static const struct crm_cmd cmd = {

@@ -31,12 +31,7 @@ static const struct crm_opt opts[] = {
 	{ 'c', "count", NULL, "print only the number of matching records" },
 	{ 'i', "interactions", NULL, "search the interactions instead of the customers" },
 	CRM_OPT_FORMAT,
-	CRM_OPT_DIR,
-	CRM_OPT_COLOR,
-	CRM_OPT_STRICT,
-	CRM_OPT_HELP,
-	CRM_OPT_VERSION,
-	CRM_OPT_END,
+	CRM_OPTS_READER,
 };
 
 static const struct crm_cmd cmd = {
@@ -51,7 +46,7 @@ static const struct crm_cmd cmd = {
 struct opts {
 	const char *pattern, *where, *fields, *sort;
 	long limit;
-	bool fixed, cased, ascii, count, inter, sort_desc;
+	bool fixed, cased, ascii, count, inter;
 	bool dash; /* the operand '-': read standard input whatever it is */
 	struct crm_common c;
 };

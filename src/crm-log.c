@@ -58,12 +58,7 @@ static const struct crm_opt opts[] = {
 	{ O_TYPE, "type", "TYPE", "with -l: only interactions of this type (repeatable)" },
 	CRM_OPT_FORMAT,
 	CRM_OPT_DRYRUN,
-	CRM_OPT_DIR,
-	CRM_OPT_COLOR,
-	CRM_OPT_STRICT,
-	CRM_OPT_HELP,
-	CRM_OPT_VERSION,
-	CRM_OPT_END,
+	CRM_OPTS_READER,
 };
 
 static const struct crm_cmd cmd = {

@@ -52,11 +52,7 @@ static const struct crm_opt opts[] = {
 	{ O_TRANSACTIONAL, "transactional", NULL, "not marketing: mail customers without opt-in too" },
 	{ O_FAILED, "failed", "FILE", "write the skipped and failed customers as CSV with a reason" },
 	CRM_OPT_DRYRUN,
-	CRM_OPT_DIR,
-	CRM_OPT_STRICT,
-	CRM_OPT_HELP,
-	CRM_OPT_VERSION,
-	CRM_OPT_END,
+	CRM_OPTS_WRITER,
 };
 
 static const struct crm_cmd cmd = {

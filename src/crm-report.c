@@ -26,12 +26,7 @@ static const struct crm_opt opts[] = {
 	{ O_LIMIT, "limit", "N", "at most N rows (top: default 10)" },
 	{ O_WINDOW, "window", "DAYS", "campaigns: days after a mail in which a reply counts (14)" },
 	{ 'o', "format", "FORMAT", "table, csv, tsv, json, md or html" },
-	CRM_OPT_DIR,
-	CRM_OPT_COLOR,
-	CRM_OPT_STRICT,
-	CRM_OPT_HELP,
-	CRM_OPT_VERSION,
-	CRM_OPT_END,
+	CRM_OPTS_READER,
 };
 
 static const struct crm_cmd cmd = {

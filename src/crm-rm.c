@@ -15,11 +15,7 @@ enum { O_FORGET = OPT_FIRST_LOCAL };
 static const struct crm_opt opts[] = {
 	{ O_FORGET, "forget", NULL, "also erase every interaction of theirs (right to erasure)" },
 	CRM_OPT_DRYRUN,
-	CRM_OPT_DIR,
-	CRM_OPT_STRICT,
-	CRM_OPT_HELP,
-	CRM_OPT_VERSION,
-	CRM_OPT_END,
+	CRM_OPTS_WRITER,
 };
 
 static const struct crm_cmd cmd = {

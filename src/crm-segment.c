@@ -25,12 +25,7 @@ static const struct crm_opt opts[] = {
 	{ O_ONLY, "only", "NAME", "keep only the customers of this segment (repeatable)" },
 	{ 'S', "summary", NULL, "one row per segment instead of the customers" },
 	CRM_OPT_FORMAT,
-	CRM_OPT_DIR,
-	CRM_OPT_COLOR,
-	CRM_OPT_STRICT,
-	CRM_OPT_HELP,
-	CRM_OPT_VERSION,
-	CRM_OPT_END,
+	CRM_OPTS_READER,
 };
 
 static const struct crm_cmd cmd = {

@@ -47,7 +47,7 @@ struct part {
 	struct hmap tasks; /* task id -> index; task_cust[index] = customer index */
 	size_t *task_cust, tcap;
 	struct hmap dones; /* ids closed by a done event */
-	long lines, slow;
+	long lines;
 	struct err *errs;
 	size_t nerr, ecap;
 	bool failed;
@@ -63,7 +63,6 @@ struct derive {
 	crm_time asof;
 	char currency[8];
 	struct part all; /* the merged result */
-	long lines, slow;
 };
 
 static struct agg *agg_of(struct part *p, const char *id, size_t n)
@@ -219,7 +218,6 @@ static void *run_part(void *arg)
 			buf = xrealloc(buf, cap);
 		}
 	}
-	p->slow = pj.slow;
 	proj_free(&pj);
 	free(buf);
 	return NULL;
@@ -269,7 +267,6 @@ static void merge(struct part *a, struct part *b)
 		hmap_put(&a->dones, r, n);
 	}
 	a->lines += b->lines;
-	a->slow += b->slow;
 }
 
 static void part_free(struct part *p)
@@ -361,8 +358,6 @@ struct derive *derive_load(const struct crm_dir *d, const char *currency, unsign
 		merge(&dv->all, &parts[i]);
 		part_free(&parts[i]);
 	}
-	dv->lines = dv->all.lines;
-	dv->slow = dv->all.slow;
 	/* open tasks: those no done event closed */
 	for (size_t t = 0; t < dv->all.tasks.n; t++) {
 		size_t n;
@@ -451,10 +446,4 @@ const char *derive_get(const struct derive *dv, const char *id, size_t idlen, en
 	default:
 		return "";
 	}
-}
-
-void derive_stats(const struct derive *dv, long *lines, long *slow)
-{
-	*lines = dv->lines;
-	*slow = dv->slow;
 }

@@ -34,7 +34,4 @@ void derive_free(struct derive *dv);
 const char *derive_get(const struct derive *dv, const char *id, size_t idlen, enum dfield f,
 		       char *buf, size_t *len);
 
-/* Number of history lines read, and of them parsed by Jansson (slow path). */
-void derive_stats(const struct derive *dv, long *lines, long *slow);
-
 #endif

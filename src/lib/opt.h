@@ -39,6 +39,10 @@ enum {
 #define CRM_OPT_HELP { 'h', "help", NULL, "show this help and exit" }
 #define CRM_OPT_VERSION { 'V', "version", NULL, "show the version and exit" }
 #define CRM_OPT_END { 0, NULL, NULL, NULL }
+/* The end of a table: the options every program that reads has, and those
+ * of a program that writes (no colour: it prints no table). */
+#define CRM_OPTS_READER CRM_OPT_DIR, CRM_OPT_COLOR, CRM_OPT_STRICT, CRM_OPT_HELP, CRM_OPT_VERSION, CRM_OPT_END
+#define CRM_OPTS_WRITER CRM_OPT_DIR, CRM_OPT_STRICT, CRM_OPT_HELP, CRM_OPT_VERSION, CRM_OPT_END
 
 /* The settings the common options set. */
 struct crm_common {

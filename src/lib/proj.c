@@ -295,7 +295,6 @@ static int scan(struct proj *p, const char *s, size_t n)
 /* The slow path: Jansson parses, the wanted values are copied out. */
 static int slow(struct proj *p, const char *s, size_t n, char *err, size_t err_size)
 {
-	p->slow++;
 	json_t *o = jsonl_parse(s, n, err, err_size);
 	if (!o)
 		return err[0] ? -1 : 0;

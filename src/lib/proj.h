@@ -28,7 +28,6 @@ struct proj {
 	unsigned skip;  /* bits (1 << PJ_...) of fields the caller does not need */
 	struct pval v[PJ_MAX];
 	struct sb own; /* decoded strings when the slow path was taken */
-	long slow;     /* lines handed to Jansson (for tests and tuning) */
 };
 
 /* Read one line of the history. Returns 1 with p->v filled (pointers into s
