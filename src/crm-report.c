@@ -45,6 +45,13 @@ struct cinfo {
 	bool has_created;
 };
 
+/* Counters by composite key ("a\x1fb\x1fc"). */
+struct keyed {
+	struct hmap keys;
+	long long (*cnt)[8];
+	size_t ccap;
+};
+
 struct ctx {
 	struct crm_dir d;
 	crm_time now, since, until;
@@ -57,9 +64,7 @@ struct ctx {
 	struct hmap ids;        /* customer id -> cinfo index */
 	struct cinfo *ci;
 	size_t nci, cicap;
-	struct hmap keys;       /* report rows, by composite key */
-	long long (*cnt)[8];
-	size_t ccap;
+	struct keyed k;         /* report rows, by composite key */
 };
 
 /* -- periods -- */
@@ -196,30 +201,88 @@ static bool wanted(const struct ctx *x, const struct event *e, bool timed)
 	return true;
 }
 
-static const char *group_of(const struct ctx *x, const struct event *e, char *buf, size_t n)
-{
-	if (!x->group_name)
-		return "";
-	if (x->group_ev >= 0)
-		return pv_str(&e->p->v[x->group_ev], buf, n);
-	struct cinfo *c = cust(x, &e->p->v[PJ_CUSTOMER]);
-	return c && c->group ? c->group : "";
-}
-
 /* -- rows keyed by text, with counters -- */
+
+static long long *row_n(struct keyed *k, const char *key, size_t n)
+{
+	size_t i = hmap_put(&k->keys, key, n);
+	if (i >= k->ccap) {
+		size_t old = k->ccap;
+		void *p = k->cnt;
+		xgrow(&p, &k->ccap, i + 1, sizeof *k->cnt);
+		k->cnt = p;
+		memset(k->cnt + old, 0, (k->ccap - old) * sizeof *k->cnt);
+	}
+	return k->cnt[i];
+}
 
 static long long *row(struct ctx *x, const char *key)
 {
-	size_t i = hmap_put(&x->keys, key, strlen(key));
-	if (i >= x->ccap) {
-		size_t old = x->ccap;
-		void *p = x->cnt;
-		xgrow(&p, &x->ccap, i + 1, sizeof *x->cnt);
-		x->cnt = p;
-		memset(x->cnt + old, 0, (x->ccap - old) * sizeof *x->cnt);
-	}
-	return x->cnt[i];
+	return row_n(&x->k, key, strlen(key));
 }
+
+static void keyed_free(struct keyed *k)
+{
+	hmap_free(&k->keys);
+	free(k->cnt);
+	memset(k, 0, sizeof *k);
+}
+
+/* What one part of a scan gathers for a per-period report. */
+struct pctx {
+	const struct ctx *x;
+	struct keyed k;
+	crm_time day;   /* the day the label below is of */
+	char label[16];
+	struct sb key;  /* the key being built */
+};
+
+/* The period label of an event; consecutive events of one day (the history
+ * is in time order) share it. */
+static const char *pctx_label(struct pctx *pc, crm_time ts);
+
+/* Start the key of an event: its period, then its group. */
+static void key_start(struct pctx *pc, const struct event *e);
+/* Add a part to the key. */
+static void key_add(struct pctx *pc, const char *s, size_t n)
+{
+	sb_addc(&pc->key, '\x1f');
+	sb_add(&pc->key, s, n);
+}
+
+static void key_add_pv(struct pctx *pc, const struct pval *v)
+{
+	key_add(pc, v->kind == 's' ? v->s : "", v->kind == 's' ? v->n : 0);
+}
+
+/* Read the history through fn into x->k, the parts of a big file on their
+ * own threads, each into its own counters, summed at the end. */
+static void scan_keyed(struct ctx *x, scan_fn fn, unsigned skip)
+{
+	struct pctx pc[SCAN_MAXPARTS];
+	void *ctx[SCAN_MAXPARTS];
+	for (int i = 0; i < SCAN_MAXPARTS; i++) {
+		pc[i] = (struct pctx){ .x = x, .day = INT64_MIN };
+		ctx[i] = &pc[i];
+	}
+	int np = scan_parts(&x->d, x->strict, skip, fn, ctx, SCAN_MAXPARTS);
+	if (np < 0)
+		exit(CRM_ERR);
+	for (int i = 0; i < SCAN_MAXPARTS; i++) {
+		for (size_t j = 0; j < pc[i].k.keys.n; j++) {
+			size_t l;
+			const char *key = hmap_key(&pc[i].k.keys, j, &l);
+			long long *c = row_n(&x->k, key, l);
+			for (int f = 0; f < 8; f++)
+				c[f] += pc[i].k.cnt[j][f];
+		}
+		keyed_free(&pc[i].k);
+		sb_free(&pc[i].key);
+	}
+}
+
+/* The fields the per-period reports never read. */
+#define SKIP_TEXT (1u << PJ_TEXT | 1u << PJ_SUBJECT)
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -242,8 +305,8 @@ static char **hmap_sorted(const struct hmap *m)
 /* The report's row keys in order. */
 static char **sorted_keys(const struct ctx *x, size_t *n)
 {
-	*n = x->keys.n;
-	return hmap_sorted(&x->keys);
+	*n = x->k.keys.n;
+	return hmap_sorted(&x->k.keys);
 }
 
 /* -- the output table -- */
@@ -494,12 +557,12 @@ static char **parts(const char *key, size_t *n)
  * empty period shows as a row of zeros. */
 static void fill_periods(struct ctx *x, const char *suffix)
 {
-	if (!x->keys.n && !(x->has_since && x->has_until))
+	if (!x->k.keys.n && !(x->has_since && x->has_until))
 		return;
 	crm_time lo = INT64_MAX, hi = INT64_MIN;
-	for (size_t i = 0; i < x->keys.n; i++) {
+	for (size_t i = 0; i < x->k.keys.n; i++) {
 		size_t l;
-		const char *k = hmap_key(&x->keys, i, &l);
+		const char *k = hmap_key(&x->k.keys, i, &l);
 		char p[32];
 		size_t pl = strcspn(k, "\x1f");
 		if (pl > l)
@@ -535,9 +598,9 @@ static void fill_periods(struct ctx *x, const char *suffix)
 		/* a period with any key already is not empty */
 		bool seen = false;
 		size_t ll = strlen(label);
-		for (size_t i = 0; i < x->keys.n && !seen; i++) {
+		for (size_t i = 0; i < x->k.keys.n && !seen; i++) {
 			size_t l;
-			const char *k = hmap_key(&x->keys, i, &l);
+			const char *k = hmap_key(&x->k.keys, i, &l);
 			seen = l >= ll && !memcmp(k, label, ll) && (l == ll || k[ll] == '\x1f');
 		}
 		if (!seen) {
@@ -548,6 +611,30 @@ static void fill_periods(struct ctx *x, const char *suffix)
 	}
 }
 
+static const char *pctx_label(struct pctx *pc, crm_time ts)
+{
+	crm_time d = day_start(ts);
+	if (d != pc->day) {
+		period_label(ts, pc->x->by, pc->label);
+		pc->day = d;
+	}
+	return pc->label;
+}
+
+static void key_start(struct pctx *pc, const struct event *e)
+{
+	const struct ctx *x = pc->x;
+	sb_reset(&pc->key);
+	sb_adds(&pc->key, pctx_label(pc, e->ts));
+	if (x->group_name && x->group_ev >= 0) {
+		key_add_pv(pc, &e->p->v[x->group_ev]);
+	} else {
+		const struct cinfo *c = x->group_name ? cust(x, &e->p->v[PJ_CUSTOMER]) : NULL;
+		const char *g = c && c->group ? c->group : "";
+		key_add(pc, g, strlen(g));
+	}
+}
+
 /* -- the reports -- */
 
 static char **parts(const char *key, size_t *n);
@@ -555,11 +642,10 @@ static char **parts(const char *key, size_t *n);
 /* The start of a per-period report: read the history through fn, fill the
  * empty periods, and set the columns (names after period; "group" is put
  * second with --group). */
-static void period_report(struct ctx *x, struct table *t, void (*fn)(const struct event *, void *),
-			  const char *suffix, const char *const *names, const char *numeric)
+static void period_report(struct ctx *x, struct table *t, scan_fn fn, const char *suffix,
+			  const char *const *names, const char *numeric)
 {
-	if (scan_history(&x->d, x->strict, fn, x) < 0)
-		exit(CRM_ERR);
+	scan_keyed(x, fn, SKIP_TEXT);
 	fill_periods(x, suffix);
 	const char *all[16] = { "period" };
 	char num[16] = "s";
@@ -595,14 +681,14 @@ static struct rec *period_row(const struct ctx *x, struct table *t, const char *
 
 static void ev_activity(const struct event *e, void *arg)
 {
-	struct ctx *x = arg;
-	if (!wanted(x, e, true) || pv_is(&e->p->v[PJ_TYPE], "task") || pv_is(&e->p->v[PJ_TYPE], "done"))
+	struct pctx *pc = arg;
+	if (!wanted(pc->x, e, true) || pv_is(&e->p->v[PJ_TYPE], "task") ||
+	    pv_is(&e->p->v[PJ_TYPE], "done"))
 		return;
-	char label[16], g[128], ch[64], ty[64], key[512];
-	period_label(e->ts, x->by, label);
-	snprintf(key, sizeof key, "%s\x1f%s\x1f%s\x1f%s", label, group_of(x, e, g, sizeof g),
-		 pv_str(&e->p->v[PJ_CHANNEL], ch, sizeof ch), pv_str(&e->p->v[PJ_TYPE], ty, sizeof ty));
-	long long *c = row(x, key);
+	key_start(pc, e);
+	key_add_pv(pc, &e->p->v[PJ_CHANNEL]);
+	key_add_pv(pc, &e->p->v[PJ_TYPE]);
+	long long *c = row_n(&pc->k, pc->key.s, pc->key.len);
 	c[0]++;
 	if (pv_is(&e->p->v[PJ_DIRECTION], "in"))
 		c[1]++;
@@ -635,16 +721,14 @@ static void report_activity(struct ctx *x, struct table *t)
 
 static void ev_revenue(const struct event *e, void *arg)
 {
-	struct ctx *x = arg;
+	struct pctx *pc = arg;
 	bool buy = pv_is(&e->p->v[PJ_TYPE], "purchase"), back = pv_is(&e->p->v[PJ_TYPE], "refund");
 	long long amount;
-	if ((!buy && !back) || !wanted(x, e, true) || !pval_int(&e->p->v[PJ_AMOUNT], &amount))
+	if ((!buy && !back) || !wanted(pc->x, e, true) || !pval_int(&e->p->v[PJ_AMOUNT], &amount))
 		return;
-	char label[16], g[128], cur[16], key[256];
-	period_label(e->ts, x->by, label);
-	snprintf(key, sizeof key, "%s\x1f%s\x1f%s", label, group_of(x, e, g, sizeof g),
-		 pv_str(&e->p->v[PJ_CURRENCY], cur, sizeof cur));
-	long long *c = row(x, key);
+	key_start(pc, e);
+	key_add_pv(pc, &e->p->v[PJ_CURRENCY]);
+	long long *c = row_n(&pc->k, pc->key.s, pc->key.len);
 	if (buy) {
 		c[0]++;
 		c[2] += amount;
@@ -689,13 +773,11 @@ static void report_revenue(struct ctx *x, struct table *t)
 
 static void ev_satisfaction(const struct event *e, void *arg)
 {
-	struct ctx *x = arg;
-	if (!pv_is(&e->p->v[PJ_TYPE], "survey") || !wanted(x, e, true))
+	struct pctx *pc = arg;
+	if (!pv_is(&e->p->v[PJ_TYPE], "survey") || !wanted(pc->x, e, true))
 		return;
-	char label[16], g[128], key[256];
-	period_label(e->ts, x->by, label);
-	snprintf(key, sizeof key, "%s\x1f%s", label, group_of(x, e, g, sizeof g));
-	long long *c = row(x, key);
+	key_start(pc, e);
+	long long *c = row_n(&pc->k, pc->key.s, pc->key.len);
 	long long v;
 	if (pval_int(&e->p->v[PJ_RATING], &v) && v >= 1 && v <= 5) {
 		c[0]++;
@@ -1058,9 +1140,9 @@ static long long *roll_up(const struct ctx *x, size_t part, int a, int b, struct
 {
 	long long *sum = NULL;
 	size_t cap = 0;
-	for (size_t i = 0; i < x->keys.n; i++) {
+	for (size_t i = 0; i < x->k.keys.n; i++) {
 		size_t l, np;
-		const char *k = hmap_key(&x->keys, i, &l);
+		const char *k = hmap_key(&x->k.keys, i, &l);
 		char *copy = xstrndup(k, l);
 		char **p = parts(copy, &np);
 		const char *name = np > part ? p[part] : "";
@@ -1072,7 +1154,7 @@ static long long *roll_up(const struct ctx *x, size_t part, int a, int b, struct
 			sum = q;
 			memset(sum + old, 0, (cap - old) * sizeof *sum);
 		}
-		sum[j] += x->cnt[i][a] - (b >= 0 ? x->cnt[i][b] : 0);
+		sum[j] += x->k.cnt[i][a] - (b >= 0 ? x->k.cnt[i][b] : 0);
 		free_strv(p);
 		free(copy);
 	}
@@ -1122,8 +1204,7 @@ static void report_summary(struct ctx *x, struct table *t)
 	free(cnt);
 	hmap_free(&st);
 	/* interactions by type, revenue per currency, open tasks */
-	if (scan_history(&x->d, x->strict, ev_activity, x) < 0)
-		exit(CRM_ERR);
+	scan_keyed(x, ev_activity, SKIP_TEXT);
 	struct hmap types = { 0 };
 	long long *tc = roll_up(x, 3, 0, -1, &types);
 	keys = hmap_sorted(&types);
@@ -1138,13 +1219,9 @@ static void report_summary(struct ctx *x, struct table *t)
 	free(keys);
 	free(tc);
 	hmap_free(&types);
-	hmap_free(&x->keys);
-	memset(&x->keys, 0, sizeof x->keys);
-	if (x->cnt)
-		memset(x->cnt, 0, x->ccap * sizeof *x->cnt);
+	keyed_free(&x->k);
 	x->by = P_YEAR;
-	if (scan_history(&x->d, x->strict, ev_revenue, x) < 0)
-		exit(CRM_ERR);
+	scan_keyed(x, ev_revenue, SKIP_TEXT);
 	struct hmap curs = { 0 };
 	long long *rev = roll_up(x, 2, 2, 3, &curs);
 	keys = hmap_sorted(&curs);
@@ -1637,7 +1714,11 @@ int main(int argc, char **argv)
 				x.group_ev = pj[i];
 	}
 	x.scoped = stdin_is_stream();
-	load_customers(&x, x.scoped);
+	/* the customers are read when a report shows them, a stream scopes it,
+	 * or the rows are grouped by a customer column */
+	bool shows = ri == 0 || ri == 3 || ri == 8 || ri == 10;
+	if (shows || x.scoped || (x.group_name && x.group_ev < 0))
+		load_customers(&x, x.scoped);
 
 	struct table t = { .title = name, .chart_label = -1, .chart_value = -1, .only_col = -1 };
 	char title[128];
@@ -1670,9 +1751,8 @@ int main(int argc, char **argv)
 		free(x.ci[i].touch);
 	}
 	free(x.ci);
-	free(x.cnt);
+	keyed_free(&x.k);
 	hmap_free(&x.ids);
-	hmap_free(&x.keys);
 	crm_dir_close(&x.d);
 	crm_flush_stdout();
 	return rc;

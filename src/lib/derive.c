@@ -12,6 +12,7 @@
 
 #include "hmap.h"
 #include "proj.h"
+#include "scan.h"
 #include "util.h"
 
 const struct field derive_fields[D_N] = {
@@ -30,16 +31,9 @@ struct agg {
 	size_t campaign; /* index in the part's campaign names */
 };
 
-struct err {
-	long line;
-	char *msg;
-};
-
 /* What one thread gathers from its part of the file. */
 struct part {
 	const struct derive *dv;
-	int fd;
-	off_t from, to;
 	struct hmap ids;
 	struct agg *a;
 	size_t acap;
@@ -47,10 +41,6 @@ struct part {
 	struct hmap tasks; /* task id -> index; task_cust[index] = customer index */
 	size_t *task_cust, tcap;
 	struct hmap dones; /* ids closed by a done event */
-	long lines;
-	struct err *errs;
-	size_t nerr, ecap;
-	bool failed;
 };
 
 struct derive {
@@ -85,26 +75,16 @@ static bool same(const struct pval *v, const char *s)
 	return v->kind == 's' && v->n == n && !memcmp(v->s, s, n);
 }
 
-/* A timestamp as written by crm (YYYY-MM-DDThh:mm:ssZ) is read directly;
- * anything else through date_parse. */
-static bool ts_of(const struct pval *v, crm_time *t)
+static void line(const struct event *e, void *arg)
 {
-	if (v->kind != 's' || v->n >= 64)
-		return false;
-	char b[64];
-	memcpy(b, v->s, v->n);
-	b[v->n] = '\0';
-	return date_parse(b, t);
-}
-
-static void line(struct part *p, const struct proj *pj)
-{
+	struct part *p = arg;
+	const struct proj *pj = e->p;
 	const struct pval *cust = &pj->v[PJ_CUSTOMER], *type = &pj->v[PJ_TYPE];
 	if (cust->kind != 's' || !cust->n)
 		return;
 	unsigned m = p->dv->mask;
-	crm_time ts;
-	bool has_ts = ts_of(&pj->v[PJ_TS], &ts);
+	crm_time ts = e->ts;
+	bool has_ts = e->has_ts;
 	if (p->dv->asof != DERIVE_ALL && (!has_ts || ts > p->dv->asof))
 		return; /* after the day the figures are taken on */
 	bool task = same(type, "task"), done = same(type, "done");
@@ -161,68 +141,6 @@ static void line(struct part *p, const struct proj *pj)
 	}
 }
 
-static void note_err(struct part *p, long ln, const char *msg)
-{
-	void *q = p->errs;
-	xgrow(&q, &p->ecap, p->nerr + 1, sizeof *p->errs);
-	p->errs = q;
-	p->errs[p->nerr++] = (struct err){ ln, xstrdup(msg) };
-}
-
-static void *run_part(void *arg)
-{
-	struct part *p = arg;
-	struct proj pj = { .skip = 1u << PJ_TEXT | 1u << PJ_SUBJECT };
-	size_t cap = 1 << 20, have = 0;
-	char *buf = xmalloc(cap);
-	off_t pos = p->from;
-	for (;;) {
-		size_t want = cap - have;
-		if ((off_t)want > p->to - pos)
-			want = (size_t)(p->to - pos);
-		ssize_t n = 0;
-		if (want) {
-			n = pread(p->fd, buf + have, want, pos);
-			if (n < 0) {
-				if (errno == EINTR)
-					continue;
-				note_err(p, 0, strerror(errno));
-				p->failed = true;
-				break;
-			}
-			pos += n;
-		}
-		have += (size_t)n;
-		bool end = pos >= p->to || n == 0;
-		char *s = buf, *e = buf + have;
-		for (;;) {
-			char *nl = memchr(s, '\n', (size_t)(e - s));
-			if (!nl && !(end && s < e))
-				break;
-			char *le = nl ? nl : e;
-			p->lines++;
-			char err[200];
-			int k = proj_line(&pj, s, (size_t)(le - s), err, sizeof err);
-			if (k > 0)
-				line(p, &pj);
-			else if (k < 0)
-				note_err(p, p->lines, nl ? err : "torn last line (no line end)");
-			s = nl ? nl + 1 : e;
-		}
-		have = (size_t)(e - s);
-		memmove(buf, s, have);
-		if (end)
-			break;
-		if (have == cap) {
-			cap *= 2;
-			buf = xrealloc(buf, cap);
-		}
-	}
-	proj_free(&pj);
-	free(buf);
-	return NULL;
-}
-
 /* Fold part b into a. */
 static void merge(struct part *a, struct part *b)
 {
@@ -266,7 +184,6 @@ static void merge(struct part *a, struct part *b)
 		const char *r = hmap_key(&b->dones, t, &n);
 		hmap_put(&a->dones, r, n);
 	}
-	a->lines += b->lines;
 }
 
 static void part_free(struct part *p)
@@ -277,26 +194,6 @@ static void part_free(struct part *p)
 	free(p->a);
 	free(p->task_cust);
 	hmap_free(&p->campaigns);
-	for (size_t i = 0; i < p->nerr; i++)
-		free(p->errs[i].msg);
-	free(p->errs);
-}
-
-/* Where the line that holds byte at starts after: the next line start at or
- * after at. */
-static off_t line_start_after(int fd, off_t at, off_t size)
-{
-	char b[4096];
-	while (at < size) {
-		ssize_t n = pread(fd, b, sizeof b, at - 1);
-		if (n <= 0)
-			return size;
-		char *nl = memchr(b, '\n', (size_t)n);
-		if (nl)
-			return at - 1 + (nl - b) + 1;
-		at += n;
-	}
-	return size;
 }
 
 struct derive *derive_load(const struct crm_dir *d, const char *currency, unsigned mask,
@@ -308,52 +205,17 @@ struct derive *derive_load(const struct crm_dir *d, const char *currency, unsign
 	dv->last_n = (size_t)-1;
 	snprintf(dv->currency, sizeof dv->currency, "%s", currency);
 	dv->all.dv = dv;
-	const char *name = crm_path(d, INTERACTIONS);
-	int fd = openat(d->fd, INTERACTIONS, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return dv;
-		crm_die("%s", name);
-	}
-	struct stat st;
-	if (fstat(fd, &st) < 0)
-		crm_die("%s", name);
-	if (!S_ISREG(st.st_mode))
-		crm_diex("%s: not a regular file", name);
-	/* Two parts on two cores for big files, split at a line start. */
-	int nparts = st.st_size > (32 << 20) ? 2 : 1;
-	struct part parts[2];
+	struct part parts[SCAN_MAXPARTS];
+	void *ctx[SCAN_MAXPARTS];
 	memset(parts, 0, sizeof parts);
-	off_t cut = nparts == 2 ? line_start_after(fd, st.st_size / 2, st.st_size) : st.st_size;
-	for (int i = 0; i < nparts; i++) {
+	for (int i = 0; i < SCAN_MAXPARTS; i++) {
 		parts[i].dv = dv;
-		parts[i].fd = fd;
-		parts[i].from = i ? cut : 0;
-		parts[i].to = i ? st.st_size : cut;
+		ctx[i] = &parts[i];
 	}
-	pthread_t th;
-	bool threaded = nparts == 2 && pthread_create(&th, NULL, run_part, &parts[1]) == 0;
-	run_part(&parts[0]);
-	if (nparts == 2) {
-		if (threaded)
-			pthread_join(th, NULL);
-		else
-			run_part(&parts[1]);
-	}
-	close(fd);
-	bool bad = false;
-	long base = 0;
-	for (int i = 0; i < nparts; i++) {
-		for (size_t k = 0; k < parts[i].nerr; k++) {
-			if (parts[i].errs[k].line)
-				crm_dataerr(name, base + parts[i].errs[k].line, "%s", parts[i].errs[k].msg);
-			else
-				crm_warnx("%s: %s", name, parts[i].errs[k].msg);
-			bad = true;
-		}
-		base += parts[i].lines;
-		bad |= parts[i].failed;
-	}
+	int nparts = scan_parts(d, strict, 1u << PJ_TEXT | 1u << PJ_SUBJECT, line, ctx, SCAN_MAXPARTS);
+	bool bad = nparts < 0;
+	if (bad)
+		nparts = SCAN_MAXPARTS; /* strict failed: free them all */
 	for (int i = 0; i < nparts; i++) {
 		merge(&dv->all, &parts[i]);
 		part_free(&parts[i]);

@@ -2,26 +2,39 @@
 #include "proj.h"
 
 #include <jansson.h>
+#include <stdint.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <string.h>
 
 #include "jsonl.h"
 #include "utf8.h"
 
-static const char *const names[PJ_MAX] = {
+static const char names[PJ_MAX][12] = {
 	"id", "ts", "customer", "type", "channel", "direction", "amount", "currency", "rating",
 	"score", "ref", "campaign", "status", "stage", "probability", "close", "due", "by",
 	"text", "subject",
 };
 
-/* Which wanted field a key is, or -1. Comparing lengths first keeps it cheap. */
+/* Which wanted field a key is, or -1: by length first, then the bytes. */
 static int key_index(const char *k, size_t n)
 {
-	static const unsigned char lens[PJ_MAX] = { 2, 2, 8, 4, 7, 9, 6, 8, 6, 5,
-						    3, 8, 6, 5, 11, 5, 3, 2, 4, 7 };
-	for (int i = 0; i < PJ_MAX; i++)
-		if (lens[i] == n && !memcmp(names[i], k, n))
-			return i;
+#define IS(i) (!memcmp(k, names[i], n) && !names[i][n] ? (i) : -1)
+	switch (n) {
+	case 2: return k[0] == 'i' ? IS(PJ_ID) : k[0] == 't' ? IS(PJ_TS) : IS(PJ_BY);
+	case 3: return k[0] == 'r' ? IS(PJ_REF) : IS(PJ_DUE);
+	case 4: return k[0] == 't' && k[1] == 'y' ? IS(PJ_TYPE) : IS(PJ_TEXT);
+	case 5: return k[0] == 's' ? (k[1] == 'c' ? IS(PJ_SCORE) : IS(PJ_STAGE)) : IS(PJ_CLOSE);
+	case 6: return k[0] == 'a' ? IS(PJ_AMOUNT) : k[0] == 'r' ? IS(PJ_RATING) : IS(PJ_STATUS);
+	case 7: return k[0] == 'c' ? IS(PJ_CHANNEL) : IS(PJ_SUBJECT);
+	case 8: return k[0] == 'c' && k[1] == 'u' && k[2] == 's' ? IS(PJ_CUSTOMER)
+		     : k[0] == 'c' && k[1] == 'u' ? IS(PJ_CURRENCY) : IS(PJ_CAMPAIGN);
+	case 9: return IS(PJ_DIRECTION);
+	case 11: return IS(PJ_PROBABILITY);
+	}
 	return -1;
+#undef IS
 }
 
 enum { OK = 0, BAD = -1, SLOW = 1 };
@@ -54,11 +67,89 @@ static int hex4(const char *p, const char *e, unsigned *v)
 
 /* A string at *pp (on its opening quote): validated as Jansson would,
  * *pp left after the closing quote, *esc set when it holds an escape. */
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* Whether any of the 8 bytes in w is one a string cannot hold plainly: a
+ * control character, a quote, a backslash or a byte of a multi-byte
+ * character. */
+static inline uint64_t special8(uint64_t w)
+{
+	uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
+	uint64_t ctl = (w - ONES * 0x20) & ~w;   /* a byte below 0x20 */
+	uint64_t quote = (q - ONES) & ~q;        /* a byte equal to '"' */
+	uint64_t bslash = (b - ONES) & ~b;       /* a byte equal to '\\' */
+	return (ctl | quote | bslash | w) & HIGHS;
+}
+
+#ifdef __SSE2__
+/* Skip 16-byte blocks of string content that hold no control character,
+ * quote or backslash, and no byte above 0x7F but whole two-byte UTF-8
+ * characters (Latin, Greek, Cyrillic): the common case of names and notes
+ * in Polish, Czech or Bulgarian. Returns where the byte-wise check must
+ * go on. */
+static const unsigned char *skip16(const unsigned char *p, const unsigned char *end)
+{
+	const __m128i sp = _mm_set1_epi8(0x20), qu = _mm_set1_epi8('"'),
+		      bs = _mm_set1_epi8('\\'), c0 = _mm_set1_epi8((char)0xC0),
+		      c1 = _mm_set1_epi8((char)0xC1), e0 = _mm_set1_epi8((char)0xE0);
+	while (end - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned high = (unsigned)_mm_movemask_epi8(v);
+		/* signed: bytes above 0x7F are negative, so "below 0x20" holds them too */
+		unsigned low = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(v, sp)) & ~high;
+		unsigned stop = low | (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, qu)) |
+				(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, bs));
+		/* the bytes before the first stop, or all 16 */
+		unsigned n = stop ? (unsigned)__builtin_ctz(stop) : 16, mask = (1u << n) - 1;
+		high &= mask;
+		if (high) {
+			/* continuation bytes 0x80-0xBF; leads of two bytes 0xC2-0xDF */
+			unsigned cont = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(v, c0)) & mask;
+			unsigned lead = (unsigned)_mm_movemask_epi8(
+				_mm_and_si128(_mm_cmpgt_epi8(v, c1), _mm_cmplt_epi8(v, e0))) & mask;
+			if ((cont | lead) != high)
+				return p; /* longer characters, or bytes none starts with */
+			if (n && (lead >> (n - 1) & 1)) {
+				/* a character cut by the end of the stretch: leave it */
+				lead &= ~(1u << (n - 1));
+				n--;
+				stop = 1;
+			}
+			if (cont != ((lead << 1) & mask))
+				return p;
+		}
+		p += n;
+		if (stop)
+			return p;
+	}
+	return p;
+}
+#endif
+
 static int string(const char **pp, const char *e, bool *esc)
 {
 	const unsigned char *p = (const unsigned char *)*pp + 1, *end = (const unsigned char *)e;
 	*esc = false;
 	for (;;) {
+#ifdef __SSE2__
+		p = skip16(p, end);
+#else
+		/* plain ASCII eight bytes at a time: the lowest flagged byte of
+		 * special8 is the first special one (little-endian loads) */
+		while (end - p >= 8) {
+			uint64_t w;
+			memcpy(&w, p, 8);
+			uint64_t m = special8(w);
+			if (m) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+				p += (unsigned)__builtin_ctzll(m) / 8;
+#endif
+				break;
+			}
+			p += 8;
+		}
+#endif
 		while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
 			p++;
 		if (p >= end)
@@ -71,6 +162,11 @@ static int string(const char **pp, const char *e, bool *esc)
 		if (c < 0x20)
 			return BAD;
 		if (c >= 0x80) {
+			/* two-byte characters (Latin, Cyrillic) checked here */
+			if (c >= 0xC2 && c < 0xE0 && end - p >= 2 && (p[1] & 0xC0) == 0x80) {
+				p += 2;
+				continue;
+			}
 			unsigned cp;
 			size_t k = u8_decode(p, (size_t)(end - p), &cp);
 			if (!k)
@@ -229,8 +325,9 @@ static int value(const char **pp, const char *e, int depth, char *kind)
 static int scan(struct proj *p, const char *s, size_t n)
 {
 	const char *e = s + n, *q = ws(s, e);
-	const char *keys[64];
+	const char *keys[64]; /* the keys that are not wanted fields */
 	size_t klen[64], nk = 0;
+	unsigned seen = 0;     /* the wanted fields met */
 	if (q >= e || *q != '{')
 		return BAD;
 	q = ws(q + 1, e);
@@ -246,13 +343,20 @@ static int scan(struct proj *p, const char *s, size_t n)
 		if (esc)
 			return SLOW;
 		size_t kl = (size_t)(q - 1 - k);
-		if (nk == 64)
-			return SLOW;
-		for (size_t i = 0; i < nk; i++)
-			if (klen[i] == kl && !memcmp(keys[i], k, kl))
+		int idx = key_index(k, kl);
+		if (idx >= 0) {
+			if (seen & 1u << idx)
 				return BAD; /* a duplicate key */
-		keys[nk] = k;
-		klen[nk++] = kl;
+			seen |= 1u << idx;
+		} else {
+			if (nk == 64)
+				return SLOW;
+			for (size_t i = 0; i < nk; i++)
+				if (klen[i] == kl && !memcmp(keys[i], k, kl))
+					return BAD;
+			keys[nk] = k;
+			klen[nk++] = kl;
+		}
 		q = ws(q, e);
 		if (q >= e || *q != ':')
 			return BAD;
@@ -265,7 +369,6 @@ static int scan(struct proj *p, const char *s, size_t n)
 			r = string(&q, e, &esc);
 			if (r)
 				return r;
-			int idx = key_index(k, kl);
 			if (idx >= 0 && (p->skip & 1u << idx))
 				idx = -1;
 			if (idx >= 0) {
@@ -277,7 +380,6 @@ static int scan(struct proj *p, const char *s, size_t n)
 			r = value(&q, e, 1, &kind);
 			if (r)
 				return r;
-			int idx = key_index(k, kl);
 			if (idx >= 0)
 				p->v[idx] = (struct pval){ vs, (size_t)(q - vs), kind };
 		}

@@ -1,7 +1,11 @@
 /* scan.c - reading the history line by line through the projection reader */
 #include "scan.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hist.h"
@@ -26,41 +30,241 @@ const char *pv_str(const struct pval *v, char *buf, size_t n)
 	return buf;
 }
 
-int scan_history(const struct crm_dir *d, bool strict, void (*fn)(const struct event *, void *),
-		 void *ctx)
+static int digits(const char *s, int n)
 {
-	struct linein *in = hist_open(d);
-	if (!in)
-		return 0;
-	struct proj pj = { 0 };
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+bool pv_time(const struct pval *v, crm_time *t)
+{
+	if (v->kind != 's' || v->n >= 64)
+		return false;
+	const char *s = v->s;
+	if (v->n == 20 && s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':' &&
+	    s[16] == ':' && s[19] == 'Z') {
+		int y = digits(s, 4), mo = digits(s + 5, 2), d = digits(s + 8, 2),
+		    h = digits(s + 11, 2), mi = digits(s + 14, 2), se = digits(s + 17, 2);
+		static const unsigned char mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+		if (y >= 0 && mo >= 1 && mo <= 12 && d >= 1 && d <= mdays[mo - 1] && h >= 0 &&
+		    h < 24 && mi >= 0 && mi < 60 && se >= 0 && se < 60 &&
+		    (mo != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))) {
+			*t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 +
+			     mi * 60 + se;
+			return true;
+		}
+	}
+	char b[64];
+	return date_parse(pv_str(v, b, sizeof b), t);
+}
+
+struct err {
+	long line;
+	char *msg;
+};
+
+/* One stretch of the file and what reading it found. */
+struct part {
+	int fd;
+	off_t from, to;
+	unsigned skip;
+	scan_fn fn;
+	void *ctx;
+	bool strict;
+	long lines;
+	struct err *errs;
+	size_t nerr, ecap;
+	int read_errno;
+};
+
+static void note_err(struct part *p, long ln, const char *what, const char *msg)
+{
+	void *q = p->errs;
+	xgrow(&q, &p->ecap, p->nerr + 1, sizeof *p->errs);
+	p->errs = q;
+	struct sb b = { 0 };
+	sb_adds(&b, what);
+	sb_adds(&b, msg);
+	p->errs[p->nerr++] = (struct err){ ln, xstrdup(sb_str(&b)) };
+	sb_free(&b);
+}
+
+static void one_line(struct part *p, struct proj *pj, const char *s, size_t n, bool torn)
+{
+	char err[200];
+	p->lines++;
+	int k = proj_line(pj, s, n, err, sizeof err);
+	if (k < 0) {
+		/* strict stops at the first bad line: the rest is not needed */
+		if (!p->strict || !p->nerr)
+			note_err(p, p->lines, torn ? "torn last line: " : "", err);
+		return;
+	}
+	if (k == 0 || (p->strict && p->nerr))
+		return;
+	struct event e = { pj, 0, false };
+	e.has_ts = pv_time(&pj->v[PJ_TS], &e.ts);
+	p->fn(&e, p->ctx);
+}
+
+static void *run_part(void *arg)
+{
+	struct part *p = arg;
+	struct proj pj = { .skip = p->skip };
+	size_t cap = 1 << 20, have = 0;
+	char *buf = xmalloc(cap);
+	off_t pos = p->from;
+	for (;;) {
+		size_t want = cap - have;
+		if ((off_t)want > p->to - pos)
+			want = (size_t)(p->to - pos);
+		ssize_t n = 0;
+		if (want) {
+			n = pread(p->fd, buf + have, want, pos);
+			if (n < 0) {
+				if (errno == EINTR)
+					continue;
+				p->read_errno = errno;
+				break;
+			}
+			pos += n;
+		}
+		have += (size_t)n;
+		bool end = pos >= p->to || n == 0;
+		char *s = buf, *e = buf + have;
+		for (;;) {
+			char *nl = memchr(s, '\n', (size_t)(e - s));
+			if (!nl && !(end && s < e))
+				break;
+			char *le = nl ? nl : e;
+			one_line(p, &pj, s, (size_t)(le - s), !nl);
+			s = nl ? nl + 1 : e;
+		}
+		have = (size_t)(e - s);
+		memmove(buf, s, have);
+		if (end)
+			break;
+		if (have == cap) {
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+	}
+	proj_free(&pj);
+	free(buf);
+	return NULL;
+}
+
+/* The start of the first line that begins at or after at. */
+static off_t line_start_after(int fd, off_t at, off_t size)
+{
+	char b[4096];
+	while (at < size) {
+		ssize_t n = pread(fd, b, sizeof b, at - 1);
+		if (n <= 0)
+			return size;
+		char *nl = memchr(b, '\n', (size_t)n);
+		if (nl)
+			return at - 1 + (nl - b) + 1;
+		at += n;
+	}
+	return size;
+}
+
+/* A history that is not a regular file (a pipe): one part, read in order. */
+static void run_stream(struct part *p, int fd, const char *name)
+{
+	struct linein *in = linein_open(fd, name);
+	struct proj pj = { .skip = p->skip };
 	const char *s;
 	size_t n;
 	bool torn;
-	int k, rc = 0;
-	while ((k = linein_next(in, &s, &n, &torn)) > 0) {
-		char err[200];
-		int r = proj_line(&pj, s, n, err, sizeof err);
-		if (r == 0)
-			continue;
-		if (r < 0) {
-			crm_dataerr(in->b.name, in->line, "%s%s", torn ? "torn last line: " : "", err);
-			if (strict) {
-				rc = -1;
-				break;
-			}
-			continue;
-		}
-		struct event e = { &pj, 0, false };
-		if (pj.v[PJ_TS].kind == 's' && pj.v[PJ_TS].n < 64) {
-			char b[64];
-			e.has_ts = date_parse(pv_str(&pj.v[PJ_TS], b, sizeof b), &e.ts);
-		}
-		fn(&e, ctx);
-	}
+	int k;
+	while ((k = linein_next(in, &s, &n, &torn)) > 0)
+		one_line(p, &pj, s, n, torn);
 	if (k < 0)
-		rc = -1;
+		p->read_errno = errno ? errno : EIO;
 	proj_free(&pj);
-	close(in->b.fd);
 	linein_close(in);
+}
+
+int scan_parts(const struct crm_dir *d, bool strict, unsigned skip, scan_fn fn, void **ctx,
+	       int nctx)
+{
+	const char *name = crm_path(d, INTERACTIONS);
+	int fd = openat(d->fd, INTERACTIONS, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 1;
+		crm_die("%s", name);
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		crm_die("%s", name);
+	if (S_ISDIR(st.st_mode))
+		crm_diex("%s: is a directory", name);
+	struct part parts[SCAN_MAXPARTS];
+	memset(parts, 0, sizeof parts);
+	/* big files in parts on as many cores, split at line starts */
+	int np = 1;
+	if (S_ISREG(st.st_mode) && st.st_size > (32 << 20)) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		np = nctx < SCAN_MAXPARTS ? nctx : SCAN_MAXPARTS;
+		if (cores > 0 && cores < np)
+			np = (int)cores;
+	}
+	off_t from = 0;
+	for (int i = 0; i < np; i++) {
+		struct part *p = &parts[i];
+		*p = (struct part){ .fd = fd, .skip = skip, .fn = fn, .ctx = ctx[i], .strict = strict };
+		p->from = from;
+		p->to = i == np - 1 ? st.st_size : line_start_after(fd, st.st_size / np * (i + 1), st.st_size);
+		if (p->to < from)
+			p->to = from;
+		from = p->to;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		run_stream(&parts[0], fd, name);
+	} else {
+		pthread_t th[SCAN_MAXPARTS];
+		bool started[SCAN_MAXPARTS] = { false };
+		for (int i = 1; i < np; i++)
+			started[i] = pthread_create(&th[i], NULL, run_part, &parts[i]) == 0;
+		run_part(&parts[0]);
+		for (int i = 1; i < np; i++) {
+			if (started[i])
+				pthread_join(th[i], NULL);
+			else
+				run_part(&parts[i]);
+		}
+	}
+	int rc = np;
+	long base = 0;
+	for (int i = 0; i < np; i++) {
+		struct part *p = &parts[i];
+		for (size_t k = 0; k < p->nerr; k++) {
+			if (rc > 0)
+				crm_dataerr(name, base + p->errs[k].line, "%s", p->errs[k].msg);
+			if (strict)
+				rc = -1;
+			free(p->errs[k].msg);
+		}
+		free(p->errs);
+		if (p->read_errno) {
+			errno = p->read_errno;
+			crm_die("%s", name);
+		}
+		base += p->lines;
+	}
+	close(fd);
 	return rc;
+}
+
+int scan_history(const struct crm_dir *d, bool strict, scan_fn fn, void *ctx)
+{
+	return scan_parts(d, strict, 0, fn, &ctx, 1) < 0 ? -1 : 0;
 }

@@ -1,4 +1,5 @@
-/* scan.h - one pass over the history through the projection reader */
+/* scan.h - one pass over the history through the projection reader,
+ * in parts on several threads when the file is big */
 #ifndef CRM_SCAN_H
 #define CRM_SCAN_H
 
@@ -15,11 +16,29 @@ struct event {
 	bool has_ts;
 };
 
-/* Call fn for every line of the history of d that parses (bad lines are
- * reported as file:line and skipped; with strict the scan stops). Returns
- * 0, or -1 when strict stopped it or the file could not be read. */
-int scan_history(const struct crm_dir *d, bool strict, void (*fn)(const struct event *, void *),
-		 void *ctx);
+typedef void (*scan_fn)(const struct event *e, void *ctx);
+
+/* The most parts a scan is split into (one thread each). */
+#define SCAN_MAXPARTS 2
+
+/* Call fn for every line of the history of d that parses, with the fields
+ * in skip (bits 1 << PJ_...) left out of the event. Bad lines are reported
+ * as file:line, in file order, and skipped; with strict the first is
+ * reported and the scan fails. A big file is read in up to nctx parts on
+ * as many threads, part i calling fn with ctx[i]: the return value is the
+ * number of parts used (their contexts hold the results of consecutive
+ * stretches of the file, to be folded in order), or -1 when the file could
+ * not be read or strict failed. A missing history is 1 part with no event. */
+int scan_parts(const struct crm_dir *d, bool strict, unsigned skip, scan_fn fn, void **ctx,
+	       int nctx);
+
+/* The whole history in one part: scan_parts with one context. Returns 0
+ * or -1. */
+int scan_history(const struct crm_dir *d, bool strict, scan_fn fn, void *ctx);
+
+/* The time of a ts field: the form crm writes (YYYY-MM-DDThh:mm:ssZ) read
+ * directly, any other through date_parse. */
+bool pv_time(const struct pval *v, crm_time *t);
 
 /* True when the string field v equals s. */
 bool pv_is(const struct pval *v, const char *s);
