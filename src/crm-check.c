@@ -85,7 +85,8 @@ static int by_line(const void *a, const void *b)
 /* Print the problems of f in the order of their lines. */
 static void print_file(struct file *f)
 {
-	qsort(f->v, f->n, sizeof *f->v, by_line);
+	if (f->n) /* qsort wants an array, even of nothing */
+		qsort(f->v, f->n, sizeof *f->v, by_line);
 	for (size_t i = 0; i < f->n; i++) {
 		printf("%s:%ld: %s\n", f->name, f->v[i].line, f->v[i].msg);
 		free(f->v[i].msg);
