@@ -406,3 +406,17 @@ two_customers() {
 	run comp 'crm-mail -t w'
 	assert_output "$(printf '%s\n' welcome.eml winback.eml)"
 }
+
+@test "crm-check is registered: its options, -d a directory, no operands" {
+	run complete -p crm-check
+	assert_success
+	run comp 'crm-check -'
+	assert_output "$(printf '%s\n' --dir --help --quiet --version -V -d -h -q)"
+	run comp 'crm check --q'
+	assert_output '--quiet'
+	mkdir acme
+	run comp 'crm-check -d a'
+	assert_output 'acme'
+	run comp 'crm-check '
+	assert_output ''
+}

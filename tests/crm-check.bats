@@ -1,0 +1,557 @@
+#!/usr/bin/env bats
+# crm-check: every problem of a CRM directory as file:line: message.
+
+load helper
+
+HDR=id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated
+
+# A clean CRM directory "acme", entered: customers in Polish, Bulgarian and
+# Czech, one with a quoted field that spans two lines, and a history with a
+# task closed once and a deal with a stage change.
+clean_crm() {
+	mkdir acme
+	cd acme || return 1
+	cat >customers.csv <<'EOF'
+id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated
+01aaaaaaaaaaa,Anna Nowak,anna@example.pl,+48 600 100 200,,PL,Gdańsk,vip,ewa,customer,opt-in,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z
+01bbbbbbbbbbb,Петър Петров,петър@пример.бг,,"Acme, ""Ltd""
+Sofia office",BG,София,,,lead,,2026-02-01T12:00:00Z,2026-02-01T12:00:00Z
+01ccccccccccc,Jiří Dvořák,jiri@example.cz,,,CZ,Plzeň,,,prospect,opt-out,2026-03-01T08:00:00Z,2026-03-01T08:00:00Z
+EOF
+	cat >interactions.jsonl <<'EOF'
+{"id":"02aaaaaaaaaaa","ts":"2026-04-01T10:00:00Z","customer":"01aaaaaaaaaaa","type":"task","channel":"other","text":"Send the offer","due":"2026-04-08T10:00:00Z"}
+{"id":"02bbbbbbbbbbb","ts":"2026-04-02T10:00:00Z","customer":"01bbbbbbbbbbb","type":"call","channel":"phone","direction":"in","text":"Пита за цените"}
+{"id":"02ccccccccccc","ts":"2026-04-03T10:00:00Z","customer":"01aaaaaaaaaaa","type":"done","channel":"other","ref":"02aaaaaaaaaaa"}
+{"id":"02ddddddddddd","ts":"2026-04-04T10:00:00Z","customer":"01ccccccccccc","type":"deal","channel":"other","stage":"new","probability":10,"amount":500000,"currency":"CZK","close":"2026-06-30T00:00:00Z"}
+{"id":"02eeeeeeeeeee","ts":"2026-04-05T10:00:00Z","customer":"01ccccccccccc","type":"deal","channel":"other","stage":"won","probability":100,"ref":"02ddddddddddd"}
+{"id":"02fffffffffff","ts":"2026-04-06T10:00:00Z","customer":"01aaaaaaaaaaa","type":"purchase","channel":"shop","amount":12999,"currency":"PLN"}
+{"id":"02ggggggggggg","ts":"2026-04-07T10:00:00Z","customer":"01ccccccccccc","type":"survey","channel":"web","rating":5,"score":10}
+EOF
+}
+
+# The customers and the history with one problem of each kind, each at a
+# known line; the quoted field of lines 3-4 makes rows and lines differ.
+bad_crm() {
+	mkdir acme
+	cd acme || return 1
+	cat >customers.csv <<'EOF'
+id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated
+01aaaaaaaaaaa,Anna Nowak,anna@example.pl,+48 600 100 200,,PL,Gdańsk,vip,ewa,customer,opt-in,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z
+01bbbbbbbbbbb,Петър Петров,petar@example.bg,,"Acme, ""Ltd""
+Sofia office",BG,София,,,lead,,2026-02-01T12:00:00Z,2026-02-01T12:00:00Z
+01ccccccccccc,Jiří Dvořák,jiri@example.cz,,,CZ,Plzeň,,,prospect,,2026-03-01T08:00:00Z,2026-03-01T08:00:00Z
+01aaaaaaaaaaa,Zofia Żak,zofia@example.pl,,,PL,Łódź,,,lead,,2026-03-02T08:00:00Z,2026-03-02T08:00:00Z
+01ddddddddddd,Łukasz Żółć,anna@example.pl,,,PL,Kraków,,,lead,,2026-03-03T08:00:00Z,2026-03-03T08:00:00Z
+01eeeeeeeeeee,Ewa Kos,ewa@@example.pl,,,PL,,,,lead,,2026-03-04T08:00:00Z,2026-03-04T08:00:00Z
+01fffffffffff,Hans Müller,hans@example.de,,,Germany,Köln,,,lead,,2026-03-05T08:00:00Z,2026-03-05T08:00:00Z
+01ggggggggggg,Jana Nováková,jana@example.cz,,,CZ,Brno,,,vip,,2026-03-06T08:00:00Z,2026-03-06T08:00:00Z
+01hhhhhhhhhhh,Иван Иванов,ivan@example.bg,,,BG,Варна,,,lead,yes,2026-03-07T08:00:00Z,2026-03-07T08:00:00Z
+01jjjjjjjjjjj,Marek Wolf,marek@example.pl,,,PL,,,,lead,,2026-02-30T08:00:00Z,2026-03-08T08:00:00Z
+01kkkkkkkkkkk,Olga Lis,olga@example.pl,,,PL,,,,lead,,2026-03-09T08:00:00Z,yesterday
+01mmmmmmmmmmm,Piotr Kot,piotr@example.pl,,,PL,,,,lead,,2026-03-10T08:00:00Z,2026-03-10T08:00:00Z,extra
+01nnnnnnnnnnn,"Tomasz "Tom" Bąk",tomasz@example.pl,,,PL,,,,lead,,2026-03-11T08:00:00Z,2026-03-11T08:00:00Z
+,Bez Id,bez@example.pl,,,PL,,,,lead,,2026-03-12T08:00:00Z,2026-03-12T08:00:00Z
+EOF
+	cat >interactions.jsonl <<'EOF'
+{"id":"02aaaaaaaaaaa","ts":"2026-04-01T10:00:00Z","customer":"01aaaaaaaaaaa","type":"task","channel":"other","by":"ewa","text":"Send the offer","due":"2026-04-08T10:00:00Z"}
+{"id":"02bbbbbbbbbbb","ts":"2026-04-02T10:00:00Z","customer":"01bbbbbbbbbbb","type":"call","channel":"phone","direction":"in","text":"Пита за цените"}
+{"id":"02ccccccccccc","ts":"2026-04-03T10:00:00Z","customer":"01aaaaaaaaaaa","type":"done","channel":"other","ref":"02aaaaaaaaaaa"}
+{"id":"02ddddddddddd","ts":"2026-04-04T10:00:00Z","customer":"01aaaaaaaaaaa","type":"done","channel":"other","ref":"02aaaaaaaaaaa"}
+{"id":"02eeeeeeeeeee","ts":"2026-04-05T10:00:00Z","customer":"01bbbbbbbbbbb","type":"done","channel":"other","ref":"02yyyyyyyyyyy"}
+{"id":"02fffffffffff","ts":"2026-04-06T10:00:00Z","customer":"01ccccccccccc","type":"deal","channel":"other","stage":"new","probability":10,"amount":500000,"currency":"CZK","close":"2026-06-30T00:00:00Z"}
+{"id":"02ggggggggggg","ts":"2026-04-07T10:00:00Z","customer":"01ccccccccccc","type":"deal","channel":"other","stage":"won","probability":100,"ref":"02zzzzzzzzzzz"}
+{"id":"02hhhhhhhhhhh","ts":"2026-04-08T10:00:00Z","customer":"01zzzzzzzzzzz","type":"note","channel":"other","text":"who is this?"}
+{"id":"02jjjjjjjjjjj","ts":"2026-04-09T10:00:00Z","customer":"01ccccccccccc","type":"fax","channel":"other"}
+{"id":"02kkkkkkkkkkk","ts":"2026-04-10T10:00:00Z","customer":"01ccccccccccc","type":"note","channel":"pigeon"}
+{"id":"02mmmmmmmmmmm","ts":"2026-04-11T10:00:00Z","customer":"01ccccccccccc","type":"call","channel":"phone","direction":"sideways"}
+{"id":"02nnnnnnnnnnn","ts":"2026-04-12T10:00:00Z","customer":"01ccccccccccc","type":"survey","channel":"web","rating":6}
+{"id":"02ppppppppppp","ts":"2026-04-13T10:00:00Z","customer":"01ccccccccccc","type":"survey","channel":"web","score":11}
+{"id":"02qqqqqqqqqqq","ts":"2026-04-14T10:00:00Z","customer":"01aaaaaaaaaaa","type":"purchase","channel":"shop","amount":129.99,"currency":"PLN"}
+{"id":"02rrrrrrrrrrr","ts":"2026-04-15T10:00:00Z","customer":"01aaaaaaaaaaa","type":"purchase","channel":"shop","amount":12999,"currency":"zł"}
+{"id":"02sssssssssss","ts":"2026-04-16 10:00","customer":"01aaaaaaaaaaa","type":"note","channel":"other"}
+{"id":"02ttttttttttt","ts":"2026-04-17T10:00:00Z","customer":"01aaaaaaaaaaa","type":"task","channel":"other","due":"next week"}
+{"id":"02vvvvvvvvvvv","ts":"2026-04-18T10:00:00Z","customer":"01ccccccccccc","type":"deal","channel":"other","stage":"new","close":"2026-13-01T00:00:00Z"}
+{"id":"02bbbbbbbbbbb","ts":"2026-04-19T10:00:00Z","customer":"01bbbbbbbbbbb","type":"note","channel":"other"}
+{"id":"02wwwwwwwwwww","ts":"2026-04-20T10:00:00Z","customer":"01bbbbbbbbbbb","type":"note",}
+{"id":"02xxxxxxxxxxx","ts":"2026-04-21T10:00:00Z","customer":"01bbbbbbbbbbb","type":"email","channel":"email","direction":"out","subject":"Оферта","x-mailer":"a field of its own"}
+EOF
+}
+
+# What crm-check prints for bad_crm, every line.
+BAD_OUT='customers.csv:6: duplicate id 01aaaaaaaaaaa; first on line 2
+customers.csv:7: duplicate email anna@example.pl; first on line 2
+customers.csv:8: email "ewa@@example.pl": needs exactly one '"'@'"' with a name before it
+customers.csv:9: country "Germany": must be a two-letter ISO 3166 code (PL, CZ, BG, DE)
+customers.csv:10: stage "vip": must be one of lead, prospect, customer, churned
+customers.csv:11: consent "yes": must be opt-in, opt-out or empty
+customers.csv:12: created "2026-02-30T08:00:00Z": not a time (YYYY-MM-DDThh:mm:ssZ)
+customers.csv:13: updated "yesterday": not a time (YYYY-MM-DDThh:mm:ssZ)
+customers.csv:14: 14 fields, but the header has 13
+customers.csv:15: field 2: a quote inside an unquoted field or after a closing quote
+customers.csv:16: empty id
+interactions.jsonl:4: task 02aaaaaaaaaaa closed twice; first on line 3
+interactions.jsonl:5: ref 02yyyyyyyyyyy: no task has this id
+interactions.jsonl:7: ref 02zzzzzzzzzzz: no deal has this id
+interactions.jsonl:8: customer 01zzzzzzzzzzz is not in customers.csv
+interactions.jsonl:9: unknown type "fax"
+interactions.jsonl:10: unknown channel "pigeon"
+interactions.jsonl:11: direction "sideways": must be in or out
+interactions.jsonl:12: rating 6: must be a whole number from 1 to 5
+interactions.jsonl:13: score 11: must be a whole number from 0 to 10
+interactions.jsonl:14: amount 129.99: must be a whole number of minor units (12999 for 129.99)
+interactions.jsonl:15: currency "zł": must be three capital letters (ISO 4217: PLN, EUR)
+interactions.jsonl:16: ts "2026-04-16 10:00": write it as "2026-04-16T10:00:00Z"
+interactions.jsonl:17: due "next week": not a time (YYYY-MM-DDThh:mm:ssZ)
+interactions.jsonl:18: close "2026-13-01T00:00:00Z": not a time (YYYY-MM-DDThh:mm:ssZ)
+interactions.jsonl:19: duplicate id 02bbbbbbbbbbb; first on line 2
+interactions.jsonl:20: string or '"'}'"' expected near '"'}'"''
+
+@test "CHK001: a new CRM directory is clean: no output, status 0" {
+	new_crm
+	run --separate-stderr crm-check
+	assert_success
+	assert_output ''
+	assert_equal "$stderr" ''
+}
+
+@test "CHK002: clean data in three scripts, a multi-line field, tasks and deals: nothing to say" {
+	clean_crm
+	run --separate-stderr crm-check
+	assert_success
+	assert_output ''
+	assert_equal "$stderr" ''
+}
+
+@test "CHK003: one problem of each kind, each at its line, in order; the count on stderr" {
+	bad_crm
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_output "$BAD_OUT"
+	assert_equal "$stderr" 'crm-check: 11 problems in customers.csv, 16 in interactions.jsonl'
+}
+
+@test "CHK004: LC_ALL=C reads the data exactly as a UTF-8 locale does" {
+	bad_crm
+	run --separate-stderr env LC_ALL=C crm-check
+	assert_failure 2
+	assert_output "$BAD_OUT"
+	cd "$WORK"
+	rm -rf acme
+	clean_crm
+	run --separate-stderr env LC_ALL=C crm-check
+	assert_success
+	assert_output ''
+	assert_equal "$stderr" ''
+}
+
+@test "CHK005: problems go to stdout one a line, so wc -l counts them" {
+	bad_crm
+	run bash -c 'crm-check 2>/dev/null | wc -l'
+	assert_output 27
+}
+
+@test "CHK006: the line is the physical one after quoted fields with line breaks" {
+	mkdir acme && cd acme
+	printf '%s\n' "$HDR" \
+		'01aaaaaaaaaaa,"Anna' 'Nowak",anna@example.pl,,"Acme' '' 'Gdańsk",PL,,,,lead,,,' \
+		'01bbbbbbbbbbb,"Jan ""Janek""' 'Kowalski",jan@example.pl,,,XX,,,,lead,,,' \
+		'01ccccccccccc,Ewa,ewa@example,,,PL,,,,lead,,,' >customers.csv
+	: >interactions.jsonl
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_output 'customers.csv:6: country "XX": not an ISO 3166 country code
+customers.csv:8: email "ewa@example": needs a domain with a dot (name@example.com)'
+}
+
+@test "CHK007: a byte order mark, CRLF line ends and blank lines do not move the lines" {
+	mkdir acme && cd acme
+	printf '\357\273\277%s\r\n' "$HDR" >customers.csv
+	printf '%s\r\n' '01aaaaaaaaaaa,"Anna' 'Nowak",anna@example.pl,,,PL,,,,lead,,,' '' \
+		'01bbbbbbbbbbb,Jan,jan@example.pl,,,PL,,,,Lead,,,' >>customers.csv
+	printf '\n{"id":"02a","ts":"2026-04-01T10:00:00Z","customer":"01aaaaaaaaaaa","type":"note"}\r\n\n{"id":"02a","ts":"2026-04-01T10:00:00Z","customer":"01bbbbbbbbbbb","type":"note"}\r\n' >interactions.jsonl
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_output 'customers.csv:5: stage "Lead": write it as "lead"
+interactions.jsonl:4: duplicate id 02a; first on line 2'
+}
+
+@test "CHK008: -q prints nothing and says it by the status alone" {
+	bad_crm
+	run --separate-stderr crm-check -q
+	assert_failure 2
+	assert_output ''
+	assert_equal "$stderr" ''
+	run --separate-stderr crm-check --quiet
+	assert_failure 2
+	assert_output ''
+	assert_equal "$stderr" ''
+	cd "$WORK"
+	rm -rf acme
+	clean_crm
+	run --separate-stderr crm-check -q
+	assert_success
+	assert_output ''
+	assert_equal "$stderr" ''
+}
+
+@test "CHK009: -d DIR: the files named as DIR/file" {
+	bad_crm
+	cd "$WORK"
+	run --separate-stderr crm-check -d acme
+	assert_failure 2
+	assert_output "$(printf '%s\n' "$BAD_OUT" | sed 's/^/acme\//; s/not in customers/not in acme\/customers/')"
+	assert_equal "$stderr" 'crm-check: 11 problems in acme/customers.csv, 16 in acme/interactions.jsonl'
+	run --separate-stderr crm-check --dir=acme -q
+	assert_failure 2
+	assert_output ''
+}
+
+@test "CHK010: the directory from CRM_DIR, or found from a subdirectory" {
+	clean_crm
+	printf '01ddddddddddd,Zofia,,,,,,,,,,,\n01ddddddddddd,Zofia,,,,,,,,,,,\n' >>customers.csv
+	mkdir -p templates
+	cd templates
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_output '../customers.csv:7: duplicate id 01ddddddddddd; first on line 6'
+	cd "$WORK"
+	CRM_DIR=acme run --separate-stderr crm-check
+	assert_failure 2
+	assert_output 'acme/customers.csv:7: duplicate id 01ddddddddddd; first on line 6'
+}
+
+@test "CHK011: no CRM directory, an operand, an unknown option: status 2" {
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_output ''
+	[[ $stderr == *"no CRM directory here or in any parent"* ]]
+	new_crm
+	run --separate-stderr crm-check acme
+	assert_failure 2
+	[[ $stderr == "crm-check: no operands are taken (name the directory with -d DIR)"* ]]
+	run --separate-stderr crm-check --frobnicate
+	assert_failure 2
+	[[ $stderr == "crm-check: unknown option '--frobnicate'"* ]]
+}
+
+@test "CHK012: --help shows the usage and the options" {
+	run --separate-stderr crm-check --help
+	assert_success
+	assert_line --index 0 'usage: crm-check [-q] [-d DIR]'
+	assert_line --partial '-q, --quiet'
+	assert_line --partial '-d, --dir DIR'
+	refute_line --partial '--strict'
+}
+
+@test "CHK013: a missing or empty interactions.jsonl is an empty history" {
+	clean_crm
+	rm interactions.jsonl
+	run --separate-stderr crm-check
+	assert_success
+	assert_output ''
+	: >interactions.jsonl
+	run --separate-stderr crm-check
+	assert_success
+	assert_output ''
+}
+
+@test "CHK014: each line of conflicts.jsonl is reported until it is deleted" {
+	clean_crm
+	cat >conflicts.jsonl <<'EOF'
+{"file":"customers.csv","id":"01aaaaaaaaaaa","field":"city","base":"Poznań","ours":"Kraków","theirs":"Warszawa"}
+{"file":"customers.csv","id":"01bbbbbbbbbbb","field":"email","base":null,"ours":"petar@example.bg","theirs":"петър@пример.бг"}
+
+{"file":"interactions.jsonl","id":"02ggggggggggg","field":"rating","base":4,"ours":5,"theirs":3}
+EOF
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_output 'conflicts.jsonl:1: unresolved merge conflict in customers.csv: customer 01aaaaaaaaaaa field city: ours "Kraków", theirs "Warszawa" (base "Poznań")
+conflicts.jsonl:2: unresolved merge conflict in customers.csv: customer 01bbbbbbbbbbb field email: ours "petar@example.bg", theirs "петър@пример.бг" (added on both sides)
+conflicts.jsonl:4: unresolved merge conflict in interactions.jsonl: interaction 02ggggggggggg field rating: ours 5, theirs 3 (base 4)'
+	assert_equal "$stderr" 'crm-check: 3 problems in conflicts.jsonl'
+	sed -i 1,2d conflicts.jsonl
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_output 'conflicts.jsonl:2: unresolved merge conflict in interactions.jsonl: interaction 02ggggggggggg field rating: ours 5, theirs 3 (base 4)'
+	: >conflicts.jsonl
+	run --separate-stderr crm-check
+	assert_success
+	assert_output ''
+	rm conflicts.jsonl
+	run crm-check
+	assert_success
+}
+
+@test "CHK015: a malformed line of conflicts.jsonl is a problem too" {
+	clean_crm
+	cat >conflicts.jsonl <<'EOF'
+{"file":"customers.csv","id":"01aaaaaaaaaaa","field":"city","ours":"Kraków"
+["customers.csv","01aaaaaaaaaaa"]
+{"file":"customers.csv","id":"01aaaaaaaaaaa","ours":"a","theirs":"b"}
+{"file":"customers.csv","id":"01aaaaaaaaaaa","field":"city","ours":"Kraków","theirs":"Warszawa"}
+EOF
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_output "conflicts.jsonl:1: '}' expected near end of file
+conflicts.jsonl:2: not a JSON object
+conflicts.jsonl:3: not a merge conflict: it needs \"file\", \"id\", \"field\", \"ours\" and \"theirs\"
+conflicts.jsonl:4: unresolved merge conflict in customers.csv: customer 01aaaaaaaaaaa field city: ours \"Kraków\", theirs \"Warszawa\" (added on both sides)"
+	assert_equal "$stderr" 'crm-check: 4 problems in conflicts.jsonl'
+}
+
+@test "CHK016: the header: id, name and email needed, no empty or repeated names" {
+	mkdir acme && cd acme
+	printf 'name,phone,,tags,tags\nAnna,1,,a,b\n' >customers.csv
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_output "customers.csv:1: column 3 of the header has no name
+customers.csv:1: column 'tags' appears twice in the header
+customers.csv:1: the header has no 'id' column
+customers.csv:1: the header has no 'email' column"
+	assert_equal "$stderr" 'crm-check: 4 problems in customers.csv'
+}
+
+@test "CHK017: without an id column, the customers of the history are not checked" {
+	mkdir acme && cd acme
+	printf 'name,email\nAnna,anna@example.pl\n' >customers.csv
+	printf '%s\n' '{"id":"02a","ts":"2026-04-01T10:00:00Z","customer":"01aaaaaaaaaaa","type":"note"}' >interactions.jsonl
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_output "customers.csv:1: the header has no 'id' column"
+}
+
+@test "CHK018: an empty customers.csv; a header that is not CSV" {
+	mkdir acme && cd acme
+	: >customers.csv
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_output "customers.csv:1: empty file: the header is missing (it starts with 'id,name,email')"
+	printf 'id,"name"x,email\n01a,Anna,anna@example.pl\n' >customers.csv
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_output 'customers.csv:1: field 2: a quote inside an unquoted field or after a closing quote (in the header: no row is checked)'
+}
+
+@test "CHK019: CSV that cannot be read: invalid UTF-8, a NUL byte, an unterminated quote at the end" {
+	mkdir acme && cd acme
+	printf '%s\n' "$HDR" >customers.csv
+	{
+		printf '01aaaaaaaaaaa,Anna \377,,,,,,,,,,,\n'
+		printf '01bbbbbbbbbbb,Jan\000,,,,,,,,,,,\n'
+		printf '01ccccccccccc,Ewa,,,,,,,,,,,\n'
+		printf '01ddddddddddd,"Ola\n,,,,,,,,,,,\n'
+	} >>customers.csv
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_output 'customers.csv:2: invalid UTF-8 (byte 20 of the record)
+customers.csv:3: NUL byte in the record
+customers.csv:5: unterminated quoted field'
+}
+
+@test "CHK020: fewer fields than the header, extra columns and unknown fields are fine" {
+	mkdir acme && cd acme
+	printf '%s\n' "$HDR,nip,touch" '01aaaaaaaaaaa,Anna,anna@example.pl' \
+		'01bbbbbbbbbbb,Jan,jan@example.pl,,,PL,,,,lead,,,,PL1234567890,14' >customers.csv
+	printf '%s\n' '{"id":"02a","ts":"2026-04-01T10:00:00Z","customer":"01aaaaaaaaaaa","type":"note","mood":{"x":[1,2]},"n":1.5}' >interactions.jsonl
+	run --separate-stderr crm-check
+	assert_success
+	assert_output ''
+}
+
+@test "CHK021: duplicate e-mails ignore case in any script, also under LC_ALL=C" {
+	mkdir acme && cd acme
+	printf '%s\n' id,name,email '01aaaaaaaaaaa,Пётр,пётр@example.bg' '01bbbbbbbbbbb,Пётр 2,ПЁТР@EXAMPLE.BG' \
+		'01ccccccccccc,Łucja,łucja@example.pl' '01ddddddddddd,Łucja 2,Łucja@example.pl' >customers.csv
+	local want='customers.csv:3: duplicate email ПЁТР@EXAMPLE.BG; first on line 2
+customers.csv:3: email "ПЁТР@EXAMPLE.BG": write it as "пётр@example.bg"
+customers.csv:5: duplicate email Łucja@example.pl; first on line 4
+customers.csv:5: email "Łucja@example.pl": write it as "łucja@example.pl"'
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_output "$want"
+	LC_ALL=C run --separate-stderr crm-check
+	assert_failure 2
+	assert_output "$want"
+}
+
+@test "CHK022: values right but not as stored; countries from the ISO 3166 list" {
+	mkdir acme && cd acme
+	printf '%s\n' "$HDR,touch" \
+		'01aaaaaaaaaaa,Anna,anna@example.pl,,,pl,,,,Customer,OPT-IN,2026-01-05,2026-01-05T10:00:00+01:00,0' \
+		'01bbbbbbbbbbb,John,john@example.co.uk,,,UK,,,,lead,,,,14' \
+		'01ccccccccccc,Arben,arben@example.com,,,XK,,,,lead,,,,x' >customers.csv
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_output 'customers.csv:2: country "pl": write it as "PL"
+customers.csv:2: stage "Customer": write it as "customer"
+customers.csv:2: consent "OPT-IN": write it as "opt-in"
+customers.csv:2: created "2026-01-05": write it as "2026-01-05T00:00:00Z"
+customers.csv:2: updated "2026-01-05T10:00:00+01:00": write it as "2026-01-05T09:00:00Z"
+customers.csv:2: touch "0": must be a whole number of days, 1 or more
+customers.csv:3: country "UK": not an ISO 3166 country code (the United Kingdom is GB)
+customers.csv:4: touch "x": must be a whole number of days, 1 or more'
+}
+
+@test "CHK023: a value with a line break or a long text stays on one line of output" {
+	mkdir acme && cd acme
+	printf '%s\n' "$HDR" "01aaaaaaaaaaa,Anna,anna@example.pl,,,PL,,,,\"lead" "or not\",,," >customers.csv
+	printf '{"id":"02a","ts":"2026-04-01T10:00:00Z","customer":"01aaaaaaaaaaa","type":"%s"}\n' \
+		"$(printf 'x%.0s' {1..100})" >interactions.jsonl
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_output 'customers.csv:2: stage "lead\nor not": must be one of lead, prospect, customer, churned
+interactions.jsonl:1: unknown type "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"...'
+}
+
+@test "CHK024: an interaction needs id, ts, customer and type, as strings" {
+	clean_crm
+	cat >interactions.jsonl <<'EOF'
+{"ts":"2026-04-01T10:00:00Z","customer":"01aaaaaaaaaaa","type":"note"}
+{"id":"","customer":"01aaaaaaaaaaa","type":"note"}
+{"id":"02b","ts":"2026-04-01T10:00:00Z","customer":42}
+{"id":"02c","ts":"2026-04-01T10:00:00Z","customer":"01aaaaaaaaaaa","type":null,"rating":"5"}
+[1,2]
+EOF
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_output 'interactions.jsonl:1: no id
+interactions.jsonl:2: empty id
+interactions.jsonl:2: no ts
+interactions.jsonl:3: customer 42: not a string
+interactions.jsonl:3: no type
+interactions.jsonl:4: no type
+interactions.jsonl:4: rating "5": must be a whole number from 1 to 5
+interactions.jsonl:5: not a JSON object'
+}
+
+@test "CHK025: amounts: whole minor units, not negative, with a currency" {
+	clean_crm
+	cat >interactions.jsonl <<'EOF'
+{"id":"02a","ts":"2026-04-01T10:00:00Z","customer":"01aaaaaaaaaaa","type":"purchase","amount":"129.99","currency":"PLN"}
+{"id":"02b","ts":"2026-04-01T10:00:00Z","customer":"01aaaaaaaaaaa","type":"refund","amount":-500,"currency":"PLN"}
+{"id":"02c","ts":"2026-04-01T10:00:00Z","customer":"01aaaaaaaaaaa","type":"purchase","amount":500}
+{"id":"02d","ts":"2026-04-01T10:00:00Z","customer":"01aaaaaaaaaaa","type":"purchase","amount":500,"currency":"pln"}
+{"id":"02e","ts":"2026-04-01T10:00:00Z","customer":"01aaaaaaaaaaa","type":"purchase","amount":0,"currency":"JPY"}
+EOF
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_output 'interactions.jsonl:1: amount "129.99": must be a whole number of minor units (12999 for 129.99)
+interactions.jsonl:2: amount -500: must not be negative
+interactions.jsonl:3: amount without a currency
+interactions.jsonl:4: currency "pln": must be three capital letters (ISO 4217: PLN, EUR)'
+}
+
+@test "CHK026: done and deal refs: resolved over the whole file, as after a merge" {
+	clean_crm
+	cat >interactions.jsonl <<'EOF'
+{"id":"02c","ts":"2026-04-03T10:00:00Z","customer":"01aaaaaaaaaaa","type":"done","ref":"02a"}
+{"id":"02e","ts":"2026-04-05T10:00:00Z","customer":"01ccccccccccc","type":"deal","stage":"won","ref":"02d"}
+{"id":"02a","ts":"2026-04-01T10:00:00Z","customer":"01aaaaaaaaaaa","type":"task"}
+{"id":"02d","ts":"2026-04-04T10:00:00Z","customer":"01ccccccccccc","type":"deal","stage":"new"}
+{"id":"02f","ts":"2026-04-06T10:00:00Z","customer":"01ccccccccccc","type":"deal","stage":"lost","ref":"02e"}
+{"id":"02g","ts":"2026-04-06T10:00:00Z","customer":"01ccccccccccc","type":"done"}
+{"id":"02h","ts":"2026-04-06T10:00:00Z","customer":"01ccccccccccc","type":"done","ref":"02d"}
+{"id":"02i","ts":"2026-04-06T10:00:00Z","customer":"01ccccccccccc","type":"deal","stage":"maybe","probability":150,"ref":"02a"}
+EOF
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_output "interactions.jsonl:5: ref 02e: line 2 is a stage change; refer to the deal's first event
+interactions.jsonl:6: a done needs a ref: the task it closes
+interactions.jsonl:7: ref 02d: line 4 is not a task but of type deal
+interactions.jsonl:8: stage \"maybe\": must be one of new, qualified, proposal, negotiation, won, lost
+interactions.jsonl:8: probability 150: must be a whole number from 0 to 100
+interactions.jsonl:8: ref 02a: line 3 is not a deal but of type task"
+}
+
+@test "CHK027: a torn last line is fine when it parses, reported when it does not" {
+	clean_crm
+	printf '{"id":"02z","ts":"2026-04-09T10:00:00Z","customer":"01aaaaaaaaaaa","type":"note"}' >>interactions.jsonl
+	run --separate-stderr crm-check
+	assert_success
+	printf '\n{"id":"02y","ts":"2026-04' >>interactions.jsonl
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_output 'interactions.jsonl:9: torn last line (no line end): premature end of input near '"'"'"2026-04'"'"
+}
+
+@test "CHK028: data written by crm-add and crm-log checks clean" {
+	new_crm
+	add_as ANNA 'Łucja Żółć' -e Lucja@Example.PL --country pl --stage Customer --consent opt-in -t vip
+	add_as PETAR 'Петър Петров' -e petar@example.bg --country BG
+	run crm-log "$ANNA" purchase --amount 129,99 --currency PLN
+	assert_success
+	run crm-log "$PETAR" task 'Send the offer' --due +3d
+	assert_success
+	run crm-log --done "$output"
+	assert_success
+	run crm-log "$PETAR" deal --stage new --amount 5000 --close 2027-01-31
+	assert_success
+	run crm-log "$PETAR" deal --stage won --ref "$output"
+	assert_success
+	run crm-log "$ANNA" survey --rating 5 --score 9
+	assert_success
+	run --separate-stderr crm-check
+	assert_success
+	assert_output ''
+	assert_equal "$stderr" ''
+}
+
+@test "CHK029: crm check runs crm-check, and crm help lists it" {
+	bad_crm
+	run --separate-stderr crm check -q
+	assert_failure 2
+	assert_output ''
+	run crm help
+	assert_line --partial 'check     validate a CRM directory'
+}
+
+@test "CHK030: the pre-commit hook of the README checks what is committed" {
+	local hook row
+	hook=$(grep -F "printf '#!/bin/sh" "$TOP/README.md")
+	[ -n "$hook" ]
+	clean_crm
+	row=$(sed -n 2p customers.csv)
+	git init -q .
+	git config user.name Tester
+	git config user.email tester@example.com
+	eval "$hook"
+	[ -x .git/hooks/pre-commit ]
+	git add -A
+	run git commit -qm 'clean data'
+	assert_success
+	assert_output ''
+	# a duplicated row is refused, with the problem shown
+	printf '%s\n' "$row" >>customers.csv
+	git add customers.csv
+	run git commit -qm 'a duplicate'
+	assert_failure 1
+	assert_output 'customers.csv:6: duplicate id 01aaaaaaaaaaa; first on line 2
+customers.csv:6: duplicate email anna@example.pl; first on line 2
+crm-check: 2 problems in customers.csv'
+	# fixed in the working tree only: the index still has the problem
+	sed -i '$s/^01aaaaaaaaaaa,Anna Nowak,anna@/01zzzzzzzzzzz,Anna Nowak,anna.n@/' customers.csv
+	run git commit -qm 'a duplicate'
+	assert_failure 1
+	git add customers.csv
+	run git commit -qm 'a second Anna'
+	assert_success
+	assert_output ''
+	# a problem that is not staged does not stop a commit of good data
+	printf '%s\n' "$row" >>customers.csv
+	echo 'notes' >README
+	git add README
+	run git commit -qm 'a readme'
+	assert_success
+	run git log --format=%s
+	assert_output 'a readme
+a second Anna
+clean data'
+}
+
+@test "CHK031: the manual page shows the same pre-commit hook as the README" {
+	local hook
+	hook=$(grep -F "printf '#!/bin/sh" "$TOP/README.md")
+	run bash -c "mandoc -Tascii '$TOP/man/crm-check.1' | col -b"
+	assert_success
+	assert_line --partial "$hook"
+}
