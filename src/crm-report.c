@@ -1498,13 +1498,10 @@ struct cohctx {
 	size_t *nm, cap;
 };
 
-static void ev_cohort(const struct event *e, void *arg)
+/* The months list of a customer, added when new. */
+static size_t coh_cust(struct cohctx *cc, const char *id, size_t n)
 {
-	struct cohctx *cc = arg;
-	if (!pv_is(&e->p->v[PJ_TYPE], "purchase") || !e->has_ts || !wanted(cc->x, e, false) ||
-	    e->p->v[PJ_CUSTOMER].kind != 's' || e->ts > cc->x->now)
-		return;
-	size_t i = hmap_put(&cc->ids, e->p->v[PJ_CUSTOMER].s, e->p->v[PJ_CUSTOMER].n);
+	size_t i = hmap_put(&cc->ids, id, n);
 	if (i >= cc->cap) {
 		size_t old = cc->cap;
 		void *p = cc->months;
@@ -1516,10 +1513,11 @@ static void ev_cohort(const struct event *e, void *arg)
 			cc->nm[k] = 0;
 		}
 	}
-	int64_t y;
-	unsigned m, d;
-	civil_from_days(day_start(e->ts) / 86400, &y, &m, &d);
-	int mon = (int)(y * 12 + m - 1);
+	return i;
+}
+
+static void coh_add(struct cohctx *cc, size_t i, int mon)
+{
 	for (size_t k = 0; k < cc->nm[i]; k++)
 		if (cc->months[i][k] == mon)
 			return;
@@ -1527,11 +1525,52 @@ static void ev_cohort(const struct event *e, void *arg)
 	cc->months[i][cc->nm[i]++] = mon;
 }
 
+static void ev_cohort(const struct event *e, void *arg)
+{
+	struct cohctx *cc = arg;
+	if (!pv_is(&e->p->v[PJ_TYPE], "purchase") || !e->has_ts || !wanted(cc->x, e, false) ||
+	    e->p->v[PJ_CUSTOMER].kind != 's' || e->ts > cc->x->now)
+		return;
+	size_t i = coh_cust(cc, e->p->v[PJ_CUSTOMER].s, e->p->v[PJ_CUSTOMER].n);
+	int64_t y;
+	unsigned m, d;
+	civil_from_days(day_start(e->ts) / 86400, &y, &m, &d);
+	coh_add(cc, i, (int)(y * 12 + m - 1));
+}
+
+/* The purchase months of every customer, the parts of a big history read
+ * on their own threads and joined. */
+static void coh_load(struct ctx *x, struct cohctx *cc)
+{
+	struct cohctx part[SCAN_MAXPARTS];
+	void *ctx[SCAN_MAXPARTS];
+	for (int i = 0; i < SCAN_MAXPARTS; i++) {
+		part[i] = (struct cohctx){ .x = x };
+		ctx[i] = &part[i];
+	}
+	if (scan_parts(&x->d, x->strict, SKIP_TEXT, ev_cohort, ctx, SCAN_MAXPARTS) < 0)
+		exit(CRM_ERR);
+	*cc = part[0];
+	for (int p = 1; p < SCAN_MAXPARTS; p++) {
+		struct cohctx *b = &part[p];
+		for (size_t j = 0; j < b->ids.n; j++) {
+			size_t l;
+			const char *id = hmap_key(&b->ids, j, &l);
+			size_t i = coh_cust(cc, id, l);
+			for (size_t k = 0; k < b->nm[j]; k++)
+				coh_add(cc, i, b->months[j][k]);
+			free(b->months[j]);
+		}
+		free(b->months);
+		free(b->nm);
+		hmap_free(&b->ids);
+	}
+}
+
 static void report_cohorts(struct ctx *x, struct table *t)
 {
-	struct cohctx cc = { .x = x };
-	if (scan_history(&x->d, x->strict, ev_cohort, &cc) < 0)
-		exit(CRM_ERR);
+	struct cohctx cc;
+	coh_load(x, &cc);
 	int64_t ny;
 	unsigned nmo, nd;
 	civil_from_days(day_start(x->now) / 86400, &ny, &nmo, &nd);
