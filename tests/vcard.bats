@@ -408,6 +408,35 @@ EOF
 	[[ ${lines[3]} =~ ^[0-9a-z]{13},Foreign\ Id$ ]]
 }
 
+@test "VCF015: odd values: a trailing backslash, a NUL byte, an unknown charset, base64" {
+	new_crm
+	cat >contacts.vcf <<'EOF'
+BEGIN:VCARD
+FN:Anna Nowak
+ORG:Acme\
+ADR:;;;Gdańsk\
+PHOTO;ENCODING=b;TYPE=JPEG:/9j/4AAQSkZJRgABAQ==
+EMAIL;ENCODING=b:YW5uYUBleGFtcGxlLnBs
+END:VCARD
+BEGIN:VCARD
+FN;ENCODING=QUOTED-PRINTABLE:Nul=00Byte
+END:VCARD
+BEGIN:VCARD
+FN;CHARSET=NO-SUCH-CHARSET:Whatever
+END:VCARD
+EOF
+	run --separate-stderr crm-add --import contacts.vcf
+	assert_failure 2
+	assert_equal "$stderr" "crm-add: contacts.vcf:8: line 9: FN: holds a NUL byte
+crm-add: contacts.vcf:11: line 12: FN: cannot be read in its CHARSET
+crm-add: 1 added, 0 updated, 0 unchanged, 2 skipped"
+	run cards
+	assert_output - <<'EOF'
+name,email,phone,company,country,city,tags
+Anna Nowak,,,Acme\,,Gdańsk\,
+EOF
+}
+
 # ---------------------------------------------------------------- output
 
 @test "VCF020: -o vcard writes vCard 4.0 with CR LF, exactly" {

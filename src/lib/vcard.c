@@ -369,8 +369,8 @@ static bool component(const char *s, size_t n, char sep, size_t k, const char **
 {
 	size_t start = 0, idx = 0;
 	for (size_t i = 0; i <= n; i++) {
-		if (i < n && s[i] == '\\') {
-			i++;
+		if (i + 1 < n && s[i] == '\\') {
+			i++; /* the escaped character is no separator */
 			continue;
 		}
 		if (i < n && s[i] != sep)
@@ -481,7 +481,8 @@ static void take(struct vcard *c, struct gather *g, const struct prop *p, const 
 		}
 		choose(c, g, VC_PHONE, text(v, n), p->pref);
 	} else if (!strcmp(p->name, "ORG") && !c->v[VC_COMPANY]) {
-		component(v, n, ';', 0, &cs, &cn);
+		if (!component(v, n, ';', 0, &cs, &cn))
+			cs = "", cn = 0;
 		char *t = text(cs, cn);
 		if (*t)
 			c->v[VC_COMPANY] = t;
