@@ -13,6 +13,7 @@ _crm_commands=(init add log rm find segment report mail check merge)
 _crm_types='note call email meeting chat sms purchase refund ticket survey task done deal'
 _crm_channels='email phone sms chat meeting web shop post other'
 _crm_formats='csv tsv jsonl json table md html'
+_crm_cust_formats="$_crm_formats vcard" # of programs whose output is customers
 _crm_currencies='EUR PLN CZK BGN USD'
 # The fields crm-find derives for a customer from the history, and those of
 # an interaction (crm-find -i).
@@ -363,6 +364,13 @@ _crm_cmd_find() {
 			compopt -o nospace 2>/dev/null # room for an operator
 			;;
 		--limit) ;; # N
+		-o | --format)
+			if _crm_find_inter; then
+				_crm_words "$_crm_formats" "$3"
+			else
+				_crm_words "$_crm_cust_formats" "$3"
+			fi
+			;;
 		*) _crm_common_value "$o" "$3" ;;
 		esac
 		return 0 # all the values are offered here
@@ -414,6 +422,7 @@ _crm_cmd_segment() {
 		--rules) _crm_files "$3" ;;
 		--only) _crm_segments "$3" ;;
 		--default | --as-of) ;; # NAME, DATE
+		-o | --format) _crm_words "$_crm_cust_formats" "$3" ;;
 		*) _crm_common_value "$o" "$3" ;;
 		esac
 		return 0 # all the values are offered here

@@ -372,7 +372,7 @@ function __crm_complete_find
     complete -c $c -l limit -x -d 'output at most N records'
     complete -c $c -s c -l count -d 'print only the number of matching records'
     complete -c $c -s i -l interactions -d 'search the interactions instead of the customers'
-    complete -c $c -s o -l format -x -a 'csv tsv jsonl json table md html' -d 'output format'
+    complete -c $c -s o -l format -x -a 'csv tsv jsonl json table md html vcard' -d 'output format'
     complete -c $c -s d -l dir -x -a '(__fish_complete_directories)' -d 'use the CRM directory DIR'
     # --color takes its value only as --color=WHEN
     complete -c $c -a '--color=auto --color=always --color=never' \
@@ -402,7 +402,7 @@ function __crm_complete_segment
     complete -c $c -l as-of -x -d 'take the figures on this day (default: now)'
     complete -c $c -l only -x -a '(__crm_segment_names)' -d 'keep only the customers of this segment (repeatable)'
     complete -c $c -s S -l summary -d 'one row per segment instead of the customers'
-    complete -c $c -s o -l format -x -a 'csv tsv jsonl json table md html' -d 'output format'
+    complete -c $c -s o -l format -x -a 'csv tsv jsonl json table md html vcard' -d 'output format'
     complete -c $c -s d -l dir -x -a '(__fish_complete_directories)' -d 'use the CRM directory DIR'
     # --color takes its value only as --color=WHEN
     complete -c $c -a '--color=auto --color=always --color=never' \

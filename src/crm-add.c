@@ -41,7 +41,7 @@ static const struct crm_opt opts[] = {
 	{ O_NAME, "name", "NAME", "the name (to change it with --update)" },
 	{ O_ALLOWDUP, "allow-duplicate", NULL, "allow an e-mail another customer has" },
 	{ O_UPDATE, "update", "ID|EMAIL", "change the given fields of an existing customer" },
-	{ O_IMPORT, "import", "FILE", "import customers from CSV or JSONL (- for stdin)" },
+	{ O_IMPORT, "import", "FILE", "import customers from CSV, JSONL or vCard (- for stdin)" },
 	{ O_MAP, "map", "SRC=DST", "with --import: read column SRC as DST (repeatable)" },
 	CRM_OPT_DRYRUN,
 	CRM_OPTS_WRITER,
@@ -429,7 +429,7 @@ static int do_import(struct ctx *x, const char *file, char **maps, size_t nmaps,
 		shown = file;
 	}
 	struct recin in;
-	if (recin_open_fd(&in, fd, shown, strict) < 0)
+	if (recin_open_import(&in, fd, shown, strict) < 0)
 		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 	struct rec r = { 0 };
 	int k;
@@ -477,6 +477,7 @@ static int do_import(struct ctx *x, const char *file, char **maps, size_t nmaps,
 	if (k < 0)
 		failed = true;
 	rec_free(&r);
+	x->skipped += in.bad;
 	recin_close(&in);
 	if (fd != STDIN_FILENO)
 		close(fd);

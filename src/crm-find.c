@@ -30,7 +30,7 @@ static const struct crm_opt opts[] = {
 	{ O_LIMIT, "limit", "N", "output at most N records" },
 	{ 'c', "count", NULL, "print only the number of matching records" },
 	{ 'i', "interactions", NULL, "search the interactions instead of the customers" },
-	CRM_OPT_FORMAT,
+	CRM_OPT_FORMAT_CUSTOMERS,
 	CRM_OPTS_READER,
 };
 
@@ -336,7 +336,7 @@ static long sink_end(struct sink *k)
 /* verbatim_ok: records can be written as read when the output is the
  * stream's own format with every field, unsorted. */
 static void sink_init(struct sink *k, const struct opts *o, const struct fieldset *fs,
-		      enum fmt def, const bool *numeric_of_field, bool verbatim_ok)
+		      enum fmt def, unsigned formats, const bool *numeric_of_field, bool verbatim_ok)
 {
 	memset(k, 0, sizeof *k);
 	k->limit = o->limit;
@@ -374,7 +374,7 @@ static void sink_init(struct sink *k, const struct opts *o, const struct fieldse
 			hdr_add(&h, fs->v[i].name);
 		}
 	}
-	enum fmt f = fmt_choose(o->c.format, def, FMTS_ALL);
+	enum fmt f = fmt_choose(o->c.format, def, formats);
 	k->verbatim = verbatim_ok && f == def && !o->fields && k->sort_field < 0;
 	if (!k->count && !k->verbatim) {
 		bool *num = xcalloc(k->ncols ? k->ncols : 1, sizeof *num);
@@ -418,7 +418,7 @@ static int find_customers(struct opts *o)
 	bool *numeric = xcalloc(fs.n, sizeof *numeric);
 	for (size_t i = 0; i < fs.n; i++)
 		numeric[i] = fs.v[i].kind == FK_NUMBER;
-	sink_init(&k, o, &fs, in.jsonl ? FMT_JSONL : FMT_CSV, numeric, false);
+	sink_init(&k, o, &fs, in.jsonl ? FMT_JSONL : FMT_CSV, FMTS_CUSTOMERS, numeric, false);
 	for (size_t i = 0; i < k.ncols; i++)
 		used[k.cols[i]] = true;
 	if (k.sort_field >= 0)
@@ -665,7 +665,7 @@ static int find_interactions(struct opts *o)
 	/* the fields of a record are all of ifields, shown or not */
 	struct fieldset all = fs;
 	all.ncols = NIFIELDS;
-	sink_init(&k, o, &fs, FMT_JSONL, numeric, true);
+	sink_init(&k, o, &fs, FMT_JSONL, FMTS_ALL, numeric, true);
 	struct matcher m;
 	matcher_init(&m, o);
 	int status = CRM_OK;

@@ -24,7 +24,7 @@ static const struct crm_opt opts[] = {
 	{ O_ASOF, "as-of", "DATE", "take the figures on this day (default: now)" },
 	{ O_ONLY, "only", "NAME", "keep only the customers of this segment (repeatable)" },
 	{ 'S', "summary", NULL, "one row per segment instead of the customers" },
-	CRM_OPT_FORMAT,
+	CRM_OPT_FORMAT_CUSTOMERS,
 	CRM_OPTS_READER,
 };
 
@@ -542,7 +542,7 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < 3; i++)
 			if (numeric[i] >= 0)
 				num[numeric[i]] = true;
-		struct out *w = out_open(fmt_choose(o.c.format, in.jsonl ? FMT_JSONL : FMT_CSV, FMTS_ALL),
+		struct out *w = out_open(fmt_choose(o.c.format, in.jsonl ? FMT_JSONL : FMT_CSV, FMTS_CUSTOMERS),
 					 &out, num, fmt_color(o.c.color));
 		for (size_t i = 0; i < n; i++)
 			if (!cs[i].r.gone)

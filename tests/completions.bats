@@ -262,9 +262,13 @@ two_customers() {
 
 @test "crm-find -o: the output formats" {
 	run comp 'crm-find -o '
-	assert_output "$(printf '%s\n' csv html json jsonl md table tsv)"
+	assert_output "$(printf '%s\n' csv html json jsonl md table tsv vcard)"
 	run comp 'crm-find -io j'
 	assert_output "$(printf '%s\n' json jsonl)"
+	run comp 'crm-find -i -o v'
+	assert_output ''
+	run comp 'crm-segment --format v'
+	assert_output 'vcard'
 	run comp 'crm-find --color=n'
 	assert_output 'never'
 	run comp 'crm-find --limit '

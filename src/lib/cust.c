@@ -283,22 +283,49 @@ int recin_open(struct recin *in, const struct crm_dir *d, bool use_stdin, bool s
 	return k;
 }
 
-int recin_open_fd(struct recin *in, int fd, const char *name, bool strict)
+/* Read the rest of a vCard file into memory: the bytes the reader holds,
+ * then the descriptor to its end. */
+static int open_vcard(struct recin *in)
+{
+	in->vcard = true;
+	sb_add(&in->vbuf, in->csv->b.buf + in->csv->b.beg, in->csv->b.end - in->csv->b.beg);
+	bool eof = in->csv->b.eof;
+	csvin_close(in->csv);
+	in->csv = NULL;
+	if (!eof && read_all(in->fd, &in->vbuf) < 0) {
+		crm_warn("%s", in->name);
+		return -1;
+	}
+	for (size_t i = 0; i < VC_NFIELDS; i++)
+		hdr_add(&in->hdr, vcard_columns[i]);
+	vcardin_init(&in->vc, in->vbuf.s, in->vbuf.len);
+	return 0;
+}
+
+static int recin_start(struct recin *in, int fd, const char *name, bool strict, bool vcard_ok)
 {
 	memset(in, 0, sizeof *in);
 	in->strict = strict;
 	in->fd = fd;
 	in->name = xstrdup(name);
-	/* Peek at the first byte to tell CSV from JSONL. */
+	/* Peek at the first byte to tell CSV from JSONL (and at the first line
+	 * for a vCard). */
 	in->csv = csvin_open(in->fd, in->name);
-	while (!in->csv->b.eof && in->csv->b.end - in->csv->b.beg < 4)
+	const char *p, *e;
+	for (;;) {
+		p = in->csv->b.buf + in->csv->b.beg;
+		e = in->csv->b.buf + in->csv->b.end;
+		if (e - p >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
+			p += 3;
+		while (p < e && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+			p++;
+		if (in->csv->b.eof || (e - p >= 4 && (!vcard_ok || e - p >= 12)))
+			break;
 		if (csvin_fill(in->csv) < 0)
 			return -1;
-	const char *p = in->csv->b.buf + in->csv->b.beg, *e = in->csv->b.buf + in->csv->b.end;
-	if (e - p >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
-		p += 3;
-	while (p < e && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
-		p++;
+	}
+	if (vcard_ok && vcard_sniff(p, (size_t)(e - p)))
+		return open_vcard(in);
 	if (p < e && *p == '{') {
 		/* JSONL: hand the bytes read so far to a line reader. */
 		in->jsonl = true;
@@ -335,8 +362,44 @@ int recin_open_fd(struct recin *in, int fd, const char *name, bool strict)
 	return 0;
 }
 
+int recin_open_fd(struct recin *in, int fd, const char *name, bool strict)
+{
+	return recin_start(in, fd, name, strict, false);
+}
+
+int recin_open_import(struct recin *in, int fd, const char *name, bool strict)
+{
+	return recin_start(in, fd, name, strict, true);
+}
+
+/* The next card that can be taken, as a row; the others are reported. */
+static int next_card(struct recin *in, struct rec *r)
+{
+	struct vcard c;
+	while (vcard_next(&in->vc, &c)) {
+		if (c.err) {
+			crm_dataerr(in->name, c.line, "%s", c.err);
+			in->bad++;
+			vcard_free(&c);
+			continue;
+		}
+		if (c.warn)
+			crm_dataerr(in->name, c.line, "%s", c.warn);
+		rec_clear(r);
+		for (size_t i = 0; i < VC_NFIELDS; i++)
+			rec_push(r, c.v[i], strlen(c.v[i]));
+		r->line = c.line;
+		r->dirty = false;
+		vcard_free(&c);
+		return 1;
+	}
+	return 0;
+}
+
 int recin_next(struct recin *in, struct rec *r)
 {
+	if (in->vcard)
+		return next_card(in, r);
 	if (in->jsonl) {
 		json_t *o = in->first;
 		long line = in->first_line;
@@ -373,6 +436,7 @@ void recin_close(struct recin *in)
 	csvin_close(in->csv);
 	linein_close(in->lines);
 	json_decref(in->first);
+	sb_free(&in->vbuf);
 	if (in->owns_fd)
 		close(in->fd);
 	hdr_free(&in->hdr);

@@ -9,6 +9,7 @@
 #include "dir.h"
 #include "jsonl.h"
 #include "rec.h"
+#include "vcard.h"
 
 /* The columns of a new customers.csv, in order. */
 extern const char *const cust_columns[];
@@ -53,16 +54,20 @@ long ctable_find(const struct ctable *t, const char *key);
  * candidates when ambiguous). */
 long ctable_resolve(const struct ctable *t, const char *key);
 
-/* A stream of customers to read: CSV or JSONL (told by the first byte). */
+/* A stream of customers to read: CSV or JSONL (told by the first byte), or
+ * for an import vCard too. */
 struct recin {
 	struct hdr hdr;
 	char *name;
-	bool jsonl, strict, owns_fd;
+	bool jsonl, vcard, strict, owns_fd;
 	struct csvin *csv;
 	struct linein *lines;
 	json_t *first;   /* a JSONL stream's first object, read to learn the columns */
 	long first_line;
 	int fd;
+	struct vcardin vc;   /* a vCard file, read whole into vbuf */
+	struct sb vbuf;
+	long bad;            /* cards reported bad and skipped */
 };
 
 /* True when standard input should be read as the stream: a pipe, a socket or
@@ -75,6 +80,12 @@ bool stdin_is_stream(void);
 int recin_open(struct recin *in, const struct crm_dir *d, bool use_stdin, bool strict);
 /* Open a stream of customers (or of rows to import) on fd. */
 int recin_open_fd(struct recin *in, int fd, const char *name, bool strict);
+/* The same for rows to import: a vCard file (its first line that is not
+ * blank is BEGIN:VCARD) is read too, each card a row with the columns
+ * vcard_columns; a card that cannot be taken is reported as "file:line:
+ * message" (the line of its BEGIN:VCARD), counted in in->bad and skipped,
+ * and what a card loses (an unknown country) is reported the same way. */
+int recin_open_import(struct recin *in, int fd, const char *name, bool strict);
 /* The next customer, fields in the order of in->hdr (which may grow for a
  * JSONL stream). Returns 1, 0 at the end, -1 on an error (reported). */
 int recin_next(struct recin *in, struct rec *r);

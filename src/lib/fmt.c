@@ -7,6 +7,7 @@
 
 #include "csvrec.h"
 #include "utf8.h"
+#include "vcard.h"
 
 static const char *const names[] = { "csv", "tsv", "jsonl", "json", "table", "md", "html", "vcard" };
 
@@ -214,6 +215,9 @@ void out_row(struct out *o, const struct rec *r)
 	case FMT_JSON:
 		sb_adds(&o->line, o->rows > 1 ? ",\n" : "\n");
 		put_json_obj(o, r);
+		break;
+	case FMT_VCARD:
+		vcard_put(&o->line, &o->cols, r);
 		break;
 	default: {
 		void *p = o->buf;

@@ -1,4 +1,5 @@
-/* fmt.h - output formats for record streams: csv tsv jsonl json table md html */
+/* fmt.h - output formats for record streams: csv tsv jsonl json table md html,
+ * and vcard for customers */
 #ifndef CRM_FMT_H
 #define CRM_FMT_H
 
@@ -12,6 +13,10 @@ enum fmt { FMT_CSV, FMT_TSV, FMT_JSONL, FMT_JSON, FMT_TABLE, FMT_MD, FMT_HTML, F
 #define FMTS_STREAM ((1u << FMT_CSV) | (1u << FMT_TSV) | (1u << FMT_JSONL) | \
 		     (1u << FMT_JSON) | (1u << FMT_TABLE))
 #define FMTS_ALL (FMTS_STREAM | (1u << FMT_MD) | (1u << FMT_HTML))
+/* Those of a program whose output is customers: vcard too (it needs the
+ * columns of customers.csv: id, name, email, phone, company, country,
+ * city, tags). */
+#define FMTS_CUSTOMERS (FMTS_ALL | (1u << FMT_VCARD))
 
 /* The format to write: the one named by opt (-o) when given (it must be in
  * allowed, else the program dies listing those), else table when stdout is a

@@ -33,6 +33,9 @@ enum {
 /* The common options, as table entries a program lists in its own table. */
 #define CRM_OPT_DIR { 'd', "dir", "DIR", "use the CRM directory DIR" }
 #define CRM_OPT_FORMAT { 'o', "format", "FORMAT", "output format: csv, tsv, jsonl, json, table, md, html" }
+/* ... of a program whose output is customers */
+#define CRM_OPT_FORMAT_CUSTOMERS \
+	{ 'o', "format", "FORMAT", "output format: csv, tsv, jsonl, json, table, md, html, vcard" }
 #define CRM_OPT_DRYRUN { 'n', "dry-run", NULL, "show what would change, change nothing" }
 #define CRM_OPT_COLOR { OPT_COLOR, "color", "=WHEN", "colour the table: auto, always, never" }
 #define CRM_OPT_STRICT { OPT_STRICT, "strict", NULL, "make a bad line of JSON Lines input fatal" }
