@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cust.h"
 #include "date.h"
@@ -59,6 +61,7 @@ struct cust {
 	long days;          /* since the last purchase, -1 when none */
 	long long f, m;
 	size_t order;
+	size_t idoff;       /* where its id is in the list of ids */
 	int rs, fs, ms;     /* scores */
 };
 
@@ -129,8 +132,7 @@ static int cmp_r(const void *a, const void *b, void *ids)
 	/* longest ago first, so the most recent rank last and score 5 */
 	if (x->days != y->days)
 		return x->days > y->days ? -1 : 1;
-	long ic = *(long *)ids;
-	return strcmp(rec_get(&x->r, (size_t)ic), rec_get(&y->r, (size_t)ic));
+	return strcmp((const char *)ids + x->idoff, (const char *)ids + y->idoff);
 }
 
 static int cmp_f(const void *a, const void *b, void *ids)
@@ -138,8 +140,7 @@ static int cmp_f(const void *a, const void *b, void *ids)
 	const struct cust *x = *(struct cust *const *)a, *y = *(struct cust *const *)b;
 	if (x->f != y->f)
 		return x->f < y->f ? -1 : 1;
-	long ic = *(long *)ids;
-	return strcmp(rec_get(&x->r, (size_t)ic), rec_get(&y->r, (size_t)ic));
+	return strcmp((const char *)ids + x->idoff, (const char *)ids + y->idoff);
 }
 
 static int cmp_m(const void *a, const void *b, void *ids)
@@ -147,15 +148,14 @@ static int cmp_m(const void *a, const void *b, void *ids)
 	const struct cust *x = *(struct cust *const *)a, *y = *(struct cust *const *)b;
 	if (x->m != y->m)
 		return x->m < y->m ? -1 : 1;
-	long ic = *(long *)ids;
-	return strcmp(rec_get(&x->r, (size_t)ic), rec_get(&y->r, (size_t)ic));
+	return strcmp((const char *)ids + x->idoff, (const char *)ids + y->idoff);
 }
 
 /* Number the customers 1..n by cmp and give each ceil(5 * rank / n). */
 static void score(struct cust **v, size_t n, int (*cmp)(const void *, const void *, void *),
-		  long idcol, size_t which)
+		  const char *ids, size_t which)
 {
-	qsort_r(v, n, sizeof *v, cmp, &idcol);
+	qsort_r(v, n, sizeof *v, cmp, (void *)ids);
 	for (size_t i = 0; i < n; i++) {
 		int s = (int)((5 * (i + 1) + n - 1) / n);
 		if (which == 0)
@@ -310,6 +310,112 @@ static void summary(struct cust *cs, size_t n, long segcol, const struct derive 
 	free(names);
 }
 
+/* What segmenting a customer needs. */
+struct seg {
+	const struct opts *o;
+	struct fieldset *fs;
+	struct rule *rules;
+	size_t nrules;
+	crm_time asof;
+	long idcol;
+	const struct hdr *out;
+	long c_r, c_f, c_m, c_rfm, c_rseg, c_seg, c_life;
+	long t_new, t_act, t_risk, t_lapse;
+	struct sb ids; /* the customers' ids, for ties of the RFM ranks */
+};
+
+/* The RFM figures of customer number order, whose record is r. */
+static void figures(struct seg *g, struct cust *c, const struct rec *r, size_t order)
+{
+	const char *id = rec_get(r, (size_t)g->idcol);
+	bool has;
+	crm_time lp = derived_time(g->fs->dv, id, D_LAST_PURCHASE, &has);
+	c->days = has ? (long)((g->asof - lp) / 86400) : -1;
+	c->f = derived_num(g->fs->dv, id, D_PURCHASES, &has);
+	c->m = derived_num(g->fs->dv, id, D_REVENUE, &has);
+	c->order = order;
+	c->idoff = g->ids.len;
+	sb_add(&g->ids, id, strlen(id) + 1);
+}
+
+/* Score the buyers among n customers by quintiles of R, F and M. */
+static void rfm_scores(struct seg *g, struct cust *cs, size_t n)
+{
+	struct cust **buyers = xcalloc(n ? n : 1, sizeof *buyers);
+	size_t nb = 0;
+	for (size_t i = 0; i < n; i++)
+		if (cs[i].f > 0 && cs[i].days >= 0)
+			buyers[nb++] = &cs[i];
+	const char *ids = g->ids.s;
+	score(buyers, nb, cmp_r, ids, 0);
+	score(buyers, nb, cmp_f, ids, 1);
+	score(buyers, nb, cmp_m, ids, 2);
+	free(buyers);
+}
+
+/* Fill the columns of one customer (its scores known); false when --only
+ * leaves it out. */
+static bool finish_row(const struct seg *g, struct cust *c)
+{
+	const struct opts *o = g->o;
+	struct rec *r = &c->r;
+	if (o->rfm) {
+		if (!(c->f > 0 && c->days >= 0)) {
+			rec_set(r, (size_t)g->c_r, "", 0);
+			rec_set(r, (size_t)g->c_f, "", 0);
+			rec_set(r, (size_t)g->c_m, "", 0);
+			rec_set(r, (size_t)g->c_rfm, "", 0);
+			rec_set(r, (size_t)g->c_rseg, "Prospects", 9);
+		} else {
+			char b[8];
+			snprintf(b, sizeof b, "%d", c->rs);
+			rec_set(r, (size_t)g->c_r, b, 1);
+			snprintf(b, sizeof b, "%d", c->fs);
+			rec_set(r, (size_t)g->c_f, b, 1);
+			snprintf(b, sizeof b, "%d", c->ms);
+			rec_set(r, (size_t)g->c_m, b, 1);
+			snprintf(b, sizeof b, "%d%d%d", c->rs, c->fs, c->ms);
+			rec_set(r, (size_t)g->c_rfm, b, 3);
+			const char *seg = grid[c->rs - 1][c->fs - 1];
+			rec_set(r, (size_t)g->c_rseg, seg, strlen(seg));
+		}
+	}
+	if (o->lifecycle) {
+		const char *id = rec_get(r, (size_t)g->idcol);
+		bool hf, hl;
+		crm_time first = derived_time(g->fs->dv, id, D_FIRST_CONTACT, &hf);
+		crm_time last = derived_time(g->fs->dv, id, D_LAST_CONTACT, &hl);
+		const char *stage = "";
+		if (hf && hl) {
+			long since_first = (long)((g->asof - first) / 86400);
+			long since_last = (long)((g->asof - last) / 86400);
+			stage = since_first <= g->t_new	    ? "new"
+				: since_last <= g->t_act    ? "active"
+				: since_last <= g->t_risk   ? "at-risk"
+				: since_last <= g->t_lapse  ? "lapsed"
+							    : "lost";
+		}
+		rec_set(r, (size_t)g->c_life, stage, strlen(stage));
+	}
+	if (g->c_seg >= 0) {
+		struct row_ctx rc = { .fs = g->fs, .r = r };
+		const char *seg = o->def ? o->def : "";
+		for (size_t k = 0; k < g->nrules; k++)
+			if (expr_eval(g->rules[k].e, fieldset_get, &rc)) {
+				seg = g->rules[k].name;
+				break;
+			}
+		rec_set(r, (size_t)g->c_seg, seg, strlen(seg));
+	}
+	/* --only: keep the customers of the named segments */
+	bool keep = !o->nonly;
+	for (size_t j = 0; j < o->nonly && !keep; j++)
+		keep = (g->c_seg >= 0 && ascii_ieq(rec_get(r, (size_t)g->c_seg), o->only[j])) ||
+		       (g->c_rseg >= 0 && ascii_ieq(rec_get(r, (size_t)g->c_rseg), o->only[j])) ||
+		       (g->c_life >= 0 && ascii_ieq(rec_get(r, (size_t)g->c_life), o->only[j]));
+	return keep;
+}
+
 int main(int argc, char **argv)
 {
 	crm_init(argc, argv);
@@ -416,141 +522,131 @@ int main(int argc, char **argv)
 	if (!fs.dv)
 		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 
-	/* Read every customer: quintiles need them all. */
+	struct seg g = { .o = &o, .fs = &fs, .rules = rules, .nrules = nrules, .asof = asof,
+			 .idcol = idcol, .out = &out, .c_r = c_r, .c_f = c_f, .c_m = c_m,
+			 .c_rfm = c_rfm, .c_rseg = c_rseg, .c_seg = c_seg, .c_life = c_life };
+	if (o.lifecycle) {
+		g.t_new = conf_long(&d, "new_days", 30);
+		g.t_act = conf_long(&d, "active_days", 90);
+		g.t_risk = conf_long(&d, "at_risk_days", 180);
+		g.t_lapse = conf_long(&d, "lapsed_days", 365);
+	}
+	bool *num = xcalloc(out.n, sizeof *num);
+	const long numeric[] = { c_r, c_f, c_m };
+	for (size_t i = 0; i < 3; i++)
+		if (numeric[i] >= 0)
+			num[numeric[i]] = true;
+
 	struct cust *cs = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0, cap = 0, kept = 0;
 	int status = CRM_OK;
-	for (;;) {
-		void *p = cs;
-		size_t oldcap = cap;
-		xgrow(&p, &cap, n + 1, sizeof *cs);
-		cs = p;
-		if (cap > oldcap)
-			memset(cs + oldcap, 0, (cap - oldcap) * sizeof *cs);
-		int got = recin_next(&in, &cs[n].r);
+	bool use_stdin = stdin_is_stream();
+	struct stat st;
+	bool again = !use_stdin || (fstat(0, &st) == 0 && S_ISREG(st.st_mode));
+	off_t start = use_stdin && again ? lseek(0, 0, SEEK_CUR) : 0;
+	if (again && start < 0)
+		again = false;
+	if (!o.summary && again) {
+		/* Quintiles need every customer's figures, not every customer:
+		 * read the file twice, holding only the figures in between. */
+		if (o.rfm) {
+			struct rec r = { 0 };
+			int got;
+			for (;;) {
+				void *p = cs;
+				xgrow(&p, &cap, n + 1, sizeof *cs);
+				cs = p;
+				memset(&cs[n], 0, sizeof *cs);
+				if ((got = recin_next(&in, &r)) <= 0)
+					break;
+				figures(&g, &cs[n], &r, n);
+				n++;
+			}
+			rec_free(&r);
+			if (got < 0)
+				exit(CRM_ERR);
+			rfm_scores(&g, cs, n);
+			recin_close(&in);
+			if (use_stdin && lseek(0, start, SEEK_SET) < 0)
+				crm_die("standard input");
+			if (recin_open(&in, &d, use_stdin, o.c.strict) < 0)
+				exit(CRM_ERR);
+		}
+		struct out *w = out_open(fmt_choose(o.c.format, in.jsonl ? FMT_JSONL : FMT_CSV,
+						    FMTS_CUSTOMERS), &out, num, fmt_color(o.c.color));
+		struct cust one = { 0 };
+		int got;
+		for (size_t i = 0; (got = recin_next(&in, &one.r)) > 0; i++) {
+			while (one.r.n < out.n)
+				rec_push(&one.r, "", 0);
+			if (o.rfm) {
+				if (i >= n || strcmp(g.ids.s + cs[i].idoff, rec_get(&one.r, (size_t)idcol)))
+					crm_diex("%s: changed while being read; run again", in.name);
+				one.days = cs[i].days;
+				one.f = cs[i].f;
+				one.rs = cs[i].rs;
+				one.fs = cs[i].fs;
+				one.ms = cs[i].ms;
+			}
+			if (finish_row(&g, &one)) {
+				out_row(w, &one.r);
+				kept++;
+			}
+		}
+		out_close(w);
+		rec_free(&one.r);
 		if (got < 0)
 			status = CRM_ERR;
-		if (got <= 0)
-			break;
-		while (cs[n].r.n < out.n)
-			rec_push(&cs[n].r, "", 0);
-		const char *id = rec_get(&cs[n].r, (size_t)idcol);
-		bool has;
-		crm_time lp = derived_time(fs.dv, id, D_LAST_PURCHASE, &has);
-		cs[n].days = has ? (long)((asof - lp) / 86400) : -1;
-		cs[n].f = derived_num(fs.dv, id, D_PURCHASES, &has);
-		cs[n].m = derived_num(fs.dv, id, D_REVENUE, &has);
-		cs[n].order = n;
-		n++;
-	}
-	if (status != CRM_OK)
-		return status;
-
-	if (o.rfm) {
-		struct cust **buyers = xcalloc(n ? n : 1, sizeof *buyers);
-		size_t nb = 0;
-		for (size_t i = 0; i < n; i++)
-			if (cs[i].f > 0 && cs[i].days >= 0)
-				buyers[nb++] = &cs[i];
-		score(buyers, nb, cmp_r, idcol, 0);
-		score(buyers, nb, cmp_f, idcol, 1);
-		score(buyers, nb, cmp_m, idcol, 2);
-		free(buyers);
-		for (size_t i = 0; i < n; i++) {
-			struct rec *r = &cs[i].r;
-			if (!(cs[i].f > 0 && cs[i].days >= 0)) {
-				rec_set(r, (size_t)c_r, "", 0);
-				rec_set(r, (size_t)c_f, "", 0);
-				rec_set(r, (size_t)c_m, "", 0);
-				rec_set(r, (size_t)c_rfm, "", 0);
-				rec_set(r, (size_t)c_rseg, "Prospects", 9);
-				continue;
-			}
-			char b[8];
-			snprintf(b, sizeof b, "%d", cs[i].rs);
-			rec_set(r, (size_t)c_r, b, 1);
-			snprintf(b, sizeof b, "%d", cs[i].fs);
-			rec_set(r, (size_t)c_f, b, 1);
-			snprintf(b, sizeof b, "%d", cs[i].ms);
-			rec_set(r, (size_t)c_m, b, 1);
-			snprintf(b, sizeof b, "%d%d%d", cs[i].rs, cs[i].fs, cs[i].ms);
-			rec_set(r, (size_t)c_rfm, b, 3);
-			const char *seg = grid[cs[i].rs - 1][cs[i].fs - 1];
-			rec_set(r, (size_t)c_rseg, seg, strlen(seg));
-		}
-	}
-	if (o.lifecycle) {
-		long t_new = conf_long(&d, "new_days", 30), t_act = conf_long(&d, "active_days", 90);
-		long t_risk = conf_long(&d, "at_risk_days", 180), t_lapse = conf_long(&d, "lapsed_days", 365);
-		for (size_t i = 0; i < n; i++) {
-			const char *id = rec_get(&cs[i].r, (size_t)idcol);
-			bool hf, hl;
-			crm_time first = derived_time(fs.dv, id, D_FIRST_CONTACT, &hf);
-			crm_time last = derived_time(fs.dv, id, D_LAST_CONTACT, &hl);
-			const char *stage = "";
-			if (hf && hl) {
-				long since_first = (long)((asof - first) / 86400);
-				long since_last = (long)((asof - last) / 86400);
-				stage = since_first <= t_new	? "new"
-					: since_last <= t_act	? "active"
-					: since_last <= t_risk	? "at-risk"
-					: since_last <= t_lapse ? "lapsed"
-								: "lost";
-			}
-			rec_set(&cs[i].r, (size_t)c_life, stage, strlen(stage));
-		}
-	}
-	if (rules_path) {
-		for (size_t i = 0; i < n; i++) {
-			struct row_ctx c = { .fs = &fs, .r = &cs[i].r };
-			const char *seg = o.def ? o.def : "";
-			for (size_t k2 = 0; k2 < nrules; k2++)
-				if (expr_eval(rules[k2].e, fieldset_get, &c)) {
-					seg = rules[k2].name;
-					break;
-				}
-			rec_set(&cs[i].r, (size_t)c_seg, seg, strlen(seg));
-		}
-	}
-
-	/* --only: keep the customers of the named segments */
-	size_t kept = 0;
-	for (size_t i = 0; i < n; i++) {
-		bool keep = !o.nonly;
-		for (size_t j = 0; j < o.nonly && !keep; j++) {
-			keep = (c_seg >= 0 && ascii_ieq(rec_get(&cs[i].r, (size_t)c_seg), o.only[j])) ||
-			       (c_rseg >= 0 && ascii_ieq(rec_get(&cs[i].r, (size_t)c_rseg), o.only[j])) ||
-			       (c_life >= 0 && ascii_ieq(rec_get(&cs[i].r, (size_t)c_life), o.only[j]));
-		}
-		cs[i].r.gone = !keep;
-		kept += keep;
-	}
-
-	if (o.summary) {
-		struct cust *sel = xcalloc(kept ? kept : 1, sizeof *sel);
-		size_t ns = 0;
-		for (size_t i = 0; i < n; i++)
-			if (!cs[i].r.gone)
-				sel[ns++] = cs[i];
-		const char *const *order = c_seg >= 0 ? NULL : c_rseg >= 0 ? rfm_order : life_order;
-		if (ns)
-			summary(sel, ns, primary, fs.dv, idcol, order, rules, nrules, o.def, &o, currency);
-		free(sel);
+		cap = 0; /* the records were not held */
 	} else {
-		bool *num = xcalloc(out.n, sizeof *num);
-		const long numeric[] = { c_r, c_f, c_m };
-		for (size_t i = 0; i < 3; i++)
-			if (numeric[i] >= 0)
-				num[numeric[i]] = true;
-		struct out *w = out_open(fmt_choose(o.c.format, in.jsonl ? FMT_JSONL : FMT_CSV, FMTS_CUSTOMERS),
-					 &out, num, fmt_color(o.c.color));
-		for (size_t i = 0; i < n; i++)
-			if (!cs[i].r.gone)
-				out_row(w, &cs[i].r);
-		out_close(w);
-		free(num);
+		/* A stream read once, or the summary: hold every customer. */
+		for (;;) {
+			void *p = cs;
+			size_t oldcap = cap;
+			xgrow(&p, &cap, n + 1, sizeof *cs);
+			cs = p;
+			if (cap > oldcap)
+				memset(cs + oldcap, 0, (cap - oldcap) * sizeof *cs);
+			int got = recin_next(&in, &cs[n].r);
+			if (got < 0)
+				status = CRM_ERR;
+			if (got <= 0)
+				break;
+			while (cs[n].r.n < out.n)
+				rec_push(&cs[n].r, "", 0);
+			figures(&g, &cs[n], &cs[n].r, n);
+			n++;
+		}
+		if (status != CRM_OK)
+			return status;
+		if (o.rfm)
+			rfm_scores(&g, cs, n);
+		for (size_t i = 0; i < n; i++) {
+			cs[i].r.gone = !finish_row(&g, &cs[i]);
+			kept += !cs[i].r.gone;
+		}
+		if (o.summary) {
+			struct cust *sel = xcalloc(kept ? kept : 1, sizeof *sel);
+			size_t ns = 0;
+			for (size_t i = 0; i < n; i++)
+				if (!cs[i].r.gone)
+					sel[ns++] = cs[i];
+			const char *const *order = c_seg >= 0 ? NULL : c_rseg >= 0 ? rfm_order : life_order;
+			if (ns)
+				summary(sel, ns, primary, fs.dv, idcol, order, rules, nrules, o.def, &o, currency);
+			free(sel);
+		} else {
+			struct out *w = out_open(fmt_choose(o.c.format, in.jsonl ? FMT_JSONL : FMT_CSV,
+							    FMTS_CUSTOMERS), &out, num, fmt_color(o.c.color));
+			for (size_t i = 0; i < n; i++)
+				if (!cs[i].r.gone)
+					out_row(w, &cs[i].r);
+			out_close(w);
+		}
 	}
-	if (!kept)
+	free(num);
+	sb_free(&g.ids);
+	if (!kept && status == CRM_OK)
 		status = CRM_NONE;
 
 	for (size_t i = 0; i < cap; i++)
