@@ -10,14 +10,14 @@
 static const char *const names[PJ_MAX] = {
 	"id", "ts", "customer", "type", "channel", "direction", "amount", "currency", "rating",
 	"score", "ref", "campaign", "status", "stage", "probability", "close", "due", "by",
-	"text", "subject",
+	"text", "subject", "message_id",
 };
 
 /* Which wanted field a key is, or -1. Comparing lengths first keeps it cheap. */
 static int key_index(const char *k, size_t n)
 {
 	static const unsigned char lens[PJ_MAX] = { 2, 2, 8, 4, 7, 9, 6, 8, 6, 5,
-						    3, 8, 6, 5, 11, 5, 3, 2, 4, 7 };
+						    3, 8, 6, 5, 11, 5, 3, 2, 4, 7, 10 };
 	for (int i = 0; i < PJ_MAX; i++)
 		if (lens[i] == n && !memcmp(names[i], k, n))
 			return i;
