@@ -337,3 +337,53 @@ crm-log: 3 messages read, 2 interactions added, 0 duplicates skipped, 0 unmatche
 	run crm-log --help
 	assert_output --partial '--import-mail PATH'
 }
+
+@test "IMP012: the cron recipe of examples/cron: hourly import, Monday report" {
+	local cron="$TOP/examples/cron"
+	if command -v shellcheck >/dev/null; then
+		run shellcheck "$cron/weekly-report"
+		assert_success
+	fi
+	# a home as the recipe expects it: ~/acme, ~/Mail/acme.mbox, ~/bin/weekly-report
+	export HOME="$WORK/home"
+	mkdir -p "$HOME/Mail" "$HOME/bin"
+	mv "$WORK/acme" "$HOME/acme"
+	cd "$HOME" || return 1
+	inbox
+	mv inbox.mbox Mail/acme.mbox
+	cp "$cron/weekly-report" bin/
+	export SENDMAIL="$WORK/fake-sendmail"
+	printf '#!/bin/sh\ncat >"%s/sent"\n' "$WORK" >"$SENDMAIL"
+	chmod +x "$SENDMAIL"
+	local hourly weekly
+	hourly=$(grep '^0 \* \* \* \*' "$cron/crontab" | sed -E 's/^([^ ]+ +){5}//')
+	weekly=$(grep '^0 7 \* \* 1' "$cron/crontab" | sed -E 's/^([^ ]+ +){5}//')
+	[ -n "$hourly" ] && [ -n "$weekly" ]
+	# twice, as cron would: the second run adds nothing and says nothing
+	for run in 1 2; do
+		run sh -c "$hourly"
+		assert_success
+		assert_output ''
+	done
+	assert_equal "$(wc -l <acme/interactions.jsonl)" 9
+	assert_equal "$(sed -n 2p acme-import.log)" \
+		"crm-log: 10 messages read, 9 interactions added, 0 duplicates skipped, 1 unmatched, 1 malformed"
+	assert_equal "$(sed -n 4p acme-import.log)" \
+		"crm-log: 10 messages read, 0 interactions added, 9 duplicates skipped, 1 unmatched, 1 malformed"
+	# a failed import makes cron mail
+	mv Mail/acme.mbox Mail/moved.mbox
+	run sh -c "$hourly"
+	assert_output 'crm-log: the mail import failed; see ~/acme-import.log'
+	run sh -c "$weekly"
+	assert_success
+	run head -n 6 "$WORK/sent"
+	assert_output - <<'MAIL'
+To: team@example.com
+Subject: Weekly activity
+MIME-Version: 1.0
+Content-Type: text/html; charset=utf-8
+Content-Transfer-Encoding: 8bit
+
+MAIL
+	grep -q '<table' "$WORK/sent"
+}
