@@ -362,11 +362,17 @@ static void import_mbox(struct imp *x, const char *path, const char *data, size_
 	sb_free(&msg);
 }
 
-/* Read a whole file; -1 (reported) when it cannot be read. */
-static int slurp(const char *path, struct sb *data, struct stat *st)
+/* Read a whole file; -1 (reported) when it cannot be read, 1 (not read)
+ * when regular_only and it is not a regular file. */
+static int slurp(const char *path, struct sb *data, struct stat *st, bool regular_only)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, st) < 0 || read_all(fd, data) < 0) {
+	/* no waiting on a FIFO left in a Maildir */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | (regular_only ? O_NONBLOCK : 0));
+	if (fd >= 0 && fstat(fd, st) == 0 && regular_only && !S_ISREG(st->st_mode)) {
+		close(fd);
+		return 1;
+	}
+	if (fd < 0 || read_all(fd, data) < 0) {
 		crm_warn("%s", path);
 		if (fd >= 0)
 			close(fd);
@@ -429,11 +435,10 @@ static int import_maildir(struct imp *x, const char *path)
 		sb_printf(&p, "%s/%s/%s", path, subs[v[i].sub], v[i].name);
 		struct stat st;
 		sb_reset(&data);
-		if (slurp(p.s, &data, &st) < 0) {
+		int k = slurp(p.s, &data, &st, true);
+		if (k < 0)
 			rc = -1;
-			continue;
-		}
-		if (!S_ISREG(st.st_mode))
+		if (k)
 			continue;
 		struct where w = { p.s, 0, 0, NULL, 0, st.st_mtime };
 		const char *s = data.s ? data.s : "";
@@ -467,7 +472,7 @@ static int import_path(struct imp *x, const char *path)
 	if (S_ISDIR(st.st_mode))
 		return import_maildir(x, path);
 	struct sb data = { 0 };
-	if (slurp(path, &data, &st) < 0)
+	if (slurp(path, &data, &st, false) < 0)
 		return -1;
 	import_mbox(x, path, data.s ? data.s : "", data.len, st.st_mtime);
 	sb_free(&data);
