@@ -428,7 +428,8 @@ static int import_maildir(struct imp *x, const char *path)
 		crm_warnx("%s: not an mbox file or a Maildir (no cur/ or new/)", path);
 		rc = -1;
 	}
-	qsort(v, n, sizeof *v, by_name);
+	if (n)
+		qsort(v, n, sizeof *v, by_name);
 	struct sb data = { 0 };
 	for (size_t i = 0; i < n; i++) {
 		sb_reset(&p);

@@ -89,9 +89,7 @@ static void add_field(struct msg *m, const char *name, size_t nl, const char *v,
 	xgrow(&p, &m->cap, m->nf + 1, sizeof *m->f);
 	m->f = p;
 	char *val = xstrndup(v, vl);
-	/* xstrndup stops at a NUL: copy by length instead */
-	memcpy(val, v, vl);
-	val[vl] = '\0';
+	/* a NUL would cut the value short for every reader */
 	for (size_t i = 0; i < vl; i++)
 		if (!val[i])
 			val[i] = ' ';
