@@ -243,6 +243,7 @@ _crm_cmd_log() {
 		_crm_opts='--channel= --in --out --subject= --amount= --currency=
 			--rating= --score= --due= --ts= --stage= --probability= --close=
 			--ref= -s= --set= --done= -l --list --since= --until= --type=
+			--import-mail= --new-leads
 			-o= --format= -n --dry-run -d= --dir= --color=? --strict
 			-h --help -V --version'
 		;;
@@ -251,12 +252,15 @@ _crm_cmd_log() {
 		--stage) _crm_words 'new qualified proposal negotiation won lost' "$3" ;;
 		--rating) _crm_words '1 2 3 4 5' "$3" ;;
 		--score) _crm_words '0 1 2 3 4 5 6 7 8 9 10' "$3" ;;
+		--import-mail) _crm_files "$3" ;;
 		*) return 1 ;;
 		esac
 		;;
 	operand)
-		# CUSTOMER TYPE [TEXT]; --done TASK [TEXT]; -l [CUSTOMER]
+		# CUSTOMER TYPE [TEXT]; --done TASK [TEXT]; -l [CUSTOMER];
+		# --import-mail PATH [PATH]...
 		_crm_given --done && return
+		_crm_given --import-mail && { _crm_files; return; }
 		case $2 in
 		1) _crm_customers ;;
 		2) _crm_given -l --list || _crm_words "$_crm_types" ;;

@@ -334,13 +334,16 @@ function __crm_complete_log
     complete -c $c -l since -x -d 'with -l: from this time on (inclusive)'
     complete -c $c -l until -x -d 'with -l: up to this time (a date: to its end)'
     complete -c $c -l type -x -a '(__crm_types)' -d 'with -l: only interactions of this type (repeatable)'
+    complete -c $c -l import-mail -r -F -d 'log the mail of an mbox file or Maildir (more PATHs may follow)'
+    complete -c $c -l new-leads -d 'with --import-mail: add unknown senders as leads'
     complete -c $c -s o -l format -x -a 'csv tsv jsonl json table md html' -d 'output format'
     # --color takes its value only as --color=WHEN
     complete -c $c -a '--color=auto --color=always --color=never' \
         -n 'string match -q -- "--*" (commandline -ct)' -d 'colour the table'
-    # CUSTOMER TYPE [TEXT]; --done TASK [TEXT]; -l [CUSTOMER]
-    complete -c $c -n '__crm_operand 1; and not __fish_contains_opt done' -a '(__crm_customers)'
-    complete -c $c -n '__crm_operand 2; and not __fish_contains_opt -s l done list' -a '(__crm_types)'
+    # CUSTOMER TYPE [TEXT]; --done TASK [TEXT]; -l [CUSTOMER]; --import-mail PATH [PATH]...
+    complete -c $c -n '__crm_operand 1; and not __fish_contains_opt done import-mail' -a '(__crm_customers)'
+    complete -c $c -n '__crm_operand 2; and not __fish_contains_opt -s l done list import-mail' -a '(__crm_types)'
+    complete -c $c -n '__fish_contains_opt import-mail' -F
 end
 
 function __crm_complete_rm

@@ -292,16 +292,7 @@ static void set_col(struct ctx *x, long row, const char *col, const char *v)
  * where, a "file:line" or NULL). */
 static long add_one(struct ctx *x, const struct sets *s, bool importing, const char *file, long line)
 {
-	struct rec *r = ctable_add_row(&x->t);
-	long row = (long)x->t.n - 1;
-	while (r->n < x->t.hdr.n)
-		rec_push(r, "", 0);
-	char id[ID_LEN + 1];
-	id_new(id);
-	set_col(x, row, "id", id);
-	set_col(x, row, "stage", "lead");
-	set_col(x, row, "created", x->now);
-	set_col(x, row, "updated", x->now);
+	long row = (long)ctable_new_customer(&x->t, x->now);
 	char *why, *col = NULL;
 	long k = apply(x, row, s, true, importing, &why, &col);
 	const char *name = rec_get(&x->t.rows[row], (size_t)ctable_col_add(&x->t, "name"));

@@ -10,6 +10,7 @@
 #include "hist.h"
 #include "id.h"
 #include "lock.h"
+#include "mailimp.h"
 #include "money.h"
 #include "opt.h"
 #include "util.h"
@@ -33,6 +34,8 @@ enum {
 	O_PROB,
 	O_CLOSE,
 	O_REF,
+	O_IMPORT_MAIL,
+	O_NEW_LEADS,
 };
 
 static const struct crm_opt opts[] = {
@@ -56,6 +59,8 @@ static const struct crm_opt opts[] = {
 	{ O_SINCE, "since", "DATE", "with -l: from this time on (inclusive)" },
 	{ O_UNTIL, "until", "DATE", "with -l: up to this time (a date: to its end)" },
 	{ O_TYPE, "type", "TYPE", "with -l: only interactions of this type (repeatable)" },
+	{ O_IMPORT_MAIL, "import-mail", "PATH", "log the mail of an mbox file or Maildir (more PATHs may follow)" },
+	{ O_NEW_LEADS, "new-leads", NULL, "with --import-mail: add unknown senders as leads" },
 	CRM_OPT_FORMAT,
 	CRM_OPT_DRYRUN,
 	CRM_OPTS_READER,
@@ -64,7 +69,8 @@ static const struct crm_opt opts[] = {
 static const struct crm_cmd cmd = {
 	"[options] CUSTOMER TYPE [TEXT]\n"
 	"--done TASK [TEXT]\n"
-	"-l [CUSTOMER] [--since DATE] [--until DATE] [--type TYPE]",
+	"-l [CUSTOMER] [--since DATE] [--until DATE] [--type TYPE]\n"
+	"--import-mail PATH... [--new-leads] [-n]",
 	"Append an interaction to a customer's history and print its id, close a task,\n"
 	"or replay the history. CUSTOMER is an id, an e-mail or a unique part of a name.\n"
 	"Types: note call email meeting chat sms purchase refund ticket survey task done deal.",
@@ -96,7 +102,9 @@ struct opts {
 	size_t ntypes, tcap;
 	char **sets;
 	size_t nsets, scap;
-	bool list;
+	char **mail;
+	size_t nmail, mcap;
+	bool list, new_leads;
 };
 
 static void push(char ***v, size_t *n, size_t *cap, const char *s)
@@ -471,6 +479,15 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 	return n ? CRM_OK : CRM_NONE;
 }
 
+static int do_import_mail(struct crm_dir *d, struct opts *o, int argc, char **argv,
+			  const struct crm_common *c)
+{
+	for (int i = 0; i < argc; i++)
+		push(&o->mail, &o->nmail, &o->mcap, argv[i]);
+	struct mailimp_opts mo = { .dry_run = c->dry_run, .new_leads = o->new_leads, .strict = c->strict };
+	return mail_import(d, o->mail, o->nmail, &mo);
+}
+
 int main(int argc, char **argv)
 {
 	crm_init(argc, argv);
@@ -500,6 +517,8 @@ int main(int argc, char **argv)
 		case O_TYPE: push(&o.types, &o.ntypes, &o.tcap, arg); break;
 		case 's': push(&o.sets, &o.nsets, &o.scap, arg); break;
 		case 'l': o.list = true; break;
+		case O_IMPORT_MAIL: push(&o.mail, &o.nmail, &o.mcap, arg); break;
+		case O_NEW_LEADS: o.new_leads = true; break;
 		}
 	}
 	argc -= optind;
@@ -508,10 +527,16 @@ int main(int argc, char **argv)
 		crm_usage_error(&cmd, "-l and --done do not go together");
 	if (!o.list && (o.since || o.until || o.ntypes))
 		crm_usage_error(&cmd, "--since, --until and --type go with -l");
+	if (o.nmail && (o.list || o.done))
+		crm_usage_error(&cmd, "--import-mail goes alone, without -l or --done");
+	if (o.new_leads && !o.nmail)
+		crm_usage_error(&cmd, "--new-leads goes with --import-mail");
 	struct crm_dir d;
 	crm_dir_open(&d, c.dir);
 	int rc;
-	if (o.list)
+	if (o.nmail)
+		rc = do_import_mail(&d, &o, argc, argv, &c);
+	else if (o.list)
 		rc = do_list(&d, &o, argc, argv, &c);
 	else if (o.done)
 		rc = do_done(&d, &o, argc, argv, c.dry_run, c.strict);
@@ -521,5 +546,6 @@ int main(int argc, char **argv)
 	crm_dir_close(&d);
 	free(o.types);
 	free(o.sets);
+	free(o.mail);
 	return rc;
 }

@@ -670,6 +670,7 @@ $(sed -n 3p interactions.jsonl)"
 	local usage="usage: crm-log [options] CUSTOMER TYPE [TEXT]
        crm-log --done TASK [TEXT]
        crm-log -l [CUSTOMER] [--since DATE] [--until DATE] [--type TYPE]
+       crm-log --import-mail PATH... [--new-leads] [-n]
 Try 'crm-log --help' for more information."
 	run --separate-stderr crm-log
 	assert_failure 2

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "id.h"
 #include "lock.h"
 #include "utf8.h"
 
@@ -116,6 +117,22 @@ struct rec *ctable_add_row(struct ctable *t)
 	rec_clear(r);
 	r->dirty = true;
 	return r;
+}
+
+size_t ctable_new_customer(struct ctable *t, const char *now)
+{
+	struct rec *r = ctable_add_row(t);
+	size_t row = t->n - 1;
+	while (r->n < t->hdr.n)
+		rec_push(r, "", 0);
+	char id[ID_LEN + 1];
+	id_new(id);
+	const char *set[][2] = { { "id", id }, { "stage", "lead" }, { "created", now }, { "updated", now } };
+	for (size_t i = 0; i < sizeof set / sizeof set[0]; i++) {
+		size_t c = ctable_col_add(t, set[i][0]);
+		rec_set(&t->rows[row], c, set[i][1], strlen(set[i][1]));
+	}
+	return row;
 }
 
 void ctable_render(const struct ctable *t, struct sb *out)

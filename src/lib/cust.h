@@ -41,6 +41,9 @@ long ctable_col(const struct ctable *t, const char *name);
 size_t ctable_col_add(struct ctable *t, const char *name);
 /* Append an empty row and return it. */
 struct rec *ctable_add_row(struct ctable *t);
+/* Append a new customer: a new id, stage lead, created and updated set to
+ * now (YYYY-MM-DDThh:mm:ssZ), every other column empty. Returns its row. */
+size_t ctable_new_customer(struct ctable *t, const char *now);
 /* Write the table back atomically; rows not dirty are written as they were
  * read. Returns 0 or -1 (reported). */
 int ctable_save(struct ctable *t, const struct crm_dir *d);

@@ -1,4 +1,4 @@
-/* mail.h - templates, RFC 5322 / MIME messages and mbox */
+/* mail.h - templates, RFC 5322 / MIME messages and mbox: writing them (msg.h reads them) */
 #ifndef CRM_MAIL_H
 #define CRM_MAIL_H
 

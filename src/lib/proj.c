@@ -14,7 +14,7 @@
 static const char names[PJ_MAX][12] = {
 	"id", "ts", "customer", "type", "channel", "direction", "amount", "currency", "rating",
 	"score", "ref", "campaign", "status", "stage", "probability", "close", "due", "by",
-	"text", "subject",
+	"text", "subject", "message_id",
 };
 
 /* Which wanted field a key is, or -1: by length first, then the bytes. */
@@ -31,6 +31,7 @@ static int key_index(const char *k, size_t n)
 	case 8: return k[0] == 'c' && k[1] == 'u' && k[2] == 's' ? IS(PJ_CUSTOMER)
 		     : k[0] == 'c' && k[1] == 'u' ? IS(PJ_CURRENCY) : IS(PJ_CAMPAIGN);
 	case 9: return IS(PJ_DIRECTION);
+	case 10: return IS(PJ_MESSAGE_ID);
 	case 11: return IS(PJ_PROBABILITY);
 	}
 	return -1;
