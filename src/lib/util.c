@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 const char *crm_prog = "crm";
@@ -225,6 +226,13 @@ void sb_free(struct sb *b)
 
 int read_all(int fd, struct sb *out)
 {
+	/* a regular file: room for all of it at once, not a copy per doubling */
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		void *s = out->s;
+		xgrow(&s, &out->cap, out->len + (size_t)st.st_size + 65536 + 1, 1);
+		out->s = s;
+	}
 	for (;;) {
 		if (out->cap - out->len < 65536 + 1) {
 			void *s = out->s;
