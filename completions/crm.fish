@@ -67,6 +67,9 @@ end
 function __crm_spec_rm
     printf '%s\n' forget n/dry-run d/dir= strict h/help V/version
 end
+function __crm_spec_merge
+    printf '%s\n' h/help V/version
+end
 function __crm_spec_find
     printf '%s\n' w/where= F/fixed-strings s/case-sensitive a/ascii f/fields= \
         sort= limit= c/count i/interactions o/format= d/dir= 'color=?' strict \
@@ -346,6 +349,14 @@ function __crm_complete_rm
     __crm_common_options $c
     complete -c $c -l forget -d 'also erase every interaction of theirs (right to erasure)'
     complete -c $c -a '(__crm_customers)'
+end
+
+function __crm_complete_merge
+    # BASE OURS THEIRS [PATHNAME]: files, which fish offers by itself
+    set -l c crm-merge
+    complete -c $c -s h -l help -d 'show help and exit'
+    complete -c $c -s V -l version -d 'show the version and exit'
+    complete -c $c -n '__crm_operand 5' -f
 end
 
 function __crm_complete_find
