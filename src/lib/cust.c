@@ -531,10 +531,10 @@ void cindex_load(struct cindex *c, const char *path, const char *name)
 	c->name = xstrdup(name);
 	c->idcol = -1;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || read_all(fd, &c->data) < 0)
+	if (fd < 0 || filebuf_load(&c->data, fd) < 0)
 		crm_die("%s", path);
 	close(fd);
-	c->in = csvin_open_mem(c->data.s ? c->data.s : "", c->data.len, c->name);
+	c->in = csvin_open_mem(c->data.s, c->data.len, c->name);
 	struct rec r = { 0 };
 	int k = csvin_next(c->in, &r);
 	if (k < 0)
@@ -551,14 +551,14 @@ void cindex_load(struct cindex *c, const char *path, const char *name)
 	}
 	/* room for every line at once */
 	size_t lines = 0;
-	for (const char *p = c->data.s, *e = p + c->data.len; p && (p = memchr(p, '\n', (size_t)(e - p)));
-	     p++)
+	for (const char *p = c->data.s, *e = p + c->data.len; (p = memchr(p, '\n', (size_t)(e - p))); p++)
 		lines++;
 	void *v = c->v, *f = c->first;
 	xgrow(&v, &c->cap, lines + 1, sizeof *c->v);
 	xgrow(&f, &c->fcap, lines + 1, sizeof *c->first);
 	c->v = v;
 	c->first = f;
+	hmap_reserve(&c->ids, lines + 1);
 	while (k > 0 && (k = cindex_next(c, &r)) > 0)
 		;
 	rec_free(&r);
@@ -571,7 +571,7 @@ void cindex_free(struct cindex *c)
 	csvin_close(c->in);
 	hdr_free(&c->hdr);
 	hmap_free(&c->ids);
-	sb_free(&c->data);
+	filebuf_free(&c->data);
 	free(c->first);
 	free(c->v);
 	free(c->name);

@@ -68,7 +68,7 @@ struct crow {
 
 struct cindex {
 	char *name;       /* as shown in messages */
-	struct sb data;   /* the file as read */
+	struct filebuf data; /* the file */
 	struct hdr hdr;   /* no columns for an empty file */
 	const char *hdr_raw;
 	size_t hdr_rawlen;

@@ -129,7 +129,7 @@ int hindex_load(struct hindex *h, const char *path, const char *name)
 		crm_warn("%s", path);
 		return -1;
 	}
-	int k = read_all(fd, &h->data);
+	int k = filebuf_load(&h->data, fd);
 	close(fd);
 	if (k < 0) {
 		crm_warn("%s", path);
@@ -145,6 +145,7 @@ int hindex_load(struct hindex *h, const char *path, const char *name)
 	void *v = h->v;
 	xgrow(&v, &h->cap, lines + 1, sizeof *h->v);
 	h->v = v;
+	hmap_reserve(&h->ids, lines + 1);
 	struct proj p = { 0 };
 	/* only the id and the time are needed: the rest is kept as bytes */
 	p.skip = ~((1u << PJ_ID) | (1u << PJ_TS));
@@ -167,7 +168,7 @@ int hindex_load(struct hindex *h, const char *path, const char *name)
 void hindex_free(struct hindex *h)
 {
 	hmap_free(&h->ids);
-	sb_free(&h->data);
+	filebuf_free(&h->data);
 	sb_free(&h->tss);
 	free(h->v);
 	free(h->name);

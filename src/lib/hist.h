@@ -52,7 +52,7 @@ struct hrec {
 
 struct hindex {
 	char *name;        /* as shown in messages */
-	struct sb data;    /* the file as read */
+	struct filebuf data; /* the file */
 	struct hmap ids;   /* id -> index into v */
 	struct hrec *v;    /* v[i] is the record whose id is hmap_key(&ids, i) */
 	size_t n, cap;
