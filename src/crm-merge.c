@@ -27,8 +27,8 @@ static const struct crm_cmd cmd = {
 	"Merge three versions of customers.csv or interactions.jsonl by record id and\n"
 	"write the result into OURS: a git merge driver. Register it once per clone:\n"
 	"  git config merge.crm.driver 'crm-merge %O %A %B %P'\n"
-	"Conflicts keep our value and are appended to conflicts.jsonl beside the file.\n"
-	"Exit status: 0 merged, 1 merged with conflicts, 2 error (OURS unchanged).",
+	"Conflicts keep our value, are said, and are appended to conflicts.jsonl beside\n"
+	"the file; then the exit status is 1. On an error OURS is left as it was.",
 	opts,
 };
 
