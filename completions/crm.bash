@@ -287,6 +287,14 @@ _crm_cmd_check() {
 	esac
 }
 
+_crm_cmd_merge() {
+	case $1 in
+	options) _crm_opts='-h --help -V --version' ;;
+	value) return 1 ;;
+	operand) ((${2} <= 4)) && _crm_files ;; # BASE OURS THEIRS [PATHNAME]
+	esac
+}
+
 # Whether crm-find searches the interactions: -i, --interactions (or a prefix
 # of it) or a group of flags with i (-ci) anywhere on the line before "--".
 _crm_find_inter() {
@@ -702,4 +710,4 @@ _crm_trim() {
 	done
 }
 
-complete -F _crm_complete crm crm-init crm-add crm-log crm-rm crm-find crm-segment crm-report crm-mail crm-check
+complete -F _crm_complete crm crm-init crm-add crm-log crm-rm crm-find crm-segment crm-report crm-mail crm-check crm-merge

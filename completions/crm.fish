@@ -70,6 +70,9 @@ end
 function __crm_spec_check
     printf '%s\n' q/quiet d/dir= h/help V/version
 end
+function __crm_spec_merge
+    printf '%s\n' h/help V/version
+end
 function __crm_spec_find
     printf '%s\n' w/where= F/fixed-strings s/case-sensitive a/ascii f/fields= \
         sort= limit= c/count i/interactions o/format= d/dir= 'color=?' strict \
@@ -361,6 +364,14 @@ function __crm_complete_check
     complete -c $c -s d -l dir -x -a '(__fish_complete_directories)' -d 'use the CRM directory DIR'
     complete -c $c -s h -l help -d 'show help and exit'
     complete -c $c -s V -l version -d 'show the version and exit'
+end
+
+function __crm_complete_merge
+    # BASE OURS THEIRS [PATHNAME]: files, which fish offers by itself
+    set -l c crm-merge
+    complete -c $c -s h -l help -d 'show help and exit'
+    complete -c $c -s V -l version -d 'show the version and exit'
+    complete -c $c -n '__crm_operand 5' -f
 end
 
 function __crm_complete_find

@@ -144,6 +144,9 @@ int main(int argc, char **argv)
 		fsync(dfd);
 		close(dfd);
 	}
-	printf("Initialised CRM directory %s\n", dir);
+	printf("Initialised CRM directory %s\n"
+	       "To merge it with git, register the merge driver once in each clone:\n"
+	       "  git config merge.crm.driver 'crm-merge %%O %%A %%B %%P'\n",
+	       dir);
 	return CRM_OK;
 }

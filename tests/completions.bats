@@ -424,3 +424,17 @@ two_customers() {
 	run comp 'crm-check '
 	assert_output ''
 }
+
+@test "crm-merge: its options, files for BASE OURS THEIRS PATHNAME, then nothing" {
+	touch base.csv ours.csv
+	run comp 'crm-merge -'
+	assert_output "$(printf '%s\n' --help --version -V -h)"
+	run comp 'crm-merge b'
+	assert_output 'base.csv'
+	run comp 'crm-merge base.csv o'
+	assert_output 'ours.csv'
+	run comp 'crm-merge a b c o'
+	assert_output 'ours.csv'
+	run comp 'crm-merge a b c d o'
+	assert_output ''
+}

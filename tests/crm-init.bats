@@ -5,6 +5,13 @@ load helper
 
 HDR=id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated
 
+# What crm-init prints for DIR: where, and how to register the merge driver.
+said() {
+	printf '%s\n' "Initialised CRM directory $1" \
+		'To merge it with git, register the merge driver once in each clone:' \
+		"  git config merge.crm.driver 'crm-merge %O %A %B %P'"
+}
+
 # Every path below the current directory, one a line, sorted.
 tree() {
 	find . -mindepth 1 | LC_ALL=C sort
@@ -26,10 +33,10 @@ refuses_because_of() {
 	assert_equal "$(cat "$dir/$file")" 'keep me'
 }
 
-@test "INIT001: creates a missing DIR and says so" {
+@test "INIT001: creates a missing DIR and says so, with the git config line of the merge driver" {
 	run --separate-stderr crm-init acme
 	assert_success
-	assert_output 'Initialised CRM directory acme'
+	assert_output "$(said acme)"
 	assert_equal "$stderr" ''
 	[ -d acme ]
 }
@@ -84,7 +91,7 @@ EOF
 	cd here
 	run --separate-stderr crm-init
 	assert_success
-	assert_output 'Initialised CRM directory .'
+	assert_output "$(said .)"
 	assert_equal "$stderr" ''
 	printf '%s\n' "$HDR" >../expected
 	assert_same_file ../expected customers.csv
@@ -95,7 +102,7 @@ EOF
 	mkdir acme
 	run crm-init acme
 	assert_success
-	assert_output 'Initialised CRM directory acme'
+	assert_output "$(said acme)"
 	[ -f acme/customers.csv ]
 }
 
@@ -111,7 +118,7 @@ EOF
 @test "INIT010: a directory name with non-ASCII letters" {
 	run --separate-stderr crm-init klienci-łódź
 	assert_success
-	assert_output 'Initialised CRM directory klienci-łódź'
+	assert_output "$(said klienci-łódź)"
 	printf '%s\n' "$HDR" >expected
 	assert_same_file expected klienci-łódź/customers.csv
 }

@@ -538,3 +538,138 @@ const char *check_consent(const char *in, char **v)
 	static const char *const ok[] = { "opt-in", "opt-out", NULL };
 	return one_of(in, v, ok, "must be opt-in, opt-out or empty");
 }
+
+/* Split a row without quotes or CRs (most rows) at its commas, as libcsv
+ * would: sets the number of fields and the id. False when the row needs
+ * libcsv, or has a NUL or bad UTF-8 (which csvin_parse reports). */
+static bool split_plain(const char *s, size_t n, long idcol, size_t *nf, const char **id, size_t *idn)
+{
+	if (memchr(s, '"', n) || memchr(s, '\r', n) || memchr(s, '\0', n) || !u8_valid(s, n, NULL))
+		return false;
+	const char *p = s, *e = s + n;
+	*nf = 0;
+	*id = "";
+	*idn = 0;
+	for (;;) {
+		const char *comma = memchr(p, ',', (size_t)(e - p));
+		const char *end = comma ? comma : e;
+		if ((long)*nf == idcol) {
+			*id = p;
+			*idn = (size_t)(end - p);
+		}
+		(*nf)++;
+		if (!comma)
+			return true;
+		p = comma + 1;
+	}
+}
+
+/* Read the next row of c into its index (r is a scratch record). Returns
+ * 1, 0 at the end, -1 after reporting an error. */
+static int cindex_next(struct cindex *c, struct rec *r)
+{
+	const char *s, *id;
+	size_t n, nf, idn;
+	long line;
+	int k = csvin_next_raw(c->in, &s, &n, &line);
+	if (k <= 0)
+		return k;
+	if (!split_plain(s, n, c->idcol, &nf, &id, &idn)) {
+		if (csvin_parse(c->in, s, n, r) < 0) {
+			crm_dataerr(c->name, line, "%s", c->in->err);
+			return -1;
+		}
+		nf = r->n;
+		id = rec_get(r, (size_t)c->idcol);
+		idn = rec_len(r, (size_t)c->idcol);
+	}
+	if (nf > c->hdr.n) {
+		crm_dataerr(c->name, line, "%zu fields, but the header has %zu", nf, c->hdr.n);
+		return -1;
+	}
+	void *p = c->v;
+	xgrow(&p, &c->cap, c->n + 1, sizeof *c->v);
+	c->v = p;
+	struct crow *w = &c->v[c->n];
+	*w = (struct crow){ s, n, line, nf, -1, c->in->crlf };
+	if (idn) {
+		size_t had = c->ids.n;
+		w->key = (long)hmap_put(&c->ids, id, idn);
+		if (c->ids.n > had) {
+			p = c->first;
+			xgrow(&p, &c->fcap, c->ids.n, sizeof *c->first);
+			c->first = p;
+			c->first[w->key] = c->n;
+		}
+	}
+	c->n++;
+	return 1;
+}
+
+void cindex_load(struct cindex *c, const char *path, const char *name)
+{
+	memset(c, 0, sizeof *c);
+	c->name = xstrdup(name);
+	c->idcol = -1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || filebuf_load(&c->data, fd) < 0)
+		crm_die("%s", path);
+	close(fd);
+	c->in = csvin_open_mem(c->data.s, c->data.len, c->name);
+	struct rec r = { 0 };
+	int k = csvin_next(c->in, &r);
+	if (k < 0)
+		exit(CRM_ERR);
+	if (k > 0) {
+		hdr_from_rec(&c->hdr, &r);
+		check_header(&c->hdr, c->name, r.line);
+		c->idcol = hdr_find(&c->hdr, "id");
+		if (c->idcol < 0)
+			crm_dataerr(c->name, r.line, "the header has no 'id' column"), exit(CRM_ERR);
+		c->hdr_raw = r.raw;
+		c->hdr_rawlen = r.rawlen;
+		c->hdr_crlf = r.crlf;
+	}
+	/* room for every line at once */
+	size_t lines = 0;
+	for (const char *p = c->data.s, *e = p + c->data.len; (p = memchr(p, '\n', (size_t)(e - p))); p++)
+		lines++;
+	void *v = c->v, *f = c->first;
+	xgrow(&v, &c->cap, lines + 1, sizeof *c->v);
+	xgrow(&f, &c->fcap, lines + 1, sizeof *c->first);
+	c->v = v;
+	c->first = f;
+	hmap_reserve(&c->ids, lines + 1);
+	while (k > 0 && (k = cindex_next(c, &r)) > 0)
+		;
+	rec_free(&r);
+	if (k < 0)
+		exit(CRM_ERR);
+}
+
+void cindex_free(struct cindex *c)
+{
+	csvin_close(c->in);
+	hdr_free(&c->hdr);
+	hmap_free(&c->ids);
+	filebuf_free(&c->data);
+	free(c->first);
+	free(c->v);
+	free(c->name);
+	memset(c, 0, sizeof *c);
+}
+
+void cindex_row(struct cindex *c, size_t i, struct rec *r)
+{
+	const struct crow *w = &c->v[i];
+	if (csvin_parse(c->in, w->raw, w->len, r) < 0)
+		crm_diex("%s:%ld: %s", c->name, w->line, c->in->err); /* parsed once already */
+	r->line = w->line;
+	r->crlf = w->crlf;
+}
+
+long cindex_find(const struct cindex *c, const char *id, size_t n)
+{
+	long k = hmap_get(&c->ids, id, n);
+	return k < 0 ? -1 : (long)c->first[k];
+}

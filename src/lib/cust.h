@@ -7,6 +7,7 @@
 
 #include "csvrec.h"
 #include "dir.h"
+#include "hmap.h"
 #include "jsonl.h"
 #include "rec.h"
 #include "vcard.h"
@@ -56,6 +57,45 @@ long ctable_find(const struct ctable *t, const char *key);
  * the name. Returns the row, or -1 after reporting why (none, or the list of
  * candidates when ambiguous). */
 long ctable_resolve(const struct ctable *t, const char *key);
+
+/* customers.csv (or a version of it) read whole and indexed by id, rows
+ * kept as raw bytes and parsed again only when asked: light enough for
+ * files of millions of rows (crm-merge). */
+struct crow {
+	const char *raw; /* the row's bytes in data, without its line end */
+	size_t len;
+	long line;
+	size_t nf;       /* its number of fields */
+	long key;        /* index of its id in ids; -1 when the id is empty */
+	bool crlf;
+};
+
+struct cindex {
+	char *name;       /* as shown in messages */
+	struct filebuf data; /* the file */
+	struct hdr hdr;   /* no columns for an empty file */
+	const char *hdr_raw;
+	size_t hdr_rawlen;
+	bool hdr_crlf;
+	long idcol;
+	struct crow *v;
+	size_t n, cap;
+	struct hmap ids;  /* id -> its first row, in first[] */
+	size_t *first, fcap;
+	struct csvin *in; /* over data, for cindex_row */
+};
+
+/* Read the customers file at path (name in messages). Every row is parsed
+ * once (so an error anywhere is found): a parse error, a header without
+ * 'id' or a row with more fields than the header is reported as
+ * "name:line: message" and is fatal. An empty file has no columns and no
+ * rows. */
+void cindex_load(struct cindex *c, const char *path, const char *name);
+void cindex_free(struct cindex *c);
+/* Parse row i into r (r->raw, line and crlf set as well). */
+void cindex_row(struct cindex *c, size_t i, struct rec *r);
+/* The row whose id is id[0..n), or -1. */
+long cindex_find(const struct cindex *c, const char *id, size_t n);
 
 /* A stream of customers to read: CSV or JSONL (told by the first byte), or
  * for an import vCard too. */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "proj.h"
 #include "util.h"
 
 const char *const hist_types[] = { "note", "call", "email", "meeting", "chat", "sms", "purchase",
@@ -75,4 +76,124 @@ void hist_free(struct hist *h)
 	}
 	free(h->v);
 	memset(h, 0, sizeof *h);
+}
+
+/* The record of one line; returns 0, or -1 after reporting why not. */
+static int hindex_line(struct hindex *h, struct proj *p, const char *s, size_t n, long line)
+{
+	char err[200];
+	int k = proj_line(p, s, n, err, sizeof err);
+	if (k == 0)
+		return 0; /* blank */
+	if (k < 0) {
+		crm_dataerr(h->name, line, "%s", err);
+		return -1;
+	}
+	const struct pval *id = &p->v[PJ_ID], *ts = &p->v[PJ_TS];
+	if (id->kind != 's' || !id->n) {
+		crm_dataerr(h->name, line, "the record has no id");
+		return -1;
+	}
+	size_t had = h->ids.n, i = hmap_put(&h->ids, id->s, id->n);
+	if (i < had) {
+		const struct hrec *first = &h->v[i];
+		if (first->len != n || memcmp(first->text, s, n))
+			crm_dataerr(h->name, line, "id %.*s is on line %ld already; this line is left out",
+				    (int)id->n, id->s, first->line);
+		return 0;
+	}
+	void *v = h->v;
+	xgrow(&v, &h->cap, h->n + 1, sizeof *h->v);
+	h->v = v;
+	struct hrec *r = &h->v[h->n++];
+	*r = (struct hrec){ .text = s, .len = n, .line = line, .tsoff = h->tss.len };
+	if (ts->kind == 's') {
+		sb_add(&h->tss, ts->s, ts->n);
+		r->tslen = ts->n;
+		char buf[64];
+		if (ts->n < sizeof buf) {
+			memcpy(buf, ts->s, ts->n);
+			buf[ts->n] = '\0';
+			r->has_ts = date_parse(buf, &r->ts);
+		}
+	}
+	return 0;
+}
+
+int hindex_load(struct hindex *h, const char *path, const char *name)
+{
+	memset(h, 0, sizeof *h);
+	h->name = xstrdup(name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		crm_warn("%s", path);
+		return -1;
+	}
+	int k = filebuf_load(&h->data, fd);
+	close(fd);
+	if (k < 0) {
+		crm_warn("%s", path);
+		return -1;
+	}
+	/* a first byte, so that offsets into it never start from NULL */
+	sb_addc(&h->tss, '\0');
+	if (!h->data.len)
+		return 0;
+	size_t lines = 0; /* room for every line at once */
+	for (const char *q = h->data.s, *e = q + h->data.len; (q = memchr(q, '\n', (size_t)(e - q))); q++)
+		lines++;
+	void *v = h->v;
+	xgrow(&v, &h->cap, lines + 1, sizeof *h->v);
+	h->v = v;
+	hmap_reserve(&h->ids, lines + 1);
+	struct proj p = { 0 };
+	/* only the id and the time are needed: the rest is kept as bytes */
+	p.skip = ~((1u << PJ_ID) | (1u << PJ_TS));
+	const char *s = h->data.s, *e = s + h->data.len;
+	long line = 0;
+	int rc = 0;
+	while (s < e) {
+		const char *nl = memchr(s, '\n', (size_t)(e - s));
+		size_t n = nl ? (size_t)(nl - s) : (size_t)(e - s);
+		if (hindex_line(h, &p, s, n, ++line) < 0) {
+			rc = -1;
+			break;
+		}
+		s = nl ? nl + 1 : e;
+	}
+	proj_free(&p);
+	return rc;
+}
+
+void hindex_free(struct hindex *h)
+{
+	hmap_free(&h->ids);
+	filebuf_free(&h->data);
+	sb_free(&h->tss);
+	free(h->v);
+	free(h->name);
+	memset(h, 0, sizeof *h);
+}
+
+static int bytes_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+	int c = an && bn ? memcmp(a, b, an < bn ? an : bn) : 0;
+	if (c)
+		return c;
+	return an < bn ? -1 : an > bn;
+}
+
+int hindex_cmp(const struct hindex *a, size_t i, const struct hindex *b, size_t j)
+{
+	const struct hrec *x = &a->v[i], *y = &b->v[j];
+	if (x->has_ts != y->has_ts)
+		return x->has_ts ? 1 : -1;
+	if (x->has_ts && x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	int c = bytes_cmp(a->tss.s + x->tsoff, x->tslen, b->tss.s + y->tsoff, y->tslen);
+	if (c)
+		return c;
+	size_t xn, yn;
+	const char *xid = hmap_key(&a->ids, i, &xn), *yid = hmap_key(&b->ids, j, &yn);
+	return bytes_cmp(xid, xn, yid, yn);
 }

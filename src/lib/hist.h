@@ -5,7 +5,9 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "date.h"
 #include "dir.h"
+#include "hmap.h"
 #include "jsonl.h"
 
 /* The interaction types and channels of DESIGN.md. */
@@ -36,5 +38,38 @@ void hist_free(struct hist *h);
 /* Open the history for reading object by object with jsonl_next; NULL when
  * there is none yet (not an error), or dies on an error. */
 struct linein *hist_open(const struct crm_dir *d);
+
+/* An interaction file read whole and indexed by id, each record with the
+ * bytes of its line (for crm-merge, which must write lines as they were). */
+struct hrec {
+	const char *text; /* the line in data, without its LF */
+	size_t len;
+	long line;
+	crm_time ts;      /* when has_ts: the parsed ts */
+	bool has_ts;
+	size_t tsoff, tslen; /* the ts as written, in tss ("" when absent) */
+};
+
+struct hindex {
+	char *name;        /* as shown in messages */
+	struct filebuf data; /* the file */
+	struct hmap ids;   /* id -> index into v */
+	struct hrec *v;    /* v[i] is the record whose id is hmap_key(&ids, i) */
+	size_t n, cap;
+	struct sb tss;
+};
+
+/* Read the interaction file at path whole (name in messages). Every line
+ * that is not blank must be a JSON object with a non-empty string id. When
+ * an id comes again, the first line is kept; a later line with other bytes
+ * is reported and left out. Returns 0, or -1 after reporting
+ * "name:line: message" for a line that does not parse or has no id. An empty
+ * file gives no records. */
+int hindex_load(struct hindex *h, const char *path, const char *name);
+void hindex_free(struct hindex *h);
+
+/* Order two records by time (a record without a ts that parses first, then
+ * by its ts as written), then by id. */
+int hindex_cmp(const struct hindex *a, size_t i, const struct hindex *b, size_t j);
 
 #endif

@@ -46,9 +46,8 @@ long hmap_get(const struct hmap *m, const char *key, size_t n)
 	}
 }
 
-static void grow(struct hmap *m)
+static void grow(struct hmap *m, size_t cap)
 {
-	size_t cap = m->cap ? m->cap * 2 : 1024;
 	uint64_t *slot = xcalloc(cap, sizeof *slot);
 	for (size_t i = 0; i < m->n; i++) {
 		uint64_t h = hash(m->keys.s + m->off[i], m->len[i]);
@@ -68,7 +67,7 @@ size_t hmap_put(struct hmap *m, const char *key, size_t n)
 	if (i >= 0)
 		return (size_t)i;
 	if ((m->n + 1) * 2 > m->cap)
-		grow(m);
+		grow(m, m->cap ? m->cap * 2 : 1024);
 	if (m->n >= 0xFFFFFFFEu)
 		crm_diex("too many keys");
 	if (m->n == m->ocap) {
@@ -88,6 +87,20 @@ size_t hmap_put(struct hmap *m, const char *key, size_t n)
 		j = (j + 1) & (m->cap - 1);
 	m->slot[j] = TAG(h) | (m->n + 1);
 	return m->n++;
+}
+
+void hmap_reserve(struct hmap *m, size_t n)
+{
+	size_t cap = m->cap ? m->cap : 1024;
+	while (cap < 2 * n)
+		cap *= 2;
+	if (cap > m->cap)
+		grow(m, cap);
+	if (n > m->ocap) {
+		m->off = xrealloc(m->off, n * sizeof *m->off);
+		m->len = xrealloc(m->len, n * sizeof *m->len);
+		m->ocap = n;
+	}
 }
 
 const char *hmap_key(const struct hmap *m, size_t i, size_t *n)

@@ -21,6 +21,9 @@ struct hmap {
 long hmap_get(const struct hmap *m, const char *key, size_t n);
 /* The index of key, added when missing (the next free index). */
 size_t hmap_put(struct hmap *m, const char *key, size_t n);
+/* Make room for n keys, so that adding them does not grow the map step by
+ * step (for a caller that knows how many are coming). */
+void hmap_reserve(struct hmap *m, size_t n);
 /* The key of index i. */
 const char *hmap_key(const struct hmap *m, size_t i, size_t *n);
 void hmap_free(struct hmap *m);

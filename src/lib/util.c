@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 const char *crm_prog = "crm";
@@ -225,6 +227,13 @@ void sb_free(struct sb *b)
 
 int read_all(int fd, struct sb *out)
 {
+	/* a regular file: room for all of it at once, not a copy per doubling */
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		void *s = out->s;
+		xgrow(&s, &out->cap, out->len + (size_t)st.st_size + 65536 + 1, 1);
+		out->s = s;
+	}
 	for (;;) {
 		if (out->cap - out->len < 65536 + 1) {
 			void *s = out->s;
@@ -243,6 +252,40 @@ int read_all(int fd, struct sb *out)
 	}
 	sb_add(out, "", 0);
 	return 0;
+}
+
+int filebuf_load(struct filebuf *f, int fd)
+{
+	memset(f, 0, sizeof *f);
+	f->s = "";
+	struct stat st;
+	long page = sysconf(_SC_PAGESIZE);
+	/* Mapped only when the last page has room after the data: the kernel
+	 * fills it with zeros, so the bytes end with a NUL as read ones do
+	 * (scanners may look one byte past the end). */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 && page > 0 &&
+	    st.st_size % page != 0) {
+		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (m != MAP_FAILED) {
+			f->map = m;
+			f->s = m;
+			f->len = (size_t)st.st_size;
+			return 0;
+		}
+	}
+	if (read_all(fd, &f->read) < 0)
+		return -1;
+	f->s = sb_str(&f->read);
+	f->len = f->read.len;
+	return 0;
+}
+
+void filebuf_free(struct filebuf *f)
+{
+	if (f->map)
+		munmap(f->map, f->len);
+	sb_free(&f->read);
+	memset(f, 0, sizeof *f);
 }
 
 char *str_trim(char *s)

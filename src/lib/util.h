@@ -60,6 +60,19 @@ void sb_free(struct sb *b);
 /* Read a whole file descriptor into memory; returns 0 or -1 with errno. */
 int read_all(int fd, struct sb *out);
 
+/* A whole file in memory, for reading: a regular file is mapped (no copy,
+ * and its pages come from the cache), anything else is read. s is never
+ * NULL, and s[len] is a NUL byte. The file must not shrink while mapped. */
+struct filebuf {
+	const char *s;
+	size_t len;
+	void *map;      /* the mapping, or NULL */
+	struct sb read; /* the bytes, when not mapped */
+};
+/* Load fd (which may be closed afterwards); returns 0 or -1 with errno. */
+int filebuf_load(struct filebuf *f, int fd);
+void filebuf_free(struct filebuf *f);
+
 /* Cut spaces, tabs and a CR from both ends of s, in place; returns the
  * first character kept. */
 char *str_trim(char *s);
