@@ -5,12 +5,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "colmap.h"
 #include "cust.h"
 #include "date.h"
 #include "dir.h"
 #include "id.h"
 #include "lock.h"
 #include "opt.h"
+#include "tags.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -82,54 +84,6 @@ static void sets_free(struct sets *s)
 	}
 	free(s->v);
 	memset(s, 0, sizeof *s);
-}
-
-/* Tags as a ';'-list: split on ';' or ',', trimmed, empty and repeated
- * (ignoring case) ones dropped; appended to out after those already there. */
-static void tags_merge(struct sb *out, const char *add)
-{
-	char **have = split(sb_str(out), ';', NULL);
-	char *copy = xstrdup(add);
-	for (char *p = copy; *p; p++)
-		if (*p == ',')
-			*p = ';';
-	char **v = split(copy, ';', NULL);
-	struct sb res = { 0 };
-	char **lists[2] = { have, v };
-	for (int l = 0; l < 2; l++)
-		for (char **t = lists[l]; *t; t++) {
-			char *s = *t;
-			while (*s == ' ')
-				s++;
-			size_t n = strlen(s);
-			while (n && s[n - 1] == ' ')
-				s[--n] = '\0';
-			if (!n)
-				continue;
-			bool dup = false;
-			char **seen = split(sb_str(&res), ';', NULL);
-			struct sb a = { 0 }, b = { 0 };
-			u8_fold(s, n, false, &a);
-			for (char **q = seen; *q && !dup; q++) {
-				sb_reset(&b);
-				u8_fold(*q, strlen(*q), false, &b);
-				dup = !strcmp(sb_str(&a), sb_str(&b));
-			}
-			sb_free(&a);
-			sb_free(&b);
-			free_strv(seen);
-			if (dup)
-				continue;
-			if (res.len)
-				sb_addc(&res, ';');
-			sb_adds(&res, s);
-		}
-	sb_reset(out);
-	sb_adds(out, sb_str(&res));
-	sb_free(&res);
-	free_strv(have);
-	free_strv(v);
-	free(copy);
 }
 
 /* Normalise the value of column col. Returns NULL and sets *out (new
@@ -418,7 +372,7 @@ static long import_match(struct ctx *x, const struct sets *s)
 	return -1;
 }
 
-static int do_import(struct ctx *x, const char *file, char **maps, size_t nmaps, bool strict)
+static int do_import(struct ctx *x, const char *file, const struct colmap *maps, bool strict)
 {
 	int fd = STDIN_FILENO;
 	const char *shown = "<stdin>";
@@ -437,12 +391,7 @@ static int do_import(struct ctx *x, const char *file, char **maps, size_t nmaps,
 	while ((k = recin_next(&in, &r)) > 0) {
 		struct sets s = { 0 };
 		for (size_t c = 0; c < in.hdr.n && c < r.n; c++) {
-			const char *col = in.hdr.name[c];
-			for (size_t m = 0; m < nmaps; m++) {
-				const char *eq = strchr(maps[m], '=');
-				if ((size_t)(eq - maps[m]) == strlen(col) && !strncmp(maps[m], col, strlen(col)))
-					col = eq + 1;
-			}
+			const char *col = colmap_name(maps, in.hdr.name[c]);
 			if (!*col || !*r.v[c])
 				continue;
 			sets_add(&s, col, r.v[c]);
@@ -496,8 +445,7 @@ int main(int argc, char **argv)
 	struct sets s = { 0 };
 	struct ctx x = { 0 };
 	const char *arg, *update = NULL, *import = NULL;
-	char **maps = NULL;
-	size_t nmaps = 0, mcap = 0;
+	struct colmap maps = { 0 };
 	int k;
 	while ((k = crm_getopt(argc, argv, &cmd, &c, &arg)) != -1) {
 		switch (k) {
@@ -515,16 +463,10 @@ int main(int argc, char **argv)
 		case O_ALLOWDUP: x.allow_dup = true; break;
 		case O_UPDATE: update = arg; break;
 		case O_IMPORT: import = arg; break;
-		case O_MAP: {
-			const char *eq = strchr(arg, '=');
-			if (!eq || eq == arg)
+		case O_MAP:
+			if (!colmap_add(&maps, arg))
 				crm_usage_error(&cmd, "--map takes SRC=DST");
-			void *p = maps;
-			xgrow(&p, &mcap, nmaps + 1, sizeof *maps);
-			maps = p;
-			maps[nmaps++] = (char *)arg;
 			break;
-		}
 		}
 	}
 	argc -= optind;
@@ -534,7 +476,7 @@ int main(int argc, char **argv)
 		crm_usage_error(&cmd, "--update and --import do not go together");
 	if (import && (argc || s.n))
 		crm_usage_error(&cmd, "--import takes its fields from the file");
-	if (nmaps && !import)
+	if (maps.n && !import)
 		crm_usage_error(&cmd, "--map goes with --import");
 	if (argc > 1)
 		crm_usage_error(&cmd, "too many operands (quote a name with spaces)");
@@ -555,7 +497,7 @@ int main(int argc, char **argv)
 
 	int status = CRM_OK;
 	if (import) {
-		status = do_import(&x, import, maps, nmaps, c.strict);
+		status = do_import(&x, import, &maps, c.strict);
 		fprintf(stderr, "%s: %ld added, %ld updated, %ld unchanged, %ld skipped%s\n", crm_prog,
 			x.added, x.updated, x.unchanged, x.skipped, x.dry_run ? " (dry run)" : "");
 		if (status == CRM_ERR)
@@ -604,6 +546,6 @@ out:
 	sets_free(&s);
 	sb_free(&x.log);
 	sb_free(&x.ids);
-	free(maps);
+	colmap_free(&maps);
 	return status;
 }
