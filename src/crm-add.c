@@ -7,8 +7,10 @@
 
 #include "colmap.h"
 #include "cust.h"
+#include "custmerge.h"
 #include "date.h"
 #include "dir.h"
+#include "hist.h"
 #include "id.h"
 #include "lock.h"
 #include "opt.h"
@@ -27,6 +29,7 @@ enum {
 	O_IMPORT,
 	O_MAP,
 	O_NAME,
+	O_MERGE,
 };
 
 static const struct crm_opt opts[] = {
@@ -45,6 +48,7 @@ static const struct crm_opt opts[] = {
 	{ O_UPDATE, "update", "ID|EMAIL", "change the given fields of an existing customer" },
 	{ O_IMPORT, "import", "FILE", "import customers from CSV or JSONL (- for stdin)" },
 	{ O_MAP, "map", "SRC=DST", "with --import: read column SRC as DST (repeatable)" },
+	{ O_MERGE, "merge", "KEEP", "merge the customers named after it into KEEP (id or e-mail)" },
 	CRM_OPT_DRYRUN,
 	CRM_OPTS_WRITER,
 };
@@ -52,7 +56,8 @@ static const struct crm_opt opts[] = {
 static const struct crm_cmd cmd = {
 	"[options] NAME\n"
 	"--update ID|EMAIL [options] [NAME]\n"
-	"--import FILE|- [--map SRC=DST]... [-n]",
+	"--import FILE|- [--map SRC=DST]... [-n]\n"
+	"--merge KEEP DROP... [-n]",
 	"Add a customer and print its id; change an existing one; or import many\n"
 	"(a row whose e-mail is known updates that customer instead).",
 	opts,
@@ -438,13 +443,125 @@ static int do_import(struct ctx *x, const char *file, const struct colmap *maps,
 	return CRM_OK;
 }
 
+/* A customer to merge, by id or e-mail; -1 after saying none has it. */
+static long merge_find(const struct ctable *t, const char *key)
+{
+	long r = ctable_find(t, key);
+	if (r < 0)
+		crm_warnx("%s: no customer has this id or e-mail", key);
+	return r;
+}
+
+/* Append the lines that say which interactions moved and which rows went. */
+static void merge_report(struct sb *log, const struct ctable *t, const long *drop,
+			 char *const *ids, const size_t *moved, size_t n)
+{
+	long cn = ctable_col(t, "name");
+	for (size_t j = 0; j < n; j++)
+		sb_printf(log, "moved %zu interaction%s from %s\n", moved[j], moved[j] == 1 ? "" : "s",
+			  ids[j]);
+	for (size_t j = 0; j < n; j++)
+		sb_printf(log, "removed %s  %s\n", ids[j],
+			  cn >= 0 ? rec_get(&t->rows[drop[j]], (size_t)cn) : "");
+}
+
+/* Write the merge: the history first, so that a crash between the two
+ * writes leaves the moved interactions pointing at the kept customer, who
+ * exists, and the dropped rows still there (run the merge again). */
+static int merge_write(struct crm_dir *d, struct ctable *t, const struct sb *hist, size_t moved)
+{
+	if (moved && crm_rewrite(d, INTERACTIONS, hist->s, hist->len) < 0) {
+		crm_warnx("nothing was changed");
+		return CRM_ERR;
+	}
+	if (ctable_save(t, d) < 0) {
+		if (moved)
+			crm_warnx("%s was not changed, but the history was: run the merge again",
+				  CUSTOMERS);
+		else
+			crm_warnx("nothing was changed");
+		return CRM_ERR;
+	}
+	return CRM_OK;
+}
+
+/* --merge KEEP DROP...: the dropped customers' history moves to KEEP, their
+ * values fill KEEP's empty fields, and their rows are removed. */
+static int do_merge(const struct crm_common *c, const char *keep, int argc, char **argv)
+{
+	if (!argc)
+		crm_usage_error(&cmd, "--merge needs the customers to merge into KEEP");
+	struct crm_dir d;
+	crm_dir_open(&d, c->dir);
+	char now[DATE_BUFSZ];
+	date_fmt(crm_now(), now);
+	crm_lock(&d);
+	struct ctable t;
+	ctable_load(&t, &d);
+	size_t ci = (size_t)ctable_col(&t, "id"), n = 0;
+	long k = merge_find(&t, keep);
+	long *drop = xcalloc((size_t)argc, sizeof *drop);
+	char **ids = xcalloc((size_t)argc, sizeof *ids);
+	bool bad = k < 0;
+	for (int i = 0; i < argc; i++) {
+		long r = merge_find(&t, argv[i]);
+		bool twice = false;
+		for (size_t j = 0; j < n && !twice; j++)
+			twice = drop[j] == r;
+		if (r >= 0 && r == k)
+			crm_warnx("%s: is the customer to keep; it cannot be merged into itself", argv[i]);
+		if (r < 0 || r == k)
+			bad = true;
+		else if (!twice)
+			drop[n++] = r;
+	}
+	int rc = CRM_ERR;
+	struct sb log = { 0 }, out = { 0 };
+	struct hist h = { 0 };
+	size_t *moved = xcalloc((size_t)argc, sizeof *moved);
+	char *kid = NULL;
+	if (bad) {
+		crm_warnx("nothing was merged");
+		goto out;
+	}
+	for (size_t j = 0; j < n; j++)
+		ids[j] = xstrdup(rec_get(&t.rows[drop[j]], ci));
+	kid = xstrdup(rec_get(&t.rows[k], ci));
+	long cn = ctable_col(&t, "name");
+	sb_printf(&log, "merge into %s  %s\n", kid, cn >= 0 ? rec_get(&t.rows[k], (size_t)cn) : "");
+	cust_merge(&t, k, drop, n, now, &log);
+	if (hist_load(&h, &d, c->strict) < 0) {
+		crm_warnx("nothing was merged");
+		goto out;
+	}
+	size_t total = hist_remap(&h, ids, n, kid, &out, moved);
+	merge_report(&log, &t, drop, ids, moved, n);
+	rc = c->dry_run ? CRM_OK : merge_write(&d, &t, &out, total);
+	if (rc == CRM_OK)
+		fputs(sb_str(&log), stdout);
+out:
+	crm_flush_stdout();
+	for (size_t j = 0; j < n; j++)
+		free(ids[j]);
+	free(ids);
+	free(drop);
+	free(moved);
+	free(kid);
+	sb_free(&log);
+	sb_free(&out);
+	hist_free(&h);
+	ctable_free(&t);
+	crm_dir_close(&d);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	crm_init(argc, argv);
 	struct crm_common c = { 0 };
 	struct sets s = { 0 };
 	struct ctx x = { 0 };
-	const char *arg, *update = NULL, *import = NULL;
+	const char *arg, *update = NULL, *import = NULL, *merge = NULL;
 	struct colmap maps = { 0 };
 	int k;
 	while ((k = crm_getopt(argc, argv, &cmd, &c, &arg)) != -1) {
@@ -463,6 +580,7 @@ int main(int argc, char **argv)
 		case O_ALLOWDUP: x.allow_dup = true; break;
 		case O_UPDATE: update = arg; break;
 		case O_IMPORT: import = arg; break;
+		case O_MERGE: merge = arg; break;
 		case O_MAP:
 			if (!colmap_add(&maps, arg))
 				crm_usage_error(&cmd, "--map takes SRC=DST");
@@ -472,6 +590,11 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	x.dry_run = c.dry_run;
+	if (merge) {
+		if (update || import || maps.n || s.n)
+			crm_usage_error(&cmd, "--merge takes only the ids of the customers");
+		return do_merge(&c, merge, argc, argv);
+	}
 	if (update && import)
 		crm_usage_error(&cmd, "--update and --import do not go together");
 	if (import && (argc || s.n))
