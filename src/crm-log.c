@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calls.h"
+#include "colmap.h"
 #include "cust.h"
 #include "date.h"
 #include "dir.h"
@@ -33,6 +35,8 @@ enum {
 	O_PROB,
 	O_CLOSE,
 	O_REF,
+	O_IMPORT_CALLS,
+	O_MAP,
 };
 
 static const struct crm_opt opts[] = {
@@ -56,6 +60,8 @@ static const struct crm_opt opts[] = {
 	{ O_SINCE, "since", "DATE", "with -l: from this time on (inclusive)" },
 	{ O_UNTIL, "until", "DATE", "with -l: up to this time (a date: to its end)" },
 	{ O_TYPE, "type", "TYPE", "with -l: only interactions of this type (repeatable)" },
+	{ O_IMPORT_CALLS, "import-calls", "FILE", "import a phone system's call records, CSV (- for stdin)" },
+	{ O_MAP, "map", "SRC=DST", "with --import-calls: read column SRC as DST (repeatable)" },
 	CRM_OPT_FORMAT,
 	CRM_OPT_DRYRUN,
 	CRM_OPTS_READER,
@@ -64,7 +70,8 @@ static const struct crm_opt opts[] = {
 static const struct crm_cmd cmd = {
 	"[options] CUSTOMER TYPE [TEXT]\n"
 	"--done TASK [TEXT]\n"
-	"-l [CUSTOMER] [--since DATE] [--until DATE] [--type TYPE]",
+	"-l [CUSTOMER] [--since DATE] [--until DATE] [--type TYPE]\n"
+	"--import-calls FILE|- [--map SRC=DST]... [-n]",
 	"Append an interaction to a customer's history and print its id, close a task,\n"
 	"or replay the history. CUSTOMER is an id, an e-mail or a unique part of a name.\n"
 	"Types: note call email meeting chat sms purchase refund ticket survey task done deal.",
@@ -476,7 +483,8 @@ int main(int argc, char **argv)
 	crm_init(argc, argv);
 	struct crm_common c = { 0 };
 	struct opts o = { 0 };
-	const char *arg;
+	const char *arg, *calls = NULL;
+	struct colmap map = { 0 };
 	int k;
 	while ((k = crm_getopt(argc, argv, &cmd, &c, &arg)) != -1) {
 		switch (k) {
@@ -500,6 +508,11 @@ int main(int argc, char **argv)
 		case O_TYPE: push(&o.types, &o.ntypes, &o.tcap, arg); break;
 		case 's': push(&o.sets, &o.nsets, &o.scap, arg); break;
 		case 'l': o.list = true; break;
+		case O_IMPORT_CALLS: calls = arg; break;
+		case O_MAP:
+			if (!colmap_add(&map, arg))
+				crm_usage_error(&cmd, "--map takes SRC=DST");
+			break;
 		}
 	}
 	argc -= optind;
@@ -508,10 +521,16 @@ int main(int argc, char **argv)
 		crm_usage_error(&cmd, "-l and --done do not go together");
 	if (!o.list && (o.since || o.until || o.ntypes))
 		crm_usage_error(&cmd, "--since, --until and --type go with -l");
+	if (map.n && !calls)
+		crm_usage_error(&cmd, "--map goes with --import-calls");
+	if (calls && (o.list || o.done || argc))
+		crm_usage_error(&cmd, "--import-calls takes no operands, and not -l or --done");
 	struct crm_dir d;
 	crm_dir_open(&d, c.dir);
 	int rc;
-	if (o.list)
+	if (calls)
+		rc = calls_import(&d, calls, &map, c.dry_run, c.strict);
+	else if (o.list)
 		rc = do_list(&d, &o, argc, argv, &c);
 	else if (o.done)
 		rc = do_done(&d, &o, argc, argv, c.dry_run, c.strict);
@@ -521,5 +540,6 @@ int main(int argc, char **argv)
 	crm_dir_close(&d);
 	free(o.types);
 	free(o.sets);
+	colmap_free(&map);
 	return rc;
 }
