@@ -48,7 +48,7 @@ static const struct crm_opt opts[] = {
 	{ O_UPDATE, "update", "ID|EMAIL", "change the given fields of an existing customer" },
 	{ O_IMPORT, "import", "FILE", "import customers from CSV or JSONL (- for stdin)" },
 	{ O_MAP, "map", "SRC=DST", "with --import: read column SRC as DST (repeatable)" },
-	{ O_MERGE, "merge", "KEEP", "merge the customers named after it into KEEP (id or e-mail)" },
+	{ O_MERGE, "merge", "KEEP", "merge the customers DROP... into KEEP (ids or e-mails)" },
 	CRM_OPT_DRYRUN,
 	CRM_OPTS_WRITER,
 };
