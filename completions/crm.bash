@@ -223,17 +223,17 @@ _crm_cmd_add() {
 	options)
 		_crm_opts='-e= --email= -p= --phone= -c= --company= --country= --city=
 			-t= --tag= --owner= --stage= --consent= -s= --set= --name=
-			--allow-duplicate --update= --import= --map= -n --dry-run
+			--allow-duplicate --update= --import= --map= --merge= -n --dry-run
 			-d= --dir= --strict -h --help -V --version'
 		;;
 	value)
 		case $2 in
 		--stage) _crm_words 'lead prospect customer churned' "$3" ;;
-		--update) _crm_customers "$3" ;;
+		--update | --merge) _crm_customers "$3" ;;
 		*) return 1 ;;
 		esac
 		;;
-	operand) ;; # NAME
+	operand) _crm_given --merge && _crm_customers ;; # NAME; --merge KEEP DROP...
 	esac
 }
 
@@ -243,12 +243,13 @@ _crm_cmd_log() {
 		_crm_opts='--channel= --in --out --subject= --amount= --currency=
 			--rating= --score= --due= --ts= --stage= --probability= --close=
 			--ref= -s= --set= --done= -l --list --since= --until= --type=
-			--import-mail= --new-leads
+			--import-mail= --new-leads --import-calls= --map=
 			-o= --format= -n --dry-run -d= --dir= --color=? --strict
 			-h --help -V --version'
 		;;
 	value)
 		case $2 in
+		--import-calls) _crm_files "$3" ;;
 		--stage) _crm_words 'new qualified proposal negotiation won lost' "$3" ;;
 		--rating) _crm_words '1 2 3 4 5' "$3" ;;
 		--score) _crm_words '0 1 2 3 4 5 6 7 8 9 10' "$3" ;;
@@ -258,8 +259,8 @@ _crm_cmd_log() {
 		;;
 	operand)
 		# CUSTOMER TYPE [TEXT]; --done TASK [TEXT]; -l [CUSTOMER];
-		# --import-mail PATH [PATH]...
-		_crm_given --done && return
+		# --import-mail PATH [PATH]...; --import-calls FILE
+		_crm_given --done --import-calls && return
 		_crm_given --import-mail && { _crm_files; return; }
 		case $2 in
 		1) _crm_customers ;;

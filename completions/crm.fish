@@ -57,12 +57,13 @@ end
 function __crm_spec_add
     printf '%s\n' e/email= p/phone= c/company= country= city= t/tag= owner= \
         stage= consent= s/set= name= allow-duplicate update= import= map= \
-        n/dry-run d/dir= strict h/help V/version
+        merge= n/dry-run d/dir= strict h/help V/version
 end
 function __crm_spec_log
     printf '%s\n' channel= in out subject= amount= currency= rating= score= \
         due= ts= stage= probability= close= ref= s/set= done= l/list since= \
-        until= type= o/format= n/dry-run d/dir= 'color=?' strict h/help V/version
+        until= type= import-calls= map= o/format= n/dry-run d/dir= 'color=?' strict \
+        h/help V/version
 end
 function __crm_spec_rm
     printf '%s\n' forget n/dry-run d/dir= strict h/help V/version
@@ -311,6 +312,9 @@ function __crm_complete_add
     complete -c $c -l update -x -a '(__crm_customers)' -d 'change the given fields of an existing customer'
     complete -c $c -l import -r -F -d 'import customers from CSV or JSONL (- for stdin)'
     complete -c $c -l map -x -d 'with --import: read column SRC as DST (repeatable)'
+    complete -c $c -l merge -x -a '(__crm_customers)' -d 'merge the customers DROP... into KEEP (ids or e-mails)'
+    # --merge KEEP DROP...: the operands are customers too
+    complete -c $c -n '__fish_contains_opt merge' -a '(__crm_customers)'
 end
 
 function __crm_complete_log
@@ -340,12 +344,14 @@ function __crm_complete_log
     complete -c $c -l import-mail -r -F -d 'log the mail of an mbox file or Maildir (more PATHs may follow)'
     complete -c $c -l new-leads -d 'with --import-mail: add unknown senders as leads'
     complete -c $c -s o -l format -x -a 'csv tsv jsonl json table md html' -d 'output format'
+    complete -c $c -l import-calls -r -F -d "import a phone system's call records, CSV (- for stdin)"
+    complete -c $c -l map -x -d 'with --import-calls: read column SRC as DST (repeatable)'
     # --color takes its value only as --color=WHEN
     complete -c $c -a '--color=auto --color=always --color=never' \
         -n 'string match -q -- "--*" (commandline -ct)' -d 'colour the table'
-    # CUSTOMER TYPE [TEXT]; --done TASK [TEXT]; -l [CUSTOMER]; --import-mail PATH [PATH]...
-    complete -c $c -n '__crm_operand 1; and not __fish_contains_opt done import-mail' -a '(__crm_customers)'
-    complete -c $c -n '__crm_operand 2; and not __fish_contains_opt -s l done list import-mail' -a '(__crm_types)'
+    # CUSTOMER TYPE [TEXT]; --done TASK [TEXT]; -l [CUSTOMER]; --import-mail PATH [PATH]...; --import-calls FILE
+    complete -c $c -n '__crm_operand 1; and not __fish_contains_opt done import-mail import-calls' -a '(__crm_customers)'
+    complete -c $c -n '__crm_operand 2; and not __fish_contains_opt -s l done list import-mail import-calls' -a '(__crm_types)'
     complete -c $c -n '__fish_contains_opt import-mail' -F
 end
 

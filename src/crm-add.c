@@ -5,12 +5,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "colmap.h"
 #include "cust.h"
+#include "custmerge.h"
 #include "date.h"
 #include "dir.h"
+#include "hist.h"
 #include "id.h"
 #include "lock.h"
 #include "opt.h"
+#include "tags.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -25,6 +29,7 @@ enum {
 	O_IMPORT,
 	O_MAP,
 	O_NAME,
+	O_MERGE,
 };
 
 static const struct crm_opt opts[] = {
@@ -43,6 +48,7 @@ static const struct crm_opt opts[] = {
 	{ O_UPDATE, "update", "ID|EMAIL", "change the given fields of an existing customer" },
 	{ O_IMPORT, "import", "FILE", "import customers from CSV, JSONL or vCard (- for stdin)" },
 	{ O_MAP, "map", "SRC=DST", "with --import: read column SRC as DST (repeatable)" },
+	{ O_MERGE, "merge", "KEEP", "merge the customers DROP... into KEEP (ids or e-mails)" },
 	CRM_OPT_DRYRUN,
 	CRM_OPTS_WRITER,
 };
@@ -50,7 +56,8 @@ static const struct crm_opt opts[] = {
 static const struct crm_cmd cmd = {
 	"[options] NAME\n"
 	"--update ID|EMAIL [options] [NAME]\n"
-	"--import FILE|- [--map SRC=DST]... [-n]",
+	"--import FILE|- [--map SRC=DST]... [-n]\n"
+	"--merge KEEP DROP... [-n]",
 	"Add a customer and print its id; change an existing one; or import many\n"
 	"(a row whose e-mail is known updates that customer instead).",
 	opts,
@@ -82,54 +89,6 @@ static void sets_free(struct sets *s)
 	}
 	free(s->v);
 	memset(s, 0, sizeof *s);
-}
-
-/* Tags as a ';'-list: split on ';' or ',', trimmed, empty and repeated
- * (ignoring case) ones dropped; appended to out after those already there. */
-static void tags_merge(struct sb *out, const char *add)
-{
-	char **have = split(sb_str(out), ';', NULL);
-	char *copy = xstrdup(add);
-	for (char *p = copy; *p; p++)
-		if (*p == ',')
-			*p = ';';
-	char **v = split(copy, ';', NULL);
-	struct sb res = { 0 };
-	char **lists[2] = { have, v };
-	for (int l = 0; l < 2; l++)
-		for (char **t = lists[l]; *t; t++) {
-			char *s = *t;
-			while (*s == ' ')
-				s++;
-			size_t n = strlen(s);
-			while (n && s[n - 1] == ' ')
-				s[--n] = '\0';
-			if (!n)
-				continue;
-			bool dup = false;
-			char **seen = split(sb_str(&res), ';', NULL);
-			struct sb a = { 0 }, b = { 0 };
-			u8_fold(s, n, false, &a);
-			for (char **q = seen; *q && !dup; q++) {
-				sb_reset(&b);
-				u8_fold(*q, strlen(*q), false, &b);
-				dup = !strcmp(sb_str(&a), sb_str(&b));
-			}
-			sb_free(&a);
-			sb_free(&b);
-			free_strv(seen);
-			if (dup)
-				continue;
-			if (res.len)
-				sb_addc(&res, ';');
-			sb_adds(&res, s);
-		}
-	sb_reset(out);
-	sb_adds(out, sb_str(&res));
-	sb_free(&res);
-	free_strv(have);
-	free_strv(v);
-	free(copy);
 }
 
 /* Normalise the value of column col. Returns NULL and sets *out (new
@@ -409,7 +368,7 @@ static long import_match(struct ctx *x, const struct sets *s)
 	return -1;
 }
 
-static int do_import(struct ctx *x, const char *file, char **maps, size_t nmaps, bool strict)
+static int do_import(struct ctx *x, const char *file, const struct colmap *maps, bool strict)
 {
 	int fd = STDIN_FILENO;
 	const char *shown = "<stdin>";
@@ -428,12 +387,7 @@ static int do_import(struct ctx *x, const char *file, char **maps, size_t nmaps,
 	while ((k = recin_next(&in, &r)) > 0) {
 		struct sets s = { 0 };
 		for (size_t c = 0; c < in.hdr.n && c < r.n; c++) {
-			const char *col = in.hdr.name[c];
-			for (size_t m = 0; m < nmaps; m++) {
-				const char *eq = strchr(maps[m], '=');
-				if ((size_t)(eq - maps[m]) == strlen(col) && !strncmp(maps[m], col, strlen(col)))
-					col = eq + 1;
-			}
+			const char *col = colmap_name(maps, in.hdr.name[c]);
 			if (!*col || !*r.v[c])
 				continue;
 			sets_add(&s, col, r.v[c]);
@@ -481,15 +435,126 @@ static int do_import(struct ctx *x, const char *file, char **maps, size_t nmaps,
 	return CRM_OK;
 }
 
+/* A customer to merge, by id or e-mail; -1 after saying none has it. */
+static long merge_find(const struct ctable *t, const char *key)
+{
+	long r = ctable_find(t, key);
+	if (r < 0)
+		crm_warnx("%s: no customer has this id or e-mail", key);
+	return r;
+}
+
+/* Append the lines that say which interactions moved and which rows went. */
+static void merge_report(struct sb *log, const struct ctable *t, const long *drop,
+			 char *const *ids, const size_t *moved, size_t n)
+{
+	long cn = ctable_col(t, "name");
+	for (size_t j = 0; j < n; j++)
+		sb_printf(log, "moved %zu interaction%s from %s\n", moved[j], moved[j] == 1 ? "" : "s",
+			  ids[j]);
+	for (size_t j = 0; j < n; j++)
+		sb_printf(log, "removed %s  %s\n", ids[j],
+			  cn >= 0 ? rec_get(&t->rows[drop[j]], (size_t)cn) : "");
+}
+
+/* Write the merge: the history first, so that a crash between the two
+ * writes leaves the moved interactions pointing at the kept customer, who
+ * exists, and the dropped rows still there (run the merge again). */
+static int merge_write(struct crm_dir *d, struct ctable *t, const struct sb *hist, size_t moved)
+{
+	if (moved && crm_rewrite(d, INTERACTIONS, hist->s, hist->len) < 0) {
+		crm_warnx("nothing was changed");
+		return CRM_ERR;
+	}
+	if (ctable_save(t, d) < 0) {
+		if (moved)
+			crm_warnx("%s was not changed, but the history was: run the merge again",
+				  CUSTOMERS);
+		else
+			crm_warnx("nothing was changed");
+		return CRM_ERR;
+	}
+	return CRM_OK;
+}
+
+/* --merge KEEP DROP...: the dropped customers' history moves to KEEP, their
+ * values fill KEEP's empty fields, and their rows are removed. */
+static int do_merge(const struct crm_common *c, const char *keep, int argc, char **argv)
+{
+	if (!argc)
+		crm_usage_error(&cmd, "--merge needs the customers to merge into KEEP");
+	struct crm_dir d;
+	crm_dir_open(&d, c->dir);
+	char now[DATE_BUFSZ];
+	date_fmt(crm_now(), now);
+	crm_lock(&d);
+	struct ctable t;
+	ctable_load(&t, &d);
+	size_t ci = (size_t)ctable_col(&t, "id"), n = 0;
+	long k = merge_find(&t, keep);
+	long *drop = xcalloc((size_t)argc, sizeof *drop);
+	char **ids = xcalloc((size_t)argc, sizeof *ids);
+	bool bad = k < 0;
+	for (int i = 0; i < argc; i++) {
+		long r = merge_find(&t, argv[i]);
+		bool twice = false;
+		for (size_t j = 0; j < n && !twice; j++)
+			twice = drop[j] == r;
+		if (r >= 0 && r == k)
+			crm_warnx("%s: is the customer to keep; it cannot be merged into itself", argv[i]);
+		if (r < 0 || r == k)
+			bad = true;
+		else if (!twice)
+			drop[n++] = r;
+	}
+	int rc = CRM_ERR;
+	struct sb log = { 0 }, out = { 0 };
+	struct hist h = { 0 };
+	size_t *moved = xcalloc((size_t)argc, sizeof *moved);
+	char *kid = NULL;
+	if (bad) {
+		crm_warnx("nothing was merged");
+		goto out;
+	}
+	for (size_t j = 0; j < n; j++)
+		ids[j] = xstrdup(rec_get(&t.rows[drop[j]], ci));
+	kid = xstrdup(rec_get(&t.rows[k], ci));
+	long cn = ctable_col(&t, "name");
+	sb_printf(&log, "merge into %s  %s\n", kid, cn >= 0 ? rec_get(&t.rows[k], (size_t)cn) : "");
+	cust_merge(&t, k, drop, n, now, &log);
+	if (hist_load(&h, &d, c->strict) < 0) {
+		crm_warnx("nothing was merged");
+		goto out;
+	}
+	size_t total = hist_remap(&h, ids, n, kid, &out, moved);
+	merge_report(&log, &t, drop, ids, moved, n);
+	rc = c->dry_run ? CRM_OK : merge_write(&d, &t, &out, total);
+	if (rc == CRM_OK)
+		fputs(sb_str(&log), stdout);
+out:
+	crm_flush_stdout();
+	for (size_t j = 0; j < n; j++)
+		free(ids[j]);
+	free(ids);
+	free(drop);
+	free(moved);
+	free(kid);
+	sb_free(&log);
+	sb_free(&out);
+	hist_free(&h);
+	ctable_free(&t);
+	crm_dir_close(&d);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	crm_init(argc, argv);
 	struct crm_common c = { 0 };
 	struct sets s = { 0 };
 	struct ctx x = { 0 };
-	const char *arg, *update = NULL, *import = NULL;
-	char **maps = NULL;
-	size_t nmaps = 0, mcap = 0;
+	const char *arg, *update = NULL, *import = NULL, *merge = NULL;
+	struct colmap maps = { 0 };
 	int k;
 	while ((k = crm_getopt(argc, argv, &cmd, &c, &arg)) != -1) {
 		switch (k) {
@@ -507,26 +572,26 @@ int main(int argc, char **argv)
 		case O_ALLOWDUP: x.allow_dup = true; break;
 		case O_UPDATE: update = arg; break;
 		case O_IMPORT: import = arg; break;
-		case O_MAP: {
-			const char *eq = strchr(arg, '=');
-			if (!eq || eq == arg)
+		case O_MERGE: merge = arg; break;
+		case O_MAP:
+			if (!colmap_add(&maps, arg))
 				crm_usage_error(&cmd, "--map takes SRC=DST");
-			void *p = maps;
-			xgrow(&p, &mcap, nmaps + 1, sizeof *maps);
-			maps = p;
-			maps[nmaps++] = (char *)arg;
 			break;
-		}
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	x.dry_run = c.dry_run;
+	if (merge) {
+		if (update || import || maps.n || s.n)
+			crm_usage_error(&cmd, "--merge takes only the ids of the customers");
+		return do_merge(&c, merge, argc, argv);
+	}
 	if (update && import)
 		crm_usage_error(&cmd, "--update and --import do not go together");
 	if (import && (argc || s.n))
 		crm_usage_error(&cmd, "--import takes its fields from the file");
-	if (nmaps && !import)
+	if (maps.n && !import)
 		crm_usage_error(&cmd, "--map goes with --import");
 	if (argc > 1)
 		crm_usage_error(&cmd, "too many operands (quote a name with spaces)");
@@ -547,7 +612,7 @@ int main(int argc, char **argv)
 
 	int status = CRM_OK;
 	if (import) {
-		status = do_import(&x, import, maps, nmaps, c.strict);
+		status = do_import(&x, import, &maps, c.strict);
 		fprintf(stderr, "%s: %ld added, %ld updated, %ld unchanged, %ld skipped%s\n", crm_prog,
 			x.added, x.updated, x.unchanged, x.skipped, x.dry_run ? " (dry run)" : "");
 		if (status == CRM_ERR)
@@ -596,6 +661,6 @@ out:
 	sets_free(&s);
 	sb_free(&x.log);
 	sb_free(&x.ids);
-	free(maps);
+	colmap_free(&maps);
 	return status;
 }

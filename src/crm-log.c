@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calls.h"
+#include "colmap.h"
 #include "cust.h"
 #include "date.h"
 #include "dir.h"
@@ -36,6 +38,8 @@ enum {
 	O_REF,
 	O_IMPORT_MAIL,
 	O_NEW_LEADS,
+	O_IMPORT_CALLS,
+	O_MAP,
 };
 
 static const struct crm_opt opts[] = {
@@ -61,6 +65,8 @@ static const struct crm_opt opts[] = {
 	{ O_TYPE, "type", "TYPE", "with -l: only interactions of this type (repeatable)" },
 	{ O_IMPORT_MAIL, "import-mail", "PATH", "log the mail of an mbox file or Maildir (more PATHs may follow)" },
 	{ O_NEW_LEADS, "new-leads", NULL, "with --import-mail: add unknown senders as leads" },
+	{ O_IMPORT_CALLS, "import-calls", "FILE", "import a phone system's call records, CSV (- for stdin)" },
+	{ O_MAP, "map", "SRC=DST", "with --import-calls: read column SRC as DST (repeatable)" },
 	CRM_OPT_FORMAT,
 	CRM_OPT_DRYRUN,
 	CRM_OPTS_READER,
@@ -70,7 +76,8 @@ static const struct crm_cmd cmd = {
 	"[options] CUSTOMER TYPE [TEXT]\n"
 	"--done TASK [TEXT]\n"
 	"-l [CUSTOMER] [--since DATE] [--until DATE] [--type TYPE]\n"
-	"--import-mail PATH... [--new-leads] [-n]",
+	"--import-mail PATH... [--new-leads] [-n]\n"
+	"--import-calls FILE|- [--map SRC=DST]... [-n]",
 	"Append an interaction to a customer's history and print its id, close a task,\n"
 	"or replay the history. CUSTOMER is an id, an e-mail or a unique part of a name.\n"
 	"Types: note call email meeting chat sms purchase refund ticket survey task done deal.",
@@ -493,7 +500,8 @@ int main(int argc, char **argv)
 	crm_init(argc, argv);
 	struct crm_common c = { 0 };
 	struct opts o = { 0 };
-	const char *arg;
+	const char *arg, *calls = NULL;
+	struct colmap map = { 0 };
 	int k;
 	while ((k = crm_getopt(argc, argv, &cmd, &c, &arg)) != -1) {
 		switch (k) {
@@ -519,6 +527,11 @@ int main(int argc, char **argv)
 		case 'l': o.list = true; break;
 		case O_IMPORT_MAIL: push(&o.mail, &o.nmail, &o.mcap, arg); break;
 		case O_NEW_LEADS: o.new_leads = true; break;
+		case O_IMPORT_CALLS: calls = arg; break;
+		case O_MAP:
+			if (!colmap_add(&map, arg))
+				crm_usage_error(&cmd, "--map takes SRC=DST");
+			break;
 		}
 	}
 	argc -= optind;
@@ -527,15 +540,21 @@ int main(int argc, char **argv)
 		crm_usage_error(&cmd, "-l and --done do not go together");
 	if (!o.list && (o.since || o.until || o.ntypes))
 		crm_usage_error(&cmd, "--since, --until and --type go with -l");
-	if (o.nmail && (o.list || o.done))
-		crm_usage_error(&cmd, "--import-mail goes alone, without -l or --done");
+	if (o.nmail && (o.list || o.done || calls))
+		crm_usage_error(&cmd, "--import-mail goes alone, without -l, --done or --import-calls");
 	if (o.new_leads && !o.nmail)
 		crm_usage_error(&cmd, "--new-leads goes with --import-mail");
+	if (map.n && !calls)
+		crm_usage_error(&cmd, "--map goes with --import-calls");
+	if (calls && (o.list || o.done || argc))
+		crm_usage_error(&cmd, "--import-calls takes no operands, and not -l or --done");
 	struct crm_dir d;
 	crm_dir_open(&d, c.dir);
 	int rc;
 	if (o.nmail)
 		rc = do_import_mail(&d, &o, argc, argv, &c);
+	else if (calls)
+		rc = calls_import(&d, calls, &map, c.dry_run, c.strict);
 	else if (o.list)
 		rc = do_list(&d, &o, argc, argv, &c);
 	else if (o.done)
@@ -547,5 +566,6 @@ int main(int argc, char **argv)
 	free(o.types);
 	free(o.sets);
 	free(o.mail);
+	colmap_free(&map);
 	return rc;
 }

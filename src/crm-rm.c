@@ -83,17 +83,7 @@ int main(int argc, char **argv)
 			sb_free(&shown);
 			goto out;
 		}
-		for (size_t i = 0; i < h.n; i++) {
-			bool theirs = false;
-			for (size_t j = 0; j < removed && h.v[i].obj && !theirs; j++)
-				theirs = !strcmp(json_str(h.v[i].obj, "customer"), ids[j]);
-			if (theirs) {
-				erased++;
-				continue;
-			}
-			sb_add(&keep, h.v[i].text, h.v[i].len);
-			sb_addc(&keep, '\n');
-		}
+		erased = hist_remap(&h, ids, removed, NULL, &keep, NULL);
 		sb_printf(&shown, "%s%zu interaction%s\n", c.dry_run ? "would erase " : "erased ",
 			  erased, erased == 1 ? "" : "s");
 	}

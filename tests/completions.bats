@@ -438,3 +438,26 @@ two_customers() {
 	run comp 'crm-merge a b c d o'
 	assert_output ''
 }
+
+@test "crm-add --merge: customers for KEEP and for every DROP; NAME offers nothing" {
+	two_customers
+	run comp 'crm-add --merge a'
+	assert_output 'anna@example.pl'
+	run comp 'crm-add --merge anna@example.pl j'
+	assert_output 'jiri@example.cz'
+	run comp "crm-add --merge $ANNA jiri@example.cz a"
+	assert_output 'anna@example.pl'
+	run comp 'crm-add a'
+	assert_output ''
+}
+
+@test "crm-log --import-calls: a file, then no operands; --map is offered" {
+	two_customers
+	: >calls.csv
+	run comp 'crm-log --import-calls ca'
+	assert_output 'calls.csv'
+	run comp 'crm-log --import-calls calls.csv a'
+	assert_output ''
+	run comp 'crm-log --ma'
+	assert_output '--map'
+}

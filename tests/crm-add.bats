@@ -992,6 +992,7 @@ EOF
 		assert_line --index 0 'usage: crm-add [options] NAME'
 		assert_line --index 1 '       crm-add --update ID|EMAIL [options] [NAME]'
 		assert_line --index 2 '       crm-add --import FILE|- [--map SRC=DST]... [-n]'
+		assert_line --index 3 '       crm-add --merge KEEP DROP... [-n]'
 		assert_equal "$stderr" ''
 	done
 }
@@ -1006,6 +1007,7 @@ EOF
 usage: crm-add [options] NAME
        crm-add --update ID|EMAIL [options] [NAME]
        crm-add --import FILE|- [--map SRC=DST]... [-n]
+       crm-add --merge KEEP DROP... [-n]
 Try 'crm-add --help' for more information."
 	assert_same_file before.csv customers.csv
 }
@@ -1030,4 +1032,195 @@ Try 'crm-add --help' for more information."
 	done
 	assert_same_file c.out u.out
 	assert_same_file c.csv u.csv
+}
+
+# ---------------------------------------------------------------- merging
+
+# Four hand-written customers, three of them the same person, with a column
+# added by hand (touch), and a history in which lines are spaced and escaped
+# in different ways; before.csv and before.jsonl keep copies.
+duplicates() {
+	cat >customers.csv <<'EOF'
+id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated,touch
+01aaaaaaaaaaa,Anna Nowak,anna@example.pl,,,PL,Gdańsk,vip,,customer,opt-in,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z,
+01bbbbbbbbbbb,"Петър Петров",,,"Acme, ""Ltd""",BG,,,,lead,,2026-02-01T12:00:00Z,2026-02-01T12:00:00Z,
+01ccccccccccc,A. Nowak,Anna.Nowak@gmail.com,+48 601 234 567,,PL,Gdynia,b2b;VIP,ewa,lead,,2025-12-01T08:00:00Z,2026-03-01T08:00:00Z,30
+01ddddddddddd,Ania N.,,+48 601 000 000,Nowak Sp. z o.o.,,,pomorze;b2b,,lead,opt-out,2026-04-01T08:00:00Z,2026-04-01T08:00:00Z,
+EOF
+	cat >interactions.jsonl <<'EOF'
+{"id":"01eeeeeeeeee1","ts":"2026-02-01T10:00:00Z","customer":"01aaaaaaaaaaa","type":"note","by":"ewa","text":"first call booked"}
+{ "id" : "01eeeeeeeeee2", "ts" : "2026-02-02T10:00:00Z", "customer" : "01ccccccccccc", "type" : "note", "text" : "about 01ccccccccccc \u0141ódź" }
+{"id":"01eeeeeeeeee3","ts":"2026-02-03T10:00:00Z","customer":"01bbbbbbbbbbb","type":"purchase","amount":12999,"currency":"PLN"}
+{"id":"01eeeeeeeeee4","meta":{"customer":"01ccccccccccc"},"ts":"2026-02-04T10:00:00Z","cust\u006fmer":"01ddddddddddd","type":"call"}
+{"id":"01eeeeeeeeee5","ts":"2026-02-05T10:00:00Z","customer":"01ccccccccccc","type":"email","subject":"Re: oferta"}
+EOF
+	cp customers.csv before.csv
+	cp interactions.jsonl before.jsonl
+}
+
+# What merging 01ccccccccccc and 01ddddddddddd into Anna prints.
+MERGED_SUMMARY="merge into 01aaaaaaaaaaa  Anna Nowak
+  name: 'A. Nowak' of 01ccccccccccc dropped, 'Anna Nowak' kept
+  name: 'Ania N.' of 01ddddddddddd dropped, 'Anna Nowak' kept
+  email: 'Anna.Nowak@gmail.com' of 01ccccccccccc dropped, 'anna@example.pl' kept
+  phone: '+48 601 234 567' from 01ccccccccccc
+  phone: '+48 601 000 000' of 01ddddddddddd dropped, '+48 601 234 567' kept
+  company: 'Nowak Sp. z o.o.' from 01ddddddddddd
+  city: 'Gdynia' of 01ccccccccccc dropped, 'Gdańsk' kept
+  owner: 'ewa' from 01ccccccccccc
+  stage: 'lead' of 01ccccccccccc dropped, 'customer' kept
+  stage: 'lead' of 01ddddddddddd dropped, 'customer' kept
+  consent: 'opt-out' of 01ddddddddddd dropped, 'opt-in' kept
+  touch: '30' from 01ccccccccccc
+  tags: 'vip' -> 'vip;b2b;pomorze'
+  created: '2026-01-05T09:00:00Z' -> '2025-12-01T08:00:00Z' from 01ccccccccccc
+moved 2 interactions from 01ccccccccccc
+moved 1 interaction from 01ddddddddddd
+removed 01ccccccccccc  A. Nowak
+removed 01ddddddddddd  Ania N."
+
+@test "ADD110: --merge fills the kept customer's empty fields, unions tags, removes the others" {
+	duplicates
+	run --separate-stderr crm-add --merge 01aaaaaaaaaaa 01ccccccccccc 01ddddddddddd
+	assert_success
+	assert_equal "$stderr" ''
+	assert_output "$MERGED_SUMMARY"
+	diff -u - customers.csv <<'EOF'
+id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated,touch
+01aaaaaaaaaaa,Anna Nowak,anna@example.pl,+48 601 234 567,Nowak Sp. z o.o.,PL,Gdańsk,vip;b2b;pomorze,ewa,customer,opt-in,2025-12-01T08:00:00Z,2026-11-22T10:00:00Z,30
+01bbbbbbbbbbb,"Петър Петров",,,"Acme, ""Ltd""",BG,,,,lead,,2026-02-01T12:00:00Z,2026-02-01T12:00:00Z,
+EOF
+}
+
+@test "ADD111: --merge moves the history, changing only the value of customer in those lines" {
+	duplicates
+	crm-add --merge 01aaaaaaaaaaa 01ccccccccccc 01ddddddddddd >/dev/null
+	diff -u - interactions.jsonl <<'EOF'
+{"id":"01eeeeeeeeee1","ts":"2026-02-01T10:00:00Z","customer":"01aaaaaaaaaaa","type":"note","by":"ewa","text":"first call booked"}
+{ "id" : "01eeeeeeeeee2", "ts" : "2026-02-02T10:00:00Z", "customer" : "01aaaaaaaaaaa", "type" : "note", "text" : "about 01ccccccccccc \u0141ódź" }
+{"id":"01eeeeeeeeee3","ts":"2026-02-03T10:00:00Z","customer":"01bbbbbbbbbbb","type":"purchase","amount":12999,"currency":"PLN"}
+{"id":"01eeeeeeeeee4","meta":{"customer":"01ccccccccccc"},"ts":"2026-02-04T10:00:00Z","cust\u006fmer":"01aaaaaaaaaaa","type":"call"}
+{"id":"01eeeeeeeeee5","ts":"2026-02-05T10:00:00Z","customer":"01aaaaaaaaaaa","type":"email","subject":"Re: oferta"}
+EOF
+}
+
+@test "ADD112: --merge -n prints the same summary and changes nothing" {
+	duplicates
+	run --separate-stderr crm-add -n --merge 01aaaaaaaaaaa 01ccccccccccc 01ddddddddddd
+	assert_success
+	assert_equal "$stderr" ''
+	assert_output "$MERGED_SUMMARY"
+	assert_same_file before.csv customers.csv
+	assert_same_file before.jsonl interactions.jsonl
+}
+
+@test "ADD113: --merge takes e-mails; the order of the dropped ones decides which value fills" {
+	duplicates
+	run --separate-stderr crm-add --merge ANNA@example.pl 01ddddddddddd anna.nowak@GMAIL.com
+	assert_success
+	assert_line --index 1 "  name: 'Ania N.' of 01ddddddddddd dropped, 'Anna Nowak' kept"
+	assert_line --index 4 "  phone: '+48 601 000 000' from 01ddddddddddd"
+	assert_line --index 5 "  phone: '+48 601 234 567' of 01ccccccccccc dropped, '+48 601 000 000' kept"
+	diff -u - customers.csv <<'EOF'
+id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated,touch
+01aaaaaaaaaaa,Anna Nowak,anna@example.pl,+48 601 000 000,Nowak Sp. z o.o.,PL,Gdańsk,vip;pomorze;b2b,ewa,customer,opt-in,2025-12-01T08:00:00Z,2026-11-22T10:00:00Z,30
+01bbbbbbbbbbb,"Петър Петров",,,"Acme, ""Ltd""",BG,,,,lead,,2026-02-01T12:00:00Z,2026-02-01T12:00:00Z,
+EOF
+}
+
+@test "ADD114: the kept customer may be one without history; only the moved line changes" {
+	duplicates
+	run --separate-stderr crm-add --merge 01bbbbbbbbbbb 01aaaaaaaaaaa
+	assert_success
+	assert_output "merge into 01bbbbbbbbbbb  Петър Петров
+  name: 'Anna Nowak' of 01aaaaaaaaaaa dropped, 'Петър Петров' kept
+  email: 'anna@example.pl' from 01aaaaaaaaaaa
+  country: 'PL' of 01aaaaaaaaaaa dropped, 'BG' kept
+  city: 'Gdańsk' from 01aaaaaaaaaaa
+  stage: 'customer' of 01aaaaaaaaaaa dropped, 'lead' kept
+  consent: 'opt-in' from 01aaaaaaaaaaa
+  tags: '' -> 'vip'
+  created: '2026-02-01T12:00:00Z' -> '2026-01-05T09:00:00Z' from 01aaaaaaaaaaa
+moved 1 interaction from 01aaaaaaaaaaa
+removed 01aaaaaaaaaaa  Anna Nowak"
+	diff -u - customers.csv <<'EOF'
+id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated,touch
+01bbbbbbbbbbb,Петър Петров,anna@example.pl,,"Acme, ""Ltd""",BG,Gdańsk,vip,,lead,opt-in,2026-01-05T09:00:00Z,2026-11-22T10:00:00Z,
+01ccccccccccc,A. Nowak,Anna.Nowak@gmail.com,+48 601 234 567,,PL,Gdynia,b2b;VIP,ewa,lead,,2025-12-01T08:00:00Z,2026-03-01T08:00:00Z,30
+01ddddddddddd,Ania N.,,+48 601 000 000,Nowak Sp. z o.o.,,,pomorze;b2b,,lead,opt-out,2026-04-01T08:00:00Z,2026-04-01T08:00:00Z,
+EOF
+	run sed -n 1p interactions.jsonl
+	assert_output '{"id":"01eeeeeeeeee1","ts":"2026-02-01T10:00:00Z","customer":"01bbbbbbbbbbb","type":"note","by":"ewa","text":"first call booked"}'
+	run sed -n 2,5p interactions.jsonl
+	assert_output "$(sed -n 2,5p before.jsonl)"
+}
+
+@test "ADD115: a dropped customer without interactions leaves the history file as it was" {
+	duplicates
+	grep -v 01eeeeeeeeee3 before.jsonl >interactions.jsonl
+	cp interactions.jsonl before.jsonl
+	crm-add --merge 01ccccccccccc 01bbbbbbbbbbb | tail -n 2 >out
+	assert_equal "$(cat out)" "moved 0 interactions from 01bbbbbbbbbbb
+removed 01bbbbbbbbbbb  Петър Петров"
+	assert_same_file before.jsonl interactions.jsonl
+}
+
+@test "ADD116: --merge errors: KEEP among the dropped, unknown ids, nothing to drop; nothing changed" {
+	duplicates
+	run --separate-stderr crm-add --merge 01aaaaaaaaaaa 01ccccccccccc anna@example.pl
+	assert_failure 2
+	assert_output ''
+	assert_equal "$stderr" "crm-add: anna@example.pl: is the customer to keep; it cannot be merged into itself
+crm-add: nothing was merged"
+	run --separate-stderr crm-add --merge 01zzzzzzzzzzz 01ccccccccccc nobody@example.pl
+	assert_failure 2
+	assert_output ''
+	assert_equal "$stderr" "crm-add: 01zzzzzzzzzzz: no customer has this id or e-mail
+crm-add: nobody@example.pl: no customer has this id or e-mail
+crm-add: nothing was merged"
+	run --separate-stderr crm-add --merge 01aaaaaaaaaaa
+	assert_failure 2
+	assert_output ''
+	assert_equal "${stderr_lines[0]}" "crm-add: --merge needs the customers to merge into KEEP"
+	run --separate-stderr crm-add --merge 01aaaaaaaaaaa 01ccccccccccc -t vip
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "crm-add: --merge takes only the ids of the customers"
+	assert_same_file before.csv customers.csv
+	assert_same_file before.jsonl interactions.jsonl
+}
+
+@test "ADD117: a dropped customer named twice is merged once" {
+	duplicates
+	run --separate-stderr crm-add --merge 01aaaaaaaaaaa 01ccccccccccc anna.nowak@gmail.com
+	assert_success
+	assert_equal "$(rows | cut -d, -f1)" "01aaaaaaaaaaa
+01bbbbbbbbbbb
+01ddddddddddd"
+	assert_line "moved 2 interactions from 01ccccccccccc"
+}
+
+@test "ADD118: the history is written first: when customers.csv cannot be, the merge can be run again" {
+	duplicates
+	mv customers.csv real.csv
+	ln -s real.csv customers.csv
+	run --separate-stderr crm-add --merge 01aaaaaaaaaaa 01ccccccccccc
+	assert_failure 2
+	assert_output ''
+	assert_equal "$stderr" "crm-add: customers.csv: is a symbolic link; refusing to replace it (point -d at the directory that holds the file)
+crm-add: customers.csv was not changed, but the history was: run the merge again"
+	assert_same_file before.csv real.csv
+	run jq -r .customer interactions.jsonl
+	assert_output "01aaaaaaaaaaa
+01aaaaaaaaaaa
+01bbbbbbbbbbb
+01ddddddddddd
+01aaaaaaaaaaa"
+	rm customers.csv
+	mv real.csv customers.csv
+	run --separate-stderr crm-add --merge 01aaaaaaaaaaa 01ccccccccccc
+	assert_success
+	assert_line "moved 0 interactions from 01ccccccccccc"
+	assert_equal "$(rows | cut -d, -f1)" "01aaaaaaaaaaa
+01bbbbbbbbbbb
+01ddddddddddd"
 }

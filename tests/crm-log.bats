@@ -671,6 +671,7 @@ $(sed -n 3p interactions.jsonl)"
        crm-log --done TASK [TEXT]
        crm-log -l [CUSTOMER] [--since DATE] [--until DATE] [--type TYPE]
        crm-log --import-mail PATH... [--new-leads] [-n]
+       crm-log --import-calls FILE|- [--map SRC=DST]... [-n]
 Try 'crm-log --help' for more information."
 	run --separate-stderr crm-log
 	assert_failure 2
@@ -682,4 +683,268 @@ $usage"
 	assert_equal "$stderr" "crm-log: a customer and a type are needed
 $usage"
 	assert_no_history
+}
+
+# --- importing call records -------------------------------------------------
+
+# Customers with phone numbers written in different ways: Anna (Polish, with
+# the country prefix), Bob (00 prefix), Cyril (Czech), and two customers
+# whose numbers differ only in the country prefix, so that the national
+# part alone names neither. The ids are in ANNA, BOB, CYRIL.
+phone_book() {
+	crm-add --update anna@example.com -p '+48 601 234 567' >/dev/null
+	add_as BOB 'Bob Brown' -p '0048 602-000-111'
+	add_as CYRIL 'Cyril Novák' -p '+420 603 111 222'
+	crm-add 'Dieter Groß' -p '+49 605 555 555' >/dev/null
+	crm-add 'Daria Wróbel' -p '+48 605 555 555' >/dev/null
+	: >interactions.jsonl
+}
+
+# The history with the ids of the interactions replaced by ID.
+history_without_ids() {
+	sed -E 's/^\{"id":"[0-9a-hjkmnp-tv-z]{13}"/{"id":"ID"/' interactions.jsonl
+}
+
+# A call interaction as crm-log --import-calls writes it: customer, ts,
+# direction, duration, number.
+call_line() {
+	printf '{"id":"ID","ts":"%s","customer":"%s","type":"call","channel":"phone","direction":"%s","by":"tester","duration":%s,"number":"%s"}' \
+		"$2" "$1" "$3" "$4" "$5"
+}
+
+# A plain export: Anna's number in four styles, an unknown caller, Cyril,
+# and a German number that only Cyril's national part would match.
+plain_calls() {
+	cat >calls.csv <<'CSV'
+time,from,to,duration,direction
+2026-11-20 09:15:00,+48 601 234 567,+48 22 100 00 00,125,in
+2026-11-20 10:00:00,+48 22 100 00 00,0048601234567,2:03,out
+2026-11-20T11:00:00+01:00,(601) 234-567,+48 22 100 00 00,1:02:03,in
+1795188600,601-234-567,+48 22 100 00 00,0,in
+2026-11-20 12:00:00,+48 500 500 500,+48 22 100 00 00,5,in
+2026-11-20 13:00:00Z,+420 603 111 222,+48 22 100 00 00,0:07,in
+2026-11-20 14:00:00,+49 603 111 222,+48 22 100 00 00,9,in
+CSV
+}
+
+@test "LOG070: --import-calls matches numbers in four styles and writes call interactions" {
+	phone_book
+	plain_calls
+	run --separate-stderr crm-log --import-calls calls.csv
+	assert_success
+	assert_equal "$stderr" "crm-log: calls.csv: read 7, added 5, duplicates 0, unmatched 2, malformed 0"
+	assert_equal "${#lines[@]}" 5
+	for l in "${lines[@]}"; do assert_id "$l"; done
+	run history_without_ids
+	assert_output "$(call_line "$ANNA" 2026-11-20T09:15:00Z in 125 +48601234567)
+$(call_line "$ANNA" 2026-11-20T10:00:00Z out 123 +48601234567)
+$(call_line "$ANNA" 2026-11-20T10:00:00Z in 3723 601234567)
+$(call_line "$ANNA" 2026-11-20T15:30:00Z in 0 601234567)
+$(call_line "$CYRIL" 2026-11-20T13:00:00Z in 7 +420603111222)"
+}
+
+@test "LOG071: the ids printed are those of the lines appended, in order" {
+	phone_book
+	plain_calls
+	run --separate-stderr crm-log --import-calls calls.csv
+	assert_success
+	assert_output "$(jq -r .id interactions.jsonl)"
+}
+
+@test "LOG072: re-importing the same file adds nothing and exits 0" {
+	phone_book
+	plain_calls
+	crm-log --import-calls calls.csv >/dev/null 2>&1
+	cp interactions.jsonl before
+	run --separate-stderr crm-log --import-calls calls.csv
+	assert_success
+	assert_output ""
+	assert_equal "$stderr" "crm-log: calls.csv: read 7, added 0, duplicates 5, unmatched 2, malformed 0"
+	assert_same_file before interactions.jsonl
+}
+
+@test "LOG073: a file that grew adds only its new records" {
+	phone_book
+	plain_calls
+	crm-log --import-calls calls.csv >/dev/null 2>&1
+	cp interactions.jsonl before
+	echo '2026-11-21 08:00:00,+48 22 100 00 00,+48 602 000 111,61,out' >>calls.csv
+	run --separate-stderr crm-log --import-calls calls.csv
+	assert_success
+	assert_id "$output"
+	assert_equal "$stderr" "crm-log: calls.csv: read 8, added 1, duplicates 5, unmatched 2, malformed 0"
+	run head -n 5 interactions.jsonl
+	assert_output "$(cat before)"
+	run tail -n 1 interactions.jsonl
+	assert_output "$(call_line "$BOB" 2026-11-21T08:00:00Z out 61 +48602000111 | sed "s/\"ID\"/\"${output:7:13}\"/")"
+}
+
+@test "LOG074: a call already logged in the history with the same number and time is a duplicate" {
+	phone_book
+	printf '{"id":"0000000000001","ts":"2026-11-20T09:15:00Z","customer":"%s","type":"call","channel":"phone","number":"+48 601-234-567"}\n' "$ANNA" >interactions.jsonl
+	printf 'time,number\n2026-11-20T10:15:00+01:00,0048 601 234 567\n2026-11-20T09:16:00Z,+48601234567\n' >calls.csv
+	run --separate-stderr crm-log --import-calls calls.csv
+	assert_success
+	assert_equal "$stderr" "crm-log: calls.csv: read 2, added 1, duplicates 1, unmatched 0, malformed 0"
+	run tail -n 1 interactions.jsonl
+	assert_output --partial '"ts":"2026-11-20T09:16:00Z"'
+}
+
+@test "LOG075: a repeated record within one file is imported once" {
+	phone_book
+	printf 'time,number\n2026-11-20 09:00:00,601234567\n2026-11-20 09:00:00,601 234 567\n' >calls.csv
+	run --separate-stderr crm-log --import-calls calls.csv
+	assert_success
+	assert_equal "$stderr" "crm-log: calls.csv: read 2, added 1, duplicates 1, unmatched 0, malformed 0"
+}
+
+@test "LOG076: --map reads another export's columns; a number column is used as it is" {
+	phone_book
+	cat >export.csv <<'CSV'
+Call ID,Start Time,Customer Number,Agent,Talk Time,Type
+81,2026-11-20T08:00:00Z,+48 601 234 567,ewa,0:45,Inbound
+82,2026-11-20T08:30:00+02:00,602 000 111,jan,1:00:00,outgoing
+CSV
+	run --separate-stderr crm-log --import-calls export.csv --map 'Start Time=time' \
+		--map 'Customer Number=number' --map 'Talk Time=duration' --map Type=direction
+	assert_success
+	assert_equal "$stderr" "crm-log: export.csv: read 2, added 2, duplicates 0, unmatched 0, malformed 0"
+	run history_without_ids
+	assert_output "$(call_line "$ANNA" 2026-11-20T08:00:00Z in 45 +48601234567)
+$(call_line "$BOB" 2026-11-20T06:30:00Z out 3600 602000111)"
+}
+
+@test "LOG077: --map of caller and callee onto from and to" {
+	phone_book
+	cat >pbx.csv <<'CSV'
+Caller,Callee,Start,Dir,Seconds
++420 603 111 222,100,1795188600,in,12
+100,+420.603.111.222,1795188660,out,
+CSV
+	run --separate-stderr crm-log --import-calls pbx.csv --map Caller=from --map Callee=to \
+		--map Start=time --map Dir=direction --map Seconds=duration
+	assert_success
+	assert_equal "$stderr" "crm-log: pbx.csv: read 2, added 2, duplicates 0, unmatched 0, malformed 0"
+	run history_without_ids
+	assert_output "$(call_line "$CYRIL" 2026-11-20T15:30:00Z in 12 +420603111222)
+$(printf '{"id":"ID","ts":"2026-11-20T15:31:00Z","customer":"%s","type":"call","channel":"phone","direction":"out","by":"tester","number":"+420603111222"}' "$CYRIL")"
+}
+
+@test "LOG078: a number without prefix whose national part two customers share is not imported" {
+	phone_book
+	printf 'time,number\n2026-11-20 09:00:00,605 555 555\n2026-11-20 09:01:00,+48 605 555 555\n' >calls.csv
+	run --separate-stderr crm-log --import-calls calls.csv
+	assert_success
+	assert_equal "$stderr" "crm-log: calls.csv:2: 605555555 is the number of more than one customer; not imported
+crm-log: calls.csv: read 2, added 1, duplicates 0, unmatched 1, malformed 0"
+	run jq -r .number interactions.jsonl
+	assert_output "+48605555555"
+}
+
+@test "LOG079: malformed records are reported with their line and the others imported" {
+	phone_book
+	cat >calls.csv <<'CSV'
+time,from,to,duration,direction
+2026-11-20 09:15:00,+48 601 234 567,x,125,in
+yesterday,+48 601 234 567,x,1,in
+2026-11-20 10:00:00,+48 601 234 567,x,1:70,in
+2026-11-20 10:01:00,+48 601 234 567,x,1,sideways
+2026-11-20 10:02:00,call me,x,1,in
+"2026-11-20
+10:03:00",+48 601 234 567,x,5,in
+2026-11-20 10:04:00,+48 601 234 567,x,5,in,extra
+2026-11-20 10:05:00,+48 601 "234",x,5,in
+2026-11-20 10:06:00,,x,5,in
+2026-11-20 10:07:00,+48 601 234 567,x,5,in
+CSV
+	run --separate-stderr crm-log --import-calls calls.csv
+	assert_success
+	assert_equal "$stderr" "crm-log: calls.csv:3: time: 'yesterday' is not a time (2026-11-22 14:03:00, 2026-11-22T14:03:00+01:00 or seconds since 1970)
+crm-log: calls.csv:4: duration: '1:70' is not seconds, m:ss or h:mm:ss
+crm-log: calls.csv:5: direction: 'sideways' is neither in nor out
+crm-log: calls.csv:6: number: 'call me' is not a phone number
+crm-log: calls.csv:7: time: '2026-11-20
+10:03:00' is not a time (2026-11-22 14:03:00, 2026-11-22T14:03:00+01:00 or seconds since 1970)
+crm-log: calls.csv:9: 6 fields, but the header has 5
+crm-log: calls.csv:10: field 2: a quote inside an unquoted field or after a closing quote
+crm-log: calls.csv:11: no number
+crm-log: calls.csv: read 10, added 2, duplicates 0, unmatched 0, malformed 8"
+	run jq -r .ts interactions.jsonl
+	assert_output "2026-11-20T09:15:00Z
+2026-11-20T10:07:00Z"
+}
+
+@test "LOG080: nothing matched: exit 1, and nothing appended" {
+	phone_book
+	printf 'time,number\n2026-11-20 09:00:00,+48 500 500 500\nnever,1\n' >calls.csv
+	run --separate-stderr crm-log --import-calls calls.csv
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" "crm-log: calls.csv:3: time: 'never' is not a time (2026-11-22 14:03:00, 2026-11-22T14:03:00+01:00 or seconds since 1970)
+crm-log: calls.csv: read 2, added 0, duplicates 0, unmatched 1, malformed 1"
+	assert_no_history
+}
+
+@test "LOG081: an export with only a header reads nothing and exits 1" {
+	phone_book
+	echo 'time,from,to,duration,direction' >calls.csv
+	run --separate-stderr crm-log --import-calls calls.csv
+	assert_failure 1
+	assert_equal "$stderr" "crm-log: calls.csv: read 0, added 0, duplicates 0, unmatched 0, malformed 0"
+}
+
+@test "LOG082: a header without the needed columns is an error naming --map" {
+	phone_book
+	printf 'when,who\n2026-11-20 09:00:00,601234567\n' >calls.csv
+	run --separate-stderr crm-log --import-calls calls.csv
+	assert_failure 2
+	assert_equal "$stderr" "crm-log: calls.csv:1: no 'time' column (name one with --map SRC=time)"
+	run --separate-stderr crm-log --import-calls calls.csv --map when=time
+	assert_failure 2
+	assert_equal "$stderr" "crm-log: calls.csv:1: no 'number' column, nor 'from', 'to' and 'direction' (name them with --map SRC=DST)"
+	run --separate-stderr crm-log --import-calls calls.csv --map when=time --map who=number
+	assert_success
+	[ "$(wc -l <interactions.jsonl)" -eq 1 ]
+}
+
+@test "LOG083: -n shows the lines it would append and appends nothing" {
+	phone_book
+	plain_calls
+	run --separate-stderr crm-log -n --import-calls calls.csv
+	assert_success
+	assert_equal "$stderr" "crm-log: calls.csv: read 7, added 5, duplicates 0, unmatched 2, malformed 0 (dry run)"
+	assert_equal "$(sed -E 's/^\{"id":"[0-9a-hjkmnp-tv-z]{13}"/{"id":"ID"/' <<<"$output" | head -n 1)" \
+		"$(call_line "$ANNA" 2026-11-20T09:15:00Z in 125 +48601234567)"
+	assert_equal "${#lines[@]}" 5
+	assert_no_history
+}
+
+@test "LOG084: --import-calls - reads standard input" {
+	phone_book
+	plain_calls
+	run --separate-stderr crm-log --import-calls - <calls.csv
+	assert_success
+	assert_equal "$stderr" "crm-log: <stdin>: read 7, added 5, duplicates 0, unmatched 2, malformed 0"
+}
+
+@test "LOG085: a file that cannot be read, or --map without --import-calls, is an error" {
+	run --separate-stderr crm-log --import-calls missing.csv
+	assert_failure 2
+	assert_equal "$stderr" "crm-log: missing.csv: No such file or directory"
+	run --separate-stderr crm-log --map a=b anna note x
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "crm-log: --map goes with --import-calls"
+	run --separate-stderr crm-log --import-calls calls.csv anna
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "crm-log: --import-calls takes no operands, and not -l or --done"
+	assert_no_history
+}
+
+@test "LOG086: the import is the same under LC_ALL=C" {
+	phone_book
+	plain_calls
+	LC_ALL=C crm-log -n --import-calls calls.csv 2>c.err | sed -E 's/"id":"[^"]*"//' >c.out
+	LC_ALL=C.UTF-8 crm-log -n --import-calls calls.csv 2>u.err | sed -E 's/"id":"[^"]*"//' >u.out
+	assert_same_file c.out u.out
+	assert_same_file c.err u.err
 }

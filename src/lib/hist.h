@@ -71,5 +71,14 @@ void hindex_free(struct hindex *h);
 /* Order two records by time (a record without a ts that parses first, then
  * by its ts as written), then by id. */
 int hindex_cmp(const struct hindex *a, size_t i, const struct hindex *b, size_t j);
+/* Write the history h to out as the new file of a rewrite, with the lines
+ * of the customers ids[0..n) dropped (to NULL: erasure) or pointed at the
+ * customer to (a merge). Every other line is copied byte for byte; in a
+ * line pointed elsewhere only the value of "customer" changes. Lines that
+ * did not parse are copied as they are. When counts is not NULL, counts[i]
+ * gets the number of lines of ids[i]. Returns the number of lines dropped
+ * or changed. */
+size_t hist_remap(const struct hist *h, char *const *ids, size_t n, const char *to,
+		  struct sb *out, size_t *counts);
 
 #endif

@@ -1,0 +1,13 @@
+/* tags.h - the tags of a customer: a ';'-separated list */
+#ifndef CRM_TAGS_H
+#define CRM_TAGS_H
+
+#include "util.h"
+
+/* Add the tags of add (separated by ';' or ',') to the ';'-list in out,
+ * after those already there: each is trimmed of spaces, and empty ones and
+ * ones already present (compared ignoring case, Unicode-aware) are dropped.
+ * The tags already in out are cleaned the same way. */
+void tags_merge(struct sb *out, const char *add);
+
+#endif
