@@ -45,6 +45,7 @@ struct problem {
 	long line;
 	size_t seq; /* keeps the order of the problems of one line */
 	char *msg;
+	bool warn;  /* a warning: shown, not an error */
 };
 
 /* The problems of one file, printed together when the file is done. */
@@ -52,10 +53,24 @@ struct file {
 	char *name; /* as shown */
 	struct problem *v;
 	size_t n, cap;
+	size_t nwarn; /* of the n, the warnings */
 };
 
 static void problem(struct file *f, long line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+static void note(struct file *f, long line, bool warn, const char *fmt, va_list ap)
+{
+	char *s;
+	if (vasprintf(&s, fmt, ap) < 0)
+		crm_diex("out of memory");
+	void *p = f->v;
+	xgrow(&p, &f->cap, f->n + 1, sizeof *f->v);
+	f->v = p;
+	f->v[f->n] = (struct problem){ line, f->n, s, warn };
+	f->n++;
+	f->nwarn += warn;
+}
 
 static void problem(struct file *f, long line, const char *fmt, ...)
 {
@@ -63,15 +78,23 @@ static void problem(struct file *f, long line, const char *fmt, ...)
 		exit(CRM_ERR); /* one is enough to know */
 	va_list ap;
 	va_start(ap, fmt);
-	char *s;
-	if (vasprintf(&s, fmt, ap) < 0)
-		crm_diex("out of memory");
+	note(f, line, false, fmt, ap);
 	va_end(ap);
-	void *p = f->v;
-	xgrow(&p, &f->cap, f->n + 1, sizeof *f->v);
-	f->v = p;
-	f->v[f->n] = (struct problem){ line, f->n, s };
-	f->n++;
+}
+
+/* Something worth saying that is not wrong: printed with "warning: ",
+ * left out of the exit status. */
+static void warning(struct file *f, long line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void warning(struct file *f, long line, const char *fmt, ...)
+{
+	if (quiet)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	note(f, line, true, fmt, ap);
+	va_end(ap);
 }
 
 static int by_line(const void *a, const void *b)
@@ -88,7 +111,8 @@ static void print_file(struct file *f)
 	if (f->n) /* qsort wants an array, even of nothing */
 		qsort(f->v, f->n, sizeof *f->v, by_line);
 	for (size_t i = 0; i < f->n; i++) {
-		printf("%s:%ld: %s\n", f->name, f->v[i].line, f->v[i].msg);
+		printf("%s:%ld: %s%s\n", f->name, f->v[i].line, f->v[i].warn ? "warning: " : "",
+		       f->v[i].msg);
 		free(f->v[i].msg);
 		if (ferror(stdout))
 			crm_flush_stdout();
@@ -292,8 +316,9 @@ static void link_event(struct check *x, const json_t *o, long line)
 	}
 	const char *cust = json_string_value(json_object_get(o, "customer"));
 	if (x->have_ids && cust && *cust && hmap_get(&x->ids.m, cust, strlen(cust)) < 0)
-		problem(f, line, "customer %s is not in %s", plain(&x->tmp, cust, strlen(cust)),
-			x->cust.name);
+		/* crm-rm keeps the history of whom it removes (without --forget) */
+		warning(f, line, "customer %s is not in %s (removed without --forget?)",
+			plain(&x->tmp, cust, strlen(cust)), x->cust.name);
 	if (!type || !ref || !*ref || (strcmp(type, "done") && strcmp(type, "deal")))
 		return;
 	bool deal = !strcmp(type, "deal");
@@ -414,16 +439,20 @@ static void summary(const struct check *x, size_t total)
 {
 	const struct file *fs[] = { &x->cust, &x->hist, &x->conflicts };
 	struct sb b = { 0 };
+	size_t warns = 0;
 	for (size_t i = 0; i < 3; i++) {
-		if (!fs[i]->n)
+		size_t n = fs[i]->n - fs[i]->nwarn;
+		warns += fs[i]->nwarn;
+		if (!n)
 			continue;
 		if (!b.len)
-			sb_printf(&b, "%zu problem%s in %s", fs[i]->n, fs[i]->n == 1 ? "" : "s",
-				  fs[i]->name);
+			sb_printf(&b, "%zu problem%s in %s", n, n == 1 ? "" : "s", fs[i]->name);
 		else
-			sb_printf(&b, ", %zu in %s", fs[i]->n, fs[i]->name);
+			sb_printf(&b, ", %zu in %s", n, fs[i]->name);
 	}
-	if (total)
+	if (warns)
+		sb_printf(&b, "%s%zu warning%s", b.len ? "; " : "", warns, warns == 1 ? "" : "s");
+	if (total || warns)
 		crm_warnx("%s", sb_str(&b));
 	sb_free(&b);
 }
@@ -448,14 +477,14 @@ int main(int argc, char **argv)
 	x.conflicts.name = crm_path_dup(&x.d, CONFLICTS);
 
 	check_customers(&x);
-	size_t total = x.cust.n;
+	size_t total = x.cust.n - x.cust.nwarn;
 	print_file(&x.cust);
 	each_line(&x, INTERACTIONS, &x.hist, check_event);
 	resolve_refs(&x);
-	total += x.hist.n;
+	total += x.hist.n - x.hist.nwarn;
 	print_file(&x.hist);
 	each_line(&x, CONFLICTS, &x.conflicts, check_conflict);
-	total += x.conflicts.n;
+	total += x.conflicts.n - x.conflicts.nwarn;
 	print_file(&x.conflicts);
 	crm_flush_stdout();
 	summary(&x, total);

@@ -92,7 +92,7 @@ customers.csv:16: empty id
 interactions.jsonl:4: task 02aaaaaaaaaaa closed twice; first on line 3
 interactions.jsonl:5: ref 02yyyyyyyyyyy: no task has this id
 interactions.jsonl:7: ref 02zzzzzzzzzzz: no deal has this id
-interactions.jsonl:8: customer 01zzzzzzzzzzz is not in customers.csv
+interactions.jsonl:8: warning: customer 01zzzzzzzzzzz is not in customers.csv (removed without --forget?)
 interactions.jsonl:9: unknown type "fax"
 interactions.jsonl:10: unknown channel "pigeon"
 interactions.jsonl:11: direction "sideways": must be in or out
@@ -127,7 +127,7 @@ interactions.jsonl:20: string or '"'}'"' expected near '"'}'"''
 	run --separate-stderr crm-check
 	assert_failure 2
 	assert_output "$BAD_OUT"
-	assert_equal "$stderr" 'crm-check: 11 problems in customers.csv, 16 in interactions.jsonl'
+	assert_equal "$stderr" 'crm-check: 11 problems in customers.csv, 15 in interactions.jsonl; 1 warning'
 }
 
 @test "CHK004: LC_ALL=C reads the data exactly as a UTF-8 locale does" {
@@ -200,7 +200,7 @@ interactions.jsonl:4: duplicate id 02a; first on line 2'
 	run --separate-stderr crm-check -d acme
 	assert_failure 2
 	assert_output "$(printf '%s\n' "$BAD_OUT" | sed 's/^/acme\//; s/not in customers/not in acme\/customers/')"
-	assert_equal "$stderr" 'crm-check: 11 problems in acme/customers.csv, 16 in acme/interactions.jsonl'
+	assert_equal "$stderr" 'crm-check: 11 problems in acme/customers.csv, 15 in acme/interactions.jsonl; 1 warning'
 	run --separate-stderr crm-check --dir=acme -q
 	assert_failure 2
 	assert_output ''
@@ -554,4 +554,18 @@ clean data'
 	run bash -c "mandoc -Tascii '$TOP/man/crm-check.1' | col -b"
 	assert_success
 	assert_line --partial "$hook"
+}
+
+@test "CHK032: the history of a customer removed without --forget is a warning, not an error" {
+	new_crm
+	add_as ID "Anna Nowak" -e anna@example.pl
+	crm-log "$ID" note "first call" >/dev/null
+	crm-rm "$ID" >/dev/null
+	run --separate-stderr crm-check
+	assert_success
+	assert_output "interactions.jsonl:1: warning: customer $ID is not in customers.csv (removed without --forget?)"
+	assert_equal "$stderr" 'crm-check: 1 warning'
+	run --separate-stderr crm-check -q
+	assert_success
+	assert_output ''
 }

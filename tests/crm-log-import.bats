@@ -333,7 +333,7 @@ crm-log: 3 messages read, 2 interactions added, 0 duplicates skipped, 0 unmatche
 	assert_equal "${stderr_lines[4]}" '       crm-log --import-mail PATH... [--new-leads] [-n]'
 	run --separate-stderr crm-log --import-mail x.mbox -l
 	assert_failure 2
-	assert_equal "${stderr_lines[0]}" 'crm-log: --import-mail goes alone, without -l or --done'
+	assert_equal "${stderr_lines[0]}" 'crm-log: --import-mail goes alone, without -l, --done or --import-calls'
 	run crm-log --help
 	assert_output --partial '--import-mail PATH'
 }
