@@ -101,13 +101,22 @@ int main(int argc, char **argv)
 		fputs(sb_str(&shown), stdout);
 	} else {
 		/* The history first: a crash between the two leaves customers
-		 * without history, never history without its erasure. */
-		if (forget && erased && crm_rewrite(&d, INTERACTIONS, sb_str(&keep), keep.len) < 0)
+		 * without history, never history without its erasure.
+		 * A history replaced but maybe not durably (1) stops us too. */
+		int hk = 0, saved = 0;
+		if (forget && erased)
+			hk = crm_rewrite(&d, INTERACTIONS, sb_str(&keep), keep.len);
+		if (hk != 0) {
 			rc = CRM_ERR;
-		else if (ctable_save(&t, &d) < 0)
+			crm_warnx(hk < 0 ? "nothing was removed"
+					 : "their history is erased but they are not removed yet; "
+					   "run crm-rm again");
+		} else if ((saved = ctable_save(&t, &d)) < 0)
 			rc = CRM_ERR;
 		else
 			fputs(sb_str(&shown), stdout);
+		if (saved > 0)
+			rc = CRM_ERR;
 	}
 	sb_free(&shown);
 	sb_free(&keep);

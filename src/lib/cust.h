@@ -41,7 +41,8 @@ size_t ctable_col_add(struct ctable *t, const char *name);
 /* Append an empty row and return it. */
 struct rec *ctable_add_row(struct ctable *t);
 /* Write the table back atomically; rows not dirty are written as they were
- * read. Returns 0 or -1 (reported). */
+ * read. Returns what crm_rewrite does: 0, -1 (nothing changed) or 1 (saved,
+ * but maybe not durably); failures are reported. */
 int ctable_save(struct ctable *t, const struct crm_dir *d);
 /* The file the table would be saved as. */
 void ctable_render(const struct ctable *t, struct sb *out);

@@ -111,8 +111,13 @@ int crm_rewrite(const struct crm_dir *d, const char *name, const char *data, siz
 	}
 	const char *base = strrchr(tmp, '/');
 	base = base ? base + 1 : tmp;
-	if (fchmod(fd, mode) < 0 || write_full(fd, data, n) < 0 || fsync(fd) < 0) {
-		crm_warn("%s: cannot write", shown);
+	const char *failed = NULL;
+	if (fchmod(fd, mode) < 0 || write_full(fd, data, n) < 0)
+		failed = "cannot write";
+	else if (fsync(fd) < 0)
+		failed = "cannot sync";
+	if (failed) {
+		crm_warn("%s: %s", shown, failed);
 		close(fd);
 		unlinkat(d->fd, base, 0);
 		free(tmp);
@@ -134,11 +139,13 @@ int crm_rewrite(const struct crm_dir *d, const char *name, const char *data, siz
 		return -1;
 	}
 	if (fsync(d->fd) < 0) {
-		/* The new file is in place; only its durability is in doubt. */
-		crm_warn("%s: cannot sync the directory", d->path);
+		/* The new file is in place; only its durability is in doubt,
+		 * and the caller must not say that nothing was changed. */
+		crm_warn("%s: replaced, but the directory cannot be synced (a crash may undo "
+			 "the change)", shown);
 		free(tmp);
 		free(shown);
-		return -1;
+		return 1;
 	}
 	free(tmp);
 	free(shown);

@@ -17,7 +17,9 @@ void crm_unlock(struct crm_dir *d);
  * temporary file in the same directory, fsync'ed, renamed over the old one,
  * and the directory fsync'ed, so a crash leaves the old or the new file. The
  * old file's mode is kept. A data file that is a symbolic link is refused.
- * Returns 0, or -1 with the reason reported and the old file untouched. */
+ * Returns 0; -1 with the reason reported and the old file untouched; or 1
+ * when the new file is in place but the directory could not be synced
+ * (reported: a crash may bring the old file back). */
 int crm_rewrite(const struct crm_dir *d, const char *name, const char *data, size_t n);
 
 /* Append whole lines data[0..n) (ending with LF) with one write() on an
