@@ -214,6 +214,13 @@ static void *run_part(void *arg)
 		if (end)
 			break;
 		if (have == cap) {
+			/* a line this long with a NUL in it is no JSON: stop
+			 * before a file of zeros is read into memory whole */
+			if (memchr(buf, '\0', have)) {
+				note_err(p, p->lines + 1, "NUL byte in a line of over 1024 KiB: not a text file");
+				p->failed = true;
+				break;
+			}
 			cap *= 2;
 			buf = xrealloc(buf, cap);
 		}
@@ -341,7 +348,7 @@ struct derive *derive_load(const struct crm_dir *d, const char *currency, unsign
 			run_part(&parts[1]);
 	}
 	close(fd);
-	bool bad = false;
+	bool bad = false, failed = false;
 	long base = 0;
 	for (int i = 0; i < nparts; i++) {
 		for (size_t k = 0; k < parts[i].nerr; k++) {
@@ -352,7 +359,7 @@ struct derive *derive_load(const struct crm_dir *d, const char *currency, unsign
 			bad = true;
 		}
 		base += parts[i].lines;
-		bad |= parts[i].failed;
+		failed |= parts[i].failed;
 	}
 	for (int i = 0; i < nparts; i++) {
 		merge(&dv->all, &parts[i]);
@@ -365,7 +372,9 @@ struct derive *derive_load(const struct crm_dir *d, const char *currency, unsign
 		if (hmap_get(&dv->all.dones, tid, n) < 0)
 			dv->all.a[dv->all.task_cust[t]].open_tasks++;
 	}
-	if (bad && strict) {
+	/* bad lines are skipped unless strict; a file not read through is
+	 * never taken for the whole history */
+	if ((bad && strict) || failed) {
 		derive_free(dv);
 		return NULL;
 	}
