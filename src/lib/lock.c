@@ -1,6 +1,7 @@
 /* lock.c - the directory lock, atomic rewrites and durable appends */
 #include "lock.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -12,6 +13,36 @@
 #include <unistd.h>
 
 #include "util.h"
+
+/* Remove the temporary files of crm_rewrite (".NAME.tmp.XXXXXX" for the two
+ * data files) that a writer killed before its rename left behind. Called
+ * with the lock held: every writer makes them only under the lock, so one
+ * from before we took it belongs to nobody. Best effort: a file that cannot
+ * be removed is harmless, only in the way of a tidy directory. */
+static void remove_stale(const struct crm_dir *d, const struct timespec *since)
+{
+	DIR *dir = opendir(d->path);
+	if (!dir)
+		return;
+	static const char *const names[] = { CUSTOMERS, INTERACTIONS };
+	struct dirent *e;
+	while ((e = readdir(dir))) {
+		const char *n = e->d_name;
+		bool ours = false;
+		for (size_t i = 0; i < 2 && !ours; i++) {
+			size_t k = strlen(names[i]);
+			ours = n[0] == '.' && !strncmp(n + 1, names[i], k) && !strncmp(n + 1 + k, ".tmp.", 5) &&
+			       strlen(n + 1 + k + 5) == 6;
+		}
+		struct stat st;
+		if (!ours || fstatat(d->fd, n, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (st.st_mtim.tv_sec < since->tv_sec ||
+		    (st.st_mtim.tv_sec == since->tv_sec && st.st_mtim.tv_nsec < since->tv_nsec))
+			unlinkat(d->fd, n, 0);
+	}
+	closedir(dir);
+}
 
 void crm_lock(struct crm_dir *d)
 {
@@ -46,6 +77,9 @@ void crm_lock(struct crm_dir *d)
 			wait_us *= 2;
 	}
 	d->locked = true;
+	struct timespec since;
+	clock_gettime(CLOCK_REALTIME, &since);
+	remove_stale(d, &since);
 }
 
 void crm_unlock(struct crm_dir *d)
@@ -89,6 +123,13 @@ int crm_rewrite(const struct crm_dir *d, const char *name, const char *data, siz
 		}
 		if (!S_ISREG(st.st_mode)) {
 			crm_warnx("%s: not a regular file", shown);
+			free(shown);
+			return -1;
+		}
+		/* a file the user made read-only is not replaced, as it is not
+		 * appended to */
+		if (faccessat(d->fd, name, W_OK, AT_EACCESS) < 0) {
+			crm_warn("%s", shown);
 			free(shown);
 			return -1;
 		}
@@ -155,9 +196,15 @@ int crm_rewrite(const struct crm_dir *d, const char *name, const char *data, siz
 int crm_append(const struct crm_dir *d, const char *name, const char *data, size_t n)
 {
 	char *shown = crm_path_dup(d, name);
-	int fd = openat(d->fd, name, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+	int fd = openat(d->fd, name, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
 	if (fd < 0) {
-		crm_warn("%s", shown);
+		struct stat ls;
+		if (errno == ELOOP && fstatat(d->fd, name, &ls, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISLNK(ls.st_mode))
+			crm_warnx("%s: is a symbolic link; refusing to append to it (point -d at the "
+				  "directory that holds the file)", shown);
+		else
+			crm_warn("%s", shown);
 		free(shown);
 		return -1;
 	}
