@@ -419,8 +419,13 @@ int main(int argc, char **argv)
 	int runlock = -1;
 	if (o.send && !o.c.dry_run) {
 		runlock = openat(d.fd, ".crm-mail.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-		if (runlock < 0 || flock(runlock, LOCK_EX | LOCK_NB) < 0)
+		if (runlock < 0)
+			crm_die("%s", crm_path(&d, ".crm-mail.lock"));
+		if (flock(runlock, LOCK_EX | LOCK_NB) < 0) {
+			if (errno != EWOULDBLOCK)
+				crm_die("%s: cannot lock", crm_path(&d, ".crm-mail.lock"));
 			crm_diex("another crm-mail --send is running in %s", d.path);
+		}
 	}
 
 	struct past past = { .campaign = campaign };

@@ -106,15 +106,17 @@ int main(int argc, char **argv)
 		int hk = 0, saved = 0;
 		if (forget && erased)
 			hk = crm_rewrite(&d, INTERACTIONS, sb_str(&keep), keep.len);
-		if (hk != 0) {
+		if (hk == 0)
+			saved = ctable_save(&t, &d);
+		if (hk < 0 || (saved < 0 && !(forget && erased))) {
 			rc = CRM_ERR;
-			crm_warnx(hk < 0 ? "nothing was removed"
-					 : "their history is erased but they are not removed yet; "
-					   "run crm-rm again");
-		} else if ((saved = ctable_save(&t, &d)) < 0)
+			crm_warnx("nothing was removed");
+		} else if (hk > 0 || saved < 0) {
 			rc = CRM_ERR;
-		else
+			crm_warnx("their history is erased but they are not removed yet; run crm-rm again");
+		} else {
 			fputs(sb_str(&shown), stdout);
+		}
 		if (saved > 0)
 			rc = CRM_ERR;
 	}

@@ -6,9 +6,11 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -44,6 +46,41 @@ static void remove_stale(const struct crm_dir *d, const struct timespec *since)
 	closedir(dir);
 }
 
+static volatile sig_atomic_t rang;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	rang = 1;
+}
+
+/* Wait for the lock in the kernel's queue, which hands it to a waiter the
+ * moment it is free (polling with sleeps left it idle while every waiter
+ * slept); a timer interrupts the wait after limit seconds, and rings again
+ * every 10 ms in case it rang just before flock began to wait. Returns
+ * true with the lock, false when the time is up. */
+static bool wait_lock(int fd, double limit)
+{
+	struct sigaction sa = { .sa_handler = on_alarm }, old;
+	sigemptyset(&sa.sa_mask); /* and no SA_RESTART: flock must return */
+	sigaction(SIGALRM, &sa, &old);
+	rang = 0;
+	struct itimerval it = { { 0, 10000 }, { (time_t)limit, (suseconds_t)((limit - (double)(time_t)limit) * 1e6) } };
+	if (!it.it_value.tv_sec && !it.it_value.tv_usec)
+		it.it_value.tv_usec = 1;
+	setitimer(ITIMER_REAL, &it, NULL);
+	int k;
+	while ((k = flock(fd, LOCK_EX)) < 0 && errno == EINTR && !rang)
+		;
+	int e = errno;
+	struct itimerval off = { { 0, 0 }, { 0, 0 } };
+	setitimer(ITIMER_REAL, &off, NULL);
+	sigaction(SIGALRM, &old, NULL);
+	/* errno 0 tells the time is up from a failure */
+	errno = k < 0 && e != EINTR ? e : 0;
+	return k == 0;
+}
+
 void crm_lock(struct crm_dir *d)
 {
 	if (d->locked)
@@ -53,28 +90,19 @@ void crm_lock(struct crm_dir *d)
 	if (e && *e) {
 		char *end;
 		limit = strtod(e, &end);
-		if (*end || limit < 0)
+		if (*end || limit < 0 || limit > 1e6)
 			crm_diex("CRM_LOCK_TIMEOUT: '%s' is not a number of seconds", e);
 	}
-	struct timespec start, now;
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	long wait_us = 1000;
-	for (;;) {
-		if (flock(d->fd, LOCK_EX | LOCK_NB) == 0)
-			break;
-		if (errno != EWOULDBLOCK && errno != EINTR)
+	if (flock(d->fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK)
 			crm_die("%s: cannot lock", d->path);
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		double waited = (double)(now.tv_sec - start.tv_sec) +
-				(double)(now.tv_nsec - start.tv_nsec) / 1e9;
-		if (waited >= limit)
+		if (!wait_lock(d->fd, limit)) {
+			if (errno)
+				crm_die("%s: cannot lock", d->path);
 			crm_diex("%s: locked by another writer for %g s; try again later "
 				 "(or raise CRM_LOCK_TIMEOUT)",
 				 d->path, limit);
-		struct timespec ts = { 0, wait_us * 1000 };
-		nanosleep(&ts, NULL);
-		if (wait_us < 50000)
-			wait_us *= 2;
+		}
 	}
 	d->locked = true;
 	struct timespec since;
