@@ -37,7 +37,7 @@ local_setup() {
 in_memory() {
 	[ -d /dev/shm ] && [ -w /dev/shm ] || return 0
 	cd / && rm -rf "$WORK"
-	WORK=$(mktemp -d /dev/shm/crm-faults.XXXXXX) && cd "$WORK"
+	WORK=$(mktemp -d /dev/shm/crm-faults.XXXXXX) && cd "$WORK" || return 1
 }
 
 # Microseconds since $1 (an $EPOCHREALTIME).
@@ -127,7 +127,7 @@ inject_each() {
 	local -A total
 	local kind n
 	while read -r kind n; do total[$kind]=$n; done <counts
-	local runs=0 mode err st text
+	local runs=0 mode err st text what
 	for kind in write fsync rename open; do
 		((${total[$kind]} > 0)) || [ "$kind" = rename ] || fail "no $kind counted"
 		for ((n = 1; n <= ${total[$kind]}; n++)); do
@@ -138,8 +138,9 @@ inject_each() {
 					st=0
 					shim "$kind" "$n" "$mode" "$err" "$@" >out 2>err || st=$?
 					runs=$((runs + 1))
-					text=$([ $err = EIO ] && echo 'Input/output error' || echo 'No space left on device')
-					local what="$prog: $kind #$n $mode $err: exit $st: $(cat err)"
+					text='No space left on device'
+					[ "$err" != EIO ] || text='Input/output error'
+					what="$prog: $kind #$n $mode $err: exit $st: $(cat err)"
 					state acme >now.state
 					if [ "$st" = 0 ]; then
 						[ "$kind" = open ] || fail "$what: a failed $kind went unnoticed"
@@ -207,7 +208,7 @@ inject_each() {
 	shim "" 0 once EIO "${mail[@]}" >/dev/null 2>clean.err || fail "$(cat clean.err)"
 	assert_equal "$(wc -l <sent)" 3
 	local -A total
-	local kind n mode st runs=0
+	local kind n mode st runs=0 what pending sent
 	while read -r kind n; do total[$kind]=$n; done <counts
 	for kind in write fsync open; do
 		for ((n = 1; n <= ${total[$kind]}; n++)); do
@@ -216,7 +217,7 @@ inject_each() {
 				st=0
 				shim "$kind" "$n" "$mode" EIO "${mail[@]}" >/dev/null 2>err || st=$?
 				runs=$((runs + 1))
-				local what="crm-mail: $kind #$n $mode: exit $st: $(cat err)"
+				what="crm-mail: $kind #$n $mode: exit $st: $(cat err)"
 				if [ "$st" = 0 ]; then
 					# an open the program can do without (Jansson's
 					# /dev/urandom): everything is done
@@ -231,8 +232,9 @@ inject_each() {
 					fail "$what: the old history changed"
 				[ "$(tail -c 1 acme/interactions.jsonl | od -An -c | tr -d ' ')" = '\n' ] || fail "$what: torn"
 				jq -e . acme/interactions.jsonl >/dev/null || fail "$what: does not parse"
-				local pending=$(grep -c '"status":"pending"' acme/interactions.jsonl)
-				local sent=$( [ -e sent ] && wc -l <sent || echo 0)
+				pending=$(grep -c '"status":"pending"' acme/interactions.jsonl || true)
+				sent=0
+				[ ! -e sent ] || sent=$(wc -l <sent)
 				((sent <= pending)) || fail "$what: $sent mailed, $pending logged"
 			done
 		done
@@ -253,7 +255,7 @@ kill_each() {
 	state before | sed '/^== files/,$d' >before.state
 	mixed before.state after.state >mixed.state
 	local -A total
-	local kind n mode st runs=0
+	local kind n mode st runs=0 what
 	while read -r kind n; do total[$kind]=$n; done <counts
 	for kind in write fsync rename open; do
 		for ((n = 1; n <= ${total[$kind]}; n++)); do
@@ -262,7 +264,7 @@ kill_each() {
 				st=0
 				shim "$kind" "$n" "$mode" EIO "$@" >/dev/null 2>err || st=$?
 				runs=$((runs + 1))
-				local what="$1: $mode at $kind #$n: exit $st"
+				what="$1: $mode at $kind #$n: exit $st"
 				[ "$st" = 137 ] || fail "$what: not killed"
 				state acme | sed '/^== files/,$d' >now.state
 				cmp -s now.state before.state || cmp -s now.state after.state ||
