@@ -81,6 +81,7 @@ int main(int argc, char **argv)
 		if (hist_load(&h, &d, c.strict) < 0) {
 			rc = CRM_ERR;
 			sb_free(&shown);
+			hist_free(&h); /* the lines read before the error */
 			goto out;
 		}
 		for (size_t i = 0; i < h.n; i++) {
