@@ -47,7 +47,13 @@ deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-check: deps all
+# The fault tests' LD_PRELOAD shim: test tooling, never installed, built
+# without the sanitizers so that it loads into any build of the programs.
+tests/faults/shim.so: tests/faults/shim.c
+	$(CC) -std=c17 -Wall -Wextra $(if $(WERROR),-Werror) -O2 -fPIC -shared \
+		-o $@ tests/faults/shim.c -ldl
+
+check: deps all tests/faults/shim.so
 	LC_ALL=C.UTF-8 bats --formatter tap tests
 	LC_ALL=C bats --formatter tap tests
 
@@ -57,8 +63,8 @@ demo: deps all
 asan:
 	$(MAKE) clean
 	$(MAKE) OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
-		LDFLAGS="-fsanitize=address,undefined" all
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 bats tests
+		LDFLAGS="-fsanitize=address,undefined" all tests/faults/shim.so
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 bats --formatter tap tests
 
 check-man:
 	mandoc -Tlint -W warning man/*.[1-8]
@@ -98,7 +104,7 @@ bench: deps all bench/gen
 	sh bench/run.sh
 
 clean:
-	rm -rf build bin bench/gen
+	rm -rf build bin bench/gen tests/faults/shim.so
 
 .PHONY: all deps check demo asan bench check-man install uninstall check-install clean
 .SECONDARY: $(LIBOBJ)

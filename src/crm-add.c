@@ -647,10 +647,14 @@ int main(int argc, char **argv)
 	if (x.dry_run) {
 		fputs(sb_str(&x.log), stdout);
 	} else if (x.added || x.updated) {
-		if (ctable_save(&x.t, &x.dir) < 0) {
+		int saved = ctable_save(&x.t, &x.dir);
+		if (saved < 0) {
 			status = CRM_ERR;
 			crm_warnx("nothing was changed");
 		} else {
+			/* saved, if maybe not durably (1): the ids are in the file */
+			if (saved > 0)
+				status = CRM_ERR;
 			fputs(sb_str(&x.ids), stdout);
 		}
 	}

@@ -469,6 +469,8 @@ static int find_customers(struct opts *o)
 			size_t n;
 			long line;
 			got = csvin_next_raw(in.csv, &s, &n, &line);
+			if (got < 0)
+				status = CRM_ERR; /* reported: a read error, a file of zeros */
 			if (got <= 0)
 				break;
 			/* A record with a quote may hold a doubled one that PATTERN
@@ -672,7 +674,7 @@ static int find_interactions(struct opts *o)
 	const char *s;
 	size_t n;
 	bool torn;
-	int got;
+	int got = 0;
 	struct rec r = { 0 };
 	while (in->b.fd >= 0 && (got = linein_next(in, &s, &n, &torn)) > 0) {
 		if (m.raw && !o->c.strict && !memchr(s, '\\', n) && !match_raw(&m, m.raw, s, n))
@@ -709,6 +711,8 @@ static int find_interactions(struct opts *o)
 		if (!more)
 			break;
 	}
+	if (got < 0)
+		status = CRM_ERR; /* reported: the history was not read through */
 	rec_free(&r);
 	long shown = sink_end(&k);
 	if (status == CRM_OK && !shown)

@@ -1,6 +1,7 @@
 /* crm-mail - templated mail to the customers of a stream, recorded in the history */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,6 +180,9 @@ static int pipe_to(const char *command, const char *rcpt, const char *msg, size_
 		return -1;
 	}
 	if (pid == 0) {
+		/* the command gets the signals' usual actions, not ours */
+		signal(SIGPIPE, SIG_DFL);
+		signal(SIGXFSZ, SIG_DFL);
 		dup2(fds[0], STDIN_FILENO);
 		close(fds[0]);
 		close(fds[1]);
@@ -196,7 +200,11 @@ static int pipe_to(const char *command, const char *rcpt, const char *msg, size_
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			break; /* the command stopped reading: its status tells */
+			/* the command stopped reading: its status tells; any
+			 * other failure is ours to name */
+			if (errno != EPIPE)
+				crm_warn("%s: write", argv[0]);
+			break;
 		}
 		off += (size_t)w;
 	}
@@ -411,8 +419,13 @@ int main(int argc, char **argv)
 	int runlock = -1;
 	if (o.send && !o.c.dry_run) {
 		runlock = openat(d.fd, ".crm-mail.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-		if (runlock < 0 || flock(runlock, LOCK_EX | LOCK_NB) < 0)
+		if (runlock < 0)
+			crm_die("%s", crm_path(&d, ".crm-mail.lock"));
+		if (flock(runlock, LOCK_EX | LOCK_NB) < 0) {
+			if (errno != EWOULDBLOCK)
+				crm_die("%s: cannot lock", crm_path(&d, ".crm-mail.lock"));
 			crm_diex("another crm-mail --send is running in %s", d.path);
+		}
 	}
 
 	struct past past = { .campaign = campaign };

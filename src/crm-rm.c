@@ -81,6 +81,7 @@ int main(int argc, char **argv)
 		if (hist_load(&h, &d, c.strict) < 0) {
 			rc = CRM_ERR;
 			sb_free(&shown);
+			hist_free(&h); /* the lines read before the error */
 			goto out;
 		}
 		erased = hist_remap(&h, ids, removed, NULL, &keep, NULL);
@@ -91,13 +92,24 @@ int main(int argc, char **argv)
 		fputs(sb_str(&shown), stdout);
 	} else {
 		/* The history first: a crash between the two leaves customers
-		 * without history, never history without its erasure. */
-		if (forget && erased && crm_rewrite(&d, INTERACTIONS, sb_str(&keep), keep.len) < 0)
+		 * without history, never history without its erasure.
+		 * A history replaced but maybe not durably (1) stops us too. */
+		int hk = 0, saved = 0;
+		if (forget && erased)
+			hk = crm_rewrite(&d, INTERACTIONS, sb_str(&keep), keep.len);
+		if (hk == 0)
+			saved = ctable_save(&t, &d);
+		if (hk < 0 || (saved < 0 && !(forget && erased))) {
 			rc = CRM_ERR;
-		else if (ctable_save(&t, &d) < 0)
+			crm_warnx("nothing was removed");
+		} else if (hk > 0 || saved < 0) {
 			rc = CRM_ERR;
-		else
+			crm_warnx("their history is erased but they are not removed yet; run crm-rm again");
+		} else {
 			fputs(sb_str(&shown), stdout);
+		}
+		if (saved > 0)
+			rc = CRM_ERR;
 	}
 	sb_free(&shown);
 	sb_free(&keep);

@@ -618,7 +618,7 @@ int main(int argc, char **argv)
 			n++;
 		}
 		if (status != CRM_OK)
-			return status;
+			exit(status); /* nothing to undo: what is held goes with the process */
 		if (o.rfm)
 			rfm_scores(&g, cs, n);
 		for (size_t i = 0; i < n; i++) {

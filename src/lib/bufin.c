@@ -50,6 +50,15 @@ long bufin_fill(struct bufin *b, size_t *shift)
 		b->moves++;
 	}
 	if (b->end == b->cap) {
+		const char *z = memchr(b->buf, '\0', b->end);
+		if (z) {
+			long line = b->line;
+			for (const char *p = b->buf; (p = memchr(p, '\n', (size_t)(z - p))); p++)
+				line++;
+			crm_dataerr(b->name, line, "NUL byte in a record of over %zu KiB: not a text file",
+				    b->cap / 1024);
+			return -1;
+		}
 		if (b->cap > SIZE_MAX / 2)
 			crm_diex("%s: record too large", b->name);
 		b->cap *= 2;

@@ -14,6 +14,7 @@ struct bufin {
 	bool eof;
 	bool borrowed; /* buf is the caller's memory */
 	unsigned long moves; /* how often buf moved: pointers into it are stale then */
+	long line; /* the line at buf[beg], kept by the reader for messages */
 };
 
 /* Start reading fd; name is used in messages. */
@@ -24,7 +25,10 @@ void bufin_free(struct bufin *b);
 
 /* Move the unconsumed bytes to the front (setting *shift to how far they
  * moved), grow the buffer when it is full, and read once more. Returns the
- * number of bytes read, 0 at the end, -1 on a read error (reported). */
+ * number of bytes read, 0 at the end, -1 on a read error (reported). A full
+ * buffer that holds a NUL byte is not grown: that record is bad anyway, and
+ * a file of zeros would otherwise be read into memory whole; it is reported
+ * as "name:line: ..." (line from b->line) and gives -1. */
 long bufin_fill(struct bufin *b, size_t *shift);
 
 #endif

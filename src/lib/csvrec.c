@@ -60,6 +60,7 @@ void csvin_close(struct csvin *in)
 long csvin_fill(struct csvin *in)
 {
 	size_t shift;
+	in->b.line = in->line;
 	long n = bufin_fill(&in->b, &shift);
 	if (in->qvalid && shift) {
 		in->qfrom = in->qfrom > shift ? in->qfrom - shift : 0;

@@ -46,7 +46,8 @@ struct rec *ctable_add_row(struct ctable *t);
  * now (YYYY-MM-DDThh:mm:ssZ), every other column empty. Returns its row. */
 size_t ctable_new_customer(struct ctable *t, const char *now);
 /* Write the table back atomically; rows not dirty are written as they were
- * read. Returns 0 or -1 (reported). */
+ * read. Returns what crm_rewrite does: 0, -1 (nothing changed) or 1 (saved,
+ * but maybe not durably); failures are reported. */
 int ctable_save(struct ctable *t, const struct crm_dir *d);
 /* The file the table would be saved as. */
 void ctable_render(const struct ctable *t, struct sb *out);

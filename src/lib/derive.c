@@ -227,7 +227,7 @@ struct derive *derive_load(const struct crm_dir *d, const char *currency, unsign
 		if (hmap_get(&dv->all.dones, tid, n) < 0)
 			dv->all.a[dv->all.task_cust[t]].open_tasks++;
 	}
-	if (bad && strict) {
+	if (bad) { /* strict failed, or the file was not read through */
 		derive_free(dv);
 		return NULL;
 	}

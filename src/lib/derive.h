@@ -23,7 +23,8 @@ struct derive;
 /* Read the history of d once, computing the fields whose bit (1 << field)
  * is in mask, from the events up to asof (DERIVE_ALL for every one).
  * revenue counts amounts in currency only. Bad lines are reported and
- * skipped (fatal with strict: then NULL). */
+ * skipped (fatal with strict: then NULL); a file that cannot be read through
+ * (a read error, a line of zeros) gives NULL always. */
 #define DERIVE_ALL INT64_MAX
 struct derive *derive_load(const struct crm_dir *d, const char *currency, unsigned mask,
 			   bool strict, crm_time asof);

@@ -48,6 +48,7 @@ int linein_next(struct linein *in, const char **s, size_t *n, bool *torn)
 			return 1;
 		}
 		size_t seen = in->b.end, shift;
+		in->b.line = in->line + 1;
 		if (bufin_fill(&in->b, &shift) < 0)
 			return -1;
 		in->scan = seen - shift;

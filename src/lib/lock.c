@@ -1,17 +1,85 @@
 /* lock.c - the directory lock, atomic rewrites and durable appends */
 #include "lock.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "util.h"
+
+/* Remove the temporary files of crm_rewrite (".NAME.tmp.XXXXXX" for the two
+ * data files) that a writer killed before its rename left behind. Called
+ * with the lock held: every writer makes them only under the lock, so one
+ * from before we took it belongs to nobody. Best effort: a file that cannot
+ * be removed is harmless, only in the way of a tidy directory. */
+static void remove_stale(const struct crm_dir *d, const struct timespec *since)
+{
+	DIR *dir = opendir(d->path);
+	if (!dir)
+		return;
+	static const char *const names[] = { CUSTOMERS, INTERACTIONS };
+	struct dirent *e;
+	while ((e = readdir(dir))) {
+		const char *n = e->d_name;
+		bool ours = false;
+		for (size_t i = 0; i < 2 && !ours; i++) {
+			size_t k = strlen(names[i]);
+			ours = n[0] == '.' && !strncmp(n + 1, names[i], k) && !strncmp(n + 1 + k, ".tmp.", 5) &&
+			       strlen(n + 1 + k + 5) == 6;
+		}
+		struct stat st;
+		if (!ours || fstatat(d->fd, n, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (st.st_mtim.tv_sec < since->tv_sec ||
+		    (st.st_mtim.tv_sec == since->tv_sec && st.st_mtim.tv_nsec < since->tv_nsec))
+			unlinkat(d->fd, n, 0);
+	}
+	closedir(dir);
+}
+
+static volatile sig_atomic_t rang;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	rang = 1;
+}
+
+/* Wait for the lock in the kernel's queue, which hands it to a waiter the
+ * moment it is free (polling with sleeps left it idle while every waiter
+ * slept); a timer interrupts the wait after limit seconds, and rings again
+ * every 10 ms in case it rang just before flock began to wait. Returns
+ * true with the lock, false when the time is up. */
+static bool wait_lock(int fd, double limit)
+{
+	struct sigaction sa = { .sa_handler = on_alarm }, old;
+	sigemptyset(&sa.sa_mask); /* and no SA_RESTART: flock must return */
+	sigaction(SIGALRM, &sa, &old);
+	rang = 0;
+	struct itimerval it = { { 0, 10000 }, { (time_t)limit, (suseconds_t)((limit - (double)(time_t)limit) * 1e6) } };
+	if (!it.it_value.tv_sec && !it.it_value.tv_usec)
+		it.it_value.tv_usec = 1;
+	setitimer(ITIMER_REAL, &it, NULL);
+	int k;
+	while ((k = flock(fd, LOCK_EX)) < 0 && errno == EINTR && !rang)
+		;
+	int e = errno;
+	struct itimerval off = { { 0, 0 }, { 0, 0 } };
+	setitimer(ITIMER_REAL, &off, NULL);
+	sigaction(SIGALRM, &old, NULL);
+	/* errno 0 tells the time is up from a failure */
+	errno = k < 0 && e != EINTR ? e : 0;
+	return k == 0;
+}
 
 void crm_lock(struct crm_dir *d)
 {
@@ -22,30 +90,24 @@ void crm_lock(struct crm_dir *d)
 	if (e && *e) {
 		char *end;
 		limit = strtod(e, &end);
-		if (*end || limit < 0)
+		if (*end || limit < 0 || limit > 1e6)
 			crm_diex("CRM_LOCK_TIMEOUT: '%s' is not a number of seconds", e);
 	}
-	struct timespec start, now;
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	long wait_us = 1000;
-	for (;;) {
-		if (flock(d->fd, LOCK_EX | LOCK_NB) == 0)
-			break;
-		if (errno != EWOULDBLOCK && errno != EINTR)
+	if (flock(d->fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK)
 			crm_die("%s: cannot lock", d->path);
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		double waited = (double)(now.tv_sec - start.tv_sec) +
-				(double)(now.tv_nsec - start.tv_nsec) / 1e9;
-		if (waited >= limit)
+		if (!wait_lock(d->fd, limit)) {
+			if (errno)
+				crm_die("%s: cannot lock", d->path);
 			crm_diex("%s: locked by another writer for %g s; try again later "
 				 "(or raise CRM_LOCK_TIMEOUT)",
 				 d->path, limit);
-		struct timespec ts = { 0, wait_us * 1000 };
-		nanosleep(&ts, NULL);
-		if (wait_us < 50000)
-			wait_us *= 2;
+		}
 	}
 	d->locked = true;
+	struct timespec since;
+	clock_gettime(CLOCK_REALTIME, &since);
+	remove_stale(d, &since);
 }
 
 void crm_unlock(struct crm_dir *d)
@@ -92,6 +154,13 @@ int crm_rewrite(const struct crm_dir *d, const char *name, const char *data, siz
 			free(shown);
 			return -1;
 		}
+		/* a file the user made read-only is not replaced, as it is not
+		 * appended to */
+		if (faccessat(d->fd, name, W_OK, AT_EACCESS) < 0) {
+			crm_warn("%s", shown);
+			free(shown);
+			return -1;
+		}
 		mode = st.st_mode & 07777;
 	} else {
 		mode_t um = umask(0);
@@ -111,8 +180,13 @@ int crm_rewrite(const struct crm_dir *d, const char *name, const char *data, siz
 	}
 	const char *base = strrchr(tmp, '/');
 	base = base ? base + 1 : tmp;
-	if (fchmod(fd, mode) < 0 || write_full(fd, data, n) < 0 || fsync(fd) < 0) {
-		crm_warn("%s: cannot write", shown);
+	const char *failed = NULL;
+	if (fchmod(fd, mode) < 0 || write_full(fd, data, n) < 0)
+		failed = "cannot write";
+	else if (fsync(fd) < 0)
+		failed = "cannot sync";
+	if (failed) {
+		crm_warn("%s: %s", shown, failed);
 		close(fd);
 		unlinkat(d->fd, base, 0);
 		free(tmp);
@@ -134,11 +208,13 @@ int crm_rewrite(const struct crm_dir *d, const char *name, const char *data, siz
 		return -1;
 	}
 	if (fsync(d->fd) < 0) {
-		/* The new file is in place; only its durability is in doubt. */
-		crm_warn("%s: cannot sync the directory", d->path);
+		/* The new file is in place; only its durability is in doubt,
+		 * and the caller must not say that nothing was changed. */
+		crm_warn("%s: replaced, but the directory cannot be synced (a crash may undo "
+			 "the change)", shown);
 		free(tmp);
 		free(shown);
-		return -1;
+		return 1;
 	}
 	free(tmp);
 	free(shown);
@@ -148,9 +224,15 @@ int crm_rewrite(const struct crm_dir *d, const char *name, const char *data, siz
 int crm_append(const struct crm_dir *d, const char *name, const char *data, size_t n)
 {
 	char *shown = crm_path_dup(d, name);
-	int fd = openat(d->fd, name, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+	int fd = openat(d->fd, name, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
 	if (fd < 0) {
-		crm_warn("%s", shown);
+		struct stat ls;
+		if (errno == ELOOP && fstatat(d->fd, name, &ls, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISLNK(ls.st_mode))
+			crm_warnx("%s: is a symbolic link; refusing to append to it (point -d at the "
+				  "directory that holds the file)", shown);
+		else
+			crm_warn("%s", shown);
 		free(shown);
 		return -1;
 	}

@@ -80,6 +80,7 @@ struct part {
 	struct err *errs;
 	size_t nerr, ecap;
 	int read_errno;
+	bool failed; /* not read through */
 };
 
 static void note_err(struct part *p, long ln, const char *what, const char *msg)
@@ -150,6 +151,13 @@ static void *run_part(void *arg)
 		if (end)
 			break;
 		if (have == cap) {
+			/* a line this long with a NUL in it is no JSON: stop
+			 * before a file of zeros is read into memory whole */
+			if (memchr(buf, '\0', have)) {
+				note_err(p, p->lines + 1, "", "NUL byte in a line of over 1024 KiB: not a text file");
+				p->failed = true;
+				break;
+			}
 			cap *= 2;
 			buf = xrealloc(buf, cap);
 		}
@@ -258,6 +266,9 @@ int scan_parts(const struct crm_dir *d, bool strict, unsigned skip, scan_fn fn, 
 			errno = p->read_errno;
 			crm_die("%s", name);
 		}
+		/* a file not read through is never taken for the whole history */
+		if (p->failed)
+			rc = -1;
 		base += p->lines;
 	}
 	close(fd);

@@ -28,6 +28,10 @@ void crm_init(int argc, char **argv)
 	/* A closed pipe must be an EPIPE we can handle, not a signal that kills us
 	 * halfway through a write to a data file. */
 	signal(SIGPIPE, SIG_IGN);
+	/* Over a file size limit (ulimit -f) a write must fail with EFBIG, so
+	 * that a short append is cut back; the default action would kill us
+	 * between the two and leave half a line. */
+	signal(SIGXFSZ, SIG_IGN);
 	static char obuf[1 << 16];
 	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
 	atexit(at_exit_flush);

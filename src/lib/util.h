@@ -16,7 +16,8 @@ enum crm_exit { CRM_OK = 0, CRM_NONE = 1, CRM_ERR = 2 };
 extern const char *crm_prog;
 
 /* Set crm_prog from argv[0], make stdout fully buffered, ignore SIGPIPE so a
- * closed pipe is seen as EPIPE, and register the stdout check that runs at exit. */
+ * closed pipe is seen as EPIPE and SIGXFSZ so a file size limit is EFBIG, and
+ * register the stdout check that runs at exit. */
 void crm_init(int argc, char **argv);
 
 /* Print "prog: message" on stderr. The *x variants add nothing; the others
