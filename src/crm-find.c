@@ -31,6 +31,7 @@ static const struct crm_opt opts[] = {
 	{ 'c', "count", NULL, "print only the number of matching records" },
 	{ 'i', "interactions", NULL, "search the interactions instead of the customers" },
 	CRM_OPT_FORMAT,
+	CRM_OPT_SAFECSV,
 	CRM_OPTS_READER,
 };
 
@@ -375,7 +376,9 @@ static void sink_init(struct sink *k, const struct opts *o, const struct fieldse
 		}
 	}
 	enum fmt f = fmt_choose(o->c.format, def, FMTS_ALL);
-	k->verbatim = verbatim_ok && f == def && !o->fields && k->sort_field < 0;
+	/* safe CSV changes cells, so no record goes out as it was read */
+	k->verbatim = verbatim_ok && f == def && !o->fields && k->sort_field < 0 &&
+		      !(o->c.safe_csv && (f == FMT_CSV || f == FMT_TSV));
 	if (!k->count && !k->verbatim) {
 		bool *num = xcalloc(k->ncols ? k->ncols : 1, sizeof *num);
 		for (size_t i = 0; i < k->ncols; i++)

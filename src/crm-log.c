@@ -57,6 +57,7 @@ static const struct crm_opt opts[] = {
 	{ O_UNTIL, "until", "DATE", "with -l: up to this time (a date: to its end)" },
 	{ O_TYPE, "type", "TYPE", "with -l: only interactions of this type (repeatable)" },
 	CRM_OPT_FORMAT,
+	CRM_OPT_SAFECSV,
 	CRM_OPT_DRYRUN,
 	CRM_OPTS_READER,
 };

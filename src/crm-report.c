@@ -26,6 +26,7 @@ static const struct crm_opt opts[] = {
 	{ O_LIMIT, "limit", "N", "at most N rows (top: default 10)" },
 	{ O_WINDOW, "window", "DAYS", "campaigns: days after a mail in which a reply counts (14)" },
 	{ 'o', "format", "FORMAT", "table, csv, tsv, json, md or html" },
+	CRM_OPT_SAFECSV,
 	CRM_OPTS_READER,
 };
 
@@ -1588,6 +1589,8 @@ int main(int argc, char **argv)
 			args[n++] = "-o";
 			args[n++] = (char *)c.format;
 		}
+		if (c.safe_csv)
+			args[n++] = "--safe-csv";
 		if (until) {
 			args[n++] = "--as-of";
 			args[n++] = (char *)until;

@@ -29,6 +29,7 @@ static const struct crm_opt opts[] = {
 	{ O_ONLY, "only", "NAME", "keep only the customers of this segment (repeatable)" },
 	{ 'S', "summary", NULL, "one row per segment instead of the customers" },
 	CRM_OPT_FORMAT,
+	CRM_OPT_SAFECSV,
 	CRM_OPTS_READER,
 };
 
