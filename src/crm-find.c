@@ -372,7 +372,7 @@ static void sink_init(struct sink *k, const struct opts *o, const struct fieldse
 		k->cols = xcalloc(fs->ncols ? fs->ncols : 1, sizeof *k->cols);
 		for (size_t i = 0; i < fs->ncols; i++) {
 			k->cols[k->ncols++] = i;
-			hdr_add(&h, fs->v[i].name);
+			hdr_push(&h, fs->v[i].name); /* the columns differ: checked when read */
 		}
 	}
 	enum fmt f = fmt_choose(o->c.format, def, FMTS_ALL);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hmap.h"
 #include "lock.h"
 #include "utf8.h"
 
@@ -17,17 +18,20 @@ const size_t cust_ncolumns = sizeof cust_columns / sizeof cust_columns[0];
 
 static void check_header(const struct hdr *h, const char *name, long line)
 {
+	/* a hash of the names seen: a header may have 100,000 columns */
+	struct hmap seen = { 0 };
 	for (size_t i = 0; i < h->n; i++) {
 		if (!h->name[i][0]) {
 			crm_dataerr(name, line, "column %zu of the header has no name", i + 1);
 			exit(CRM_ERR);
 		}
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(h->name[i], h->name[j])) {
-				crm_dataerr(name, line, "column '%s' appears twice in the header", h->name[i]);
-				exit(CRM_ERR);
-			}
+		size_t len = strlen(h->name[i]);
+		if (hmap_put(&seen, h->name[i], len) != i) {
+			crm_dataerr(name, line, "column '%s' appears twice in the header", h->name[i]);
+			exit(CRM_ERR);
+		}
 	}
+	hmap_free(&seen);
 }
 
 void ctable_load(struct ctable *t, const struct crm_dir *d)
