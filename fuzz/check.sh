@@ -22,7 +22,7 @@ for t in "$@"; do
 	fi
 	set --
 	[ -f "fuzz/$t.dict" ] && set -- "-dict=fuzz/$t.dict"
-	if ! nice -n 19 "$bin" "$@" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+	if ! nice -n 19 "$bin" "$@" -max_total_time="$secs" -timeout=60 -rss_limit_mb=2048 \
 		-artifact_prefix="build/fuzz/check/$t/" \
 		"build/fuzz/corpus/$t" "fuzz/corpus/$t" >"build/fuzz/check/$t.log" 2>&1; then
 		echo "check-fuzz: $t: crashed; see build/fuzz/check/$t.log and build/fuzz/check/$t/" >&2

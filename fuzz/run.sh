@@ -18,7 +18,7 @@ log=build/fuzz/$t.log
 before=$(ls "fuzz/regress/$t" | wc -l)
 start=$(date +%s)
 # new inputs go to build/fuzz/corpus (not committed); the seeds are read too
-nice -n 19 "$bin" "$@" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+nice -n 19 "$bin" "$@" -max_total_time="$secs" -timeout=60 -rss_limit_mb=2048 \
 	-print_final_stats=1 -artifact_prefix="fuzz/regress/$t/" \
 	"build/fuzz/corpus/$t" "fuzz/corpus/$t" >"$log" 2>&1
 status=$?

@@ -147,7 +147,7 @@ static void load_customers(struct ctx *x, bool use_stdin)
 	     cc = hdr_find(&in.hdr, "consent"), ct = hdr_find(&in.hdr, "touch"),
 	     cr = hdr_find(&in.hdr, "created"), cg = -1;
 	if (in.hdr.n && ci < 0)
-		crm_diex("%s: the customers have no 'id' column", in.name);
+		crm_dataerr(in.name, in.hdr_line, "the customers have no 'id' column"), exit(CRM_ERR);
 	if (x->group_name && x->group_ev < 0) {
 		cg = hdr_find(&in.hdr, x->group_name);
 		if (cg < 0)

@@ -334,7 +334,7 @@ int main(int argc, char **argv)
 		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 	long idcol = hdr_find(&in.hdr, "id");
 	if (idcol < 0 && in.hdr.n)
-		crm_diex("%s: the customers have no 'id' column", in.name);
+		crm_dataerr(in.name, in.hdr_line, "the customers have no 'id' column"), exit(CRM_ERR);
 
 	/* The output columns: the input's, then the ones added here (an
 	 * existing column of the same name is overwritten in place). */

@@ -319,6 +319,7 @@ int recin_open_fd(struct recin *in, int fd, const char *name, bool strict)
 		if (failed)
 			return -1;
 		if (in->first) {
+			in->hdr_line = in->first_line;
 			struct rec r = { 0 };
 			json_to_rec(in, in->first, &r);
 			rec_free(&r);
@@ -334,6 +335,7 @@ int recin_open_fd(struct recin *in, int fd, const char *name, bool strict)
 	if (k > 0) {
 		hdr_from_rec(&in->hdr, &h);
 		check_header(&in->hdr, in->name, h.line);
+		in->hdr_line = h.line;
 	}
 	rec_free(&h);
 	return 0;

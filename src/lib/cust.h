@@ -62,6 +62,7 @@ struct recin {
 	struct linein *lines;
 	json_t *first;   /* a JSONL stream's first object, read to learn the columns */
 	long first_line;
+	long hdr_line;   /* where the columns were read: the header, the first object; 0 if none */
 	int fd;
 };
 
