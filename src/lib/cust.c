@@ -56,6 +56,8 @@ void ctable_load(struct ctable *t, const struct crm_dir *d)
 		crm_diex("%s: empty file: the header is missing (it starts with 'id,name,email')", t->name);
 	hdr_from_rec(&t->hdr, &r);
 	check_header(&t->hdr, t->name, r.line);
+	for (size_t i = 0; i < t->hdr.n; i++)
+		hmap_put(&t->colidx, t->hdr.name[i], strlen(t->hdr.name[i]));
 	if (hdr_find(&t->hdr, "id") < 0)
 		crm_dataerr(t->name, r.line, "the header has no 'id' column"), exit(CRM_ERR);
 	t->file_cols = t->hdr.n;
@@ -88,6 +90,7 @@ void ctable_free(struct ctable *t)
 		rec_free(&t->rows[i]);
 	free(t->rows);
 	hdr_free(&t->hdr);
+	hmap_free(&t->colidx);
 	sb_free(&t->data);
 	free(t->name);
 	memset(t, 0, sizeof *t);
@@ -95,16 +98,17 @@ void ctable_free(struct ctable *t)
 
 long ctable_col(const struct ctable *t, const char *name)
 {
-	return hdr_find(&t->hdr, name);
+	return hmap_get(&t->colidx, name, strlen(name));
 }
 
 size_t ctable_col_add(struct ctable *t, const char *name)
 {
-	long i = hdr_find(&t->hdr, name);
+	long i = ctable_col(t, name);
 	if (i >= 0)
 		return (size_t)i;
 	t->hdr_changed = true;
-	return hdr_add(&t->hdr, name);
+	hmap_put(&t->colidx, name, strlen(name));
+	return hdr_push(&t->hdr, name);
 }
 
 struct rec *ctable_add_row(struct ctable *t)

@@ -7,6 +7,7 @@
 
 #include "csvrec.h"
 #include "dir.h"
+#include "hmap.h"
 #include "jsonl.h"
 #include "rec.h"
 
@@ -21,6 +22,7 @@ struct ctable {
 	char *name;          /* as shown in messages */
 	struct sb data;      /* the file as read; raw row bytes point into it */
 	struct hdr hdr;
+	struct hmap colidx;  /* column name -> index: a header may be very wide */
 	size_t file_cols;    /* columns the file's header had */
 	bool hdr_changed;
 	const char *hdr_raw;
