@@ -92,6 +92,51 @@ check-install:
 	$(MAKE) uninstall DESTDIR=$(CURDIR)/build/stage PREFIX=/usr
 	test -z "$$(find build/stage -type f)" || { find build/stage -type f; exit 1; }
 
+# Fuzzing with libFuzzer: every parser of the library has a target in
+# fuzz/NAME.c, linked against a copy of the library built with clang and the
+# same sanitizers in build/fuzz. make fuzz builds them; make fuzz-run T=csv
+# SECS=600 runs one (at low priority) and appends the run to fuzz/RUNS.md;
+# make check-fuzz runs each over its regression inputs and for FUZZ_SECS.
+FUZZ_CC ?= clang
+FUZZ_SECS ?= 30
+FUZZ_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) -g -O1 -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_TARGETS = csv jsonl proj expr template conf segments
+# The mail (mbox/MIME) and vCard readers: add their targets here.
+FUZZ_TARGETS +=
+FUZZ_LIBOBJ = $(LIBSRC:src/lib/%.c=build/fuzz/lib/%.o)
+FUZZ_BINS = $(FUZZ_TARGETS:%=build/fuzz/%)
+
+build/fuzz/lib/%.o: src/lib/%.c src/lib/*.h
+	@mkdir -p build/fuzz/lib
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/libcrm.a: $(FUZZ_LIBOBJ)
+	rm -f $@
+	ar rcs $@ $(FUZZ_LIBOBJ)
+
+build/fuzz/%: fuzz/%.c fuzz/fuzz.h build/fuzz/libcrm.a src/lib/*.h
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Isrc/lib -o $@ $< build/fuzz/libcrm.a $(LDLIBS)
+
+fuzz:
+	@command -v $(FUZZ_CC) >/dev/null || { echo "make fuzz: $(FUZZ_CC) not found (install clang)" >&2; exit 2; }
+	$(MAKE) $(FUZZ_BINS)
+
+# Fill fuzz/corpus/NAME/ with seeds from the examples and test inputs.
+fuzz-corpus:
+	sh fuzz/seed.sh
+
+fuzz-run: fuzz
+	@test -n "$(T)" || { echo "usage: make fuzz-run T=TARGET [SECS=600]" >&2; exit 2; }
+	sh fuzz/run.sh $(T) $(or $(SECS),600)
+
+check-fuzz:
+	@if command -v $(FUZZ_CC) >/dev/null; then \
+		$(MAKE) fuzz && sh fuzz/check.sh $(FUZZ_SECS) $(FUZZ_TARGETS); \
+	else \
+		echo "check-fuzz: skipped: $(FUZZ_CC) not found"; \
+	fi
+
 bench/gen: bench/gen.c
 	$(CC) -O2 -o $@ bench/gen.c
 
@@ -106,5 +151,6 @@ bench: deps all bench/gen
 clean:
 	rm -rf build bin bench/gen tests/faults/shim.so
 
-.PHONY: all deps check demo asan bench check-man install uninstall check-install clean
-.SECONDARY: $(LIBOBJ)
+.PHONY: all deps check demo asan bench check-man install uninstall check-install clean \
+	fuzz fuzz-corpus fuzz-run check-fuzz
+.SECONDARY: $(LIBOBJ) $(FUZZ_LIBOBJ)

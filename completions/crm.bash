@@ -244,7 +244,7 @@ _crm_cmd_log() {
 			--rating= --score= --due= --ts= --stage= --probability= --close=
 			--ref= -s= --set= --done= -l --list --since= --until= --type=
 			--import-mail= --new-leads --import-calls= --map=
-			-o= --format= -n --dry-run -d= --dir= --color=? --strict
+			-o= --format= --safe-csv -n --dry-run -d= --dir= --color=? --strict
 			-h --help -V --version'
 		;;
 	value)
@@ -336,7 +336,7 @@ _crm_cmd_find() {
 	options)
 		_crm_opts='-w= --where= -F --fixed-strings -s --case-sensitive -a --ascii
 			-f= --fields= --sort= --limit= -c --count -i --interactions
-			-o= --format= -d= --dir= --color=? --strict -h --help -V --version'
+			-o= --format= --safe-csv -d= --dir= --color=? --strict -h --help -V --version'
 		;;
 	value)
 		# the option alone, also when it ends a group of flags (-if)
@@ -424,7 +424,7 @@ _crm_cmd_segment() {
 	case $1 in
 	options)
 		_crm_opts='--rfm --rules= --default= --lifecycle --as-of= --only= -S
-			--summary -o= --format= -d= --dir= --color=? --strict -h --help
+			--summary -o= --format= --safe-csv -d= --dir= --color=? --strict -h --help
 			-V --version'
 		;;
 	value)
@@ -456,7 +456,7 @@ _crm_cmd_report() {
 	case $1 in
 	options)
 		_crm_opts='--since= --until= --by= --group= --currency= --limit=
-			--window= -o= --format= -d= --dir= --color=? --strict -h --help
+			--window= -o= --format= --safe-csv -d= --dir= --color=? --strict -h --help
 			-V --version'
 		;;
 	value)

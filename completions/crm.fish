@@ -62,7 +62,7 @@ end
 function __crm_spec_log
     printf '%s\n' channel= in out subject= amount= currency= rating= score= \
         due= ts= stage= probability= close= ref= s/set= done= l/list since= \
-        until= type= import-calls= map= o/format= n/dry-run d/dir= 'color=?' strict \
+        until= type= import-calls= map= o/format= safe-csv n/dry-run d/dir= 'color=?' strict \
         h/help V/version
 end
 function __crm_spec_rm
@@ -76,15 +76,15 @@ function __crm_spec_merge
 end
 function __crm_spec_find
     printf '%s\n' w/where= F/fixed-strings s/case-sensitive a/ascii f/fields= \
-        sort= limit= c/count i/interactions o/format= d/dir= 'color=?' strict \
+        sort= limit= c/count i/interactions o/format= safe-csv d/dir= 'color=?' strict \
         h/help V/version
 end
 function __crm_spec_segment
     printf '%s\n' rfm rules= default= lifecycle as-of= only= S/summary \
-        o/format= d/dir= 'color=?' strict h/help V/version
+        o/format= safe-csv d/dir= 'color=?' strict h/help V/version
 end
 function __crm_spec_report
-    printf '%s\n' since= until= by= group= currency= limit= window= o/format= \
+    printf '%s\n' since= until= by= group= currency= limit= window= o/format= safe-csv \
         d/dir= 'color=?' strict h/help V/version
 end
 function __crm_spec_mail
@@ -346,6 +346,7 @@ function __crm_complete_log
     complete -c $c -s o -l format -x -a 'csv tsv jsonl json table md html' -d 'output format'
     complete -c $c -l import-calls -r -F -d "import a phone system's call records, CSV (- for stdin)"
     complete -c $c -l map -x -d 'with --import-calls: read column SRC as DST (repeatable)'
+    complete -c $c -l safe-csv -d 'with -o csv or tsv: quote cells a spreadsheet would run as formulas'
     # --color takes its value only as --color=WHEN
     complete -c $c -a '--color=auto --color=always --color=never' \
         -n 'string match -q -- "--*" (commandline -ct)' -d 'colour the table'
@@ -393,6 +394,7 @@ function __crm_complete_find
     complete -c $c -s c -l count -d 'print only the number of matching records'
     complete -c $c -s i -l interactions -d 'search the interactions instead of the customers'
     complete -c $c -s o -l format -x -a 'csv tsv jsonl json table md html vcard' -d 'output format'
+    complete -c $c -l safe-csv -d 'with -o csv or tsv: quote cells a spreadsheet would run as formulas'
     complete -c $c -s d -l dir -x -a '(__fish_complete_directories)' -d 'use the CRM directory DIR'
     # --color takes its value only as --color=WHEN
     complete -c $c -a '--color=auto --color=always --color=never' \
@@ -423,6 +425,7 @@ function __crm_complete_segment
     complete -c $c -l only -x -a '(__crm_segment_names)' -d 'keep only the customers of this segment (repeatable)'
     complete -c $c -s S -l summary -d 'one row per segment instead of the customers'
     complete -c $c -s o -l format -x -a 'csv tsv jsonl json table md html vcard' -d 'output format'
+    complete -c $c -l safe-csv -d 'with -o csv or tsv: quote cells a spreadsheet would run as formulas'
     complete -c $c -s d -l dir -x -a '(__fish_complete_directories)' -d 'use the CRM directory DIR'
     # --color takes its value only as --color=WHEN
     complete -c $c -a '--color=auto --color=always --color=never' \
@@ -472,6 +475,7 @@ function __crm_complete_report
     complete -c $c -l limit -x -d 'at most N rows (top: default 10)'
     complete -c $c -l window -x -d 'campaigns: days after a mail in which a reply counts (14)'
     complete -c $c -s o -l format -x -a 'table csv tsv json md html' -d 'output format'
+    complete -c $c -l safe-csv -d 'with -o csv or tsv: quote cells a spreadsheet would run as formulas'
     complete -c $c -s d -l dir -x -a '(__fish_complete_directories)' -d 'use the CRM directory DIR'
     # --color takes its value only as --color=WHEN
     complete -c $c -a '--color=auto --color=always --color=never' \

@@ -31,6 +31,7 @@ static const struct crm_opt opts[] = {
 	{ 'c', "count", NULL, "print only the number of matching records" },
 	{ 'i', "interactions", NULL, "search the interactions instead of the customers" },
 	CRM_OPT_FORMAT_CUSTOMERS,
+	CRM_OPT_SAFECSV,
 	CRM_OPTS_READER,
 };
 
@@ -371,11 +372,13 @@ static void sink_init(struct sink *k, const struct opts *o, const struct fieldse
 		k->cols = xcalloc(fs->ncols ? fs->ncols : 1, sizeof *k->cols);
 		for (size_t i = 0; i < fs->ncols; i++) {
 			k->cols[k->ncols++] = i;
-			hdr_add(&h, fs->v[i].name);
+			hdr_push(&h, fs->v[i].name); /* the columns differ: checked when read */
 		}
 	}
 	enum fmt f = fmt_choose(o->c.format, def, formats);
-	k->verbatim = verbatim_ok && f == def && !o->fields && k->sort_field < 0;
+	/* safe CSV changes cells, so no record goes out as it was read */
+	k->verbatim = verbatim_ok && f == def && !o->fields && k->sort_field < 0 &&
+		      !(o->c.safe_csv && (f == FMT_CSV || f == FMT_TSV));
 	if (!k->count && !k->verbatim) {
 		bool *num = xcalloc(k->ncols ? k->ncols : 1, sizeof *num);
 		for (size_t i = 0; i < k->ncols; i++)

@@ -68,6 +68,7 @@ static const struct crm_opt opts[] = {
 	{ O_IMPORT_CALLS, "import-calls", "FILE", "import a phone system's call records, CSV (- for stdin)" },
 	{ O_MAP, "map", "SRC=DST", "with --import-calls: read column SRC as DST (repeatable)" },
 	CRM_OPT_FORMAT,
+	CRM_OPT_SAFECSV,
 	CRM_OPT_DRYRUN,
 	CRM_OPTS_READER,
 };

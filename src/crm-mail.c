@@ -437,8 +437,10 @@ int main(int argc, char **argv)
 		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 	long cid = hdr_find(&in.hdr, "id"), cem = hdr_find(&in.hdr, "email"),
 	     cna = hdr_find(&in.hdr, "name"), cco = hdr_find(&in.hdr, "consent");
-	if (in.hdr.n && (cid < 0 || cem < 0))
-		crm_diex("%s: the customers need 'id' and 'email' columns", in.name);
+	if (in.hdr.n && (cid < 0 || cem < 0)) {
+		crm_dataerr(in.name, in.hdr_line, "the customers need 'id' and 'email' columns");
+		exit(CRM_ERR);
+	}
 	struct fieldset fs;
 	fieldset_init(&fs, &in.hdr);
 	struct expr *where = NULL;

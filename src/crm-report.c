@@ -26,6 +26,7 @@ static const struct crm_opt opts[] = {
 	{ O_LIMIT, "limit", "N", "at most N rows (top: default 10)" },
 	{ O_WINDOW, "window", "DAYS", "campaigns: days after a mail in which a reply counts (14)" },
 	{ 'o', "format", "FORMAT", "table, csv, tsv, json, md or html" },
+	CRM_OPT_SAFECSV,
 	CRM_OPTS_READER,
 };
 
@@ -151,7 +152,7 @@ static void load_customers(struct ctx *x, bool use_stdin)
 	     cc = hdr_find(&in.hdr, "consent"), ct = hdr_find(&in.hdr, "touch"),
 	     cr = hdr_find(&in.hdr, "created"), cg = -1;
 	if (in.hdr.n && ci < 0)
-		crm_diex("%s: the customers have no 'id' column", in.name);
+		crm_dataerr(in.name, in.hdr_line, "the customers have no 'id' column"), exit(CRM_ERR);
 	if (x->group_name && x->group_ev < 0) {
 		cg = hdr_find(&in.hdr, x->group_name);
 		if (cg < 0)
@@ -1704,6 +1705,8 @@ int main(int argc, char **argv)
 			args[n++] = "-o";
 			args[n++] = (char *)c.format;
 		}
+		if (c.safe_csv)
+			args[n++] = "--safe-csv";
 		if (until) {
 			args[n++] = "--as-of";
 			args[n++] = (char *)until;

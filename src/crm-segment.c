@@ -1,4 +1,6 @@
 /* crm-segment - RFM, rule-based and lifecycle segments as new columns */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include "fmt.h"
 #include "money.h"
 #include "opt.h"
+#include "rules.h"
 #include "util.h"
 
 enum { O_RFM = OPT_FIRST_LOCAL, O_RULES, O_LIFECYCLE, O_ASOF, O_ONLY, O_DEFAULT };
@@ -27,6 +30,7 @@ static const struct crm_opt opts[] = {
 	{ O_ONLY, "only", "NAME", "keep only the customers of this segment (repeatable)" },
 	{ 'S', "summary", NULL, "one row per segment instead of the customers" },
 	CRM_OPT_FORMAT_CUSTOMERS,
+	CRM_OPT_SAFECSV,
 	CRM_OPTS_READER,
 };
 
@@ -51,11 +55,6 @@ static const char *const rfm_order[] = { "Champions", "Loyal", "Potential Loyali
 					 "At Risk", "Can't Lose", "Hibernating", "Prospects", NULL };
 static const char *const life_order[] = { "new", "active", "at-risk", "lapsed", "lost", NULL };
 
-struct rule {
-	char *name;
-	struct expr *e;
-};
-
 struct cust {
 	struct rec r;
 	long days;          /* since the last purchase, -1 when none */
@@ -76,51 +75,21 @@ struct opts {
 /* Read NAME: EXPR lines. Errors name file:line:column. */
 static struct rule *read_rules(const char *path, const struct schema *sc, crm_time now, size_t *n)
 {
-	FILE *f = fopen(path, "r");
-	if (!f)
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct sb text = { 0 };
+	if (fd < 0 || (read_all(fd, &text) < 0 && errno != EISDIR))
 		crm_die("%s", path);
-	struct rule *v = NULL;
-	size_t cap = 0;
-	*n = 0;
-	char *line = NULL;
-	size_t lcap = 0;
-	long no = 0;
-	while (getline(&line, &lcap, f) > 0) {
-		no++;
-		char *nl = strchr(line, '\n');
-		if (nl)
-			*nl = '\0';
-		char *s = str_trim(line);
-		if (!*s || *s == '#')
-			continue;
-		char *colon = strchr(s, ':');
-		if (!colon || colon == s) {
-			crm_dataerr(path, no, "expected 'NAME: EXPR'");
-			exit(CRM_ERR);
-		}
-		*colon = '\0';
-		char *name = str_trim(s);
-		char *ex = colon + 1;
-		char err[2048];
-		struct expr *e = expr_parse(ex, sc, now, err, sizeof err);
-		if (!e) {
-			/* the expression's column, counted from the start of the line */
-			long col = strtol(err, NULL, 10);
-			const char *msg = strchr(err, ':');
-			size_t before = 1;
-			for (const char *p = line; p < ex; p++)
-				if (((unsigned char)*p & 0xC0) != 0x80)
-					before++;
-			crm_warnx("%s:%ld:%ld:%s", path, no, col + (long)before - 1, msg ? msg + 1 : err);
-			exit(CRM_ERR);
-		}
-		void *p = v;
-		xgrow(&p, &cap, *n + 1, sizeof *v);
-		v = p;
-		v[(*n)++] = (struct rule){ xstrdup(name), e };
+	close(fd);
+	struct rule *v;
+	struct rules_err err;
+	if (rules_parse(text.s, text.len, sc, now, &v, n, &err) < 0) {
+		if (err.col)
+			crm_warnx("%s:%ld:%ld:%s", path, err.line, err.col, err.msg);
+		else
+			crm_dataerr(path, err.line, "%s", err.msg);
+		exit(CRM_ERR);
 	}
-	free(line);
-	fclose(f);
+	sb_free(&text);
 	if (!*n)
 		crm_diex("%s: no rules (lines NAME: EXPR)", path);
 	return v;
@@ -470,7 +439,7 @@ int main(int argc, char **argv)
 		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 	long idcol = hdr_find(&in.hdr, "id");
 	if (idcol < 0 && in.hdr.n)
-		crm_diex("%s: the customers have no 'id' column", in.name);
+		crm_dataerr(in.name, in.hdr_line, "the customers have no 'id' column"), exit(CRM_ERR);
 
 	/* The output columns: the input's, then the ones added here (an
 	 * existing column of the same name is overwritten in place). */
@@ -652,11 +621,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < cap; i++)
 		rec_free(&cs[i].r);
 	free(cs);
-	for (size_t i = 0; i < nrules; i++) {
-		free(rules[i].name);
-		expr_free(rules[i].e);
-	}
-	free(rules);
+	rules_free(rules, nrules);
 	free(used);
 	free(rules_path);
 	fieldset_free(&fs);

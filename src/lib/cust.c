@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "id.h"
+#include "hmap.h"
 #include "lock.h"
 #include "utf8.h"
 
@@ -18,17 +19,20 @@ const size_t cust_ncolumns = sizeof cust_columns / sizeof cust_columns[0];
 
 static void check_header(const struct hdr *h, const char *name, long line)
 {
+	/* a hash of the names seen: a header may have 100,000 columns */
+	struct hmap seen = { 0 };
 	for (size_t i = 0; i < h->n; i++) {
 		if (!h->name[i][0]) {
 			crm_dataerr(name, line, "column %zu of the header has no name", i + 1);
 			exit(CRM_ERR);
 		}
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(h->name[i], h->name[j])) {
-				crm_dataerr(name, line, "column '%s' appears twice in the header", h->name[i]);
-				exit(CRM_ERR);
-			}
+		size_t len = strlen(h->name[i]);
+		if (hmap_put(&seen, h->name[i], len) != i) {
+			crm_dataerr(name, line, "column '%s' appears twice in the header", h->name[i]);
+			exit(CRM_ERR);
+		}
 	}
+	hmap_free(&seen);
 }
 
 /* Read fd whole into out, like read_all, but stop after the first block
@@ -84,6 +88,8 @@ void ctable_load(struct ctable *t, const struct crm_dir *d)
 		crm_diex("%s: empty file: the header is missing (it starts with 'id,name,email')", t->name);
 	hdr_from_rec(&t->hdr, &r);
 	check_header(&t->hdr, t->name, r.line);
+	for (size_t i = 0; i < t->hdr.n; i++)
+		hmap_put(&t->colidx, t->hdr.name[i], strlen(t->hdr.name[i]));
 	if (hdr_find(&t->hdr, "id") < 0)
 		crm_dataerr(t->name, r.line, "the header has no 'id' column"), exit(CRM_ERR);
 	t->file_cols = t->hdr.n;
@@ -118,6 +124,7 @@ void ctable_free(struct ctable *t)
 		rec_free(&t->rows[i]);
 	free(t->rows);
 	hdr_free(&t->hdr);
+	hmap_free(&t->colidx);
 	sb_free(&t->data);
 	free(t->name);
 	memset(t, 0, sizeof *t);
@@ -125,16 +132,17 @@ void ctable_free(struct ctable *t)
 
 long ctable_col(const struct ctable *t, const char *name)
 {
-	return hdr_find(&t->hdr, name);
+	return hmap_get(&t->colidx, name, strlen(name));
 }
 
 size_t ctable_col_add(struct ctable *t, const char *name)
 {
-	long i = hdr_find(&t->hdr, name);
+	long i = ctable_col(t, name);
 	if (i >= 0)
 		return (size_t)i;
 	t->hdr_changed = true;
-	return hdr_add(&t->hdr, name);
+	hmap_put(&t->colidx, name, strlen(name));
+	return hdr_push(&t->hdr, name);
 }
 
 struct rec *ctable_add_row(struct ctable *t)
@@ -392,6 +400,7 @@ static int recin_start(struct recin *in, int fd, const char *name, bool strict, 
 		if (failed)
 			return -1;
 		if (in->first) {
+			in->hdr_line = in->first_line;
 			struct rec r = { 0 };
 			json_to_rec(in, in->first, &r);
 			rec_free(&r);
@@ -407,6 +416,7 @@ static int recin_start(struct recin *in, int fd, const char *name, bool strict, 
 	if (k > 0) {
 		hdr_from_rec(&in->hdr, &h);
 		check_header(&in->hdr, in->name, h.line);
+		in->hdr_line = h.line;
 	}
 	rec_free(&h);
 	return 0;

@@ -23,6 +23,7 @@ struct ctable {
 	char *name;          /* as shown in messages */
 	struct sb data;      /* the file as read; raw row bytes point into it */
 	struct hdr hdr;
+	struct hmap colidx;  /* column name -> index: a header may be very wide */
 	size_t file_cols;    /* columns the file's header had */
 	bool hdr_changed;
 	const char *hdr_raw;
@@ -108,6 +109,7 @@ struct recin {
 	struct linein *lines;
 	json_t *first;   /* a JSONL stream's first object, read to learn the columns */
 	long first_line;
+	long hdr_line;   /* where the columns were read: the header, the first object; 0 if none */
 	int fd;
 	struct vcardin vc;   /* a vCard file, read whole into vbuf */
 	struct sb vbuf;

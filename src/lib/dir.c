@@ -83,11 +83,7 @@ void crm_dir_close(struct crm_dir *d)
 {
 	if (d->fd >= 0)
 		close(d->fd);
-	for (size_t i = 0; i < d->nconf; i++) {
-		free(d->conf[i].key);
-		free(d->conf[i].value);
-	}
-	free(d->conf);
+	conf_free(d->conf, d->nconf);
 	free(d->path);
 	memset(d, 0, sizeof *d);
 	d->fd = -1;
@@ -110,35 +106,38 @@ char *crm_path_dup(const struct crm_dir *d, const char *name)
 	return xstrdup(crm_path(d, name));
 }
 
-int conf_read(const char *path, struct conf_item **items, size_t *n)
+int conf_parse(const char *text, size_t len, struct conf_item **items, size_t *n,
+	       long *err_line, const char **err)
 {
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		if (errno == ENOENT)
-			return -1;
-		crm_die("%s", path);
-	}
-	char *line = NULL;
-	size_t cap = 0, have = 0;
+	size_t have = *n, i = 0;
 	long no = 0;
-	while (getline(&line, &cap, f) > 0) {
+	struct sb line = { 0 };
+	int status = 0;
+	while (i < len) {
+		const char *e = memchr(text + i, '\n', len - i);
+		size_t l = e ? (size_t)(e - text - i) : len - i;
 		no++;
-		char *nl = strchr(line, '\n');
-		if (nl)
-			*nl = '\0';
-		char *s = str_trim(line);
+		/* a NUL byte ends the line, as it always has for these files */
+		const char *z = memchr(text + i, '\0', l);
+		sb_reset(&line);
+		sb_add(&line, text + i, z ? (size_t)(z - text - i) : l);
+		i += l + (e != NULL);
+		sb_str(&line);
+		char *s = str_trim(line.s);
 		if (!*s || *s == '#')
 			continue;
 		char *eq = strchr(s, '=');
 		if (!eq) {
-			crm_dataerr(path, no, "expected 'key = value'");
-			exit(CRM_ERR);
+			*err = "expected 'key = value'";
+			status = -1;
+			break;
 		}
 		*eq = '\0';
 		char *k = str_trim(s), *v = str_trim(eq + 1);
 		if (!*k) {
-			crm_dataerr(path, no, "a setting needs a name before '='");
-			exit(CRM_ERR);
+			*err = "a setting needs a name before '='";
+			status = -1;
+			break;
 		}
 		void *p = *items;
 		xgrow(&p, &have, *n + 1, sizeof **items);
@@ -146,8 +145,40 @@ int conf_read(const char *path, struct conf_item **items, size_t *n)
 		(*items)[*n] = (struct conf_item){ xstrdup(k), xstrdup(v), no };
 		(*n)++;
 	}
-	free(line);
-	fclose(f);
+	*err_line = no;
+	sb_free(&line);
+	return status;
+}
+
+void conf_free(struct conf_item *items, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(items[i].key);
+		free(items[i].value);
+	}
+	free(items);
+}
+
+int conf_read(const char *path, struct conf_item **items, size_t *n)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return -1;
+		crm_die("%s", path);
+	}
+	struct sb text = { 0 };
+	/* a directory of that name holds no settings */
+	if (read_all(fd, &text) < 0 && errno != EISDIR)
+		crm_die("%s", path);
+	close(fd);
+	long line;
+	const char *err;
+	if (conf_parse(text.s, text.len, items, n, &line, &err) < 0) {
+		crm_dataerr(path, line, "%s", err);
+		exit(CRM_ERR);
+	}
+	sb_free(&text);
 	return 0;
 }
 

@@ -46,6 +46,14 @@ long conf_long(const struct crm_dir *d, const char *key, long def);
  * Returns 0, -1 when the file is missing, or dies on a bad line. */
 int conf_read(const char *path, struct conf_item **items, size_t *n);
 
+/* Parse key = value lines held in memory (text[0..len), a NUL byte ends
+ * its line), appending to *items (*n of them so far). Returns 0, or -1
+ * with the line and the reason of the first bad line in *err_line and *err
+ * (a static string); the items before it are kept, for conf_free. */
+int conf_parse(const char *text, size_t len, struct conf_item **items, size_t *n,
+	       long *err_line, const char **err);
+void conf_free(struct conf_item *items, size_t n);
+
 /* The user name for the "by" field: $CRM_USER, else the login name. */
 const char *crm_user(void);
 

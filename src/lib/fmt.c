@@ -40,8 +40,18 @@ bool fmt_color(int color)
 	return isatty(STDOUT_FILENO);
 }
 
+/* --safe-csv, taken by each writer when it is opened */
+static bool safe_csv;
+
+void fmt_set_safe_csv(bool on)
+{
+	safe_csv = on;
+}
+
 struct out {
 	enum fmt f;
+	bool safe;      /* spreadsheet-safe cells (CSV and TSV) */
+	struct sb cell; /* a cell with its ' in front */
 	struct hdr cols;
 	bool *numeric;
 	bool color, tty;
@@ -61,6 +71,7 @@ struct out *out_open(enum fmt f, const struct hdr *cols, const bool *numeric, bo
 		memcpy(o->numeric, numeric, cols->n * sizeof *numeric);
 	o->color = color;
 	o->tty = isatty(STDOUT_FILENO);
+	o->safe = safe_csv && (f == FMT_CSV || f == FMT_TSV);
 	return o;
 }
 
@@ -155,6 +166,38 @@ static void tsv_put(struct sb *b, const char *s, size_t n)
 	}
 }
 
+/* The cell s[0..n) as written out: with a ' in front when o is
+ * spreadsheet-safe and a spreadsheet would take the cell for a formula
+ * (OWASP's CSV injection: =, +, -, @, and TAB or CR before them). */
+static const char *cell(struct out *o, const char *s, size_t *n)
+{
+	if (!o->safe || !*n || !memchr("=+-@\t\r", s[0], 6))
+		return s;
+	sb_reset(&o->cell);
+	sb_addc(&o->cell, '\'');
+	sb_add(&o->cell, s, *n);
+	*n = o->cell.len;
+	return o->cell.s;
+}
+
+/* A row of spreadsheet-safe CSV or TSV cells (the header when r is NULL)
+ * onto o->line. */
+static void put_cells(struct out *o, const struct rec *r)
+{
+	for (size_t i = 0; i < o->cols.n; i++) {
+		const char *s = r ? rec_get(r, i) : o->cols.name[i];
+		size_t n = r ? rec_len(r, i) : strlen(s);
+		if (i)
+			sb_addc(&o->line, o->f == FMT_TSV ? '\t' : ',');
+		s = cell(o, s, &n);
+		if (o->f == FMT_TSV)
+			tsv_put(&o->line, s, n);
+		else
+			csv_put(&o->line, s, n);
+	}
+	sb_addc(&o->line, '\n');
+}
+
 void html_put(struct sb *b, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -171,6 +214,11 @@ void html_put(struct sb *b, const char *s, size_t n)
 
 static void header(struct out *o)
 {
+	if (o->safe) {
+		put_cells(o, NULL);
+		emit(o);
+		return;
+	}
 	switch (o->f) {
 	case FMT_CSV:
 		csv_put_hdr(&o->line, &o->cols);
@@ -196,6 +244,11 @@ void out_row(struct out *o, const struct rec *r)
 {
 	if (o->rows++ == 0)
 		header(o);
+	if (o->safe) {
+		put_cells(o, r);
+		emit(o);
+		return;
+	}
 	switch (o->f) {
 	case FMT_CSV:
 		csv_put_rec(&o->line, r, o->cols.n);
@@ -423,5 +476,6 @@ void out_close(struct out *o)
 	free(o->numeric);
 	hdr_free(&o->cols);
 	sb_free(&o->line);
+	sb_free(&o->cell);
 	free(o);
 }

@@ -27,6 +27,13 @@ enum fmt fmt_choose(const char *opt, enum fmt def, unsigned allowed);
  * unset), 0 or 1. */
 bool fmt_color(int color);
 
+/* Spreadsheet-safe CSV and TSV for every writer opened after this: a cell
+ * (the header's too) that starts with =, +, -, @, TAB or CR gets a ' in
+ * front, so a spreadsheet shows it instead of running it as a formula. Off
+ * by default: plain CSV is the stream between programs and stays exact.
+ * crm_getopt turns it on for --safe-csv. */
+void fmt_set_safe_csv(bool on);
+
 /* A writer of rows to stdout. cols names the columns; numeric (may be NULL)
  * marks those whose values are numbers (right-aligned in tables, numbers in
  * JSON when they parse as one). Tables, md and html are buffered until

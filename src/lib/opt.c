@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "util.h"
 
 static void print_usage(FILE *f, const struct crm_cmd *cmd)
@@ -122,6 +123,10 @@ int crm_getopt(int argc, char **argv, const struct crm_cmd *cmd,
 			continue;
 		case OPT_STRICT:
 			c->strict = true;
+			continue;
+		case OPT_SAFECSV:
+			c->safe_csv = true;
+			fmt_set_safe_csv(true);
 			continue;
 		case OPT_COLOR:
 			if (!optarg || !strcmp(optarg, "always"))

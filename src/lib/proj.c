@@ -234,6 +234,9 @@ static int number(const char **pp, const char *e)
 	}
 	if (p < e && (*p == 'e' || *p == 'E')) {
 		real = true;
+		/* a long mantissa times 10^99 may pass a double's range */
+		if (p - digits > 20)
+			return SLOW;
 		p++;
 		if (p < e && (*p == '+' || *p == '-'))
 			p++;
@@ -362,6 +365,8 @@ static int scan(struct proj *p, const char *s, size_t n)
 		if (q >= e || *q != ':')
 			return BAD;
 		q = ws(q + 1, e);
+		if (q >= e)
+			return BAD; /* a key and no value: the line ends */
 		const char *vs = q;
 		char kind = 0;
 		int r;

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hmap.h"
+
 static void fix(struct rec *r)
 {
 	for (size_t i = 0; i < r->n; i++)
@@ -107,6 +109,11 @@ size_t hdr_add(struct hdr *h, const char *name)
 	long i = hdr_find(h, name);
 	if (i >= 0)
 		return (size_t)i;
+	return hdr_push(h, name);
+}
+
+size_t hdr_push(struct hdr *h, const char *name)
+{
 	void *p = h->name;
 	xgrow(&p, &h->cap, h->n + 1, sizeof *h->name);
 	h->name = p;
@@ -127,9 +134,14 @@ void hdr_from_rec(struct hdr *h, const struct rec *r)
 
 void hdr_copy(struct hdr *dst, const struct hdr *src)
 {
+	/* as hdr_add each name, in linear time: headers may be very wide */
+	struct hmap seen = { 0 };
 	hdr_free(dst);
-	for (size_t i = 0; i < src->n; i++)
-		hdr_add(dst, src->name[i]);
+	for (size_t i = 0; i < src->n; i++) {
+		if (hmap_put(&seen, src->name[i], strlen(src->name[i])) == dst->n)
+			hdr_push(dst, src->name[i]);
+	}
+	hmap_free(&seen);
 }
 
 void hdr_free(struct hdr *h)

@@ -47,6 +47,9 @@ struct hdr {
 long hdr_find(const struct hdr *h, const char *name);
 /* Index of the column, appending it when missing. */
 size_t hdr_add(struct hdr *h, const char *name);
+/* Append a column without looking for it first (hdr_add is linear in the
+ * columns): for names known to differ from those already there. */
+size_t hdr_push(struct hdr *h, const char *name);
 void hdr_from_rec(struct hdr *h, const struct rec *r);
 void hdr_copy(struct hdr *dst, const struct hdr *src);
 void hdr_free(struct hdr *h);
