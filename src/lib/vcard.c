@@ -434,14 +434,11 @@ static void set_err(struct vcard *c, const char *fmt, ...)
 	if (c->err)
 		return;
 	va_list ap;
+	char *s;
 	va_start(ap, fmt);
-	int k = vsnprintf(NULL, 0, fmt, ap);
+	int k = vasprintf(&s, fmt, ap);
 	va_end(ap);
-	char *s = xmalloc((size_t)k + 1);
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)k + 1, fmt, ap);
-	va_end(ap);
-	c->err = s;
+	c->err = k < 0 ? xstrdup("out of memory") : s;
 }
 
 /* Keep v as field f when the card has none yet or v is preferred to it. */
