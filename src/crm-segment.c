@@ -414,7 +414,7 @@ int main(int argc, char **argv)
 		n++;
 	}
 	if (status != CRM_OK)
-		return status;
+		exit(status); /* nothing to undo: what is held goes with the process */
 
 	if (o.rfm) {
 		struct cust **buyers = xcalloc(n ? n : 1, sizeof *buyers);
