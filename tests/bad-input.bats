@@ -3,7 +3,8 @@
 # (and the big ones bad-input/gen.sh writes), each placed where it would be
 # read: customers.csv, interactions.jsonl, crm.conf, segments.conf, a
 # template, or standard input. Each file x program is one group of checks:
-#   - the exit status is 0, 1 or 2: never a signal (>= 128) or a hang;
+#   - the exit status is 0, 1 or 2: never a signal (>= 128) or a hang,
+#     nor a report of AddressSanitizer or UBSan (make asan);
 #   - with 2, a message names the file and the line ("customers.csv:4:"),
 #     or for a file with no line to name (empty, a BOM alone) the file;
 #   - nothing stored changes (a checksum of the directory before and
@@ -87,7 +88,9 @@ check() {
 	GROUPS_RUN=$((GROUPS_RUN + 1))
 	local after
 	after=$(sum_dir "$d")
-	if ((status == 124)); then
+	if grep -q 'Sanitizer\|runtime error:' "$WORK/err"; then
+		why="a sanitizer report: $(grep -m1 'Sanitizer\|runtime error:' "$WORK/err")"
+	elif ((status == 124)); then
 		why="hung (killed after 120 s)"
 	elif ((status >= 128)); then
 		why="killed by signal $((status - 128))"
