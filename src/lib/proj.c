@@ -71,18 +71,6 @@ static int hex4(const char *p, const char *e, unsigned *v)
 #define ONES 0x0101010101010101ull
 #define HIGHS 0x8080808080808080ull
 
-/* Whether any of the 8 bytes in w is one a string cannot hold plainly: a
- * control character, a quote, a backslash or a byte of a multi-byte
- * character. */
-static inline uint64_t special8(uint64_t w)
-{
-	uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
-	uint64_t ctl = (w - ONES * 0x20) & ~w;   /* a byte below 0x20 */
-	uint64_t quote = (q - ONES) & ~q;        /* a byte equal to '"' */
-	uint64_t bslash = (b - ONES) & ~b;       /* a byte equal to '\\' */
-	return (ctl | quote | bslash | w) & HIGHS;
-}
-
 #ifdef __SSE2__
 /* Skip 16-byte blocks of string content that hold no control character,
  * quote or backslash, and no byte above 0x7F but whole two-byte UTF-8
@@ -125,6 +113,18 @@ static const unsigned char *skip16(const unsigned char *p, const unsigned char *
 			return p;
 	}
 	return p;
+}
+#else
+/* Whether any of the 8 bytes in w is one a string cannot hold plainly: a
+ * control character, a quote, a backslash or a byte of a multi-byte
+ * character. */
+static inline uint64_t special8(uint64_t w)
+{
+	uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
+	uint64_t ctl = (w - ONES * 0x20) & ~w;   /* a byte below 0x20 */
+	uint64_t quote = (q - ONES) & ~q;        /* a byte equal to '"' */
+	uint64_t bslash = (b - ONES) & ~b;       /* a byte equal to '\\' */
+	return (ctl | quote | bslash | w) & HIGHS;
 }
 #endif
 
