@@ -37,8 +37,10 @@ bin/%: src/%.c build/libcrm.a src/lib/*.h
 	$(CC) $(CFLAGS) -Isrc/lib -o $@ $< build/libcrm.a $(LDFLAGS) $(LDLIBS)
 
 # Install the Debian packages the build and the tests need, when missing.
-deps:
-	@missing=""; for p in $(DEBS); do \
+# install-debs PACKAGES: apt-get install those not installed (sudo when
+# not root).
+define install-debs
+	@missing=""; for p in $(1); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -46,6 +48,14 @@ deps:
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+endef
+
+deps:
+	$(call install-debs,$(DEBS))
+
+# clang, for the fuzz targets only.
+deps-fuzz:
+	$(call install-debs,clang)
 
 # The fault tests' LD_PRELOAD shim: test tooling, never installed, built
 # without the sanitizers so that it loads into any build of the programs.
@@ -164,6 +174,6 @@ bench: deps all bench/gen
 clean:
 	rm -rf build bin bench/gen tests/faults/shim.so
 
-.PHONY: all deps check demo asan bench check-man install uninstall check-install clean \
+.PHONY: all deps deps-fuzz check demo asan bench check-man install uninstall check-install clean \
 	fuzz fuzz-corpus fuzz-run check-fuzz
 .SECONDARY: $(LIBOBJ) $(FUZZ_LIBOBJ)
