@@ -63,6 +63,12 @@ run_on() {
 		cp "$f" segments.conf
 		run --separate-stderr crm-segment
 		;;
+	mail)
+		run --separate-stderr crm-log --import-mail "$f" -n
+		;;
+	vcard)
+		run --separate-stderr crm-add --import "$f" -n
+		;;
 	*)
 		skip "no program for $target"
 		;;
@@ -126,4 +132,17 @@ run_on() {
 	assert_stderr_line 'crm-report: interactions.jsonl:2: real number overflow'
 	run --separate-stderr crm-log -l
 	assert_stderr_line 'crm-log: interactions.jsonl:2: real number overflow'
+}
+
+@test "FZR005: vcard: a value declared UTF-8 that is not is refused by its line; the other card is added" {
+	run --separate-stderr crm-add --import "$REGRESS/vcard/invalid-utf8-email"
+	assert_failure 2
+	assert_stderr_line "crm-add: $REGRESS/vcard/invalid-utf8-email:9: email: is not valid UTF-8"
+	assert_stderr_line 'crm-add: 1 added, 0 updated, 0 unchanged, 2 skipped'
+	run crm-find -o csv --fields name,email --where 'email=jan@example.cz'
+	assert_success
+	assert_output - <<-'EOF2'
+	name,email
+	Jan Łukáš,jan@example.cz
+	EOF2
 }
