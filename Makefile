@@ -20,7 +20,8 @@ LIBOBJ = $(LIBSRC:src/lib/%.c=build/lib/%.o)
 BINS = $(PROGS:%=bin/%)
 
 DEBS = libcsv-dev libpcre2-dev libjansson-dev bats bats-support bats-assert \
-       mandoc jq miller shellcheck msmtp python3 python3-aiosmtpd parallel
+       mandoc jq miller shellcheck msmtp python3 python3-aiosmtpd parallel \
+       chromium
 
 all: $(BINS)
 
