@@ -35,36 +35,6 @@ static void check_header(const struct hdr *h, const char *name, long line)
 	hmap_free(&seen);
 }
 
-/* Read fd whole into out, like read_all, but stop after the first block
- * that holds a NUL byte: the parser reports the record it is in (a file
- * of zeros is never read into memory whole). Returns 0, 1 when it stopped
- * at a NUL byte, or -1 with errno. */
-static int read_text(int fd, struct sb *out)
-{
-	for (;;) {
-		if (out->cap - out->len < 65536 + 1) {
-			void *s = out->s;
-			xgrow(&s, &out->cap, out->len + 65536 + 1, 1);
-			out->s = s;
-		}
-		ssize_t n = read(fd, out->s + out->len, 65536);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0)
-			break;
-		out->len += (size_t)n;
-		if (memchr(out->s + out->len - n, '\0', (size_t)n)) {
-			sb_add(out, "", 0);
-			return 1;
-		}
-	}
-	sb_add(out, "", 0);
-	return 0;
-}
-
 void ctable_load(struct ctable *t, const struct crm_dir *d)
 {
 	memset(t, 0, sizeof *t);

@@ -229,11 +229,11 @@ void sb_free(struct sb *b)
 	b->len = b->cap = 0;
 }
 
-int read_all(int fd, struct sb *out)
+static int read_fd(int fd, struct sb *out, bool nul_stops)
 {
 	/* a regular file: room for all of it at once, not a copy per doubling */
 	struct stat st;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+	if (!nul_stops && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
 		void *s = out->s;
 		xgrow(&s, &out->cap, out->len + (size_t)st.st_size + 65536 + 1, 1);
 		out->s = s;
@@ -244,7 +244,8 @@ int read_all(int fd, struct sb *out)
 			xgrow(&s, &out->cap, out->len + 65536 + 1, 1);
 			out->s = s;
 		}
-		ssize_t n = read(fd, out->s + out->len, out->cap - out->len - 1);
+		size_t room = nul_stops ? 65536 : out->cap - out->len - 1;
+		ssize_t n = read(fd, out->s + out->len, room);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -253,9 +254,23 @@ int read_all(int fd, struct sb *out)
 		if (n == 0)
 			break;
 		out->len += (size_t)n;
+		if (nul_stops && memchr(out->s + out->len - n, '\0', (size_t)n)) {
+			sb_add(out, "", 0);
+			return 1;
+		}
 	}
 	sb_add(out, "", 0);
 	return 0;
+}
+
+int read_all(int fd, struct sb *out)
+{
+	return read_fd(fd, out, false);
+}
+
+int read_text(int fd, struct sb *out)
+{
+	return read_fd(fd, out, true);
 }
 
 int filebuf_load(struct filebuf *f, int fd)

@@ -60,6 +60,10 @@ void sb_free(struct sb *b);
 
 /* Read a whole file descriptor into memory; returns 0 or -1 with errno. */
 int read_all(int fd, struct sb *out);
+/* The same, but stop after the first block read that holds a NUL byte (a
+ * file of zeros is never read whole: the parser reports the record the
+ * NUL is in). Returns 0, 1 when it stopped at a NUL, or -1 with errno. */
+int read_text(int fd, struct sb *out);
 
 /* A whole file in memory, for reading: a regular file is mapped (no copy,
  * and its pages come from the cache), anything else is read. s is never
