@@ -225,17 +225,22 @@ static void rule(struct rep *p, const struct rec *r, long col, const char *field
 	free(norm);
 }
 
-static void time_col(struct rep *p, const struct rec *r, long col, const char *field)
+/* A time v of the field: a problem when it is none, a note of the
+ * canonical form when it is written another way. */
+static void check_time(struct rep *p, const char *field, const char *v)
 {
-	if (col < 0 || !*rec_get(r, (size_t)col))
-		return;
-	const char *v = rec_get(r, (size_t)col);
 	char canon[DATE_BUFSZ];
 	const char *why = valid_time(v, canon);
 	if (canon[0])
 		say_form(p, field, v, canon);
 	else if (why)
 		say_val(p, field, v, why);
+}
+
+static void time_col(struct rep *p, const struct rec *r, long col, const char *field)
+{
+	if (col >= 0 && *rec_get(r, (size_t)col))
+		check_time(p, field, rec_get(r, (size_t)col));
 }
 
 size_t valid_customer(const struct valid_cols *c, const struct rec *r, valid_fn *fn, void *ctx)
@@ -279,14 +284,8 @@ static const char *str_key(struct rep *p, const json_t *o, const char *key, bool
 static void time_key(struct rep *p, const json_t *o, const char *key, bool required)
 {
 	const char *v = str_key(p, o, key, required);
-	if (!v || !*v)
-		return;
-	char canon[DATE_BUFSZ];
-	const char *why = valid_time(v, canon);
-	if (canon[0])
-		say_form(p, key, v, canon);
-	else if (why)
-		say_val(p, key, v, why);
+	if (v && *v)
+		check_time(p, key, v);
 }
 
 /* A whole number from lo to hi, when the key is there. */
