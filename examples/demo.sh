@@ -32,6 +32,11 @@ crm-log -l Łukasz -o table
 step "crm-log -l --since 2026-11-01 --type purchase --type refund -o table"
 crm-log -l --since 2026-11-01 --type purchase --type refund -o table
 
+step "crm-log --import-mail ../inbox.mbox    # the mail exchanged with customers (from cron, hourly)"
+crm-log --import-mail "$top/examples/inbox.mbox"
+crm-log --import-mail "$top/examples/inbox.mbox"
+crm-log -l --type email --since 2026-11-01 -o table
+
 step "crm-find -a zolc -o table    # diacritics ignored"
 crm-find -a zolc -f id,name,city -o table
 
@@ -56,6 +61,12 @@ ls -l activity.html | awk '{print $5, $9}'
 
 step "crm-find --where 'country=PL' | crm-segment --rfm | crm-mail -t winback.eml | head -24    # the preview"
 crm-find --where 'country=PL' | crm-segment --rfm | crm-mail -t winback.eml 2>/dev/null | head -24
+
+step "crm-find --where tags=vip -o vcard | head -9    # contacts for a phone or an address book"
+crm-find --where tags=vip -o vcard | head -9
+
+step "crm-check    # every file sound: what a pre-commit hook runs"
+crm-check && echo "crm-check: no problems"
 
 step "git diff --no-index: only the changed row differs"
 cp customers.csv before.csv
