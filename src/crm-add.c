@@ -462,11 +462,14 @@ static void merge_report(struct sb *log, const struct ctable *t, const long *dro
  * exists, and the dropped rows still there (run the merge again). */
 static int merge_write(struct crm_dir *d, struct ctable *t, const struct sb *hist, size_t moved)
 {
-	if (moved && crm_rewrite(d, INTERACTIONS, hist->s, hist->len) < 0) {
+	/* a file replaced but maybe not durably (1) is done, yet an error */
+	int hk = moved ? crm_rewrite(d, INTERACTIONS, hist->s, hist->len) : 0;
+	if (hk < 0) {
 		crm_warnx("nothing was changed");
 		return CRM_ERR;
 	}
-	if (ctable_save(t, d) < 0) {
+	int saved = ctable_save(t, d);
+	if (saved < 0) {
 		if (moved)
 			crm_warnx("%s was not changed, but the history was: run the merge again",
 				  CUSTOMERS);
@@ -474,7 +477,7 @@ static int merge_write(struct crm_dir *d, struct ctable *t, const struct sb *his
 			crm_warnx("nothing was changed");
 		return CRM_ERR;
 	}
-	return CRM_OK;
+	return hk || saved ? CRM_ERR : CRM_OK;
 }
 
 /* --merge KEEP DROP...: the dropped customers' history moves to KEEP, their

@@ -613,16 +613,19 @@ int main(int argc, char **argv)
 	else
 		merge_customers(&m, argv, names, &out);
 
-	int rc = m.conflicts ? CRM_NONE : CRM_OK;
+	int rc = m.conflicts ? CRM_NONE : CRM_OK, written = 0;
 	if (!m.same) {
 		struct crm_dir d;
-		if (open_dir(&d, argv[1]) < 0 ||
-		    crm_rewrite(&d, base_name(argv[1]), sb_str(&out), out.len) < 0)
-			rc = CRM_ERR;
+		written = open_dir(&d, argv[1]) < 0 ? -1 :
+			  crm_rewrite(&d, base_name(argv[1]), sb_str(&out), out.len);
 		crm_dir_close(&d);
 	}
-	if (rc != CRM_ERR && m.conflicts)
+	/* replaced but maybe not durably (1): the conflicts go with it, and
+	 * the exit says it */
+	if (written >= 0 && m.conflicts)
 		record_conflicts(&m, path ? path : argv[1]);
+	if (written)
+		rc = CRM_ERR;
 	sb_free(&out);
 	sb_free(&m.lines);
 	for (int i = 0; i < 3; i++)

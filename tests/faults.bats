@@ -242,6 +242,39 @@ inject_each() {
 	echo "# crm-mail: $runs runs with a fault" >&3
 }
 
+# The merge git runs for a pull (crm-merge BASE OURS THEIRS PATHNAME): the
+# base is acme as small_crm makes it; ours changes a city, theirs another
+# customer's stage and adds a customer and a history line. Sets MERGE_CSV
+# and MERGE_JSONL to the two commands, which write into acme.
+merge_sides() {
+	mkdir -p acme-sides && cd acme-sides || return 1
+	cp ../acme/customers.csv base.csv
+	cp ../acme/interactions.jsonl base.jsonl
+	sed 's/,CZ,Brno,/,CZ,Praha,/' base.csv >../acme/customers.csv
+	sed 's/,BG,София,,,lead,/,BG,София,,,customer,/' base.csv >theirs.csv
+	echo 'c000000000004,Zoë Müller,zoe@example.de,,,DE,Köln,,,lead,opt-in,2026-01-08T09:00:00Z,2026-01-08T09:00:00Z' >>theirs.csv
+	cp base.jsonl theirs.jsonl
+	echo '{"id":"e000000000005","ts":"2026-02-05T10:00:00Z","customer":"c000000000004","type":"note","channel":"other","by":"x","text":"n5"}' >>theirs.jsonl
+	echo '{"id":"e000000000006","ts":"2026-02-06T10:00:00Z","customer":"c000000000001","type":"note","channel":"other","by":"x","text":"n6"}' >>../acme/interactions.jsonl
+	cd .. || return 1
+	MERGE_CSV=(crm-merge "$WORK/acme-sides/base.csv" acme/customers.csv "$WORK/acme-sides/theirs.csv" acme/customers.csv)
+	MERGE_JSONL=(crm-merge "$WORK/acme-sides/base.jsonl" acme/interactions.jsonl "$WORK/acme-sides/theirs.jsonl" acme/interactions.jsonl)
+}
+
+@test "FAULT007: I/O errors in every call of crm-merge, for each data file" {
+	in_memory
+	small_crm
+	merge_sides
+	inject_each "${MERGE_CSV[@]}"
+	# the merge without a fault (after.state) took both sides
+	grep -q '^c000000000004,Zoë Müller' after.state
+	grep -q ',CZ,Praha,' after.state
+	grep -q ',BG,София,,,customer,' after.state
+	rm -rf acme && cp -a before acme
+	inject_each "${MERGE_JSONL[@]}"
+	assert_equal "$(grep -c '"id":"e00000000000[56]"' after.state)" 2
+}
+
 # --- kill -9 at every call ----------------------------------------------------
 
 # Kill the command just before and just after each write, fsync, rename
@@ -290,6 +323,15 @@ kill_each() {
 	kill_each crm-log -d acme jiri note "a call"
 	rm -rf acme && cp -a before acme
 	MIXED_OK=1 kill_each crm-rm -d acme --forget c000000000002
+}
+
+@test "KILL003: kill -9 before and after every call of crm-merge" {
+	in_memory
+	small_crm
+	merge_sides
+	kill_each "${MERGE_CSV[@]}"
+	rm -rf acme && cp -a before acme
+	kill_each "${MERGE_JSONL[@]}"
 }
 
 # --- kill -9 at random moments ------------------------------------------------
