@@ -202,6 +202,10 @@ int csvin_parse(struct csvin *in, const char *s, size_t n, struct rec *r)
 		snprintf(in->err, sizeof in->err, "invalid UTF-8 (byte %zu of the record)", bad + 1);
 		return -1;
 	}
+	/* libcsv grows its field buffer by a fixed block (128 bytes unless
+	 * told): a block as big as the record makes a field of any length
+	 * one reallocation, not one per 128 bytes */
+	csv_set_blk_size(&in->p, n < 128 ? 128 : n + 1);
 	size_t k = csv_parse(&in->p, s, n, cb_field, cb_row, &c);
 	if (k < n) {
 		snprintf(in->err, sizeof in->err,
