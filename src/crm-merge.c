@@ -566,11 +566,7 @@ int main(int argc, char **argv)
 {
 	crm_init(argc, argv);
 	struct crm_common c = { 0 };
-	const char *arg;
-	while (crm_getopt(argc, argv, &cmd, &c, &arg) != -1)
-		;
-	argc -= optind;
-	argv += optind;
+	crm_getopt_common(&argc, &argv, &cmd, &c);
 	if (argc < 3)
 		crm_usage_error(&cmd, "give the three versions: BASE OURS THEIRS");
 	if (argc > 4)

@@ -143,3 +143,13 @@ int crm_getopt(int argc, char **argv, const struct crm_cmd *cmd,
 		}
 	}
 }
+
+void crm_getopt_common(int *argc, char ***argv, const struct crm_cmd *cmd,
+		       struct crm_common *c)
+{
+	const char *arg;
+	while (crm_getopt(*argc, *argv, cmd, c, &arg) != -1)
+		;
+	*argc -= optind;
+	*argv += optind;
+}

@@ -67,6 +67,11 @@ struct crm_common {
 int crm_getopt(int argc, char **argv, const struct crm_cmd *cmd,
 	       struct crm_common *c, const char **arg);
 
+/* For a program with only the common options: parse them all into *c and
+ * leave *argc and *argv at the operands. */
+void crm_getopt_common(int *argc, char ***argv, const struct crm_cmd *cmd,
+		       struct crm_common *c);
+
 /* Print the usage lines to stderr (with msg first, when not NULL) and exit CRM_ERR. */
 _Noreturn void crm_usage_error(const struct crm_cmd *cmd, const char *msg);
 
