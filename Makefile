@@ -65,31 +65,29 @@ tests/faults/shim.so: tests/faults/shim.c
 		-o $@ tests/faults/shim.c -ldl
 
 # Tests run on every core (bats --jobs, through GNU parallel), except the
-# fault suite: it races writers and times locks, so it runs alone. The
-# second pass, under LC_ALL=C, leaves out the suites that test processes
-# and files rather than text (faults, bad input): the locale changes
-# nothing there.
+# fault suite: it races writers and times locks, so it runs alone. make
+# check runs them under a UTF-8 locale, make asan under LC_ALL=C: data
+# handling must not depend on the locale, and CI runs both.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BATS = bats --formatter tap
+BATS_PAR = $(BATS) --jobs $(JOBS) --no-parallelize-within-files
 SERIAL_TESTS = tests/faults.bats
 PAR_TESTS = $(filter-out $(SERIAL_TESTS),$(wildcard tests/*.bats))
-LOCALE_TESTS = $(filter-out tests/bad-input.bats,$(PAR_TESTS))
 
 check: deps all tests/faults/shim.so
-	LC_ALL=C.UTF-8 $(BATS) --jobs $(JOBS) $(PAR_TESTS)
+	LC_ALL=C.UTF-8 $(BATS_PAR) $(PAR_TESTS)
 	LC_ALL=C.UTF-8 $(BATS) $(SERIAL_TESTS)
-	LC_ALL=C $(BATS) --jobs $(JOBS) $(LOCALE_TESTS)
 
 demo: deps all
 	sh examples/demo.sh
 
 asan:
 	$(MAKE) clean
-	$(MAKE) OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
-		LDFLAGS="-fsanitize=address,undefined" all tests/faults/shim.so
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		$(BATS) --jobs $(JOBS) $(PAR_TESTS)
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	$(MAKE) -j$(JOBS) OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+		LDFLAGS="-fsanitize=address,undefined -static-libasan -static-libubsan" all tests/faults/shim.so
+	LC_ALL=C ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		$(BATS_PAR) $(PAR_TESTS)
+	LC_ALL=C ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		$(BATS) $(SERIAL_TESTS)
 
 check-man:
@@ -144,7 +142,7 @@ build/fuzz/%: fuzz/%.c fuzz/fuzz.h build/fuzz/libcrm.a src/lib/*.h
 
 fuzz:
 	@command -v $(FUZZ_CC) >/dev/null || { echo "make fuzz: $(FUZZ_CC) not found (install clang)" >&2; exit 2; }
-	$(MAKE) $(FUZZ_BINS)
+	$(MAKE) -j$(JOBS) $(FUZZ_BINS)
 
 # Fill fuzz/corpus/NAME/ with seeds from the examples and test inputs.
 fuzz-corpus:
@@ -156,7 +154,7 @@ fuzz-run: fuzz
 
 check-fuzz:
 	@if command -v $(FUZZ_CC) >/dev/null; then \
-		$(MAKE) fuzz && sh fuzz/check.sh $(FUZZ_SECS) $(FUZZ_TARGETS); \
+		$(MAKE) fuzz && JOBS=$(JOBS) sh fuzz/check.sh $(FUZZ_SECS) $(FUZZ_TARGETS); \
 	else \
 		echo "check-fuzz: skipped: $(FUZZ_CC) not found"; \
 	fi

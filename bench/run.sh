@@ -216,6 +216,9 @@ cat "$D/customers.csv" "$D/interactions.jsonl" >/dev/null
 	measure 5a peer "jq | awk (activity)" \
 		'jq -r '\''select(.type != "task" and .type != "done" and (.ts | type) == "string") | [.ts[0:7], .channel, .type, .direction] | @tsv'\'' "$D/interactions.jsonl" | awk -F '\''\t'\'' '\''{ k = $1 "," $2 "," $3; n[k]++; i[k] += $4 == "in"; o[k] += $4 == "out" } END { for (k in n) print k "," n[k] "," i[k] "," o[k] }'\'' | LC_ALL=C sort' \
 		'cat'
+	measure 5a peer "awk (activity)" \
+		'awk '\''{ t = ""; if (match($0, /"type":"[^"]*"/)) t = substr($0, RSTART + 8, RLENGTH - 9); if (t == "task" || t == "done" || !match($0, /"ts":"[^"]*"/)) next; k = substr($0, RSTART + 6, 7); c = ""; if (match($0, /"channel":"[^"]*"/)) c = substr($0, RSTART + 11, RLENGTH - 12); d = ""; if (match($0, /"direction":"[^"]*"/)) d = substr($0, RSTART + 13, RLENGTH - 14); k = k "," c "," t; n[k]++; i[k] += d == "in"; o[k] += d == "out" } END { for (k in n) print k "," n[k] "," i[k] "," o[k] }'\'' "$D/interactions.jsonl" | LC_ALL=C sort' \
+		'cat'
 	measure 5a peer "mlr put -q (activity)" \
 		'mlr --ijsonl --ojsonl put -q '\''if ($type != "task" && $type != "done" && is_string($ts)) { k = substr1($ts, 1, 7) . "," . ($channel ?? "") . "," . $type; d = $direction ?? ""; @n[k] = (@n[k] ?? 0) + 1; @i[k] = (@i[k] ?? 0) + (d == "in" ? 1 : 0); @o[k] = (@o[k] ?? 0) + (d == "out" ? 1 : 0) } end { for (k, v in @n) { print k . "," . v . "," . @i[k] . "," . @o[k] } }'\'' "$D/interactions.jsonl" | LC_ALL=C sort' \
 		'cat'
@@ -225,6 +228,9 @@ cat "$D/customers.csv" "$D/interactions.jsonl" >/dev/null
 	measure 5b peer "jq | awk (revenue)" \
 		'jq -r '\''select((.type == "purchase" or .type == "refund") and (.ts | type) == "string" and (.amount | type) == "number" and .amount == (.amount | floor)) | [.ts[0:7], .currency, .type, .amount] | @tsv'\'' "$D/interactions.jsonl" | awk -F '\''\t'\'' '\''{ k = $1 "," $2; if ($3 == "purchase") { o[k]++; v[k] += $4 } else { r[k]++; v[k] -= $4 } } END { for (k in v) { a = v[k] < 0 ? -v[k] : v[k]; printf "%s,%d,%d,%s%d.%02d\n", k, o[k], r[k], v[k] < 0 ? "-" : "", int(a / 100), a % 100 } }'\'' | LC_ALL=C sort' \
 		'cat'
+	measure 5b peer "awk (revenue)" \
+		'awk '\''{ if (!match($0, /"type":"(purchase|refund)"/)) next; b = substr($0, RSTART + 8, 1) == "p"; if (!match($0, /"ts":"[^"]*"/)) next; k = substr($0, RSTART + 6, 7); if (!match($0, /"amount":-?[0-9]+[,}]/)) next; x = substr($0, RSTART + 9, RLENGTH - 10) + 0; c = ""; if (match($0, /"currency":"[^"]*"/)) c = substr($0, RSTART + 12, RLENGTH - 13); k = k "," c; if (b) { o[k]++; v[k] += x } else { r[k]++; v[k] -= x } } END { for (k in v) { a = v[k] < 0 ? -v[k] : v[k]; printf "%s,%d,%d,%s%d.%02d\n", k, o[k], r[k], v[k] < 0 ? "-" : "", int(a / 100), a % 100 } }'\'' "$D/interactions.jsonl" | LC_ALL=C sort' \
+		'cat'
 	measure 5b peer "mlr put -q (revenue)" \
 		'mlr --ijsonl --ojsonl put -q '\''if (($type == "purchase" || $type == "refund") && is_string($ts) && is_int($amount)) { k = substr1($ts, 1, 7) . "," . ($currency ?? ""); b = $type == "purchase"; @o[k] = (@o[k] ?? 0) + (b ? 1 : 0); @r[k] = (@r[k] ?? 0) + (b ? 0 : 1); @v[k] = (@v[k] ?? 0) + (b ? $amount : -$amount) } end { for (k, v in @v) { a = abs(v); print k . "," . @o[k] . "," . @r[k] . "," . (v < 0 ? "-" : "") . fmtnum(a // 100, "%d") . "." . fmtnum(a % 100, "%02d") } }'\'' "$D/interactions.jsonl" | LC_ALL=C sort' \
 		'cat'
@@ -233,6 +239,9 @@ cat "$D/customers.csv" "$D/interactions.jsonl" >/dev/null
 		'tail -n +2 | LC_ALL=C sort'
 	measure 5c peer "jq | awk (cohorts)" \
 		'jq -r '\''select(.type == "purchase" and (.customer | type) == "string" and (.ts | type) == "string" and .ts <= $ENV.NOWTS) | [.customer, .ts[0:7]] | @tsv'\'' "$D/interactions.jsonl" | awk -F '\''\t'\'' -v now="$NOWTS" '\''function mon(s) { return substr(s, 1, 4) * 12 + substr(s, 6, 2) - 1 } { c = $1; x = mon($2); if (!((c, x) in seen)) { seen[c, x] = 1; if (!(c in first) || x < first[c]) first[c] = x } } END { nm = mon(now); lo = nm + 1; for (c in first) { size[first[c]]++; if (first[c] < lo) lo = first[c] } nc = nm - lo; if (nc > 14) nc = 14; for (k in seen) { split(k, p, SUBSEP); off = p[2] - first[p[1]]; if (off >= 1 && off <= nc) again[first[p[1]], off]++ } for (co = lo; co <= nm; co++) { if (!size[co]) continue; line = sprintf("%04d-%02d,%d", int(co / 12), co % 12 + 1, size[co]); for (k = 1; k <= nc; k++) { if (co + k > nm) line = line ","; else { t = int((again[co, k] * 2000 + size[co]) / (2 * size[co])); line = line "," int(t / 10) "." t % 10 } } print line } }'\'' | LC_ALL=C sort' \
+		'cat'
+	measure 5c peer "awk (cohorts)" \
+		'awk -v now="$NOWTS" '\''function mon(s) { return substr(s, 1, 4) * 12 + substr(s, 6, 2) - 1 } !index($0, "\"type\":\"purchase\"") || !match($0, /"customer":"[^"]*"/) { next } { c = substr($0, RSTART + 12, RLENGTH - 13); if (!match($0, /"ts":"[^"]*"/)) next; t = substr($0, RSTART + 6, RLENGTH - 7); if (t > now) next; x = mon(t); if (!((c, x) in seen)) { seen[c, x] = 1; if (!(c in first) || x < first[c]) first[c] = x } } END { nm = mon(now); lo = nm + 1; for (c in first) { size[first[c]]++; if (first[c] < lo) lo = first[c] } nc = nm - lo; if (nc > 14) nc = 14; for (k in seen) { split(k, p, SUBSEP); off = p[2] - first[p[1]]; if (off >= 1 && off <= nc) again[first[p[1]], off]++ } for (co = lo; co <= nm; co++) { if (!size[co]) continue; line = sprintf("%04d-%02d,%d", int(co / 12), co % 12 + 1, size[co]); for (k = 1; k <= nc; k++) { if (co + k > nm) line = line ","; else { t = int((again[co, k] * 2000 + size[co]) / (2 * size[co])); line = line "," int(t / 10) "." t % 10 } } print line } }'\'' "$D/interactions.jsonl" | LC_ALL=C sort' \
 		'cat'
 }
 

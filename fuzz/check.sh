@@ -1,14 +1,17 @@
 #!/bin/sh
 # check.sh SECONDS TARGET... - run each built target over its regression
 # inputs (fuzz/regress/TARGET/), then fuzz it for SECONDS from its seeds.
-# Exits 1 when any target crashes.
+# $JOBS targets run at once (default: the number of cores). Prints "ok
+# TARGET" or "not ok TARGET" for each, in order; exits 1 when any crashes.
 set -u
 secs=$1
 shift
 cd "$(dirname "$0")/.." || exit 2
-pass=0
-fail=0
-for t in "$@"; do
+jobs=${JOBS:-$(nproc 2>/dev/null || echo 1)}
+
+# one TARGET: its result ("ok" or "not ok") into build/fuzz/check/TARGET.result
+one() {
+	t=$1
 	bin=build/fuzz/$t
 	mkdir -p "build/fuzz/corpus/$t" "build/fuzz/check/$t"
 	ok=true
@@ -28,13 +31,28 @@ for t in "$@"; do
 		echo "check-fuzz: $t: crashed; see build/fuzz/check/$t.log and build/fuzz/check/$t/" >&2
 		ok=false
 	fi
-	if $ok; then
-		echo "ok $t"
-		pass=$((pass + 1))
-	else
-		echo "not ok $t"
-		fail=$((fail + 1))
+	if $ok; then echo ok; else echo "not ok"; fi >"build/fuzz/check/$t.result"
+}
+
+mkdir -p build/fuzz/check
+n=0
+for t in "$@"; do
+	rm -f "build/fuzz/check/$t.result"
+	one "$t" &
+	n=$((n + 1))
+	if [ "$n" -ge "$jobs" ]; then
+		wait
+		n=0
 	fi
+done
+wait
+
+pass=0
+fail=0
+for t in "$@"; do
+	r=$(cat "build/fuzz/check/$t.result" 2>/dev/null || echo "not ok")
+	echo "$r $t"
+	if [ "$r" = ok ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 done
 echo "check-fuzz: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
