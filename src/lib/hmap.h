@@ -13,7 +13,14 @@ struct hmap {
 	uint64_t *slot; /* 0 for empty, else the hash's top 32 bits and index + 1 */
 	size_t cap;     /* a power of two */
 	size_t n;
-	size_t *off, *len, ocap;
+	/* Each key: a short one (most: ids are 13 bytes) in place, so that a
+	 * probe reads one entry and no other memory; a longer one in keys. */
+	struct hkey {
+		uint32_t len;
+		char in[20];
+		size_t off;
+	} *k;
+	size_t kcap;
 	struct sb keys;
 };
 
