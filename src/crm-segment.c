@@ -95,45 +95,34 @@ static struct rule *read_rules(const char *path, const struct schema *sc, crm_ti
 	return v;
 }
 
-static int cmp_r(const void *a, const void *b, void *ids)
+static int cmp_id(const void *a, const void *b, void *ids)
 {
 	const struct cust *x = *(struct cust *const *)a, *y = *(struct cust *const *)b;
-	/* longest ago first, so the most recent rank last and score 5 */
-	if (x->days != y->days)
-		return x->days > y->days ? -1 : 1;
 	return strcmp((const char *)ids + x->idoff, (const char *)ids + y->idoff);
 }
 
-static int cmp_f(const void *a, const void *b, void *ids)
+/* A customer's place in one ranking: the figure, then the id's place in
+ * the order of ids for ties; kept small and together for the sort. */
+struct key {
+	long long v;
+	size_t id;
+	int *score;
+};
+
+static int cmp_key(const void *a, const void *b)
 {
-	const struct cust *x = *(struct cust *const *)a, *y = *(struct cust *const *)b;
-	if (x->f != y->f)
-		return x->f < y->f ? -1 : 1;
-	return strcmp((const char *)ids + x->idoff, (const char *)ids + y->idoff);
+	const struct key *x = a, *y = b;
+	if (x->v != y->v)
+		return x->v < y->v ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-static int cmp_m(const void *a, const void *b, void *ids)
+/* Number the keys 1..n in order and give each ceil(5 * rank / n). */
+static void score(struct key *k, size_t n)
 {
-	const struct cust *x = *(struct cust *const *)a, *y = *(struct cust *const *)b;
-	if (x->m != y->m)
-		return x->m < y->m ? -1 : 1;
-	return strcmp((const char *)ids + x->idoff, (const char *)ids + y->idoff);
-}
-
-/* Number the customers 1..n by cmp and give each ceil(5 * rank / n). */
-static void score(struct cust **v, size_t n, int (*cmp)(const void *, const void *, void *),
-		  const char *ids, size_t which)
-{
-	qsort_r(v, n, sizeof *v, cmp, (void *)ids);
-	for (size_t i = 0; i < n; i++) {
-		int s = (int)((5 * (i + 1) + n - 1) / n);
-		if (which == 0)
-			v[i]->rs = s;
-		else if (which == 1)
-			v[i]->fs = s;
-		else
-			v[i]->ms = s;
-	}
+	qsort(k, n, sizeof *k, cmp_key);
+	for (size_t i = 0; i < n; i++)
+		*k[i].score = (int)((5 * (i + 1) + n - 1) / n);
 }
 
 static long long derived_num(const struct derive *dv, const char *id, enum dfield f, bool *has)
@@ -315,10 +304,20 @@ static void rfm_scores(struct seg *g, struct cust *cs, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (cs[i].f > 0 && cs[i].days >= 0)
 			buyers[nb++] = &cs[i];
-	const char *ids = g->ids.s;
-	score(buyers, nb, cmp_r, ids, 0);
-	score(buyers, nb, cmp_f, ids, 1);
-	score(buyers, nb, cmp_m, ids, 2);
+	/* ties go by id: the ids sorted once, their places compared after */
+	qsort_r(buyers, nb, sizeof *buyers, cmp_id, g->ids.s);
+	struct key *k = xcalloc(nb ? nb : 1, sizeof *k);
+	/* R: longest ago first, so the most recent rank last and score 5 */
+	for (size_t i = 0; i < nb; i++)
+		k[i] = (struct key){ -(long long)buyers[i]->days, i, &buyers[i]->rs };
+	score(k, nb);
+	for (size_t i = 0; i < nb; i++)
+		k[i] = (struct key){ buyers[i]->f, i, &buyers[i]->fs };
+	score(k, nb);
+	for (size_t i = 0; i < nb; i++)
+		k[i] = (struct key){ buyers[i]->m, i, &buyers[i]->ms };
+	score(k, nb);
+	free(k);
 	free(buyers);
 }
 
