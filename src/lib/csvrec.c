@@ -256,8 +256,13 @@ int csvin_next(struct csvin *in, struct rec *r)
 
 void csv_put(struct sb *b, const char *s, size_t n)
 {
-	if (!memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) &&
-	    !memchr(s, '\r', n)) {
+	/* the bytes that make a field need quotes, found in one pass (fields
+	 * are short: four memchr calls cost more than the bytes) */
+	static const bool quote[256] = { [','] = true, ['"'] = true, ['\n'] = true, ['\r'] = true };
+	size_t i = 0;
+	while (i < n && !quote[(unsigned char)s[i]])
+		i++;
+	if (i == n) {
 		sb_add(b, s, n);
 		return;
 	}
