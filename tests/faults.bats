@@ -14,11 +14,12 @@ load helper
 SEED=${FAULT_SEED:-1}
 
 # The rounds of the two long loops: 500 kills in KILL002, and 58 rounds of
-# 3.5 writes (203) in each of the 8 processes of CONC101. Under the sanitizers (make asan, where every run costs
-# ten times as much) a fifth of each: that pass looks for memory errors on
-# the same paths, and the full counts run in make check.
-kill_rounds() { if [ -n "$FAULT_ASAN" ]; then echo 100; else echo 500; fi; }
-conc_rounds() { if [ -n "$FAULT_ASAN" ]; then echo 12; else echo 58; fi; }
+# 3.5 writes (203) in each of the 8 processes of CONC101. Under the
+# sanitizers (make asan, where every run costs ten times as much) about a
+# fifth of each: that pass looks for memory errors on the same paths, and
+# the full counts run in make check.
+# per_build FULL FEWER: FULL, or FEWER under the sanitizers
+per_build() { if [ -n "$FAULT_ASAN" ]; then echo "$2"; else echo "$1"; fi; }
 
 setup_file() {
 	local top
@@ -369,7 +370,7 @@ sums() {
 @test "KILL002: 500 kill -9 at random moments of rewrites, imports and appends" {
 	in_memory
 	local rounds
-	rounds=$(kill_rounds)
+	rounds=$(per_build 500 100)
 	big_crm 2000 1000
 	awk 'BEGIN {
 		print "id,name,email,city"
@@ -465,7 +466,7 @@ sums() {
 	in_memory
 	crm-init acme >/dev/null
 	local p t0=$EPOCHREALTIME rounds
-	rounds=$(conc_rounds)
+	rounds=$(per_build 58 12)
 	for p in 1 2 3 4 5 6 7 8; do
 		(
 			local k id out

@@ -216,11 +216,10 @@ struct derive *derive_load(const struct crm_dir *d, const char *currency, unsign
 	bool bad = nparts < 0;
 	if (bad)
 		nparts = SCAN_MAXPARTS; /* strict failed: free them all */
-	for (int i = 0; i < nparts; i++) {
-		if (i == 0 && !bad) {
-			dv->all = parts[0]; /* the first part is the start: taken, not copied */
-			continue;
-		}
+	int first = 0;
+	if (!bad && nparts > 0)
+		dv->all = parts[first++]; /* the first part is the start: taken, not copied */
+	for (int i = first; i < nparts; i++) {
 		merge(&dv->all, &parts[i]);
 		part_free(&parts[i]);
 	}
