@@ -29,6 +29,11 @@ one() {
 		-artifact_prefix="build/fuzz/check/$t/" \
 		"build/fuzz/corpus/$t" "fuzz/corpus/$t" >"build/fuzz/check/$t.log" 2>&1; then
 		echo "check-fuzz: $t: crashed; see build/fuzz/check/$t.log and build/fuzz/check/$t/" >&2
+		# what failed and the input, so that a log without the files says it
+		grep -E 'check failed|ERROR|SUMMARY|Test unit written' "build/fuzz/check/$t.log" | sed "s/^/check-fuzz: $t: /" >&2
+		for a in "build/fuzz/check/$t"/crash-* "build/fuzz/check/$t"/leak-* "build/fuzz/check/$t"/timeout-* "build/fuzz/check/$t"/oom-*; do
+			[ -f "$a" ] && od -An -c "$a" | head -n 32 | sed "s/^/check-fuzz: $t: input:/" >&2
+		done
 		ok=false
 	fi
 	if $ok; then echo ok; else echo "not ok"; fi >"build/fuzz/check/$t.result"

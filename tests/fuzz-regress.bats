@@ -146,3 +146,10 @@ run_on() {
 	Jan Łukáš,jan@example.cz
 	EOF2
 }
+
+@test "FZR006: segments: a rule whose name is only a carriage return is a line without a name" {
+	cp "$REGRESS/segments/name-only-cr" segments.conf
+	run --separate-stderr crm-segment
+	assert_failure 2
+	assert_equal "$stderr" "crm-segment: segments.conf:2: expected 'NAME: EXPR'"
+}

@@ -25,13 +25,16 @@ static int parse_line(char *line, const struct schema *sc, crm_time now, struct 
 	if (!*s || *s == '#')
 		return 0;
 	char *colon = strchr(s, ':');
-	if (!colon || colon == s) {
+	char *name = NULL;
+	if (colon) {
+		*colon = '\0';
+		name = str_trim(s); /* may be empty: " \r: EXPR" */
+	}
+	if (!name || !*name) {
 		err->col = 0;
 		snprintf(err->msg, sizeof err->msg, "expected 'NAME: EXPR'");
 		return -1;
 	}
-	*colon = '\0';
-	char *name = str_trim(s);
 	char *ex = colon + 1;
 	char msg[2048];
 	struct expr *e = expr_parse(ex, sc, now, msg, sizeof msg);
