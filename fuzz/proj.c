@@ -8,6 +8,8 @@
 #include "fuzz.h"
 
 #include <jansson.h>
+#include <stdint.h>
+#include <stdlib.h>
 
 #include "jsonl.h"
 #include "proj.h"
@@ -16,7 +18,7 @@
 static const char *const keys[PJ_MAX] = {
 	"id", "ts", "customer", "type", "channel", "direction", "amount", "currency", "rating",
 	"score", "ref", "campaign", "status", "stage", "probability", "close", "due", "by",
-	"text", "subject",
+	"text", "subject", "message_id",
 };
 
 static char kind_of(const json_t *v)
@@ -57,11 +59,46 @@ static void same_value(const struct pval *p, const json_t *v)
 	json_decref(back);
 }
 
-static void try(const uint8_t *data, size_t size, const json_t *o, bool blank, unsigned skip)
+/* The line alone (proj_line), or with lines before and after it in one
+ * indexed buffer as the history's reader gives it (proj_line_idx): pad
+ * bytes of a line that ends in a cut UTF-8 character and an open string,
+ * and after it a line with an open string. */
+static int project(struct proj *p, const uint8_t *data, size_t size, size_t pad, char *err)
+{
+	if (pad == SIZE_MAX)
+		return proj_line(p, (const char *)data, size, err, 200);
+	size_t n = pad + 1 + size + 1 + 12;
+	char *buf = malloc(n);
+	memset(buf, '"', pad);
+	if (pad)
+		buf[pad - 1] = (char)0xC4;
+	buf[pad] = '\n';
+	memcpy(buf + pad + 1, data, size);
+	memcpy(buf + pad + 1 + size, "\n{\"text\":\"a\xC5", 12);
+	struct proj_idx x = { 0 };
+	bool ix = proj_index(&x, buf, pad + 1 + size + 12);
+	if (ix) {
+		const char *nl = proj_idx_nl(&x, buf + pad + 1);
+		fuzz_check(nl == buf + pad + 1 + size, "the index finds the line's newline");
+	}
+	int r = proj_line_idx(p, ix ? &x : NULL, buf + pad + 1, size, err, 200);
+	if (r == 1) {
+		/* the values point into the buffer: copied before it goes */
+		for (int i = 0; i < PJ_MAX; i++)
+			if (p->v[i].kind && p->v[i].s >= buf && p->v[i].s < buf + n)
+				p->v[i].s = (const char *)data + (p->v[i].s - (buf + pad + 1));
+	}
+	proj_idx_free(&x);
+	free(buf);
+	return r;
+}
+
+static void try(const uint8_t *data, size_t size, const json_t *o, bool blank, unsigned skip,
+		size_t pad)
 {
 	struct proj p = { .skip = skip };
 	char err[200] = "";
-	int r = proj_line(&p, (const char *)data, size, err, sizeof err);
+	int r = project(&p, data, size, pad, err);
 	if (blank) {
 		fuzz_check(r == 0, "a blank line gives 0");
 	} else if (!o) {
@@ -83,9 +120,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		blank = data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n';
 	char err[200];
 	json_t *o = jsonl_parse((const char *)data, size, err, sizeof err);
-	try(data, size, o, blank, 0);
-	try(data, size, o, blank, 0x55555u);
-	try(data, size, o, blank, 0xAAAAAu);
+	try(data, size, o, blank, 0, SIZE_MAX);
+	try(data, size, o, blank, 0x155555u, SIZE_MAX);
+	try(data, size, o, blank, 0xAAAAAu, SIZE_MAX);
+	if (!memchr(data, '\n', size)) {
+		/* at every place in a 64-byte word of the index */
+		size_t pad = size ? data[0] % 64 : 0;
+		try(data, size, o, blank, 0, pad);
+		try(data, size, o, blank, 0x155555u, 63 - pad);
+	}
+	proj_simd_off = 1;
+	try(data, size, o, blank, 0, SIZE_MAX);
+	proj_simd_off = 0;
 	json_decref(o);
 	return 0;
 }

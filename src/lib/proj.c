@@ -6,6 +6,11 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define CLEAN_AVX2 1 /* chosen at run time, on processors that have AVX2 */
+#endif
+#include <stdlib.h>
 #include <string.h>
 
 #include "jsonl.h"
@@ -17,28 +22,58 @@ static const char names[PJ_MAX][12] = {
 	"text", "subject", "message_id",
 };
 
-/* Which wanted field a key is, or -1: by length first, then the bytes. */
-static int key_index(const char *k, size_t n)
+static unsigned char name_len[PJ_MAX];
+static signed char slot_of[64]; /* a field by the hash of its name, + 1 */
+
+/* A hash of a key of n >= 2 bytes, without collisions among the names. */
+static inline unsigned key_hash(const char *k, size_t n)
 {
-#define IS(i) (!memcmp(k, names[i], n) && !names[i][n] ? (i) : -1)
-	switch (n) {
-	case 2: return k[0] == 'i' ? IS(PJ_ID) : k[0] == 't' ? IS(PJ_TS) : IS(PJ_BY);
-	case 3: return k[0] == 'r' ? IS(PJ_REF) : IS(PJ_DUE);
-	case 4: return k[0] == 't' && k[1] == 'y' ? IS(PJ_TYPE) : IS(PJ_TEXT);
-	case 5: return k[0] == 's' ? (k[1] == 'c' ? IS(PJ_SCORE) : IS(PJ_STAGE)) : IS(PJ_CLOSE);
-	case 6: return k[0] == 'a' ? IS(PJ_AMOUNT) : k[0] == 'r' ? IS(PJ_RATING) : IS(PJ_STATUS);
-	case 7: return k[0] == 'c' ? IS(PJ_CHANNEL) : IS(PJ_SUBJECT);
-	case 8: return k[0] == 'c' && k[1] == 'u' && k[2] == 's' ? IS(PJ_CUSTOMER)
-		     : k[0] == 'c' && k[1] == 'u' ? IS(PJ_CURRENCY) : IS(PJ_CAMPAIGN);
-	case 9: return IS(PJ_DIRECTION);
-	case 10: return IS(PJ_MESSAGE_ID);
-	case 11: return IS(PJ_PROBABILITY);
+	return ((unsigned char)k[0] ^ (unsigned char)k[n - 1] << 4 ^ (unsigned)n << 3 ^
+		(unsigned char)k[1]) & 63;
+}
+
+__attribute__((constructor)) static void names_init(void)
+{
+	for (int i = 0; i < PJ_MAX; i++) {
+		name_len[i] = (unsigned char)strlen(names[i]);
+		slot_of[key_hash(names[i], name_len[i])] = (signed char)(i + 1);
 	}
-	return -1;
-#undef IS
+}
+
+/* Whether the n bytes at k and at name are the same: two loads each that
+ * may overlap, none past either end. */
+static inline bool same(const char *k, const char *name, size_t n)
+{
+	if (n >= 8) {
+		uint64_t a, b, c, d;
+		memcpy(&a, k, 8), memcpy(&b, name, 8);
+		memcpy(&c, k + n - 8, 8), memcpy(&d, name + n - 8, 8);
+		return a == b && c == d;
+	}
+	if (n >= 4) {
+		uint32_t a, b, c, d;
+		memcpy(&a, k, 4), memcpy(&b, name, 4);
+		memcpy(&c, k + n - 4, 4), memcpy(&d, name + n - 4, 4);
+		return a == b && c == d;
+	}
+	uint16_t a, b, c, d;
+	memcpy(&a, k, 2), memcpy(&b, name, 2);
+	memcpy(&c, k + n - 2, 2), memcpy(&d, name + n - 2, 2);
+	return a == b && c == d;
+}
+
+/* Which wanted field a key is, or -1. */
+static inline int key_index(const char *k, size_t n)
+{
+	if (n < 2 || n > 11)
+		return -1;
+	int i = slot_of[key_hash(k, n)] - 1;
+	return i >= 0 && name_len[i] == n && same(k, names[i], n) ? i : -1;
 }
 
 enum { OK = 0, BAD = -1, SLOW = 1 };
+
+int proj_simd_off;
 
 static const char *ws(const char *p, const char *e)
 {
@@ -66,8 +101,6 @@ static int hex4(const char *p, const char *e, unsigned *v)
 	return OK;
 }
 
-/* A string at *pp (on its opening quote): validated as Jansson would,
- * *pp left after the closing quote, *esc set when it holds an escape. */
 #define ONES 0x0101010101010101ull
 #define HIGHS 0x8080808080808080ull
 
@@ -128,10 +161,20 @@ static inline uint64_t special8(uint64_t w)
 }
 #endif
 
-static int string(const char **pp, const char *e, bool *esc)
+/* A line being scanned: where it starts and, when the whole line was
+ * found clean (see line_clean), the bit mask of the quotes and
+ * backslashes of the data it is in. */
+struct walk {
+	const char *base;
+	const uint64_t *qm;
+	size_t nw; /* words in qm */
+};
+
+/* The rest of a string from p (its content before p is valid), byte by
+ * byte. */
+static int string_bytes(const unsigned char *p, const char **pp, const char *e, bool *esc)
 {
-	const unsigned char *p = (const unsigned char *)*pp + 1, *end = (const unsigned char *)e;
-	*esc = false;
+	const unsigned char *end = (const unsigned char *)e;
 	for (;;) {
 #ifdef __SSE2__
 		p = skip16(p, end);
@@ -193,9 +236,9 @@ static int string(const char **pp, const char *e, bool *esc)
 			if (v >= 0xDC00 && v <= 0xDFFF)
 				return BAD;
 			if (v >= 0xD800 && v <= 0xDBFF) {
-				unsigned w;
+				unsigned lo;
 				if (end - p < 6 || p[0] != '\\' || p[1] != 'u' ||
-				    hex4((const char *)p + 2, e, &w) || w < 0xDC00 || w > 0xDFFF)
+				    hex4((const char *)p + 2, e, &lo) || lo < 0xDC00 || lo > 0xDFFF)
 					return BAD;
 				p += 6;
 			}
@@ -206,6 +249,160 @@ static int string(const char **pp, const char *e, bool *esc)
 		}
 	}
 }
+
+/* A string at *pp (on its opening quote): validated as Jansson would,
+ * *pp left after the closing quote, *esc set when it holds an escape. On
+ * a clean line the string ends at the next quote unless a backslash comes
+ * first, and only from a backslash on is it read byte by byte. */
+static inline int string(const struct walk *w, const char **pp, const char *e, bool *esc)
+{
+	const unsigned char *p = (const unsigned char *)*pp + 1;
+	*esc = false;
+	if (w->qm) {
+		size_t i = (size_t)((const char *)p - w->base), k = i >> 6;
+		if (k >= w->nw)
+			return BAD;
+		uint64_t m = w->qm[k] & (~0ull << (i & 63));
+		while (!m) {
+			if (++k >= w->nw)
+				return BAD;
+			m = w->qm[k];
+		}
+		p = (const unsigned char *)w->base + (k << 6) + (size_t)__builtin_ctzll(m);
+		if (p >= (const unsigned char *)e)
+			return BAD; /* the line ends in the string */
+		if (*p == '"') {
+			*pp = (const char *)p + 1;
+			return OK;
+		}
+	}
+	return string_bytes(p, pp, e, esc);
+}
+
+#ifdef CLEAN_AVX2
+/* UTF-8 checked 32 bytes at a time by classifying each byte together with
+ * the one before it: three 16-entry tables, indexed by the previous byte's
+ * high and low nibble and by this byte's high nibble, each give the set of
+ * faults the pair may show; their intersection is the set it does show.
+ * Bytes two and three back tell where a continuation byte is required
+ * (third and fourth bytes of a character). */
+enum {
+	TOO_SHORT = 1 << 0,      /* a lead byte, then no continuation */
+	TOO_LONG = 1 << 1,       /* an ASCII byte, then a continuation */
+	OVERLONG_3 = 1 << 2,     /* E0 80..9F */
+	TOO_LARGE = 1 << 3,      /* F4 90..BF, F5..FF */
+	SURROGATE = 1 << 4,      /* ED A0..BF */
+	OVERLONG_2 = 1 << 5,     /* C0, C1 */
+	TOO_LARGE_1000 = 1 << 6, /* F5..FF 80..8F */
+	OVERLONG_4 = 1 << 6,     /* F0 80..8F */
+	TWO_CONTS = 1 << 7,      /* two continuations in a row */
+	CARRY = TOO_SHORT | TOO_LONG | TWO_CONTS,
+};
+
+#define C(x) ((char)(x))
+#define T16(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p) \
+	_mm256_setr_epi8(C(a), C(b), C(c), C(d), C(e), C(f), C(g), C(h), C(i), C(j), C(k), C(l), \
+			 C(m), C(n), C(o), C(p), C(a), C(b), C(c), C(d), C(e), C(f), C(g), C(h), \
+			 C(i), C(j), C(k), C(l), C(m), C(n), C(o), C(p))
+
+__attribute__((target("avx2"))) static inline __m256i u8_faults(__m256i in, __m256i before)
+{
+	const __m256i hi1 = T16(TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG,
+				TOO_LONG, TOO_LONG, TWO_CONTS, TWO_CONTS, TWO_CONTS, TWO_CONTS,
+				TOO_SHORT | OVERLONG_2, TOO_SHORT,
+				TOO_SHORT | OVERLONG_3 | SURROGATE,
+				TOO_SHORT | TOO_LARGE | TOO_LARGE_1000 | OVERLONG_4);
+	const int all = CARRY | TOO_LARGE | TOO_LARGE_1000;
+	const __m256i lo1 = T16(CARRY | OVERLONG_3 | OVERLONG_2 | OVERLONG_4, CARRY | OVERLONG_2,
+				CARRY, CARRY, CARRY | TOO_LARGE, all, all, all, all, all, all, all,
+				all, all | SURROGATE, all, all);
+	const int c8 = TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE_1000 | OVERLONG_4,
+		  c9 = TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE,
+		  cab = TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE;
+	const __m256i hi2 = T16(TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT,
+				TOO_SHORT, TOO_SHORT, c8, c9, cab, cab, TOO_SHORT, TOO_SHORT,
+				TOO_SHORT, TOO_SHORT);
+	const __m256i nib = _mm256_set1_epi8(0x0F);
+	/* the bytes 1, 2 and 3 places back, across the previous block */
+	__m256i joint = _mm256_permute2x128_si256(before, in, 0x21);
+	__m256i p1 = _mm256_alignr_epi8(in, joint, 15), p2 = _mm256_alignr_epi8(in, joint, 14),
+		p3 = _mm256_alignr_epi8(in, joint, 13);
+	__m256i f = _mm256_and_si256(
+		_mm256_and_si256(_mm256_shuffle_epi8(hi1, _mm256_and_si256(_mm256_srli_epi16(p1, 4), nib)),
+				 _mm256_shuffle_epi8(lo1, _mm256_and_si256(p1, nib))),
+		_mm256_shuffle_epi8(hi2, _mm256_and_si256(_mm256_srli_epi16(in, 4), nib)));
+	/* 0x80 where a third or fourth byte of a character must be */
+	__m256i must = _mm256_and_si256(_mm256_or_si256(_mm256_subs_epu8(p2, _mm256_set1_epi8(0x60)),
+							_mm256_subs_epu8(p3, _mm256_set1_epi8(0x70))),
+					_mm256_set1_epi8((char)0x80));
+	return _mm256_xor_si256(must, f);
+}
+#undef T16
+#undef C
+
+/* One pass over s[0..n), 64 bytes (a word of the masks) at a time: the
+ * quotes and backslashes into x->qm, the newlines into x->nl, and into
+ * x->bad a bit for every word holding a control character other than a
+ * newline or where a UTF-8 fault shows (a fault shows at the byte that
+ * makes the sequence wrong, never before the line the sequence began in). */
+__attribute__((target("avx2"))) static void index_avx2(struct proj_idx *x, const unsigned char *s,
+						       size_t n)
+{
+	const __m256i quote = _mm256_set1_epi8('"'), bslash = _mm256_set1_epi8('\\'),
+		      nline = _mm256_set1_epi8('\n'), ctl = _mm256_set1_epi8(0x1F),
+		      spaces = _mm256_set1_epi8(' ');
+#define BITS(a, b) ((uint64_t)(uint32_t)_mm256_movemask_epi8(a) | \
+		    (uint64_t)(uint32_t)_mm256_movemask_epi8(b) << 32)
+	__m256i prev = spaces;
+	bool prev_ascii = true;
+	unsigned char tail[64];
+	uint64_t badw = 0;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i += 64, k++) {
+		const unsigned char *b = s + i;
+		if (n - i < 64) {
+			/* the last stretch, made whole with spaces */
+			memset(tail, ' ', sizeof tail);
+			memcpy(tail, b, n - i);
+			b = tail;
+		}
+		__m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)b),
+			v1 = _mm256_loadu_si256((const __m256i *)(const void *)(b + 32));
+		x->qm[k] = BITS(_mm256_or_si256(_mm256_cmpeq_epi8(v0, quote), _mm256_cmpeq_epi8(v0, bslash)),
+				_mm256_or_si256(_mm256_cmpeq_epi8(v1, quote), _mm256_cmpeq_epi8(v1, bslash)));
+		uint64_t nl = BITS(_mm256_cmpeq_epi8(v0, nline), _mm256_cmpeq_epi8(v1, nline));
+		x->nl[k] = nl;
+		uint64_t ctlb = BITS(_mm256_cmpeq_epi8(_mm256_min_epu8(v0, ctl), v0),
+				     _mm256_cmpeq_epi8(_mm256_min_epu8(v1, ctl), v1));
+		bool bad = (ctlb & ~nl) != 0;
+		bool ascii = !_mm256_movemask_epi8(_mm256_or_si256(v0, v1));
+		if (!ascii || !prev_ascii) {
+			__m256i f = _mm256_or_si256(u8_faults(v0, prev), u8_faults(v1, v0));
+			bad |= !_mm256_testz_si256(f, f);
+		}
+		badw |= (uint64_t)bad << (k & 63);
+		if ((k & 63) == 63) {
+			x->bad[k >> 6] = badw;
+			badw = 0;
+		}
+		prev = v1;
+		prev_ascii = !_mm256_movemask_epi8(v1);
+	}
+	/* a character cut by the end of the data */
+	if (!prev_ascii && k) {
+		__m256i f = u8_faults(spaces, prev);
+		if (!_mm256_testz_si256(f, f)) {
+			if (((k - 1) & 63) == 63)
+				x->bad[(k - 1) >> 6] |= 1ull << 63;
+			else
+				badw |= 1ull << ((k - 1) & 63);
+		}
+	}
+	if (k & 63)
+		x->bad[k >> 6] = badw;
+#undef BITS
+}
+#endif
 
 static int number(const char **pp, const char *e)
 {
@@ -256,9 +453,9 @@ static int number(const char **pp, const char *e)
 	return OK;
 }
 
-static int value(const char **pp, const char *e, int depth, char *kind);
+static int value(const struct walk *w, const char **pp, const char *e, int depth, char *kind);
 
-static int array(const char **pp, const char *e, int depth)
+static int array(const struct walk *w, const char **pp, const char *e, int depth)
 {
 	const char *p = ws(*pp + 1, e);
 	if (depth > 32)
@@ -269,7 +466,7 @@ static int array(const char **pp, const char *e, int depth)
 	}
 	for (;;) {
 		char k;
-		int r = value(&p, e, depth + 1, &k);
+		int r = value(w, &p, e, depth + 1, &k);
 		if (r)
 			return r;
 		p = ws(p, e);
@@ -294,7 +491,7 @@ static int literal(const char **pp, const char *e, const char *word)
 	return OK;
 }
 
-static int value(const char **pp, const char *e, int depth, char *kind)
+static int value(const struct walk *w, const char **pp, const char *e, int depth, char *kind)
 {
 	const char *p = *pp;
 	if (p >= e)
@@ -303,13 +500,13 @@ static int value(const char **pp, const char *e, int depth, char *kind)
 	case '"': {
 		bool esc;
 		*kind = 's';
-		return string(pp, e, &esc);
+		return string(w, pp, e, &esc);
 	}
 	case '{':
 		return SLOW; /* nested objects: Jansson checks their keys */
 	case '[':
 		*kind = 'a';
-		return array(pp, e, depth);
+		return array(w, pp, e, depth);
 	case 't':
 		*kind = 'b';
 		return literal(pp, e, "true");
@@ -326,7 +523,7 @@ static int value(const char **pp, const char *e, int depth, char *kind)
 }
 
 /* The fast path: a flat object whose wanted strings hold no escapes. */
-static int scan(struct proj *p, const char *s, size_t n)
+static int scan(struct proj *p, const struct walk *w, const char *s, size_t n)
 {
 	const char *e = s + n, *q = ws(s, e);
 	const char *keys[64]; /* the keys that are not wanted fields */
@@ -342,7 +539,7 @@ static int scan(struct proj *p, const char *s, size_t n)
 			return BAD;
 		const char *k = q + 1;
 		bool esc;
-		if (string(&q, e, &esc))
+		if (string(w, &q, e, &esc))
 			return BAD;
 		if (esc)
 			return SLOW;
@@ -372,7 +569,7 @@ static int scan(struct proj *p, const char *s, size_t n)
 		int r;
 		if (*q == '"') {
 			kind = 's';
-			r = string(&q, e, &esc);
+			r = string(w, &q, e, &esc);
 			if (r)
 				return r;
 			if (idx >= 0 && (p->skip & 1u << idx))
@@ -383,7 +580,7 @@ static int scan(struct proj *p, const char *s, size_t n)
 				p->v[idx] = (struct pval){ vs + 1, (size_t)(q - vs - 2), 's' };
 			}
 		} else {
-			r = value(&q, e, 1, &kind);
+			r = value(w, &q, e, 1, &kind);
 			if (r)
 				return r;
 			if (idx >= 0)
@@ -398,6 +595,92 @@ static int scan(struct proj *p, const char *s, size_t n)
 			return BAD;
 		q = ws(q + 1, e);
 	}
+}
+
+/* The line as crm writes it, {"key":value,...} without blanks, its
+ * strings without escapes and its values strings or numbers, read from the
+ * index's bits alone: the quotes are taken in order, one mask word carried
+ * from string to string. Anything else (blanks, escapes, arrays, true,
+ * nesting, a bad line) is left to scan: ELSE. */
+enum { ELSE = 2 };
+
+static int scan_plain(struct proj *p, const struct walk *w, const char *s, size_t n)
+{
+	const char *b = w->base;
+	size_t pos = (size_t)(s - b), end = pos + n, k = pos >> 6, qo, qc;
+	if (n < 2 || b[pos] != '{' || b[end - 1] != '}')
+		return ELSE;
+	uint64_t m = w->qm[k] & (~0ull << (pos & 63));
+	const char *keys[64]; /* the keys that are not wanted fields */
+	size_t klen[64], nk = 0;
+	unsigned seen = 0;
+	/* the next quote or backslash, its bit taken */
+#define NEXT(at) \
+	do { \
+		while (!m) { \
+			if (++k >= w->nw) \
+				return ELSE; \
+			m = w->qm[k]; \
+		} \
+		(at) = (k << 6) + (size_t)__builtin_ctzll(m); \
+		m &= m - 1; \
+	} while (0)
+	if (b[++pos] == '}')
+		return pos + 1 == end ? OK : ELSE;
+	for (;;) {
+		NEXT(qo);
+		NEXT(qc);
+		if (qo != pos || b[qo] != '"' || qc >= end || b[qc] != '"' || b[qc + 1] != ':')
+			return ELSE;
+		const char *key = b + qo + 1;
+		size_t kl = qc - qo - 1;
+		int idx = key_index(key, kl);
+		if (idx >= 0) {
+			if (seen & 1u << idx)
+				return BAD; /* a duplicate key */
+			seen |= 1u << idx;
+			if (p->skip & 1u << idx)
+				idx = -1;
+		} else {
+			if (nk == 64)
+				return ELSE;
+			for (size_t i = 0; i < nk; i++)
+				if (klen[i] == kl && !memcmp(keys[i], key, kl))
+					return BAD;
+			keys[nk] = key;
+			klen[nk++] = kl;
+		}
+		/* the key's closing quote is before the line's last byte, so
+		 * the value starts within the line */
+		pos = qc + 2;
+		char c = b[pos];
+		if (c == '"') {
+			NEXT(qo);
+			NEXT(qc);
+			if (qo != pos || qc >= end || b[qc] != '"')
+				return ELSE;
+			if (idx >= 0)
+				p->v[idx] = (struct pval){ b + qo + 1, qc - qo - 1, 's' };
+			pos = qc + 1;
+		} else if (c == '-' || (c >= '0' && c <= '9')) {
+			const char *q = b + pos;
+			if (number(&q, b + end))
+				return ELSE;
+			if (idx >= 0)
+				p->v[idx] = (struct pval){ b + pos, (size_t)(q - (b + pos)), 'n' };
+			pos = (size_t)(q - b);
+		} else {
+			return ELSE;
+		}
+		if (pos >= end)
+			return ELSE;
+		if (b[pos] == ',') {
+			pos++;
+			continue;
+		}
+		return b[pos] == '}' && pos + 1 == end ? OK : ELSE;
+	}
+#undef NEXT
 }
 
 /* The slow path: Jansson parses, the wanted values are copied out. */
@@ -436,21 +719,111 @@ static int slow(struct proj *p, const char *s, size_t n, char *err, size_t err_s
 	return 1;
 }
 
-int proj_line(struct proj *p, const char *s, size_t n, char *err, size_t err_size)
+bool proj_index(struct proj_idx *x, const char *s, size_t n)
+{
+	x->on = false;
+#ifdef CLEAN_AVX2
+	if (proj_simd_off || !__builtin_cpu_supports("avx2"))
+		return false;
+	size_t nw = (n + 63) / 64;
+	if (nw > x->cap) {
+		free(x->qm);
+		free(x->nl);
+		free(x->bad);
+		x->cap = nw + nw / 4 + 64;
+		x->qm = xmalloc(x->cap * sizeof *x->qm);
+		x->nl = xmalloc(x->cap * sizeof *x->nl);
+		x->bad = xmalloc((x->cap / 64 + 1) * sizeof *x->bad);
+	}
+	index_avx2(x, (const unsigned char *)s, n);
+	x->base = s;
+	x->n = n;
+	x->nw = nw;
+	x->on = true;
+	return true;
+#else
+	(void)s;
+	(void)n;
+	return false;
+#endif
+}
+
+/* The first set bit of m at or after bit i, as a byte of x's data, or
+ * NULL. */
+static inline const char *next_bit(const struct proj_idx *x, const uint64_t *m, size_t i)
+{
+	size_t k = i >> 6;
+	if (k >= x->nw)
+		return NULL;
+	uint64_t w = m[k] & (~0ull << (i & 63));
+	while (!w) {
+		if (++k >= x->nw)
+			return NULL;
+		w = m[k];
+	}
+	return x->base + (k << 6) + (size_t)__builtin_ctzll(w);
+}
+
+const char *proj_idx_nl(const struct proj_idx *x, const char *from)
+{
+	return next_bit(x, x->nl, (size_t)(from - x->base));
+}
+
+/* Whether no word that the line s[0..n] (its newline included) touches
+ * has a control character or a UTF-8 fault. */
+static bool line_clean(const struct proj_idx *x, const char *s, size_t n)
+{
+	size_t k = (size_t)(s - x->base) >> 6, last = (size_t)(s + n - x->base) >> 6;
+	if (last >= x->nw)
+		last = x->nw - 1;
+	for (; k <= last; k++)
+		if (x->bad[k >> 6] >> (k & 63) & 1)
+			return false;
+	return true;
+}
+
+int proj_line_idx(struct proj *p, const struct proj_idx *x, const char *s, size_t n, char *err,
+		  size_t err_size)
 {
 	const char *e = s + n, *q = ws(s, e);
 	if (q == e)
 		return 0;
 	memset(p->v, 0, sizeof p->v);
-	int r = scan(p, s, n);
+	struct walk w = { s, NULL, 0 };
+	int r = ELSE;
+	if (x && x->on && line_clean(x, s, n)) {
+		w = (struct walk){ x->base, x->qm, x->nw };
+		r = scan_plain(p, &w, s, n);
+		if (r == ELSE)
+			memset(p->v, 0, sizeof p->v);
+	}
+	if (r == ELSE)
+		r = scan(p, &w, s, n);
 	if (r == OK)
 		return 1;
 	/* SLOW, and BAD too: Jansson gives the message, and has the last word. */
 	return slow(p, s, n, err, err_size);
 }
 
+int proj_line(struct proj *p, const char *s, size_t n, char *err, size_t err_size)
+{
+	/* the index takes a newline for the end of a line, never for a
+	 * control character in it */
+	bool ix = proj_index(&p->idx, s, n) && !proj_idx_nl(&p->idx, s);
+	return proj_line_idx(p, ix ? &p->idx : NULL, s, n, err, err_size);
+}
+
+void proj_idx_free(struct proj_idx *x)
+{
+	free(x->qm);
+	free(x->nl);
+	free(x->bad);
+	*x = (struct proj_idx){ 0 };
+}
+
 void proj_free(struct proj *p)
 {
+	proj_idx_free(&p->idx);
 	sb_free(&p->own);
 }
 

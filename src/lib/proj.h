@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util.h"
 
@@ -24,11 +25,27 @@ struct pval {
 	char kind;
 };
 
+/* What one pass over a buffer of lines found, 64 bytes to a bit of each
+ * word: quotes and backslashes, newlines, and (a bit per 64 bytes) where
+ * a control character or a UTF-8 fault is. */
+struct proj_idx {
+	const char *base;
+	size_t n, nw;
+	uint64_t *qm, *nl, *bad;
+	size_t cap;
+	bool on; /* made: false where the processor lacks the instructions */
+};
+
 struct proj {
 	unsigned skip;  /* bits (1 << PJ_...) of fields the caller does not need */
 	struct pval v[PJ_MAX];
 	struct sb own; /* decoded strings when the slow path was taken */
+	struct proj_idx idx; /* proj_line's index of its line */
 };
+
+/* Set to read every line byte by byte, without the vector instructions
+ * (tests compare the two). */
+extern int proj_simd_off;
 
 /* Read one line of the history. Returns 1 with p->v filled (pointers into s
  * or into p->own, valid until the next call), 0 for a blank line, -1 for a
@@ -38,6 +55,18 @@ struct proj {
  * Jansson, so the answer always agrees with Jansson. */
 int proj_line(struct proj *p, const char *s, size_t n, char *err, size_t err_size);
 void proj_free(struct proj *p);
+
+/* Index s[0..n), a buffer of whole lines (the last may lack its newline);
+ * false when this processor cannot (then read lines with memchr). */
+bool proj_index(struct proj_idx *x, const char *s, size_t n);
+/* The first newline at or after from in the indexed buffer, or NULL. */
+const char *proj_idx_nl(const struct proj_idx *x, const char *from);
+/* proj_line for a line of the indexed buffer x (or x NULL), one that
+ * proj_idx_nl delimits (no newline in s[0..n)): the same answers, faster
+ * where the index shows the line needs no byte-wise check. */
+int proj_line_idx(struct proj *p, const struct proj_idx *x, const char *s, size_t n, char *err,
+		  size_t err_size);
+void proj_idx_free(struct proj_idx *x);
 
 /* The field's value as a whole number; false when absent or not one. */
 bool pval_int(const struct pval *v, long long *out);

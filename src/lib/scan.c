@@ -11,12 +11,6 @@
 #include "hist.h"
 #include "util.h"
 
-bool pv_is(const struct pval *v, const char *s)
-{
-	size_t n = strlen(s);
-	return v->kind == 's' && v->n == n && !memcmp(v->s, s, n);
-}
-
 const char *pv_str(const struct pval *v, char *buf, size_t n)
 {
 	if (v->kind != 's' || !n) {
@@ -46,6 +40,17 @@ bool pv_time(const struct pval *v, crm_time *t)
 	if (v->kind != 's' || v->n >= 64)
 		return false;
 	const char *s = v->s;
+	/* the day of the line before, per thread: the history is in time order */
+	static _Thread_local char day[10];
+	static _Thread_local crm_time day_t;
+	if (v->n == 20 && s[10] == 'T' && s[13] == ':' && s[16] == ':' && s[19] == 'Z' &&
+	    !memcmp(s, day, 10)) {
+		int h = digits(s + 11, 2), mi = digits(s + 14, 2), se = digits(s + 17, 2);
+		if (h >= 0 && h < 24 && mi >= 0 && mi < 60 && se >= 0 && se < 60) {
+			*t = day_t + h * 3600 + mi * 60 + se;
+			return true;
+		}
+	}
 	if (v->n == 20 && s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':' &&
 	    s[16] == ':' && s[19] == 'Z') {
 		int y = digits(s, 4), mo = digits(s + 5, 2), d = digits(s + 8, 2),
@@ -54,8 +59,9 @@ bool pv_time(const struct pval *v, crm_time *t)
 		if (y >= 0 && mo >= 1 && mo <= 12 && d >= 1 && d <= mdays[mo - 1] && h >= 0 &&
 		    h < 24 && mi >= 0 && mi < 60 && se >= 0 && se < 60 &&
 		    (mo != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))) {
-			*t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 +
-			     mi * 60 + se;
+			day_t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400;
+			memcpy(day, s, 10);
+			*t = day_t + h * 3600 + mi * 60 + se;
 			return true;
 		}
 	}
@@ -95,11 +101,12 @@ static void note_err(struct part *p, long ln, const char *what, const char *msg)
 	sb_free(&b);
 }
 
-static void one_line(struct part *p, struct proj *pj, const char *s, size_t n, bool torn)
+static void one_line(struct part *p, struct proj *pj, const struct proj_idx *x, const char *s,
+		     size_t n, bool torn)
 {
 	char err[200];
 	p->lines++;
-	int k = proj_line(pj, s, n, err, sizeof err);
+	int k = x ? proj_line_idx(pj, x, s, n, err, sizeof err) : proj_line(pj, s, n, err, sizeof err);
 	if (k < 0) {
 		/* strict stops at the first bad line: the rest is not needed */
 		if (!p->strict || !p->nerr)
@@ -117,7 +124,8 @@ static void *run_part(void *arg)
 {
 	struct part *p = arg;
 	struct proj pj = { .skip = p->skip };
-	size_t cap = 1 << 20, have = 0;
+	struct proj_idx idx = { 0 };
+	size_t cap = 1 << 18, have = 0;
 	char *buf = xmalloc(cap);
 	off_t pos = p->from;
 	for (;;) {
@@ -138,12 +146,14 @@ static void *run_part(void *arg)
 		have += (size_t)n;
 		bool end = pos >= p->to || n == 0;
 		char *s = buf, *e = buf + have;
+		/* one pass finds the newlines and which lines are plain */
+		const struct proj_idx *x = proj_index(&idx, buf, have) ? &idx : NULL;
 		for (;;) {
-			char *nl = memchr(s, '\n', (size_t)(e - s));
+			char *nl = x ? (char *)proj_idx_nl(x, s) : memchr(s, '\n', (size_t)(e - s));
 			if (!nl && !(end && s < e))
 				break;
 			char *le = nl ? nl : e;
-			one_line(p, &pj, s, (size_t)(le - s), !nl);
+			one_line(p, &pj, x, s, (size_t)(le - s), !nl);
 			s = nl ? nl + 1 : e;
 		}
 		have = (size_t)(e - s);
@@ -163,6 +173,7 @@ static void *run_part(void *arg)
 		}
 	}
 	proj_free(&pj);
+	proj_idx_free(&idx);
 	free(buf);
 	return NULL;
 }
@@ -193,7 +204,7 @@ static void run_stream(struct part *p, int fd, const char *name)
 	bool torn;
 	int k;
 	while ((k = linein_next(in, &s, &n, &torn)) > 0)
-		one_line(p, &pj, s, n, torn);
+		one_line(p, &pj, NULL, s, n, torn);
 	if (k < 0)
 		p->read_errno = errno ? errno : EIO;
 	proj_free(&pj);

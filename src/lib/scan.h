@@ -4,6 +4,7 @@
 #define CRM_SCAN_H
 
 #include <stdbool.h>
+#include <string.h>
 
 #include "date.h"
 #include "dir.h"
@@ -40,8 +41,13 @@ int scan_history(const struct crm_dir *d, bool strict, scan_fn fn, void *ctx);
  * directly, any other through date_parse. */
 bool pv_time(const struct pval *v, crm_time *t);
 
-/* True when the string field v equals s. */
-bool pv_is(const struct pval *v, const char *s);
+/* True when the string field v equals s (inline, so that the length of a
+ * literal s is known when compiling). */
+static inline bool pv_is(const struct pval *v, const char *s)
+{
+	size_t n = strlen(s);
+	return v->kind == 's' && v->n == n && !memcmp(v->s, s, n);
+}
 /* A copy of a string field into buf (size n), "" when absent. */
 const char *pv_str(const struct pval *v, char *buf, size_t n);
 

@@ -164,27 +164,11 @@ void xgrow(void **p, size_t *cap, size_t need, size_t sz)
 	*cap = c;
 }
 
-void sb_add(struct sb *b, const void *p, size_t n)
+void sb_room(struct sb *b, size_t n)
 {
-	if (b->len + n + 1 > b->cap) {
-		void *s = b->s;
-		xgrow(&s, &b->cap, b->len + n + 1, 1);
-		b->s = s;
-	}
-	if (n)
-		memcpy(b->s + b->len, p, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-void sb_adds(struct sb *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
-
-void sb_addc(struct sb *b, char c)
-{
-	sb_add(b, &c, 1);
+	void *s = b->s;
+	xgrow(&s, &b->cap, b->len + n + 1, 1);
+	b->s = s;
 }
 
 void sb_printf(struct sb *b, const char *fmt, ...)

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 #include <stdio.h>
 
 /* Exit status, as grep: success, nothing matched / nothing to do, error. */
@@ -49,9 +50,25 @@ struct sb {
 	char *s;
 	size_t len, cap;
 };
-void sb_add(struct sb *b, const void *p, size_t n);
-void sb_adds(struct sb *b, const char *s);
-void sb_addc(struct sb *b, char c);
+/* Room for n more bytes and the NUL (the slow part of sb_add). */
+void sb_room(struct sb *b, size_t n);
+static inline void sb_add(struct sb *b, const void *p, size_t n)
+{
+	if (b->len + n + 1 > b->cap)
+		sb_room(b, n);
+	if (n)
+		memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+static inline void sb_adds(struct sb *b, const char *s)
+{
+	sb_add(b, s, strlen(s));
+}
+static inline void sb_addc(struct sb *b, char c)
+{
+	sb_add(b, &c, 1);
+}
 void sb_printf(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The contents as a C string ("" when empty); stays owned by b. */
 const char *sb_str(struct sb *b);

@@ -1,0 +1,75 @@
+#!/usr/bin/env bats
+# The history reader: a big interactions.jsonl is read in parts on two
+# threads, a buffer of lines at a time indexed 64 bytes at a time with
+# vector instructions where the processor has them; a stream is read line
+# by line. Both must read what the byte-wise reader reads (HIST001), and
+# name bad lines by the same numbers.
+
+bats_require_minimum_version 1.5.0
+load helper
+
+local_setup() {
+	new_crm
+}
+
+# A history of $1 lines (about 230 bytes each) in interactions.jsonl, with
+# bad and unusual lines at fixed places: line 7 a control character in a
+# string, line 2/3 of the file (past the middle) invalid UTF-8, the last
+# line but one an escaped quote in the type, the last line a text with a
+# two-byte character cut by a backslash escape.
+make_history() {
+	awk -v n="$1" 'BEGIN {
+		split("email call chat purchase meeting", types, " ")
+		split("email phone chat shop office", chans, " ")
+		for (i = 1; i <= n; i++) {
+			t = 1 + (i * 7) % 5
+			day = 1 + i % 28
+			mon = 1 + int(i / 30000) % 12
+			if (i == 7) {
+				printf "{\"id\":\"b%07d\",\"ts\":\"2026-%02d-%02dT10:00:00Z\",\"customer\":\"c%05d\",\"type\":\"call\",\"text\":\"a\001b\"}\n", i, mon, day, i % 5000
+			} else if (i == int(n * 2 / 3)) {
+				printf "{\"id\":\"b%07d\",\"ts\":\"2026-%02d-%02dT10:00:00Z\",\"customer\":\"c%05d\",\"type\":\"call\",\"text\":\"Za\305\272\305 \"}\n", i, mon, day, i % 5000
+			} else if (i == n - 1) {
+				printf "{\"id\":\"b%07d\",\"ts\":\"2026-%02d-%02dT10:00:00Z\",\"customer\":\"c%05d\",\"type\":\"c\\\"all\",\"channel\":\"phone\"}\n", i, mon, day, i % 5000
+			} else if (i == n) {
+				printf "{\"id\":\"b%07d\",\"ts\":\"2026-%02d-%02dT10:00:00Z\",\"customer\":\"c%05d\",\"type\":\"note\",\"text\":\"\320\221\\n\320\273\\\"\320\263\"}\n", i, mon, day, i % 5000
+			} else {
+				printf "{\"id\":\"b%07d\",\"ts\":\"2026-%02d-%02dT%02d:%02d:00Z\",\"customer\":\"c%05d\",\"type\":\"%s\",\"channel\":\"%s\",\"direction\":\"%s\",\"by\":\"ola\",\"subject\":\"Zamówienie nr %d \\\"pilne\\\"\",\"text\":\"Dzień dobry, proszę o ofertę — Грозданова, Łukáš\"}\n", i, mon, day, i % 24, i % 60, i % 5000, types[t], chans[t], (i % 3 ? "in" : "out"), i
+			}
+		}
+	}' >interactions.jsonl
+}
+
+@test "HIST001: the vector path reads every byte sequence as the byte-wise path does" {
+	[[ -x $TOP/build/tests/vecsame ]] || skip "build/tests/vecsame is not built (make check builds it)"
+	run "$TOP/build/tests/vecsame"
+	((status != 77)) || skip "$output"
+	assert_success
+	assert_output --regexp '^[0-9]+ lines, 0 read differently$'
+}
+
+@test "HIST002: a history of over 32 MiB read in parts gives what the same history read as a stream gives" {
+	make_history 150000
+	(($(stat -c %s interactions.jsonl) > 32 * 1024 * 1024))
+	run --separate-stderr crm-report activity --by month -o csv
+	assert_success
+	local out=$output err=$stderr
+	assert_equal "$(grep -c . <<<"$err")" 2
+	assert_line --index 0 'period,channel,type,interactions,in,out'
+	[[ $err == *"interactions.jsonl:7: "* ]] || fail "no error for line 7: $err"
+	[[ $err == *"interactions.jsonl:100000: "* ]] || fail "no error for line 100000: $err"
+	[[ $err == *"interactions.jsonl:149999: "* ]] && fail "line 149999 is valid: $err"
+	[[ $err == *"interactions.jsonl:150000: "* ]] && fail "line 150000 is valid: $err"
+	# the escaped quote in a type is read as Jansson reads it
+	assert_line '2026-05,phone,"c""all",1,0,0'
+	# 150000 lines, two bad: every other one counted once
+	assert_equal "$(awk -F, 'NR > 1 { n += $4 } END { print n }' <<<"$out")" 149998
+	# the same history through a pipe: one part, line by line
+	mv interactions.jsonl ../h.jsonl
+	mkfifo interactions.jsonl
+	cat ../h.jsonl >interactions.jsonl &
+	run --separate-stderr crm-report activity --by month -o csv
+	assert_success
+	assert_equal "$output" "$out"
+	assert_equal "$stderr" "$err"
+}
