@@ -204,7 +204,8 @@ static bool wanted(const struct ctx *x, const struct event *e, bool timed)
 
 /* -- rows keyed by text, with counters -- */
 
-static long long *row_n(struct keyed *k, const char *key, size_t n)
+/* The row of key (made when new): its index in k->cnt. */
+static size_t row_i(struct keyed *k, const char *key, size_t n)
 {
 	size_t i = hmap_put(&k->keys, key, n);
 	if (i >= k->ccap) {
@@ -214,6 +215,12 @@ static long long *row_n(struct keyed *k, const char *key, size_t n)
 		k->cnt = p;
 		memset(k->cnt + old, 0, (k->ccap - old) * sizeof *k->cnt);
 	}
+	return i;
+}
+
+static long long *row_n(struct keyed *k, const char *key, size_t n)
+{
+	size_t i = row_i(k, key, n); /* before k->cnt is read: it may move */
 	return k->cnt[i];
 }
 
@@ -230,12 +237,23 @@ static void keyed_free(struct keyed *k)
 }
 
 /* What one part of a scan gathers for a per-period report. */
+/* A row of the current period found by up to two fields of the event,
+ * without making and hashing its key (see pctx_row). */
+struct rowhit {
+	unsigned period; /* pctx.period it was found in; 0: empty */
+	unsigned char an, bn;
+	char a[22], b[22];
+	size_t row;
+};
+
 struct pctx {
 	const struct ctx *x;
 	struct keyed k;
 	crm_time day;   /* the day the label below is of */
 	char label[16];
+	unsigned period; /* counts changes of label */
 	struct sb key;  /* the key being built */
+	struct rowhit hit[16];
 };
 
 /* The period label of an event; consecutive events of one day (the history
@@ -616,10 +634,44 @@ static const char *pctx_label(struct pctx *pc, crm_time ts)
 {
 	crm_time d = day_start(ts);
 	if (d != pc->day) {
+		char was[sizeof pc->label];
+		memcpy(was, pc->label, sizeof was);
 		period_label(ts, pc->x->by, pc->label);
+		pc->period += strcmp(was, pc->label) != 0;
 		pc->day = d;
 	}
 	return pc->label;
+}
+
+/* The row of an event keyed by its period, its group and the string fields
+ * a and b (b may be NULL). The history is in time order, so the events of
+ * a period come together and fall on a few rows: without --group those are
+ * kept by a and b, and found again by comparing them, not by the key. */
+static long long *pctx_row(struct pctx *pc, const struct event *e, const struct pval *a,
+			   const struct pval *b)
+{
+	const char *as = a->kind == 's' ? a->s : "", *bs = b && b->kind == 's' ? b->s : "";
+	size_t an = a->kind == 's' ? a->n : 0, bn = b && b->kind == 's' ? b->n : 0;
+	struct rowhit *h = NULL;
+	if (!pc->x->group_name && an <= sizeof h->a && bn <= sizeof h->b) {
+		pctx_label(pc, e->ts);
+		unsigned char a0 = an ? (unsigned char)as[0] : 0, b0 = bn ? (unsigned char)bs[0] : 0;
+		h = &pc->hit[(an * 5 + bn * 3 + a0 * 7 + b0) & 15];
+		if (h->period == pc->period + 1 && h->an == an && h->bn == bn &&
+		    !memcmp(h->a, as, an) && !memcmp(h->b, bs, bn))
+			return pc->k.cnt[h->row];
+	}
+	key_start(pc, e);
+	key_add(pc, as, an);
+	if (b)
+		key_add(pc, bs, bn);
+	size_t i = row_i(&pc->k, pc->key.s, pc->key.len);
+	if (h) {
+		*h = (struct rowhit){ pc->period + 1, (unsigned char)an, (unsigned char)bn, { 0 }, { 0 }, i };
+		memcpy(h->a, as, an);
+		memcpy(h->b, bs, bn);
+	}
+	return pc->k.cnt[i];
 }
 
 static void key_start(struct pctx *pc, const struct event *e)
@@ -686,10 +738,7 @@ static void ev_activity(const struct event *e, void *arg)
 	if (!wanted(pc->x, e, true) || pv_is(&e->p->v[PJ_TYPE], "task") ||
 	    pv_is(&e->p->v[PJ_TYPE], "done"))
 		return;
-	key_start(pc, e);
-	key_add_pv(pc, &e->p->v[PJ_CHANNEL]);
-	key_add_pv(pc, &e->p->v[PJ_TYPE]);
-	long long *c = row_n(&pc->k, pc->key.s, pc->key.len);
+	long long *c = pctx_row(pc, e, &e->p->v[PJ_CHANNEL], &e->p->v[PJ_TYPE]);
 	c[0]++;
 	if (pv_is(&e->p->v[PJ_DIRECTION], "in"))
 		c[1]++;
@@ -727,9 +776,7 @@ static void ev_revenue(const struct event *e, void *arg)
 	long long amount;
 	if ((!buy && !back) || !wanted(pc->x, e, true) || !pval_int(&e->p->v[PJ_AMOUNT], &amount))
 		return;
-	key_start(pc, e);
-	key_add_pv(pc, &e->p->v[PJ_CURRENCY]);
-	long long *c = row_n(&pc->k, pc->key.s, pc->key.len);
+	long long *c = pctx_row(pc, e, &e->p->v[PJ_CURRENCY], NULL);
 	if (buy) {
 		c[0]++;
 		c[2] += amount;
@@ -1491,39 +1538,59 @@ static void report_campaigns(struct ctx *x, struct table *t)
 	free(cc.c);
 }
 
-/* Cohorts: per customer the months (since year 0) with a purchase. */
+/* -- cohorts -- */
+
+/* A customer in cohorts: the month of the first purchase and, bit k - 1,
+ * whether there was one k months later (k = 1..14, the columns shown). */
+struct coh {
+	int first;
+	uint16_t again;
+};
+#define COH_MAX 14
+
 struct cohctx {
 	struct ctx *x;
 	struct hmap ids;
-	int **months;
-	size_t *nm, cap;
+	struct coh *c;
+	size_t cap;
 };
 
-/* The months list of a customer, added when new. */
+/* The entry of a customer, added when new. */
 static size_t coh_cust(struct cohctx *cc, const char *id, size_t n)
 {
 	size_t i = hmap_put(&cc->ids, id, n);
 	if (i >= cc->cap) {
 		size_t old = cc->cap;
-		void *p = cc->months;
-		xgrow(&p, &cc->cap, i + 1, sizeof *cc->months);
-		cc->months = p;
-		cc->nm = xrealloc(cc->nm, cc->cap * sizeof *cc->nm);
-		for (size_t k = old; k < cc->cap; k++) {
-			cc->months[k] = NULL;
-			cc->nm[k] = 0;
-		}
+		void *p = cc->c;
+		xgrow(&p, &cc->cap, i + 1, sizeof *cc->c);
+		cc->c = p;
+		for (size_t k = old; k < cc->cap; k++)
+			cc->c[k] = (struct coh){ INT32_MAX, 0 };
 	}
 	return i;
 }
 
+/* A purchase of customer i in month mon (months counted from year 0). A
+ * month before the first makes it the first, the months after it moved up
+ * by as many; a month more than COH_MAX after the first is of no column,
+ * whichever month turns out first. */
 static void coh_add(struct cohctx *cc, size_t i, int mon)
 {
-	for (size_t k = 0; k < cc->nm[i]; k++)
-		if (cc->months[i][k] == mon)
-			return;
-	cc->months[i] = xrealloc(cc->months[i], (cc->nm[i] + 1) * sizeof **cc->months);
-	cc->months[i][cc->nm[i]++] = mon;
+	struct coh *c = &cc->c[i];
+	if (mon > c->first) {
+		if (mon - c->first <= COH_MAX)
+			c->again |= (uint16_t)(1u << (mon - c->first - 1));
+		return;
+	}
+	if (mon == c->first)
+		return;
+	if (c->first != INT32_MAX && c->first - mon <= COH_MAX) {
+		int d = c->first - mon;
+		c->again = (uint16_t)(((unsigned)c->again << d | 1u << (d - 1)) & ((1u << COH_MAX) - 1));
+	} else {
+		c->again = 0;
+	}
+	c->first = mon;
 }
 
 static void ev_cohort(const struct event *e, void *arg)
@@ -1558,12 +1625,12 @@ static void coh_load(struct ctx *x, struct cohctx *cc)
 			size_t l;
 			const char *id = hmap_key(&b->ids, j, &l);
 			size_t i = coh_cust(cc, id, l);
-			for (size_t k = 0; k < b->nm[j]; k++)
-				coh_add(cc, i, b->months[j][k]);
-			free(b->months[j]);
+			coh_add(cc, i, b->c[j].first);
+			for (int k = 1; k <= COH_MAX; k++)
+				if (b->c[j].again >> (k - 1) & 1)
+					coh_add(cc, i, b->c[j].first + k);
 		}
-		free(b->months);
-		free(b->nm);
+		free(b->c);
 		hmap_free(&b->ids);
 	}
 }
@@ -1578,16 +1645,15 @@ static void report_cohorts(struct ctx *x, struct table *t)
 	int now_m = (int)(ny * 12 + nmo - 1);
 	int lo = INT32_MAX;
 	for (size_t i = 0; i < cc.ids.n; i++)
-		for (size_t k = 0; k < cc.nm[i]; k++)
-			if (cc.months[i][k] < lo)
-				lo = cc.months[i][k];
+		if (cc.c[i].first < lo)
+			lo = cc.c[i].first;
 	int span = lo == INT32_MAX ? 0 : now_m - lo; /* months after the oldest cohort */
 	if (x->limit >= 0 && span > x->limit)
 		span = (int)x->limit;
 	hdr_add(&t->cols, "cohort");
 	hdr_add(&t->cols, "customers");
 	t->numeric[1] = true;
-	for (int k = 1; k <= span && k < 15; k++) {
+	for (int k = 1; k <= span && k <= COH_MAX; k++) {
 		char b[16];
 		snprintf(b, sizeof b, "m%d", k);
 		hdr_add(&t->cols, b);
@@ -1601,20 +1667,13 @@ static void report_cohorts(struct ctx *x, struct table *t)
 	long long *size = xcalloc((size_t)nco + 1, sizeof *size);
 	long long *again = xcalloc(((size_t)nco + 1) * ((size_t)ncol + 1), sizeof *again);
 	for (size_t i = 0; i < cc.ids.n; i++) {
-		int first = INT32_MAX;
-		for (size_t k = 0; k < cc.nm[i]; k++)
-			if (cc.months[i][k] < first)
-				first = cc.months[i][k];
-		int co = first - lo;
+		int co = cc.c[i].first - lo;
 		if (co < 0 || co >= nco)
 			continue;
 		size[co]++;
-		for (size_t k = 0; k < cc.nm[i]; k++) {
-			int off = cc.months[i][k] - first;
-			if (off >= 1 && off <= ncol)
+		for (int off = 1; off <= ncol; off++)
+			if (cc.c[i].again >> (off - 1) & 1)
 				again[co * (ncol + 1) + off]++;
-		}
-		free(cc.months[i]);
 	}
 	for (int co = 0; co < nco; co++) {
 		if (!size[co])
@@ -1634,8 +1693,7 @@ static void report_cohorts(struct ctx *x, struct table *t)
 	}
 	free(size);
 	free(again);
-	free(cc.months);
-	free(cc.nm);
+	free(cc.c);
 	hmap_free(&cc.ids);
 }
 

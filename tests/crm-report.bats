@@ -745,6 +745,27 @@ cohort,customers,m1,m2,m3,m4,m5,m6,m7,m8,m9,m10,m11,m12,m13,m14
 EOF
 }
 
+@test "REP032a: cohorts: purchases out of time order; a month more than 14 after the first is in no column" {
+	# customer 1: read 2026-03, 2026-01, 2026-05, then 2025-12 (the first);
+	# customer 2: 2026-06 read first, then 2025-02 (16 months before it, so
+	# the 2026-06 purchase is in no column), then 2025-03 (m1)
+	cat >interactions.jsonl <<'EOF'
+{"id":"01kbe00000001","ts":"2026-03-10T09:00:00Z","customer":"01kaaaaaaaaa1","type":"purchase","amount":100,"currency":"PLN"}
+{"id":"01kbe00000002","ts":"2026-01-10T09:00:00Z","customer":"01kaaaaaaaaa1","type":"purchase","amount":100,"currency":"PLN"}
+{"id":"01kbe00000003","ts":"2026-06-10T09:00:00Z","customer":"01kaaaaaaaaa2","type":"purchase","amount":100,"currency":"PLN"}
+{"id":"01kbe00000004","ts":"2026-05-10T09:00:00Z","customer":"01kaaaaaaaaa1","type":"purchase","amount":100,"currency":"PLN"}
+{"id":"01kbe00000005","ts":"2025-12-10T09:00:00Z","customer":"01kaaaaaaaaa1","type":"purchase","amount":100,"currency":"PLN"}
+{"id":"01kbe00000006","ts":"2025-02-10T09:00:00Z","customer":"01kaaaaaaaaa2","type":"purchase","amount":100,"currency":"PLN"}
+{"id":"01kbe00000007","ts":"2025-03-10T09:00:00Z","customer":"01kaaaaaaaaa2","type":"purchase","amount":100,"currency":"PLN"}
+EOF
+	run -0 --separate-stderr crm-report cohorts -o csv
+	assert_output - <<'EOF'
+cohort,customers,m1,m2,m3,m4,m5,m6,m7,m8,m9,m10,m11,m12,m13,m14
+2025-02,1,100.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0
+2025-12,1,100.0,0.0,100.0,0.0,100.0,0.0,0.0,0.0,0.0,0.0,0.0,,,
+EOF
+}
+
 # --- owners and summary --------------------------------------------------------
 
 @test "REP033: owners: customers, contacts, open tasks, PLN revenue per owner" {

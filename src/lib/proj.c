@@ -598,10 +598,11 @@ static int scan(struct proj *p, const struct walk *w, const char *s, size_t n)
 }
 
 /* The line as crm writes it, {"key":value,...} without blanks, its
- * strings without escapes and its values strings or numbers, read from the
- * index's bits alone: the quotes are taken in order, one mask word carried
- * from string to string. Anything else (blanks, escapes, arrays, true,
- * nesting, a bad line) is left to scan: ELSE. */
+ * values strings or numbers, read from the index's bits alone: the quotes
+ * are taken in order, one mask word carried from string to string; only a
+ * string with an escape is read on byte by byte from its first backslash.
+ * Anything else (blanks, an escape in a key or a wanted field, arrays,
+ * true, nesting, a bad line) is left to scan: ELSE. */
 enum { ELSE = 2 };
 
 static int scan_plain(struct proj *p, const struct walk *w, const char *s, size_t n)
@@ -657,8 +658,21 @@ static int scan_plain(struct proj *p, const struct walk *w, const char *s, size_
 		if (c == '"') {
 			NEXT(qo);
 			NEXT(qc);
-			if (qo != pos || qc >= end || b[qc] != '"')
+			if (qo != pos || qc >= end)
 				return ELSE;
+			if (b[qc] != '"') {
+				/* a backslash: the rest of the string byte by byte,
+				 * unless it is a wanted field (Jansson decodes those) */
+				const char *q;
+				bool esc;
+				if (idx >= 0 || string_bytes((const unsigned char *)b + qc, &q, b + end, &esc))
+					return ELSE;
+				qc = (size_t)(q - b) - 1;
+				if (qc + 1 >= end)
+					return ELSE;
+				k = (qc + 1) >> 6;
+				m = w->qm[k] & (~0ull << ((qc + 1) & 63));
+			}
 			if (idx >= 0)
 				p->v[idx] = (struct pval){ b + qo + 1, qc - qo - 1, 's' };
 			pos = qc + 1;
@@ -748,27 +762,6 @@ bool proj_index(struct proj_idx *x, const char *s, size_t n)
 #endif
 }
 
-/* The first set bit of m at or after bit i, as a byte of x's data, or
- * NULL. */
-static inline const char *next_bit(const struct proj_idx *x, const uint64_t *m, size_t i)
-{
-	size_t k = i >> 6;
-	if (k >= x->nw)
-		return NULL;
-	uint64_t w = m[k] & (~0ull << (i & 63));
-	while (!w) {
-		if (++k >= x->nw)
-			return NULL;
-		w = m[k];
-	}
-	return x->base + (k << 6) + (size_t)__builtin_ctzll(w);
-}
-
-const char *proj_idx_nl(const struct proj_idx *x, const char *from)
-{
-	return next_bit(x, x->nl, (size_t)(from - x->base));
-}
-
 /* Whether no word that the line s[0..n] (its newline included) touches
  * has a control character or a UTF-8 fault. */
 static bool line_clean(const struct proj_idx *x, const char *s, size_t n)
@@ -776,6 +769,12 @@ static bool line_clean(const struct proj_idx *x, const char *s, size_t n)
 	size_t k = (size_t)(s - x->base) >> 6, last = (size_t)(s + n - x->base) >> 6;
 	if (last >= x->nw)
 		last = x->nw - 1;
+	if (k >> 6 == last >> 6) {
+		/* the bits k..last of one word */
+		uint64_t bits = x->bad[k >> 6] >> (k & 63);
+		size_t span = last - k + 1;
+		return !(span < 64 ? bits & ((1ull << span) - 1) : bits);
+	}
 	for (; k <= last; k++)
 		if (x->bad[k >> 6] >> (k & 63) & 1)
 			return false;

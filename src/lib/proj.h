@@ -60,7 +60,19 @@ void proj_free(struct proj *p);
  * false when this processor cannot (then read lines with memchr). */
 bool proj_index(struct proj_idx *x, const char *s, size_t n);
 /* The first newline at or after from in the indexed buffer, or NULL. */
-const char *proj_idx_nl(const struct proj_idx *x, const char *from);
+static inline const char *proj_idx_nl(const struct proj_idx *x, const char *from)
+{
+	size_t i = (size_t)(from - x->base), k = i >> 6;
+	if (k >= x->nw)
+		return NULL;
+	uint64_t w = x->nl[k] & (~0ull << (i & 63));
+	while (!w) {
+		if (++k >= x->nw)
+			return NULL;
+		w = x->nl[k];
+	}
+	return x->base + (k << 6) + (size_t)__builtin_ctzll(w);
+}
 /* proj_line for a line of the indexed buffer x (or x NULL), one that
  * proj_idx_nl delimits (no newline in s[0..n)): the same answers, faster
  * where the index shows the line needs no byte-wise check. */
