@@ -94,11 +94,8 @@ static void ev_past(const struct event *e, void *arg)
 		/* keyed by customer: the message id is made from it */
 		size_t i = hmap_put(&p->msg, j->v[PJ_CUSTOMER].s, j->v[PJ_CUSTOMER].n);
 		void *q = p->status;
-		size_t old = p->scap;
-		xgrow(&q, &p->scap, i + 1, 1);
+		xgrow0(&q, &p->scap, i + 1, 1);
 		p->status = q;
-		if (p->scap > old)
-			memset(p->status + old, 0, p->scap - old);
 		char s = pending ? 'p' : failed ? 'f' : 's';
 		/* sent beats pending beats failed: the later line is the newer state,
 		 * but a sent message stays sent */
@@ -284,11 +281,8 @@ struct skip {
 static void add_skip(struct skip **v, size_t *n, size_t *cap, const struct rec *r, const char *why)
 {
 	void *p = *v;
-	size_t old = *cap;
-	xgrow(&p, cap, *n + 1, sizeof **v);
+	xgrow0(&p, cap, *n + 1, sizeof **v);
 	*v = p;
-	if (*cap > old)
-		memset(*v + old, 0, (*cap - old) * sizeof **v);
 	rec_copy(&(*v)[*n].r, r);
 	(*v)[(*n)++].reason = xstrdup(why);
 }
@@ -617,11 +611,8 @@ int main(int argc, char **argv)
 		size_t mi = hmap_put(&past.msg, id, strlen(id));
 		{
 			void *q = past.status;
-			size_t old = past.scap;
-			xgrow(&q, &past.scap, mi + 1, 1);
+			xgrow0(&q, &past.scap, mi + 1, 1);
 			past.status = q;
-			if (past.scap > old)
-				memset(past.status + old, 0, past.scap - old);
 			past.status[mi] = 's';
 		}
 		if (!o.send || o.c.dry_run) {

@@ -208,13 +208,9 @@ static bool wanted(const struct ctx *x, const struct event *e, bool timed)
 static size_t row_i(struct keyed *k, const char *key, size_t n)
 {
 	size_t i = hmap_put(&k->keys, key, n);
-	if (i >= k->ccap) {
-		size_t old = k->ccap;
-		void *p = k->cnt;
-		xgrow(&p, &k->ccap, i + 1, sizeof *k->cnt);
-		k->cnt = p;
-		memset(k->cnt + old, 0, (k->ccap - old) * sizeof *k->cnt);
-	}
+	void *p = k->cnt;
+	xgrow0(&p, &k->ccap, i + 1, sizeof *k->cnt);
+	k->cnt = p;
 	return i;
 }
 
@@ -1062,13 +1058,9 @@ static void report_owners(struct ctx *x, struct table *t)
 	size_t cap = 0;
 	for (size_t i = 0; i < x->nci; i++) {
 		size_t k = hmap_put(&own, x->ci[i].owner, strlen(x->ci[i].owner));
-		if (k >= cap) {
-			size_t old = cap;
-			void *p = sum;
-			xgrow(&p, &cap, k + 1, sizeof *sum);
-			sum = p;
-			memset(sum + old, 0, (cap - old) * sizeof *sum);
-		}
+		void *p = sum;
+		xgrow0(&p, &cap, k + 1, sizeof *sum);
+		sum = p;
 		sum[k][0]++;
 		long j = hmap_get(&pc.ids, x->ci[i].id, strlen(x->ci[i].id));
 		if (j >= 0) {
@@ -1195,13 +1187,9 @@ static long long *roll_up(const struct ctx *x, size_t part, int a, int b, struct
 		char **p = parts(copy, &np);
 		const char *name = np > part ? p[part] : "";
 		size_t j = hmap_put(by, name, strlen(name));
-		if (j >= cap) {
-			size_t old = cap;
-			void *q = sum;
-			xgrow(&q, &cap, j + 1, sizeof *sum);
-			sum = q;
-			memset(sum + old, 0, (cap - old) * sizeof *sum);
-		}
+		void *q = sum;
+		xgrow0(&q, &cap, j + 1, sizeof *sum);
+		sum = q;
 		sum[j] += x->k.cnt[i][a] - (b >= 0 ? x->k.cnt[i][b] : 0);
 		free_strv(p);
 		free(copy);
@@ -1323,9 +1311,8 @@ static void ev_deal(const struct event *e, void *arg)
 	if (i >= dc->cap) {
 		size_t old = dc->cap;
 		void *p = dc->v;
-		xgrow(&p, &dc->cap, i + 1, sizeof *dc->v);
+		xgrow0(&p, &dc->cap, i + 1, sizeof *dc->v);
 		dc->v = p;
-		memset(dc->v + old, 0, (dc->cap - old) * sizeof *dc->v);
 		for (size_t k = old; k < dc->cap; k++)
 			dc->v[k].ts = INT64_MIN;
 	}
@@ -1449,21 +1436,13 @@ static void ev_sends(const struct event *e, void *arg)
 	if (pv_is(&e->p->v[PJ_STATUS], "pending") || pv_is(&e->p->v[PJ_STATUS], "failed"))
 		return;
 	size_t camp = hmap_put(&cc->camps, e->p->v[PJ_CAMPAIGN].s, e->p->v[PJ_CAMPAIGN].n);
-	if (camp >= cc->ccap) {
-		size_t old = cc->ccap;
-		void *p = cc->c;
-		xgrow(&p, &cc->ccap, camp + 1, sizeof *cc->c);
-		cc->c = p;
-		memset(cc->c + old, 0, (cc->ccap - old) * sizeof *cc->c);
-	}
+	void *p = cc->c;
+	xgrow0(&p, &cc->ccap, camp + 1, sizeof *cc->c);
+	cc->c = p;
 	size_t cu = hmap_put(&cc->custs, e->p->v[PJ_CUSTOMER].s, e->p->v[PJ_CUSTOMER].n);
-	if (cu >= cc->fcap) {
-		size_t old = cc->fcap;
-		void *p = cc->first;
-		xgrow(&p, &cc->fcap, cu + 1, sizeof *cc->first);
-		cc->first = p;
-		memset(cc->first + old, 0, (cc->fcap - old) * sizeof *cc->first);
-	}
+	p = cc->first;
+	xgrow0(&p, &cc->fcap, cu + 1, sizeof *cc->first);
+	cc->first = p;
 	/* a customer mailed twice in one campaign is one recipient */
 	for (size_t k = cc->first[cu]; k; k = cc->s[k - 1].next)
 		if (cc->s[k - 1].campaign == camp) {
@@ -1471,7 +1450,7 @@ static void ev_sends(const struct event *e, void *arg)
 				cc->s[k - 1].ts = e->ts;
 			return;
 		}
-	void *p = cc->s;
+	p = cc->s;
 	xgrow(&p, &cc->scap, cc->ns + 1, sizeof *cc->s);
 	cc->s = p;
 	cc->s[cc->ns] = (struct send){ camp, e->ts, cc->first[cu] };

@@ -570,11 +570,8 @@ int main(int argc, char **argv)
 		/* A stream read once, or the summary: hold every customer. */
 		for (;;) {
 			void *p = cs;
-			size_t oldcap = cap;
-			xgrow(&p, &cap, n + 1, sizeof *cs);
+			xgrow0(&p, &cap, n + 1, sizeof *cs);
 			cs = p;
-			if (cap > oldcap)
-				memset(cs + oldcap, 0, (cap - oldcap) * sizeof *cs);
 			int got = recin_next(&in, &cs[n].r);
 			if (got < 0)
 				status = CRM_ERR;

@@ -164,6 +164,14 @@ void xgrow(void **p, size_t *cap, size_t need, size_t sz)
 	*cap = c;
 }
 
+void xgrow0(void **p, size_t *cap, size_t need, size_t sz)
+{
+	size_t old = *cap;
+	xgrow(p, cap, need, sz);
+	if (*cap > old)
+		memset((char *)*p + old * sz, 0, (*cap - old) * sz);
+}
+
 void sb_room(struct sb *b, size_t n)
 {
 	void *s = b->s;

@@ -44,6 +44,8 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* Grow *p (an array of *cap elements of size sz) so it holds at least need. */
 void xgrow(void **p, size_t *cap, size_t need, size_t sz);
+/* xgrow, the new elements zeroed. */
+void xgrow0(void **p, size_t *cap, size_t need, size_t sz);
 
 /* A growable byte buffer, always NUL-terminated when len > 0 or after sb_str. */
 struct sb {
