@@ -73,6 +73,36 @@ static inline int key_index(const char *k, size_t n)
 
 enum { OK = 0, BAD = -1, SLOW = 1 };
 
+/* The keys met in an object, to find one given twice. */
+struct seen {
+	unsigned fields;       /* bits (1 << PJ_...) */
+	const char *other[64]; /* the keys that are no field */
+	size_t olen[64], nother;
+};
+
+enum { TWICE = -2, MANY = -3 };
+
+/* Note the key k[0..kl): its field, -1 for another key, TWICE when it was
+ * met before, MANY when there are too many other keys to tell. */
+static inline int note_key(struct seen *sn, const char *k, size_t kl)
+{
+	int idx = key_index(k, kl);
+	if (idx >= 0) {
+		if (sn->fields & 1u << idx)
+			return TWICE;
+		sn->fields |= 1u << idx;
+		return idx;
+	}
+	if (sn->nother == 64)
+		return MANY;
+	for (size_t i = 0; i < sn->nother; i++)
+		if (sn->olen[i] == kl && !memcmp(sn->other[i], k, kl))
+			return TWICE;
+	sn->other[sn->nother] = k;
+	sn->olen[sn->nother++] = kl;
+	return -1;
+}
+
 int proj_simd_off;
 
 static const char *ws(const char *p, const char *e)
@@ -259,16 +289,10 @@ static inline int string(const struct walk *w, const char **pp, const char *e, b
 	const unsigned char *p = (const unsigned char *)*pp + 1;
 	*esc = false;
 	if (w->qm) {
-		size_t i = (size_t)((const char *)p - w->base), k = i >> 6;
-		if (k >= w->nw)
+		size_t at = proj_next_bit(w->qm, w->nw, (size_t)((const char *)p - w->base));
+		if (at == SIZE_MAX)
 			return BAD;
-		uint64_t m = w->qm[k] & (~0ull << (i & 63));
-		while (!m) {
-			if (++k >= w->nw)
-				return BAD;
-			m = w->qm[k];
-		}
-		p = (const unsigned char *)w->base + (k << 6) + (size_t)__builtin_ctzll(m);
+		p = (const unsigned char *)w->base + at;
 		if (p >= (const unsigned char *)e)
 			return BAD; /* the line ends in the string */
 		if (*p == '"') {
@@ -526,9 +550,9 @@ static int value(const struct walk *w, const char **pp, const char *e, int depth
 static int scan(struct proj *p, const struct walk *w, const char *s, size_t n)
 {
 	const char *e = s + n, *q = ws(s, e);
-	const char *keys[64]; /* the keys that are not wanted fields */
-	size_t klen[64], nk = 0;
-	unsigned seen = 0;     /* the wanted fields met */
+	struct seen sn;
+	sn.fields = 0;
+	sn.nother = 0;
 	if (q >= e || *q != '{')
 		return BAD;
 	q = ws(q + 1, e);
@@ -543,21 +567,11 @@ static int scan(struct proj *p, const struct walk *w, const char *s, size_t n)
 			return BAD;
 		if (esc)
 			return SLOW;
-		size_t kl = (size_t)(q - 1 - k);
-		int idx = key_index(k, kl);
-		if (idx >= 0) {
-			if (seen & 1u << idx)
-				return BAD; /* a duplicate key */
-			seen |= 1u << idx;
-		} else {
-			if (nk == 64)
-				return SLOW;
-			for (size_t i = 0; i < nk; i++)
-				if (klen[i] == kl && !memcmp(keys[i], k, kl))
-					return BAD;
-			keys[nk] = k;
-			klen[nk++] = kl;
-		}
+		int idx = note_key(&sn, k, (size_t)(q - 1 - k));
+		if (idx == TWICE)
+			return BAD;
+		if (idx == MANY)
+			return SLOW;
 		q = ws(q, e);
 		if (q >= e || *q != ':')
 			return BAD;
@@ -612,9 +626,9 @@ static int scan_plain(struct proj *p, const struct walk *w, const char *s, size_
 	if (n < 2 || b[pos] != '{' || b[end - 1] != '}')
 		return ELSE;
 	uint64_t m = w->qm[k] & (~0ull << (pos & 63));
-	const char *keys[64]; /* the keys that are not wanted fields */
-	size_t klen[64], nk = 0;
-	unsigned seen = 0;
+	struct seen sn;
+	sn.fields = 0;
+	sn.nother = 0;
 	/* the next quote or backslash, its bit taken */
 #define NEXT(at) \
 	do { \
@@ -633,24 +647,13 @@ static int scan_plain(struct proj *p, const struct walk *w, const char *s, size_
 		NEXT(qc);
 		if (qo != pos || b[qo] != '"' || qc >= end || b[qc] != '"' || b[qc + 1] != ':')
 			return ELSE;
-		const char *key = b + qo + 1;
-		size_t kl = qc - qo - 1;
-		int idx = key_index(key, kl);
-		if (idx >= 0) {
-			if (seen & 1u << idx)
-				return BAD; /* a duplicate key */
-			seen |= 1u << idx;
-			if (p->skip & 1u << idx)
-				idx = -1;
-		} else {
-			if (nk == 64)
-				return ELSE;
-			for (size_t i = 0; i < nk; i++)
-				if (klen[i] == kl && !memcmp(keys[i], key, kl))
-					return BAD;
-			keys[nk] = key;
-			klen[nk++] = kl;
-		}
+		int idx = note_key(&sn, b + qo + 1, qc - qo - 1);
+		if (idx == TWICE)
+			return BAD;
+		if (idx == MANY)
+			return ELSE;
+		if (idx >= 0 && (p->skip & 1u << idx))
+			idx = -1;
 		/* the key's closing quote is before the line's last byte, so
 		 * the value starts within the line */
 		pos = qc + 2;
@@ -751,7 +754,6 @@ bool proj_index(struct proj_idx *x, const char *s, size_t n)
 	}
 	index_avx2(x, (const unsigned char *)s, n);
 	x->base = s;
-	x->n = n;
 	x->nw = nw;
 	x->on = true;
 	return true;

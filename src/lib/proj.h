@@ -30,7 +30,7 @@ struct pval {
  * a control character or a UTF-8 fault is. */
 struct proj_idx {
 	const char *base;
-	size_t n, nw;
+	size_t nw; /* words: 64 bytes each */
 	uint64_t *qm, *nl, *bad;
 	size_t cap;
 	bool on; /* made: false where the processor lacks the instructions */
@@ -59,20 +59,28 @@ void proj_free(struct proj *p);
 /* Index s[0..n), a buffer of whole lines (the last may lack its newline);
  * false when this processor cannot (then read lines with memchr). */
 bool proj_index(struct proj_idx *x, const char *s, size_t n);
+/* The first set bit of the words m[0..nw) at or after bit i, or SIZE_MAX. */
+static inline size_t proj_next_bit(const uint64_t *m, size_t nw, size_t i)
+{
+	size_t k = i >> 6;
+	if (k >= nw)
+		return SIZE_MAX;
+	uint64_t w = m[k] & (~0ull << (i & 63));
+	while (!w) {
+		if (++k >= nw)
+			return SIZE_MAX;
+		w = m[k];
+	}
+	return (k << 6) + (size_t)__builtin_ctzll(w);
+}
+
 /* The first newline at or after from in the indexed buffer, or NULL. */
 static inline const char *proj_idx_nl(const struct proj_idx *x, const char *from)
 {
-	size_t i = (size_t)(from - x->base), k = i >> 6;
-	if (k >= x->nw)
-		return NULL;
-	uint64_t w = x->nl[k] & (~0ull << (i & 63));
-	while (!w) {
-		if (++k >= x->nw)
-			return NULL;
-		w = x->nl[k];
-	}
-	return x->base + (k << 6) + (size_t)__builtin_ctzll(w);
+	size_t at = proj_next_bit(x->nl, x->nw, (size_t)(from - x->base));
+	return at == SIZE_MAX ? NULL : x->base + at;
 }
+
 /* proj_line for a line of the indexed buffer x (or x NULL), one that
  * proj_idx_nl delimits (no newline in s[0..n)): the same answers, faster
  * where the index shows the line needs no byte-wise check. */
