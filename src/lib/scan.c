@@ -161,9 +161,9 @@ static void *run_part(void *arg)
 		if (end)
 			break;
 		if (have == cap) {
-			/* a line this long with a NUL in it is no JSON: stop
-			 * before a file of zeros is read into memory whole */
-			if (memchr(buf, '\0', have)) {
+			/* a line of over 1 MiB with a NUL in it is no JSON:
+			 * stop before a file of zeros is read into memory whole */
+			if (cap >= 1 << 20 && memchr(buf, '\0', have)) {
 				note_err(p, p->lines + 1, "", "NUL byte in a line of over 1024 KiB: not a text file");
 				p->failed = true;
 				break;
