@@ -232,7 +232,6 @@ static void keyed_free(struct keyed *k)
 	memset(k, 0, sizeof *k);
 }
 
-/* What one part of a scan gathers for a per-period report. */
 /* A row of the current period found by up to two fields of the event,
  * without making and hashing its key (see pctx_row). */
 struct rowhit {
@@ -242,6 +241,7 @@ struct rowhit {
 	size_t row;
 };
 
+/* What one part of a scan gathers for a per-period report. */
 struct pctx {
 	const struct ctx *x;
 	struct keyed k;

@@ -738,7 +738,6 @@ static int slow(struct proj *p, const char *s, size_t n, char *err, size_t err_s
 
 bool proj_index(struct proj_idx *x, const char *s, size_t n)
 {
-	x->on = false;
 #ifdef CLEAN_AVX2
 	if (proj_simd_off || !__builtin_cpu_supports("avx2"))
 		return false;
@@ -755,7 +754,6 @@ bool proj_index(struct proj_idx *x, const char *s, size_t n)
 	index_avx2(x, (const unsigned char *)s, n);
 	x->base = s;
 	x->nw = nw;
-	x->on = true;
 	return true;
 #else
 	(void)s;
@@ -792,7 +790,7 @@ int proj_line_idx(struct proj *p, const struct proj_idx *x, const char *s, size_
 	memset(p->v, 0, sizeof p->v);
 	struct walk w = { s, NULL, 0 };
 	int r = ELSE;
-	if (x && x->on && line_clean(x, s, n)) {
+	if (x && line_clean(x, s, n)) {
 		w = (struct walk){ x->base, x->qm, x->nw };
 		r = scan_plain(p, &w, s, n);
 		if (r == ELSE)

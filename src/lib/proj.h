@@ -33,7 +33,6 @@ struct proj_idx {
 	size_t nw; /* words: 64 bytes each */
 	uint64_t *qm, *nl, *bad;
 	size_t cap;
-	bool on; /* made: false where the processor lacks the instructions */
 };
 
 struct proj {
@@ -81,9 +80,10 @@ static inline const char *proj_idx_nl(const struct proj_idx *x, const char *from
 	return at == SIZE_MAX ? NULL : x->base + at;
 }
 
-/* proj_line for a line of the indexed buffer x (or x NULL), one that
- * proj_idx_nl delimits (no newline in s[0..n)): the same answers, faster
- * where the index shows the line needs no byte-wise check. */
+/* proj_line for a line that proj_idx_nl delimits (no newline in s[0..n))
+ * in the buffer x indexed (proj_index gave true), or with x NULL: the same
+ * answers, faster where the index shows the line needs no byte-wise
+ * check. */
 int proj_line_idx(struct proj *p, const struct proj_idx *x, const char *s, size_t n, char *err,
 		  size_t err_size);
 void proj_idx_free(struct proj_idx *x);
