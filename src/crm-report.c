@@ -1519,57 +1519,60 @@ static void report_campaigns(struct ctx *x, struct table *t)
 
 /* -- cohorts -- */
 
-/* A customer in cohorts: the month of the first purchase and, bit k - 1,
- * whether there was one k months later (k = 1..14, the columns shown). */
-struct coh {
-	int first;
-	uint16_t again;
-};
+/* A customer in cohorts, in the word the map keeps with its id: the month
+ * of the first purchase (months from year 0, + 1) in the high 18 bits and,
+ * bit k - 1, whether there was a purchase k months later (k = 1..14, the
+ * columns shown). 0 for none yet. */
 #define COH_MAX 14
+#define COH_FIRST(w) ((int)((w) >> COH_MAX) - 1)
+#define COH_AGAIN(w) ((w) & ((1u << COH_MAX) - 1))
+#define COH_MONTHS (1 << (32 - COH_MAX)) /* years 0000-9999 take 120,000 */
+
+/* Purchases wait in a ring while the slots of their customers are fetched
+ * from memory: the map is too big for the cache, and a lookup that waits
+ * for its slot is most of the time of the report. */
+#define COH_RING 16
+struct cohpend {
+	uint64_t h;
+	int mon;
+	uint32_t n;
+	char id[32];
+};
 
 struct cohctx {
 	struct ctx *x;
 	struct hmap ids;
-	struct coh *c;
-	size_t cap;
+	struct cohpend ring[COH_RING];
+	unsigned head, len;
 };
 
-/* The entry of a customer, added when new. */
-static size_t coh_cust(struct cohctx *cc, const char *id, size_t n)
+/* A purchase in month mon (months counted from year 0). A month before the
+ * first makes it the first, the months after it moved up by as many; a
+ * month more than COH_MAX after the first is of no column, whichever month
+ * turns out first. */
+static void coh_add(uint32_t *w, int mon)
 {
-	size_t i = hmap_put(&cc->ids, id, n);
-	if (i >= cc->cap) {
-		size_t old = cc->cap;
-		void *p = cc->c;
-		xgrow(&p, &cc->cap, i + 1, sizeof *cc->c);
-		cc->c = p;
-		for (size_t k = old; k < cc->cap; k++)
-			cc->c[k] = (struct coh){ INT32_MAX, 0 };
+	if (!*w) {
+		*w = (uint32_t)(mon + 1) << COH_MAX;
+		return;
 	}
-	return i;
+	int first = COH_FIRST(*w);
+	unsigned again = COH_AGAIN(*w);
+	if (mon > first) {
+		if (mon - first <= COH_MAX)
+			*w |= 1u << (mon - first - 1);
+		return;
+	}
+	if (mon == first)
+		return;
+	int d = first - mon;
+	again = d <= COH_MAX ? (again << d | 1u << (d - 1)) & ((1u << COH_MAX) - 1) : 0;
+	*w = (uint32_t)(mon + 1) << COH_MAX | again;
 }
 
-/* A purchase of customer i in month mon (months counted from year 0). A
- * month before the first makes it the first, the months after it moved up
- * by as many; a month more than COH_MAX after the first is of no column,
- * whichever month turns out first. */
-static void coh_add(struct cohctx *cc, size_t i, int mon)
+static void coh_take(struct cohctx *cc, const struct cohpend *o)
 {
-	struct coh *c = &cc->c[i];
-	if (mon > c->first) {
-		if (mon - c->first <= COH_MAX)
-			c->again |= (uint16_t)(1u << (mon - c->first - 1));
-		return;
-	}
-	if (mon == c->first)
-		return;
-	if (c->first != INT32_MAX && c->first - mon <= COH_MAX) {
-		int d = c->first - mon;
-		c->again = (uint16_t)(((unsigned)c->again << d | 1u << (d - 1)) & ((1u << COH_MAX) - 1));
-	} else {
-		c->again = 0;
-	}
-	c->first = mon;
+	coh_add(hmap_word(&cc->ids, o->id, o->n, o->h), o->mon);
 }
 
 static void ev_cohort(const struct event *e, void *arg)
@@ -1578,16 +1581,36 @@ static void ev_cohort(const struct event *e, void *arg)
 	if (!pv_is(&e->p->v[PJ_TYPE], "purchase") || !e->has_ts || !wanted(cc->x, e, false) ||
 	    e->p->v[PJ_CUSTOMER].kind != 's' || e->ts > cc->x->now)
 		return;
-	size_t i = coh_cust(cc, e->p->v[PJ_CUSTOMER].s, e->p->v[PJ_CUSTOMER].n);
+	const char *id = e->p->v[PJ_CUSTOMER].s;
+	size_t n = e->p->v[PJ_CUSTOMER].n;
 	int64_t y;
 	unsigned m, d;
 	civil_from_days(day_start(e->ts) / 86400, &y, &m, &d);
-	coh_add(cc, i, (int)(y * 12 + m - 1));
+	if (y < 0 || y * 12 + m >= COH_MONTHS)
+		return; /* no such time stamp is read */
+	int mon = (int)(y * 12 + m - 1);
+	uint64_t h = hmap_hash(id, n);
+	if (n > sizeof cc->ring[0].id) {
+		coh_add(hmap_word(&cc->ids, id, n, h), mon);
+		return;
+	}
+	hmap_prefetch(&cc->ids, h);
+	if (cc->len == COH_RING) {
+		/* the oldest, whose slot has come meanwhile */
+		coh_take(cc, &cc->ring[cc->head]);
+		cc->len--;
+		cc->head = (cc->head + 1) % COH_RING;
+	}
+	struct cohpend *p = &cc->ring[(cc->head + cc->len++) % COH_RING];
+	p->h = h;
+	p->mon = mon;
+	p->n = (uint32_t)n;
+	memcpy(p->id, id, n);
 }
 
 /* The purchase months of every customer, the parts of a big history read
  * on their own threads and joined. */
-static void coh_load(struct ctx *x, struct cohctx *cc)
+static void coh_load(struct ctx *x, struct hmap *ids)
 {
 	struct cohctx part[SCAN_MAXPARTS];
 	void *ctx[SCAN_MAXPARTS];
@@ -1597,35 +1620,41 @@ static void coh_load(struct ctx *x, struct cohctx *cc)
 	}
 	if (scan_parts(&x->d, x->strict, SKIP_TEXT, ev_cohort, ctx, SCAN_MAXPARTS) < 0)
 		exit(CRM_ERR);
-	*cc = part[0];
+	for (int p = 0; p < SCAN_MAXPARTS; p++)
+		for (struct cohctx *cc = &part[p]; cc->len; cc->len--, cc->head = (cc->head + 1) % COH_RING)
+			coh_take(cc, &cc->ring[cc->head]);
+	*ids = part[0].ids;
 	for (int p = 1; p < SCAN_MAXPARTS; p++) {
-		struct cohctx *b = &part[p];
-		for (size_t j = 0; j < b->ids.n; j++) {
-			size_t l;
-			const char *id = hmap_key(&b->ids, j, &l);
-			size_t i = coh_cust(cc, id, l);
-			coh_add(cc, i, b->c[j].first);
+		struct hmap *b = &part[p].ids;
+		hmap_reserve(ids, ids->n + b->n);
+		size_t pos = 0;
+		struct hwalk w;
+		while (hmap_walk(b, &pos, &w)) {
+			uint32_t *to = hmap_word(ids, w.key, w.n, w.h);
+			int first = COH_FIRST(w.word);
+			coh_add(to, first);
 			for (int k = 1; k <= COH_MAX; k++)
-				if (b->c[j].again >> (k - 1) & 1)
-					coh_add(cc, i, b->c[j].first + k);
+				if (w.word >> (k - 1) & 1)
+					coh_add(to, first + k);
 		}
-		free(b->c);
-		hmap_free(&b->ids);
+		hmap_free(b);
 	}
 }
 
 static void report_cohorts(struct ctx *x, struct table *t)
 {
-	struct cohctx cc;
-	coh_load(x, &cc);
+	struct hmap ids;
+	coh_load(x, &ids);
 	int64_t ny;
 	unsigned nmo, nd;
 	civil_from_days(day_start(x->now) / 86400, &ny, &nmo, &nd);
 	int now_m = (int)(ny * 12 + nmo - 1);
 	int lo = INT32_MAX;
-	for (size_t i = 0; i < cc.ids.n; i++)
-		if (cc.c[i].first < lo)
-			lo = cc.c[i].first;
+	size_t pos = 0;
+	struct hwalk w;
+	while (hmap_walk(&ids, &pos, &w))
+		if (COH_FIRST(w.word) < lo)
+			lo = COH_FIRST(w.word);
 	int span = lo == INT32_MAX ? 0 : now_m - lo; /* months after the oldest cohort */
 	if (x->limit >= 0 && span > x->limit)
 		span = (int)x->limit;
@@ -1645,13 +1674,13 @@ static void report_cohorts(struct ctx *x, struct table *t)
 	int nco = lo == INT32_MAX ? 0 : now_m - lo + 1;
 	long long *size = xcalloc((size_t)nco + 1, sizeof *size);
 	long long *again = xcalloc(((size_t)nco + 1) * ((size_t)ncol + 1), sizeof *again);
-	for (size_t i = 0; i < cc.ids.n; i++) {
-		int co = cc.c[i].first - lo;
+	for (pos = 0; hmap_walk(&ids, &pos, &w);) {
+		int co = COH_FIRST(w.word) - lo;
 		if (co < 0 || co >= nco)
 			continue;
 		size[co]++;
 		for (int off = 1; off <= ncol; off++)
-			if (cc.c[i].again >> (off - 1) & 1)
+			if (w.word >> (off - 1) & 1)
 				again[co * (ncol + 1) + off]++;
 	}
 	for (int co = 0; co < nco; co++) {
@@ -1672,8 +1701,7 @@ static void report_cohorts(struct ctx *x, struct table *t)
 	}
 	free(size);
 	free(again);
-	free(cc.c);
-	hmap_free(&cc.ids);
+	hmap_free(&ids);
 }
 
 int main(int argc, char **argv)

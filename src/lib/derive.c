@@ -55,9 +55,9 @@ struct derive {
 	struct part all; /* the merged result */
 };
 
-static struct agg *agg_of(struct part *p, const char *id, size_t n)
+static struct agg *agg_of(struct part *p, const char *id, size_t n, uint64_t h)
 {
-	size_t i = hmap_put(&p->ids, id, n);
+	size_t i = hmap_put_hash(&p->ids, id, n, h);
 	if (i >= p->acap) {
 		void *q = p->a;
 		size_t old = p->acap;
@@ -93,7 +93,7 @@ static void line(const struct event *e, void *arg)
 			hmap_put(&p->dones, pj->v[PJ_REF].s, pj->v[PJ_REF].n);
 		return;
 	}
-	struct agg *a = agg_of(p, cust->s, cust->n);
+	struct agg *a = agg_of(p, cust->s, cust->n, hmap_hash(cust->s, cust->n));
 	if (task) {
 		if ((m & 1u << D_OPEN_TASKS) && pj->v[PJ_ID].kind == 's') {
 			size_t t = hmap_put(&p->tasks, pj->v[PJ_ID].s, pj->v[PJ_ID].n);
@@ -144,10 +144,12 @@ static void line(const struct event *e, void *arg)
 /* Fold part b into a. */
 static void merge(struct part *a, struct part *b)
 {
-	for (size_t i = 0; i < b->ids.n; i++) {
-		size_t n;
-		const char *id = hmap_key(&b->ids, i, &n);
-		struct agg *x = agg_of(a, id, n), *y = &b->a[i];
+	/* in the order of b's slots, which is nearly the order of a's */
+	hmap_reserve(&a->ids, a->ids.n + b->ids.n);
+	size_t pos = 0;
+	struct hwalk w;
+	while (hmap_walk(&b->ids, &pos, &w)) {
+		struct agg *x = agg_of(a, w.key, w.n, w.h), *y = &b->a[w.i];
 		if (y->last_contact != NONE && (x->last_contact == NONE || y->last_contact > x->last_contact))
 			x->last_contact = y->last_contact;
 		if (y->first_contact != NONE && (x->first_contact == NONE || y->first_contact < x->first_contact))
@@ -172,7 +174,7 @@ static void merge(struct part *a, struct part *b)
 		size_t n, cn;
 		const char *tid = hmap_key(&b->tasks, t, &n);
 		const char *cid = hmap_key(&b->ids, b->task_cust[t], &cn);
-		struct agg *x = agg_of(a, cid, cn);
+		struct agg *x = agg_of(a, cid, cn, hmap_hash(cid, cn));
 		size_t k = hmap_put(&a->tasks, tid, n);
 		void *q = a->task_cust;
 		xgrow(&q, &a->tcap, k + 1, sizeof *a->task_cust);

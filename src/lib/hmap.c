@@ -7,7 +7,7 @@
 
 /* Eight bytes at a time (ids are 13 bytes: two steps), then a final mix
  * (MurmurHash3's) so that the low bits depend on every byte. */
-static uint64_t hash(const char *s, size_t n)
+uint64_t hmap_hash(const char *s, size_t n)
 {
 	uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
 	for (; n >= 8; s += 8, n -= 8) {
@@ -30,118 +30,159 @@ static uint64_t hash(const char *s, size_t n)
 	return h;
 }
 
-/* A slot holds the top of the hash as a tag, so that most probes that do
- * not match are told without reading the key. */
-#define TAG(h) ((h) >> 32 << 32)
-#define IDX(s) ((size_t)((s) & 0xFFFFFFFFu))
+#define INLINE sizeof ((struct hslot *)0)->k.in
 
-#define INLINE sizeof ((struct hkey *)0)->in
-
-static const char *key_of(const struct hmap *m, const struct hkey *k)
+static const char *key_of(const struct hmap *m, const struct hslot *s)
 {
-	return k->len <= INLINE ? k->in : m->keys.s + k->off;
+	return s->len <= INLINE ? s->k.in : m->keys.s + s->k.off;
 }
 
-static bool same(const struct hmap *m, size_t i, const char *key, size_t n)
+/* Whether slot s holds key[0..n), whose hash is h. A key of 8 to 16
+ * bytes in place is compared in two loads that may overlap. */
+static inline bool same(const struct hmap *m, const struct hslot *s, const char *key, size_t n,
+			uint64_t h)
 {
-	const struct hkey *k = &m->k[i];
-	return k->len == n && !memcmp(key_of(m, k), key, n);
+	if (s->h != (uint32_t)h || s->len != n)
+		return false;
+	if (n >= 8 && n <= INLINE) {
+		uint64_t a, b, c, d;
+		memcpy(&a, key, 8), memcpy(&b, s->k.in, 8);
+		memcpy(&c, key + n - 8, 8), memcpy(&d, s->k.in + n - 8, 8);
+		return a == b && c == d;
+	}
+	return !memcmp(key_of(m, s), key, n);
 }
 
-/* The index of key, or -1, given its hash; *free is the empty slot where
- * it would go. */
-static long find(const struct hmap *m, const char *key, size_t n, uint64_t h, size_t *free)
+/* The slot of key, given its hash: where it is (*found) or would go. */
+static size_t find(const struct hmap *m, const char *key, size_t n, uint64_t h, bool *found)
 {
 	size_t mask = m->cap - 1;
-	uint64_t tag = TAG(h);
 	for (size_t j = h & mask;; j = (j + 1) & mask) {
-		uint64_t s = m->slot[j];
-		if (!s) {
-			*free = j;
-			return -1;
+		const struct hslot *s = &m->slot[j];
+		if (!s->idx || same(m, s, key, n, h)) {
+			*found = s->idx != 0;
+			return j;
 		}
-		if ((s & ~0xFFFFFFFFull) == tag && same(m, IDX(s) - 1, key, n))
-			return (long)(IDX(s) - 1);
 	}
 }
 
 long hmap_get(const struct hmap *m, const char *key, size_t n)
 {
-	size_t j;
-	return m->cap ? find(m, key, n, hash(key, n), &j) : -1;
+	if (!m->cap)
+		return -1;
+	bool found;
+	size_t j = find(m, key, n, hmap_hash(key, n), &found);
+	return found ? (long)m->slot[j].idx - 1 : -1;
 }
 
 static void grow(struct hmap *m, size_t cap)
 {
-	uint64_t *slot = xcalloc(cap, sizeof *slot);
-	for (size_t i = 0; i < m->n; i++) {
-		uint64_t h = hash(key_of(m, &m->k[i]), m->k[i].len);
-		size_t j = h & (cap - 1);
-		while (slot[j])
+	struct hslot *slot = xcalloc_big(cap, sizeof *slot);
+	for (size_t i = 0; i < m->cap; i++) {
+		const struct hslot *s = &m->slot[i];
+		if (!s->idx)
+			continue;
+		size_t j = s->h & (cap - 1);
+		while (slot[j].idx)
 			j = (j + 1) & (cap - 1);
-		slot[j] = TAG(h) | (i + 1);
+		slot[j] = *s;
+		m->at[s->idx - 1] = (uint32_t)j;
 	}
 	free(m->slot);
 	m->slot = slot;
 	m->cap = cap;
 }
 
-size_t hmap_put(struct hmap *m, const char *key, size_t n)
+/* The slot of key, added when missing. */
+static struct hslot *put(struct hmap *m, const char *key, size_t n, uint64_t h)
 {
-	uint64_t h = hash(key, n);
 	size_t j = 0;
 	if (m->cap) {
-		long i = find(m, key, n, h, &j);
-		if (i >= 0)
-			return (size_t)i;
+		bool found;
+		j = find(m, key, n, h, &found);
+		if (found)
+			return &m->slot[j];
 	}
-	if ((m->n + 1) * 2 > m->cap) {
+	/* the low 32 bits of the hash place a key: 2^32 slots at most */
+	if (m->n >= (size_t)3 << 30 || n > UINT32_MAX)
+		crm_diex("too many keys");
+	if (m->n == m->acap) {
+		void *p = m->at;
+		xgrow(&p, &m->acap, m->n + 1, sizeof *m->at);
+		m->at = p;
+	}
+	if ((m->n + 1) * 4 > m->cap * 3) {
 		grow(m, m->cap ? m->cap * 2 : 1024);
-		for (j = h & (m->cap - 1); m->slot[j]; j = (j + 1) & (m->cap - 1))
+		for (j = h & (m->cap - 1); m->slot[j].idx; j = (j + 1) & (m->cap - 1))
 			;
 	}
-	if (m->n >= 0xFFFFFFFEu || n > UINT32_MAX)
-		crm_diex("too many keys");
-	if (m->n == m->kcap) {
-		void *p = m->k;
-		xgrow(&p, &m->kcap, m->n + 1, sizeof *m->k);
-		m->k = p;
-	}
-	struct hkey *k = &m->k[m->n];
-	k->len = (uint32_t)n;
+	struct hslot *s = &m->slot[j];
+	s->h = (uint32_t)h;
+	s->idx = (uint32_t)m->n + 1;
+	s->len = (uint32_t)n;
+	s->word = 0;
 	if (n <= INLINE) {
-		memcpy(k->in, key, n);
+		memcpy(s->k.in, key, n);
 	} else {
-		k->off = m->keys.len;
+		s->k.off = m->keys.len;
 		sb_add(&m->keys, key, n);
 	}
-	m->slot[j] = TAG(h) | (m->n + 1);
-	return m->n++;
+	m->at[m->n++] = (uint32_t)j;
+	return s;
+}
+
+size_t hmap_put_hash(struct hmap *m, const char *key, size_t n, uint64_t h)
+{
+	return put(m, key, n, h)->idx - 1;
+}
+
+uint32_t *hmap_word(struct hmap *m, const char *key, size_t n, uint64_t h)
+{
+	return &put(m, key, n, h)->word;
+}
+
+size_t hmap_put(struct hmap *m, const char *key, size_t n)
+{
+	return hmap_put_hash(m, key, n, hmap_hash(key, n));
 }
 
 void hmap_reserve(struct hmap *m, size_t n)
 {
 	size_t cap = m->cap ? m->cap : 1024;
-	while (cap < 2 * n)
+	while (cap * 3 < 4 * n)
 		cap *= 2;
+	if (n > m->acap) {
+		m->at = xrealloc(m->at, n * sizeof *m->at);
+		m->acap = n;
+	}
 	if (cap > m->cap)
 		grow(m, cap);
-	if (n > m->kcap) {
-		m->k = xrealloc(m->k, n * sizeof *m->k);
-		m->kcap = n;
+}
+
+bool hmap_walk(const struct hmap *m, size_t *pos, struct hwalk *w)
+{
+	for (; *pos < m->cap; ++*pos) {
+		const struct hslot *s = &m->slot[*pos];
+		if (s->idx) {
+			*w = (struct hwalk){ s->idx - 1, key_of(m, s), s->len, s->h, s->word };
+			++*pos;
+			return true;
+		}
 	}
+	return false;
 }
 
 const char *hmap_key(const struct hmap *m, size_t i, size_t *n)
 {
-	*n = m->k[i].len;
-	return key_of(m, &m->k[i]);
+	const struct hslot *s = &m->slot[m->at[i]];
+	*n = s->len;
+	return key_of(m, s);
 }
 
 void hmap_free(struct hmap *m)
 {
 	free(m->slot);
-	free(m->k);
+	free(m->at);
 	sb_free(&m->keys);
 	memset(m, 0, sizeof *m);
 }

@@ -8,19 +8,27 @@
 #include "util.h"
 
 /* Keys are copied into the map; the caller keeps the values in its own
- * arrays, indexed by what hmap_put returns. */
+ * arrays, indexed by what hmap_put returns, or, when 32 bits are enough, in
+ * the word each key has in its slot. A slot holds the low half of the hash
+ * and a short key (most: ids are 13 bytes) in place, so that a probe reads
+ * one slot and no other memory, and growing reads no key. */
+struct hslot {
+	uint32_t h;
+	uint32_t idx; /* index + 1; 0 for an empty slot */
+	uint32_t len;
+	uint32_t word; /* the caller's */
+	union {
+		char in[16];
+		size_t off; /* a longer key: its place in keys */
+	} k;
+};
+
 struct hmap {
-	uint64_t *slot; /* 0 for empty, else the hash's top 32 bits and index + 1 */
-	size_t cap;     /* a power of two */
+	struct hslot *slot;
+	size_t cap; /* a power of two */
 	size_t n;
-	/* Each key: a short one (most: ids are 13 bytes) in place, so that a
-	 * probe reads one entry and no other memory; a longer one in keys. */
-	struct hkey {
-		uint32_t len;
-		char in[20];
-		size_t off;
-	} *k;
-	size_t kcap;
+	uint32_t *at; /* at[i] is the slot of index i */
+	size_t acap;
 	struct sb keys;
 };
 
@@ -28,9 +36,33 @@ struct hmap {
 long hmap_get(const struct hmap *m, const char *key, size_t n);
 /* The index of key, added when missing (the next free index). */
 size_t hmap_put(struct hmap *m, const char *key, size_t n);
+/* The hash of a key, for hmap_prefetch and hmap_put_hash: a caller that
+ * meets many keys in a row asks for the slot of one before it needs it. */
+uint64_t hmap_hash(const char *key, size_t n);
+size_t hmap_put_hash(struct hmap *m, const char *key, size_t n, uint64_t h);
+/* The word of key (0 when it is new), the key added when missing. The
+ * pointer holds until the next key is added. */
+uint32_t *hmap_word(struct hmap *m, const char *key, size_t n, uint64_t h);
+static inline void hmap_prefetch(const struct hmap *m, uint64_t h)
+{
+	if (m->cap)
+		__builtin_prefetch(&m->slot[h & (m->cap - 1)]);
+}
 /* Make room for n keys, so that adding them does not grow the map step by
  * step (for a caller that knows how many are coming). */
 void hmap_reserve(struct hmap *m, size_t n);
+/* The entries in the order of their slots, which is nearly the order of
+ * their hashes: one map merged into another of as many slots or twice as
+ * many, in this order, is read and written nearly in sequence instead of
+ * at random. *pos starts at 0; false at the end. */
+struct hwalk {
+	size_t i;
+	const char *key;
+	size_t n;
+	uint64_t h;
+	uint32_t word;
+};
+bool hmap_walk(const struct hmap *m, size_t *pos, struct hwalk *w);
 /* The key of index i. */
 const char *hmap_key(const struct hmap *m, size_t i, size_t *n);
 void hmap_free(struct hmap *m);

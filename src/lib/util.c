@@ -129,6 +129,22 @@ void *xcalloc(size_t n, size_t size)
 	return p;
 }
 
+void *xcalloc_big(size_t n, size_t size)
+{
+	const uintptr_t huge = (uintptr_t)2 << 20;
+	char *p = xcalloc(n, size); /* n * size is known not to overflow */
+#ifdef MADV_HUGEPAGE
+	/* the whole huge pages inside the block, before they are touched
+	 * (calloc leaves fresh pages from the kernel untouched); advice that
+	 * an older kernel ignores */
+	uintptr_t from = ((uintptr_t)p + huge - 1) & ~(huge - 1),
+		  to = ((uintptr_t)p + n * size) & ~(huge - 1);
+	if (to > from)
+		madvise((void *)from, to - from, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
 void *xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);

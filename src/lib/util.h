@@ -40,6 +40,10 @@ void crm_flush_stdout(void);
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
+/* xcalloc for a big table read at random places (a hash map's slots): on
+ * pages of 2 MiB where the kernel offers them, so that a lookup misses the
+ * address cache less often. Freed with free(). */
+void *xcalloc_big(size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* Grow *p (an array of *cap elements of size sz) so it holds at least need. */
