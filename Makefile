@@ -70,6 +70,12 @@ build/tests/vecsame: tests/proj/vecsame.c build/libcrm.a src/lib/*.h
 	@mkdir -p build/tests
 	$(CC) $(CFLAGS) -Isrc/lib -o $@ tests/proj/vecsame.c build/libcrm.a $(LDFLAGS) $(LDLIBS)
 
+# The check that the hash map keeps every key, index and word against a
+# reference: test tooling too, built the same way.
+build/tests/hmapcheck: tests/proj/hmapcheck.c build/libcrm.a src/lib/*.h
+	@mkdir -p build/tests
+	$(CC) $(CFLAGS) -Isrc/lib -o $@ tests/proj/hmapcheck.c build/libcrm.a $(LDFLAGS) $(LDLIBS)
+
 # Tests run on every core (bats --jobs, through GNU parallel), except the
 # fault suite: it races writers and times locks, so it runs alone. make
 # check runs them under a UTF-8 locale, make asan under LC_ALL=C: data
@@ -80,7 +86,7 @@ BATS_PAR = $(BATS) --jobs $(JOBS) --no-parallelize-within-files
 SERIAL_TESTS = tests/faults.bats
 PAR_TESTS = $(filter-out $(SERIAL_TESTS),$(wildcard tests/*.bats))
 
-check: deps all tests/faults/shim.so build/tests/vecsame
+check: deps all tests/faults/shim.so build/tests/vecsame build/tests/hmapcheck
 	LC_ALL=C.UTF-8 $(BATS_PAR) $(PAR_TESTS)
 	LC_ALL=C.UTF-8 $(BATS) $(SERIAL_TESTS)
 
@@ -91,7 +97,7 @@ asan:
 	$(MAKE) clean
 	$(MAKE) -j$(JOBS) OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
 		LDFLAGS="-fsanitize=address,undefined -static-libasan -static-libubsan" all tests/faults/shim.so \
-		build/tests/vecsame
+		build/tests/vecsame build/tests/hmapcheck
 	LC_ALL=C ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		$(BATS_PAR) $(PAR_TESTS)
 	LC_ALL=C ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \

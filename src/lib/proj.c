@@ -84,7 +84,7 @@ enum { TWICE = -2, MANY = -3 };
 
 /* Note the key k[0..kl): its field, -1 for another key, TWICE when it was
  * met before, MANY when there are too many other keys to tell. */
-static inline int note_key(struct seen *sn, const char *k, size_t kl)
+__attribute__((always_inline)) static inline int note_key(struct seen *sn, const char *k, size_t kl)
 {
 	int idx = key_index(k, kl);
 	if (idx >= 0) {
