@@ -546,6 +546,14 @@ static int value(const struct walk *w, const char **pp, const char *e, int depth
 	}
 }
 
+/* Empty the fields the last line filled (most lines fill a few of them). */
+static void clear(struct proj *p)
+{
+	for (unsigned m = p->set; m; m &= m - 1)
+		p->v[__builtin_ctz(m)] = (struct pval){ 0 };
+	p->set = 0;
+}
+
 /* The fast path: a flat object whose wanted strings hold no escapes. */
 static int scan(struct proj *p, const struct walk *w, const char *s, size_t n)
 {
@@ -592,13 +600,16 @@ static int scan(struct proj *p, const struct walk *w, const char *s, size_t n)
 				if (esc)
 					return SLOW;
 				p->v[idx] = (struct pval){ vs + 1, (size_t)(q - vs - 2), 's' };
+				p->set |= 1u << idx;
 			}
 		} else {
 			r = value(w, &q, e, 1, &kind);
 			if (r)
 				return r;
-			if (idx >= 0)
+			if (idx >= 0) {
 				p->v[idx] = (struct pval){ vs, (size_t)(q - vs), kind };
+				p->set |= 1u << idx;
+			}
 		}
 		q = ws(q, e);
 		if (q >= e)
@@ -676,15 +687,19 @@ static int scan_plain(struct proj *p, const struct walk *w, const char *s, size_
 				k = (qc + 1) >> 6;
 				m = w->qm[k] & (~0ull << ((qc + 1) & 63));
 			}
-			if (idx >= 0)
+			if (idx >= 0) {
 				p->v[idx] = (struct pval){ b + qo + 1, qc - qo - 1, 's' };
+				p->set |= 1u << idx;
+			}
 			pos = qc + 1;
 		} else if (c == '-' || (c >= '0' && c <= '9')) {
 			const char *q = b + pos;
 			if (number(&q, b + end))
 				return ELSE;
-			if (idx >= 0)
+			if (idx >= 0) {
 				p->v[idx] = (struct pval){ b + pos, (size_t)(q - (b + pos)), 'n' };
+				p->set |= 1u << idx;
+			}
 			pos = (size_t)(q - b);
 		} else {
 			return ELSE;
@@ -706,7 +721,7 @@ static int slow(struct proj *p, const char *s, size_t n, char *err, size_t err_s
 	json_t *o = jsonl_parse(s, n, err, err_size);
 	if (!o)
 		return err[0] ? -1 : 0;
-	memset(p->v, 0, sizeof p->v);
+	clear(p);
 	sb_reset(&p->own);
 	size_t off[PJ_MAX];
 	for (int i = 0; i < PJ_MAX; i++) {
@@ -727,6 +742,7 @@ static int slow(struct proj *p, const char *s, size_t n, char *err, size_t err_s
 			free(d);
 		}
 		p->v[i] = (struct pval){ NULL, p->own.len - off[i], kind };
+		p->set |= 1u << i;
 		sb_addc(&p->own, '\0');
 	}
 	for (int i = 0; i < PJ_MAX; i++)
@@ -787,14 +803,14 @@ int proj_line_idx(struct proj *p, const struct proj_idx *x, const char *s, size_
 	const char *e = s + n, *q = ws(s, e);
 	if (q == e)
 		return 0;
-	memset(p->v, 0, sizeof p->v);
+	clear(p);
 	struct walk w = { s, NULL, 0 };
 	int r = ELSE;
 	if (x && line_clean(x, s, n)) {
 		w = (struct walk){ x->base, x->qm, x->nw };
 		r = scan_plain(p, &w, s, n);
 		if (r == ELSE)
-			memset(p->v, 0, sizeof p->v);
+			clear(p);
 	}
 	if (r == ELSE)
 		r = scan(p, &w, s, n);

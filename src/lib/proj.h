@@ -38,6 +38,7 @@ struct proj_idx {
 struct proj {
 	unsigned skip;  /* bits (1 << PJ_...) of fields the caller does not need */
 	struct pval v[PJ_MAX];
+	unsigned set;   /* bits of the fields of v the last line filled: the others are zero */
 	struct sb own; /* decoded strings when the slow path was taken */
 	struct proj_idx idx; /* proj_line's index of its line */
 };
