@@ -280,7 +280,7 @@ static void scan_keyed(struct ctx *x, scan_fn fn, unsigned skip)
 		pc[i] = (struct pctx){ .x = x, .day = INT64_MIN };
 		ctx[i] = &pc[i];
 	}
-	int np = scan_parts(&x->d, x->strict, skip, fn, ctx, SCAN_MAXPARTS);
+	int np = scan_parts_any(&x->d, x->strict, skip, fn, ctx, SCAN_MAXPARTS);
 	if (np < 0)
 		exit(CRM_ERR);
 	for (int i = 0; i < SCAN_MAXPARTS; i++) {
@@ -1618,7 +1618,7 @@ static void coh_load(struct ctx *x, struct hmap *ids)
 		part[i] = (struct cohctx){ .x = x };
 		ctx[i] = &part[i];
 	}
-	if (scan_parts(&x->d, x->strict, SKIP_TEXT, ev_cohort, ctx, SCAN_MAXPARTS) < 0)
+	if (scan_parts_any(&x->d, x->strict, SKIP_TEXT, ev_cohort, ctx, SCAN_MAXPARTS) < 0)
 		exit(CRM_ERR);
 	for (int p = 0; p < SCAN_MAXPARTS; p++)
 		for (struct cohctx *cc = &part[p]; cc->len; cc->len--, cc->head = (cc->head + 1) % COH_RING)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # The history reader: a big interactions.jsonl is read in parts on two
-# threads, a buffer of lines at a time indexed 64 bytes at a time with
+# threads (two halves, or many small parts for reports that only add up), a buffer of lines at a time indexed 64 bytes at a time with
 # vector instructions where the processor has them; a stream is read line
 # by line. Both must read what the byte-wise reader reads (HIST001), and
 # name bad lines by the same numbers.
@@ -72,4 +72,35 @@ make_history() {
 	assert_success
 	assert_equal "$output" "$out"
 	assert_equal "$stderr" "$err"
+}
+
+@test "HIST003: reports read in many small parts in any order give what a stream gives, errors in file order" {
+	make_history 150000
+	cp interactions.jsonl ../h.jsonl
+	# 4 parts of about 8 MiB, shared out to the threads as they come for them
+	run --separate-stderr crm-report activity --by week --group type -o csv
+	assert_success
+	assert_line --index 0 'period,group_type,channel,type,interactions,in,out'
+	local act=$output act_err=$stderr
+	run --separate-stderr crm-report cohorts -o csv
+	assert_success
+	assert_line --index 0 --regexp '^cohort,customers,m1,'
+	local coh=$output coh_err=$stderr
+	[[ $coh_err == *"interactions.jsonl:7: "* ]] || fail "no error for line 7: $coh_err"
+	run --separate-stderr crm-report cohorts --strict -o csv
+	assert_failure 2
+	assert_equal "$output" ""
+	assert_equal "$(grep -c . <<<"$stderr")" 1
+	[[ $stderr == *"interactions.jsonl:7: "* ]] || fail "not the first bad line: $stderr"
+	# the same history through a pipe: one part, line by line
+	rm interactions.jsonl
+	mkfifo interactions.jsonl
+	cat ../h.jsonl >interactions.jsonl &
+	run --separate-stderr crm-report activity --by week --group type -o csv
+	assert_equal "$output" "$act"
+	assert_equal "$stderr" "$act_err"
+	cat ../h.jsonl >interactions.jsonl &
+	run --separate-stderr crm-report cohorts -o csv
+	assert_equal "$output" "$coh"
+	assert_equal "$stderr" "$coh_err"
 }

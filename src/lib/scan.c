@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -211,8 +212,32 @@ static void run_stream(struct part *p, int fd, const char *name)
 	linein_close(in);
 }
 
-int scan_parts(const struct crm_dir *d, bool strict, unsigned skip, scan_fn fn, void **ctx,
-	       int nctx)
+/* A thread of a scan in any order: it reads the next stretch that no
+ * thread has taken, into its own context, until none is left. */
+struct crew {
+	struct part *parts;
+	int n;
+	atomic_int *next;
+	void *ctx;
+};
+
+static void *run_crew(void *arg)
+{
+	struct crew *c = arg;
+	int i;
+	while ((i = atomic_fetch_add(c->next, 1)) < c->n) {
+		c->parts[i].ctx = c->ctx;
+		run_part(&c->parts[i]);
+	}
+	return NULL;
+}
+
+/* The stretches of a scan in any order: small enough that a thread that
+ * runs slower (a busy core) ends at most one of them after the others. */
+#define STRETCH (8 << 20)
+
+static int scan_file(const struct crm_dir *d, bool strict, unsigned skip, scan_fn fn, void **ctx,
+		     int nctx, bool any_order)
 {
 	const char *name = crm_path(d, INTERACTIONS);
 	int fd = openat(d->fd, INTERACTIONS, O_RDONLY | O_CLOEXEC);
@@ -226,20 +251,25 @@ int scan_parts(const struct crm_dir *d, bool strict, unsigned skip, scan_fn fn, 
 		crm_die("%s", name);
 	if (S_ISDIR(st.st_mode))
 		crm_diex("%s: is a directory", name);
-	struct part parts[SCAN_MAXPARTS];
-	memset(parts, 0, sizeof parts);
-	/* big files in parts on as many cores, split at line starts */
-	int np = 1;
+	/* big files on as many cores, in parts split at line starts: one
+	 * part a thread, or many parts shared out as threads come for them */
+	int nth = 1;
 	if (S_ISREG(st.st_mode) && st.st_size > (32 << 20)) {
 		long cores = sysconf(_SC_NPROCESSORS_ONLN);
-		np = nctx < SCAN_MAXPARTS ? nctx : SCAN_MAXPARTS;
-		if (cores > 0 && cores < np)
-			np = (int)cores;
+		nth = nctx < SCAN_MAXPARTS ? nctx : SCAN_MAXPARTS;
+		if (cores > 0 && cores < nth)
+			nth = (int)cores;
 	}
+	int np = nth;
+	if (any_order && nth > 1) {
+		off_t k = st.st_size / STRETCH;
+		np = k > 4096 ? 4096 : k < nth ? nth : (int)k;
+	}
+	struct part *parts = xcalloc((size_t)np, sizeof *parts);
 	off_t from = 0;
 	for (int i = 0; i < np; i++) {
 		struct part *p = &parts[i];
-		*p = (struct part){ .fd = fd, .skip = skip, .fn = fn, .ctx = ctx[i], .strict = strict };
+		*p = (struct part){ .fd = fd, .skip = skip, .fn = fn, .ctx = ctx[i % nth], .strict = strict };
 		p->from = from;
 		p->to = i == np - 1 ? st.st_size : line_start_after(fd, st.st_size / np * (i + 1), st.st_size);
 		if (p->to < from)
@@ -248,6 +278,19 @@ int scan_parts(const struct crm_dir *d, bool strict, unsigned skip, scan_fn fn, 
 	}
 	if (!S_ISREG(st.st_mode)) {
 		run_stream(&parts[0], fd, name);
+	} else if (np > nth) {
+		atomic_int next = 0;
+		struct crew crew[SCAN_MAXPARTS];
+		pthread_t th[SCAN_MAXPARTS];
+		bool started[SCAN_MAXPARTS] = { false };
+		for (int i = 0; i < nth; i++)
+			crew[i] = (struct crew){ parts, np, &next, ctx[i] };
+		for (int i = 1; i < nth; i++)
+			started[i] = pthread_create(&th[i], NULL, run_crew, &crew[i]) == 0;
+		run_crew(&crew[0]);
+		for (int i = 1; i < nth; i++)
+			if (started[i])
+				pthread_join(th[i], NULL);
 	} else {
 		pthread_t th[SCAN_MAXPARTS];
 		bool started[SCAN_MAXPARTS] = { false };
@@ -261,7 +304,7 @@ int scan_parts(const struct crm_dir *d, bool strict, unsigned skip, scan_fn fn, 
 				run_part(&parts[i]);
 		}
 	}
-	int rc = np;
+	int rc = nth;
 	long base = 0;
 	for (int i = 0; i < np; i++) {
 		struct part *p = &parts[i];
@@ -282,8 +325,21 @@ int scan_parts(const struct crm_dir *d, bool strict, unsigned skip, scan_fn fn, 
 			rc = -1;
 		base += p->lines;
 	}
+	free(parts);
 	close(fd);
 	return rc;
+}
+
+int scan_parts(const struct crm_dir *d, bool strict, unsigned skip, scan_fn fn, void **ctx,
+	       int nctx)
+{
+	return scan_file(d, strict, skip, fn, ctx, nctx, false);
+}
+
+int scan_parts_any(const struct crm_dir *d, bool strict, unsigned skip, scan_fn fn, void **ctx,
+		   int nctx)
+{
+	return scan_file(d, strict, skip, fn, ctx, nctx, true);
 }
 
 int scan_history(const struct crm_dir *d, bool strict, scan_fn fn, void *ctx)

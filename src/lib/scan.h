@@ -33,6 +33,13 @@ typedef void (*scan_fn)(const struct event *e, void *ctx);
 int scan_parts(const struct crm_dir *d, bool strict, unsigned skip, scan_fn fn, void **ctx,
 	       int nctx);
 
+/* scan_parts for results that do not depend on the order of the lines
+ * (sums, sets, the least and the most): the file is read in many small
+ * parts, each thread taking the next one left, so that a slower thread
+ * does not hold up the others; ctx[i] is a thread's, and gets lines from
+ * anywhere in the file. Errors are still reported in file order. */
+int scan_parts_any(const struct crm_dir *d, bool strict, unsigned skip, scan_fn fn, void **ctx,
+		   int nctx);
 /* The whole history in one part: scan_parts with one context. Returns 0
  * or -1. */
 int scan_history(const struct crm_dir *d, bool strict, scan_fn fn, void *ctx);
