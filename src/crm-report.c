@@ -1609,7 +1609,8 @@ static void ev_cohort(const struct event *e, void *arg)
 }
 
 /* The purchase months of every customer, the parts of a big history read
- * on their own threads and joined. */
+ * on their own threads, each into its own map (a customer may be in
+ * several). */
 static void coh_load(struct ctx *x, struct hmap *ids)
 {
 	struct cohctx part[SCAN_MAXPARTS];
@@ -1620,41 +1621,60 @@ static void coh_load(struct ctx *x, struct hmap *ids)
 	}
 	if (scan_parts_any(&x->d, x->strict, SKIP_TEXT, ev_cohort, ctx, SCAN_MAXPARTS) < 0)
 		exit(CRM_ERR);
-	for (int p = 0; p < SCAN_MAXPARTS; p++)
+	for (int p = 0; p < SCAN_MAXPARTS; p++) {
 		for (struct cohctx *cc = &part[p]; cc->len; cc->len--, cc->head = (cc->head + 1) % COH_RING)
 			coh_take(cc, &cc->ring[cc->head]);
-	*ids = part[0].ids;
-	for (int p = 1; p < SCAN_MAXPARTS; p++) {
-		struct hmap *b = &part[p].ids;
-		hmap_reserve(ids, ids->n + b->n);
-		size_t pos = 0;
-		struct hwalk w;
-		while (hmap_walk(b, &pos, &w)) {
-			uint32_t *to = hmap_word(ids, w.key, w.n, w.h);
-			int first = COH_FIRST(w.word);
-			coh_add(to, first);
-			for (int k = 1; k <= COH_MAX; k++)
-				if (w.word >> (k - 1) & 1)
-					coh_add(to, first + k);
-		}
-		hmap_free(b);
+		ids[p] = part[p].ids;
 	}
+}
+
+/* The next customer of the maps of coh_load, its word joined from every
+ * map it is in: the maps are walked one after the other in slot order, and
+ * a customer met is looked up in the maps after (nearly in sequence too)
+ * and taken out of them. *p and *pos start at 0; false at the end. */
+static bool coh_next(struct hmap *ids, int *p, size_t *pos, uint32_t *word)
+{
+	struct hwalk w;
+	for (; *p < SCAN_MAXPARTS; (*p)++, *pos = 0) {
+		while (hmap_walk(&ids[*p], pos, &w)) {
+			if (!w.word)
+				continue; /* joined into a map before */
+			*word = w.word;
+			for (int q = *p + 1; q < SCAN_MAXPARTS; q++) {
+				uint32_t *o = hmap_word_of(&ids[q], w.key, w.n, w.h);
+				if (!o)
+					continue;
+				int first = COH_FIRST(*o);
+				coh_add(word, first);
+				for (int k = 1; k <= COH_MAX; k++)
+					if (*o >> (k - 1) & 1)
+						coh_add(word, first + k);
+				*o = 0;
+			}
+			return true;
+		}
+	}
+	return false;
 }
 
 static void report_cohorts(struct ctx *x, struct table *t)
 {
-	struct hmap ids;
-	coh_load(x, &ids);
+	struct hmap ids[SCAN_MAXPARTS];
+	coh_load(x, ids);
 	int64_t ny;
 	unsigned nmo, nd;
 	civil_from_days(day_start(x->now) / 86400, &ny, &nmo, &nd);
 	int now_m = (int)(ny * 12 + nmo - 1);
+	/* the oldest cohort: the first month of a customer is the first of
+	 * the maps it is in */
 	int lo = INT32_MAX;
-	size_t pos = 0;
-	struct hwalk w;
-	while (hmap_walk(&ids, &pos, &w))
-		if (COH_FIRST(w.word) < lo)
-			lo = COH_FIRST(w.word);
+	for (int p = 0; p < SCAN_MAXPARTS; p++) {
+		size_t pos = 0;
+		struct hwalk w;
+		while (hmap_walk(&ids[p], &pos, &w))
+			if (COH_FIRST(w.word) < lo)
+				lo = COH_FIRST(w.word);
+	}
 	int span = lo == INT32_MAX ? 0 : now_m - lo; /* months after the oldest cohort */
 	if (x->limit >= 0 && span > x->limit)
 		span = (int)x->limit;
@@ -1674,13 +1694,16 @@ static void report_cohorts(struct ctx *x, struct table *t)
 	int nco = lo == INT32_MAX ? 0 : now_m - lo + 1;
 	long long *size = xcalloc((size_t)nco + 1, sizeof *size);
 	long long *again = xcalloc(((size_t)nco + 1) * ((size_t)ncol + 1), sizeof *again);
-	for (pos = 0; hmap_walk(&ids, &pos, &w);) {
-		int co = COH_FIRST(w.word) - lo;
+	int p = 0;
+	size_t pos = 0;
+	uint32_t word;
+	while (coh_next(ids, &p, &pos, &word)) {
+		int co = COH_FIRST(word) - lo;
 		if (co < 0 || co >= nco)
 			continue;
 		size[co]++;
 		for (int off = 1; off <= ncol; off++)
-			if (w.word >> (off - 1) & 1)
+			if (word >> (off - 1) & 1)
 				again[co * (ncol + 1) + off]++;
 	}
 	for (int co = 0; co < nco; co++) {
@@ -1701,7 +1724,8 @@ static void report_cohorts(struct ctx *x, struct table *t)
 	}
 	free(size);
 	free(again);
-	hmap_free(&ids);
+	for (p = 0; p < SCAN_MAXPARTS; p++)
+		hmap_free(&ids[p]);
 }
 
 int main(int argc, char **argv)

@@ -75,6 +75,15 @@ long hmap_get(const struct hmap *m, const char *key, size_t n)
 	return found ? (long)m->slot[j].idx - 1 : -1;
 }
 
+uint32_t *hmap_word_of(struct hmap *m, const char *key, size_t n, uint64_t h)
+{
+	if (!m->cap)
+		return NULL;
+	bool found;
+	size_t j = find(m, key, n, h, &found);
+	return found ? &m->slot[j].word : NULL;
+}
+
 static void grow(struct hmap *m, size_t cap)
 {
 	struct hslot *slot = xcalloc_big(cap, sizeof *slot);

@@ -37,12 +37,15 @@ long hmap_get(const struct hmap *m, const char *key, size_t n);
 /* The index of key, added when missing (the next free index). */
 size_t hmap_put(struct hmap *m, const char *key, size_t n);
 /* The hash of a key, for hmap_prefetch and hmap_put_hash: a caller that
- * meets many keys in a row asks for the slot of one before it needs it. */
+ * meets many keys in a row asks for the slot of one before it needs it.
+ * Its low 32 bits place a key (so a map holds at most 3 << 30 keys). */
 uint64_t hmap_hash(const char *key, size_t n);
 size_t hmap_put_hash(struct hmap *m, const char *key, size_t n, uint64_t h);
 /* The word of key (0 when it is new), the key added when missing. The
  * pointer holds until the next key is added. */
 uint32_t *hmap_word(struct hmap *m, const char *key, size_t n, uint64_t h);
+/* The word of key, or NULL when it is not in the map. */
+uint32_t *hmap_word_of(struct hmap *m, const char *key, size_t n, uint64_t h);
 static inline void hmap_prefetch(const struct hmap *m, uint64_t h)
 {
 	if (m->cap)
@@ -59,7 +62,7 @@ struct hwalk {
 	size_t i;
 	const char *key;
 	size_t n;
-	uint64_t h;
+	uint64_t h; /* the half of the hash a slot keeps: enough for hmap_put_hash */
 	uint32_t word;
 };
 bool hmap_walk(const struct hmap *m, size_t *pos, struct hwalk *w);
