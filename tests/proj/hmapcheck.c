@@ -6,8 +6,9 @@
  * comparison), many of them repeated, prefixes of one another, differing
  * in the last byte or one inside, with NUL bytes, and pairs that share
  * the low 32 bits of their hash (the half a slot keeps), are put in maps
- * with hmap_put, hmap_word and hmap_put_hash, through every growth, after
- * hmap_reserve, merged by hmap_walk, freed and used again. Exit 0 when all
+ * with hmap_put, hmap_word and hmap_put_hash (and found with hmap_get and
+ * hmap_word_of), through every growth, after hmap_reserve, merged by
+ * hmap_walk, freed and used again. Exit 0 when all
  * agree, 1 (with the first differences) when not. */
 #include <stdarg.h>
 #include <stdint.h>
@@ -334,6 +335,11 @@ static void probe_check(const struct hmap *m, const struct keys *pr, const size_
 			r = -1;
 		check(g == r, k, pr->len[p], "%s: hmap_get of a probe gives %ld, expected %ld", when, g,
 		      r);
+		/* hmap_word_of: the word of the same slot, or NULL */
+		uint32_t *wo = hmap_word_of((struct hmap *)m, k, pr->len[p], hmap_hash(k, pr->len[p]));
+		const uint32_t *want = r >= 0 ? &m->slot[m->at[r]].word : NULL;
+		check(wo == want, k, pr->len[p], "%s: hmap_word_of of a probe is not the word of its slot",
+		      when);
 	}
 }
 
