@@ -1570,9 +1570,13 @@ static void coh_add(uint32_t *w, int mon)
 	*w = (uint32_t)(mon + 1) << COH_MAX | again;
 }
 
-static void coh_take(struct cohctx *cc, const struct cohpend *o)
+/* Count the oldest purchase of the ring, whose slot has come meanwhile. */
+static void coh_pop(struct cohctx *cc)
 {
+	const struct cohpend *o = &cc->ring[cc->head];
 	coh_add(hmap_word(&cc->ids, o->id, o->n, o->h), o->mon);
+	cc->len--;
+	cc->head = (cc->head + 1) % COH_RING;
 }
 
 static void ev_cohort(const struct event *e, void *arg)
@@ -1595,12 +1599,8 @@ static void ev_cohort(const struct event *e, void *arg)
 		return;
 	}
 	hmap_prefetch(&cc->ids, h);
-	if (cc->len == COH_RING) {
-		/* the oldest, whose slot has come meanwhile */
-		coh_take(cc, &cc->ring[cc->head]);
-		cc->len--;
-		cc->head = (cc->head + 1) % COH_RING;
-	}
+	if (cc->len == COH_RING)
+		coh_pop(cc);
 	struct cohpend *p = &cc->ring[(cc->head + cc->len++) % COH_RING];
 	p->h = h;
 	p->mon = mon;
@@ -1622,8 +1622,8 @@ static void coh_load(struct ctx *x, struct hmap *ids)
 	if (scan_parts_any(&x->d, x->strict, SKIP_TEXT, ev_cohort, ctx, SCAN_MAXPARTS) < 0)
 		exit(CRM_ERR);
 	for (int p = 0; p < SCAN_MAXPARTS; p++) {
-		for (struct cohctx *cc = &part[p]; cc->len; cc->len--, cc->head = (cc->head + 1) % COH_RING)
-			coh_take(cc, &cc->ring[cc->head]);
+		while (part[p].len)
+			coh_pop(&part[p]);
 		ids[p] = part[p].ids;
 	}
 }

@@ -212,8 +212,9 @@ static void run_stream(struct part *p, int fd, const char *name)
 	linein_close(in);
 }
 
-/* A thread of a scan in any order: it reads the next stretch that no
- * thread has taken, into its own context, until none is left. */
+/* A thread of a scan: it reads the next of its parts that no thread has
+ * taken, into its own context, until none is left. In order, a thread has
+ * one part; in any order, the threads share all of them. */
 struct crew {
 	struct part *parts;
 	int n;
@@ -269,7 +270,7 @@ static int scan_file(const struct crm_dir *d, bool strict, unsigned skip, scan_f
 	off_t from = 0;
 	for (int i = 0; i < np; i++) {
 		struct part *p = &parts[i];
-		*p = (struct part){ .fd = fd, .skip = skip, .fn = fn, .ctx = ctx[i % nth], .strict = strict };
+		*p = (struct part){ .fd = fd, .skip = skip, .fn = fn, .ctx = ctx[0], .strict = strict };
 		p->from = from;
 		p->to = i == np - 1 ? st.st_size : line_start_after(fd, st.st_size / np * (i + 1), st.st_size);
 		if (p->to < from)
@@ -278,30 +279,24 @@ static int scan_file(const struct crm_dir *d, bool strict, unsigned skip, scan_f
 	}
 	if (!S_ISREG(st.st_mode)) {
 		run_stream(&parts[0], fd, name);
-	} else if (np > nth) {
-		atomic_int next = 0;
+	} else {
+		atomic_int next[SCAN_MAXPARTS];
 		struct crew crew[SCAN_MAXPARTS];
 		pthread_t th[SCAN_MAXPARTS];
 		bool started[SCAN_MAXPARTS] = { false };
-		for (int i = 0; i < nth; i++)
-			crew[i] = (struct crew){ parts, np, &next, ctx[i] };
+		for (int i = 0; i < nth; i++) {
+			atomic_init(&next[i], 0);
+			crew[i] = np > nth ? (struct crew){ parts, np, &next[0], ctx[i] }
+					   : (struct crew){ &parts[i], 1, &next[i], ctx[i] };
+		}
 		for (int i = 1; i < nth; i++)
 			started[i] = pthread_create(&th[i], NULL, run_crew, &crew[i]) == 0;
 		run_crew(&crew[0]);
-		for (int i = 1; i < nth; i++)
-			if (started[i])
-				pthread_join(th[i], NULL);
-	} else {
-		pthread_t th[SCAN_MAXPARTS];
-		bool started[SCAN_MAXPARTS] = { false };
-		for (int i = 1; i < np; i++)
-			started[i] = pthread_create(&th[i], NULL, run_part, &parts[i]) == 0;
-		run_part(&parts[0]);
-		for (int i = 1; i < np; i++) {
+		for (int i = 1; i < nth; i++) {
 			if (started[i])
 				pthread_join(th[i], NULL);
 			else
-				run_part(&parts[i]);
+				run_crew(&crew[i]); /* no thread: its parts here */
 		}
 	}
 	int rc = nth;
