@@ -64,17 +64,15 @@ tests/faults/shim.so: tests/faults/shim.c
 	$(CC) -std=c17 -Wall -Wextra $(if $(WERROR),-Werror) -O2 -fPIC -shared \
 		-o $@ tests/faults/shim.c -ldl
 
-# The check that the history reader's vector path reads as its byte-wise
-# path does: test tooling like the shim, built with the library's flags.
-build/tests/vecsame: tests/proj/vecsame.c build/libcrm.a src/lib/*.h
+# Checks in C of the library's inner parts, test tooling like the shim,
+# built with the library's flags: the history reader's vector path reads
+# as its byte-wise path does (vecsame), and so does a line that fits the
+# front it learnt (frontcheck); the hash map keeps every key, index and
+# word (hmapcheck).
+TESTBINS = build/tests/vecsame build/tests/frontcheck build/tests/hmapcheck
+build/tests/%: tests/proj/%.c build/libcrm.a src/lib/*.h
 	@mkdir -p build/tests
-	$(CC) $(CFLAGS) -Isrc/lib -o $@ tests/proj/vecsame.c build/libcrm.a $(LDFLAGS) $(LDLIBS)
-
-# The check that the hash map keeps every key, index and word against a
-# reference: test tooling too, built the same way.
-build/tests/hmapcheck: tests/proj/hmapcheck.c build/libcrm.a src/lib/*.h
-	@mkdir -p build/tests
-	$(CC) $(CFLAGS) -Isrc/lib -o $@ tests/proj/hmapcheck.c build/libcrm.a $(LDFLAGS) $(LDLIBS)
+	$(CC) $(CFLAGS) -Isrc/lib -o $@ $< build/libcrm.a $(LDFLAGS) $(LDLIBS)
 
 # Tests run on every core (bats --jobs, through GNU parallel), except the
 # fault suite: it races writers and times locks, so it runs alone. make
@@ -86,7 +84,7 @@ BATS_PAR = $(BATS) --jobs $(JOBS) --no-parallelize-within-files
 SERIAL_TESTS = tests/faults.bats
 PAR_TESTS = $(filter-out $(SERIAL_TESTS),$(wildcard tests/*.bats))
 
-check: deps all tests/faults/shim.so build/tests/vecsame build/tests/hmapcheck
+check: deps all tests/faults/shim.so $(TESTBINS)
 	LC_ALL=C.UTF-8 $(BATS_PAR) $(PAR_TESTS)
 	LC_ALL=C.UTF-8 $(BATS) $(SERIAL_TESTS)
 
@@ -97,7 +95,7 @@ asan:
 	$(MAKE) clean
 	$(MAKE) -j$(JOBS) OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
 		LDFLAGS="-fsanitize=address,undefined -static-libasan -static-libubsan" all tests/faults/shim.so \
-		build/tests/vecsame build/tests/hmapcheck
+		$(TESTBINS)
 	LC_ALL=C ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		$(BATS_PAR) $(PAR_TESTS)
 	LC_ALL=C ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \

@@ -4,7 +4,8 @@
  * blank line gives 0. Jansson is asked as every other reader of the
  * history asks it, through jsonl_parse, which also refuses a NUL byte or
  * invalid UTF-8 anywhere in the line (Jansson alone lets a NUL byte pass
- * between two tokens). Tried asking for every field and for every other. */
+ * between two tokens). Tried asking for every field and for every other,
+ * and after a line that taught the reader the front of the lines. */
 #include "fuzz.h"
 
 #include <jansson.h>
@@ -93,11 +94,22 @@ static int project(struct proj *p, const uint8_t *data, size_t size, size_t pad,
 	return r;
 }
 
+/* A line as crm writes it, long enough to teach the reader the front of
+ * the lines (id, ts, customer, type). */
+static const char teacher[] =
+	"{\"id\":\"1gnna29kge5wp\",\"ts\":\"2023-01-01T00:00:24Z\",\"customer\":\"1fh1n60jtcpep\","
+	"\"type\":\"call\",\"channel\":\"phone\",\"by\":\"petar\",\"text\":\"a call\"}";
+
+/* The line read by a reader that has read first the line before[0..bn)
+ * (NULL for none), which teaches it a front the line may fit. */
 static void try(const uint8_t *data, size_t size, const json_t *o, bool blank, unsigned skip,
-		size_t pad)
+		size_t pad, const void *before, size_t bn)
 {
 	struct proj p = { .skip = skip };
 	char err[200] = "";
+	if (before)
+		project(&p, before, bn, pad, err);
+	err[0] = '\0';
 	int r = project(&p, data, size, pad, err);
 	if (blank) {
 		fuzz_check(r == 0, "a blank line gives 0");
@@ -120,17 +132,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		blank = data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n';
 	char err[200];
 	json_t *o = jsonl_parse((const char *)data, size, err, sizeof err);
-	try(data, size, o, blank, 0, SIZE_MAX);
-	try(data, size, o, blank, 0x155555u, SIZE_MAX);
-	try(data, size, o, blank, 0xAAAAAu, SIZE_MAX);
+	try(data, size, o, blank, 0, SIZE_MAX, NULL, 0);
+	try(data, size, o, blank, 0x155555u, SIZE_MAX, NULL, 0);
+	try(data, size, o, blank, 0xAAAAAu, SIZE_MAX, NULL, 0);
 	if (!memchr(data, '\n', size)) {
 		/* at every place in a 64-byte word of the index */
 		size_t pad = size ? data[0] % 64 : 0;
-		try(data, size, o, blank, 0, pad);
-		try(data, size, o, blank, 0x155555u, 63 - pad);
+		try(data, size, o, blank, 0, pad, NULL, 0);
+		try(data, size, o, blank, 0x155555u, 63 - pad, NULL, 0);
+		/* after a line that teaches a front: crm's, or the line itself */
+		try(data, size, o, blank, 0, pad, teacher, sizeof teacher - 1);
+		try(data, size, o, blank, 0xAAAAAu, 63 - pad, data, size);
 	}
 	proj_simd_off = 1;
-	try(data, size, o, blank, 0, SIZE_MAX);
+	try(data, size, o, blank, 0, SIZE_MAX, NULL, 0);
 	proj_simd_off = 0;
 	json_decref(o);
 	return 0;

@@ -622,6 +622,132 @@ static int scan(struct proj *p, const struct walk *w, const char *s, size_t n)
 	}
 }
 
+
+/* -- the front of the lines (struct proj_front) -- */
+
+/* The string-valued known fields a line opens with, within its first
+ * PROJ_FRONT bytes, into f->nf, f->fidx, f->foff and f->flen. The line is
+ * one scan_plain read whole, so it is a valid object without blanks. */
+static void front_shape(struct proj_front *f, const char *s, size_t n)
+{
+	size_t i = 1;
+	f->nf = 0;
+	while (f->nf < PROJ_FRONT_MAX && s[i] == '"') {
+		const char *ke = memchr(s + i + 1, '"', n - i - 1);
+		if (!ke)
+			break;
+		int idx = key_index(s + i + 1, (size_t)(ke - s) - i - 1);
+		size_t vo = (size_t)(ke - s) + 2;
+		if (idx < 0 || s[vo] != '"')
+			break;
+		const char *ve = memchr(s + vo + 1, '"', n - vo - 1);
+		if (!ve || memchr(s + vo + 1, '\\', (size_t)(ve - s) - vo - 1))
+			break;
+		size_t c = (size_t)(ve - s) + 1; /* the comma after the value */
+		if (s[c] != ',' || c + 1 > PROJ_FRONT)
+			break;
+		f->fidx[f->nf] = (unsigned char)idx;
+		f->foff[f->nf] = (unsigned char)(vo + 1);
+		f->flen[f->nf] = (unsigned char)((size_t)(ve - s) - vo - 1);
+		f->nf++;
+		i = c + 1;
+	}
+}
+
+/* Make the front of its first nf fields, from the bytes s of a line they
+ * were shaped from. */
+static void front_build(struct proj_front *f, const char *s, unsigned nf)
+{
+	if (s != (const char *)f->t)
+		memcpy(f->t, s, PROJ_FRONT);
+	f->nf = nf;
+	f->len = (unsigned)f->foff[nf - 1] + f->flen[nf - 1] + 2;
+	f->fields = 0;
+	memset(f->mk, 0, sizeof f->mk);
+	memset(f->mk, 0xFF, f->len);
+	for (unsigned i = 0; i < nf; i++) {
+		f->fields |= 1u << f->fidx[i];
+		memset(f->mk + f->foff[i], 0, f->flen[i]);
+	}
+	f->q[0] = f->q[1] = 0;
+	for (unsigned j = 0; j < f->len; j++)
+		if (f->t[j] == '"')
+			f->q[j >> 6] |= 1ull << (j & 63);
+}
+
+/* Whether the line at pos in w's buffer, of at least PROJ_FRONT + 2
+ * bytes, fits the front: the same bytes outside its values, and quotes
+ * nowhere else (so no quote or backslash in a value). */
+static inline bool front_fits(const struct proj_front *f, const struct walk *w, size_t pos)
+{
+	const uint64_t *qm = w->qm;
+	size_t k = pos >> 6;
+	unsigned sh = pos & 63;
+	/* the line reaches past the next word: qm[k + 1] is of the buffer */
+	uint64_t a = qm[k], b = qm[k + 1];
+	uint64_t q0 = sh ? a >> sh | b << (64 - sh) : a;
+	if (f->len < 64) {
+		if ((q0 & ((1ull << f->len) - 1)) != f->q[0])
+			return false;
+	} else {
+		if (q0 != f->q[0])
+			return false;
+		uint64_t c = sh && k + 2 < w->nw ? qm[k + 2] : 0;
+		uint64_t q1 = sh ? b >> sh | c << (64 - sh) : b;
+		if (f->len > 64 && (q1 & ((1ull << (f->len - 64)) - 1)) != f->q[1])
+			return false;
+	}
+	const unsigned char *s = (const unsigned char *)w->base + pos;
+#ifdef __SSE2__
+	__m128i d = _mm_setzero_si128();
+	for (int i = 0; i < PROJ_FRONT; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		__m128i t = _mm_loadu_si128((const __m128i *)(const void *)(f->t + i));
+		__m128i m = _mm_loadu_si128((const __m128i *)(const void *)(f->mk + i));
+		d = _mm_or_si128(d, _mm_and_si128(_mm_xor_si128(v, t), m));
+	}
+	return _mm_movemask_epi8(_mm_cmpeq_epi8(d, _mm_setzero_si128())) == 0xFFFF;
+#else
+	uint64_t d = 0;
+	for (int i = 0; i < PROJ_FRONT; i += 8) {
+		uint64_t v, t, m;
+		memcpy(&v, s + i, 8), memcpy(&t, f->t + i, 8), memcpy(&m, f->mk + i, 8);
+		d |= (v ^ t) & m;
+	}
+	return !d;
+#endif
+}
+
+/* After scan_plain read the line s[0..n) whole: learn the front from it
+ * when there is none yet, or, when it did not fit, keep of the front the
+ * fields the line shares with it. A history whose lines keep missing it
+ * is read without it. */
+static void front_learn(struct proj_front *f, const char *s, size_t n)
+{
+	struct proj_front t;
+	front_shape(&t, s, n);
+	if (!f->state) {
+		if (t.nf >= 2) {
+			memcpy(f->fidx, t.fidx, sizeof t.fidx);
+			memcpy(f->foff, t.foff, sizeof t.foff);
+			memcpy(f->flen, t.flen, sizeof t.flen);
+			front_build(f, s, t.nf);
+			f->state = 1;
+		} else if (++f->misses > 64) {
+			f->state = -1;
+		}
+		return;
+	}
+	unsigned c = 0;
+	while (c < t.nf && c < f->nf && t.fidx[c] == f->fidx[c] && t.foff[c] == f->foff[c] &&
+	       t.flen[c] == f->flen[c])
+		c++;
+	if (c >= 2 && c < f->nf)
+		front_build(f, (const char *)f->t, c);
+	if (++f->misses > 64 + f->hits / 4)
+		f->state = -1;
+}
+
 /* The line as crm writes it, {"key":value,...} without blanks, its
  * values strings or numbers, read from the index's bits alone: the quotes
  * are taken in order, one mask word carried from string to string; only a
@@ -636,10 +762,31 @@ static int scan_plain(struct proj *p, const struct walk *w, const char *s, size_
 	size_t pos = (size_t)(s - b), end = pos + n, k = pos >> 6, qo, qc;
 	if (n < 2 || b[pos] != '{' || b[end - 1] != '}')
 		return ELSE;
-	uint64_t m = w->qm[k] & (~0ull << (pos & 63));
+	uint64_t m;
 	struct seen sn;
 	sn.fields = 0;
 	sn.nother = 0;
+	struct proj_front *f = &p->front;
+	f->missed = false;
+	if (f->state > 0 && n >= PROJ_FRONT + 2) {
+		if (front_fits(f, w, pos)) {
+			for (unsigned i = 0; i < f->nf; i++) {
+				int idx = f->fidx[i];
+				if (p->skip & 1u << idx)
+					continue;
+				p->v[idx] = (struct pval){ b + pos + f->foff[i], f->flen[i], 's' };
+				p->set |= 1u << idx;
+			}
+			f->hits++;
+			sn.fields = f->fields;
+			pos += f->len;
+			k = pos >> 6;
+			m = w->qm[k] & (~0ull << (pos & 63));
+			goto fields;
+		}
+		f->missed = true;
+	}
+	m = w->qm[k] & (~0ull << (pos & 63));
 	/* the next quote or backslash, its bit taken */
 #define NEXT(at) \
 	do { \
@@ -653,6 +800,7 @@ static int scan_plain(struct proj *p, const struct walk *w, const char *s, size_
 	} while (0)
 	if (b[++pos] == '}')
 		return pos + 1 == end ? OK : ELSE;
+fields:
 	for (;;) {
 		NEXT(qo);
 		NEXT(qc);
@@ -809,6 +957,9 @@ int proj_line_idx(struct proj *p, const struct proj_idx *x, const char *s, size_
 	if (x && line_clean(x, s, n)) {
 		w = (struct walk){ x->base, x->qm, x->nw };
 		r = scan_plain(p, &w, s, n);
+		if (r == OK && p->front.state >= 0 && (!p->front.state || p->front.missed) &&
+		    n >= PROJ_FRONT + 2)
+			front_learn(&p->front, s, n);
 		if (r == ELSE)
 			clear(p);
 	}
