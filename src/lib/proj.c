@@ -282,25 +282,27 @@ static int string_bytes(const unsigned char *p, const char **pp, const char *e, 
 
 /* A string at *pp (on its opening quote): validated as Jansson would,
  * *pp left after the closing quote, *esc set when it holds an escape. On
- * a clean line the string ends at the next quote unless a backslash comes
- * first, and only from a backslash on is it read byte by byte. */
+ * a clean line, whose bytes and escapes the index checked, the string
+ * ends at the next quote of the index's mask, past the escapes on the
+ * way; on another it is read byte by byte. */
 static inline int string(const struct walk *w, const char **pp, const char *e, bool *esc)
 {
 	const unsigned char *p = (const unsigned char *)*pp + 1;
 	*esc = false;
-	if (w->qm) {
-		size_t at = proj_next_bit(w->qm, w->nw, (size_t)((const char *)p - w->base));
-		if (at == SIZE_MAX)
-			return BAD;
-		p = (const unsigned char *)w->base + at;
-		if (p >= (const unsigned char *)e)
+	if (!w->qm)
+		return string_bytes(p, pp, e, esc);
+	size_t at = (size_t)((const char *)p - w->base);
+	for (;;) {
+		at = proj_next_bit(w->qm, w->nw, at);
+		if (at == SIZE_MAX || w->base + at >= e)
 			return BAD; /* the line ends in the string */
-		if (*p == '"') {
-			*pp = (const char *)p + 1;
+		if (w->base[at] == '"') {
+			*pp = w->base + at + 1;
 			return OK;
 		}
+		*esc = true;
+		at++;
 	}
-	return string_bytes(p, pp, e, esc);
 }
 
 #ifdef CLEAN_AVX2
@@ -364,11 +366,59 @@ __attribute__((target("avx2"))) static inline __m256i u8_faults(__m256i in, __m2
 #undef T16
 #undef C
 
-/* One pass over s[0..n), 64 bytes (a word of the masks) at a time: the
- * quotes and backslashes into x->qm, the newlines into x->nl, and into
- * x->bad a bit for every word holding a control character other than a
- * newline or where a UTF-8 fault shows (a fault shows at the byte that
- * makes the sequence wrong, never before the line the sequence began in). */
+/* The bytes a backslash escapes plainly (\u is left to the byte-wise
+ * reader): " \ / b f n r t. */
+static const bool plain_escape[256] = {
+	['"'] = true, ['\\'] = true, ['/'] = true, ['b'] = true,
+	['f'] = true, ['n'] = true, ['r'] = true, ['t'] = true,
+};
+
+/* The escapes of the word of 64 bytes at b whose backslashes are the bits
+ * bs, *carry set when the word before ended in a backslash that escapes
+ * this word's first byte (and left set when this word ends so): returns
+ * the backslashes that escape the byte after them, and puts in *escd the
+ * bytes they escape. *ok is cleared when one of those is no byte a plain
+ * escape takes. */
+static uint64_t escapes(const unsigned char *b, uint64_t bs, bool *carry, uint64_t *escd,
+			bool *ok)
+{
+	uint64_t e = *carry, er;
+	bs &= ~e;
+	if (!(bs & bs << 1)) {
+		/* no two backslashes in a row: each escapes the next byte */
+		er = bs;
+		e |= bs << 1;
+		*carry = bs >> 63;
+	} else {
+		er = 0;
+		*carry = false;
+		while (bs) {
+			unsigned i = (unsigned)__builtin_ctzll(bs);
+			er |= 1ull << i;
+			if (i == 63) {
+				*carry = true;
+				break;
+			}
+			e |= 1ull << (i + 1);
+			bs &= ~(3ull << i);
+		}
+	}
+	*escd = e;
+	for (; e; e &= e - 1)
+		if (!plain_escape[b[__builtin_ctzll(e)]])
+			*ok = false;
+	return er;
+}
+
+/* One pass over s[0..n), 64 bytes (a word of the masks) at a time: into
+ * x->qm the quotes that end or start a string and the backslashes that
+ * escape the byte after them (an escaped quote or backslash is not
+ * there), the newlines into x->nl, and into x->bad a bit for every word
+ * holding a control character other than a newline, an escape of a byte
+ * other than " \ / b f n r t, or where a UTF-8 fault shows (a fault shows
+ * at the byte that makes the sequence wrong, never before the line the
+ * sequence began in). Backslashes are paired from the start of s, which
+ * starts a line: outside strings a backslash makes the line bad anyway. */
 __attribute__((target("avx2"))) static void index_avx2(struct proj_idx *x, const unsigned char *s,
 						       size_t n)
 {
@@ -378,7 +428,7 @@ __attribute__((target("avx2"))) static void index_avx2(struct proj_idx *x, const
 #define BITS(a, b) ((uint64_t)(uint32_t)_mm256_movemask_epi8(a) | \
 		    (uint64_t)(uint32_t)_mm256_movemask_epi8(b) << 32)
 	__m256i prev = spaces;
-	bool prev_ascii = true;
+	bool prev_ascii = true, carry = false;
 	unsigned char tail[64];
 	uint64_t badw = 0;
 	size_t k = 0;
@@ -392,13 +442,20 @@ __attribute__((target("avx2"))) static void index_avx2(struct proj_idx *x, const
 		}
 		__m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)b),
 			v1 = _mm256_loadu_si256((const __m256i *)(const void *)(b + 32));
-		x->qm[k] = BITS(_mm256_or_si256(_mm256_cmpeq_epi8(v0, quote), _mm256_cmpeq_epi8(v0, bslash)),
-				_mm256_or_si256(_mm256_cmpeq_epi8(v1, quote), _mm256_cmpeq_epi8(v1, bslash)));
+		uint64_t qs = BITS(_mm256_cmpeq_epi8(v0, quote), _mm256_cmpeq_epi8(v1, quote)),
+			 bs = BITS(_mm256_cmpeq_epi8(v0, bslash), _mm256_cmpeq_epi8(v1, bslash));
+		bool fine = true;
+		if (bs | carry) {
+			uint64_t escd;
+			bs = escapes(b, bs, &carry, &escd, &fine);
+			qs &= ~escd;
+		}
+		x->qm[k] = qs | bs;
 		uint64_t nl = BITS(_mm256_cmpeq_epi8(v0, nline), _mm256_cmpeq_epi8(v1, nline));
 		x->nl[k] = nl;
 		uint64_t ctlb = BITS(_mm256_cmpeq_epi8(_mm256_min_epu8(v0, ctl), v0),
 				     _mm256_cmpeq_epi8(_mm256_min_epu8(v1, ctl), v1));
-		bool bad = (ctlb & ~nl) != 0;
+		bool bad = (ctlb & ~nl) != 0 || !fine;
 		bool ascii = !_mm256_movemask_epi8(_mm256_or_si256(v0, v1));
 		if (!ascii || !prev_ascii) {
 			__m256i f = _mm256_or_si256(u8_faults(v0, prev), u8_faults(v1, v0));
@@ -750,8 +807,8 @@ static void front_learn(struct proj_front *f, const char *s, size_t n)
 
 /* The line as crm writes it, {"key":value,...} without blanks, its
  * values strings or numbers, read from the index's bits alone: the quotes
- * are taken in order, one mask word carried from string to string; only a
- * string with an escape is read on byte by byte from its first backslash.
+ * are taken in order, one mask word carried from string to string, and
+ * the escapes in a string passed over as the index found them.
  * Anything else (blanks, an escape in a key or a wanted field, arrays,
  * true, nesting, a bad line) is left to scan: ELSE. */
 enum { ELSE = 2 };
@@ -823,17 +880,16 @@ fields:
 			if (qo != pos || qc >= end)
 				return ELSE;
 			if (b[qc] != '"') {
-				/* a backslash: the rest of the string byte by byte,
-				 * unless it is a wanted field (Jansson decodes those) */
-				const char *q;
-				bool esc;
-				if (idx >= 0 || string_bytes((const unsigned char *)b + qc, &q, b + end, &esc))
+				/* an escape, which the index checked: the string
+				 * ends at the next quote of the mask, unless it is
+				 * a wanted field (Jansson decodes those) */
+				if (idx >= 0)
 					return ELSE;
-				qc = (size_t)(q - b) - 1;
-				if (qc + 1 >= end)
-					return ELSE;
-				k = (qc + 1) >> 6;
-				m = w->qm[k] & (~0ull << ((qc + 1) & 63));
+				do {
+					NEXT(qc);
+					if (qc >= end)
+						return ELSE;
+				} while (b[qc] != '"');
 			}
 			if (idx >= 0) {
 				p->v[idx] = (struct pval){ b + qo + 1, qc - qo - 1, 's' };

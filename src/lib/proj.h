@@ -26,8 +26,10 @@ struct pval {
 };
 
 /* What one pass over a buffer of lines found, 64 bytes to a bit of each
- * word: quotes and backslashes, newlines, and (a bit per 64 bytes) where
- * a control character or a UTF-8 fault is. */
+ * word: quotes and the backslashes that start an escape (not the quotes
+ * and backslashes escaped), newlines, and (a bit per 64 bytes) where a
+ * control character, an escape the index does not take (\u, or a bad
+ * one) or a UTF-8 fault is. */
 struct proj_idx {
 	const char *base;
 	size_t nw; /* words: 64 bytes each */
