@@ -1544,6 +1544,8 @@ struct cohctx {
 	struct hmap ids;
 	struct cohpend ring[COH_RING];
 	unsigned head, len;
+	int64_t day; /* the day of the purchase before (days from 1970), and its month */
+	int mon;
 };
 
 /* A purchase in month mon (months counted from year 0). A month before the
@@ -1587,12 +1589,18 @@ static void ev_cohort(const struct event *e, void *arg)
 		return;
 	const char *id = e->p->v[PJ_CUSTOMER].s;
 	size_t n = e->p->v[PJ_CUSTOMER].n;
-	int64_t y;
-	unsigned m, d;
-	civil_from_days(day_start(e->ts) / 86400, &y, &m, &d);
-	if (y < 0 || y * 12 + m >= COH_MONTHS)
+	int64_t day = day_start(e->ts) / 86400;
+	if (day != cc->day) {
+		/* the history is in time order: most purchases are of the day before's */
+		int64_t y;
+		unsigned m, d;
+		civil_from_days(day, &y, &m, &d);
+		cc->day = day;
+		cc->mon = y < 0 || y * 12 + m >= COH_MONTHS ? -1 : (int)(y * 12 + m - 1);
+	}
+	int mon = cc->mon;
+	if (mon < 0)
 		return; /* no such time stamp is read */
-	int mon = (int)(y * 12 + m - 1);
 	uint64_t h = hmap_hash(id, n);
 	if (n > sizeof cc->ring[0].id) {
 		coh_add(hmap_word(&cc->ids, id, n, h), mon);
@@ -1616,7 +1624,7 @@ static void coh_load(struct ctx *x, struct hmap *ids)
 	struct cohctx part[SCAN_MAXPARTS];
 	void *ctx[SCAN_MAXPARTS];
 	for (int i = 0; i < SCAN_MAXPARTS; i++) {
-		part[i] = (struct cohctx){ .x = x };
+		part[i] = (struct cohctx){ .x = x, .day = INT64_MIN };
 		ctx[i] = &part[i];
 	}
 	if (scan_parts_any(&x->d, x->strict, SKIP_TEXT, ev_cohort, ctx, SCAN_MAXPARTS) < 0)
