@@ -8,7 +8,8 @@
  * the low 32 bits of their hash (the half a slot keeps), are put in maps
  * with hmap_put, hmap_word and hmap_put_hash (and found with hmap_get and
  * hmap_word_of), through every growth, after hmap_reserve, merged by
- * hmap_walk, freed and used again. Exit 0 when all
+ * hmap_walk, freed and used again; and 400 maps of 3,100 keys, every key
+ * looked up after each growth, in many layouts of the table. Exit 0 when all
  * agree, 1 (with the first differences) when not. */
 #include <stdarg.h>
 #include <stdint.h>
@@ -564,6 +565,33 @@ int main(void)
 	walk_check(&a, rref, ndistinct, NULL, "after hmap_free");
 	probe_check(&a, &pr, ridx, ndistinct, "after hmap_free");
 	hmap_free(&a);
+
+	/* G: growth in place, in many layouts: 400 maps of 3,100 keys each,
+	 * every key found after every growth (a map grows from 1,024 slots
+	 * to 8,192; each growth starts from another empty slot, with other
+	 * clusters across the end of the table) */
+	for (int g = 0; g < 400; g++) {
+		struct hmap m = { 0 };
+		size_t cap = 0;
+		for (size_t i = 0; i < 3100; i++) {
+			char k[32];
+			int kn = snprintf(k, sizeof k, "g%d-%zu", g, i);
+			hmap_put(&m, k, (size_t)kn);
+			if (m.cap == cap)
+				continue;
+			cap = m.cap;
+			for (size_t j = 0; j <= i; j++) {
+				kn = snprintf(k, sizeof k, "g%d-%zu", g, j);
+				long got = hmap_get(&m, k, (size_t)kn);
+				check(got == (long)j, k, (size_t)kn,
+				      "map %d grown to %zu slots: hmap_get gives %ld, expected %zu", g,
+				      m.cap, got, j);
+				check(m.at[j] < m.cap && m.slot[m.at[j]].idx == j + 1, k, (size_t)kn,
+				      "map %d grown to %zu slots: at[%zu] is not its slot", g, m.cap, j);
+			}
+		}
+		hmap_free(&m);
+	}
 
 	printf("%zu keys (%zu pairs sharing half a hash), %ld checks, %ld wrong\n", ndistinct, pairs,
 	       checks, wrong);
