@@ -97,7 +97,7 @@ static void grow(struct hmap *m, size_t cap)
 		slot[j] = *s;
 		m->at[s->idx - 1] = (uint32_t)j;
 	}
-	free(m->slot);
+	xfree_big(m->slot, m->cap, sizeof *m->slot);
 	m->slot = slot;
 	m->cap = cap;
 }
@@ -190,7 +190,7 @@ const char *hmap_key(const struct hmap *m, size_t i, size_t *n)
 
 void hmap_free(struct hmap *m)
 {
-	free(m->slot);
+	xfree_big(m->slot, m->cap, sizeof *m->slot);
 	free(m->at);
 	sb_free(&m->keys);
 	memset(m, 0, sizeof *m);
