@@ -81,6 +81,13 @@ static int project(struct proj *p, const uint8_t *data, size_t size, size_t pad,
 	if (ix) {
 		const char *nl = proj_idx_nl(&x, buf + pad + 1);
 		fuzz_check(nl == buf + pad + 1 + size, "the index finds the line's newline");
+		/* and the places of all the newlines, in order */
+		size_t k = 0;
+		const char *end = buf + pad + 1 + size + 12; /* what was indexed */
+		for (const char *q = buf; (q = memchr(q, '\n', (size_t)(end - q))); q++, k++)
+			fuzz_check(k < x.nn && x.np[k] == (size_t)(q - buf),
+				   "the index has the place of every newline");
+		fuzz_check(k == x.nn, "the index has no other newline places");
 	}
 	int r = proj_line_idx(p, ix ? &x : NULL, buf + pad + 1, size, err, 200);
 	if (r == 1) {

@@ -410,14 +410,21 @@ static uint64_t escapes(const unsigned char *b, uint64_t bs, bool *carry, uint64
 	return er;
 }
 
+/* Room in x->np for more than n places. */
+static void np_grow(struct proj_idx *x, size_t n)
+{
+	x->npcap = n + n / 2 + 64;
+	x->np = xrealloc(x->np, x->npcap * sizeof *x->np);
+}
+
 /* One pass over s[0..n), 64 bytes (a word of the masks) at a time: into
  * x->qm the quotes that end or start a string and the backslashes that
  * escape the byte after them (an escaped quote or backslash is not
- * there), the newlines into x->nl, and into x->bad a bit for every word
- * holding a control character other than a newline, an escape of a byte
- * other than " \ / b f n r t, or where a UTF-8 fault shows (a fault shows
- * at the byte that makes the sequence wrong, never before the line the
- * sequence began in). Backslashes are paired from the start of s, which
+ * there), the newlines into x->nl (and their places into x->np), and into
+ * x->bad a bit for every word holding a control character other than a
+ * newline, an escape of a byte other than " \ / b f n r t, or where a
+ * UTF-8 fault shows (a fault shows at the byte that makes the sequence
+ * wrong, never before the line the sequence began in). Backslashes are paired from the start of s, which
  * starts a line: outside strings a backslash makes the line bad anyway. */
 __attribute__((target("avx2"))) static void index_avx2(struct proj_idx *x, const unsigned char *s,
 						       size_t n)
@@ -428,7 +435,8 @@ __attribute__((target("avx2"))) static void index_avx2(struct proj_idx *x, const
 #define BITS(a, b) ((uint64_t)(uint32_t)_mm256_movemask_epi8(a) | \
 		    (uint64_t)(uint32_t)_mm256_movemask_epi8(b) << 32)
 	__m256i prev = spaces;
-	bool prev_ascii = true, carry = false;
+	bool carry = false;
+	size_t nn = 0;
 	unsigned char tail[64];
 	uint64_t badw = 0;
 	size_t k = 0;
@@ -453,24 +461,34 @@ __attribute__((target("avx2"))) static void index_avx2(struct proj_idx *x, const
 		x->qm[k] = qs | bs;
 		uint64_t nl = BITS(_mm256_cmpeq_epi8(v0, nline), _mm256_cmpeq_epi8(v1, nline));
 		x->nl[k] = nl;
+		/* the newlines' places too: the first of a word without a
+		 * branch (most words have none or one) */
+		if (nn + 1 >= x->npcap)
+			np_grow(x, nn + 1);
+		x->np[nn] = (k << 6) + (size_t)__builtin_ctzll(nl | 1ull << 63);
+		nn += nl != 0;
+		for (uint64_t more = nl & (nl - 1); more; more &= more - 1) {
+			if (nn + 1 >= x->npcap)
+				np_grow(x, nn + 1);
+			x->np[nn++] = (k << 6) + (size_t)__builtin_ctzll(more);
+		}
 		uint64_t ctlb = BITS(_mm256_cmpeq_epi8(_mm256_min_epu8(v0, ctl), v0),
 				     _mm256_cmpeq_epi8(_mm256_min_epu8(v1, ctl), v1));
-		bool bad = (ctlb & ~nl) != 0 || !fine;
-		bool ascii = !_mm256_movemask_epi8(_mm256_or_si256(v0, v1));
-		if (!ascii || !prev_ascii) {
-			__m256i f = _mm256_or_si256(u8_faults(v0, prev), u8_faults(v1, v0));
-			bad |= !_mm256_testz_si256(f, f);
-		}
-		badw |= (uint64_t)bad << (k & 63);
+		/* UTF-8 checked in every word, even a plain ASCII one: which
+		 * words hold other characters is a coin toss in Polish or Czech
+		 * text, and a branch on it, mispredicted, costs more */
+		__m256i f = _mm256_or_si256(u8_faults(v0, prev), u8_faults(v1, v0));
+		uint64_t bad = (uint64_t)((ctlb & ~nl) != 0) | (uint64_t)!fine |
+			       (uint64_t)!_mm256_testz_si256(f, f);
+		badw |= bad << (k & 63);
 		if ((k & 63) == 63) {
 			x->bad[k >> 6] = badw;
 			badw = 0;
 		}
 		prev = v1;
-		prev_ascii = !_mm256_movemask_epi8(v1);
 	}
 	/* a character cut by the end of the data */
-	if (!prev_ascii && k) {
+	if (k) {
 		__m256i f = u8_faults(spaces, prev);
 		if (!_mm256_testz_si256(f, f)) {
 			if (((k - 1) & 63) == 63)
@@ -481,6 +499,7 @@ __attribute__((target("avx2"))) static void index_avx2(struct proj_idx *x, const
 	}
 	if (k & 63)
 		x->bad[k >> 6] = badw;
+	x->nn = nn;
 #undef BITS
 }
 #endif
@@ -1040,6 +1059,7 @@ void proj_idx_free(struct proj_idx *x)
 	free(x->qm);
 	free(x->nl);
 	free(x->bad);
+	free(x->np);
 	*x = (struct proj_idx){ 0 };
 }
 

@@ -35,6 +35,7 @@ struct proj_idx {
 	size_t nw; /* words: 64 bytes each */
 	uint64_t *qm, *nl, *bad;
 	size_t cap;
+	size_t *np, nn, npcap; /* the places of the newlines (offsets from base), in order */
 };
 
 /* The front of the lines: the first fields, string valued, whose keys and

@@ -149,8 +149,10 @@ static void *run_part(void *arg)
 		char *s = buf, *e = buf + have;
 		/* one pass finds the newlines and which lines are plain */
 		const struct proj_idx *x = proj_index(&idx, buf, have) ? &idx : NULL;
+		size_t next = 0; /* of x->np */
 		for (;;) {
-			char *nl = x ? (char *)proj_idx_nl(x, s) : memchr(s, '\n', (size_t)(e - s));
+			char *nl = !x ? memchr(s, '\n', (size_t)(e - s))
+			      : next < x->nn ? buf + x->np[next++] : NULL;
 			if (!nl && !(end && s < e))
 				break;
 			char *le = nl ? nl : e;
