@@ -101,8 +101,8 @@ static int project(struct proj *p, const uint8_t *data, size_t size, size_t pad,
 	return r;
 }
 
-/* A line as crm writes it, long enough to teach the reader the front of
- * the lines (id, ts, customer, type). */
+/* A line as crm writes it, long enough to teach the reader the fronts of
+ * the lines (id, ts, customer, type; then channel and by). */
 static const char teacher[] =
 	"{\"id\":\"1gnna29kge5wp\",\"ts\":\"2023-01-01T00:00:24Z\",\"customer\":\"1fh1n60jtcpep\","
 	"\"type\":\"call\",\"channel\":\"phone\",\"by\":\"petar\",\"text\":\"a call\"}";
@@ -114,8 +114,11 @@ static void try(const uint8_t *data, size_t size, const json_t *o, bool blank, u
 {
 	struct proj p = { .skip = skip };
 	char err[200] = "";
-	if (before)
+	if (before) {
+		/* twice: the first front is learnt from the first, the second from the second */
 		project(&p, before, bn, pad, err);
+		project(&p, before, bn, pad, err);
+	}
 	err[0] = '\0';
 	int r = project(&p, data, size, pad, err);
 	if (blank) {

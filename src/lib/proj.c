@@ -701,14 +701,16 @@ static int scan(struct proj *p, const struct walk *w, const char *s, size_t n)
 
 /* -- the front of the lines (struct proj_front) -- */
 
-/* The string-valued known fields a line opens with, within its first
- * PROJ_FRONT bytes, into f->nf, f->fidx, f->foff and f->flen. The line is
- * one scan_plain read whole, so it is a valid object without blanks. */
-static void front_shape(struct proj_front *f, const char *s, size_t n)
+/* The string-valued known fields from offset from of the line s[0..n),
+ * each followed by a comma before base + width, into f->nf, f->fidx,
+ * f->foff and f->flen (offsets from base). The line is one scan_plain read
+ * whole, so it is a valid object without blanks. */
+static void front_shape(struct proj_front *f, const char *s, size_t n, size_t base, size_t from,
+			size_t width)
 {
-	size_t i = 1;
+	size_t i = from;
 	f->nf = 0;
-	while (f->nf < PROJ_FRONT_MAX && s[i] == '"') {
+	while (f->nf < PROJ_FRONT_MAX && i < n && s[i] == '"') {
 		const char *ke = memchr(s + i + 1, '"', n - i - 1);
 		if (!ke)
 			break;
@@ -720,22 +722,24 @@ static void front_shape(struct proj_front *f, const char *s, size_t n)
 		if (!ve || memchr(s + vo + 1, '\\', (size_t)(ve - s) - vo - 1))
 			break;
 		size_t c = (size_t)(ve - s) + 1; /* the comma after the value */
-		if (s[c] != ',' || c + 1 > PROJ_FRONT)
+		if (s[c] != ',' || c + 1 > base + width)
 			break;
 		f->fidx[f->nf] = (unsigned char)idx;
-		f->foff[f->nf] = (unsigned char)(vo + 1);
+		f->foff[f->nf] = (unsigned char)(vo + 1 - base);
 		f->flen[f->nf] = (unsigned char)((size_t)(ve - s) - vo - 1);
 		f->nf++;
 		i = c + 1;
 	}
 }
 
-/* Make the front of its first nf fields, from the bytes s of a line they
- * were shaped from. */
-static void front_build(struct proj_front *f, const char *s, unsigned nf)
+/* Make the front of its first nf fields, from the bytes of a line they
+ * were shaped from: t[0..have) from the front's base. */
+static void front_build(struct proj_front *f, const char *t, size_t have, unsigned nf)
 {
-	if (s != (const char *)f->t)
-		memcpy(f->t, s, PROJ_FRONT);
+	if (t != (const char *)f->t) {
+		memset(f->t, 0, sizeof f->t);
+		memcpy(f->t, t, have < PROJ_FRONT ? have : PROJ_FRONT);
+	}
 	f->nf = nf;
 	f->len = (unsigned)f->foff[nf - 1] + f->flen[nf - 1] + 2;
 	f->fields = 0;
@@ -751,10 +755,12 @@ static void front_build(struct proj_front *f, const char *s, unsigned nf)
 			f->q[j >> 6] |= 1ull << (j & 63);
 }
 
-/* Whether the line at pos in w's buffer, of at least PROJ_FRONT + 2
- * bytes, fits the front: the same bytes outside its values, and quotes
- * nowhere else (so no quote or backslash in a value). */
-static inline bool front_fits(const struct proj_front *f, const struct walk *w, size_t pos)
+/* Whether the bytes at pos in w's buffer fit the front: the same bytes
+ * outside its values, and quotes nowhere else (so no quote or backslash
+ * in a value). The line reaches at least 2 bytes past pos + width, which
+ * is 64 or PROJ_FRONT (and the front's length at most that). */
+static inline bool front_fits(const struct proj_front *f, const struct walk *w, size_t pos,
+			      int width)
 {
 	const uint64_t *qm = w->qm;
 	size_t k = pos >> 6;
@@ -776,7 +782,7 @@ static inline bool front_fits(const struct proj_front *f, const struct walk *w, 
 	const unsigned char *s = (const unsigned char *)w->base + pos;
 #ifdef __SSE2__
 	__m128i d = _mm_setzero_si128();
-	for (int i = 0; i < PROJ_FRONT; i += 16) {
+	for (int i = 0; i < width; i += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
 		__m128i t = _mm_loadu_si128((const __m128i *)(const void *)(f->t + i));
 		__m128i m = _mm_loadu_si128((const __m128i *)(const void *)(f->mk + i));
@@ -785,7 +791,7 @@ static inline bool front_fits(const struct proj_front *f, const struct walk *w, 
 	return _mm_movemask_epi8(_mm_cmpeq_epi8(d, _mm_setzero_si128())) == 0xFFFF;
 #else
 	uint64_t d = 0;
-	for (int i = 0; i < PROJ_FRONT; i += 8) {
+	for (int i = 0; i < width; i += 8) {
 		uint64_t v, t, m;
 		memcpy(&v, s + i, 8), memcpy(&t, f->t + i, 8), memcpy(&m, f->mk + i, 8);
 		d |= (v ^ t) & m;
@@ -794,34 +800,78 @@ static inline bool front_fits(const struct proj_front *f, const struct walk *w, 
 #endif
 }
 
-/* After scan_plain read the line s[0..n) whole: learn the front from it
- * when there is none yet, or, when it did not fit, keep of the front the
- * fields the line shares with it. A history whose lines keep missing it
- * is read without it. */
-static void front_learn(struct proj_front *f, const char *s, size_t n)
+/* The values of a front that fit, from pos in b, for the fields asked for. */
+static inline void front_take(struct proj *p, const struct proj_front *f, const char *b, size_t pos)
+{
+	for (unsigned i = 0; i < f->nf; i++) {
+		int idx = f->fidx[i];
+		if (p->skip & 1u << idx)
+			continue;
+		p->v[idx] = (struct pval){ b + pos + f->foff[i], f->flen[i], 's' };
+		p->set |= 1u << idx;
+	}
+}
+
+/* After scan_plain read the line s[0..n) whole: learn the front (based at
+ * base, its fields from from, within width bytes, at least least of them)
+ * from it when there is none yet, or, when it did not fit, keep of the
+ * front the fields the line shares with it. A front the lines keep missing
+ * is given up. True when the front's fields changed. */
+static bool front_learn(struct proj_front *f, const char *s, size_t n, size_t base, size_t from,
+			size_t width, unsigned least)
 {
 	struct proj_front t;
-	front_shape(&t, s, n);
+	front_shape(&t, s, n, base, from, width);
 	if (!f->state) {
-		if (t.nf >= 2) {
+		if (t.nf >= least) {
 			memcpy(f->fidx, t.fidx, sizeof t.fidx);
 			memcpy(f->foff, t.foff, sizeof t.foff);
 			memcpy(f->flen, t.flen, sizeof t.flen);
-			front_build(f, s, t.nf);
+			front_build(f, s + base, n - base, t.nf);
 			f->state = 1;
-		} else if (++f->misses > 64) {
-			f->state = -1;
+			return true;
 		}
-		return;
+		if (++f->misses > 64)
+			f->state = -1;
+		return false;
 	}
 	unsigned c = 0;
 	while (c < t.nf && c < f->nf && t.fidx[c] == f->fidx[c] && t.foff[c] == f->foff[c] &&
 	       t.flen[c] == f->flen[c])
 		c++;
-	if (c >= 2 && c < f->nf)
-		front_build(f, (const char *)f->t, c);
+	bool changed = c >= least && c < f->nf;
+	if (changed)
+		front_build(f, (const char *)f->t, PROJ_FRONT, c);
 	if (++f->misses > 64 + f->hits / 4)
 		f->state = -1;
+	return changed;
+}
+
+/* The second front for the bytes at s (the 16 after the first front, of a
+ * line that reaches past them): its slot in p->next, by the 8 bytes that
+ * start the value of a key of 6 bytes ("type", quoted, and a colon), or by
+ * whatever else is there. */
+static inline struct proj_front *next_front(struct proj *p, const char *s)
+{
+	uint64_t v;
+	memcpy(&v, s + 8, 8);
+	return &p->next[(v * 0x9E3779B97F4A7C15ull) >> 59 & (PROJ_NEXT - 1)];
+}
+
+/* What scan_plain read the line s[0..n) with, to learn from when it read
+ * it whole: the first front, and the second. */
+static void fronts_learn(struct proj *p, const char *s, size_t n)
+{
+	struct proj_front *f = &p->front;
+	if (f->state >= 0 && (!f->state || f->missed) && n >= PROJ_FRONT + 2) {
+		/* the second fronts follow the first: they start over */
+		if (front_learn(f, s, n, 0, 1, PROJ_FRONT, 2))
+			memset(p->next, 0, sizeof p->next);
+		return;
+	}
+	struct proj_front *g = p->next_missed;
+	if (g && g->state >= 0)
+		front_learn(g, s, n, f->len, f->len, PROJ_NEXT_WIDTH, 1);
 }
 
 /* The line as crm writes it, {"key":value,...} without blanks, its
@@ -844,18 +894,25 @@ static int scan_plain(struct proj *p, const struct walk *w, const char *s, size_
 	sn.nother = 0;
 	struct proj_front *f = &p->front;
 	f->missed = false;
+	p->next_missed = NULL;
 	if (f->state > 0 && n >= PROJ_FRONT + 2) {
-		if (front_fits(f, w, pos)) {
-			for (unsigned i = 0; i < f->nf; i++) {
-				int idx = f->fidx[i];
-				if (p->skip & 1u << idx)
-					continue;
-				p->v[idx] = (struct pval){ b + pos + f->foff[i], f->flen[i], 's' };
-				p->set |= 1u << idx;
-			}
+		if (front_fits(f, w, pos, PROJ_FRONT)) {
+			front_take(p, f, b, pos);
 			f->hits++;
 			sn.fields = f->fields;
 			pos += f->len;
+			if (pos + PROJ_NEXT_WIDTH + 2 <= end) {
+				/* the second front, after the first */
+				struct proj_front *g = next_front(p, b + pos);
+				if (g->state > 0 && front_fits(g, w, pos, PROJ_NEXT_WIDTH)) {
+					front_take(p, g, b, pos);
+					g->hits++;
+					sn.fields |= g->fields;
+					pos += g->len;
+				} else {
+					p->next_missed = g;
+				}
+			}
 			k = pos >> 6;
 			m = w->qm[k] & (~0ull << (pos & 63));
 			goto fields;
@@ -1032,9 +1089,8 @@ int proj_line_idx(struct proj *p, const struct proj_idx *x, const char *s, size_
 	if (x && line_clean(x, s, n)) {
 		w = (struct walk){ x->base, x->qm, x->nw };
 		r = scan_plain(p, &w, s, n);
-		if (r == OK && p->front.state >= 0 && (!p->front.state || p->front.missed) &&
-		    n >= PROJ_FRONT + 2)
-			front_learn(&p->front, s, n);
+		if (r == OK && (p->front.missed || p->next_missed || !p->front.state))
+			fronts_learn(p, s, n);
 		if (r == ELSE)
 			clear(p);
 	}

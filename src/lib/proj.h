@@ -42,9 +42,13 @@ struct proj_idx {
  * value widths repeat from line to line (in crm's history: id, ts and
  * customer). Learnt from the lines read; a line whose first PROJ_FRONT
  * bytes fit it has those fields taken from it without reading them one by
- * one. */
+ * one. After it, a second front, one of PROJ_NEXT chosen by the bytes that
+ * follow the first (the type: "type":"purchase","channel":"shop",), of up
+ * to PROJ_NEXT_WIDTH bytes. */
 #define PROJ_FRONT 96
 #define PROJ_FRONT_MAX 8
+#define PROJ_NEXT 32
+#define PROJ_NEXT_WIDTH 64
 struct proj_front {
 	int state;        /* 0 not learnt yet, 1 in use, -1 given up */
 	bool missed;      /* the line just read did not fit */
@@ -64,7 +68,8 @@ struct proj {
 	unsigned set;   /* bits of the fields of v the last line filled: the others are zero */
 	struct sb own; /* decoded strings when the slow path was taken */
 	struct proj_idx idx; /* proj_line's index of its line */
-	struct proj_front front;
+	struct proj_front front, next[PROJ_NEXT];
+	struct proj_front *next_missed; /* the second front the line just read missed */
 };
 
 /* Set to read every line byte by byte, without the vector instructions
