@@ -1624,7 +1624,7 @@ static void coh_load(struct ctx *x, struct hmap *ids)
 	struct cohctx part[SCAN_MAXPARTS];
 	void *ctx[SCAN_MAXPARTS];
 	for (int i = 0; i < SCAN_MAXPARTS; i++) {
-		part[i] = (struct cohctx){ .x = x, .day = INT64_MIN };
+		part[i] = (struct cohctx){ .x = x, .ids.words_only = true, .day = INT64_MIN };
 		ctx[i] = &part[i];
 	}
 	if (scan_parts_any(&x->d, x->strict, SKIP_TEXT, ev_cohort, ctx, SCAN_MAXPARTS) < 0)

@@ -95,7 +95,8 @@ static void grow(struct hmap *m, size_t cap)
 		while (slot[j].idx)
 			j = (j + 1) & (cap - 1);
 		slot[j] = *s;
-		m->at[s->idx - 1] = (uint32_t)j;
+		if (m->at)
+			m->at[s->idx - 1] = (uint32_t)j;
 	}
 	xfree_big(m->slot, m->cap, sizeof *m->slot);
 	m->slot = slot;
@@ -115,7 +116,7 @@ static struct hslot *put(struct hmap *m, const char *key, size_t n, uint64_t h)
 	/* the low 32 bits of the hash place a key: 2^32 slots at most */
 	if (m->n >= (size_t)3 << 30 || n > UINT32_MAX)
 		crm_diex("too many keys");
-	if (m->n == m->acap) {
+	if (m->n == m->acap && !m->words_only) {
 		void *p = m->at;
 		xgrow(&p, &m->acap, m->n + 1, sizeof *m->at);
 		m->at = p;
@@ -136,7 +137,9 @@ static struct hslot *put(struct hmap *m, const char *key, size_t n, uint64_t h)
 		s->k.off = m->keys.len;
 		sb_add(&m->keys, key, n);
 	}
-	m->at[m->n++] = (uint32_t)j;
+	if (m->at)
+		m->at[m->n] = (uint32_t)j;
+	m->n++;
 	return s;
 }
 
@@ -160,7 +163,7 @@ void hmap_reserve(struct hmap *m, size_t n)
 	size_t cap = m->cap ? m->cap : 1024;
 	while (cap * 3 < 4 * n)
 		cap *= 2;
-	if (n > m->acap) {
+	if (n > m->acap && !m->words_only) {
 		m->at = xrealloc(m->at, n * sizeof *m->at);
 		m->acap = n;
 	}

@@ -2,6 +2,7 @@
 #ifndef CRM_HMAP_H
 #define CRM_HMAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,9 @@ struct hmap {
 	size_t n;
 	uint32_t *at; /* at[i] is the slot of index i */
 	size_t acap;
+	/* set before the first key by a caller that keeps only words: at is
+	 * not kept (nor hmap_key, which reads it) */
+	bool words_only;
 	struct sb keys;
 };
 

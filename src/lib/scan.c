@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -44,10 +45,19 @@ bool pv_time(const struct pval *v, crm_time *t)
 	/* the day of the line before, per thread: the history is in time order */
 	static _Thread_local char day[10];
 	static _Thread_local crm_time day_t;
-	if (v->n == 20 && s[10] == 'T' && s[13] == ':' && s[16] == ':' && s[19] == 'Z' &&
-	    !memcmp(s, day, 10)) {
-		int h = digits(s + 11, 2), mi = digits(s + 14, 2), se = digits(s + 17, 2);
-		if (h >= 0 && h < 24 && mi >= 0 && mi < 60 && se >= 0 && se < 60) {
+	if (v->n == 20) {
+		/* the day compared in two loads, the time's digits without a loop */
+		uint64_t d8, t8;
+		uint16_t d2, day2;
+		memcpy(&d8, s, 8), memcpy(&t8, day, 8);
+		memcpy(&d2, s + 8, 2), memcpy(&day2, day + 8, 2);
+		unsigned h1 = (unsigned char)s[11] - '0', h2 = (unsigned char)s[12] - '0',
+			 m1 = (unsigned char)s[14] - '0', m2 = (unsigned char)s[15] - '0',
+			 s1 = (unsigned char)s[17] - '0', s2 = (unsigned char)s[18] - '0';
+		unsigned h = h1 * 10 + h2, mi = m1 * 10 + m2, se = s1 * 10 + s2;
+		if (d8 == t8 && d2 == day2 && s[10] == 'T' && s[13] == ':' && s[16] == ':' &&
+		    s[19] == 'Z' && h1 <= 9 && h2 <= 9 && m1 <= 9 && m2 <= 9 && s1 <= 9 && s2 <= 9 &&
+		    h < 24 && mi < 60 && se < 60) {
 			*t = day_t + h * 3600 + mi * 60 + se;
 			return true;
 		}

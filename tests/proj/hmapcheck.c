@@ -8,8 +8,9 @@
  * the low 32 bits of their hash (the half a slot keeps), are put in maps
  * with hmap_put, hmap_word and hmap_put_hash (and found with hmap_get and
  * hmap_word_of), through every growth, after hmap_reserve, merged by
- * hmap_walk, freed and used again; and 400 maps of 3,100 keys, every key
- * looked up after each growth, in many layouts of the table. Exit 0 when all
+ * hmap_walk, freed and used again; and 400 maps of 3,100 keys (half of
+ * them keeping words only), every key and word looked up after each
+ * growth, in many layouts of the table. Exit 0 when all
  * agree, 1 (with the first differences) when not. */
 #include <stdarg.h>
 #include <stdint.h>
@@ -571,12 +572,13 @@ int main(void)
 	 * to 8,192; each growth starts from another empty slot, with other
 	 * clusters across the end of the table) */
 	for (int g = 0; g < 400; g++) {
-		struct hmap m = { 0 };
+		/* every other map keeps words only: no list of slots by index */
+		struct hmap m = { .words_only = g % 2 };
 		size_t cap = 0;
 		for (size_t i = 0; i < 3100; i++) {
 			char k[32];
 			int kn = snprintf(k, sizeof k, "g%d-%zu", g, i);
-			hmap_put(&m, k, (size_t)kn);
+			*hmap_word(&m, k, (size_t)kn, hmap_hash(k, (size_t)kn)) = (uint32_t)i + 7;
 			if (m.cap == cap)
 				continue;
 			cap = m.cap;
@@ -586,8 +588,15 @@ int main(void)
 				check(got == (long)j, k, (size_t)kn,
 				      "map %d grown to %zu slots: hmap_get gives %ld, expected %zu", g,
 				      m.cap, got, j);
-				check(m.at[j] < m.cap && m.slot[m.at[j]].idx == j + 1, k, (size_t)kn,
-				      "map %d grown to %zu slots: at[%zu] is not its slot", g, m.cap, j);
+				uint32_t *wd = hmap_word_of(&m, k, (size_t)kn, hmap_hash(k, (size_t)kn));
+				check(wd && *wd == j + 7, k, (size_t)kn,
+				      "map %d grown to %zu slots: the word of key %zu is wrong", g, m.cap, j);
+				if (m.words_only)
+					check(!m.at, k, (size_t)kn, "map %d keeps words only, but has at", g);
+				else
+					check(m.at[j] < m.cap && m.slot[m.at[j]].idx == j + 1, k,
+					      (size_t)kn, "map %d grown to %zu slots: at[%zu] is not its slot",
+					      g, m.cap, j);
 			}
 		}
 		hmap_free(&m);
