@@ -129,46 +129,6 @@ void *xcalloc(size_t n, size_t size)
 	return p;
 }
 
-#define HUGE_PAGE ((size_t)2 << 20)
-
-void *xcalloc_big(size_t n, size_t size)
-{
-	size_t bytes = n * size; /* known not to overflow */
-#if defined(MADV_HUGEPAGE) && defined(MAP_ANONYMOUS)
-	if (bytes >= HUGE_PAGE) {
-		/* a block of whole huge pages: map one page more than asked
-		 * and give back what lies outside the aligned stretch */
-		size_t whole = (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-		char *p = mmap(NULL, whole + HUGE_PAGE, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED)
-			crm_die("out of memory");
-		char *a = (char *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
-		if (a > p)
-			munmap(p, (size_t)(a - p));
-		if (a + whole < p + whole + HUGE_PAGE)
-			munmap(a + whole, (size_t)(p + whole + HUGE_PAGE - (a + whole)));
-		/* advice that an older kernel ignores; fresh pages are zero */
-		madvise(a, whole, MADV_HUGEPAGE);
-		return a;
-	}
-#endif
-	return xcalloc(n, size);
-}
-
-void xfree_big(void *p, size_t n, size_t size)
-{
-	size_t bytes = n * size;
-#if defined(MADV_HUGEPAGE) && defined(MAP_ANONYMOUS)
-	if (bytes >= HUGE_PAGE) {
-		if (p)
-			munmap(p, (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1));
-		return;
-	}
-#endif
-	free(p);
-}
-
 void *xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);

@@ -40,14 +40,6 @@ void crm_flush_stdout(void);
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
-/* xcalloc for a big table read at random places (a hash map's slots): a
- * table of 2 MiB or more is mapped on its own, on whole pages of 2 MiB
- * where the kernel offers them, so that a lookup misses the address cache
- * less often and the table is faulted in 512 times less often (a fault of
- * a small page costs as much as writing 40 KiB on some virtual machines).
- * Freed with xfree_big, given the same n and size. */
-void *xcalloc_big(size_t n, size_t size);
-void xfree_big(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* Grow *p (an array of *cap elements of size sz) so it holds at least need. */

@@ -8,9 +8,10 @@
  * the low 32 bits of their hash (the half a slot keeps), are put in maps
  * with hmap_put, hmap_word and hmap_put_hash (and found with hmap_get and
  * hmap_word_of), through every growth, after hmap_reserve, merged by
- * hmap_walk, freed and used again; and 400 maps of 3,100 keys (half of
- * them keeping words only), every key and word looked up after each
- * growth, in many layouts of the table. Exit 0 when all
+ * hmap_walk, freed and used again; and 400 maps of 3,100 keys and 16 of
+ * 150,000 (half of them keeping words only), every key and word looked up
+ * after each growth, in many layouts of the table, tables past 2 MiB
+ * growing in place. Exit 0 when all
  * agree, 1 (with the first differences) when not. */
 #include <stdarg.h>
 #include <stdint.h>
@@ -567,15 +568,17 @@ int main(void)
 	probe_check(&a, &pr, ridx, ndistinct, "after hmap_free");
 	hmap_free(&a);
 
-	/* G: growth in place, in many layouts: 400 maps of 3,100 keys each,
-	 * every key found after every growth (a map grows from 1,024 slots
-	 * to 8,192; each growth starts from another empty slot, with other
-	 * clusters across the end of the table) */
-	for (int g = 0; g < 400; g++) {
-		/* every other map keeps words only: no list of slots by index */
+	/* G: growth, in many layouts: 400 maps of 3,100 keys each and 16 of
+	 * 150,000, every key found after every growth (a map grows from 1,024
+	 * slots to 8,192, or to 262,144; each growth starts from another
+	 * empty slot, with other clusters across the end of the table) */
+	for (int g = 0; g < 416; g++) {
+		/* every other map keeps words only: no list of slots by index;
+		 * the last 16 grow to 262,144 slots, past 2 MiB, where a table
+		 * grows in place */
 		struct hmap m = { .words_only = g % 2 };
-		size_t cap = 0;
-		for (size_t i = 0; i < 3100; i++) {
+		size_t cap = 0, keys = g < 400 ? 3100 : 150000;
+		for (size_t i = 0; i < keys; i++) {
 			char k[32];
 			int kn = snprintf(k, sizeof k, "g%d-%zu", g, i);
 			*hmap_word(&m, k, (size_t)kn, hmap_hash(k, (size_t)kn)) = (uint32_t)i + 7;
