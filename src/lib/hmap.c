@@ -98,6 +98,11 @@ static struct hslot *reserve(size_t bytes, size_t *span)
 	const size_t most = (size_t)64 << 30;
 	size_t want = bytes < most / 256 ? bytes * 256 : bytes < most ? most : bytes;
 	char *p = mmap(NULL, want + BIG, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED && want > bytes) {
+		/* no room to grow (ulimit -v): the table alone, copied when it grows */
+		want = bytes;
+		p = mmap(NULL, want + BIG, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	}
 	if (p == MAP_FAILED)
 		crm_die("out of memory");
 	char *a = (char *)(((uintptr_t)p + BIG - 1) & ~(uintptr_t)(BIG - 1));
