@@ -93,6 +93,17 @@ uint32_t *hmap_word_of(struct hmap *m, const char *key, size_t n, uint64_t h)
  * are fresh to them). */
 #define BIG ((size_t)2 << 20)
 
+/* Make the n reserved bytes at a usable, on huge pages where the kernel
+ * has them (advice that an older kernel ignores). */
+static void commit(char *a, size_t n)
+{
+	if (mprotect(a, n, PROT_READ | PROT_WRITE))
+		crm_die("out of memory");
+#ifdef MADV_HUGEPAGE
+	madvise(a, n, MADV_HUGEPAGE);
+#endif
+}
+
 static struct hslot *reserve(size_t bytes, size_t *span)
 {
 	const size_t most = (size_t)64 << 30;
@@ -109,11 +120,7 @@ static struct hslot *reserve(size_t bytes, size_t *span)
 	if (a > p)
 		munmap(p, (size_t)(a - p));
 	munmap(a + want, (size_t)(p + want + BIG - (a + want)));
-	if (mprotect(a, bytes, PROT_READ | PROT_WRITE))
-		crm_die("out of memory");
-#ifdef MADV_HUGEPAGE
-	madvise(a, bytes, MADV_HUGEPAGE); /* advice that an older kernel ignores */
-#endif
+	commit(a, bytes);
 	*span = want;
 	return (struct hslot *)a;
 }
@@ -178,12 +185,7 @@ static void grow(struct hmap *m, size_t cap)
 {
 	size_t bytes = cap * sizeof *m->slot, had = m->cap * sizeof *m->slot;
 	if (m->span >= bytes) {
-		char *t = (char *)m->slot;
-		if (mprotect(t + had, bytes - had, PROT_READ | PROT_WRITE))
-			crm_die("out of memory");
-#ifdef MADV_HUGEPAGE
-		madvise(t + had, bytes - had, MADV_HUGEPAGE);
-#endif
+		commit((char *)m->slot + had, bytes - had);
 		size_t old = m->cap;
 		m->cap = cap;
 		rehash_in_place(m, old);

@@ -424,8 +424,9 @@ static void np_grow(struct proj_idx *x, size_t n)
  * x->bad a bit for every word holding a control character other than a
  * newline, an escape of a byte other than " \ / b f n r t, or where a
  * UTF-8 fault shows (a fault shows at the byte that makes the sequence
- * wrong, never before the line the sequence began in). Backslashes are paired from the start of s, which
- * starts a line: outside strings a backslash makes the line bad anyway. */
+ * wrong, never before the line the sequence began in). Backslashes are
+ * paired from the start of s, which starts a line: outside strings a
+ * backslash makes the line bad anyway. */
 __attribute__((target("avx2"))) static void index_avx2(struct proj_idx *x, const unsigned char *s,
 						       size_t n)
 {
@@ -698,7 +699,6 @@ static int scan(struct proj *p, const struct walk *w, const char *s, size_t n)
 	}
 }
 
-
 /* -- the front of the lines (struct proj_front) -- */
 
 /* The string-valued known fields from offset from of the line s[0..n),
@@ -893,32 +893,32 @@ static int scan_plain(struct proj *p, const struct walk *w, const char *s, size_
 	sn.fields = 0;
 	sn.nother = 0;
 	struct proj_front *f = &p->front;
+	bool fitted = false;
 	f->missed = false;
 	p->next_missed = NULL;
 	if (f->state > 0 && n >= PROJ_FRONT + 2) {
-		if (front_fits(f, w, pos, PROJ_FRONT)) {
-			front_take(p, f, b, pos);
-			f->hits++;
-			sn.fields = f->fields;
-			pos += f->len;
-			if (pos + PROJ_NEXT_WIDTH + 2 <= end) {
-				/* the second front, after the first */
-				struct proj_front *g = next_front(p, b + pos);
-				if (g->state > 0 && front_fits(g, w, pos, PROJ_NEXT_WIDTH)) {
-					front_take(p, g, b, pos);
-					g->hits++;
-					sn.fields |= g->fields;
-					pos += g->len;
-				} else {
-					p->next_missed = g;
-				}
-			}
-			k = pos >> 6;
-			m = w->qm[k] & (~0ull << (pos & 63));
-			goto fields;
-		}
-		f->missed = true;
+		fitted = front_fits(f, w, pos, PROJ_FRONT);
+		f->missed = !fitted;
 	}
+	if (fitted) {
+		front_take(p, f, b, pos);
+		f->hits++;
+		sn.fields = f->fields;
+		pos += f->len;
+		if (pos + PROJ_NEXT_WIDTH + 2 <= end) {
+			/* the second front, after the first */
+			struct proj_front *g = next_front(p, b + pos);
+			if (g->state > 0 && front_fits(g, w, pos, PROJ_NEXT_WIDTH)) {
+				front_take(p, g, b, pos);
+				g->hits++;
+				sn.fields |= g->fields;
+				pos += g->len;
+			} else {
+				p->next_missed = g;
+			}
+		}
+	}
+	k = pos >> 6;
 	m = w->qm[k] & (~0ull << (pos & 63));
 	/* the next quote or backslash, its bit taken */
 #define NEXT(at) \
@@ -931,9 +931,8 @@ static int scan_plain(struct proj *p, const struct walk *w, const char *s, size_
 		(at) = (k << 6) + (size_t)__builtin_ctzll(m); \
 		m &= m - 1; \
 	} while (0)
-	if (b[++pos] == '}')
+	if (!fitted && b[++pos] == '}')
 		return pos + 1 == end ? OK : ELSE;
-fields:
 	for (;;) {
 		NEXT(qo);
 		NEXT(qc);
