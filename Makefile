@@ -33,9 +33,12 @@ build/libcrm.a: $(LIBOBJ)
 	rm -f $@
 	ar rcs $@ $(LIBOBJ)
 
-bin/%: src/%.c build/libcrm.a src/lib/*.h
+# A program with sub-commands (crm-report) keeps one file per sub-command
+# in src/PROGRAM/, compiled with it.
+.SECONDEXPANSION:
+bin/%: src/%.c $$(wildcard src/$$*/*.c) $$(wildcard src/$$*/*.h) build/libcrm.a src/lib/*.h
 	@mkdir -p bin
-	$(CC) $(CFLAGS) -Isrc/lib -o $@ $< build/libcrm.a $(LDFLAGS) $(LDLIBS)
+	$(CC) $(CFLAGS) -Isrc/lib -Isrc/$* -o $@ $< $(wildcard src/$*/*.c) build/libcrm.a $(LDFLAGS) $(LDLIBS)
 
 # Install the Debian packages the build and the tests need, when missing.
 # install-debs PACKAGES: apt-get install those not installed (sudo when
