@@ -427,10 +427,7 @@ int main(int argc, char **argv)
 		crm_usage_error(&cmd, "--default goes with rules");
 	crm_time now = crm_now(), asof = now;
 	if (o.asof) {
-		if (!date_parse_rel(o.asof, now, &asof))
-			crm_diex("--as-of: '%s' is not a date", o.asof);
-		if (!strchr(o.asof, 'T') && strcmp(o.asof, "now"))
-			asof += 86399; /* a day: up to its end */
+		asof = date_option("as-of", o.asof, true);
 	}
 
 	struct recin in;

@@ -1,6 +1,8 @@
 /* util.c - errors, exit codes, memory and growable buffers */
 #include "util.h"
 
+#include "date.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -35,6 +37,7 @@ void crm_init(int argc, char **argv)
 	static char obuf[1 << 16];
 	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
 	atexit(at_exit_flush);
+	date_zone(); /* the zone of $TZ, before any thread asks for it */
 }
 
 static void vmsg(const char *fmt, va_list ap, int errnum)
