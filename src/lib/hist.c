@@ -49,8 +49,10 @@ int hist_load(struct hist *h, const struct crm_dir *d, bool strict)
 		json_t *o = jsonl_parse(s, n, err, sizeof err);
 		if (!o && !err[0])
 			continue; /* blank */
+		if (o && torn)
+			crm_dataerr(in->b.name, in->line, "%s: %s", JSONL_TORN, JSONL_TORN_OK);
 		if (!o) {
-			crm_dataerr(in->b.name, in->line, "%s%s", torn ? "torn last line: " : "", err);
+			crm_dataerr(in->b.name, in->line, "%s%s", torn ? JSONL_TORN ": " : "", err);
 			if (strict) {
 				rc = -1;
 				break;
