@@ -294,7 +294,7 @@ void dom_rates_warn(const struct dom_rates *r)
 {
 	struct sb m = { 0 };
 	if (dom_rates_missing(r, &m))
-		crm_warn("%s", sb_str(&m));
+		crm_warnx("%s", sb_str(&m));
 	sb_free(&m);
 }
 
