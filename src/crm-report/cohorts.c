@@ -50,64 +50,48 @@ static void coh_join(uint32_t *w, uint32_t o)
 			coh_add(w, first + k);
 }
 
-/* What one thread gathers: its customers' words. */
+/* What a thread keeps: the day of the purchase before and its month (the
+ * history is in time order: most purchases are of the day before's). */
 struct cohpart {
 	struct rctx *x;
-	struct hmap ids;
-	int64_t day; /* the day of the purchase before, and its month */
+	int64_t day;
 	int mon;
 };
 
-static void fold(const struct event *e, void *arg)
+static bool pick(const struct event *e, void *arg, uint32_t *val)
 {
 	struct cohpart *cp = arg;
-	const struct pval *id = &e->p->v[PJ_CUSTOMER];
-	if (!(e->cls & DOM_PURCHASE) || !e->has_ts || id->kind != 's' || e->ts > cp->x->until ||
-	    !wanted(cp->x, e, false))
-		return;
+	if (!(e->cls & DOM_PURCHASE) || !e->has_ts || e->ts > cp->x->until || !wanted(cp->x, e, false))
+		return false;
 	int64_t day = date_day(e->ts);
 	if (day != cp->day) {
-		/* the history is in time order: most purchases are of the day before's */
 		int64_t y;
 		unsigned m, d;
 		civil_from_days(day, &y, &m, &d);
 		cp->day = day;
 		cp->mon = y < 0 || y * 12 + m >= COH_MONTHS ? -1 : (int)(y * 12 + m - 1);
 	}
-	if (cp->mon >= 0)
-		coh_add(hmap_word(&cp->ids, id->s, id->n, hmap_hash(id->s, id->n)), cp->mon);
+	*val = (uint32_t)cp->mon;
+	return cp->mon >= 0;
+}
+
+static void add(uint32_t *w, uint32_t mon)
+{
+	coh_add(w, (int)mon);
 }
 
 void report_cohorts(struct rctx *x, struct table *t)
 {
 	struct cohpart part[SCAN_MAXPARTS];
-	void *ctx[SCAN_MAXPARTS];
+	void *args[SCAN_MAXPARTS];
 	for (int i = 0; i < SCAN_MAXPARTS; i++) {
-		part[i] = (struct cohpart){ .x = x, .ids.words_only = true, .day = INT64_MIN };
-		ctx[i] = &part[i];
+		part[i] = (struct cohpart){ .x = x, .day = INT64_MIN };
+		args[i] = &part[i];
 	}
-	/* the months of a customer's purchases do not depend on their order */
-	if (scan_parts_any(&x->d, x->strict, 1u << PJ_TEXT | 1u << PJ_SUBJECT, fold, ctx,
-			   SCAN_MAXPARTS) < 0)
+	static const struct word_fold f = { pick, add, coh_join };
+	struct hmap ids[SCAN_MAXPARTS];
+	if (scan_words(&x->d, x->strict, 1u << PJ_TEXT | 1u << PJ_SUBJECT, &f, args, ids) < 0)
 		exit(CRM_ERR);
-	/* the merge: a customer in several parts' maps is joined into the
-	 * first of them and taken out of the others */
-	for (int p = 0; p < SCAN_MAXPARTS; p++) {
-		size_t pos = 0;
-		struct hwalk w;
-		while (hmap_walk(&part[p].ids, &pos, &w)) {
-			if (!w.word)
-				continue;
-			uint32_t *mine = hmap_word_of(&part[p].ids, w.key, w.n, w.h);
-			for (int q = p + 1; q < SCAN_MAXPARTS; q++) {
-				uint32_t *o = hmap_word_of(&part[q].ids, w.key, w.n, w.h);
-				if (o && *o) {
-					coh_join(mine, *o);
-					*o = 0;
-				}
-			}
-		}
-	}
 	int64_t ny;
 	unsigned nmo, nd;
 	civil_from_days(date_day(x->now), &ny, &nmo, &nd);
@@ -116,7 +100,7 @@ void report_cohorts(struct rctx *x, struct table *t)
 	for (int p = 0; p < SCAN_MAXPARTS; p++) {
 		size_t pos = 0;
 		struct hwalk w;
-		while (hmap_walk(&part[p].ids, &pos, &w))
+		while (hmap_walk(&ids[p], &pos, &w))
 			if (w.word && COH_FIRST(w.word) < lo)
 				lo = COH_FIRST(w.word);
 	}
@@ -141,7 +125,7 @@ void report_cohorts(struct rctx *x, struct table *t)
 	for (int p = 0; p < SCAN_MAXPARTS; p++) {
 		size_t pos = 0;
 		struct hwalk w;
-		while (hmap_walk(&part[p].ids, &pos, &w)) {
+		while (hmap_walk(&ids[p], &pos, &w)) {
 			int co = COH_FIRST(w.word) - lo;
 			if (!w.word || co < 0 || co >= nco)
 				continue;
@@ -150,7 +134,7 @@ void report_cohorts(struct rctx *x, struct table *t)
 				if (w.word >> (off - 1) & 1)
 					again[co * (ncol + 1) + off]++;
 		}
-		hmap_free(&part[p].ids);
+		hmap_free(&ids[p]);
 	}
 	for (int co = 0; co < nco; co++) {
 		if (!size[co])
