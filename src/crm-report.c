@@ -8,6 +8,7 @@
 #include "cust.h"
 #include "opt.h"
 #include "report.h"
+#include "suggest.h"
 #include "util.h"
 
 enum { O_SINCE = OPT_FIRST_LOCAL, O_UNTIL, O_BY, O_GROUP, O_LIMIT, O_WINDOW };
@@ -97,9 +98,15 @@ static const struct report *find_report(const char *name)
 	for (const struct report *r = reports; r->name; r++)
 		if (!strcmp(r->name, name))
 			return r;
-	struct sb all = { 0 };
+	const char *names[sizeof reports / sizeof reports[0]];
+	size_t n = 0;
 	for (const struct report *r = reports; r->name; r++)
-		sb_printf(&all, "%s%s", r == reports ? "" : ", ", r->name);
+		names[n++] = r->name;
+	struct sb all = { 0 };
+	if (suggest(name, names, n, "", &all))
+		crm_diex("%s: no such report (did you mean %s?)", name, sb_str(&all));
+	for (size_t i = 0; i < n; i++)
+		sb_printf(&all, "%s%s", i ? ", " : "", names[i]);
 	crm_diex("%s: no such report (%s)", name, sb_str(&all));
 }
 

@@ -17,6 +17,7 @@
 #include "money.h"
 #include "opt.h"
 #include "rules.h"
+#include "suggest.h"
 #include "util.h"
 
 enum { O_RFM = OPT_FIRST_LOCAL, O_RULES, O_LIFECYCLE, O_ASOF, O_ONLY, O_DEFAULT };
@@ -343,6 +344,36 @@ static bool finish_row(const struct seg *g, struct cust *c)
 	return keep;
 }
 
+/* Every name of --only must be a segment this run can give: a mistyped
+ * one would keep nobody without a word. */
+static void check_only(const struct opts *o, const struct rule *rules, size_t nrules)
+{
+	const char **names = xcalloc(nrules + 32, sizeof *names);
+	size_t n = 0;
+	for (size_t i = 0; o->rfm && rfm_order[i]; i++)
+		names[n++] = rfm_order[i];
+	for (size_t i = 0; o->lifecycle && life_order[i]; i++)
+		names[n++] = life_order[i];
+	for (size_t i = 0; i < nrules; i++)
+		names[n++] = rules[i].name;
+	if (o->def)
+		names[n++] = o->def;
+	for (size_t j = 0; j < o->nonly; j++) {
+		bool known = false;
+		for (size_t i = 0; i < n && !known; i++)
+			known = ascii_ieq(names[i], o->only[j]);
+		if (known)
+			continue;
+		struct sb b = { 0 };
+		if (suggest(o->only[j], names, n, "", &b))
+			crm_diex("--only: %s: no such segment (did you mean %s?)", o->only[j], sb_str(&b));
+		for (size_t i = 0; i < n; i++)
+			sb_printf(&b, "%s%s", i ? ", " : "", names[i]);
+		crm_diex("--only: %s: no such segment (known: %s)", o->only[j], sb_str(&b));
+	}
+	free(names);
+}
+
 int main(int argc, char **argv)
 {
 	crm_init(argc, argv);
@@ -425,6 +456,7 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < nrules; i++)
 			expr_fields(rules[i].e, used);
 	}
+	check_only(&o, rules, nrules);
 	if (o.rfm || o.summary) {
 		used[fieldset_index(&fs, "last_purchase")] = true;
 		used[fieldset_index(&fs, "purchases")] = true;
