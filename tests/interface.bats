@@ -129,3 +129,14 @@ EOF
 	run -0 bash -c "mandoc -Tascii '$TOP/man/crm-log.1'"
 	refute_output --partial 'four forms'
 }
+
+@test "IFACE009: a loop's input on standard input is not taken for customers: the error says how to read the directory's" {
+	add_as d 'Jiří Dvořák' -e jiri@example.cz
+	run -2 bash -c 'printf "zofia\njiri\n" | while read -r n; do crm-find "$n" -f name -o csv; done'
+	assert_output "crm-find: <stdin>:1: standard input is read as customers, but it has no 'id' column; to read the directory's customers.csv instead, give the command </dev/null (in a 'while read' loop, standard input is the loop's)"
+	run -0 bash -c 'printf "zofia\njiri\n" | while read -r n; do crm-find "$n" -f name -o csv </dev/null || exit; done'
+	assert_output $'name\nZofia Kamińska\nname\nJiří Dvořák'
+	# a header with an id is a stream, however few columns it has
+	run -0 bash -c "printf 'id\n%s\n' '$d' | crm-find -o csv"
+	assert_output "$(printf 'id\n%s' "$d")"
+}
