@@ -18,7 +18,7 @@
 #include "utf8.h"
 #include "util.h"
 
-enum { O_SORT = OPT_FIRST_LOCAL, O_LIMIT };
+enum { O_SORT = OPT_FIRST_LOCAL, O_LIMIT, O_WIDE };
 
 static const struct crm_opt opts[] = {
 	{ 'w', "where", "EXPR", "keep records for which EXPR holds (see crm-expr(7))" },
@@ -30,6 +30,7 @@ static const struct crm_opt opts[] = {
 	{ O_LIMIT, "limit", "N", "output at most N records" },
 	{ 'c', "count", NULL, "print only the number of matching records" },
 	{ 'i', "interactions", NULL, "search the interactions instead of the customers" },
+	{ O_WIDE, "wide", NULL, "on a terminal, every column (default: those that fit)" },
 	CRM_OPT_CURRENCY,
 	CRM_OPT_FORMAT_CUSTOMERS,
 	CRM_OPT_SAFECSV,
@@ -49,7 +50,7 @@ static const struct crm_cmd cmd = {
 struct opts {
 	const char *pattern, *where, *fields, *sort;
 	long limit;
-	bool fixed, cased, ascii, count, inter;
+	bool fixed, cased, ascii, count, inter, wide;
 	bool dash; /* the operand '-': read standard input whatever it is */
 	struct crm_common c;
 };
@@ -386,6 +387,10 @@ static void sink_init(struct sink *k, const struct opts *o, const struct fieldse
 		for (size_t i = 0; i < k->ncols; i++)
 			num[i] = numeric_of_field[k->cols[i]];
 		k->out = out_open(f, &h, num, fmt_color(o->c.color));
+		static const char *const events_first[] = { "ts", "customer", "type", "channel",
+							    "direction", "subject", "text", NULL };
+		if (!o->fields && !o->wide)
+			out_fit(k->out, o->inter ? events_first : cust_shown_first);
 		free(num);
 	}
 	hdr_free(&h);
@@ -748,6 +753,7 @@ int main(int argc, char **argv)
 		case 'f': o.fields = arg; break;
 		case 'c': o.count = true; break;
 		case 'i': o.inter = true; break;
+		case O_WIDE: o.wide = true; break;
 		case O_SORT: o.sort = arg; break;
 		case O_LIMIT: {
 			long long v;

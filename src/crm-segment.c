@@ -354,6 +354,26 @@ static bool finish_row(const struct seg *g, struct cust *c)
 	return keep;
 }
 
+/* The writer of the customers with their segment columns (those from
+ * added on): on a terminal, the id, the name and these columns first. */
+static struct out *open_out(const struct opts *o, bool jsonl, const struct hdr *out,
+			    const bool *num, size_t added)
+{
+	struct out *w = out_open(fmt_choose(o->c.format, jsonl ? FMT_JSONL : FMT_CSV, FMTS_CUSTOMERS),
+				 out, num, fmt_color(o->c.color));
+	static const char *first[32];
+	size_t n = 0;
+	first[n++] = "id";
+	first[n++] = "name";
+	for (size_t i = added; i < out->n && n < 24; i++)
+		first[n++] = out->name[i];
+	for (size_t i = 2; cust_shown_first[i] && n < 31; i++)
+		first[n++] = cust_shown_first[i];
+	first[n] = NULL;
+	out_fit(w, first);
+	return w;
+}
+
 /* Every name of --only must be a segment this run can give: a mistyped
  * one would keep nobody without a word. */
 static void check_only(const struct opts *o, const struct rule *rules, size_t nrules)
@@ -550,8 +570,7 @@ int main(int argc, char **argv)
 			if (recin_open(&in, &d, use_stdin, o.c.strict) < 0)
 				exit(CRM_ERR);
 		}
-		struct out *w = out_open(fmt_choose(o.c.format, in.jsonl ? FMT_JSONL : FMT_CSV,
-						    FMTS_CUSTOMERS), &out, num, fmt_color(o.c.color));
+		struct out *w = open_out(&o, in.jsonl, &out, num, in.hdr.n);
 		struct cust one = { 0 };
 		int got;
 		for (size_t i = 0; (got = recin_next(&in, &one.r)) > 0;) {
@@ -616,8 +635,7 @@ int main(int argc, char **argv)
 				summary(sel, ns, primary, fs.dv, idcol, order, rules, nrules, o.def, &o, currency);
 			free(sel);
 		} else {
-			struct out *w = out_open(fmt_choose(o.c.format, in.jsonl ? FMT_JSONL : FMT_CSV,
-							    FMTS_CUSTOMERS), &out, num, fmt_color(o.c.color));
+			struct out *w = open_out(&o, in.jsonl, &out, num, in.hdr.n);
 			for (size_t i = 0; i < n; i++)
 				if (!cs[i].r.gone)
 					out_row(w, &cs[i].r);

@@ -140,3 +140,40 @@ EOF
 	run -0 bash -c "printf 'id\n%s\n' '$d' | crm-find -o csv"
 	assert_output "$(printf 'id\n%s' "$d")"
 }
+
+# The output of a command run on a terminal of COLUMNS columns (script(1)
+# gives it one), without its carriage returns.
+on_terminal() {
+	local cols=$1
+	shift
+	COLUMNS=$cols script -qec "$*" /dev/null | tr -d '\r'
+}
+
+@test "IFACE010: on a terminal, a table of customers shows the columns that fit: id, name, e-mail, phone, company, stage first" {
+	crm-add --update "$c" --phone '+48 601 234 567' --company 'Kamińska i Syn Sp. z o.o.' --city Kraków >/dev/null
+	# the company (26 columns) does not fit beside the others; the stage and
+	# then the country do
+	run -0 on_terminal 80 crm-find
+	assert_output - <<EOF
+crm-find: 6 of 13 columns shown to fit the terminal; -f FIELDS or --wide for others
+id             name            email             phone            stage  country
+$c  Zofia Kamińska  zofia@example.pl  +48 601 234 567  lead   PL
+EOF
+	run -0 on_terminal 200 crm-find -f name,city
+	assert_output - <<'EOF'
+name            city
+Zofia Kamińska  Kraków
+EOF
+	# --wide shows every column; times are shown in the zone, as a person reads them
+	printf 'currency = EUR\ntimezone = Europe/Warsaw\n' >crm.conf
+	run -0 on_terminal 80 crm-find --wide
+	assert_line --index 0 --regexp '^id +name +email +phone +company +country +city +tags +owner +stage +consent +created +updated$'
+	assert_line --index 1 --partial '2026-11-22 11:00  2026-11-22 11:00'
+	# a table for people elsewhere too shows every column, times in the
+	# zone; CSV, the stream between programs, keeps them as stored
+	run -0 crm-find -o table
+	assert_line --index 0 --regexp '^id +name +email +phone +company +country +city +tags +owner +stage +consent +created +updated$'
+	assert_line --index 1 --partial '2026-11-22 11:00'
+	run -0 crm-find -o csv
+	assert_line --index 1 --partial '2026-11-22T10:00:00Z'
+}

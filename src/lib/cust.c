@@ -13,6 +13,7 @@
 #include "lock.h"
 #include "utf8.h"
 
+const char *const cust_shown_first[] = { "id", "name", "email", "phone", "company", "stage", NULL };
 const char *const cust_columns[] = { "id", "name", "email", "phone", "company", "country", "city",
 				     "tags", "owner", "stage", "consent", "created", "updated" };
 const size_t cust_ncolumns = sizeof cust_columns / sizeof cust_columns[0];

@@ -15,6 +15,8 @@
 /* The columns of a new customers.csv, in order. */
 extern const char *const cust_columns[];
 extern const size_t cust_ncolumns;
+/* The columns a table of customers on a terminal shows first (out_fit). */
+extern const char *const cust_shown_first[];
 
 /* customers.csv read whole, for a writer. Rows keep their raw bytes, so a
  * save rewrites only the rows that changed (git diffs stay one line per

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "csvrec.h"
@@ -62,6 +63,7 @@ struct out {
 	struct rec *buf;
 	size_t nbuf, cap;
 	struct sb line;
+	const char *const *fit; /* out_fit: the columns to keep first, or NULL */
 };
 
 struct out *out_open(enum fmt f, const struct hdr *cols, const bool *numeric, bool color)
@@ -290,6 +292,35 @@ void out_row(struct out *o, const struct rec *r)
 	emit(o);
 }
 
+void out_fit(struct out *o, const char *const *first)
+{
+	static const char *const none[] = { NULL };
+	o->fit = first ? first : none;
+}
+
+/* A cell a person reads: a time in the stored form (2026-11-22T10:00:00Z)
+ * is shown in the time zone, as "2026-11-22 11:00"; *n is updated. */
+static const char *for_people(const char *s, size_t *n, char buf[DATE_BUFSZ])
+{
+	crm_time t;
+	if (*n != 20 || s[4] != '-' || s[10] != 'T' || s[19] != 'Z' || !date_parse(s, &t))
+		return s;
+	date_fmt_local(t, buf);
+	*n = strlen(buf);
+	return buf;
+}
+
+/* The columns of the terminal: its size, else $COLUMNS, else 80. */
+static size_t term_width(void)
+{
+	struct winsize ws;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	const char *c = getenv("COLUMNS");
+	long v = c ? strtol(c, NULL, 10) : 0;
+	return v > 0 && v < 10000 ? (size_t)v : 80;
+}
+
 /* The text of a table cell: control characters made visible, cut to max
  * columns with an ellipsis. Returns its width. */
 static size_t cell_text(const char *s, size_t n, size_t max, struct sb *out)
@@ -336,28 +367,69 @@ static void pad(struct sb *b, size_t n)
 static void table(struct out *o)
 {
 	size_t nc = o->cols.n;
-	size_t *w = xcalloc(nc, sizeof *w);
+	size_t *w = xcalloc(nc ? nc : 1, sizeof *w);
+	size_t *show = xcalloc(nc ? nc : 1, sizeof *show); /* the columns shown, in order */
+	size_t ns = 0;
 	size_t max = o->tty ? 40 : 0;
 	struct sb t = { 0 };
+	char tb[DATE_BUFSZ];
 	for (size_t c = 0; c < nc; c++) {
 		sb_reset(&t);
 		w[c] = cell_text(o->cols.name[c], strlen(o->cols.name[c]), max, &t);
 	}
 	for (size_t r = 0; r < o->nbuf; r++)
 		for (size_t c = 0; c < nc; c++) {
+			size_t n = rec_len(&o->buf[r], c);
+			const char *v = for_people(rec_get(&o->buf[r], c), &n, tb);
 			sb_reset(&t);
-			size_t cw = cell_text(rec_get(&o->buf[r], c), rec_len(&o->buf[r], c), max, &t);
+			size_t cw = cell_text(v, n, max, &t);
 			if (cw > w[c])
 				w[c] = cw;
 		}
+	if (o->fit && o->tty) {
+		/* the columns asked for first, then the others, as long as the
+		 * line fits the terminal */
+		bool *taken = xcalloc(nc ? nc : 1, sizeof *taken);
+		size_t width = term_width(), used = 0;
+		for (int pass = 0; pass < 2; pass++)
+			for (size_t k = 0; k < nc; k++) {
+				size_t c = k;
+				if (!pass) {
+					if (!o->fit[k])
+						break;
+					long f = hdr_find(&o->cols, o->fit[k]);
+					if (f < 0)
+						continue;
+					c = (size_t)f;
+				}
+				if (taken[c])
+					continue;
+				size_t need = w[c] + (ns ? 2 : 0);
+				if (ns && used + need > width)
+					continue;
+				taken[c] = true;
+				show[ns++] = c;
+				used += need;
+			}
+		if (ns < nc)
+			crm_warnx("%zu of %zu columns shown to fit the terminal; -f FIELDS or --wide for others",
+				  ns, nc);
+		free(taken);
+	} else {
+		for (size_t c = 0; c < nc; c++)
+			show[ns++] = c;
+	}
 	for (size_t r = 0; r <= o->nbuf; r++) {
-		for (size_t c = 0; c < nc; c++) {
+		for (size_t k = 0; k < ns; k++) {
+			size_t c = show[k];
 			const char *s = r ? rec_get(&o->buf[r - 1], c) : o->cols.name[c];
 			size_t n = r ? rec_len(&o->buf[r - 1], c) : strlen(s);
+			if (r)
+				s = for_people(s, &n, tb);
 			sb_reset(&t);
 			size_t cw = cell_text(s, n, max, &t);
-			bool last = c + 1 == nc;
-			if (c)
+			bool last = k + 1 == ns;
+			if (k)
 				sb_adds(&o->line, "  ");
 			if (!r && o->color)
 				sb_adds(&o->line, "\033[1m");
@@ -376,6 +448,7 @@ static void table(struct out *o)
 		emit(o);
 	}
 	sb_free(&t);
+	free(show);
 	free(w);
 }
 
@@ -400,10 +473,10 @@ static void markdown(struct out *o)
 		sb_addc(&o->line, '|');
 		for (size_t c = 0; c < nc; c++) {
 			sb_addc(&o->line, ' ');
-			if (r)
-				md_put(&o->line, rec_get(&o->buf[r - 1], c), rec_len(&o->buf[r - 1], c));
-			else
-				md_put(&o->line, o->cols.name[c], strlen(o->cols.name[c]));
+			char tb[DATE_BUFSZ];
+			size_t n = r ? rec_len(&o->buf[r - 1], c) : strlen(o->cols.name[c]);
+			const char *v = r ? for_people(rec_get(&o->buf[r - 1], c), &n, tb) : o->cols.name[c];
+			md_put(&o->line, v, n);
 			sb_adds(&o->line, " |");
 		}
 		sb_addc(&o->line, '\n');
@@ -434,7 +507,10 @@ static void html(struct out *o)
 		sb_adds(&o->line, "<tr>");
 		for (size_t c = 0; c < nc; c++) {
 			sb_adds(&o->line, o->numeric[c] ? "<td class=\"n\">" : "<td>");
-			html_put(&o->line, rec_get(&o->buf[r], c), rec_len(&o->buf[r], c));
+			char tb[DATE_BUFSZ];
+			size_t n = rec_len(&o->buf[r], c);
+			const char *v = for_people(rec_get(&o->buf[r], c), &n, tb);
+			html_put(&o->line, v, n);
 			sb_adds(&o->line, "</td>");
 		}
 		sb_adds(&o->line, "</tr>\n");

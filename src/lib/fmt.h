@@ -41,6 +41,11 @@ void fmt_set_safe_csv(bool on);
  * out_close; the others stream. */
 struct out;
 struct out *out_open(enum fmt f, const struct hdr *cols, const bool *numeric, bool color);
+/* On a terminal, let a table show only the columns that fit its width:
+ * those named in first (NULL-terminated; may be NULL) before the others,
+ * each cell cut at 40 columns; a note on standard error says how many were
+ * left out. */
+void out_fit(struct out *o, const char *const *first);
 /* Write a row: field i of r under column i. */
 void out_row(struct out *o, const struct rec *r);
 /* Finish the output (closing brackets, the buffered table) and free o. */
