@@ -16,7 +16,7 @@ static const struct crm_opt opts[] = {
 	{ O_SINCE, "since", "DATE", "from this time on (inclusive; -30d, 2026-01-01)" },
 	{ O_UNTIL, "until", "DATE", "up to this time (inclusive; a date: to its end)" },
 	{ O_BY, "by", "PERIOD", "day, week (from Monday), month, quarter or year" },
-	{ O_GROUP, "group", "FIELD", "split by a customer column (owner, country...) or type, channel, direction, by" },
+	{ O_GROUP, "group", "FIELD", "split by a customer column (owner, country...) or type, channel, direction, by, currency" },
 	CRM_OPT_CURRENCY,
 	{ O_LIMIT, "limit", "N", "at most N rows (top: default 10)" },
 	{ O_WINDOW, "window", "DAYS", "campaigns: days after a mail in which a reply counts (14)" },

@@ -36,7 +36,7 @@ static const struct crm_opt opts[] = {
 };
 
 static const struct crm_cmd cmd = {
-	"[--rfm] [--rules FILE] [--lifecycle] [--as-of DATE] [--only NAME]... [-S] [-o FORMAT]",
+	"[--rfm] [--rules FILE] [--lifecycle] [--as-of DATE] [--only NAME]... [-S] [--currency CUR] [-o FORMAT]",
 	"Add segment columns to the customers of the stream (or of customers.csv)\n"
 	"from their history: RFM scores, the first matching rule of a rules file,\n"
 	"the lifecycle stage.",
