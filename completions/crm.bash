@@ -10,7 +10,8 @@
 _crm_commands=(init add log rm find segment report mail check merge)
 
 # Fixed sets of option and operand values.
-_crm_types='note call email meeting chat sms purchase refund ticket survey task done deal'
+_crm_types='note call missed email meeting chat sms purchase refund ticket survey task done
+	deal bounce'
 _crm_channels='email phone sms chat meeting web shop post other'
 _crm_formats='csv tsv jsonl json table md html'
 _crm_cust_formats="$_crm_formats vcard" # of programs whose output is customers
@@ -336,7 +337,8 @@ _crm_cmd_find() {
 	options)
 		_crm_opts='-w= --where= -F --fixed-strings -s --case-sensitive -a --ascii
 			-f= --fields= --sort= --limit= -c --count -i --interactions
-			-o= --format= --safe-csv -d= --dir= --color=? --strict -h --help -V --version'
+			--currency= -o= --format= --safe-csv -d= --dir= --color=? --strict -h --help
+			-V --version'
 		;;
 	value)
 		# the option alone, also when it ends a group of flags (-if)
@@ -424,8 +426,8 @@ _crm_cmd_segment() {
 	case $1 in
 	options)
 		_crm_opts='--rfm --rules= --default= --lifecycle --as-of= --only= -S
-			--summary -o= --format= --safe-csv -d= --dir= --color=? --strict -h --help
-			-V --version'
+			--summary --currency= -o= --format= --safe-csv -d= --dir= --color=? --strict
+			-h --help -V --version'
 		;;
 	value)
 		# the option alone, also when it ends a group of flags (-So)
@@ -526,8 +528,8 @@ _crm_cmd_mail() {
 	case $1 in
 	options)
 		_crm_opts='-t= --template= --campaign= -w= --where= --send --sendmail=
-			--maildir= --cap= --rate= --limit= --transactional --failed= -n
-			--dry-run -d= --dir= --strict -h --help -V --version'
+			--maildir= --cap= --rate= --limit= --transactional --failed=
+			--currency= -n --dry-run -d= --dir= --strict -h --help -V --version'
 		;;
 	value)
 		# the option alone, also when it ends a group of flags (-nt)

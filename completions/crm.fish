@@ -76,11 +76,11 @@ function __crm_spec_merge
 end
 function __crm_spec_find
     printf '%s\n' w/where= F/fixed-strings s/case-sensitive a/ascii f/fields= \
-        sort= limit= c/count i/interactions o/format= safe-csv d/dir= 'color=?' strict \
-        h/help V/version
+        sort= limit= c/count i/interactions currency= o/format= safe-csv d/dir= \
+        'color=?' strict h/help V/version
 end
 function __crm_spec_segment
-    printf '%s\n' rfm rules= default= lifecycle as-of= only= S/summary \
+    printf '%s\n' rfm rules= default= lifecycle as-of= only= S/summary currency= \
         o/format= safe-csv d/dir= 'color=?' strict h/help V/version
 end
 function __crm_spec_report
@@ -89,7 +89,8 @@ function __crm_spec_report
 end
 function __crm_spec_mail
     printf '%s\n' t/template= campaign= w/where= send sendmail= maildir= cap= \
-        rate= limit= transactional failed= n/dry-run d/dir= strict h/help V/version
+        rate= limit= transactional failed= currency= n/dry-run d/dir= strict h/help \
+        V/version
 end
 
 # Succeed when the word being completed is operand number $argv[1] of the
@@ -269,11 +270,12 @@ function __crm_find_sort
 end
 
 function __crm_types
-    printf '%s\n' "note	a note" "call	a phone call" "email	an e-mail" \
+    printf '%s\n' "note	a note" "call	a phone call" \
+        "missed	a call that did not get through" "email	an e-mail" \
         "meeting	a meeting" "chat	a chat" "sms	a text message" \
         "purchase	a purchase" "refund	a refund" "ticket	a support ticket" \
         "survey	a survey answer" "task	a task to do" "done	a task done" \
-        "deal	a deal or its change of stage"
+        "deal	a deal or its change of stage" "bounce	a mail that came back"
 end
 
 # The options of the programs that change the CRM directory.
@@ -393,6 +395,7 @@ function __crm_complete_find
     complete -c $c -l limit -x -d 'output at most N records'
     complete -c $c -s c -l count -d 'print only the number of matching records'
     complete -c $c -s i -l interactions -d 'search the interactions instead of the customers'
+    complete -c $c -l currency -x -a 'EUR PLN CZK BGN USD' -d 'money in this currency, converted with the crm.conf rates (default: crm.conf currency)'
     complete -c $c -s o -l format -x -a 'csv tsv jsonl json table md html vcard' -d 'output format'
     complete -c $c -l safe-csv -d 'with -o csv or tsv: quote cells a spreadsheet would run as formulas'
     complete -c $c -s d -l dir -x -a '(__fish_complete_directories)' -d 'use the CRM directory DIR'
@@ -424,6 +427,7 @@ function __crm_complete_segment
     complete -c $c -l as-of -x -d 'take the figures on this day (default: now)'
     complete -c $c -l only -x -a '(__crm_segment_names)' -d 'keep only the customers of this segment (repeatable)'
     complete -c $c -s S -l summary -d 'one row per segment instead of the customers'
+    complete -c $c -l currency -x -a 'EUR PLN CZK BGN USD' -d 'money in this currency, converted with the crm.conf rates (default: crm.conf currency)'
     complete -c $c -s o -l format -x -a 'csv tsv jsonl json table md html vcard' -d 'output format'
     complete -c $c -l safe-csv -d 'with -o csv or tsv: quote cells a spreadsheet would run as formulas'
     complete -c $c -s d -l dir -x -a '(__fish_complete_directories)' -d 'use the CRM directory DIR'
@@ -439,13 +443,13 @@ end
 # The reports of crm-report, with what they show.
 function __crm_reports
     printf '%s\n' \
-        "summary	customers, stages, consent, interactions, revenue, open tasks" \
-        "activity	interactions of each period by channel and type" \
-        "revenue	orders, refunds, revenue and average order of each period" \
-        "top	the customers who brought in the most" \
+        "summary	customers, stages, consent, contacts, revenue, open tasks" \
+        "activity	contacts of each period by channel and type" \
+        "revenue	orders, refunds and revenue of each period, per currency and in all" \
+        "top	the customers who bought the most" \
         "segments	the RFM segments (crm-segment --rfm --summary)" \
-        "pipeline	open deals, expected closes, won and lost" \
-        "campaigns	recipients and responders of each campaign" \
+        "pipeline	open deals by stage and close month, closed deals, win rate" \
+        "campaigns	recipients, responders and their revenue of each campaign" \
         "satisfaction	average rating, CSAT and NPS of each period" \
         "followups	overdue and due tasks, customers losing touch" \
         "cohorts	customers of each first-purchase month buying again" \
@@ -471,7 +475,7 @@ function __crm_complete_report
     complete -c $c -l until -x -d 'up to this time (inclusive; a date: to its end)'
     complete -c $c -l by -x -a 'day week month quarter year' -d 'the period of a row'
     complete -c $c -l group -x -a '(__crm_report_groups)' -d 'split by a customer column or an interaction field'
-    complete -c $c -l currency -x -a 'EUR PLN CZK BGN USD' -d 'the currency of top, owners and campaigns (default: crm.conf)'
+    complete -c $c -l currency -x -a 'EUR PLN CZK BGN USD' -d 'money in this currency, converted with the crm.conf rates (default: crm.conf currency)'
     complete -c $c -l limit -x -d 'at most N rows (top: default 10)'
     complete -c $c -l window -x -d 'campaigns: days after a mail in which a reply counts (14)'
     complete -c $c -s o -l format -x -a 'table csv tsv json md html' -d 'output format'
@@ -532,6 +536,7 @@ function __crm_complete_mail
     complete -c $c -l limit -x -d 'send at most N messages in this run'
     complete -c $c -l transactional -d 'not marketing: mail customers without opt-in too'
     complete -c $c -l failed -r -F -d 'write the skipped and failed customers as CSV with a reason'
+    complete -c $c -l currency -x -a 'EUR PLN CZK BGN USD' -d 'money in this currency, converted with the crm.conf rates (default: crm.conf currency)'
     # no operands: the recipients come from the stream or --where
 end
 

@@ -38,7 +38,7 @@ static const struct crm_opt opts[] = {
 };
 
 static const struct crm_cmd cmd = {
-	"[PATTERN] [-w EXPR] [-F] [-s] [-a] [-f FIELDS] [--sort FIELD[:desc]] [--limit N] [-c] [-i] [-o FORMAT] [-]",
+	"[PATTERN] [-w EXPR] [-F] [-s] [-a] [-f FIELDS] [--sort FIELD[:desc]] [--limit N] [-c] [-i] [--currency CUR] [-o FORMAT] [-]",
 	"Print the customers (with -i the interactions) that match PATTERN, a regular\n"
 	"expression tried on every field, and the expression of --where. Reads a\n"
 	"customer stream on standard input when it is a pipe, a socket or a file\n"

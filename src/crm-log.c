@@ -82,7 +82,7 @@ static const struct crm_cmd cmd = {
 	"--import-calls FILE|- [--map SRC=DST]... [-n]",
 	"Append an interaction to a customer's history and print its id, close a task,\n"
 	"or replay the history. CUSTOMER is an id, an e-mail or a unique part of a name.\n"
-	"Types: note call email meeting chat sms purchase refund ticket survey task done deal.",
+	"Types: note call missed email meeting chat sms purchase refund ticket survey task done deal bounce.",
 	opts,
 	NULL,
 };

@@ -58,7 +58,7 @@ static const struct crm_opt opts[] = {
 };
 
 static const struct crm_cmd cmd = {
-	"-t TEMPLATE [--campaign NAME] [--where EXPR] [--send] [--sendmail CMD] [--maildir DIR] [--cap DAYS] [--rate N] [--limit N] [--transactional] [--failed FILE] [-n] [-]",
+	"-t TEMPLATE [--campaign NAME] [--where EXPR] [--send] [--sendmail CMD] [--maildir DIR] [--cap DAYS] [--rate N] [--limit N] [--transactional] [--failed FILE] [--currency CUR] [-n] [-]",
 	"Render the template for each customer of the stream (or of --where) and\n"
 	"print the messages as an mbox, or with --send pipe each to sendmail and\n"
 	"record it in the history. Safe to re-run: a customer is mailed once per campaign.",

@@ -17,7 +17,7 @@ static const struct crm_opt opts[] = {
 	{ O_SINCE, "since", "DATE", "from this time on (inclusive; -30d, 2026-01-01)" },
 	{ O_UNTIL, "until", "DATE", "up to this time (inclusive; a date: to its end)" },
 	{ O_BY, "by", "PERIOD", "day, week (from Monday), month, quarter or year" },
-	{ O_GROUP, "group", "FIELD", "split by a customer column (owner, country...) or type, channel, direction, by" },
+	{ O_GROUP, "group", "FIELD", "split by a customer column (owner, country...) or type, channel, direction, by, currency" },
 	{ 'w', "where", "EXPR", "only the customers for which EXPR holds (as crm-find --where)" },
 	CRM_OPT_CURRENCY,
 	{ O_LIMIT, "limit", "N", "at most N rows (top: default 10)" },

@@ -38,7 +38,7 @@ static const struct crm_opt opts[] = {
 };
 
 static const struct crm_cmd cmd = {
-	"[--rfm] [--rules FILE] [--lifecycle] [--as-of DATE] [--only NAME]... [-w EXPR] [-S] [-o FORMAT]",
+	"[--rfm] [--rules FILE] [--lifecycle] [--as-of DATE] [--only NAME]... [-w EXPR] [-S] [--currency CUR] [-o FORMAT]",
 	"Add segment columns to the customers of the stream (or of customers.csv)\n"
 	"from their history: RFM scores, the first matching rule of a rules file,\n"
 	"the lifecycle stage.",

@@ -7,7 +7,7 @@ load helper
 source "$TOP/completions/crm.bash"
 
 # The interaction types, as the completion sorts them.
-TYPES=$(printf '%s\n' call chat deal 'done' email meeting note purchase refund sms survey task ticket)
+TYPES=$(printf '%s\n' bounce call chat deal 'done' email meeting missed note purchase refund sms survey task ticket)
 
 # Complete LINE as bash does with the cursor at its end: split it into
 # COMP_WORDS as readline would (at blanks, and at the COMP_WORDBREAKS
@@ -143,6 +143,23 @@ two_customers() {
 	assert_output "$(printf '%s\n' BGN CZK EUR PLN USD)"
 	run comp 'crm-log --rating '
 	assert_output "$(printf '%s\n' 1 2 3 4 5)"
+}
+
+@test "--currency: the currency codes for crm-find, crm-segment, crm-mail and crm-report" {
+	local p
+	for p in crm-find crm-segment crm-mail crm-report; do
+		run comp "$p --cur"
+		assert_output '--currency'
+		run comp "$p --currency "
+		assert_output "$(printf '%s\n' BGN CZK EUR PLN USD)"
+		run comp "$p --currency=C"
+		assert_output 'CZK'
+	done
+	run comp 'crm segment --currency P'
+	assert_output 'PLN'
+	# the value is skipped: -f still offers the fields of an interaction
+	run comp 'crm-find --currency EUR -i -f cur'
+	assert_output 'currency'
 }
 
 @test "--opt=VALUE: only the part after = is replaced" {

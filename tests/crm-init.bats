@@ -227,3 +227,26 @@ Try 'crm-init --help' for more information."
 	run diff -r c u
 	assert_success
 }
+
+@test "INIT025: crm.conf shows a rate and the time zone commented out; uncommented, the programs use them" {
+	crm-init acme >/dev/null
+	cd acme
+	run grep -x -e 'currency = EUR' -e '#rate.PLN = 0.2326' -e '#timezone = Europe/Warsaw' crm.conf
+	assert_output $'currency = EUR\n#rate.PLN = 0.2326\n#timezone = Europe/Warsaw'
+	# commented out, they change nothing: PLN has no rate, times are UTC
+	crm-add 'Anna Nowak' -e anna@example.pl >/dev/null
+	crm-log anna purchase --amount 100 --currency PLN --ts 2026-11-05T14:30 >/dev/null
+	run --separate-stderr crm-find -f name,revenue -o csv
+	assert_output $'name,revenue\nAnna Nowak,'
+	assert_equal "$stderr" "crm-find: left out 1 event in PLN: no exchange rate to EUR (crm.conf: rate.PLN = how much EUR one PLN is worth)"
+	run crm-find -i -f ts -o csv
+	assert_output $'ts\n2026-11-05T14:30:00Z'
+	sed -i 's/^#rate\.PLN/rate.PLN/; s/^#timezone/timezone/' crm.conf
+	# 100.00 PLN at 0.2326 is 23.26 EUR; 14:30 in Warsaw is 13:30 UTC in November
+	run --separate-stderr crm-find -f name,revenue -o csv
+	assert_output $'name,revenue\nAnna Nowak,23.26'
+	assert_equal "$stderr" ''
+	crm-log anna note 'second' --ts 2026-11-05T14:30 >/dev/null
+	run crm-find -i -f ts,type -o csv
+	assert_output $'ts,type\n2026-11-05T14:30:00Z,purchase\n2026-11-05T13:30:00Z,note'
+}

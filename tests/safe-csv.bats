@@ -102,8 +102,8 @@ local_setup() {
 	run --separate-stderr crm-report top --currency PLN -o csv --safe-csv
 	assert_success
 	assert_output - <<-'EOF2'
-	rank,id,name,revenue,purchases,last_purchase,last_contact
-	1,01kaaaaaaaaa1,"'=HYPERLINK(""http://evil.example"",""click"")",129.99,1,2026-11-01T09:00:00Z,2026-11-01T09:00:00Z
+	rank,id,name,revenue,currency,purchases,last_purchase,last_contact
+	1,01kaaaaaaaaa1,"'=HYPERLINK(""http://evil.example"",""click"")",129.99,PLN,1,2026-11-01T09:00:00Z,2026-11-01T09:00:00Z
 	EOF2
 	run --separate-stderr crm-report top --currency PLN -o csv
 	refute_output --partial "'=HYPERLINK("
