@@ -12,7 +12,7 @@ WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unus
 # is added by CI (WERROR=1).
 OPT ?= -O2 -g
 override CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(if $(WERROR),-Werror) $(OPT) $(CFLAGS)
-LDLIBS = -lcsv -lpcre2-8 -ljansson -lpthread
+LDLIBS = -lcsv -lpcre2-8 -ljansson -lpthread -lm
 
 PROGS = crm crm-init crm-add crm-log crm-rm crm-find crm-segment crm-report crm-mail crm-check crm-merge
 LIBSRC = $(wildcard src/lib/*.c)
