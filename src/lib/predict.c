@@ -11,8 +11,12 @@
  * started from three points; the best that converged is polished by a
  * last run from it, and is refused when a run that ran off found a
  * higher likelihood. BG/NBD customers with the same (x, t_x, T), common
- * when times are whole days, are counted once with a weight; sums are
- * kept in long double.
+ * when times are whole days, are counted once with a weight, and the logs
+ * of alpha + t come from a table of the whole days; Gamma-Gamma customers
+ * are grouped by their number of repeat purchases, so that an evaluation
+ * takes one log per customer. Sums are added in double over blocks of
+ * 1024 terms, the blocks in long double. A million customers fit in
+ * seconds.
  *
  * The conditional expectation (BG/NBD paper, equation 10) needs
  * 2F1(r+x, b+x; a+b+x-1; z), z = t/(alpha+T+t). Its series converges
@@ -34,6 +38,7 @@
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -247,12 +252,18 @@ static int fit(objfn fn, void *ctx, int k, const double (*start)[4], int nst,
 
 /* --- BG/NBD -------------------------------------------------------------- */
 
-/* The customers grouped by (x, t_x, T), in order of x, times scaled. */
+/* The customers grouped by (x, t_x, T), in order of x, times scaled.
+ * When the times are whole numbers (days) and not too many, the logs of
+ * alpha + t are taken once per value from a table, not once per group. */
 struct bg {
 	size_t n;
 	long *x;
 	double *tx, *T, *w;
 	double wsum;
+	double scale;
+	uint32_t *txi, *Ti; /* the times unscaled, when they are whole */
+	size_t maxt;        /* the largest; 0: no table */
+	double *ltab;       /* log(alpha + t / scale) for t = 0..maxt */
 };
 
 static const char *check_cust(const struct predict_cust *c)
@@ -296,48 +307,76 @@ static void xderiv(struct xterms *t, double r, double alpha, double a, double b)
 	t->db = dab + digamma(b + x) - digamma(b);
 }
 
+/* aT = alpha + T and atx = alpha + t_x, LT and Lt their logs. */
 static double bg_one(const struct xterms *t, double r, double alpha, double a, double b,
-		     double tx, double T, double *dl)
+		     double aT, double atx, double LT, double Lt, double *dl)
 {
 	long x = t->x;
-	double LT = log(alpha + T), A3 = -(r + x) * LT;
+	double A3 = -(r + x) * LT;
 	if (x == 0) {
 		if (dl) {
 			dl[0] = t->dr - LT;
-			dl[1] = r / alpha - r / (alpha + T);
+			dl[1] = r / alpha - r / aT;
 			dl[2] = t->da;
 			dl[3] = t->db;
 		}
 		return t->base + A3;
 	}
-	double Lt = log(alpha + tx), A4 = t->la - (r + x) * Lt;
-	double hi = A3 > A4 ? A3 : A4;
-	double tail = hi + log(exp(A3 - hi) + exp(A4 - hi));
+	/* log(e^A3 + e^A4), and the share of each */
+	double A4 = t->la - (r + x) * Lt, d = A4 - A3, e, tail, w3, w4;
+	if (d <= 0) {
+		e = exp(d);
+		tail = A3 + log1p(e);
+		w3 = 1 / (1 + e);
+		w4 = e * w3;
+	} else {
+		e = exp(-d);
+		tail = A4 + log1p(e);
+		w4 = 1 / (1 + e);
+		w3 = e * w4;
+	}
 	if (dl) {
-		double w3 = exp(A3 - tail), w4 = exp(A4 - tail);
 		dl[0] = t->dr - w3 * LT - w4 * Lt;
-		dl[1] = r / alpha - (r + x) * (w3 / (alpha + T) + w4 / (alpha + tx));
+		dl[1] = r / alpha - (r + x) * (w3 / aT + w4 / atx);
 		dl[2] = t->da + w4 / a;
 		dl[3] = t->db - w4 / (b + x - 1);
 	}
 	return t->base + tail;
 }
 
+/* Sums of many terms: in double over blocks of BLOCK terms, the blocks
+ * in long double. */
+#define BLOCK 1024
+
 static long double bg_obj(void *ctx, const double *th, double *g)
 {
 	const struct bg *G = ctx;
 	double r = exp(th[0]), alpha = exp(th[1]), a = exp(th[2]), b = exp(th[3]);
 	long double ll = 0, gs[4] = { 0, 0, 0, 0 };
+	double bl = 0, bgs[4] = { 0, 0, 0, 0 };
+	if (G->maxt)
+		for (size_t d = 0; d <= G->maxt; d++)
+			G->ltab[d] = log(alpha + d / G->scale);
 	struct xterms t = { .x = -1 };
 	for (size_t i = 0; i < G->n; i++) {
 		if (G->x[i] != t.x) {
 			xterms(&t, G->x[i], r, alpha, a, b);
 			xderiv(&t, r, alpha, a, b);
 		}
-		double dl[4];
-		ll += (long double)G->w[i] * bg_one(&t, r, alpha, a, b, G->tx[i], G->T[i], dl);
+		double dl[4], aT = alpha + G->T[i], atx = alpha + G->tx[i];
+		double LT = G->maxt ? G->ltab[G->Ti[i]] : log(aT);
+		double Lt = G->maxt ? G->ltab[G->txi[i]] : log(atx);
+		bl += G->w[i] * bg_one(&t, r, alpha, a, b, aT, atx, LT, Lt, dl);
 		for (int j = 0; j < 4; j++)
-			gs[j] += (long double)G->w[i] * dl[j];
+			bgs[j] += G->w[i] * dl[j];
+		if (i % BLOCK == BLOCK - 1 || i == G->n - 1) {
+			ll += bl;
+			bl = 0;
+			for (int j = 0; j < 4; j++) {
+				gs[j] += bgs[j];
+				bgs[j] = 0;
+			}
+		}
 	}
 	double par[4] = { r, alpha, a, b };
 	for (int j = 0; j < 4; j++)
@@ -360,8 +399,10 @@ double predict_bgnbd_ll(const struct predict_params *pp, const struct predict_cu
 	long double ll = 0;
 	struct xterms t = { .x = -1 };
 	for (size_t i = 0; i < n; i++) {
-		xterms(&t, v[i].x, pp->r, pp->alpha, pp->a, pp->b);
-		ll += bg_one(&t, pp->r, pp->alpha, pp->a, pp->b, v[i].t_x, v[i].T, NULL);
+		if (v[i].x != t.x) /* the parameters are fixed: the last x's terms hold */
+			xterms(&t, v[i].x, pp->r, pp->alpha, pp->a, pp->b);
+		double aT = pp->alpha + v[i].T, atx = pp->alpha + v[i].t_x;
+		ll += bg_one(&t, pp->r, pp->alpha, pp->a, pp->b, aT, atx, log(aT), log(atx), NULL);
 	}
 	return (double)ll;
 }
@@ -395,11 +436,15 @@ int predict_fit_bgnbd(const struct predict_cust *v, size_t n, struct predict_par
 	double scale = (double)(tsum / n);
 	if (!(scale > 0))
 		scale = 1;
-	struct bg G = { 0 };
+	struct bg G = { .scale = scale };
 	G.x = xmalloc(n * sizeof *G.x);
 	G.tx = xmalloc(n * sizeof *G.tx);
 	G.T = xmalloc(n * sizeof *G.T);
 	G.w = xmalloc(n * sizeof *G.w);
+	G.txi = xmalloc(n * sizeof *G.txi);
+	G.Ti = xmalloc(n * sizeof *G.Ti);
+	bool whole = true;
+	double maxt = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (G.n && !cmp_cust(&s[i], &s[i - 1])) {
 			G.w[G.n - 1]++;
@@ -409,10 +454,22 @@ int predict_fit_bgnbd(const struct predict_cust *v, size_t n, struct predict_par
 		G.tx[G.n] = s[i].t_x / scale;
 		G.T[G.n] = s[i].T / scale;
 		G.w[G.n] = 1;
+		whole &= s[i].T == floor(s[i].T) && s[i].t_x == floor(s[i].t_x) && s[i].T < 1e7;
+		if (whole) {
+			G.txi[G.n] = (uint32_t)s[i].t_x;
+			G.Ti[G.n] = (uint32_t)s[i].T;
+			if (s[i].T > maxt)
+				maxt = s[i].T;
+		}
 		G.n++;
 	}
 	G.wsum = (double)n;
 	free(s);
+	/* a table of the logs pays when it is shorter than the groups */
+	if (whole && maxt > 0 && maxt < 2.0 * G.n) {
+		G.maxt = (size_t)maxt;
+		G.ltab = xmalloc((G.maxt + 1) * sizeof *G.ltab);
+	}
 	/* start where the mean rate is that of the data */
 	double rate = (double)((xsum + 1) / (tsum / scale + 1));
 	const double start[3][4] = {
@@ -427,6 +484,9 @@ int predict_fit_bgnbd(const struct predict_cust *v, size_t n, struct predict_par
 	free(G.tx);
 	free(G.T);
 	free(G.w);
+	free(G.txi);
+	free(G.Ti);
+	free(G.ltab);
 	if (rc < 0)
 		return -1;
 	out->r = par[0];
@@ -441,46 +501,52 @@ int predict_fit_bgnbd(const struct predict_cust *v, size_t n, struct predict_par
 
 /* --- Gamma-Gamma --------------------------------------------------------- */
 
-/* The customers with a known positive mean, in order of nm, values scaled. */
+/* The customers with a known positive mean, values scaled, in groups of
+ * the same nm: per group, the sum of the logs of their means is taken
+ * once, and each evaluation takes one log per customer. */
 struct gg {
-	size_t n;
-	long *x;
-	double *lm, *m; /* ln m and m */
+	size_t n, ng;
+	double *m;        /* the means, group after group */
+	long *gx;         /* the nm of each group */
+	size_t *gstart;   /* where each group starts in m; gstart[ng] = n */
+	double *gslm;     /* the sum of the logs of the means of each group */
 };
 
-static double gg_one(double p, double q, double gam, long x, double m, double lm, double *dl,
-		     double *cache, long *cx)
+/* The log-likelihood of one customer with nm = x and mean m (lm = ln m). */
+static double gg_one(double p, double q, double gam, long x, double m, double lm)
 {
 	double px = p * x;
-	/* cache: lgamma terms and digammas of the last x */
-	if (*cx != x) {
-		*cx = x;
-		cache[0] = lgam(px + q) - lgam(px) - lgam(q) + px * log((double)x);
-		cache[1] = digamma(px + q);
-		cache[2] = digamma(px);
-		cache[3] = digamma(q);
-	}
-	double lg = log(gam), lgx = log(gam + x * m);
-	if (dl) {
-		dl[0] = x * (cache[1] - cache[2] + lm + log((double)x) - lgx);
-		dl[1] = cache[1] - cache[3] + lg - lgx;
-		dl[2] = q / gam - (px + q) / (gam + x * m);
-	}
-	return cache[0] + q * lg + (px - 1) * lm - (px + q) * lgx;
+	return lgam(px + q) - lgam(px) - lgam(q) + px * log((double)x) + q * log(gam) +
+	       (px - 1) * lm - (px + q) * log(gam + x * m);
 }
 
 static long double gg_obj(void *ctx, const double *th, double *g)
 {
 	const struct gg *G = ctx;
-	double p = exp(th[0]), q = exp(th[1]), gam = exp(th[2]);
+	double p = exp(th[0]), q = exp(th[1]), gam = exp(th[2]), lg = log(gam);
 	long double ll = 0, gs[3] = { 0, 0, 0 };
-	double cache[4];
-	long cx = -1;
-	for (size_t i = 0; i < G->n; i++) {
-		double dl[3];
-		ll += gg_one(p, q, gam, G->x[i], G->m[i], G->lm[i], dl, cache, &cx);
-		for (int j = 0; j < 3; j++)
-			gs[j] += dl[j];
+	double lgq = lgam(q), dq = digamma(q);
+	for (size_t k = 0; k < G->ng; k++) {
+		long x = G->gx[k];
+		double px = p * x, lx = log((double)x), cnt = (double)(G->gstart[k + 1] - G->gstart[k]);
+		long double sl = 0, si = 0; /* the sums of log(gamma + x m) and of 1/(gamma + x m) */
+		double bl = 0, bi = 0;
+		for (size_t i = G->gstart[k]; i < G->gstart[k + 1]; i++) {
+			double u = gam + x * G->m[i];
+			bl += log(u);
+			bi += 1 / u;
+			if ((i - G->gstart[k]) % BLOCK == BLOCK - 1 || i == G->gstart[k + 1] - 1) {
+				sl += bl;
+				si += bi;
+				bl = bi = 0;
+			}
+		}
+		double d1 = digamma(px + q);
+		ll += cnt * (lgam(px + q) - lgam(px) - lgq + px * lx + q * lg) +
+		      (px - 1) * G->gslm[k] - (px + q) * sl;
+		gs[0] += x * (cnt * (d1 - digamma(px) + lx) + G->gslm[k] - sl);
+		gs[1] += cnt * (d1 - dq + lg) - sl;
+		gs[2] += cnt * q / gam - (px + q) * si;
 	}
 	double par[3] = { p, q, gam };
 	for (int j = 0; j < 3; j++)
@@ -496,12 +562,9 @@ static bool gg_in(const struct predict_cust *c)
 double predict_gg_ll(const struct predict_params *pp, const struct predict_cust *v, size_t n)
 {
 	long double ll = 0;
-	double cache[4];
-	long cx = -1;
 	for (size_t i = 0; i < n; i++)
 		if (gg_in(&v[i]))
-			ll += gg_one(pp->p, pp->q, pp->gamma, v[i].nm, v[i].m, log(v[i].m), NULL, cache,
-				     &cx);
+			ll += gg_one(pp->p, pp->q, pp->gamma, v[i].nm, v[i].m, log(v[i].m));
 	return (double)ll;
 }
 
@@ -536,23 +599,30 @@ int predict_fit_gg(const struct predict_cust *v, size_t n, struct predict_params
 	qsort(s, k, sizeof *s, cmp_nm);
 	double scale = (double)(msum / k);
 	struct gg G = { .n = k };
-	G.x = xmalloc(k * sizeof *G.x);
 	G.m = xmalloc(k * sizeof *G.m);
-	G.lm = xmalloc(k * sizeof *G.lm);
+	G.gx = xmalloc(k * sizeof *G.gx);
+	G.gstart = xmalloc((k + 1) * sizeof *G.gstart);
+	G.gslm = xmalloc(k * sizeof *G.gslm);
 	for (size_t i = 0; i < k; i++) {
-		G.x[i] = s[i].nm;
+		if (!i || s[i].nm != s[i - 1].nm) {
+			G.gx[G.ng] = s[i].nm;
+			G.gstart[G.ng] = i;
+			G.gslm[G.ng++] = 0;
+		}
 		G.m[i] = s[i].m / scale;
-		G.lm[i] = log(G.m[i]);
+		G.gslm[G.ng - 1] += log(G.m[i]);
 	}
+	G.gstart[G.ng] = k;
 	free(s);
 	/* starting points whose mean value p gamma / (q - 1) is the data's */
 	const double start[3][4] = { { 1, 2, 1, 0 }, { 5, 5, 0.8, 0 }, { 0.5, 3, 4, 0 } };
 	static const char *const names[] = { "p", "q", "gamma" };
 	double par[3];
 	int rc = fit(gg_obj, &G, 3, start, 3, "Gamma-Gamma", names, par, err, errsz);
-	free(G.x);
 	free(G.m);
-	free(G.lm);
+	free(G.gx);
+	free(G.gstart);
+	free(G.gslm);
 	if (rc < 0)
 		return -1;
 	if (par[1] <= 1) {
