@@ -615,10 +615,13 @@ int main(int argc, char **argv)
 	if (o.lifecycle)
 		mask |= 1u << D_LAST_CONTACT | 1u << D_FIRST_CONTACT;
 	const char *currency = conf_get(&d, "currency", "EUR");
-	/* the figures stop at --as-of, or now: a later event is not yet history */
-	fs.dv = derive_load(&d, currency, mask | 1u << D_ORDERS, o.c.strict, asof);
-	if (!fs.dv)
-		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
+	/* the figures stop at --as-of, or now: a later event is not yet history;
+	 * --predict alone needs none (and a bad line is reported once) */
+	if (mask || o.rfm || o.summary || o.lifecycle) {
+		fs.dv = derive_load(&d, currency, mask | 1u << D_ORDERS, o.c.strict, asof);
+		if (!fs.dv)
+			exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
+	}
 
 	struct seg g = { .o = &o, .fs = &fs, .rules = rules, .nrules = nrules, .asof = asof,
 			 .idcol = idcol, .out = &out, .c_r = c_r, .c_f = c_f, .c_m = c_m,
@@ -711,7 +714,8 @@ int main(int argc, char **argv)
 				break;
 			while (cs[n].r.n < out.n)
 				rec_push(&cs[n].r, "", 0);
-			figures(&g, &cs[n], &cs[n].r, n);
+			if (fs.dv)
+				figures(&g, &cs[n], &cs[n].r, n);
 			n++;
 		}
 		if (status != CRM_OK)

@@ -1428,3 +1428,16 @@ gamma ok
 gamma_gamma customers 5180
 EOF
 }
+
+@test "SEG062: a bad line of the history is reported once and skipped; with --strict it is an error" {
+	predict_fixture
+	echo '{"id":"0ev9999999999","ts":"2026-05-01T10:00:00Z","customer":"0pr000000000a","type":"purchase",' >>interactions.jsonl
+	run --separate-stderr bash -c 'crm-segment --predict | crm-find -f id,p_alive,exp_purchases,exp_revenue -o csv'
+	assert_success
+	assert_output "$PREDICTED"
+	assert_equal "$stderr" "crm-segment: interactions.jsonl:106: string or '}' expected near end of file"
+	run --separate-stderr crm-segment --predict --strict
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "crm-segment: interactions.jsonl:106: string or '}' expected near end of file"
+}
