@@ -104,7 +104,8 @@ static void ident(double *H, int k)
 
 /* Minimise fn from th (k <= 4 values), leaving the point reached in th and
  * the value in *fv. RUN_OK: the gradient vanished; RUN_OUT: a value left
- * [-TH_BOUND, TH_BOUND]; RUN_STUCK: no progress, or too many steps. A step
+ * [-TH_BOUND, TH_BOUND]; RUN_STUCK: no progress (with a gradient that
+ * has not nearly vanished), or too many steps. A step
  * is taken when it lowers the value enough (Armijo), or, once the changes
  * of the value are down at its rounding errors, when it lowers the slope
  * along the step instead (the approximate Wolfe condition of Hager and
@@ -155,7 +156,9 @@ static int bfgs(objfn fn, void *ctx, int k, double *th, long double *fv)
 				fresh = true;
 				continue;
 			}
-			return RUN_STUCK;
+			/* no step helps: an optimum as close as the value can tell,
+			 * or none */
+			return maxabs(g, k) < 1e3 * GTOL ? RUN_OK : RUN_STUCK;
 		}
 		for (int i = 0; i < k; i++) {
 			s[i] = th1[i] - th[i];
@@ -281,8 +284,7 @@ static const char *check_cust(const struct predict_cust *c)
 	return NULL;
 }
 
-/* The log-likelihood of one customer (or a group of them) given the
- * per-x terms; dl gets its derivatives by r, alpha, a, b when not NULL. */
+/* The terms of a customer's log-likelihood that depend on its x alone. */
 struct xterms {
 	long x;
 	double base;         /* lgamma(r+x) - lgamma(r) + r ln alpha + ln B(a, b+x) - ln B(a, b) */
@@ -307,7 +309,9 @@ static void xderiv(struct xterms *t, double r, double alpha, double a, double b)
 	t->db = dab + digamma(b + x) - digamma(b);
 }
 
-/* aT = alpha + T and atx = alpha + t_x, LT and Lt their logs. */
+/* The log-likelihood of one customer given its x's terms, aT = alpha + T,
+ * atx = alpha + t_x and their logs LT and Lt; dl gets its derivatives by
+ * r, alpha, a and b when not NULL. */
 static double bg_one(const struct xterms *t, double r, double alpha, double a, double b,
 		     double aT, double atx, double LT, double Lt, double *dl)
 {
@@ -556,7 +560,7 @@ static long double gg_obj(void *ctx, const double *th, double *g)
 
 static bool gg_in(const struct predict_cust *c)
 {
-	return c->nm >= 1 && c->nm <= c->x && c->m > 0 && isfinite(c->m);
+	return c->nm >= 1 && c->m > 0 && isfinite(c->m);
 }
 
 double predict_gg_ll(const struct predict_params *pp, const struct predict_cust *v, size_t n)
