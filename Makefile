@@ -19,7 +19,7 @@ LIBSRC = $(wildcard src/lib/*.c)
 LIBOBJ = $(LIBSRC:src/lib/%.c=build/lib/%.o)
 BINS = $(PROGS:%=bin/%)
 
-DEBS = libcsv-dev libpcre2-dev libjansson-dev bats bats-support bats-assert \
+DEBS = tzdata libcsv-dev libpcre2-dev libjansson-dev bats bats-support bats-assert \
        mandoc jq miller shellcheck msmtp python3 python3-aiosmtpd parallel \
        chromium
 
@@ -73,7 +73,8 @@ tests/faults/shim.so: tests/faults/shim.c
 # front it learnt (frontcheck); the hash map keeps every key, index and
 # word (hmapcheck); the models of crm-segment --predict agree with closed
 # forms, the CDNOW papers and simulated customers (predictcheck).
-TESTBINS = build/tests/vecsame build/tests/frontcheck build/tests/hmapcheck build/tests/predictcheck
+TESTBINS = build/tests/vecsame build/tests/frontcheck build/tests/hmapcheck build/tests/wordscheck \
+	build/tests/predictcheck
 build/tests/%: tests/proj/%.c build/libcrm.a src/lib/*.h
 	@mkdir -p build/tests
 	$(CC) $(CFLAGS) -Isrc/lib -o $@ $< build/libcrm.a $(LDFLAGS) $(LDLIBS)

@@ -183,8 +183,16 @@ assert_quiet() {
 	assert_equal "$stderr" ""
 }
 
+# Fail unless standard error holds only the warning that N purchases in EUR
+# were left out of the revenue: crm.conf has no rate for EUR.
+assert_eur_left_out() {
+	local events=events
+	(($1 == 1)) && events=event
+	assert_equal "$stderr" "crm-segment: left out $1 $events in EUR: no exchange rate to PLN (crm.conf: rate.EUR = how much PLN one EUR is worth)"
+}
+
 # A rules file used by several tests, in acme. With --default Others, by hand:
-#   Whales (revenue>=150000):     A 300000, G 150000, M 240000
+#   Whales (revenue>=1500, in PLN): A 3000.00, G 1500.00, M 2400.00
 #   Regulars (3+ purchases, last on or after 2026-09-23): B
 #   Lapsed (last purchase before -180d = 2026-05-26): T Q N S
 #   Open (stage=prospect):        W X
@@ -193,7 +201,7 @@ assert_quiet() {
 write_rules() {
 	cat >rules.conf <<'EOF'
 # Value segments: the first rule that holds wins.
-Whales: revenue>=150000
+Whales: revenue>=1500
 
 Regulars: purchases>=3 and last_purchase>=2026-09-23T00:00:00Z
 Lapsed : last_purchase<-180d
@@ -293,7 +301,7 @@ EOF
 @test "SEG001: --rfm scores every customer by quintiles, ties by id, as worked out by hand" {
 	run --separate-stderr bash -c 'crm-segment --rfm | crm-find -f id,r,f,m,rfm,segment -o csv'
 	assert_success
-	assert_quiet
+	assert_eur_left_out 2
 	assert_output "$RFM_ALL"
 }
 
@@ -447,7 +455,7 @@ EOF
 	asof_fixture
 	run --separate-stderr bash -c 'crm-segment --rfm --as-of 2026-06-30 | crm-find -f id,r,f,m,rfm,segment -o csv'
 	assert_success
-	assert_quiet
+	assert_eur_left_out 1
 	assert_output - <<'EOF'
 id,r,f,m,rfm,segment
 0as0000000001,5,1,2,512,New
@@ -504,7 +512,7 @@ EOF
 	write_rules
 	run --separate-stderr bash -c 'crm-segment --rules rules.conf --default Others | crm-find -f id,segment -o csv'
 	assert_success
-	assert_quiet
+	assert_eur_left_out 2
 	assert_output - <<'EOF'
 id,segment
 01jz00000001m,Occasional
@@ -566,7 +574,7 @@ Cold: r<=2
 EOF
 	run --separate-stderr bash -c 'crm-segment --rfm --rules top.conf | crm-find -f id,rfm,rfm_segment,segment -o csv'
 	assert_success
-	assert_quiet
+	assert_eur_left_out 2
 	assert_output - <<'EOF'
 id,rfm,rfm_segment,segment
 01jz00000001m,322,About to Sleep,
@@ -597,7 +605,7 @@ EOF
 @test "SEG023: a syntax error names the file, the line and the column" {
 	cat >rules.conf <<'EOF'
 # first a comment
-Whales: revenue>=150000
+Whales: revenue>=1500
 Big: revenue>
 EOF
 	run --separate-stderr crm-segment --rules rules.conf
@@ -618,7 +626,7 @@ EOF
 
 @test "SEG025: an unknown field names the line and the column" {
 	cat >rules.conf <<'EOF'
-Whales: revenue>=150000
+Whales: revenue>=1500
 Foo: revnue>5
 EOF
 	run --separate-stderr crm-segment --rules rules.conf
@@ -635,7 +643,7 @@ EOF
 	cat >rules.conf <<'EOF'
 # comment
 
-Whales: revenue>=150000
+Whales: revenue>=1500
 revenue>0
 EOF
 	run --separate-stderr crm-segment --rules rules.conf
@@ -810,7 +818,7 @@ EOF
 	# 2 PLN orders = 75.00, (150+300)/2 = 225. Prospects: no purchase up to now.
 	run --separate-stderr crm-segment --rfm -S -o csv
 	assert_success
-	assert_quiet
+	assert_eur_left_out 2
 	assert_output - <<'EOF'
 segment,customers,share,revenue,aov,days_since_purchase
 Champions,2,10.0,3200.00,533.33,2
@@ -857,7 +865,7 @@ EOF
 	# Others L Y Z: 80000/4 = 200.00, days 90 (L only).
 	run --separate-stderr crm-segment --rules rules.conf --default Others -S -o csv
 	assert_success
-	assert_quiet
+	assert_eur_left_out 2
 	assert_output - <<'EOF'
 segment,customers,share,revenue,aov,days_since_purchase
 Whales,3,15.0,6900.00,690.00,94
@@ -869,14 +877,14 @@ Others,3,15.0,800.00,200.00,90
 EOF
 }
 
-@test "SEG040: -S -o table adds a bar column and thousands separators" {
+@test "SEG040: -S -o table adds an unnamed column of bars and thousands separators" {
 	run --separate-stderr crm-segment --rfm -S -o table
 	assert_success
-	assert_line --index 0 --regexp '^ *segment +customers +share +revenue +aov +days_since_purchase +bar *$'
-	assert_line --regexp '^ *Champions .*3,200\.00'
+	assert_line --index 0 --regexp '^ *segment +customers +share +revenue +aov +days_since_purchase *$'
+	assert_line --regexp '^ *Champions .*3,200\.00 .*█'
 	assert_line --regexp "^ *Can't Lose .*2,900\\.00"
 	run --separate-stderr crm-segment --rfm -S -o csv
-	refute_output --partial bar
+	refute_output --partial █
 }
 
 @test "SEG041: -S from a JSON Lines stream is still CSV in a pipe" {
@@ -1120,11 +1128,14 @@ FIGURES='0a 12 311 321 12 99.5833333
 2t 1 63 165 0 0
 1k 0 0 247 0 0'
 
+# What crm-segment says of 1t's purchase in EUR, for which crm.conf has no rate.
+NO_EUR_RATE='crm-segment: left out 1 event in EUR: no exchange rate to PLN (crm.conf: rate.EUR = how much PLN one EUR is worth)'
+
 @test "SEG048: --params: the fitted parameters, one a row, CSV in a pipe" {
 	predict_fixture
 	run --separate-stderr crm-segment --params
 	assert_success
-	assert_quiet
+	assert_equal "$stderr" "$NO_EUR_RATE"
 	assert_output "$PARAMS"
 }
 
@@ -1132,8 +1143,11 @@ FIGURES='0a 12 311 321 12 99.5833333
 	predict_fixture
 	run --separate-stderr bash -c 'crm-segment --predict | crm-find -f id,p_alive,exp_purchases,exp_revenue -o csv'
 	assert_success
-	assert_quiet
+	assert_equal "$stderr" "$NO_EUR_RATE"
 	assert_output "$PREDICTED"
+	# once, also when the RFM figures count the same amount
+	run --separate-stderr crm-segment --predict --rfm
+	assert_equal "$stderr" "$NO_EUR_RATE"
 	# the columns come last, after those of the input
 	run --separate-stderr bash -c 'crm-segment --predict | head -1'
 	assert_output "$HEADER,p_alive,exp_purchases,exp_revenue"
@@ -1435,9 +1449,38 @@ EOF
 	run --separate-stderr bash -c 'crm-segment --predict | crm-find -f id,p_alive,exp_purchases,exp_revenue -o csv'
 	assert_success
 	assert_output "$PREDICTED"
-	assert_equal "$stderr" "crm-segment: interactions.jsonl:106: string or '}' expected near end of file"
+	assert_equal "$stderr" "crm-segment: interactions.jsonl:106: string or '}' expected near end of file
+$NO_EUR_RATE"
 	run --separate-stderr crm-segment --predict --strict
 	assert_failure 2
 	assert_output ""
 	assert_equal "$stderr" "crm-segment: interactions.jsonl:106: string or '}' expected near end of file"
+}
+
+@test "SEG063: --predict converts amounts in other currencies with the rates of crm.conf, and takes --currency" {
+	predict_fixture
+	# 1t's repeat purchase of 15 EUR is 64.50 PLN: no longer unknown, its
+	# value is 1t's own, and the spend fit has one more customer. It gives
+	# p = 2.37891, q = 1.71842, gamma = 46.3839, so 1t is worth 2.37891 *
+	# (46.3839 + 64.50) / (2.37891 + 0.71842) = 85.17 a purchase, times
+	# 1.291: 109.9.
+	printf 'rate.EUR = 4.30\n' >>crm.conf
+	run --separate-stderr bash -c 'crm-segment --predict | crm-find -f id,p_alive,exp_purchases,exp_revenue -o csv --where "id~/^0pr00000000.t$/"'
+	assert_success
+	assert_equal "$stderr" ""
+	assert_output - <<'EOF'
+id,p_alive,exp_purchases,exp_revenue
+0pr000000000t,0.520,1.291,60.84
+0pr000000001t,0.520,1.291,109.91
+0pr000000002t,0.520,1.291,198.21
+EOF
+	run --separate-stderr bash -c 'crm-segment --params | grep "^gamma_gamma,customers,"'
+	assert_output "gamma_gamma,customers,19,"
+	# in EUR: the amounts over 4.30, to the cent, so gamma and the values
+	# about 4.30 times less (109.91 / 4.30 = 25.56)
+	run --separate-stderr bash -c 'crm-segment --params --currency EUR | grep "^gamma_gamma,gamma,"'
+	assert_output "gamma_gamma,gamma,10.7823,EUR"
+	run --separate-stderr bash -c 'crm-segment --predict --currency EUR | crm-find -f id,exp_revenue -o csv --where id=0pr000000001t'
+	assert_output "id,exp_revenue
+0pr000000001t,25.56"
 }

@@ -6,9 +6,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-#include "money.h"
+#include "domain.h"
 #include "proj.h"
 #include "scan.h"
 #include "util.h"
@@ -19,43 +18,40 @@ struct item {
 	uint32_t cust; /* index in the part's map of ids */
 	int32_t day;   /* days since 1970-01-01 (UTC) */
 	long long amount;
-	int kind;      /* K_BUY: an amount in the currency; K_BUY_OTHER: a
-			* purchase whose value is not known in it */
+	int kind;      /* K_BUY: an amount in the base currency; K_BUY_OTHER:
+			* a purchase whose value is not known in it */
 };
 
 /* What one thread gathers. */
 struct part {
-	const char *currency;
+	const struct dom_rates *rates;
 	crm_time asof;
 	struct hmap ids;
 	struct item *v;
 	size_t n, cap;
 };
 
-static int64_t day_of(crm_time t)
-{
-	return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-}
-
 static void line(const struct event *e, void *arg)
 {
 	struct part *p = arg;
 	const struct proj *pj = e->p;
 	const struct pval *cust = &pj->v[PJ_CUSTOMER];
-	bool buy = pv_is(&pj->v[PJ_TYPE], "purchase"), back = pv_is(&pj->v[PJ_TYPE], "refund");
+	bool buy = e->cls & DOM_PURCHASE, back = e->cls & DOM_REFUND;
 	if ((!buy && !back) || cust->kind != 's' || !cust->n || !e->has_ts || e->ts > p->asof)
 		return;
-	long long amount = 0;
+	/* the amount in the base currency, when it has one and a rate */
+	long long amount, base = 0;
 	const struct pval *cur = &pj->v[PJ_CURRENCY];
-	bool known = pval_int(&pj->v[PJ_AMOUNT], &amount) && cur->kind == 's' &&
-		     cur->n == strlen(p->currency) && !strncasecmp(cur->s, p->currency, cur->n);
+	bool known = pval_int(&pj->v[PJ_AMOUNT], &amount) &&
+		     dom_convert(p->rates, cur->kind == 's' ? cur->s : "", cur->kind == 's' ? cur->n : 0,
+				 amount, &base);
 	if (back && !known)
-		return; /* a refund in another currency cannot be set against these */
+		return; /* a refund of no known value cannot be set against these */
 	void *q = p->v;
 	xgrow(&q, &p->cap, p->n + 1, sizeof *p->v);
 	p->v = q;
 	p->v[p->n++] = (struct item){ (uint32_t)hmap_put(&p->ids, cust->s, cust->n),
-				      (int32_t)day_of(e->ts), known ? amount : 0,
+				      (int32_t)date_day(e->ts), known ? base : 0,
 				      back ? K_REFUND : known ? K_BUY : K_BUY_OTHER };
 }
 
@@ -116,15 +112,15 @@ static bool describe(const struct item *v, size_t n, int64_t asof_day, double un
 	return true;
 }
 
-int buyers_load(struct buyers *b, const struct crm_dir *d, const char *currency, crm_time asof,
-		bool strict)
+int buyers_load(struct buyers *b, const struct crm_dir *d, const struct dom_rates *rates,
+		crm_time asof, bool strict)
 {
 	memset(b, 0, sizeof *b);
 	struct part parts[SCAN_MAXPARTS];
 	void *ctx[SCAN_MAXPARTS];
 	memset(parts, 0, sizeof parts);
 	for (int i = 0; i < SCAN_MAXPARTS; i++) {
-		parts[i].currency = currency;
+		parts[i].rates = rates;
 		parts[i].asof = asof;
 		ctx[i] = &parts[i];
 	}
@@ -177,9 +173,9 @@ int buyers_load(struct buyers *b, const struct crm_dir *d, const char *currency,
 			v[fill[parts[i].v[k].cust]++] = parts[i].v[k];
 	free(fill);
 	free(count);
-	int64_t asof_day = day_of(asof);
+	int64_t asof_day = date_day(asof);
 	double unit = 1;
-	for (int e = currency_exp(currency); e > 0; e--)
+	for (int e = rates->base_exp; e > 0; e--)
 		unit *= 10;
 	if (rc == 0) {
 		b->c = xmalloc((nc ? nc : 1) * sizeof *b->c);
