@@ -1,6 +1,5 @@
 /* crm-segment - RFM, rule-based and lifecycle segments as new columns */
 #include <errno.h>
-#include <math.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -328,14 +327,11 @@ static void predict_row(const struct seg *g, struct rec *r)
 static void print_params(const struct predict_params *pp, const char *currency,
 			 const struct opts *o)
 {
-	struct hdr h = { 0 };
-	static const char *const cols[] = { "model", "parameter", "value", "unit" };
-	for (size_t i = 0; i < 4; i++)
-		hdr_add(&h, cols[i]);
-	bool num[4] = { false, false, true, false };
-	struct out *out = out_open(fmt_choose(o->c.format, FMT_CSV, FMTS_ALL), &h, num,
-				   fmt_color(o->c.color));
-	struct {
+	struct table t;
+	table_init(&t, "crm segment: the fitted models of --predict");
+	static const char *const cols[] = { "model", "parameter", "value", "unit", NULL };
+	table_cols(&t, cols, "ssns");
+	const struct {
 		const char *model, *name, *fmt;
 		double v;
 		const char *unit;
@@ -353,20 +349,17 @@ static void print_params(const struct predict_params *pp, const char *currency,
 		{ "gamma_gamma", "log_likelihood", "%.2f", pp->gg_ll, "" },
 		{ "gamma_gamma", "customers", "%.0f", (double)pp->gg_n, "" },
 	};
-	struct rec r = { 0 };
 	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
 		char b[64];
-		rec_clear(&r);
-		rec_push(&r, rows[i].model, strlen(rows[i].model));
-		rec_push(&r, rows[i].name, strlen(rows[i].name));
-		int n = snprintf(b, sizeof b, rows[i].fmt, rows[i].v);
-		rec_push(&r, b, (size_t)n);
-		rec_push(&r, rows[i].unit, strlen(rows[i].unit));
-		out_row(out, &r);
+		struct rec *r = table_row(&t);
+		cell_str(r, rows[i].model);
+		cell_str(r, rows[i].name);
+		snprintf(b, sizeof b, rows[i].fmt, rows[i].v);
+		cell_str(r, b);
+		cell_str(r, rows[i].unit);
 	}
-	rec_free(&r);
-	out_close(out);
-	hdr_free(&h);
+	table_print(&t, o->c.format, o->c.color);
+	table_free(&t);
 }
 
 /* Fill the columns of one customer (its scores known); false when --only
