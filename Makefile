@@ -71,8 +71,10 @@ tests/faults/shim.so: tests/faults/shim.c
 # built with the library's flags: the history reader's vector path reads
 # as its byte-wise path does (vecsame), and so does a line that fits the
 # front it learnt (frontcheck); the hash map keeps every key, index and
-# word (hmapcheck).
-TESTBINS = build/tests/vecsame build/tests/frontcheck build/tests/hmapcheck build/tests/wordscheck
+# word (hmapcheck); the models of crm-segment --predict agree with closed
+# forms, the CDNOW papers and simulated customers (predictcheck).
+TESTBINS = build/tests/vecsame build/tests/frontcheck build/tests/hmapcheck build/tests/wordscheck \
+	build/tests/predictcheck
 build/tests/%: tests/proj/%.c build/libcrm.a src/lib/*.h
 	@mkdir -p build/tests
 	$(CC) $(CFLAGS) -Isrc/lib -o $@ $< build/libcrm.a $(LDFLAGS) $(LDLIBS)

@@ -425,9 +425,9 @@ _crm_segments() {
 _crm_cmd_segment() {
 	case $1 in
 	options)
-		_crm_opts='--rfm --rules= --default= --lifecycle --as-of= --only= -S
-			--summary --currency= -o= --format= --safe-csv -d= --dir= --color=? --strict
-			-h --help -V --version'
+		_crm_opts='--rfm --rules= --default= --lifecycle --predict --horizon=
+			--discount= --params --as-of= --only= -S --summary --currency= -o= --format=
+			--safe-csv -d= --dir= --color=? --strict -h --help -V --version'
 		;;
 	value)
 		# the option alone, also when it ends a group of flags (-So)
@@ -436,7 +436,8 @@ _crm_cmd_segment() {
 		case $o in
 		--rules) _crm_files "$3" ;;
 		--only) _crm_segments "$3" ;;
-		--default | --as-of) ;; # NAME, DATE
+		--default | --as-of | --discount) ;; # NAME, DATE, RATE
+		--horizon) _crm_words '30d 90d 26w 6m 365d 2y' "$3" ;;
 		-o | --format) _crm_words "$_crm_cust_formats" "$3" ;;
 		*) _crm_common_value "$o" "$3" ;;
 		esac

@@ -80,8 +80,8 @@ function __crm_spec_find
         'color=?' strict h/help V/version
 end
 function __crm_spec_segment
-    printf '%s\n' rfm rules= default= lifecycle as-of= only= S/summary currency= \
-        o/format= safe-csv d/dir= 'color=?' strict h/help V/version
+    printf '%s\n' rfm rules= default= lifecycle predict horizon= discount= params as-of= \
+        only= S/summary currency= o/format= safe-csv d/dir= 'color=?' strict h/help V/version
 end
 function __crm_spec_report
     printf '%s\n' since= until= by= group= currency= limit= window= o/format= safe-csv \
@@ -424,6 +424,10 @@ function __crm_complete_segment
     complete -c $c -l rules -r -F -d 'segment by the rules NAME: EXPR of FILE (default segments.conf)'
     complete -c $c -l default -x -d 'with rules: the segment of customers no rule matches'
     complete -c $c -l lifecycle -d 'add the lifecycle stage (new, active, at-risk, lapsed, lost)'
+    complete -c $c -l predict -d 'add p_alive, exp_purchases and exp_revenue (BG/NBD, Gamma-Gamma)'
+    complete -c $c -l horizon -x -a '30d 90d 26w 6m 365d 2y' -d 'with --predict: the time ahead predicted, as 365d, 26w, 6m, 2y (365d)'
+    complete -c $c -l discount -x -d 'with --predict: discount exp_revenue by RATE a year (0.1 or 10%)'
+    complete -c $c -l params -d 'print the fitted parameters of --predict instead of the customers'
     complete -c $c -l as-of -x -d 'take the figures on this day (default: now)'
     complete -c $c -l only -x -a '(__crm_segment_names)' -d 'keep only the customers of this segment (repeatable)'
     complete -c $c -s S -l summary -d 'one row per segment instead of the customers'

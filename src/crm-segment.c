@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buyers.h"
 #include "cust.h"
 #include "date.h"
 #include "derive.h"
@@ -16,17 +17,25 @@
 #include "fmt.h"
 #include "money.h"
 #include "opt.h"
+#include "predict.h"
 #include "rules.h"
 #include "suggest.h"
 #include "util.h"
 
-enum { O_RFM = OPT_FIRST_LOCAL, O_RULES, O_LIFECYCLE, O_ASOF, O_ONLY, O_DEFAULT };
+enum {
+	O_RFM = OPT_FIRST_LOCAL, O_RULES, O_LIFECYCLE, O_ASOF, O_ONLY, O_DEFAULT, O_PREDICT,
+	O_HORIZON, O_DISCOUNT, O_PARAMS
+};
 
 static const struct crm_opt opts[] = {
 	{ O_RFM, "rfm", NULL, "add RFM scores r, f, m, rfm and their segment" },
 	{ O_RULES, "rules", "FILE", "segment by the rules NAME: EXPR of FILE (default segments.conf)" },
 	{ O_DEFAULT, "default", "NAME", "with rules: the segment of customers no rule matches" },
 	{ O_LIFECYCLE, "lifecycle", NULL, "add the lifecycle stage (new, active, at-risk, lapsed, lost)" },
+	{ O_PREDICT, "predict", NULL, "add p_alive, exp_purchases and exp_revenue (BG/NBD, Gamma-Gamma)" },
+	{ O_HORIZON, "horizon", "DURATION", "with --predict: the time ahead predicted, as 365d, 26w, 6m, 2y (365d)" },
+	{ O_DISCOUNT, "discount", "RATE", "with --predict: discount exp_revenue by RATE a year (0.1 or 10%)" },
+	{ O_PARAMS, "params", NULL, "print the fitted parameters of --predict instead of the customers" },
 	{ O_ASOF, "as-of", "DATE", "take the figures on this day (default: now)" },
 	{ O_ONLY, "only", "NAME", "keep only the customers of this segment (repeatable)" },
 	{ 'S', "summary", NULL, "one row per segment instead of the customers" },
@@ -38,10 +47,12 @@ static const struct crm_opt opts[] = {
 };
 
 static const struct crm_cmd cmd = {
-	"[--rfm] [--rules FILE] [--lifecycle] [--as-of DATE] [--only NAME]... [-w EXPR] [-S] [--currency CUR] [-o FORMAT]",
+	"[--rfm] [--rules FILE] [--lifecycle] [--predict] [--horizon DURATION] [--discount RATE]"
+	" [--as-of DATE] [--only NAME]... [-w EXPR] [-S] [--currency CUR] [-o FORMAT]\n"
+	"--params [--as-of DATE] [-o FORMAT]",
 	"Add segment columns to the customers of the stream (or of customers.csv)\n"
 	"from their history: RFM scores, the first matching rule of a rules file,\n"
-	"the lifecycle stage.",
+	"the lifecycle stage, and predictions of what each customer will buy.",
 	opts,
 	NULL,
 };
@@ -69,8 +80,8 @@ struct cust {
 };
 
 struct opts {
-	bool rfm, lifecycle, summary;
-	const char *rules, *def, *asof, *where;
+	bool rfm, lifecycle, summary, predict, params;
+	const char *rules, *def, *asof, *where, *horizon, *discount;
 	char **only;
 	size_t nonly, ocap;
 	struct crm_common c;
@@ -243,8 +254,13 @@ struct seg {
 	crm_time asof;
 	long idcol;
 	const struct hdr *out;
-	long c_r, c_f, c_m, c_rfm, c_rseg, c_seg, c_life;
+	long c_r, c_f, c_m, c_rfm, c_rseg, c_seg, c_life, c_alive, c_epur, c_erev;
 	long t_new, t_act, t_risk, t_lapse;
+	/* --predict */
+	const struct buyers *buyers;
+	const struct predict_params *pp;
+	double horizon, rate; /* days; a year */
+	int decimals;         /* of the currency */
 	struct sb ids; /* the customers' ids, for ties of the RFM ranks */
 	struct expr *where; /* --where, or NULL */
 };
@@ -294,6 +310,69 @@ static void rfm_scores(struct seg *g, struct cust *cs, size_t n)
 	free(buyers);
 }
 
+/* The predictions of the customer of r: empty when it made no purchase. */
+static void predict_row(const struct seg *g, struct rec *r)
+{
+	const char *id = rec_get(r, (size_t)g->idcol);
+	const struct predict_cust *c = buyers_get(g->buyers, id, strlen(id));
+	struct predict_out po;
+	if (!c) {
+		rec_set(r, (size_t)g->c_alive, "", 0);
+		rec_set(r, (size_t)g->c_epur, "", 0);
+		rec_set(r, (size_t)g->c_erev, "", 0);
+		return;
+	}
+	if (predict_customer(g->pp, c, g->horizon, g->rate, 365, &po) < 0)
+		crm_diex("customer %s: the expected purchases cannot be computed over %g days "
+			 "(the series does not converge: try a shorter --horizon)", id, g->horizon);
+	char b[64];
+	int n = snprintf(b, sizeof b, "%.3f", po.p_alive);
+	rec_set(r, (size_t)g->c_alive, b, (size_t)n);
+	n = snprintf(b, sizeof b, "%.3f", po.purchases);
+	rec_set(r, (size_t)g->c_epur, b, (size_t)n);
+	n = snprintf(b, sizeof b, "%.*f", g->decimals, po.value);
+	rec_set(r, (size_t)g->c_erev, b, (size_t)n);
+}
+
+/* Print the fitted parameters, one a row. */
+static void print_params(const struct predict_params *pp, const char *currency,
+			 const struct opts *o)
+{
+	struct table t;
+	table_init(&t, "crm segment: the fitted models of --predict");
+	static const char *const cols[] = { "model", "parameter", "value", "unit", NULL };
+	table_cols(&t, cols, "ssns");
+	const struct {
+		const char *model, *name, *fmt;
+		double v;
+		const char *unit;
+	} rows[] = {
+		{ "bgnbd", "r", "%.6g", pp->r, "" },
+		{ "bgnbd", "alpha", "%.6g", pp->alpha, "days" },
+		{ "bgnbd", "a", "%.6g", pp->a, "" },
+		{ "bgnbd", "b", "%.6g", pp->b, "" },
+		{ "bgnbd", "log_likelihood", "%.2f", pp->ll, "" },
+		{ "bgnbd", "customers", "%.0f", (double)pp->n, "" },
+		{ "bgnbd", "repeat_buyers", "%.0f", (double)pp->nrep, "" },
+		{ "gamma_gamma", "p", "%.6g", pp->p, "" },
+		{ "gamma_gamma", "q", "%.6g", pp->q, "" },
+		{ "gamma_gamma", "gamma", "%.6g", pp->gamma, currency },
+		{ "gamma_gamma", "log_likelihood", "%.2f", pp->gg_ll, "" },
+		{ "gamma_gamma", "customers", "%.0f", (double)pp->gg_n, "" },
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		char b[64];
+		struct rec *r = table_row(&t);
+		cell_str(r, rows[i].model);
+		cell_str(r, rows[i].name);
+		snprintf(b, sizeof b, rows[i].fmt, rows[i].v);
+		cell_str(r, b);
+		cell_str(r, rows[i].unit);
+	}
+	table_print(&t, o->c.format, o->c.color);
+	table_free(&t);
+}
+
 /* Fill the columns of one customer (its scores known); false when --only
  * leaves it out. */
 static bool finish_row(const struct seg *g, struct cust *c)
@@ -335,6 +414,8 @@ static bool finish_row(const struct seg *g, struct cust *c)
 		}
 		rec_set(r, (size_t)g->c_life, stage, strlen(stage));
 	}
+	if (o->predict)
+		predict_row(g, r);
 	if (g->c_seg >= 0) {
 		struct row_ctx rc = { .fs = g->fs, .r = r };
 		const char *seg = o->def ? o->def : "";
@@ -417,6 +498,10 @@ int main(int argc, char **argv)
 		case O_DEFAULT: o.def = arg; break;
 		case O_LIFECYCLE: o.lifecycle = true; break;
 		case O_ASOF: o.asof = arg; break;
+		case O_PREDICT: o.predict = true; break;
+		case O_HORIZON: o.horizon = arg; break;
+		case O_DISCOUNT: o.discount = arg; break;
+		case O_PARAMS: o.params = true; break;
 		case 'S': o.summary = true; break;
 		case 'w': o.where = arg; break;
 		case O_ONLY: {
@@ -430,13 +515,25 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		crm_usage_error(&cmd, "no operands are taken (the customers come from the stream)");
+	if ((o.horizon || o.discount) && !o.predict)
+		crm_usage_error(&cmd, "--horizon and --discount go with --predict");
+	if (o.params && (o.predict || o.rfm || o.lifecycle || o.rules || o.summary || o.nonly))
+		crm_usage_error(&cmd, "--params prints the parameters alone (give only --as-of with it)");
+	if (o.predict && o.summary)
+		crm_usage_error(&cmd, "--predict adds columns to the customers; it does not go with -S");
+	double horizon = 365, rate = 0;
+	if (o.horizon && !predict_span(o.horizon, &horizon))
+		crm_diex("--horizon: '%s' is not a duration (such as 365d, 26w, 6m or 2y, up to a century)",
+			 o.horizon);
+	if (o.discount && !predict_rate(o.discount, &rate))
+		crm_diex("--discount: '%s' is not a yearly rate (such as 0.1 or 10%%)", o.discount);
 
 	struct crm_dir d;
 	crm_dir_open(&d, o.c.dir);
 	char *rules_path = NULL;
 	if (o.rules) {
 		rules_path = xstrdup(o.rules);
-	} else if (!o.rfm && !o.lifecycle) {
+	} else if (!o.rfm && !o.lifecycle && !o.predict && !o.params) {
 		rules_path = crm_path_dup(&d, "segments.conf");
 		FILE *f = fopen(rules_path, "r");
 		if (!f)
@@ -449,6 +546,30 @@ int main(int argc, char **argv)
 	crm_time now = crm_now(), asof = now;
 	if (o.asof) {
 		asof = date_option("as-of", o.asof, true);
+	}
+
+	/* --predict: the models are fitted to every buyer of the history, then
+	 * applied to the customers of the stream */
+	struct buyers buyers = { 0 };
+	struct predict_params pp = { 0 };
+	struct dom_rates rates = { 0 };
+	if (o.predict || o.params) {
+		dom_rates_load(&rates, &d, o.c.currency);
+		if (buyers_load(&buyers, &d, &rates, asof, o.c.strict) < 0)
+			exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
+		if (o.params)
+			dom_rates_warn(&rates);
+		char err[PREDICT_ERRSZ];
+		if (predict_fit(buyers.c, buyers.n, &pp, err, sizeof err) < 0)
+			crm_diex("%s", err);
+		if (o.params) {
+			print_params(&pp, rates.base, &o);
+			dom_rates_free(&rates);
+			buyers_free(&buyers);
+			crm_dir_close(&d);
+			crm_flush_stdout();
+			return CRM_OK;
+		}
 	}
 
 	struct recin in;
@@ -472,6 +593,12 @@ int main(int argc, char **argv)
 	}
 	if (o.lifecycle)
 		c_life = (long)hdr_add(&out, "lifecycle");
+	long c_alive = -1, c_epur = -1, c_erev = -1;
+	if (o.predict) {
+		c_alive = (long)hdr_add(&out, "p_alive");
+		c_epur = (long)hdr_add(&out, "exp_purchases");
+		c_erev = (long)hdr_add(&out, "exp_revenue");
+	}
 	if (rules_path)
 		c_seg = (long)hdr_add(&out, "segment");
 	long primary = c_seg >= 0 ? c_seg : c_rseg >= 0 ? c_rseg : c_life;
@@ -515,10 +642,21 @@ int main(int argc, char **argv)
 	if (!fieldset_load(&fs, &d, used, extra, o.c.currency, asof, o.c.strict))
 		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 	const char *currency = fs.rates.base;
+	if (o.predict) {
+		/* the amounts left out without a rate, unless the figures, which
+		 * count the same ones when they convert money, told already */
+		struct sb msg = { 0 };
+		if (!dom_rates_missing(&fs.rates, &msg))
+			dom_rates_warn(&rates);
+		sb_free(&msg);
+		dom_rates_free(&rates);
+	}
 
 	struct seg g = { .o = &o, .fs = &fs, .rules = rules, .nrules = nrules, .asof = asof, .where = where,
 			 .idcol = idcol, .out = &out, .c_r = c_r, .c_f = c_f, .c_m = c_m,
-			 .c_rfm = c_rfm, .c_rseg = c_rseg, .c_seg = c_seg, .c_life = c_life };
+			 .c_rfm = c_rfm, .c_rseg = c_rseg, .c_seg = c_seg, .c_life = c_life,
+			 .c_alive = c_alive, .c_epur = c_epur, .c_erev = c_erev, .buyers = &buyers,
+			 .pp = &pp, .horizon = horizon, .rate = rate, .decimals = fs.rates.base_exp };
 	if (o.lifecycle) {
 		g.t_new = conf_long(&d, "new_days", 30);
 		g.t_act = conf_long(&d, "active_days", 90);
@@ -526,8 +664,8 @@ int main(int argc, char **argv)
 		g.t_lapse = conf_long(&d, "lapsed_days", 365);
 	}
 	bool *num = xcalloc(out.n, sizeof *num);
-	const long numeric[] = { c_r, c_f, c_m };
-	for (size_t i = 0; i < 3; i++)
+	const long numeric[] = { c_r, c_f, c_m, c_alive, c_epur, c_erev };
+	for (size_t i = 0; i < 6; i++)
 		if (numeric[i] >= 0)
 			num[numeric[i]] = true;
 
@@ -655,6 +793,7 @@ int main(int argc, char **argv)
 	free(used);
 	free(rules_path);
 	fieldset_free(&fs);
+	buyers_free(&buyers);
 	hdr_free(&out);
 	recin_close(&in);
 	crm_dir_close(&d);

@@ -389,6 +389,19 @@ two_customers() {
 	assert_output "$(printf '%s\n' active at-risk)"
 }
 
+@test "crm-segment --predict, --params, --horizon and --discount" {
+	run comp 'crm-segment --pre'
+	assert_output '--predict'
+	run comp 'crm-segment --par'
+	assert_output '--params'
+	run comp 'crm-segment --predict --horizon '
+	assert_output "$(printf '%s\n' 26w 2y 30d 365d 6m 90d | LC_ALL=C sort)"
+	run comp 'crm-segment --predict --horizon=2'
+	assert_output "$(printf '%s\n' 26w 2y)"
+	run comp 'crm-segment --predict --discount '
+	assert_output ''
+}
+
 @test "crm-report: REPORT, the report names" {
 	run complete -p crm-report
 	assert_success
