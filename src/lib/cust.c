@@ -628,6 +628,7 @@ void cindex_load(struct cindex *c, const char *path, const char *name)
 	if (fd < 0 || filebuf_load(&c->data, fd) < 0)
 		crm_die("%s", path);
 	close(fd);
+	c->had_crlf = filebuf_lf(&c->data);
 	c->in = csvin_open_mem(c->data.s, c->data.len, c->name);
 	struct rec r = { 0 };
 	int k = csvin_next(c->in, &r);

@@ -74,7 +74,8 @@ struct crow {
 
 struct cindex {
 	char *name;       /* as shown in messages */
-	struct filebuf data; /* the file */
+	struct filebuf data; /* the file, its CR LFs made LFs */
+	bool had_crlf;    /* the file had a CR LF */
 	struct hdr hdr;   /* no columns for an empty file */
 	const char *hdr_raw;
 	size_t hdr_rawlen;
@@ -87,7 +88,9 @@ struct cindex {
 	struct csvin *in; /* over data, for cindex_row */
 };
 
-/* Read the customers file at path (name in messages). Every row is parsed
+/* Read the customers file at path (name in messages). A CR LF is read as
+ * an LF, inside quoted values too: line ends do not tell rows apart (a
+ * clone with core.autocrlf). Every row is parsed
  * once (so an error anywhere is found): a parse error, a header without
  * 'id' or a row with more fields than the header is reported as
  * "name:line: message" and is fatal. An empty file has no columns and no
