@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conflicts.h"
 #include "cust.h"
 #include "dir.h"
 #include "hist.h"
@@ -14,8 +15,6 @@
 #include "opt.h"
 #include "utf8.h"
 #include "util.h"
-
-#define CONFLICTS "conflicts.jsonl"
 
 static const struct crm_opt opts[] = {
 	CRM_OPT_HELP,

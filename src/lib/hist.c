@@ -7,11 +7,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "id.h"
 #include "proj.h"
 #include "util.h"
 
 const char *const hist_types[] = { "note", "call", "email", "meeting", "chat", "sms", "purchase",
 				   "refund", "ticket", "survey", "task", "done", "deal", NULL };
+const char *const hist_records[] = { "merge", NULL };
 const char *const hist_channels[] = { "email", "phone", "sms", "chat", "meeting", "web", "shop",
 				      "post", "other", NULL };
 
@@ -331,4 +333,20 @@ size_t hist_remap(const struct hist *h, char *const *ids, size_t n, const char *
 			put_remapped(out, l, to);
 	}
 	return changed;
+}
+
+void hist_put_merge(struct sb *out, const char *keep, const char *drop, const char *ts,
+		    const char *by)
+{
+	char id[ID_LEN + 1];
+	id_new(id);
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_string(id));
+	json_object_set_new(o, "ts", json_string(ts));
+	json_object_set_new(o, "customer", json_string(keep));
+	json_object_set_new(o, "type", json_string("merge"));
+	json_object_set_new(o, "ref", json_string(drop));
+	json_object_set_new(o, "by", json_string(by));
+	jsonl_put(out, o);
+	json_decref(o);
 }

@@ -13,6 +13,10 @@
 /* The interaction types and channels of DESIGN.md. */
 extern const char *const hist_types[];
 extern const char *const hist_channels[];
+/* The types of the records the programs write for their own bookkeeping,
+ * never logged by hand: "merge" (crm-add --merge: the customer in ref is
+ * now the customer of the record). */
+extern const char *const hist_records[];
 /* True when s is in the NULL-terminated list. */
 bool in_list(const char *const *list, const char *s);
 
@@ -87,5 +91,10 @@ int hindex_cmp(const struct hindex *a, const struct hrec *x, const struct hindex
  * or changed. */
 size_t hist_remap(const struct hist *h, char *const *ids, size_t n, const char *to,
 		  struct sb *out, size_t *counts);
+
+/* Append the merge record of crm-add --merge to out, one line:
+ * {"id":NEW,"ts":ts,"customer":keep,"type":"merge","ref":drop,"by":by}. */
+void hist_put_merge(struct sb *out, const char *keep, const char *drop, const char *ts,
+		    const char *by);
 
 #endif

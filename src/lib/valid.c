@@ -323,7 +323,7 @@ size_t valid_event(const json_t *o, valid_fn *fn, void *ctx)
 	time_key(&p, o, "ts", true);
 	str_key(&p, o, "customer", true);
 	const char *type = str_key(&p, o, "type", true);
-	if (type && *type && !in_list(hist_types, type)) {
+	if (type && *type && !in_list(hist_types, type) && !in_list(hist_records, type)) {
 		sb_reset(&p.m);
 		valid_quote(&p.m, type, strlen(type));
 		say(&p, "type", "unknown type %s", sb_str(&p.m));
@@ -345,6 +345,8 @@ size_t valid_event(const json_t *o, valid_fn *fn, void *ctx)
 	const char *ref = str_key(&p, o, "ref", false);
 	if (type && !strcmp(type, "done") && (!json_object_get(o, "ref") || (ref && !*ref)))
 		say(&p, "ref", "a done needs a ref: the task it closes");
+	if (type && !strcmp(type, "merge") && (!json_object_get(o, "ref") || (ref && !*ref)))
+		say(&p, "ref", "a merge needs a ref: the customer merged into this one");
 	if (type && !strcmp(type, "deal")) {
 		const char *st = str_key(&p, o, "stage", false);
 		if (st && !in_list(deal_stages, st))
