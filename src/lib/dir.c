@@ -73,10 +73,15 @@ void crm_dir_open(struct crm_dir *d, const char *opt)
 	d->fd = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (d->fd < 0)
 		crm_die("%s", d->path);
-	const char *cp = crm_path(d, CONF);
-	char *conf = xstrdup(cp);
+	char *conf = crm_path_dup(d, CONF);
 	conf_read(conf, &d->conf, &d->nconf);
 	free(conf);
+	size_t shared = d->nconf;
+	conf = crm_path_dup(d, LOCAL_CONF);
+	conf_read(conf, &d->conf, &d->nconf);
+	free(conf);
+	for (size_t i = shared; i < d->nconf; i++)
+		d->conf[i].local = true;
 }
 
 void crm_dir_close(struct crm_dir *d)
@@ -142,7 +147,7 @@ int conf_parse(const char *text, size_t len, struct conf_item **items, size_t *n
 		void *p = *items;
 		xgrow(&p, &have, *n + 1, sizeof **items);
 		*items = p;
-		(*items)[*n] = (struct conf_item){ xstrdup(k), xstrdup(v), no };
+		(*items)[*n] = (struct conf_item){ xstrdup(k), xstrdup(v), no, false };
 		(*n)++;
 	}
 	*err_line = no;
@@ -204,7 +209,8 @@ long conf_long(const struct crm_dir *d, const char *key, long def)
 		return def;
 	long long v;
 	if (!parse_long(c->value, &v) || v < 0 || v > 1000000) {
-		crm_dataerr(crm_path(d, CONF), c->line, "%s: '%s' is not a whole number", key, c->value);
+		crm_dataerr(crm_path(d, c->local ? LOCAL_CONF : CONF), c->line,
+			    "%s: '%s' is not a whole number", key, c->value);
 		exit(CRM_ERR);
 	}
 	return (long)v;
