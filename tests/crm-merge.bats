@@ -716,8 +716,10 @@ piotr note met at a fair'
 	assert_regex "$stderr" "crm-merge: acme/customers.csv: $ANNA_ID: city: ours \"Łódź\", theirs \"Kraków\", base \"Gdańsk\"; ours kept"
 	run git status --porcelain
 	assert_output "UU acme/customers.csv
-M  acme/interactions.jsonl
-?? acme/conflicts.jsonl"
+M  acme/interactions.jsonl"
+	# conflicts.jsonl is of this clone only: crm-init's .gitignore keeps it out
+	run git check-ignore acme/conflicts.jsonl
+	assert_success
 	cd acme
 	run crm-find -o csv -f name,city --sort name
 	assert_output 'name,city

@@ -96,6 +96,9 @@ struct cindex {
  * "name:line: message" and is fatal. An empty file has no columns and no
  * rows. */
 void cindex_load(struct cindex *c, const char *path, const char *name);
+/* The same for the bytes data[0..n) (copied), and an error is not fatal:
+ * returns 0, or -1 after reporting it (then cindex_free c). */
+int cindex_load_mem(struct cindex *c, const char *data, size_t n, const char *name);
 void cindex_free(struct cindex *c);
 /* Parse row i into r (r->raw, line and crlf set as well). */
 void cindex_row(struct cindex *c, size_t i, struct rec *r);
