@@ -14,7 +14,7 @@ OPT ?= -O2 -g
 override CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(if $(WERROR),-Werror) $(OPT) $(CFLAGS)
 LDLIBS = -lcsv -lpcre2-8 -ljansson -lpthread
 
-PROGS = crm crm-init crm-add crm-log crm-rm crm-find crm-segment crm-report crm-mail crm-check crm-merge
+PROGS = crm crm-init crm-add crm-log crm-rm crm-find crm-segment crm-report crm-mail crm-check crm-merge crm-diff
 LIBSRC = $(wildcard src/lib/*.c)
 LIBOBJ = $(LIBSRC:src/lib/%.c=build/lib/%.o)
 BINS = $(PROGS:%=bin/%)
@@ -71,9 +71,13 @@ tests/faults/shim.so: tests/faults/shim.c
 # built with the library's flags: the history reader's vector path reads
 # as its byte-wise path does (vecsame), and so does a line that fits the
 # front it learnt (frontcheck); the hash map keeps every key, index and
-# word (hmapcheck).
-TESTBINS = build/tests/vecsame build/tests/frontcheck build/tests/hmapcheck
+# word (hmapcheck); the changes of customer fields read from git, as
+# crm-report changes lists them (changes).
+TESTBINS = build/tests/vecsame build/tests/frontcheck build/tests/hmapcheck build/tests/changes
 build/tests/%: tests/proj/%.c build/libcrm.a src/lib/*.h
+	@mkdir -p build/tests
+	$(CC) $(CFLAGS) -Isrc/lib -o $@ $< build/libcrm.a $(LDFLAGS) $(LDLIBS)
+build/tests/%: tests/team/%.c build/libcrm.a src/lib/*.h
 	@mkdir -p build/tests
 	$(CC) $(CFLAGS) -Isrc/lib -o $@ $< build/libcrm.a $(LDFLAGS) $(LDLIBS)
 

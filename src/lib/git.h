@@ -31,4 +31,20 @@ int git_line(const char *dir, const char *const *args, struct sb *out);
 /* True when dir is inside the work tree of a git repository. */
 bool git_in_repo(const char *dir);
 
+/* A running "git cat-file --batch", to read many objects one at a time. */
+struct git_cat {
+	int pid;
+	int to, from; /* its standard input and output */
+	struct sb buf; /* what was read from it and not used yet */
+};
+
+/* Start git cat-file --batch in dir. Returns 0, or -1 after reporting. */
+int git_cat_open(struct git_cat *g, const char *dir);
+/* The contents of the object named by name (a hash, or COMMIT:PATH) into
+ * out (reset first). Returns 0; 1 when there is no such object; -1 after
+ * reporting an error (then the session is of no more use). */
+int git_cat_get(struct git_cat *g, const char *name, struct sb *out);
+/* End the session. */
+void git_cat_close(struct git_cat *g);
+
 #endif
