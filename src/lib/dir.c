@@ -216,6 +216,23 @@ long conf_long(const struct crm_dir *d, const char *key, long def)
 	return (long)v;
 }
 
+bool conf_bool(const struct crm_dir *d, const char *key, bool def)
+{
+	const struct conf_item *c = conf_find(d, key);
+	if (!c || !*c->value)
+		return def;
+	static const char *const yes[] = { "yes", "true", "on", "1" }, *const no[] = { "no", "false", "off", "0" };
+	for (size_t i = 0; i < 4; i++) {
+		if (ascii_ieq(c->value, yes[i]))
+			return true;
+		if (ascii_ieq(c->value, no[i]))
+			return false;
+	}
+	crm_dataerr(crm_path(d, c->local ? LOCAL_CONF : CONF), c->line, "%s: '%s' is not yes or no", key,
+		    c->value);
+	exit(CRM_ERR);
+}
+
 const char *crm_user(void)
 {
 	const char *u = getenv("CRM_USER");

@@ -46,6 +46,9 @@ char *crm_path_dup(const struct crm_dir *d, const char *name);
 const char *conf_get(const struct crm_dir *d, const char *key, const char *def);
 /* A whole-number setting; a value that is not one is fatal, naming the line. */
 long conf_long(const struct crm_dir *d, const char *key, long def);
+/* A yes-or-no setting: yes, true, on, 1 or no, false, off, 0 (any case);
+ * another value is fatal, naming the line. */
+bool conf_bool(const struct crm_dir *d, const char *key, bool def);
 
 /* Parse key = value lines with # comments from a file into *items.
  * Returns 0, -1 when the file is missing, or dies on a bad line. */
