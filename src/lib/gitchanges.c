@@ -14,6 +14,8 @@
 struct commit {
 	char hash[41];
 	char when[DATE_BUFSZ];
+	crm_time t;     /* the author time */
+	size_t seq;     /* its place in the log */
 	struct sb who;
 	char *blob[9];  /* the parents' versions, then the commit's (a hash of
 			 * zeros: no such file) */
@@ -164,6 +166,15 @@ static void commit_clear(struct commit *c)
 	memset(c, 0, sizeof *c);
 }
 
+/* Oldest first by author time; git's order (oldest first too) among equals. */
+static int by_time(const void *a, const void *b)
+{
+	const struct commit *x = a, *y = b;
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
 int gitchanges(const struct crm_dir *d, crm_time since, const char *const *fields,
 	       gitchange_fn *fn, void *ctx)
 {
@@ -192,42 +203,52 @@ int gitchanges(const struct crm_dir *d, crm_time since, const char *const *field
 		sb_free(&log);
 		return -1;
 	}
-	struct commit c = { 0 };
-	bool have = false;
+	/* the commits, read whole first: the log is in commit order, and the
+	 * changes go in the order they were made (by author time) */
+	struct commit *v = NULL;
+	size_t n = 0, cap = 0;
 	for (size_t i = 0; i < log.len;) {
 		char *p = log.s + i, *nl = memchr(p, '\n', log.len - i);
-		size_t n = nl ? (size_t)(nl - p) : log.len - i;
-		i += n + 1;
-		p[n] = '\0';
+		size_t len = nl ? (size_t)(nl - p) : log.len - i;
+		i += len + 1;
+		p[len] = '\0';
 		if (p[0] == '\x01') {
-			if (have)
-				walk_commit(&w, &c);
-			commit_clear(&c);
-			have = true;
 			char *a = strchr(p, '\x02'), *b = a ? strchr(a + 1, '\x02') : NULL;
 			if (!a || !b)
 				continue;
-			snprintf(c.hash, sizeof c.hash, "%.*s", (int)(a - p - 1), p + 1);
-			sb_add(&c.who, a + 1, (size_t)(b - a - 1));
-			sb_str(&c.who);
+			void *q = v;
+			xgrow0(&q, &cap, n + 1, sizeof *v);
+			v = q;
+			struct commit *c = &v[n];
+			c->seq = n++;
+			snprintf(c->hash, sizeof c->hash, "%.*s", (int)(a - p - 1), p + 1);
+			sb_add(&c->who, a + 1, (size_t)(b - a - 1));
+			sb_str(&c->who);
 			long long t = 0;
 			parse_long(b + 1, &t);
-			date_fmt((crm_time)t, c.when);
+			c->t = (crm_time)t;
+			date_fmt(c->t, c->when);
 			continue;
 		}
-		if (p[0] != ':' || c.nblob)
+		struct commit *c = n ? &v[n - 1] : NULL;
+		if (p[0] != ':' || !c || c->nblob)
 			continue;
 		/* ":MODE... HASH... STATUS\tPATH": as many colons as parents */
 		size_t parents = strspn(p, ":");
 		char *save, *tok = strtok_r(p, " \t", &save);
 		size_t field = 0;
 		for (; tok; tok = strtok_r(NULL, " \t", &save), field++)
-			if (field > parents && field <= 2 * parents + 1 && c.nblob < 9)
-				c.blob[c.nblob++] = xstrdup(tok);
+			if (field > parents && field <= 2 * parents + 1 && c->nblob < 9)
+				c->blob[c->nblob++] = xstrdup(tok);
 	}
-	if (have)
-		walk_commit(&w, &c);
-	commit_clear(&c);
+	if (n)
+		qsort(v, n, sizeof *v, by_time);
+	for (size_t i = 0; i < n; i++) {
+		if (since == INT64_MIN || v[i].t >= since)
+			walk_commit(&w, &v[i]);
+		commit_clear(&v[i]);
+	}
+	free(v);
 	git_cat_close(&w.cat);
 	rec_free(&w.r);
 	sb_free(&log);

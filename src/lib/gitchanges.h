@@ -21,7 +21,8 @@ struct gitchange {
 typedef void gitchange_fn(void *ctx, const struct gitchange *c);
 
 /* Walk the commits that changed customers.csv of d (in the git repository
- * d is in), made since since (INT64_MIN: all), oldest first, and call fn for
+ * d is in), authored at since or later (INT64_MIN: all), in the order of
+ * their author times (git's among equal ones), and call fn for
  * each change of a field named in fields (NULL-terminated) by each: a value
  * that differs from the one before the commit, a customer the commit added
  * counting as one whose fields were empty (a customer removed is not a
