@@ -505,17 +505,16 @@ interactions.jsonl:8: ref 02a: line 3 is not a deal but of type task"
 	assert_line --partial 'check     validate a CRM directory'
 }
 
-@test "CHK030: the pre-commit hook of the README checks what is committed" {
-	local hook row
-	hook=$(grep -F "printf '#!/bin/sh" "$TOP/README.md")
-	[ -n "$hook" ]
+@test "CHK030: the hooks of crm-init --git check what is committed" {
+	local row
+	export HOME=$WORK GIT_CONFIG_NOSYSTEM=1
 	clean_crm
 	row=$(sed -n 2p customers.csv)
 	git init -q .
 	git config user.name Tester
 	git config user.email tester@example.com
-	eval "$hook"
-	[ -x .git/hooks/pre-commit ]
+	crm-init --git >/dev/null
+	[ -x .git/hooks/pre-commit ] && [ -x .git/hooks/pre-merge-commit ]
 	git add -A
 	run git commit -qm 'clean data'
 	assert_success
@@ -548,12 +547,13 @@ a second Anna
 clean data'
 }
 
-@test "CHK031: the manual page shows the same pre-commit hook as the README" {
-	local hook
-	hook=$(grep -F "printf '#!/bin/sh" "$TOP/README.md")
+@test "CHK031: the README and the manual page set the hooks up the same way" {
+	grep -qF 'crm-init --git' "$TOP/README.md"
+	grep -qF 'crm-check --staged' "$TOP/README.md"
 	run bash -c "mandoc -Tascii '$TOP/man/crm-check.1' | col -b"
 	assert_success
-	assert_line --partial "$hook"
+	assert_line --regexp '^[[:space:]]+crm-init --git$'
+	assert_line --regexp '^[[:space:]]+crm-check --staged \|\| exit 1$'
 }
 
 @test "CHK032: the history of a customer removed without --forget is a warning, not an error" {
