@@ -170,3 +170,16 @@ EOF
 	assert_success
 	assert_line --index 0 'diff --crm old.csv new.csv'
 }
+
+@test "DIFF008: every malformed file of tests/bad-input, as either version and through --textconv: never a crash" {
+	local f k n=0
+	for f in "$TOP"/tests/bad-input/csv-*.csv "$TOP"/tests/bad-input/jsonl-*.jsonl; do
+		for args in "old.csv $f" "$f old.csv" "customers.csv old.csv 1 100644 $f 2 100644" "--textconv $f"; do
+			# shellcheck disable=SC2086
+			crm-diff $args >/dev/null 2>&1 && k=0 || k=$?
+			((k <= 2)) || fail "crm-diff $args: status $k"
+			n=$((n + 1))
+		done
+	done
+	((n >= 120))
+}
