@@ -114,7 +114,9 @@ static char *join(const char *dir, const char *name)
 {
 	struct sb b = { 0 };
 	sb_printf(&b, "%s/%s", dir, name);
-	return xstrdup(sb_str(&b));
+	char *s = xstrdup(sb_str(&b));
+	sb_free(&b);
+	return s;
 }
 
 /* A path as the user sees it: the bare name in the current directory. */
