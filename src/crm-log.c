@@ -125,10 +125,7 @@ static void push(char ***v, size_t *n, size_t *cap, const char *s)
 
 static crm_time when(const char *opt, const char *s)
 {
-	crm_time t;
-	if (!date_parse_rel(s, crm_now(), &t))
-		crm_diex("--%s: '%s' is not a date (2026-11-22, 2026-11-22T14:00:00Z, -3d, today)", opt, s);
-	return t;
+	return date_option(opt, s, false);
 }
 
 static void set_time(json_t *o, const char *key, crm_time t)
@@ -365,10 +362,7 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 	if (has_since)
 		since = when("since", o->since);
 	if (has_until) {
-		until = when("until", o->until);
-		/* a day (2026-11-30, today, -1d) stands for all of it */
-		if (!strchr(o->until, 'T') && !strchr(o->until, ' ') && strcmp(o->until, "now"))
-			until += 86399;
+		until = date_option("until", o->until, true);
 	}
 	struct hist h;
 	if (hist_load(&h, d, c->strict) < 0)

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "date.h"
 #include "util.h"
 
 static bool has_customers(const char *dir)
@@ -42,6 +43,8 @@ static char *find_up(void)
 	}
 	return NULL;
 }
+
+static const struct conf_item *conf_find(const struct crm_dir *d, const char *key);
 
 void crm_dir_open(struct crm_dir *d, const char *opt)
 {
@@ -82,6 +85,13 @@ void crm_dir_open(struct crm_dir *d, const char *opt)
 	free(conf);
 	for (size_t i = shared; i < d->nconf; i++)
 		d->conf[i].local = true;
+	const struct conf_item *tz = conf_find(d, "timezone");
+	if (tz && *tz->value && !date_set_zone(tz->value)) {
+		crm_dataerr(crm_path(d, conf_file(tz)), tz->line,
+			    "timezone: '%s' is no time zone (an IANA name such as Europe/Warsaw)",
+			    tz->value);
+		exit(CRM_ERR);
+	}
 }
 
 void crm_dir_close(struct crm_dir *d)
@@ -187,6 +197,11 @@ int conf_read(const char *path, struct conf_item **items, size_t *n)
 	return 0;
 }
 
+const char *conf_file(const struct conf_item *c)
+{
+	return c->local ? LOCAL_CONF : CONF;
+}
+
 static const struct conf_item *conf_find(const struct crm_dir *d, const char *key)
 {
 	/* the last setting of a key wins, as in most config files */
@@ -209,7 +224,7 @@ long conf_long(const struct crm_dir *d, const char *key, long def)
 		return def;
 	long long v;
 	if (!parse_long(c->value, &v) || v < 0 || v > 1000000) {
-		crm_dataerr(crm_path(d, c->local ? LOCAL_CONF : CONF), c->line,
+		crm_dataerr(crm_path(d, conf_file(c)), c->line,
 			    "%s: '%s' is not a whole number", key, c->value);
 		exit(CRM_ERR);
 	}
@@ -228,7 +243,7 @@ bool conf_bool(const struct crm_dir *d, const char *key, bool def)
 		if (ascii_ieq(c->value, no[i]))
 			return false;
 	}
-	crm_dataerr(crm_path(d, c->local ? LOCAL_CONF : CONF), c->line, "%s: '%s' is not yes or no", key,
+	crm_dataerr(crm_path(d, conf_file(c)), c->line, "%s: '%s' is not yes or no", key,
 		    c->value);
 	exit(CRM_ERR);
 }

@@ -41,6 +41,9 @@ const char *crm_path(const struct crm_dir *d, const char *name);
 /* A new copy of crm_path. */
 char *crm_path_dup(const struct crm_dir *d, const char *name);
 
+/* The file a setting was read from, CONF or LOCAL_CONF, for messages. */
+const char *conf_file(const struct conf_item *c);
+
 /* A setting from crm.local.conf or crm.conf (the last one given wins), or
  * def when it is not set. */
 const char *conf_get(const struct crm_dir *d, const char *key, const char *def);

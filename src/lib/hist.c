@@ -13,7 +13,6 @@
 
 const char *const hist_types[] = { "note", "call", "email", "meeting", "chat", "sms", "purchase",
 				   "refund", "ticket", "survey", "task", "done", "deal", NULL };
-const char *const hist_records[] = { "merge", NULL };
 const char *const hist_channels[] = { "email", "phone", "sms", "chat", "meeting", "web", "shop",
 				      "post", "other", NULL };
 
@@ -51,8 +50,10 @@ int hist_load(struct hist *h, const struct crm_dir *d, bool strict)
 		json_t *o = jsonl_parse(s, n, err, sizeof err);
 		if (!o && !err[0])
 			continue; /* blank */
+		if (o && torn)
+			crm_dataerr(in->b.name, in->line, "%s: %s", JSONL_TORN, JSONL_TORN_OK);
 		if (!o) {
-			crm_dataerr(in->b.name, in->line, "%s%s", torn ? "torn last line: " : "", err);
+			crm_dataerr(in->b.name, in->line, "%s%s", torn ? JSONL_TORN ": " : "", err);
 			if (strict) {
 				rc = -1;
 				break;

@@ -13,10 +13,6 @@
 /* The interaction types and channels of DESIGN.md. */
 extern const char *const hist_types[];
 extern const char *const hist_channels[];
-/* The types of the records the programs write for their own bookkeeping,
- * never logged by hand: "merge" (crm-add --merge: the customer in ref is
- * now the customer of the record). */
-extern const char *const hist_records[];
 /* True when s is in the NULL-terminated list. */
 bool in_list(const char *const *list, const char *s);
 

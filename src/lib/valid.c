@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cust.h"
+#include "domain.h"
 #include "hist.h"
 #include "money.h"
 #include "utf8.h"
@@ -323,7 +324,7 @@ size_t valid_event(const json_t *o, valid_fn *fn, void *ctx)
 	time_key(&p, o, "ts", true);
 	str_key(&p, o, "customer", true);
 	const char *type = str_key(&p, o, "type", true);
-	if (type && *type && !in_list(hist_types, type) && !in_list(hist_records, type)) {
+	if (type && *type && dom_index(dom_types, type) < 0) {
 		sb_reset(&p.m);
 		valid_quote(&p.m, type, strlen(type));
 		say(&p, "type", "unknown type %s", sb_str(&p.m));
