@@ -200,60 +200,33 @@ static void summary(struct cust *cs, size_t n, long segcol, const struct derive 
 			g[k].days += cs[i].days;
 		}
 	}
-	enum fmt f = fmt_choose(o->c.format, FMT_CSV, FMTS_ALL);
-	bool human = f == FMT_TABLE || f == FMT_MD || f == FMT_HTML;
-	struct hdr h = { 0 };
+	struct table t;
+	table_init(&t, "crm segment: summary");
 	static const char *const cols[] = { "segment", "customers", "share", "revenue", "aov",
-					    "days_since_purchase", "" };
-	for (size_t i = 0; i < 6; i++)
-		hdr_add(&h, cols[i]);
-	if (f == FMT_TABLE)
-		hdr_add(&h, "bar");
-	bool num[7] = { false, true, true, true, true, true, false };
-	struct out *out = out_open(f, &h, num, fmt_color(o->c.color));
-	struct rec r = { 0 };
+					    "days_since_purchase", NULL };
+	table_cols(&t, cols, "snnnnn");
+	t.chart_label = 0;
+	t.chart_value = 1;
 	for (size_t k = 0; k < ng; k++) {
 		if (!g[k].customers)
 			continue;
-		rec_clear(&r);
-		rec_push(&r, *g[k].name ? g[k].name : "(none)", strlen(*g[k].name ? g[k].name : "(none)"));
-		char b[MONEY_BUFSZ];
-		snprintf(b, sizeof b, "%ld", g[k].customers);
-		rec_push(&r, b, strlen(b));
+		struct rec *r = table_row(&t);
+		cell_str(r, *g[k].name ? g[k].name : "(none)");
+		cell_num(r, g[k].customers);
 		/* share in tenths of a percent, rounded half up */
-		long tenths = (long)((g[k].customers * 2000 + (long)n) / (2 * (long)n));
-		snprintf(b, sizeof b, "%ld.%ld", tenths / 10, tenths % 10);
-		rec_push(&r, b, strlen(b));
-		money_fmt(g[k].revenue, currency, human, b);
-		rec_push(&r, b, strlen(b));
-		if (g[k].purchases) {
-			long long a = g[k].revenue / g[k].purchases;
-			money_fmt(a, currency, human, b);
-		} else {
-			b[0] = '\0';
-		}
-		rec_push(&r, b, strlen(b));
-		if (g[k].with_purchase)
-			snprintf(b, sizeof b, "%lld",
-				 (g[k].days * 2 + g[k].with_purchase) / (2 * g[k].with_purchase));
+		cell_pct(r, g[k].customers, (long long)n);
+		cell_money(r, g[k].revenue, currency);
+		if (g[k].purchases)
+			cell_money(r, g[k].revenue / g[k].purchases, currency);
 		else
-			b[0] = '\0';
-		rec_push(&r, b, strlen(b));
-		if (f == FMT_TABLE) {
-			struct sb bar = { 0 };
-			long w = (g[k].customers * 40 + (long)n - 1) / (long)n;
-			for (long i = 0; i < w / 2; i++)
-				sb_adds(&bar, "\xE2\x96\x88"); /* full block */
-			if (w % 2)
-				sb_adds(&bar, "\xE2\x96\x8C"); /* half block */
-			rec_push(&r, sb_str(&bar), bar.len);
-			sb_free(&bar);
-		}
-		out_row(out, &r);
+			cell_str(r, "");
+		if (g[k].with_purchase)
+			cell_num(r, (g[k].days * 2 + g[k].with_purchase) / (2 * g[k].with_purchase));
+		else
+			cell_str(r, "");
 	}
-	rec_free(&r);
-	out_close(out);
-	hdr_free(&h);
+	table_print(&t, o->c.format, o->c.color);
+	table_free(&t);
 	free(g);
 	free(names);
 }

@@ -876,14 +876,14 @@ Others,3,15.0,800.00,200.00,90
 EOF
 }
 
-@test "SEG040: -S -o table adds a bar column and thousands separators" {
+@test "SEG040: -S -o table adds an unnamed column of bars and thousands separators" {
 	run --separate-stderr crm-segment --rfm -S -o table
 	assert_success
-	assert_line --index 0 --regexp '^ *segment +customers +share +revenue +aov +days_since_purchase +bar *$'
-	assert_line --regexp '^ *Champions .*3,200\.00'
+	assert_line --index 0 --regexp '^ *segment +customers +share +revenue +aov +days_since_purchase *$'
+	assert_line --regexp '^ *Champions .*3,200\.00 .*█'
 	assert_line --regexp "^ *Can't Lose .*2,900\\.00"
 	run --separate-stderr crm-segment --rfm -S -o csv
-	refute_output --partial bar
+	refute_output --partial █
 }
 
 @test "SEG041: -S from a JSON Lines stream is still CSV in a pipe" {

@@ -75,8 +75,9 @@ unsigned dom_classify(const struct proj *p);
 /* The exchange rates of crm.conf (rate.CUR = how much of the base currency
  * one CUR is worth), and the amounts left out for want of one. */
 struct dom_rates {
-	char base[4];
+	char base[4];        /* the currency money is shown in */
 	int base_exp;
+	char conf[4];        /* crm.conf's currency, the one the rates are to */
 	size_t n;
 	struct dom_rate {
 		char cur[4];
@@ -88,8 +89,11 @@ struct dom_rates {
 };
 
 /* The base currency: cur when not NULL (--currency), else crm.conf's
- * currency, else DOM_CURRENCY; and crm.conf's rate.CUR lines. A bad
- * currency or rate is fatal, naming the option or crm.conf's line. */
+ * currency, else DOM_CURRENCY; and crm.conf's rate.CUR lines, which give
+ * one CUR in crm.conf's currency (so that with --currency CZK an amount in
+ * EUR is converted to crm.conf's currency with rate.EUR, then to CZK with
+ * rate.CZK). A bad currency or rate is fatal, naming the option or
+ * crm.conf's line. */
 void dom_rates_load(struct dom_rates *r, const struct crm_dir *d, const char *cur);
 void dom_rates_free(struct dom_rates *r);
 

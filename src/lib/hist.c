@@ -11,19 +11,6 @@
 #include "proj.h"
 #include "util.h"
 
-const char *const hist_types[] = { "note", "call", "email", "meeting", "chat", "sms", "purchase",
-				   "refund", "ticket", "survey", "task", "done", "deal", NULL };
-const char *const hist_channels[] = { "email", "phone", "sms", "chat", "meeting", "web", "shop",
-				      "post", "other", NULL };
-
-bool in_list(const char *const *list, const char *s)
-{
-	for (; *list; list++)
-		if (!strcmp(*list, s))
-			return true;
-	return false;
-}
-
 struct linein *hist_open(const struct crm_dir *d)
 {
 	int fd = openat(d->fd, INTERACTIONS, O_RDONLY | O_CLOEXEC);
