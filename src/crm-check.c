@@ -43,6 +43,7 @@ static const struct crm_cmd cmd = {
 	"clean, 2 when there is a problem. --staged checks every CRM directory of\n"
 	"the git index (what a commit would hold) and its unresolved conflicts.",
 	opts,
+	"0 no problem found, 2 problems found or the check could not be made (1 is not used)",
 };
 
 static bool quiet;

@@ -32,6 +32,7 @@ static const struct crm_cmd cmd = {
 	"  git config diff.crm.command crm-diff\n"
 	"  git config diff.crm.textconv 'crm-diff --textconv'",
 	opts,
+	"0 something to show (always when git runs it), 1 the versions hold the same, 2 error",
 };
 
 /* Read a whole file ("/dev/null", as git gives for a side that has none,

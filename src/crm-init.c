@@ -30,6 +30,7 @@ static const struct crm_cmd cmd = {
 	"and install what a clone needs: the merge and diff drivers, the hooks; on an\n"
 	"existing CRM directory --git adds only what is missing and touches no data.",
 	opts,
+	"0 created (or with --git, something added), 1 with --git nothing was missing, 2 error",
 };
 
 static const char conf_text[] =

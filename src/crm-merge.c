@@ -31,6 +31,7 @@ static const struct crm_cmd cmd = {
 	"the file; then the exit status is 1. The result has LF line ends (CR LF reads\n"
 	"as LF). On an error OURS is left as it was.",
 	opts,
+	"0 merged cleanly, 1 merged with conflicts, 2 error",
 };
 
 /* A value of a field, or none (NULL s): no such row or column. */
