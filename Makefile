@@ -14,12 +14,12 @@ OPT ?= -O2 -g
 override CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(if $(WERROR),-Werror) $(OPT) $(CFLAGS)
 LDLIBS = -lcsv -lpcre2-8 -ljansson -lpthread -lm
 
-PROGS = crm crm-init crm-add crm-log crm-rm crm-find crm-segment crm-report crm-mail crm-check crm-merge
+PROGS = crm crm-init crm-add crm-log crm-rm crm-find crm-segment crm-report crm-mail crm-check crm-merge crm-diff
 LIBSRC = $(wildcard src/lib/*.c)
 LIBOBJ = $(LIBSRC:src/lib/%.c=build/lib/%.o)
 BINS = $(PROGS:%=bin/%)
 
-DEBS = tzdata libcsv-dev libpcre2-dev libjansson-dev bats bats-support bats-assert \
+DEBS = tzdata libcsv-dev libpcre2-dev libjansson-dev bats bats-support bats-assert git \
        mandoc jq miller shellcheck msmtp python3 python3-aiosmtpd parallel \
        chromium
 
@@ -72,10 +72,15 @@ tests/faults/shim.so: tests/faults/shim.c
 # as its byte-wise path does (vecsame), and so does a line that fits the
 # front it learnt (frontcheck); the hash map keeps every key, index and
 # word (hmapcheck); the models of crm-segment --predict agree with closed
-# forms, the CDNOW papers and simulated customers (predictcheck).
+# forms, the CDNOW papers and simulated customers (predictcheck); the
+# changes of customer fields read from git, as crm-report changes lists
+# them (changes).
 TESTBINS = build/tests/vecsame build/tests/frontcheck build/tests/hmapcheck build/tests/wordscheck \
-	build/tests/predictcheck
+	build/tests/predictcheck build/tests/changes
 build/tests/%: tests/proj/%.c build/libcrm.a src/lib/*.h
+	@mkdir -p build/tests
+	$(CC) $(CFLAGS) -Isrc/lib -o $@ $< build/libcrm.a $(LDFLAGS) $(LDLIBS)
+build/tests/%: tests/team/%.c build/libcrm.a src/lib/*.h
 	@mkdir -p build/tests
 	$(CC) $(CFLAGS) -Isrc/lib -o $@ $< build/libcrm.a $(LDFLAGS) $(LDLIBS)
 

@@ -7,7 +7,7 @@
 # (see "Programs" below) and add crm-NAME to the complete line at the end.
 
 # The programs "crm NAME" may run, in the order "crm help" lists them.
-_crm_commands=(init add log rm find segment report mail check merge)
+_crm_commands=(init add log rm find segment report mail check merge diff)
 
 # Fixed sets of option and operand values.
 _crm_types='note call missed email meeting chat sms purchase refund ticket survey task done
@@ -213,7 +213,7 @@ _crm_common_value() {
 
 _crm_cmd_init() {
 	case $1 in
-	options) _crm_opts='-h --help -V --version' ;;
+	options) _crm_opts='--git -h --help -V --version' ;;
 	value) return 1 ;;
 	operand) (($2 == 1)) && _crm_dirs ;;
 	esac
@@ -223,7 +223,7 @@ _crm_cmd_add() {
 	case $1 in
 	options)
 		_crm_opts='-e= --email= -p= --phone= -c= --company= --country= --city=
-			-t= --tag= --owner= --stage= --consent= -s= --set= --name=
+			-t= --tag= --untag= --owner= --stage= --consent= -s= --set= --name=
 			--allow-duplicate --update= --import= --map= --merge= -n --dry-run
 			-d= --dir= --strict -h --help -V --version'
 		;;
@@ -283,7 +283,7 @@ _crm_cmd_rm() {
 
 _crm_cmd_check() {
 	case $1 in
-	options) _crm_opts='-q --quiet -d= --dir= -h --help -V --version' ;;
+	options) _crm_opts='-q --quiet --staged -d= --dir= -h --help -V --version' ;;
 	value) return 1 ;;
 	operand) ;; # none
 	esac
@@ -294,6 +294,21 @@ _crm_cmd_merge() {
 	options) _crm_opts='-h --help -V --version' ;;
 	value) return 1 ;;
 	operand) ((${2} <= 4)) && _crm_files ;; # BASE OURS THEIRS [PATHNAME]
+	esac
+}
+
+_crm_cmd_diff() {
+	case $1 in
+	options) _crm_opts='--textconv -h --help -V --version' ;;
+	value) return 1 ;;
+	operand)
+		# OLD NEW, or --textconv FILE (git's forms are not typed)
+		if _crm_given --textconv; then
+			(($2 == 1)) && _crm_files
+		else
+			(($2 <= 2)) && _crm_files
+		fi
+		;;
 	esac
 }
 
@@ -529,7 +544,7 @@ _crm_cmd_mail() {
 	case $1 in
 	options)
 		_crm_opts='-t= --template= --campaign= -w= --where= --send --sendmail=
-			--maildir= --cap= --rate= --limit= --transactional --failed=
+			--maildir= --cap= --rate= --limit= --transactional --failed= --sync
 			--currency= -n --dry-run -d= --dir= --strict -h --help -V --version'
 		;;
 	value)
@@ -714,4 +729,4 @@ _crm_trim() {
 	done
 }
 
-complete -F _crm_complete crm crm-init crm-add crm-log crm-rm crm-find crm-segment crm-report crm-mail crm-check crm-merge
+complete -F _crm_complete crm crm-init crm-add crm-log crm-rm crm-find crm-segment crm-report crm-mail crm-check crm-merge crm-diff

@@ -20,7 +20,8 @@ function __crm_commands
         "report	predefined reports" \
         "mail	templated mail to the customers of a stream" \
         "check	validate a CRM directory" \
-        "merge	git merge driver for the data files"
+        "merge	git merge driver for the data files" \
+        "diff	git diff driver: customers field by field"
     set -l self (commandline -opc)[1]
     set -l here
     if string match -q -- '*/*' $self
@@ -52,10 +53,10 @@ end
 
 # The options of each program, for argparse: NAME= takes a value.
 function __crm_spec_init
-    printf '%s\n' h/help V/version
+    printf '%s\n' git h/help V/version
 end
 function __crm_spec_add
-    printf '%s\n' e/email= p/phone= c/company= country= city= t/tag= owner= \
+    printf '%s\n' e/email= p/phone= c/company= country= city= t/tag= untag= owner= \
         stage= consent= s/set= name= allow-duplicate update= import= map= \
         merge= n/dry-run d/dir= strict h/help V/version
 end
@@ -69,10 +70,13 @@ function __crm_spec_rm
     printf '%s\n' forget n/dry-run d/dir= strict h/help V/version
 end
 function __crm_spec_check
-    printf '%s\n' q/quiet d/dir= h/help V/version
+    printf '%s\n' q/quiet staged d/dir= h/help V/version
 end
 function __crm_spec_merge
     printf '%s\n' h/help V/version
+end
+function __crm_spec_diff
+    printf '%s\n' textconv h/help V/version
 end
 function __crm_spec_find
     printf '%s\n' w/where= F/fixed-strings s/case-sensitive a/ascii f/fields= \
@@ -89,7 +93,7 @@ function __crm_spec_report
 end
 function __crm_spec_mail
     printf '%s\n' t/template= campaign= w/where= send sendmail= maildir= cap= \
-        rate= limit= transactional failed= currency= n/dry-run d/dir= strict h/help \
+        rate= limit= transactional failed= sync currency= n/dry-run d/dir= strict h/help \
         V/version
 end
 
@@ -292,6 +296,7 @@ function __crm_complete_init
     complete -c $c -f
     complete -c $c -s h -l help -d 'show help and exit'
     complete -c $c -s V -l version -d 'show the version and exit'
+    complete -c $c -l git -d 'set up the git repository too (hooks, drivers, attributes, ignores)'
     complete -c $c -n '__crm_operand 1' -a '(__fish_complete_directories)' -d directory
 end
 
@@ -305,6 +310,7 @@ function __crm_complete_add
     complete -c $c -l country -x -d 'country, ISO 3166 alpha-2 (PL, CZ, BG)'
     complete -c $c -l city -x -d city
     complete -c $c -s t -l tag -x -d 'add a tag (repeatable)'
+    complete -c $c -l untag -x -d 'with --update: remove a tag (repeatable)'
     complete -c $c -l owner -x -d 'who looks after the customer'
     complete -c $c -l stage -x -a 'lead prospect customer churned' -d 'lead, prospect, customer or churned'
     complete -c $c -l consent -x -a 'opt-in opt-out' -d 'opt-in or opt-out (marketing mail)'
@@ -370,6 +376,7 @@ function __crm_complete_check
     set -l c crm-check
     complete -c $c -f
     complete -c $c -s q -l quiet -d 'print nothing: only the exit status tells'
+    complete -c $c -l staged -d 'check what git is about to commit (a git hook)'
     complete -c $c -s d -l dir -x -a '(__fish_complete_directories)' -d 'use the CRM directory DIR'
     complete -c $c -s h -l help -d 'show help and exit'
     complete -c $c -s V -l version -d 'show the version and exit'
@@ -381,6 +388,14 @@ function __crm_complete_merge
     complete -c $c -s h -l help -d 'show help and exit'
     complete -c $c -s V -l version -d 'show the version and exit'
     complete -c $c -n '__crm_operand 5' -f
+end
+function __crm_complete_diff
+    # OLD NEW, or --textconv FILE: files, which fish offers by itself
+    set -l c crm-diff
+    complete -c $c -l textconv -d "print FILE as one line per field (git's textconv)"
+    complete -c $c -s h -l help -d 'show help and exit'
+    complete -c $c -s V -l version -d 'show the version and exit'
+    complete -c $c -n '__crm_operand 3' -f
 end
 
 function __crm_complete_find
@@ -541,6 +556,7 @@ function __crm_complete_mail
     complete -c $c -l transactional -d 'not marketing: mail customers without opt-in too'
     complete -c $c -l failed -r -F -d 'write the skipped and failed customers as CSV with a reason'
     complete -c $c -l currency -x -a 'EUR PLN CZK BGN USD' -d 'money in this currency, converted with the crm.conf rates (default: crm.conf currency)'
+    complete -c $c -l sync -d 'with --send: pull first, push the pending lines before mailing (crm.conf sync)'
     # no operands: the recipients come from the stream or --where
 end
 

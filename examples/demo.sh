@@ -73,3 +73,38 @@ cp customers.csv before.csv
 crm-add --update lukasz.zolc@example.pl -t loyal >/dev/null
 git diff --no-index --stat before.csv customers.csv || true
 rm before.csv
+
+# A team of two: the directory becomes a git repository, a second person
+# clones it, both change the same customer, and the pull merges by field.
+export GIT_CONFIG_NOSYSTEM=1 HOME="$work"
+git config --global init.defaultBranch main
+step "crm-init --git && git commit && git push    # ola shares the CRM"
+crm-init --git
+git config user.name Ola && git config user.email ola@example.com
+git add -A && git commit -qm 'The customer base'
+git init -q --bare "$work/hub.git"
+git remote add origin "$work/hub.git" && git push -q -u origin main
+
+step "git clone .../hub.git piotr && cd piotr && crm-init --git    # piotr's clone"
+git clone -q "$work/hub.git" "$work/piotr"
+(cd "$work/piotr" && crm-init --git && git config user.name Piotr && git config user.email piotr@example.com)
+
+step "piotr: crm-add --update lukasz.zolc@example.pl --consent opt-out --phone '+48 601 000 111'; commit; push"
+(
+	cd "$work/piotr"
+	CRM_USER=piotr crm-add --update lukasz.zolc@example.pl --consent opt-out --phone '+48 601 000 111' >/dev/null
+	CRM_USER=piotr crm-log lukasz.zolc@example.pl call 'Asked to get no more newsletters' --in >/dev/null
+	git commit -qam 'piotr: Łukasz opted out' && git push -q
+)
+
+step "ola: crm-add --update lukasz.zolc@example.pl --city Gdynia; commit; git pull    # merged field by field"
+crm-add --update lukasz.zolc@example.pl --city Gdynia >/dev/null
+git commit -qam 'ola: Łukasz moved'
+git pull -q --no-rebase --no-edit
+crm-find -a lukasz.zolc -f name,city,phone,consent -o table
+
+step "git log -p --ext-diff -- customers.csv    # who changed what, one line per customer"
+git --no-pager log -p --ext-diff --no-merges --format='%h %an: %s' -- customers.csv | head -12
+
+step "git log -p -1 --no-merges -- customers.csv    # the same as lines of fields"
+git --no-pager log -p -1 --no-merges --format='%h %an: %s' -- customers.csv | grep '^[-+][^-+]'

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "colmap.h"
+#include "conflicts.h"
 #include "cust.h"
 #include "custmerge.h"
 #include "date.h"
@@ -30,6 +31,7 @@ enum {
 	O_MAP,
 	O_NAME,
 	O_MERGE,
+	O_UNTAG,
 };
 
 static const struct crm_opt opts[] = {
@@ -39,6 +41,7 @@ static const struct crm_opt opts[] = {
 	{ O_COUNTRY, "country", "CC", "country, ISO 3166 alpha-2 (PL, CZ, BG)" },
 	{ O_CITY, "city", "CITY", "city" },
 	{ 't', "tag", "TAG", "add a tag (repeatable)" },
+	{ O_UNTAG, "untag", "TAG", "with --update: remove a tag (repeatable)" },
 	{ O_OWNER, "owner", "USER", "who looks after the customer" },
 	{ O_STAGE, "stage", "STAGE", "lead, prospect, customer or churned" },
 	{ O_CONSENT, "consent", "CONSENT", "opt-in or opt-out (marketing mail)" },
@@ -200,6 +203,10 @@ static long apply(struct ctx *x, long row, const struct sets *s, bool is_new, bo
 			free(v);
 			continue;
 		}
+		if (!strcmp(col, "untag")) {
+			free(v);
+			continue; /* after every other field: a row's tags must not add them back */
+		}
 		if (!strcmp(col, "email") && *v && !x->allow_dup) {
 			long o = email_owner(x, v, row);
 			if (o >= 0) {
@@ -230,6 +237,22 @@ static long apply(struct ctx *x, long row, const struct sets *s, bool is_new, bo
 			changed++;
 		}
 		free(v);
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		long c = ctable_col(&x->t, "tags");
+		if (strcmp(s->v[i].col, "untag") || c < 0)
+			continue;
+		r = &x->t.rows[row];
+		struct sb t = { 0 };
+		sb_adds(&t, rec_get(r, (size_t)c));
+		tags_remove(&t, s->v[i].val);
+		if (strcmp(rec_get(r, (size_t)c), sb_str(&t))) {
+			if (!is_new && x->dry_run)
+				sb_printf(&x->log, "  tags: '%s' -> '%s'\n", rec_get(r, (size_t)c), sb_str(&t));
+			rec_set(r, (size_t)c, sb_str(&t), t.len);
+			changed++;
+		}
+		sb_free(&t);
 	}
 	rec_free(&before);
 	return changed;
@@ -445,14 +468,41 @@ static long merge_find(const struct ctable *t, const char *key)
 	return r;
 }
 
-/* Append the lines that say which interactions moved and which rows went. */
+/* Whether the history has a line of the customer id (a merge record of
+ * another customer does not count), and whether it says that drop was
+ * merged into keep. */
+static bool hist_has_lines(const struct hist *h, const char *id)
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (h->v[i].obj && !strcmp(json_str(h->v[i].obj, "customer"), id))
+			return true;
+	return false;
+}
+
+static bool hist_has_merge(const struct hist *h, const char *keep, const char *drop)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		const json_t *o = h->v[i].obj;
+		if (o && !strcmp(json_str(o, "type"), "merge") && !strcmp(json_str(o, "customer"), keep) &&
+		    !strcmp(json_str(o, "ref"), drop))
+			return true;
+	}
+	return false;
+}
+
+/* Append the lines that say which interactions moved and which rows went.
+ * ids[n..n+nstray) are the ids no longer in customers.csv whose lines
+ * were left behind (a merge in another clone). */
 static void merge_report(struct sb *log, const struct ctable *t, const long *drop,
-			 char *const *ids, const size_t *moved, size_t n)
+			 char *const *ids, const size_t *moved, size_t n, size_t nstray)
 {
 	long cn = ctable_col(t, "name");
 	for (size_t j = 0; j < n; j++)
 		sb_printf(log, "moved %zu interaction%s from %s\n", moved[j], moved[j] == 1 ? "" : "s",
 			  ids[j]);
+	for (size_t j = n; j < n + nstray; j++)
+		sb_printf(log, "moved %zu interaction%s from %s (not a customer any more)\n", moved[j],
+			  moved[j] == 1 ? "" : "s", ids[j]);
 	for (size_t j = 0; j < n; j++)
 		sb_printf(log, "removed %s  %s\n", ids[j],
 			  cn >= 0 ? rec_get(&t->rows[drop[j]], (size_t)cn) : "");
@@ -460,18 +510,20 @@ static void merge_report(struct sb *log, const struct ctable *t, const long *dro
 
 /* Write the merge: the history first, so that a crash between the two
  * writes leaves the moved interactions pointing at the kept customer, who
- * exists, and the dropped rows still there (run the merge again). */
-static int merge_write(struct crm_dir *d, struct ctable *t, const struct sb *hist, size_t moved)
+ * exists, and the dropped rows still there (run the merge again). Without
+ * rows to drop (only stray lines to move), customers.csv is not written. */
+static int merge_write(struct crm_dir *d, struct ctable *t, const struct sb *hist, size_t changed,
+		       bool rows)
 {
 	/* a file replaced but maybe not durably (1) is done, yet an error */
-	int hk = moved ? crm_rewrite(d, INTERACTIONS, hist->s, hist->len) : 0;
+	int hk = changed ? crm_rewrite(d, INTERACTIONS, hist->s, hist->len) : 0;
 	if (hk < 0) {
 		crm_warnx("nothing was changed");
 		return CRM_ERR;
 	}
-	int saved = ctable_save(t, d);
+	int saved = rows ? ctable_save(t, d) : 0;
 	if (saved < 0) {
-		if (moved)
+		if (changed)
 			crm_warnx("%s was not changed, but the history was: run the merge again",
 				  CUSTOMERS);
 		else
@@ -482,7 +534,11 @@ static int merge_write(struct crm_dir *d, struct ctable *t, const struct sb *his
 }
 
 /* --merge KEEP DROP...: the dropped customers' history moves to KEEP, their
- * values fill KEEP's empty fields, and their rows are removed. */
+ * values fill KEEP's empty fields, their rows are removed, and a merge
+ * record for each says in the history that it is KEEP now (readers follow
+ * it for lines that other clones log on DROP meanwhile). A DROP that is no
+ * longer in customers.csv but has lines in the history (such lines, after
+ * a pull) has them moved to KEEP. */
 static int do_merge(const struct crm_common *c, const char *keep, int argc, char **argv)
 {
 	if (!argc)
@@ -494,16 +550,40 @@ static int do_merge(const struct crm_common *c, const char *keep, int argc, char
 	crm_lock(&d);
 	struct ctable t;
 	ctable_load(&t, &d);
-	size_t ci = (size_t)ctable_col(&t, "id"), n = 0;
-	long k = merge_find(&t, keep);
+	struct hist h = { 0 };
+	int rc = CRM_ERR;
+	struct sb log = { 0 }, out = { 0 };
+	size_t ci = (size_t)ctable_col(&t, "id"), n = 0, nstray = 0;
 	long *drop = xcalloc((size_t)argc, sizeof *drop);
 	char **ids = xcalloc((size_t)argc, sizeof *ids);
+	char **strays = xcalloc((size_t)argc, sizeof *strays);
+	size_t *moved = xcalloc((size_t)argc, sizeof *moved);
+	char *kid = NULL;
+	if (hist_load(&h, &d, c->strict) < 0) {
+		crm_warnx("nothing was merged");
+		goto out;
+	}
+	long k = merge_find(&t, keep);
 	bool bad = k < 0;
 	for (int i = 0; i < argc; i++) {
-		long r = merge_find(&t, argv[i]);
+		long r = ctable_find(&t, argv[i]);
 		bool twice = false;
 		for (size_t j = 0; j < n && !twice; j++)
 			twice = drop[j] == r;
+		for (size_t j = 0; j < nstray && !twice; j++)
+			twice = r < 0 && !strcmp(strays[j], argv[i]);
+		if (r < 0 && hist_has_lines(&h, argv[i])) {
+			if (!twice)
+				strays[nstray++] = argv[i]; /* its lines stayed behind */
+			continue;
+		}
+		if (r < 0 && k >= 0 && hist_has_merge(&h, rec_get(&t.rows[k], ci), argv[i])) {
+			crm_warnx("%s: merged into %s already; nothing to do", argv[i],
+				  rec_get(&t.rows[k], ci));
+			continue;
+		}
+		if (r < 0)
+			crm_warnx("%s: no customer has this id or e-mail", argv[i]);
 		if (r >= 0 && r == k)
 			crm_warnx("%s: is the customer to keep; it cannot be merged into itself", argv[i]);
 		if (r < 0 || r == k)
@@ -511,35 +591,52 @@ static int do_merge(const struct crm_common *c, const char *keep, int argc, char
 		else if (!twice)
 			drop[n++] = r;
 	}
-	int rc = CRM_ERR;
-	struct sb log = { 0 }, out = { 0 };
-	struct hist h = { 0 };
-	size_t *moved = xcalloc((size_t)argc, sizeof *moved);
-	char *kid = NULL;
 	if (bad) {
 		crm_warnx("nothing was merged");
 		goto out;
 	}
+	if (!n && !nstray) {
+		rc = CRM_NONE; /* each was merged already */
+		goto out;
+	}
 	for (size_t j = 0; j < n; j++)
 		ids[j] = xstrdup(rec_get(&t.rows[drop[j]], ci));
+	for (size_t j = 0; j < nstray; j++)
+		ids[n + j] = xstrdup(strays[j]);
 	kid = xstrdup(rec_get(&t.rows[k], ci));
 	long cn = ctable_col(&t, "name");
 	sb_printf(&log, "merge into %s  %s\n", kid, cn >= 0 ? rec_get(&t.rows[k], (size_t)cn) : "");
-	cust_merge(&t, k, drop, n, now, &log);
-	if (hist_load(&h, &d, c->strict) < 0) {
-		crm_warnx("nothing was merged");
-		goto out;
-	}
-	size_t total = hist_remap(&h, ids, n, kid, &out, moved);
-	merge_report(&log, &t, drop, ids, moved, n);
-	rc = c->dry_run ? CRM_OK : merge_write(&d, &t, &out, total);
-	if (rc == CRM_OK)
+	if (n)
+		cust_merge(&t, k, drop, n, now, &log);
+	size_t total = hist_remap(&h, ids, n + nstray, kid, &out, moved);
+	/* the records that say each is KEEP now, once */
+	for (size_t j = 0; j < n + nstray; j++)
+		if (!hist_has_merge(&h, kid, ids[j])) {
+			hist_put_merge(&out, kid, ids[j], now, crm_user());
+			total++;
+		}
+	merge_report(&log, &t, drop, ids, moved, n, nstray);
+	rc = c->dry_run ? CRM_OK : merge_write(&d, &t, &out, total, n > 0);
+	if (rc == CRM_OK) {
+		/* one customer added in two clones: the conflict of the git merge is settled */
+		char **all = xcalloc(n + nstray + 1, sizeof *all);
+		all[0] = kid;
+		memcpy(all + 1, ids, (n + nstray) * sizeof *ids);
+		long settled = conflicts_settle_merge(&d, all, n + nstray + 1, c->dry_run);
+		free(all);
+		if (settled > 0)
+			sb_printf(&log, "settled %ld conflict%s of %s\n", settled, settled == 1 ? "" : "s",
+				  crm_path(&d, CONFLICTS));
+		if (settled < 0)
+			rc = CRM_ERR;
 		fputs(sb_str(&log), stdout);
+	}
 out:
 	crm_flush_stdout();
-	for (size_t j = 0; j < n; j++)
+	for (size_t j = 0; j < n + nstray; j++)
 		free(ids[j]);
 	free(ids);
+	free(strays);
 	free(drop);
 	free(moved);
 	free(kid);
@@ -566,6 +663,7 @@ int main(int argc, char **argv)
 		case 'p': sets_add(&s, "phone", arg); break;
 		case 'c': sets_add(&s, "company", arg); break;
 		case 't': sets_add(&s, "tags", arg); break;
+		case O_UNTAG: sets_add(&s, "untag", arg); break;
 		case O_COUNTRY: sets_add(&s, "country", arg); break;
 		case O_CITY: sets_add(&s, "city", arg); break;
 		case O_OWNER: sets_add(&s, "owner", arg); break;

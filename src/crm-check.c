@@ -1,6 +1,7 @@
 /* crm-check - validate a CRM directory: every problem as file:line: message */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,9 +9,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "conflicts.h"
 #include "csvrec.h"
 #include "dir.h"
 #include "domain.h"
+#include "git.h"
 #include "hist.h"
 #include "hmap.h"
 #include "jsonl.h"
@@ -19,12 +22,12 @@
 #include "util.h"
 #include "valid.h"
 
-/* Where crm-merge leaves what it could not merge, one JSON object a line. */
-#define CONFLICTS "conflicts.jsonl"
+enum { O_STAGED = OPT_FIRST_LOCAL };
 
 /* No --strict: every bad line is a problem already; no --color: no table. */
 static const struct crm_opt opts[] = {
 	{ 'q', "quiet", NULL, "print nothing: only the exit status tells" },
+	{ O_STAGED, "staged", NULL, "check what git is about to commit (a git hook)" },
 	CRM_OPT_DIR,
 	CRM_OPT_HELP,
 	CRM_OPT_VERSION,
@@ -32,11 +35,13 @@ static const struct crm_opt opts[] = {
 };
 
 static const struct crm_cmd cmd = {
-	"[-q] [-d DIR]",
+	"[-q] [-d DIR]\n"
+	"[-q] --staged",
 	"Check a CRM directory: customers.csv, interactions.jsonl and the unresolved\n"
 	"conflicts of crm-merge. Each problem is printed as FILE:LINE: MESSAGE on\n"
 	"stdout, a count on stderr; nothing when all is well. Exit status 0 when\n"
-	"clean, 2 when there is a problem.",
+	"clean, 2 when there is a problem. --staged checks every CRM directory of\n"
+	"the git index (what a commit would hold) and its unresolved conflicts.",
 	opts,
 	"0 no problem found, 2 problems found or the check could not be made (1 is not used)",
 };
@@ -204,6 +209,11 @@ struct check {
 	struct seen closed;  /* tasks a done refers to */
 	struct pending *pend;
 	size_t npend, pend_cap;
+	struct seen merged;  /* customers merged into others (the ref of a merge record) */
+	char **merged_into;  /* ... and the customer each is now */
+	size_t mcap;
+	struct pending *strays; /* lines of customers not in customers.csv (ref: the customer) */
+	size_t nstray, stray_cap;
 	struct sb tmp, tmp2;
 };
 
@@ -291,6 +301,63 @@ static void check_customers(struct check *x)
 	close(fd);
 }
 
+/* A merge record: ref is now the customer cust. A customer merged away
+ * that is still in customers.csv is a warning: the merge did not finish,
+ * or the row came back with a git merge. */
+static void note_merge(struct check *x, const char *ref, const char *cust, long line)
+{
+	size_t had = x->merged.m.n;
+	size_t i = hmap_put(&x->merged.m, ref, strlen(ref));
+	if (i >= had) {
+		void *p = x->merged_into;
+		xgrow(&p, &x->mcap, i + 1, sizeof *x->merged_into);
+		x->merged_into = p;
+		x->merged_into[i] = xstrdup(cust);
+	}
+	if (x->have_ids && hmap_get(&x->ids.m, ref, strlen(ref)) >= 0) {
+		struct sb b = { 0 };
+		sb_adds(&b, plain(&x->tmp, ref, strlen(ref)));
+		warning(&x->hist, line,
+			"customer %s was merged into %s but is still in %s (run crm-add --merge %s %s again)",
+			sb_str(&b), plain(&x->tmp, cust, strlen(cust)), x->cust.name, sb_str(&b),
+			plain(&x->tmp, cust, strlen(cust)));
+		sb_free(&b);
+	}
+}
+
+/* The lines of customers that are not in customers.csv: those of a
+ * customer merged into one that is (after any number of merges) are that
+ * customer's, as every reader takes them; the others are a warning. */
+static void resolve_strays(struct check *x)
+{
+	for (size_t i = 0; i < x->nstray; i++) {
+		const char *c = x->strays[i].ref;
+		/* follow the merge records; a loop of them ends somewhere */
+		for (size_t step = 0; step <= x->merged.m.n; step++) {
+			long k = hmap_get(&x->merged.m, c, strlen(c));
+			if (k < 0)
+				break;
+			c = x->merged_into[k];
+			if (hmap_get(&x->ids.m, c, strlen(c)) >= 0)
+				break;
+		}
+		if (hmap_get(&x->ids.m, c, strlen(c)) < 0) {
+			const char *cust = x->strays[i].ref;
+			/* crm-rm keeps the history of whom it removes (without --forget) */
+			warning(&x->hist, x->strays[i].line, "customer %s is not in %s (removed without --forget?)",
+				plain(&x->tmp, cust, strlen(cust)), x->cust.name);
+		}
+		free(x->strays[i].ref);
+	}
+	free(x->strays);
+	x->strays = NULL;
+	x->nstray = 0;
+	for (size_t i = 0; i < x->merged.m.n; i++)
+		free(x->merged_into[i]);
+	free(x->merged_into);
+	x->merged_into = NULL;
+}
+
 /* The cross-record checks of one interaction: its id unique, its customer
  * there, a task closed once; refs are noted to be resolved at the end. */
 static void link_event(struct check *x, const json_t *o, long line)
@@ -317,10 +384,16 @@ static void link_event(struct check *x, const json_t *o, long line)
 		}
 	}
 	const char *cust = json_string_value(json_object_get(o, "customer"));
-	if (x->have_ids && cust && *cust && hmap_get(&x->ids.m, cust, strlen(cust)) < 0)
-		/* crm-rm keeps the history of whom it removes (without --forget) */
-		warning(f, line, "customer %s is not in %s (removed without --forget?)",
-			plain(&x->tmp, cust, strlen(cust)), x->cust.name);
+	if (x->have_ids && cust && *cust && hmap_get(&x->ids.m, cust, strlen(cust)) < 0) {
+		/* judged at the end: a merge record further down may say whose
+		 * the line is now */
+		void *p = x->strays;
+		xgrow(&p, &x->stray_cap, x->nstray + 1, sizeof *x->strays);
+		x->strays = p;
+		x->strays[x->nstray++] = (struct pending){ line, false, xstrdup(cust) };
+	}
+	if (type && !strcmp(type, "merge") && ref && *ref && cust && *cust)
+		note_merge(x, ref, cust, line);
 	if (!type || !ref || !*ref || (strcmp(type, "done") && strcmp(type, "deal")))
 		return;
 	bool deal = !strcmp(type, "deal");
@@ -418,8 +491,35 @@ static void check_conflict(struct check *x, const json_t *o, long line)
 	const char *what = !strcmp(file, CUSTOMERS)      ? "customer"
 			   : !strcmp(file, INTERACTIONS) ? "interaction"
 							 : "record";
+	const char *dup = json_string_value(json_object_get(o, "duplicate"));
 	struct sb m = { 0 };
 	sb_printf(&m, "unresolved merge conflict in %s: ", plain(&x->tmp, file, strlen(file)));
+	if (!strcmp(field, "email") && dup && *dup) {
+		/* one customer added on both sides */
+		struct sb a = { 0 }, b = { 0 };
+		sb_adds(&a, plain(&x->tmp, id, strlen(id)));
+		sb_adds(&b, plain(&x->tmp, dup, strlen(dup)));
+		sb_printf(&m, "customers %s and %s have the same email ", sb_str(&a), sb_str(&b));
+		valid_show(&m, ours);
+		sb_printf(&m, " (added on both sides); merge them: crm-add --merge %s %s", sb_str(&a),
+			  sb_str(&b));
+		sb_free(&a);
+		sb_free(&b);
+		problem(&x->conflicts, line, "%s", sb_str(&m));
+		sb_free(&m);
+		return;
+	}
+	if (!strcmp(field, "id")) {
+		/* a side added a second record with an id */
+		sb_printf(&m, "two %ss with the id %s: ", what, plain(&x->tmp, id, strlen(id)));
+		valid_show(&m, ours);
+		sb_adds(&m, " and ");
+		valid_show(&m, theirs);
+		sb_adds(&m, "; keep one");
+		problem(&x->conflicts, line, "%s", sb_str(&m));
+		sb_free(&m);
+		return;
+	}
 	sb_printf(&m, "%s %s ", what, plain(&x->tmp, id, strlen(id)));
 	sb_printf(&m, "field %s: ours ", plain(&x->tmp, field, strlen(field)));
 	valid_show(&m, ours);
@@ -459,30 +559,32 @@ static void summary(const struct check *x, size_t total)
 	sb_free(&b);
 }
 
-int main(int argc, char **argv)
+/* Check the CRM directory dir (-d, or NULL: found as every program finds
+ * it); files are named in messages by prefix and their name when prefix is
+ * not NULL. Returns the number of problems. */
+static size_t check_dir(const char *dir, const char *prefix)
 {
-	crm_init(argc, argv);
-	struct crm_common c = { 0 };
-	const char *arg;
-	int k;
-	while ((k = crm_getopt(argc, argv, &cmd, &c, &arg)) != -1)
-		if (k == 'q')
-			quiet = true;
-	argc -= optind;
-	if (argc)
-		crm_usage_error(&cmd, "no operands are taken (name the directory with -d DIR)");
-
 	struct check x = { 0 };
-	crm_dir_open(&x.d, c.dir);
-	x.cust.name = crm_path_dup(&x.d, CUSTOMERS);
-	x.hist.name = crm_path_dup(&x.d, INTERACTIONS);
-	x.conflicts.name = crm_path_dup(&x.d, CONFLICTS);
+	crm_dir_open(&x.d, dir);
+	static const char *const names[] = { CUSTOMERS, INTERACTIONS, CONFLICTS };
+	struct file *fs[] = { &x.cust, &x.hist, &x.conflicts };
+	for (size_t i = 0; i < 3; i++) {
+		if (!prefix) {
+			fs[i]->name = crm_path_dup(&x.d, names[i]);
+			continue;
+		}
+		struct sb b = { 0 };
+		sb_printf(&b, "%s%s", prefix, names[i]);
+		fs[i]->name = xstrdup(sb_str(&b));
+		sb_free(&b);
+	}
 
 	check_customers(&x);
 	size_t total = x.cust.n - x.cust.nwarn;
 	print_file(&x.cust);
 	each_line(&x, INTERACTIONS, &x.hist, check_event);
 	resolve_refs(&x);
+	resolve_strays(&x);
 	total += x.hist.n - x.hist.nwarn;
 	print_file(&x.hist);
 	each_line(&x, CONFLICTS, &x.conflicts, check_conflict);
@@ -495,6 +597,7 @@ int main(int argc, char **argv)
 	seen_free(&x.emails);
 	seen_free(&x.events);
 	seen_free(&x.closed);
+	seen_free(&x.merged);
 	free(x.ev);
 	sb_free(&x.tmp);
 	sb_free(&x.tmp2);
@@ -502,5 +605,156 @@ int main(int argc, char **argv)
 	free(x.hist.name);
 	free(x.conflicts.name);
 	crm_dir_close(&x.d);
+	return total;
+}
+
+/* ---- --staged: what git is about to commit ----------------------------- */
+
+/* The folder the staged files are checked out into, removed at exit
+ * (also when -q stops at the first problem). */
+static char *staged_tmp;
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	if (remove(path) < 0 && errno != ENOENT)
+		crm_warn("%s", path);
+	return 0;
+}
+
+static void staged_cleanup(void)
+{
+	if (staged_tmp)
+		nftw(staged_tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	free(staged_tmp);
+	staged_tmp = NULL;
+}
+
+/* Copy the file from to the new file to; false when from does not exist. */
+static bool copy_file(const char *from, const char *to)
+{
+	int in = open(from, O_RDONLY | O_CLOEXEC);
+	if (in < 0) {
+		if (errno == ENOENT)
+			return false;
+		crm_die("%s", from);
+	}
+	struct sb b = { 0 };
+	if (read_all(in, &b) < 0)
+		crm_die("%s", from);
+	close(in);
+	int out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (out < 0 || write(out, b.s, b.len) != (ssize_t)b.len || close(out) < 0)
+		crm_die("%s", to);
+	sb_free(&b);
+	return true;
+}
+
+/* Every folder of the index that holds customers.csv is a CRM directory:
+ * its customers.csv, interactions.jsonl and crm.conf as staged are checked
+ * out into a temporary folder and checked there, with the conflicts.jsonl
+ * of the working tree (the conflicts crm-merge left are not committed).
+ * Files are named as in the repository. */
+static int check_staged(void)
+{
+	struct sb top = { 0 }, list = { 0 };
+	const char *toplevel[] = { "rev-parse", "--show-toplevel", NULL };
+	if (git_line(NULL, toplevel, &top) != 0)
+		crm_diex("--staged: not in a git work tree");
+	const char *ls[] = { "ls-files", "-z", "--cached", NULL };
+	if (git_run(top.s, ls, &list, GIT_ERR) != 0)
+		crm_diex("--staged: git ls-files failed");
+	/* the CRM directories: the prefixes of the staged customers.csv */
+	char **dirs = NULL;
+	size_t ndir = 0, cap = 0;
+	for (size_t i = 0; i < list.len;) {
+		const char *p = list.s + i;
+		size_t n = strlen(p);
+		i += n + 1;
+		const char *base = strrchr(p, '/');
+		base = base ? base + 1 : p;
+		if (strcmp(base, CUSTOMERS))
+			continue;
+		void *q = dirs;
+		xgrow(&q, &cap, ndir + 1, sizeof *dirs);
+		dirs = q;
+		dirs[ndir++] = xstrndup(p, (size_t)(base - p));
+	}
+	size_t total = 0;
+	if (ndir) {
+		const char *t = getenv("TMPDIR");
+		struct sb tmpl = { 0 };
+		sb_printf(&tmpl, "%s/crm-check.XXXXXX", t && *t ? t : "/tmp");
+		if (!mkdtemp(tmpl.s))
+			crm_die("%s", tmpl.s);
+		staged_tmp = xstrdup(tmpl.s);
+		atexit(staged_cleanup);
+		sb_free(&tmpl);
+	}
+	for (size_t k = 0; k < ndir; k++) {
+		/* the files of this directory that are staged */
+		const char *args[8];
+		size_t na = 0;
+		struct sb prefix = { 0 }, paths[3] = { { 0 } };
+		sb_printf(&prefix, "--prefix=%s/", staged_tmp);
+		args[na++] = "checkout-index";
+		args[na++] = prefix.s;
+		args[na++] = "--";
+		static const char *const want[] = { CUSTOMERS, INTERACTIONS, CONF };
+		for (size_t w = 0; w < 3; w++) {
+			sb_printf(&paths[w], "%s%s", dirs[k], want[w]);
+			for (size_t i = 0; i < list.len;) {
+				const char *p = list.s + i;
+				i += strlen(p) + 1;
+				if (!strcmp(p, paths[w].s)) {
+					args[na++] = paths[w].s;
+					break;
+				}
+			}
+		}
+		args[na] = NULL;
+		if (git_run(top.s, args, NULL, GIT_ERR) != 0)
+			crm_diex("--staged: git checkout-index failed");
+		struct sb dir = { 0 }, from = { 0 }, to = { 0 };
+		sb_printf(&dir, "%s/%s", staged_tmp, dirs[k]);
+		sb_printf(&from, "%s/%s%s", top.s, dirs[k], CONFLICTS);
+		sb_printf(&to, "%s%s", dir.s, CONFLICTS);
+		copy_file(from.s, to.s);
+		total += check_dir(dir.s, dirs[k]);
+		sb_free(&dir);
+		sb_free(&from);
+		sb_free(&to);
+		sb_free(&prefix);
+		for (size_t w = 0; w < 3; w++)
+			sb_free(&paths[w]);
+		free(dirs[k]);
+	}
+	free(dirs);
+	sb_free(&top);
+	sb_free(&list);
 	return total ? CRM_ERR : CRM_OK;
+}
+
+int main(int argc, char **argv)
+{
+	crm_init(argc, argv);
+	struct crm_common c = { 0 };
+	const char *arg;
+	bool staged = false;
+	int k;
+	while ((k = crm_getopt(argc, argv, &cmd, &c, &arg)) != -1)
+		if (k == 'q')
+			quiet = true;
+		else if (k == O_STAGED)
+			staged = true;
+	argc -= optind;
+	if (argc)
+		crm_usage_error(&cmd, "no operands are taken (name the directory with -d DIR)");
+	if (staged && c.dir)
+		crm_usage_error(&cmd, "--staged checks the directories of the git index; it takes no -d");
+	if (staged)
+		return check_staged();
+	return check_dir(c.dir, NULL) ? CRM_ERR : CRM_OK;
 }

@@ -18,6 +18,7 @@
 #include "dir.h"
 #include "expr.h"
 #include "fieldset.h"
+#include "gitsync.h"
 #include "hmap.h"
 #include "id.h"
 #include "jsonl.h"
@@ -38,6 +39,7 @@ enum {
 	O_LIMIT,
 	O_TRANSACTIONAL,
 	O_FAILED,
+	O_GITSYNC,
 };
 
 static const struct crm_opt opts[] = {
@@ -52,13 +54,14 @@ static const struct crm_opt opts[] = {
 	{ O_LIMIT, "limit", "N", "send at most N messages in this run" },
 	{ O_TRANSACTIONAL, "transactional", NULL, "not marketing: mail customers without opt-in too" },
 	{ O_FAILED, "failed", "FILE", "write the skipped and failed customers as CSV with a reason" },
+	{ O_GITSYNC, "sync", NULL, "with --send: pull first, push the pending lines before mailing (crm.conf sync)" },
 	CRM_OPT_CURRENCY,
 	CRM_OPT_DRYRUN,
 	CRM_OPTS_WRITER,
 };
 
 static const struct crm_cmd cmd = {
-	"-t TEMPLATE [--campaign NAME] [--where EXPR] [--send] [--sendmail CMD] [--maildir DIR] [--cap DAYS] [--rate N] [--limit N] [--transactional] [--failed FILE] [--currency CUR] [-n] [-]",
+	"-t TEMPLATE [--campaign NAME] [--where EXPR] [--send] [--sendmail CMD] [--maildir DIR] [--cap DAYS] [--rate N] [--limit N] [--transactional] [--failed FILE] [--sync] [--currency CUR] [-n] [-]",
 	"Render the template for each customer of the stream (or of --where) and\n"
 	"print the messages as an mbox, or with --send pipe each to sendmail and\n"
 	"record it in the history. Safe to re-run: a customer is mailed once per campaign.",
@@ -69,7 +72,7 @@ static const struct crm_cmd cmd = {
 struct opts {
 	const char *tmpl, *campaign, *where, *sendmail, *maildir, *failed;
 	long cap, rate, limit;
-	bool send, transactional;
+	bool send, transactional, sync;
 	struct crm_common c;
 };
 
@@ -222,8 +225,10 @@ static int pipe_to(const char *command, const char *rcpt, const char *msg, size_
 	return 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 }
 
-static void log_event(struct crm_dir *d, const char *cust, const char *campaign, const char *msgid,
-		      const char *subject, const char *status, int code)
+/* The history line of a message: pending, sent or failed (with the exit
+ * status of the command). */
+static void event_line(struct sb *b, const char *cust, const char *campaign, const char *msgid,
+		       const char *subject, const char *status, int code)
 {
 	json_t *e = json_object();
 	char id[ID_LEN + 1], ts[DATE_BUFSZ];
@@ -242,13 +247,19 @@ static void log_event(struct crm_dir *d, const char *cust, const char *campaign,
 	json_object_set_new(e, "status", json_string(status));
 	if (code)
 		json_object_set_new(e, "exit", json_integer(code));
+	jsonl_put(b, e);
+	json_decref(e);
+}
+
+static void log_event(struct crm_dir *d, const char *cust, const char *campaign, const char *msgid,
+		      const char *subject, const char *status, int code)
+{
 	struct sb b = { 0 };
-	jsonl_put(&b, e);
+	event_line(&b, cust, campaign, msgid, subject, status, code);
 	crm_lock(d);
 	int rc = crm_append(d, INTERACTIONS, b.s, b.len);
 	crm_unlock(d);
 	sb_free(&b);
-	json_decref(e);
 	if (rc < 0)
 		crm_diex("the history could not be written; stopped so that nobody is mailed twice");
 }
@@ -318,6 +329,81 @@ static void address_header(struct sb *out, const char *hname, const char *value)
 	free(addr);
 }
 
+/* A message that waits for the pending lines to be pushed (--sync). */
+struct held {
+	char *id, *addr, *msgid, *subject;
+	struct sb msg;
+	struct rec r;
+};
+
+/* What a run of sends counts, and the skipped and failed customers. */
+struct tally {
+	long ok, fail;
+	struct skip *skips;
+	size_t nskip, skcap;
+	bool progress;
+};
+
+/* Hand one message to the sendmail command and log the outcome (its
+ * pending line is logged already). */
+static void deliver(struct crm_dir *d, const char *sendmail, const char *campaign, const char *id,
+		    const char *addr, const char *msgid, const char *subject, const struct sb *msg,
+		    const struct rec *r, struct tally *t)
+{
+	int code = pipe_to(sendmail, addr, msg->s, msg->len);
+	if (code == 0) {
+		log_event(d, id, campaign, msgid, subject, "sent", 0);
+		t->ok++;
+	} else {
+		char whybuf[256];
+		if (code < 0)
+			crm_warn("%s: %s", id, sendmail);
+		log_event(d, id, campaign, msgid, subject, "failed", code < 0 ? 127 : code);
+		snprintf(whybuf, sizeof whybuf, "the sendmail command failed (exit %d)", code < 0 ? 127 : code);
+		if (t->progress)
+			fputc('\n', stderr);
+		fprintf(stderr, "%s: %s: failed: %s\n", crm_prog, id, whybuf);
+		add_skip(&t->skips, &t->nskip, &t->skcap, r, whybuf);
+		t->fail++;
+	}
+	if (t->progress)
+		fprintf(stderr, "\r%s: %ld sent, %ld failed", crm_prog, t->ok, t->fail);
+}
+
+/* --sync: the pending lines of every message held go into the history,
+ * are committed and pushed; only then do the messages go out, and their
+ * outcome is committed and pushed after them. A refused push sends
+ * nothing. Returns false when nothing was sent for that reason. */
+static bool send_held(struct crm_dir *d, struct held *v, size_t n, const char *sendmail,
+		      const char *campaign, long rate, struct tally *t)
+{
+	struct sb lines = { 0 }, msg = { 0 };
+	for (size_t i = 0; i < n; i++)
+		event_line(&lines, v[i].id, campaign, v[i].msgid, v[i].subject, "pending", 0);
+	sb_printf(&msg, "crm-mail: %s: %zu to send", campaign, n);
+	bool pushed = gitsync_publish(d, lines.s, lines.len, msg.s) == 0;
+	if (!pushed)
+		crm_warnx("nothing was sent: the campaign could not be pushed first (pull, then run it again)");
+	for (size_t i = 0; pushed && i < n; i++) {
+		if (rate > 0 && i > 0) {
+			long ms = 60000 / rate;
+			struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+			nanosleep(&ts, NULL);
+		}
+		deliver(d, sendmail, campaign, v[i].id, v[i].addr, v[i].msgid, v[i].subject, &v[i].msg,
+			&v[i].r, t);
+	}
+	if (pushed) {
+		sb_reset(&msg);
+		sb_printf(&msg, "crm-mail: %s: %ld sent, %ld failed", campaign, t->ok, t->fail);
+		if (gitsync_commit_push(d, msg.s) < 0)
+			crm_warnx("the outcome of the sends is in the history but not pushed: push it");
+	}
+	sb_free(&lines);
+	sb_free(&msg);
+	return pushed;
+}
+
 int main(int argc, char **argv)
 {
 	crm_init(argc, argv);
@@ -335,6 +421,7 @@ int main(int argc, char **argv)
 		case O_MAILDIR: o.maildir = arg; break;
 		case O_TRANSACTIONAL: o.transactional = true; break;
 		case O_FAILED: o.failed = arg; break;
+		case O_GITSYNC: o.sync = true; break;
 		case O_CAP:
 		case O_RATE:
 		case O_LIMIT:
@@ -351,6 +438,8 @@ int main(int argc, char **argv)
 		crm_usage_error(&cmd, "a template is needed (-t FILE)");
 	if (o.send && o.maildir)
 		crm_usage_error(&cmd, "--maildir is for the preview; it does not go with --send");
+	if (o.sync && !o.send)
+		crm_usage_error(&cmd, "--sync goes with --send");
 	bool use_stdin = dash || stdin_is_stream();
 	if (!use_stdin && !o.where)
 		crm_diex("no recipients: pipe customers in (crm-find ... | crm-mail) or give --where EXPR");
@@ -423,6 +512,13 @@ int main(int argc, char **argv)
 			crm_diex("another crm-mail --send is running in %s", d.path);
 		}
 	}
+
+	/* --sync: what the other clones sent is in the history before it is read */
+	bool sync = o.send && !o.c.dry_run && (o.sync || conf_bool(&d, "sync", false));
+	if (sync && gitsync_pull(&d) < 0)
+		crm_diex("nothing was sent: the clone could not be brought up to date first");
+	struct held *held = NULL;
+	size_t nheld = 0, hcap = 0;
 
 	struct past past = { .campaign = campaign };
 	if (scan_history(&d, o.c.strict, ev_past, &past) < 0)
@@ -626,6 +722,15 @@ int main(int argc, char **argv)
 				sb_reset(&mbox);
 			}
 			n_ok++;
+		} else if (sync) {
+			void *q = held;
+			xgrow(&q, &hcap, nheld + 1, sizeof *held);
+			held = q;
+			struct held *h = &held[nheld++];
+			*h = (struct held){ xstrdup(id), addr, xstrdup(msgid), xstrdup(subj.s), { 0 }, { 0 } };
+			sb_add(&h->msg, msg.s, msg.len);
+			rec_copy(&h->r, &r);
+			addr = NULL; /* the held message has it */
 		} else {
 			if (o.rate > 0 && n_planned > 1) {
 				long ms = 60000 / o.rate;
@@ -633,29 +738,30 @@ int main(int argc, char **argv)
 				nanosleep(&ts, NULL);
 			}
 			log_event(&d, id, campaign, msgid, subj.s, "pending", 0);
-			int code = pipe_to(sendmail, addr, msg.s, msg.len);
-			if (code == 0) {
-				log_event(&d, id, campaign, msgid, subj.s, "sent", 0);
-				n_ok++;
-			} else {
-				if (code < 0)
-					crm_warn("%s: %s", id, sendmail);
-				log_event(&d, id, campaign, msgid, subj.s, "failed", code < 0 ? 127 : code);
-				snprintf(whybuf, sizeof whybuf, "the sendmail command failed (exit %d)", code < 0 ? 127 : code);
-				if (progress)
-					fputc('\n', stderr);
-				fprintf(stderr, "%s: %s: failed: %s\n", crm_prog, id, whybuf);
-				add_skip(&skips, &nskip, &skcap, &r, whybuf);
-				n_fail++;
-			}
-			if (progress)
-				fprintf(stderr, "\r%s: %ld sent, %ld failed", crm_prog, n_ok, n_fail);
+			struct tally ty = { n_ok, n_fail, skips, nskip, skcap, progress };
+			deliver(&d, sendmail, campaign, id, addr, msgid, subj.s, &msg, &r, &ty);
+			n_ok = ty.ok, n_fail = ty.fail, skips = ty.skips, nskip = ty.nskip, skcap = ty.skcap;
 		}
 		free(addr);
 		sb_free(&subj);
 		sb_free(&body);
 		sb_free(&hv);
 	}
+	if (nheld) {
+		struct tally ty = { n_ok, n_fail, skips, nskip, skcap, progress };
+		if (got >= 0 && !send_held(&d, held, nheld, sendmail, campaign, o.rate, &ty))
+			got = -1; /* the exit status of an error */
+		n_ok = ty.ok, n_fail = ty.fail, skips = ty.skips, nskip = ty.nskip, skcap = ty.skcap;
+		for (size_t i = 0; i < nheld; i++) {
+			free(held[i].id);
+			free(held[i].addr);
+			free(held[i].msgid);
+			free(held[i].subject);
+			sb_free(&held[i].msg);
+			rec_free(&held[i].r);
+		}
+	}
+	free(held);
 	if (progress)
 		fputc('\n', stderr);
 	if (mbox.len)

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conflicts.h"
 #include "cust.h"
 #include "dir.h"
 #include "hist.h"
@@ -12,9 +13,8 @@
 #include "jsonl.h"
 #include "lock.h"
 #include "opt.h"
+#include "utf8.h"
 #include "util.h"
-
-#define CONFLICTS "conflicts.jsonl"
 
 static const struct crm_opt opts[] = {
 	CRM_OPT_HELP,
@@ -28,7 +28,8 @@ static const struct crm_cmd cmd = {
 	"write the result into OURS: a git merge driver. Register it once per clone:\n"
 	"  git config merge.crm.driver 'crm-merge %O %A %B %P'\n"
 	"Conflicts keep our value, are said, and are appended to conflicts.jsonl beside\n"
-	"the file; then the exit status is 1. On an error OURS is left as it was.",
+	"the file; then the exit status is 1. The result has LF line ends (CR LF reads\n"
+	"as LF). On an error OURS is left as it was.",
 	opts,
 	"0 merged cleanly, 1 merged with conflicts, 2 error",
 };
@@ -60,6 +61,7 @@ struct merge {
 	struct sb lines;
 	size_t conflicts;
 	bool same; /* the result is OURS as it was */
+	struct val dup; /* for the conflict being recorded: the other customer's id */
 };
 
 static json_t *val_json(struct val v)
@@ -81,6 +83,8 @@ static void conflict(struct merge *m, struct val id, const char *field, struct v
 	json_object_set_new(j, "base", val_json(b));
 	json_object_set_new(j, "ours", val_json(o));
 	json_object_set_new(j, "theirs", val_json(t));
+	if (m->dup.s)
+		json_object_set_new(j, "duplicate", val_json(m->dup));
 	jsonl_put(&m->lines, j);
 	json_decref(j);
 	m->conflicts++;
@@ -95,6 +99,8 @@ struct side {
 	int cls;       /* sides with the same header have the same cls */
 	bool same_hdr; /* its header is the result's, in the same order */
 	struct rec r;  /* the row parsed last */
+	struct hmap extra; /* the bytes of the rows whose id came before */
+	bool extra_read;
 };
 
 static void side_load(struct side *s, const char *path, const char *name)
@@ -110,6 +116,7 @@ static void side_load(struct side *s, const char *path, const char *name)
 
 static void side_free(struct side *s)
 {
+	hmap_free(&s->extra);
 	cindex_free(&s->c);
 	rec_free(&s->r);
 	free(s->col);
@@ -198,7 +205,7 @@ static void put_raw(struct cmerge *x, const struct side *s, long i)
 	sb_add(x->out, w->raw, w->len);
 	for (size_t c = s->c.hdr.n; c < x->ncol && w->nf == s->c.hdr.n; c++)
 		sb_addc(x->out, ',');
-	sb_adds(x->out, w->crlf ? "\r\n" : "\n");
+	sb_addc(x->out, '\n');
 }
 
 /* Write row j of theirs: its bytes when its header is the result's, else
@@ -304,12 +311,55 @@ static long find_row(const struct side *s, struct val id, long *next)
 	return i;
 }
 
+/* Put the bytes of the rows of s whose id came before into s->extra. */
+static void side_extras(struct side *s)
+{
+	if (s->extra_read)
+		return;
+	s->extra_read = true;
+	for (size_t i = 0; i < s->c.n; i++) {
+		const struct crow *w = &s->c.v[i];
+		if (s->c.first[w->key] != i)
+			hmap_put(&s->extra, w->raw, w->len);
+	}
+}
+
+/* Whether s has a row with the bytes of row i of a (under the same header). */
+static bool has_row(struct side *s, const struct side *a, long i)
+{
+	if (s->cls != a->cls)
+		return false;
+	struct val id = key_of(a, i);
+	long k = cindex_find(&s->c, id.s, id.n);
+	if (k < 0)
+		return false;
+	if (raw_equal(s, k, a, i))
+		return true;
+	side_extras(s);
+	return hmap_get(&s->extra, a->c.v[i].raw, a->c.v[i].len) >= 0;
+}
+
+/* Row i of s has an id that a row before it has: both rows are kept, and
+ * the second is a conflict (a row of two must go, by hand). */
+static void dup_id_conflict(struct cmerge *x, const struct side *s, long i, const char *by)
+{
+	struct val id = key_of(s, i);
+	long f = (long)s->c.first[s->c.v[i].key];
+	crm_warnx("%s: %.*s: a second row with this id, added by %s; both kept", x->m->shown,
+		  (int)id.n, id.s, by);
+	conflict(x->m, id, "id", none, row_raw(s, f), row_raw(s, i));
+}
+
 static void merge_ours(struct cmerge *x, bool *seen)
 {
 	for (size_t i = 0; i < x->o.c.n; i++) {
 		const struct crow *w = &x->o.c.v[i];
 		if (x->o.c.first[w->key] != i) {
-			put_raw(x, &x->o, (long)i); /* the id came before: kept as it is */
+			/* the id came before: kept as it is, a conflict unless base
+			 * had the row too */
+			if (!has_row(&x->b, &x->o, (long)i))
+				dup_id_conflict(x, &x->o, (long)i, "ours");
+			put_raw(x, &x->o, (long)i);
 			continue;
 		}
 		struct val id = key_of(&x->o, (long)i);
@@ -332,7 +382,16 @@ static void merge_theirs(struct cmerge *x, const bool *seen)
 {
 	for (size_t j = 0; j < x->t.c.n; j++) {
 		const struct crow *w = &x->t.c.v[j];
-		if (x->t.c.first[w->key] != j || seen[w->key])
+		if (x->t.c.first[w->key] != j) {
+			/* a second row of an id: in ours already, removed by ours,
+			 * or added by theirs */
+			if (!has_row(&x->o, &x->t, (long)j) && !has_row(&x->b, &x->t, (long)j)) {
+				dup_id_conflict(x, &x->t, (long)j, "theirs");
+				put_theirs(x, (long)j);
+			}
+			continue;
+		}
+		if (seen[w->key])
 			continue;
 		struct val id = key_of(&x->t, (long)j);
 		long bi = find_row(&x->b, id, &x->bnext);
@@ -345,6 +404,117 @@ static void merge_theirs(struct cmerge *x, const bool *seen)
 		}
 		put_theirs(x, (long)j);
 	}
+}
+
+/* The e-mail of customer id in s, folded (case, Unicode) into f; false
+ * when s has no such customer or it has no e-mail. */
+static bool side_email(struct side *s, struct val id, size_t ce, struct sb *f)
+{
+	long i = cindex_find(&s->c, id.s, id.n);
+	if (i < 0)
+		return false;
+	struct val e = side_val(s, side_row(s, i), ce);
+	if (!e.n)
+		return false;
+	sb_reset(f);
+	u8_fold(e.s, e.n, false, f);
+	return true;
+}
+
+/* Whether the customers a and b both have the folded e-mail e in s: a
+ * duplicate the side made itself (crm-add --allow-duplicate), not the merge. */
+static bool dup_in(struct side *s, struct val a, struct val b, const struct sb *e, size_t ce)
+{
+	struct sb f = { 0 };
+	bool yes = side_email(s, a, ce, &f) && f.len == e->len && !memcmp(f.s, e->s, e->len) &&
+		   side_email(s, b, ce, &f) && f.len == e->len && !memcmp(f.s, e->s, e->len);
+	sb_free(&f);
+	return yes;
+}
+
+/* The first customer of the result with an e-mail: where its id and its
+ * e-mail are in the arena. */
+struct owner {
+	size_t id, idn, em, emn;
+};
+
+/* One customer added on both sides (the same e-mail, two ids) gives two
+ * rows: each such pair that neither side had is a conflict, settled with
+ * crm-add --merge. Reads the result as written. */
+static void check_emails(struct cmerge *x)
+{
+	long ce = hdr_find(&x->hdr, "email"), ci = hdr_find(&x->hdr, "id");
+	if (ce < 0 || ci < 0 || !x->out->len)
+		return;
+	struct csvin *in = csvin_open_mem(x->out->s, x->out->len, x->m->shown);
+	struct hmap seen = { 0 };
+	struct owner *own = NULL;
+	size_t ocap = 0;
+	struct sb arena = { 0 }, f = { 0 };
+	struct rec r = { 0 };
+	const char *s;
+	size_t n;
+	long line;
+	bool hdr = true;
+	while (csvin_next_raw(in, &s, &n, &line) > 0) {
+		if (hdr) {
+			hdr = false;
+			continue;
+		}
+		struct val id = none, em = none;
+		if (!memchr(s, '"', n)) {
+			/* the fields of a row without quotes are between its commas */
+			const char *p = s, *e = s + n;
+			for (long c = 0; p <= e; c++) {
+				const char *q = memchr(p, ',', (size_t)(e - p));
+				if (!q)
+					q = e;
+				if (c == ci)
+					id = (struct val){ p, (size_t)(q - p) };
+				if (c == ce)
+					em = (struct val){ p, (size_t)(q - p) };
+				p = q + 1;
+			}
+		} else if (csvin_parse(in, s, n, &r) == 0) {
+			id = (struct val){ rec_get(&r, (size_t)ci), rec_len(&r, (size_t)ci) };
+			em = (struct val){ rec_get(&r, (size_t)ce), rec_len(&r, (size_t)ce) };
+		}
+		if (!em.n || !id.n)
+			continue;
+		sb_reset(&f);
+		u8_fold(em.s, em.n, false, &f);
+		size_t had = seen.n, k = hmap_put(&seen, f.s, f.len);
+		if (k >= had) {
+			void *p = own;
+			xgrow(&p, &ocap, k + 1, sizeof *own);
+			own = p;
+			own[k] = (struct owner){ arena.len, id.n, arena.len + id.n, em.n };
+			sb_add(&arena, id.s, id.n);
+			sb_add(&arena, em.s, em.n);
+			continue;
+		}
+		/* the arena may move when it grows: copy this row's values in first */
+		size_t at = arena.len;
+		sb_add(&arena, id.s, id.n);
+		sb_add(&arena, em.s, em.n);
+		struct val a = { arena.s + own[k].id, own[k].idn }, ae = { arena.s + own[k].em, own[k].emn };
+		struct val b = { arena.s + at, id.n }, be = { arena.s + at + id.n, em.n };
+		if (val_eq(a, b) || dup_in(&x->o, a, b, &f, (size_t)ce) || dup_in(&x->t, a, b, &f, (size_t)ce))
+			continue;
+		crm_warnx("%s: %.*s and %.*s have the same email %.*s; both kept (merge them: "
+			  "crm-add --merge %.*s %.*s)",
+			  x->m->shown, (int)a.n, a.s, (int)b.n, b.s, (int)ae.n, ae.s, (int)a.n, a.s,
+			  (int)b.n, b.s);
+		x->m->dup = b;
+		conflict(x->m, a, "email", none, ae, be);
+		x->m->dup = none;
+	}
+	rec_free(&r);
+	csvin_close(in);
+	hmap_free(&seen);
+	free(own);
+	sb_free(&arena);
+	sb_free(&f);
 }
 
 static void merge_customers(struct merge *m, char **files, char **names, struct sb *out)
@@ -367,7 +537,7 @@ static void merge_customers(struct merge *m, char **files, char **names, struct 
 	x.b.cls = hdr_same(&x.b.c.hdr, &x.o.c.hdr) ? 1 : hdr_same(&x.b.c.hdr, &x.t.c.hdr) ? 2 : 3;
 	if (x.ncol && x.o.same_hdr && x.o.c.hdr_raw) {
 		sb_add(out, x.o.c.hdr_raw, x.o.c.hdr_rawlen);
-		sb_adds(out, x.o.c.hdr_crlf ? "\r\n" : "\n");
+		sb_addc(out, '\n');
 	} else if (x.ncol) {
 		csv_put_hdr(out, &x.hdr);
 	}
@@ -379,7 +549,9 @@ static void merge_customers(struct merge *m, char **files, char **names, struct 
 	merge_ours(&x, seen);
 	merge_theirs(&x, seen);
 	free(seen);
-	m->same = out->len == x.o.c.data.len && !memcmp(out->s, x.o.c.data.s, out->len);
+	check_emails(&x);
+	m->same = !x.o.c.had_crlf && out->len == x.o.c.data.len &&
+		  !memcmp(out->s, x.o.c.data.s, out->len);
 	rec_free(&x.res);
 	hdr_free(&x.hdr);
 	side_free(&x.b);
@@ -389,16 +561,16 @@ static void merge_customers(struct merge *m, char **files, char **names, struct 
 
 /* ---- interactions.jsonl ------------------------------------------------ */
 
-/* A line of the result: record i of version h. */
+/* A line of the result: record r of version h. */
 struct pick {
 	const struct hindex *h;
-	size_t i;
+	const struct hrec *r;
 };
 
 static int pick_cmp(const void *a, const void *b)
 {
 	const struct pick *x = a, *y = b;
-	return hindex_cmp(x->h, x->i, y->h, y->i);
+	return hindex_cmp(x->h, x->r, y->h, y->r);
 }
 
 static bool same_line(const struct hindex *a, long i, const struct hindex *b, long j)
@@ -428,6 +600,17 @@ static long find_rec(const struct hindex *h, struct val id, long *next)
 	return i;
 }
 
+/* Whether h has a line with the bytes of r (a line of a of the id id). */
+static bool has_line(const struct hindex *h, struct val id, const struct hrec *r)
+{
+	long i = hmap_get(&h->ids, id.s, id.n);
+	if (i < 0)
+		return false;
+	if (h->v[i].len == r->len && !memcmp(h->v[i].text, r->text, r->len))
+		return true;
+	return hmap_get(&h->dupset, r->text, r->len) >= 0;
+}
+
 /* The three versions of the history and the result's lines. */
 struct hmerge {
 	struct merge *m;
@@ -445,7 +628,7 @@ static void pick_ours(struct hmerge *x, size_t i, bool *seen)
 	id.s = hmap_key(&x->o.ids, i, &id.n);
 	long bi = find_rec(&x->b, id, &x->bnext), ti = find_rec(&x->t, id, &x->tnext);
 	const struct hindex *b = &x->b, *o = &x->o, *t = &x->t;
-	struct pick p = { o, i };
+	struct pick p = { o, &o->v[i] };
 	if (ti < 0) {
 		if (bi >= 0)
 			return; /* removed by theirs */
@@ -454,7 +637,7 @@ static void pick_ours(struct hmerge *x, size_t i, bool *seen)
 		if (same_line(o, (long)i, t, ti) || (bi >= 0 && same_line(t, ti, b, bi))) {
 			/* ours */
 		} else if (bi >= 0 && same_line(o, (long)i, b, bi)) {
-			p = (struct pick){ t, (size_t)ti };
+			p = (struct pick){ t, &t->v[ti] };
 		} else {
 			crm_warnx("%s: %.*s: different lines in ours and theirs; ours kept",
 				  x->m->shown, (int)id.n, id.s);
@@ -464,13 +647,38 @@ static void pick_ours(struct hmerge *x, size_t i, bool *seen)
 	x->v[x->n++] = p;
 }
 
+/* The lines of a side whose id an earlier line has, with other bytes: kept
+ * in the result, a conflict when the side added them (ours: base has no
+ * such line; theirs: neither ours nor base has it). */
+static void pick_dups(struct hmerge *x, const struct hindex *h, bool theirs)
+{
+	for (size_t k = 0; k < h->ndup; k++) {
+		const struct hrec *r = &h->dup[k];
+		struct val id;
+		id.s = hmap_key(&h->ids, r->first, &id.n);
+		if (theirs && has_line(&x->o, id, r))
+			continue; /* written with ours */
+		if (has_line(&x->b, id, r)) {
+			if (!theirs)
+				x->v[x->n++] = (struct pick){ h, r };
+			continue; /* else removed by ours */
+		}
+		crm_warnx("%s: %.*s: a second line with this id, added by %s; both kept", x->m->shown,
+			  (int)id.n, id.s, theirs ? "theirs" : "ours");
+		const struct hrec *f = &h->v[r->first];
+		conflict(x->m, id, "id", none, (struct val){ f->text, f->len },
+			 (struct val){ r->text, r->len });
+		x->v[x->n++] = (struct pick){ h, r };
+	}
+}
+
 static void merge_history(struct merge *m, char **files, char **names, struct sb *out)
 {
 	struct hmerge x = { .m = m };
 	if (hindex_load(&x.b, files[0], names[0]) < 0 || hindex_load(&x.o, files[1], names[1]) < 0 ||
 	    hindex_load(&x.t, files[2], names[2]) < 0)
 		exit(CRM_ERR);
-	x.v = xcalloc(x.o.n + x.t.n + 1, sizeof *x.v);
+	x.v = xcalloc(x.o.n + x.t.n + x.o.ndup + x.t.ndup + 1, sizeof *x.v);
 	bool *seen = xcalloc(x.t.n + 1, sizeof *seen);
 	for (size_t i = 0; i < x.o.n; i++)
 		pick_ours(&x, i, seen);
@@ -478,20 +686,21 @@ static void merge_history(struct merge *m, char **files, char **names, struct sb
 		struct val id;
 		id.s = hmap_key(&x.t.ids, j, &id.n);
 		if (!seen[j] && find_rec(&x.b, id, &x.bnext) < 0)
-			x.v[x.n++] = (struct pick){ &x.t, j }; /* else removed by ours */
+			x.v[x.n++] = (struct pick){ &x.t, &x.t.v[j] }; /* else removed by ours */
 	}
 	free(seen);
+	pick_dups(&x, &x.o, false);
+	pick_dups(&x, &x.t, true);
 	qsort(x.v, x.n, sizeof *x.v, pick_cmp);
 	void *p = out->s;
 	xgrow(&p, &out->cap, x.o.data.len + x.t.data.len + 1, 1);
 	out->s = p;
 	for (size_t i = 0; i < x.n; i++) {
-		const struct hrec *r = &x.v[i].h->v[x.v[i].i];
-		sb_add(out, r->text, r->len);
+		sb_add(out, x.v[i].r->text, x.v[i].r->len);
 		sb_addc(out, '\n');
 	}
 	free(x.v);
-	m->same = out->len == x.o.data.len && !memcmp(out->s, x.o.data.s, out->len);
+	m->same = !x.o.had_crlf && out->len == x.o.data.len && !memcmp(out->s, x.o.data.s, out->len);
 	hindex_free(&x.b);
 	hindex_free(&x.o);
 	hindex_free(&x.t);

@@ -23,6 +23,7 @@ static const struct {
 	{ "mail", "templated mail to the customers of a stream" },
 	{ "check", "validate a CRM directory" },
 	{ "merge", "git merge driver for the data files" },
+	{ "diff", "git diff driver: customers field by field" },
 };
 
 /* Whether crm-NAME is beside this program or on the PATH. */

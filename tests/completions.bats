@@ -73,7 +73,7 @@ two_customers() {
 
 @test "crm: every subcommand when none is found" {
 	PATH=/usr/bin:/bin run comp 'crm '
-	assert_output "$(printf '%s\n' add check find help init log mail merge report rm segment)"
+	assert_output "$(printf '%s\n' add check diff find help init log mail merge report rm segment)"
 }
 
 @test "crm: a subcommand by its start" {
@@ -106,7 +106,7 @@ two_customers() {
 	run comp 'crm-rm --f'
 	assert_output '--forget'
 	run comp 'crm-init -'
-	assert_output "$(printf '%s\n' --help --version -V -h)"
+	assert_output "$(printf '%s\n' --git --help --version -V -h)"
 	run comp 'crm-add --co'
 	assert_output "$(printf '%s\n' --company --consent --country)"
 }
@@ -445,7 +445,7 @@ two_customers() {
 	run complete -p crm-check
 	assert_success
 	run comp 'crm-check -'
-	assert_output "$(printf '%s\n' --dir --help --quiet --version -V -d -h -q)"
+	assert_output "$(printf '%s\n' --dir --help --quiet --staged --version -V -d -h -q)"
 	run comp 'crm check --q'
 	assert_output '--quiet'
 	mkdir acme
@@ -490,4 +490,29 @@ two_customers() {
 	assert_output ''
 	run comp 'crm-log --ma'
 	assert_output '--map'
+}
+
+@test "crm-diff: registered; --textconv; files for OLD NEW, or one with --textconv" {
+	touch old.csv new.csv
+	run complete -p crm-diff
+	assert_success
+	run comp 'crm-diff -'
+	assert_output "$(printf '%s\n' --help --textconv --version -V -h)"
+	run comp 'crm-diff o'
+	assert_output 'old.csv'
+	run comp 'crm-diff old.csv n'
+	assert_output 'new.csv'
+	run comp 'crm-diff old.csv new.csv o'
+	assert_output ''
+	run comp 'crm-diff --textconv old.csv n'
+	assert_output ''
+}
+
+@test "the options of teams: crm-add --untag, crm-mail --sync, crm-check --staged" {
+	run comp 'crm-add --unt'
+	assert_output '--untag'
+	run comp 'crm-mail --sy'
+	assert_output '--sync'
+	run comp 'crm check --st'
+	assert_output '--staged'
 }

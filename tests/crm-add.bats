@@ -1092,16 +1092,23 @@ id,name,email,phone,company,country,city,tags,owner,stage,consent,created,update
 EOF
 }
 
-@test "ADD111: --merge moves the history, changing only the value of customer in those lines" {
+@test "ADD111: --merge moves the history, changing only the value of customer in those lines, and records the merge" {
 	duplicates
 	crm-add --merge 01aaaaaaaaaaa 01ccccccccccc 01ddddddddddd >/dev/null
-	diff -u - interactions.jsonl <<'EOF'
+	head -n 5 interactions.jsonl >moved.jsonl
+	diff -u - moved.jsonl <<'EOF'
 {"id":"01eeeeeeeeee1","ts":"2026-02-01T10:00:00Z","customer":"01aaaaaaaaaaa","type":"note","by":"ewa","text":"first call booked"}
 { "id" : "01eeeeeeeeee2", "ts" : "2026-02-02T10:00:00Z", "customer" : "01aaaaaaaaaaa", "type" : "note", "text" : "about 01ccccccccccc \u0141ódź" }
 {"id":"01eeeeeeeeee3","ts":"2026-02-03T10:00:00Z","customer":"01bbbbbbbbbbb","type":"purchase","amount":12999,"currency":"PLN"}
 {"id":"01eeeeeeeeee4","meta":{"customer":"01ccccccccccc"},"ts":"2026-02-04T10:00:00Z","cust\u006fmer":"01aaaaaaaaaaa","type":"call"}
 {"id":"01eeeeeeeeee5","ts":"2026-02-05T10:00:00Z","customer":"01aaaaaaaaaaa","type":"email","subject":"Re: oferta"}
 EOF
+	# then a merge record for each dropped customer, with a new id, now and who
+	run jq -c 'del(.id)' <(tail -n +6 interactions.jsonl)
+	assert_output '{"ts":"2026-11-22T10:00:00Z","customer":"01aaaaaaaaaaa","type":"merge","ref":"01ccccccccccc","by":"tester"}
+{"ts":"2026-11-22T10:00:00Z","customer":"01aaaaaaaaaaa","type":"merge","ref":"01ddddddddddd","by":"tester"}'
+	assert_id "$(sed -n 6p interactions.jsonl | jq -r .id)"
+	assert_equal "$(wc -l <interactions.jsonl)" 7
 }
 
 @test "ADD112: --merge -n prints the same summary and changes nothing" {
@@ -1155,14 +1162,17 @@ EOF
 	assert_output "$(sed -n 2,5p before.jsonl)"
 }
 
-@test "ADD115: a dropped customer without interactions leaves the history file as it was" {
+@test "ADD115: a dropped customer without interactions: every line stays as it was, the merge record is added" {
 	duplicates
 	grep -v 01eeeeeeeeee3 before.jsonl >interactions.jsonl
 	cp interactions.jsonl before.jsonl
 	crm-add --merge 01ccccccccccc 01bbbbbbbbbbb | tail -n 2 >out
 	assert_equal "$(cat out)" "moved 0 interactions from 01bbbbbbbbbbb
 removed 01bbbbbbbbbbb  Петър Петров"
-	assert_same_file before.jsonl interactions.jsonl
+	head -n 4 interactions.jsonl >kept.jsonl
+	assert_same_file before.jsonl kept.jsonl
+	assert_equal "$(tail -n 1 interactions.jsonl | jq -c 'del(.id)')" \
+		'{"ts":"2026-11-22T10:00:00Z","customer":"01ccccccccccc","type":"merge","ref":"01bbbbbbbbbbb","by":"tester"}'
 }
 
 @test "ADD116: --merge errors: KEEP among the dropped, unknown ids, nothing to drop; nothing changed" {
@@ -1209,12 +1219,13 @@ crm-add: nothing was merged"
 	assert_equal "$stderr" "crm-add: customers.csv: is a symbolic link; refusing to replace it (point -d at the directory that holds the file)
 crm-add: customers.csv was not changed, but the history was: run the merge again"
 	assert_same_file before.csv real.csv
-	run jq -r .customer interactions.jsonl
-	assert_output "01aaaaaaaaaaa
-01aaaaaaaaaaa
-01bbbbbbbbbbb
-01ddddddddddd
-01aaaaaaaaaaa"
+	run jq -r '.customer + " " + .type' interactions.jsonl
+	assert_output "01aaaaaaaaaaa note
+01aaaaaaaaaaa note
+01bbbbbbbbbbb purchase
+01ddddddddddd call
+01aaaaaaaaaaa email
+01aaaaaaaaaaa merge"
 	rm customers.csv
 	mv real.csv customers.csv
 	run --separate-stderr crm-add --merge 01aaaaaaaaaaa 01ccccccccccc
@@ -1223,4 +1234,139 @@ crm-add: customers.csv was not changed, but the history was: run the merge again
 	assert_equal "$(rows | cut -d, -f1)" "01aaaaaaaaaaa
 01bbbbbbbbbbb
 01ddddddddddd"
+	# the merge is recorded once
+	assert_equal "$(grep -c '"merge"' interactions.jsonl)" 1
+}
+
+# ---------------------------------------------------------------- teams
+
+@test "ADD119: --update --untag takes tags away, ignoring case in any script; a tag not there is nothing to change" {
+	new_crm
+	add_as a 'Anna Nowak' -t 'vip;b2b;Żółw;partner'
+	CRM_NOW=$LATER run --separate-stderr crm-add -n --update "$a" --untag VIP --untag 'żÓŁW, nobody'
+	assert_success
+	assert_output "update $a
+  tags: 'vip;b2b;Żółw;partner' -> 'b2b;Żółw;partner'
+  tags: 'b2b;Żółw;partner' -> 'b2b;partner'"
+	CRM_NOW=$LATER crm-add --update "$a" --untag VIP --untag 'żÓŁW, nobody' >/dev/null
+	assert_equal "$(rows)" "$a,Anna Nowak,,,,,,b2b;partner,,lead,,$NOW,$LATER"
+	cp customers.csv before.csv
+	run --separate-stderr crm-add --update "$a" --untag vip
+	assert_failure 1
+	assert_equal "$stderr" "crm-add: $a: nothing to change"
+	assert_same_file before.csv customers.csv
+	# added and taken in one go: the tag is gone, whatever the order
+	crm-add --update "$a" --untag new -t new >/dev/null
+	assert_equal "$(rows | cut -d, -f8)" 'b2b;partner'
+}
+
+@test "ADD120: a column untag on import (a file or a pipe) takes tags away after the row's own tags; it is no column of the base" {
+	new_crm
+	add_as a 'Anna Nowak' -e anna@example.pl -t 'vip;b2b'
+	add_as b 'Petr Novák' -e petr@example.cz -t 'vip;newsletter'
+	cat >in.csv <<'EOF'
+email,tags,untag
+anna@example.pl,vip;loyal,VIP
+petr@example.cz,,newsletter
+EOF
+	CRM_NOW=$LATER run --separate-stderr crm-add --import in.csv
+	assert_success
+	assert_equal "$stderr" 'crm-add: 0 added, 2 updated, 0 unchanged, 0 skipped'
+	assert_equal "$(head -n 1 customers.csv)" "$HDR"
+	assert_equal "$(rows | cut -d, -f1,8)" "$a,b2b;loyal
+$b,vip"
+	# through a pipe, as JSON Lines made from a search
+	crm-find --where tags=vip -f id -o jsonl | jq -c '{id, untag: "vip"}' |
+		CRM_NOW=$LATER crm-add --import - 2>/dev/null
+	assert_equal "$(rows | cut -d, -f1,8)" "$a,b2b;loyal
+$b,"
+}
+
+@test "ADD121: --set FIELD= empties a field (also --city ''); tags stay" {
+	new_crm
+	add_as a 'Anna Nowak' -e anna@example.pl --city Poznań -p 600 -t vip
+	CRM_NOW=$LATER run --separate-stderr crm-add --update "$a" --set city= -p ''
+	assert_success
+	assert_equal "$(rows)" "$a,Anna Nowak,anna@example.pl,,,,,vip,,lead,,$NOW,$LATER"
+	run --separate-stderr crm-add --update "$a" --set city=
+	assert_failure 1
+	assert_equal "$stderr" "crm-add: $a: nothing to change"
+}
+
+# Anna (KEEP) and Ania (DROP) in customers.csv, DROP merged into KEEP; then
+# a call logged on DROP in another clone comes in with a pull: a stray line.
+merged_then_pulled() {
+	new_crm
+	add_as KEEP 'Anna Nowak' -e anna@example.pl
+	add_as DROP 'Ania N.' -e ania@example.pl
+	crm-log "$DROP" note 'before the merge' >/dev/null
+	crm-add --merge "$KEEP" "$DROP" >/dev/null
+	printf '{"id":"01strayline001","ts":"2026-11-22T11:00:00Z","customer":"%s","type":"call","by":"piotr"}\n' "$DROP" >>interactions.jsonl
+}
+
+@test "ADD122: --merge KEEP DROP again after a pull moves the lines left on DROP and says so; a third time there is nothing to do" {
+	merged_then_pulled
+	cp customers.csv before.csv
+	run --separate-stderr crm-add --merge "$KEEP" "$DROP"
+	assert_success
+	assert_equal "$stderr" ''
+	assert_output "merge into $KEEP  Anna Nowak
+moved 1 interaction from $DROP (not a customer any more)"
+	assert_same_file before.csv customers.csv
+	run jq -r '[.customer, .type, .ref // ""] | join(" ")' interactions.jsonl
+	assert_output "$KEEP note 
+$KEEP merge $DROP
+$KEEP call "
+	assert_equal "$(tail -n 1 interactions.jsonl)" "{\"id\":\"01strayline001\",\"ts\":\"2026-11-22T11:00:00Z\",\"customer\":\"$KEEP\",\"type\":\"call\",\"by\":\"piotr\"}"
+	cp interactions.jsonl before.jsonl
+	run --separate-stderr crm-add --merge "$KEEP" "$DROP"
+	assert_failure 1
+	assert_output ''
+	assert_equal "$stderr" "crm-add: $DROP: merged into $KEEP already; nothing to do"
+	assert_same_file before.jsonl interactions.jsonl
+}
+
+@test "ADD123: the lines of an id removed without --forget can be given to a customer: moved, and a merge record added" {
+	new_crm
+	add_as KEEP 'Anna Nowak' -e anna@example.pl
+	add_as OLD 'Anna (old)' -e anna.old@example.pl
+	crm-log "$OLD" note 'old note' >/dev/null
+	crm-rm "$OLD" >/dev/null
+	run --separate-stderr crm-add -n --merge "$KEEP" "$OLD"
+	assert_success
+	assert_output "merge into $KEEP  Anna Nowak
+moved 1 interaction from $OLD (not a customer any more)"
+	run --separate-stderr crm-add --merge "$KEEP" "$OLD"
+	assert_success
+	run jq -r '[.customer, .type, .ref // ""] | join(" ")' interactions.jsonl
+	assert_output "$KEEP note 
+$KEEP merge $OLD"
+	run crm-check
+	assert_success
+	assert_output ''
+}
+
+@test "ADD124: --merge settles the conflict of one customer added in two clones; other conflicts stay" {
+	new_crm
+	add_as A 'Vladimír Dvořák' -e vladimir@example.cz
+	add_as B 'Vladimir Dvorak' -e vladimir.d@example.cz
+	add_as C 'Someone Else' -e else@example.cz
+	cat >conflicts.jsonl <<EOF
+{"file":"customers.csv","id":"$A","field":"email","base":null,"ours":"vladimir@example.cz","theirs":"vladimir@example.cz","duplicate":"$B"}
+{"file":"customers.csv","id":"$C","field":"city","base":"Brno","ours":"Praha","theirs":"Plzeň"}
+EOF
+	cp conflicts.jsonl before.jsonl
+	run --separate-stderr crm-add -n --merge "$A" "$B"
+	assert_success
+	assert_line --index 5 "settled 1 conflict of conflicts.jsonl"
+	assert_same_file before.jsonl conflicts.jsonl
+	run --separate-stderr crm-add --merge "$A" "$B"
+	assert_success
+	assert_line "settled 1 conflict of conflicts.jsonl"
+	assert_equal "$(cat conflicts.jsonl)" "{\"file\":\"customers.csv\",\"id\":\"$C\",\"field\":\"city\",\"base\":\"Brno\",\"ours\":\"Praha\",\"theirs\":\"Plzeň\"}"
+	# the last one settled: the file goes
+	printf '{"file":"customers.csv","id":"%s","field":"email","base":null,"ours":"x","theirs":"x","duplicate":"%s"}\n' "$C" "$A" >conflicts.jsonl
+	run --separate-stderr crm-add --merge "$C" "$A"
+	assert_success
+	[ ! -e conflicts.jsonl ]
 }

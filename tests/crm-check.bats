@@ -505,17 +505,16 @@ interactions.jsonl:8: ref 02a: line 3 is not a deal but of type task"
 	assert_line --partial 'check     validate a CRM directory'
 }
 
-@test "CHK030: the pre-commit hook of the README checks what is committed" {
-	local hook row
-	hook=$(grep -F "printf '#!/bin/sh" "$TOP/README.md")
-	[ -n "$hook" ]
+@test "CHK030: the hooks of crm-init --git check what is committed" {
+	local row
+	export HOME=$WORK GIT_CONFIG_NOSYSTEM=1
 	clean_crm
 	row=$(sed -n 2p customers.csv)
 	git init -q .
 	git config user.name Tester
 	git config user.email tester@example.com
-	eval "$hook"
-	[ -x .git/hooks/pre-commit ]
+	crm-init --git >/dev/null
+	[ -x .git/hooks/pre-commit ] && [ -x .git/hooks/pre-merge-commit ]
 	git add -A
 	run git commit -qm 'clean data'
 	assert_success
@@ -548,12 +547,13 @@ a second Anna
 clean data'
 }
 
-@test "CHK031: the manual page shows the same pre-commit hook as the README" {
-	local hook
-	hook=$(grep -F "printf '#!/bin/sh" "$TOP/README.md")
+@test "CHK031: the README and the manual page set the hooks up the same way" {
+	grep -qF 'crm-init --git' "$TOP/README.md"
+	grep -qF 'crm-check --staged' "$TOP/README.md"
 	run bash -c "mandoc -Tascii '$TOP/man/crm-check.1' | col -b"
 	assert_success
-	assert_line --partial "$hook"
+	assert_line --regexp '^[[:space:]]+crm-init --git$'
+	assert_line --regexp '^[[:space:]]+crm-check --staged \|\| exit 1$'
 }
 
 @test "CHK032: the history of a customer removed without --forget is a warning, not an error" {
@@ -568,4 +568,86 @@ clean data'
 	run --separate-stderr crm-check -q
 	assert_success
 	assert_output ''
+}
+
+@test "CHK033: a merge record is accepted, and the lines of a customer merged away are the kept customer's: no warning" {
+	clean_crm
+	cat >>interactions.jsonl <<'EOF'
+{"id":"03aaaaaaaaaaa","ts":"2026-05-01T10:00:00Z","customer":"01xxxxxxxxxxx","type":"call","by":"piotr"}
+{"id":"03bbbbbbbbbbb","ts":"2026-05-02T10:00:00Z","customer":"01aaaaaaaaaaa","type":"merge","ref":"01xxxxxxxxxxx","by":"anna"}
+{"id":"03ccccccccccc","ts":"2026-05-03T10:00:00Z","customer":"01xxxxxxxxxxx","type":"merge","ref":"01yyyyyyyyyyy","by":"anna"}
+{"id":"03ddddddddddd","ts":"2026-05-04T10:00:00Z","customer":"01yyyyyyyyyyy","type":"note"}
+{"id":"03eeeeeeeeeee","ts":"2026-05-05T10:00:00Z","customer":"01zzzzzzzzzzz","type":"note"}
+{"id":"03fffffffffff","ts":"2026-05-06T10:00:00Z","customer":"01aaaaaaaaaaa","type":"merge"}
+{"id":"03ggggggggggg","ts":"2026-05-07T10:00:00Z","customer":"01aaaaaaaaaaa","type":"merge","ref":"01ccccccccccc"}
+EOF
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_output 'interactions.jsonl:12: warning: customer 01zzzzzzzzzzz is not in customers.csv (removed without --forget?)
+interactions.jsonl:13: a merge needs a ref: the customer merged into this one
+interactions.jsonl:14: warning: customer 01ccccccccccc was merged into 01aaaaaaaaaaa but is still in customers.csv (run crm-add --merge 01ccccccccccc 01aaaaaaaaaaa again)'
+	assert_equal "$stderr" 'crm-check: 1 problem in interactions.jsonl; 2 warnings'
+}
+
+@test "CHK034: the conflicts of one customer added on both sides and of two records with one id say how to settle them" {
+	clean_crm
+	cat >conflicts.jsonl <<'EOF'
+{"file":"customers.csv","id":"01aaaaaaaaaaa","field":"email","base":null,"ours":"anna@example.pl","theirs":"Anna@Example.pl","duplicate":"01ddddddddddd"}
+{"file":"customers.csv","id":"01bbbbbbbbbbb","field":"id","base":null,"ours":"01bbbbbbbbbbb,Петър Петров","theirs":"01bbbbbbbbbbb,Petar"}
+{"file":"interactions.jsonl","id":"02bbbbbbbbbbb","field":"id","base":null,"ours":"{\"id\":\"02bbbbbbbbbbb\"}","theirs":"{\"id\":\"02bbbbbbbbbbb\",\"x\":1}"}
+EOF
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_output 'conflicts.jsonl:1: unresolved merge conflict in customers.csv: customers 01aaaaaaaaaaa and 01ddddddddddd have the same email "anna@example.pl" (added on both sides); merge them: crm-add --merge 01aaaaaaaaaaa 01ddddddddddd
+conflicts.jsonl:2: unresolved merge conflict in customers.csv: two customers with the id 01bbbbbbbbbbb: "01bbbbbbbbbbb,Петър Петров" and "01bbbbbbbbbbb,Petar"; keep one
+conflicts.jsonl:3: unresolved merge conflict in interactions.jsonl: two interactions with the id 02bbbbbbbbbbb: "{\"id\":\"02bbbbbbbbbbb\"}" and "{\"id\":\"02bbbbbbbbbbb\",\"x\":1}"; keep one'
+}
+
+@test "CHK035: --staged checks what git would commit, in every CRM directory, named as in the repository" {
+	export HOME=$WORK GIT_CONFIG_NOSYSTEM=1
+	git init -q repo
+	cd repo
+	git config user.name Tester
+	git config user.email tester@example.com
+	(clean_crm)
+	crm-init sub/east >/dev/null
+	git add -A
+	run --separate-stderr crm-check --staged
+	assert_success
+	assert_output ''
+	git commit -qm 'two CRM directories'
+	# a problem in the working tree only: the index is clean
+	echo '01aaaaaaaaaaa,Dup,dup@example.pl,,,,,,,lead,,,' >>acme/customers.csv
+	run --separate-stderr crm-check --staged
+	assert_success
+	git add acme/customers.csv
+	echo '{"id":"x","ts":"2026-01-01T00:00:00Z","customer":"y","type":"fax"}' >>sub/east/interactions.jsonl
+	git add sub/east/interactions.jsonl
+	run --separate-stderr crm-check --staged
+	assert_failure 2
+	assert_output 'acme/customers.csv:6: duplicate id 01aaaaaaaaaaa; first on line 2
+sub/east/interactions.jsonl:1: unknown type "fax"
+sub/east/interactions.jsonl:1: warning: customer y is not in sub/east/customers.csv (removed without --forget?)'
+	assert_equal "$stderr" 'crm-check: 1 problem in acme/customers.csv
+crm-check: 1 problem in sub/east/interactions.jsonl; 1 warning'
+	git reset -q
+	# the conflicts crm-merge left in the working tree count, staged or not
+	echo '{"file":"customers.csv","id":"01aaaaaaaaaaa","field":"city","base":"a","ours":"b","theirs":"c"}' >acme/conflicts.jsonl
+	run --separate-stderr crm-check -q --staged
+	assert_failure 2
+	assert_output ''
+	# nothing is left behind in the temporary folder
+	export TMPDIR=$WORK/tmp
+	mkdir "$TMPDIR"
+	run --separate-stderr crm-check --staged
+	assert_failure 2
+	assert_output 'acme/conflicts.jsonl:1: unresolved merge conflict in customers.csv: customer 01aaaaaaaaaaa field city: ours "b", theirs "c" (base "a")'
+	assert_equal "$(ls -A "$TMPDIR")" ''
+	run --separate-stderr crm-check --staged -d acme
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" 'crm-check: --staged checks the directories of the git index; it takes no -d'
+	cd "$WORK"
+	run --separate-stderr crm-check --staged
+	assert_failure 2
+	assert_equal "$stderr" 'crm-check: --staged: not in a git work tree'
 }

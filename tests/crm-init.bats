@@ -5,11 +5,10 @@ load helper
 
 HDR=id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated
 
-# What crm-init prints for DIR: where, and how to register the merge driver.
+# What crm-init prints for DIR: where, and how to set up git.
 said() {
 	printf '%s\n' "Initialised CRM directory $1" \
-		'To merge it with git, register the merge driver once in each clone:' \
-		"  git config merge.crm.driver 'crm-merge %O %A %B %P'"
+		"To keep it in git, run once in every clone: crm-init --git $1"
 }
 
 # Every path below the current directory, one a line, sorted.
@@ -41,12 +40,13 @@ refuses_because_of() {
 	[ -d acme ]
 }
 
-@test "INIT002: creates exactly the five files and the templates folder" {
+@test "INIT002: creates exactly the six files and the templates folder" {
 	crm-init acme >/dev/null
 	cd acme
 	assert_equal "$(tree)" "$(
 		cat <<'EOF'
 ./.gitattributes
+./.gitignore
 ./crm.conf
 ./customers.csv
 ./interactions.jsonl
@@ -55,7 +55,7 @@ refuses_because_of() {
 EOF
 	)"
 	[ -d templates ]
-	for f in .gitattributes crm.conf customers.csv interactions.jsonl templates/welcome.eml; do
+	for f in .gitattributes .gitignore crm.conf customers.csv interactions.jsonl templates/welcome.eml; do
 		[ -f "$f" ] || fail "$f is not a regular file"
 	done
 }
@@ -72,9 +72,9 @@ EOF
 	assert_equal "$(wc -c <acme/interactions.jsonl)" 0
 }
 
-@test "INIT005: .gitattributes registers the merge driver for both data files" {
+@test "INIT005: .gitattributes registers the merge driver for both data files and the diff driver for the customers" {
 	crm-init acme >/dev/null
-	run grep -x 'customers.csv merge=crm' acme/.gitattributes
+	run grep -x 'customers.csv merge=crm diff=crm' acme/.gitattributes
 	assert_success
 	run grep -x 'interactions.jsonl merge=crm' acme/.gitattributes
 	assert_success
@@ -188,7 +188,7 @@ EOF
 	for opt in -h --help; do
 		run --separate-stderr crm-init "$opt"
 		assert_success
-		assert_line --index 0 'usage: crm-init [DIR]'
+		assert_line --index 0 'usage: crm-init [--git] [DIR]'
 		assert_equal "$stderr" ''
 	done
 	assert_equal "$(tree)" ''
@@ -199,7 +199,7 @@ EOF
 	assert_failure 2
 	assert_output ''
 	assert_equal "$stderr" "crm-init: unknown option '--bogus'
-usage: crm-init [DIR]
+usage: crm-init [--git] [DIR]
 Try 'crm-init --help' for more information."
 	assert_equal "$(tree)" ''
 }
@@ -208,7 +208,7 @@ Try 'crm-init --help' for more information."
 	run --separate-stderr crm-init one two
 	assert_failure 2
 	assert_output ''
-	assert_regex "$stderr" $'^crm-init: too many operands\nusage: crm-init \\[DIR\\]'
+	assert_regex "$stderr" $'^crm-init: too many operands\nusage: crm-init \\[--git\\] \\[DIR\\]'
 	assert_equal "$(tree)" ''
 }
 
@@ -249,4 +249,135 @@ Try 'crm-init --help' for more information."
 	crm-log anna note 'second' --ts 2026-11-05T14:30 >/dev/null
 	run crm-find -i -f ts,type -o csv
 	assert_output $'ts,type\n2026-11-05T14:30:00Z,purchase\n2026-11-05T13:30:00Z,note'
+}
+
+# ---------------------------------------------------------------- --git
+
+# git with no configuration from outside, and the name of a hook of the
+# repository in $1.
+git_env() {
+	export HOME=$WORK GIT_CONFIG_NOSYSTEM=1
+}
+
+# What crm-init --git says when it sets up everything in a new repository.
+GIT_SAID="git config merge.crm.driver 'crm-merge %O %A %B %P'
+git config diff.crm.command 'crm-diff'
+git config diff.crm.textconv 'crm-diff --textconv'
+hook pre-commit: crm-check --staged
+hook pre-merge-commit: crm-check --staged"
+
+@test "INIT026: --git on a new DIR: the CRM directory, a git repository, the drivers, the hooks" {
+	git_env
+	run --separate-stderr crm-init --git acme
+	assert_success
+	assert_equal "$stderr" ''
+	assert_output "Initialised CRM directory acme
+Initialised git repository acme
+$GIT_SAID"
+	assert_equal "$(git -C acme config merge.crm.driver)" 'crm-merge %O %A %B %P'
+	assert_equal "$(git -C acme config diff.crm.command)" 'crm-diff'
+	assert_equal "$(git -C acme config diff.crm.textconv)" 'crm-diff --textconv'
+	for h in pre-commit pre-merge-commit; do
+		[ -x "acme/.git/hooks/$h" ] || fail "$h is not executable"
+		assert_equal "$(tail -n 1 "acme/.git/hooks/$h")" 'exec crm-check --staged'
+	done
+	assert_equal "$(git -C acme check-attr merge diff -- customers.csv interactions.jsonl)" 'customers.csv: merge: crm
+customers.csv: diff: crm
+interactions.jsonl: merge: crm
+interactions.jsonl: diff: unspecified'
+	cd acme
+	touch crm.local.conf conflicts.jsonl .crm-mail.lock .customers.csv.tmp.Ab12Cd
+	run git status --porcelain --untracked-files=all
+	assert_output '?? .gitattributes
+?? .gitignore
+?? crm.conf
+?? customers.csv
+?? interactions.jsonl
+?? templates/welcome.eml'
+}
+
+@test "INIT027: --git on an existing CRM directory adds what is missing and touches no data; again, nothing to add" {
+	git_env
+	crm-init acme >/dev/null
+	crm-add -d acme 'Anna Nowak' -e anna@example.pl >/dev/null
+	crm-log -d acme anna note 'hello' >/dev/null
+	# as an older crm-init left it: the merge driver only, no .gitignore
+	printf 'customers.csv merge=crm\ninteractions.jsonl merge=crm\n' >acme/.gitattributes
+	rm acme/.gitignore
+	git init -q acme
+	git -C acme config merge.crm.driver 'crm-merge %O %A %B %P'
+	(cd acme && md5sum customers.csv interactions.jsonl crm.conf templates/welcome.eml) >sums
+	run --separate-stderr crm-init --git acme
+	assert_success
+	assert_equal "$stderr" ''
+	assert_output "acme/.gitattributes: customers.csv diff=crm
+acme/.gitignore: crm.local.conf conflicts.jsonl .crm-mail.lock .*.tmp.*
+git config diff.crm.command 'crm-diff'
+git config diff.crm.textconv 'crm-diff --textconv'
+hook pre-commit: crm-check --staged
+hook pre-merge-commit: crm-check --staged"
+	assert_equal "$(cat acme/.gitattributes)" 'customers.csv merge=crm
+interactions.jsonl merge=crm
+customers.csv diff=crm'
+	(cd acme && md5sum -c --quiet ../sums)
+	run --separate-stderr crm-init --git acme
+	assert_failure 1
+	assert_output ''
+	assert_equal "$stderr" 'crm-init: acme: git is set up already; nothing to add'
+	# the current directory, as a new clone would run it
+	cd acme
+	git config --unset diff.crm.command
+	run --separate-stderr crm-init --git
+	assert_success
+	assert_output "git config diff.crm.command 'crm-diff'"
+}
+
+@test "INIT028: --git in a CRM directory below the top of a repository: that repository, its hooks" {
+	git_env
+	git init -q repo
+	run --separate-stderr crm-init --git repo/sales/acme
+	assert_success
+	assert_output "Initialised CRM directory repo/sales/acme
+$GIT_SAID"
+	[ ! -e repo/sales/acme/.git ]
+	[ -x repo/.git/hooks/pre-commit ] && [ -x repo/.git/hooks/pre-merge-commit ]
+	assert_equal "$(git -C repo config merge.crm.driver)" 'crm-merge %O %A %B %P'
+	assert_equal "$(git -C repo check-attr diff -- sales/acme/customers.csv)" 'sales/acme/customers.csv: diff: crm'
+	# core.hooksPath is where git looks for hooks: there they go
+	git init -q other
+	git -C other config core.hooksPath githooks
+	run --separate-stderr crm-init --git other/acme
+	assert_success
+	[ -x other/githooks/pre-commit ] && [ -x other/githooks/pre-merge-commit ]
+}
+
+@test "INIT029: a hook of the user's own and a driver set to a path of one's own are kept" {
+	git_env
+	git init -q acme
+	printf '#!/bin/sh\nmake lint\n' >acme/.git/hooks/pre-commit
+	chmod +x acme/.git/hooks/pre-commit
+	git -C acme config merge.crm.driver '/opt/crm/bin/crm-merge %O %A %B %P'
+	run --separate-stderr crm-init --git acme
+	assert_failure 2
+	assert_equal "$stderr" "crm-init: acme/.git/hooks/pre-commit: a hook of your own is there; add a line to it: crm-check --staged || exit 1"
+	assert_output "Initialised CRM directory acme
+git config diff.crm.command 'crm-diff'
+git config diff.crm.textconv 'crm-diff --textconv'
+hook pre-merge-commit: crm-check --staged"
+	assert_equal "$(cat acme/.git/hooks/pre-commit)" $'#!/bin/sh\nmake lint'
+	assert_equal "$(git -C acme config merge.crm.driver)" '/opt/crm/bin/crm-merge %O %A %B %P'
+}
+
+@test "INIT030: a .gitignore of the user's gains the lines it lacks; crm-init without --git does not touch git" {
+	git_env
+	mkdir acme
+	printf 'build/\ncrm.local.conf\n' >acme/.gitignore
+	run --separate-stderr crm-init acme
+	assert_success
+	assert_equal "$(cat acme/.gitignore)" 'build/
+crm.local.conf
+conflicts.jsonl
+.crm-mail.lock
+.*.tmp.*'
+	[ ! -e acme/.git ]
 }

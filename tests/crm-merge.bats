@@ -65,13 +65,13 @@ EOF
 	[ ! -e conflicts.jsonl ]
 }
 
-@test "MERGE002: the rows of ours stay in their order and keep their bytes (quotes, CRLF)" {
+@test "MERGE002: the rows of ours stay in their order and keep their bytes (quotes; CR LF written as LF)" {
 	printf '%s\r\n' 'id,name,email,phone,city,updated' \
 		'c3,Петър Петров,,333,София,2026-01-01T00:00:00Z' \
 		'b2,"Bob Brown",bob@example.com,222,Berlin,2026-01-01T00:00:00Z' \
 		'a1,"Anna Nowak",anna@example.pl,111,Gdańsk,2026-01-01T00:00:00Z' >ours.csv
 	echo 'e5,Eve Adams,eve@example.com,555,Wien,2026-01-03T00:00:00Z' >>theirs.csv
-	cp ours.csv expected
+	tr -d '\r' <ours.csv >expected
 	echo 'e5,Eve Adams,eve@example.com,555,Wien,2026-01-03T00:00:00Z' >>expected
 	merge_csv
 	assert_success
@@ -420,6 +420,164 @@ EOF
 	assert_equal "$(tail -n 1 ours.csv)" 'e5,Eve Adams,eve@example.com,555,Wien,2026-01-03T00:00:00Z'
 }
 
+# --- line ends and duplicates ---------------------------------------------------
+
+@test "MERGE026: a side whose every line ends in CR LF (core.autocrlf, an editor): no edit, no conflict; LF written" {
+	sed -i 's/$/\r/' ours.csv
+	sed -i 's/Berlin/Bonn/' theirs.csv
+	echo 'e5,Eve Adams,eve@example.com,555,Wien,2026-01-03T00:00:00Z' >>theirs.csv
+	merge_csv
+	assert_success
+	assert_equal "$stderr" ''
+	assert_file ours.csv <<'EOF'
+id,name,email,phone,city,updated
+a1,Anna Nowak,anna@example.pl,111,Gdańsk,2026-01-01T00:00:00Z
+b2,"Bob Brown",bob@example.com,222,Bonn,2026-01-01T00:00:00Z
+c3,Петър Петров,,333,София,2026-01-01T00:00:00Z
+e5,Eve Adams,eve@example.com,555,Wien,2026-01-03T00:00:00Z
+EOF
+	# CR LF in base and theirs, a change in ours: ours, in LF
+	sed -i 's/$/\r/' base.csv theirs.csv
+	cp base.csv ours.csv
+	sed -i 's/Gdańsk/Kraków/' ours.csv
+	merge_csv
+	assert_success
+	assert_equal "$stderr" ''
+	assert_equal "$(grep -c $'\r' ours.csv)" 0
+	assert_equal "$(sed -n 2p ours.csv)" 'a1,Anna Nowak,anna@example.pl,111,Kraków,2026-01-01T00:00:00Z'
+	# nothing to merge but the line ends: the file is still written with LF
+	cp base.csv ours.csv
+	cp base.csv theirs.csv
+	merge_csv
+	assert_success
+	tr -d '\r' <base.csv >expected
+	assert_same_file expected ours.csv
+}
+
+@test "MERGE027: a value with a line break is the same value with CR LF or LF in it" {
+	printf '%s\n' 'id,name,email,phone,city,updated' \
+		'a1,Anna Nowak,anna@example.pl,111,"Gdańsk' 'ul. Długa 1",2026-01-01T00:00:00Z' >base.csv
+	sed 's/$/\r/' base.csv >ours.csv
+	sed 's/Anna Nowak/Anna Kowalska/' base.csv >theirs.csv
+	merge_csv
+	assert_success
+	assert_equal "$stderr" ''
+	assert_file ours.csv <<'EOF'
+id,name,email,phone,city,updated
+a1,Anna Kowalska,anna@example.pl,111,"Gdańsk
+ul. Długa 1",2026-01-01T00:00:00Z
+EOF
+}
+
+@test "MERGE028: the history: CR LF on one side, lines rewritten on the other (a merge of customers): theirs, in LF" {
+	sed -i 's/$/\r/' ours.jsonl
+	sed 's/"customer":"b2"/"customer":"a1"/; s/"customer" : "b2"/"customer" : "a1"/' base.jsonl >theirs.jsonl
+	echo '{"id":"i4","ts":"2026-02-06T10:00:00Z","customer":"a1","type":"sms"}' >>theirs.jsonl
+	merge_jsonl
+	assert_success
+	assert_equal "$stderr" ''
+	assert_file ours.jsonl <<'EOF'
+{"id":"i1","ts":"2026-02-01T10:00:00Z","customer":"a1","type":"note","text":"first"}
+{ "id" : "i2", "ts" : "2026-02-03T10:00:00Z", "customer" : "a1", "type" : "call" }
+{"id":"i3","ts":"2026-02-05T10:00:00Z","customer":"c3","type":"note","text":"Здравей"}
+{"id":"i4","ts":"2026-02-06T10:00:00Z","customer":"a1","type":"sms"}
+EOF
+	[ ! -e conflicts.jsonl ]
+}
+
+@test "MERGE029: a side that adds two rows with one id: both kept, a conflict on field id" {
+	echo 'd4,Dora Nová,dora@example.cz,444,Brno,2026-01-02T00:00:00Z' >>theirs.csv
+	echo 'd4,Dora Novák,,445,Brno,2026-01-02T00:00:00Z' >>theirs.csv
+	echo 'a1,Anna N.,,,,2026-01-02T00:00:00Z' >>ours.csv
+	merge_csv
+	assert_failure 1
+	assert_equal "$stderr" 'crm-merge: ours.csv: a1: a second row with this id, added by ours; both kept
+crm-merge: ours.csv: d4: a second row with this id, added by theirs; both kept
+crm-merge: ours.csv: 2 conflicts, recorded in conflicts.jsonl'
+	assert_file ours.csv <<'EOF'
+id,name,email,phone,city,updated
+a1,Anna Nowak,anna@example.pl,111,Gdańsk,2026-01-01T00:00:00Z
+b2,"Bob Brown",bob@example.com,222,Berlin,2026-01-01T00:00:00Z
+c3,Петър Петров,,333,София,2026-01-01T00:00:00Z
+a1,Anna N.,,,,2026-01-02T00:00:00Z
+d4,Dora Nová,dora@example.cz,444,Brno,2026-01-02T00:00:00Z
+d4,Dora Novák,,445,Brno,2026-01-02T00:00:00Z
+EOF
+	assert_file conflicts.jsonl <<'EOF'
+{"file":"customers.csv","id":"a1","field":"id","base":null,"ours":"a1,Anna Nowak,anna@example.pl,111,Gdańsk,2026-01-01T00:00:00Z","theirs":"a1,Anna N.,,,,2026-01-02T00:00:00Z"}
+{"file":"customers.csv","id":"d4","field":"id","base":null,"ours":"d4,Dora Nová,dora@example.cz,444,Brno,2026-01-02T00:00:00Z","theirs":"d4,Dora Novák,,445,Brno,2026-01-02T00:00:00Z"}
+EOF
+	# rows doubled before the merge (in base) are no conflict: kept once
+	cp ours.csv base.csv
+	cp ours.csv theirs.csv
+	rm conflicts.jsonl
+	echo 'e5,Eve Adams,eve@example.com,555,Wien,2026-01-03T00:00:00Z' >>theirs.csv
+	merge_csv
+	assert_success
+	assert_equal "$stderr" ''
+	assert_equal "$(grep -c '^d4,' ours.csv) $(grep -c '^a1,' ours.csv) $(grep -c '^e5,' ours.csv)" '2 2 1'
+}
+
+@test "MERGE031: the history: a side that adds two lines with one id and other bytes: both kept, a conflict" {
+	echo '{"id":"i4","ts":"2026-02-06T10:00:00Z","customer":"a1","type":"sms"}' >>theirs.jsonl
+	echo '{"id":"i4","ts":"2026-02-04T10:00:00Z","customer":"b2","type":"call"}' >>theirs.jsonl
+	echo '{"id":"i4","ts":"2026-02-06T10:00:00Z","customer":"a1","type":"sms"}' >>theirs.jsonl
+	merge_jsonl
+	assert_failure 1
+	assert_equal "$stderr" 'crm-merge: ours.jsonl: i4: a second line with this id, added by theirs; both kept
+crm-merge: ours.jsonl: 1 conflict, recorded in conflicts.jsonl'
+	assert_file ours.jsonl <<'EOF'
+{"id":"i1","ts":"2026-02-01T10:00:00Z","customer":"a1","type":"note","text":"first"}
+{ "id" : "i2", "ts" : "2026-02-03T10:00:00Z", "customer" : "b2", "type" : "call" }
+{"id":"i4","ts":"2026-02-04T10:00:00Z","customer":"b2","type":"call"}
+{"id":"i3","ts":"2026-02-05T10:00:00Z","customer":"c3","type":"note","text":"Здравей"}
+{"id":"i4","ts":"2026-02-06T10:00:00Z","customer":"a1","type":"sms"}
+EOF
+	assert_file conflicts.jsonl <<'EOF'
+{"file":"interactions.jsonl","id":"i4","field":"id","base":null,"ours":"{\"id\":\"i4\",\"ts\":\"2026-02-06T10:00:00Z\",\"customer\":\"a1\",\"type\":\"sms\"}","theirs":"{\"id\":\"i4\",\"ts\":\"2026-02-04T10:00:00Z\",\"customer\":\"b2\",\"type\":\"call\"}"}
+EOF
+	# pulled back into the other side, the two lines are no new conflict
+	rm conflicts.jsonl
+	cp ours.jsonl theirs.jsonl
+	cp ours.jsonl base.jsonl
+	merge_jsonl
+	assert_success
+	assert_equal "$(grep -c '"i4"' ours.jsonl)" 2
+}
+
+@test "MERGE032: one customer added on both sides (one e-mail, two ids): both rows, a conflict to settle with crm-add --merge" {
+	echo 'd4,Vladimír Dvořák,vladimir@example.cz,,Brno,2026-01-02T00:00:00Z' >>ours.csv
+	echo 'e5,Vladimir Dvorak,Vladimir@Example.CZ,+420 600,,2026-01-03T00:00:00Z' >>theirs.csv
+	mkdir acme
+	merge_csv acme/customers.csv
+	assert_failure 1
+	assert_equal "$stderr" 'crm-merge: acme/customers.csv: d4 and e5 have the same email vladimir@example.cz; both kept (merge them: crm-add --merge d4 e5)
+crm-merge: acme/customers.csv: 1 conflict, recorded in acme/conflicts.jsonl'
+	assert_equal "$(tail -n 2 ours.csv)" 'd4,Vladimír Dvořák,vladimir@example.cz,,Brno,2026-01-02T00:00:00Z
+e5,Vladimir Dvorak,Vladimir@Example.CZ,+420 600,,2026-01-03T00:00:00Z'
+	assert_file acme/conflicts.jsonl <<'EOF'
+{"file":"customers.csv","id":"d4","field":"email","base":null,"ours":"vladimir@example.cz","theirs":"Vladimir@Example.CZ","duplicate":"e5"}
+EOF
+}
+
+@test "MERGE033: a duplicate e-mail a side made itself is no conflict; an address changed to one added on the other side is" {
+	# ours holds two customers with one address on purpose (--allow-duplicate)
+	echo 'd4,Anna N.,anna@example.pl,,,2026-01-02T00:00:00Z' >>ours.csv
+	echo 'e5,Eve Adams,eve@example.com,555,Wien,2026-01-03T00:00:00Z' >>theirs.csv
+	merge_csv
+	assert_success
+	assert_equal "$stderr" ''
+	# ours changes Bob's address to the one theirs gives a new customer
+	cp base.csv ours.csv
+	cp base.csv theirs.csv
+	sed -i 's/bob@example.com/robert@example.com/' ours.csv
+	echo 'e5,Robert Brown,robert@example.com,555,Wien,2026-01-03T00:00:00Z' >>theirs.csv
+	merge_csv
+	assert_failure 1
+	assert_equal "$stderr" 'crm-merge: ours.csv: b2 and e5 have the same email robert@example.com; both kept (merge them: crm-add --merge b2 e5)
+crm-merge: ours.csv: 1 conflict, recorded in conflicts.jsonl'
+}
+
 # --- usage -------------------------------------------------------------------
 
 @test "MERGE030: fewer than three files is a usage error; --help shows the git setup" {
@@ -558,8 +716,10 @@ piotr note met at a fair'
 	assert_regex "$stderr" "crm-merge: acme/customers.csv: $ANNA_ID: city: ours \"Łódź\", theirs \"Kraków\", base \"Gdańsk\"; ours kept"
 	run git status --porcelain
 	assert_output "UU acme/customers.csv
-M  acme/interactions.jsonl
-?? acme/conflicts.jsonl"
+M  acme/interactions.jsonl"
+	# conflicts.jsonl is of this clone only: crm-init's .gitignore keeps it out
+	run git check-ignore acme/conflicts.jsonl
+	assert_success
 	cd acme
 	run crm-find -o csv -f name,city --sort name
 	assert_output 'name,city

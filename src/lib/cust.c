@@ -18,22 +18,31 @@ const char *const cust_columns[] = { "id", "name", "email", "phone", "company", 
 				     "tags", "owner", "stage", "consent", "created", "updated" };
 const size_t cust_ncolumns = sizeof cust_columns / sizeof cust_columns[0];
 
-static void check_header(const struct hdr *h, const char *name, long line)
+/* Whether the header is bad (a column without a name, or a name twice):
+ * reported as name:line. */
+static bool header_bad(const struct hdr *h, const char *name, long line)
 {
 	/* a hash of the names seen: a header may have 100,000 columns */
 	struct hmap seen = { 0 };
-	for (size_t i = 0; i < h->n; i++) {
-		if (!h->name[i][0]) {
-			crm_dataerr(name, line, "column %zu of the header has no name", i + 1);
-			exit(CRM_ERR);
-		}
+	bool bad = false;
+	for (size_t i = 0; i < h->n && !bad; i++) {
 		size_t len = strlen(h->name[i]);
-		if (hmap_put(&seen, h->name[i], len) != i) {
+		if (!len) {
+			crm_dataerr(name, line, "column %zu of the header has no name", i + 1);
+			bad = true;
+		} else if (hmap_put(&seen, h->name[i], len) != i) {
 			crm_dataerr(name, line, "column '%s' appears twice in the header", h->name[i]);
-			exit(CRM_ERR);
+			bad = true;
 		}
 	}
 	hmap_free(&seen);
+	return bad;
+}
+
+static void check_header(const struct hdr *h, const char *name, long line)
+{
+	if (header_bad(h, name, line))
+		exit(CRM_ERR);
 }
 
 void ctable_load(struct ctable *t, const struct crm_dir *d)
@@ -632,26 +641,21 @@ static int cindex_next(struct cindex *c, struct rec *r)
 	return 1;
 }
 
-void cindex_load(struct cindex *c, const char *path, const char *name)
+/* Index c->data; returns 0, or -1 after reporting the first error. */
+static int cindex_parse(struct cindex *c)
 {
-	memset(c, 0, sizeof *c);
-	c->name = xstrdup(name);
+	c->had_crlf = filebuf_lf(&c->data);
 	c->idcol = -1;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || filebuf_load(&c->data, fd) < 0)
-		crm_die("%s", path);
-	close(fd);
 	c->in = csvin_open_mem(c->data.s, c->data.len, c->name);
 	struct rec r = { 0 };
 	int k = csvin_next(c->in, &r);
-	if (k < 0)
-		exit(CRM_ERR);
 	if (k > 0) {
 		hdr_from_rec(&c->hdr, &r);
-		check_header(&c->hdr, c->name, r.line);
 		c->idcol = hdr_find(&c->hdr, "id");
-		if (c->idcol < 0)
-			crm_dataerr(c->name, r.line, "the header has no 'id' column"), exit(CRM_ERR);
+		if (header_bad(&c->hdr, c->name, r.line))
+			k = -1;
+		else if (c->idcol < 0)
+			crm_dataerr(c->name, r.line, "the header has no 'id' column"), k = -1;
 		c->hdr_raw = r.raw;
 		c->hdr_rawlen = r.rawlen;
 		c->hdr_crlf = r.crlf;
@@ -669,8 +673,29 @@ void cindex_load(struct cindex *c, const char *path, const char *name)
 	while (k > 0 && (k = cindex_next(c, &r)) > 0)
 		;
 	rec_free(&r);
-	if (k < 0)
+	return k < 0 ? -1 : 0;
+}
+
+void cindex_load(struct cindex *c, const char *path, const char *name)
+{
+	memset(c, 0, sizeof *c);
+	c->name = xstrdup(name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || filebuf_load(&c->data, fd) < 0)
+		crm_die("%s", path);
+	close(fd);
+	if (cindex_parse(c) < 0)
 		exit(CRM_ERR);
+}
+
+int cindex_load_mem(struct cindex *c, const char *data, size_t n, const char *name)
+{
+	memset(c, 0, sizeof *c);
+	c->name = xstrdup(name);
+	sb_add(&c->data.read, data, n);
+	c->data.s = sb_str(&c->data.read);
+	c->data.len = c->data.read.len;
+	return cindex_parse(c);
 }
 
 void cindex_free(struct cindex *c)

@@ -76,7 +76,8 @@ struct crow {
 
 struct cindex {
 	char *name;       /* as shown in messages */
-	struct filebuf data; /* the file */
+	struct filebuf data; /* the file, its CR LFs made LFs */
+	bool had_crlf;    /* the file had a CR LF */
 	struct hdr hdr;   /* no columns for an empty file */
 	const char *hdr_raw;
 	size_t hdr_rawlen;
@@ -89,12 +90,17 @@ struct cindex {
 	struct csvin *in; /* over data, for cindex_row */
 };
 
-/* Read the customers file at path (name in messages). Every row is parsed
+/* Read the customers file at path (name in messages). A CR LF is read as
+ * an LF, inside quoted values too: line ends do not tell rows apart (a
+ * clone with core.autocrlf). Every row is parsed
  * once (so an error anywhere is found): a parse error, a header without
  * 'id' or a row with more fields than the header is reported as
  * "name:line: message" and is fatal. An empty file has no columns and no
  * rows. */
 void cindex_load(struct cindex *c, const char *path, const char *name);
+/* The same for the bytes data[0..n) (copied), and an error is not fatal:
+ * returns 0, or -1 after reporting it (then cindex_free c). */
+int cindex_load_mem(struct cindex *c, const char *data, size_t n, const char *name);
 void cindex_free(struct cindex *c);
 /* Parse row i into r (r->raw, line and crlf set as well). */
 void cindex_row(struct cindex *c, size_t i, struct rec *r);

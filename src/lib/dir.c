@@ -76,13 +76,18 @@ void crm_dir_open(struct crm_dir *d, const char *opt)
 	d->fd = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (d->fd < 0)
 		crm_die("%s", d->path);
-	const char *cp = crm_path(d, CONF);
-	char *conf = xstrdup(cp);
+	char *conf = crm_path_dup(d, CONF);
 	conf_read(conf, &d->conf, &d->nconf);
 	free(conf);
+	size_t shared = d->nconf;
+	conf = crm_path_dup(d, LOCAL_CONF);
+	conf_read(conf, &d->conf, &d->nconf);
+	free(conf);
+	for (size_t i = shared; i < d->nconf; i++)
+		d->conf[i].local = true;
 	const struct conf_item *tz = conf_find(d, "timezone");
 	if (tz && *tz->value && !date_set_zone(tz->value)) {
-		crm_dataerr(crm_path(d, CONF), tz->line,
+		crm_dataerr(crm_path(d, conf_file(tz)), tz->line,
 			    "timezone: '%s' is no time zone (an IANA name such as Europe/Warsaw)",
 			    tz->value);
 		exit(CRM_ERR);
@@ -152,7 +157,7 @@ int conf_parse(const char *text, size_t len, struct conf_item **items, size_t *n
 		void *p = *items;
 		xgrow(&p, &have, *n + 1, sizeof **items);
 		*items = p;
-		(*items)[*n] = (struct conf_item){ xstrdup(k), xstrdup(v), no };
+		(*items)[*n] = (struct conf_item){ xstrdup(k), xstrdup(v), no, false };
 		(*n)++;
 	}
 	*err_line = no;
@@ -192,6 +197,11 @@ int conf_read(const char *path, struct conf_item **items, size_t *n)
 	return 0;
 }
 
+const char *conf_file(const struct conf_item *c)
+{
+	return c->local ? LOCAL_CONF : CONF;
+}
+
 static const struct conf_item *conf_find(const struct crm_dir *d, const char *key)
 {
 	/* the last setting of a key wins, as in most config files */
@@ -214,10 +224,28 @@ long conf_long(const struct crm_dir *d, const char *key, long def)
 		return def;
 	long long v;
 	if (!parse_long(c->value, &v) || v < 0 || v > 1000000) {
-		crm_dataerr(crm_path(d, CONF), c->line, "%s: '%s' is not a whole number", key, c->value);
+		crm_dataerr(crm_path(d, conf_file(c)), c->line,
+			    "%s: '%s' is not a whole number", key, c->value);
 		exit(CRM_ERR);
 	}
 	return (long)v;
+}
+
+bool conf_bool(const struct crm_dir *d, const char *key, bool def)
+{
+	const struct conf_item *c = conf_find(d, key);
+	if (!c || !*c->value)
+		return def;
+	static const char *const yes[] = { "yes", "true", "on", "1" }, *const no[] = { "no", "false", "off", "0" };
+	for (size_t i = 0; i < 4; i++) {
+		if (ascii_ieq(c->value, yes[i]))
+			return true;
+		if (ascii_ieq(c->value, no[i]))
+			return false;
+	}
+	crm_dataerr(crm_path(d, conf_file(c)), c->line, "%s: '%s' is not yes or no", key,
+		    c->value);
+	exit(CRM_ERR);
 }
 
 const char *crm_user(void)

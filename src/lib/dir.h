@@ -8,6 +8,7 @@
 struct conf_item {
 	char *key, *value;
 	long line;
+	bool local; /* from crm.local.conf */
 };
 
 /* An open CRM directory. */
@@ -22,11 +23,14 @@ struct crm_dir {
 #define CUSTOMERS "customers.csv"
 #define INTERACTIONS "interactions.jsonl"
 #define CONF "crm.conf"
+/* Beside crm.conf: one person's settings (sendmail, credentials, me),
+ * kept out of git; each overrides the same setting of crm.conf. */
+#define LOCAL_CONF "crm.local.conf"
 
 /* Find and open the directory: opt (-d) when given, else $CRM_DIR, else the
  * nearest of the current directory and its parents holding customers.csv.
- * Reads crm.conf when present. Dies with a message naming crm-init when
- * there is none. */
+ * Reads crm.conf, then crm.local.conf, when present. Dies with a message
+ * naming crm-init when there is none. */
 void crm_dir_open(struct crm_dir *d, const char *opt);
 void crm_dir_close(struct crm_dir *d);
 
@@ -37,10 +41,17 @@ const char *crm_path(const struct crm_dir *d, const char *name);
 /* A new copy of crm_path. */
 char *crm_path_dup(const struct crm_dir *d, const char *name);
 
-/* A setting from crm.conf, or def when it is not set. */
+/* The file a setting was read from, CONF or LOCAL_CONF, for messages. */
+const char *conf_file(const struct conf_item *c);
+
+/* A setting from crm.local.conf or crm.conf (the last one given wins), or
+ * def when it is not set. */
 const char *conf_get(const struct crm_dir *d, const char *key, const char *def);
 /* A whole-number setting; a value that is not one is fatal, naming the line. */
 long conf_long(const struct crm_dir *d, const char *key, long def);
+/* A yes-or-no setting: yes, true, on, 1 or no, false, off, 0 (any case);
+ * another value is fatal, naming the line. */
+bool conf_bool(const struct crm_dir *d, const char *key, bool def);
 
 /* Parse key = value lines with # comments from a file into *items.
  * Returns 0, -1 when the file is missing, or dies on a bad line. */

@@ -200,7 +200,7 @@ void dom_rates_load(struct dom_rates *r, const struct crm_dir *d, const char *cu
 	if (!currency_valid(c, r->conf)) {
 		for (size_t i = d->nconf; i-- > 0;)
 			if (!strcmp(d->conf[i].key, "currency")) {
-				crm_dataerr(crm_path(d, CONF), d->conf[i].line,
+				crm_dataerr(crm_path(d, conf_file(&d->conf[i])), d->conf[i].line,
 					    "currency: '%s' is not a currency code (ISO 4217: PLN, CZK, EUR)", c);
 				break;
 			}
@@ -216,12 +216,12 @@ void dom_rates_load(struct dom_rates *r, const struct crm_dir *d, const char *cu
 			continue;
 		struct dom_rate x;
 		if (!currency_valid(it->key + 5, x.cur)) {
-			crm_dataerr(crm_path(d, CONF), it->line,
+			crm_dataerr(crm_path(d, conf_file(it)), it->line,
 				    "%s: not a currency code after 'rate.' (rate.CZK = 0.1725)", it->key);
 			exit(CRM_ERR);
 		}
 		if (!parse_rate(it->value, &x.num, &x.scale)) {
-			crm_dataerr(crm_path(d, CONF), it->line,
+			crm_dataerr(crm_path(d, conf_file(it)), it->line,
 				    "%s: '%s' is not a rate (how much of the base currency one %s is "
 				    "worth, as 0.1725)",
 				    it->key, it->value, x.cur);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "id.h"
 #include "proj.h"
 #include "util.h"
 
@@ -84,18 +85,24 @@ static int hindex_line(struct hindex *h, struct proj *p, const char *s, size_t n
 		return -1;
 	}
 	size_t had = h->ids.n, i = hmap_put(&h->ids, id->s, id->n);
+	struct hrec *r;
 	if (i < had) {
 		const struct hrec *first = &h->v[i];
-		if (first->len != n || memcmp(first->text, s, n))
-			crm_dataerr(h->name, line, "id %.*s is on line %ld already; this line is left out",
-				    (int)id->n, id->s, first->line);
-		return 0;
+		size_t seen = h->dupset.n;
+		if ((first->len == n && !memcmp(first->text, s, n)) ||
+		    hmap_put(&h->dupset, s, n) < seen)
+			return 0;
+		void *v = h->dup;
+		xgrow(&v, &h->dcap, h->ndup + 1, sizeof *h->dup);
+		h->dup = v;
+		r = &h->dup[h->ndup++];
+	} else {
+		void *v = h->v;
+		xgrow(&v, &h->cap, h->n + 1, sizeof *h->v);
+		h->v = v;
+		r = &h->v[h->n++];
 	}
-	void *v = h->v;
-	xgrow(&v, &h->cap, h->n + 1, sizeof *h->v);
-	h->v = v;
-	struct hrec *r = &h->v[h->n++];
-	*r = (struct hrec){ .text = s, .len = n, .line = line, .tsoff = h->tss.len };
+	*r = (struct hrec){ .text = s, .len = n, .line = line, .tsoff = h->tss.len, .first = i };
 	if (ts->kind == 's') {
 		sb_add(&h->tss, ts->s, ts->n);
 		r->tslen = ts->n;
@@ -124,6 +131,7 @@ int hindex_load(struct hindex *h, const char *path, const char *name)
 		crm_warn("%s", path);
 		return -1;
 	}
+	h->had_crlf = filebuf_lf(&h->data);
 	/* a first byte, so that offsets into it never start from NULL */
 	sb_addc(&h->tss, '\0');
 	if (!h->data.len)
@@ -160,6 +168,8 @@ void hindex_free(struct hindex *h)
 	filebuf_free(&h->data);
 	sb_free(&h->tss);
 	free(h->v);
+	free(h->dup);
+	hmap_free(&h->dupset);
 	free(h->name);
 	memset(h, 0, sizeof *h);
 }
@@ -172,9 +182,9 @@ static int bytes_cmp(const char *a, size_t an, const char *b, size_t bn)
 	return an < bn ? -1 : an > bn;
 }
 
-int hindex_cmp(const struct hindex *a, size_t i, const struct hindex *b, size_t j)
+int hindex_cmp(const struct hindex *a, const struct hrec *x, const struct hindex *b,
+	       const struct hrec *y)
 {
-	const struct hrec *x = &a->v[i], *y = &b->v[j];
 	if (x->has_ts != y->has_ts)
 		return x->has_ts ? 1 : -1;
 	if (x->has_ts && x->ts != y->ts)
@@ -183,8 +193,9 @@ int hindex_cmp(const struct hindex *a, size_t i, const struct hindex *b, size_t 
 	if (c)
 		return c;
 	size_t xn, yn;
-	const char *xid = hmap_key(&a->ids, i, &xn), *yid = hmap_key(&b->ids, j, &yn);
-	return bytes_cmp(xid, xn, yid, yn);
+	const char *xid = hmap_key(&a->ids, x->first, &xn), *yid = hmap_key(&b->ids, y->first, &yn);
+	c = bytes_cmp(xid, xn, yid, yn);
+	return c ? c : bytes_cmp(x->text, x->len, y->text, y->len);
 }
 
 /* The end of the JSON string that starts at s[i] (a quote): the index just
@@ -310,4 +321,20 @@ size_t hist_remap(const struct hist *h, char *const *ids, size_t n, const char *
 			put_remapped(out, l, to);
 	}
 	return changed;
+}
+
+void hist_put_merge(struct sb *out, const char *keep, const char *drop, const char *ts,
+		    const char *by)
+{
+	char id[ID_LEN + 1];
+	id_new(id);
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_string(id));
+	json_object_set_new(o, "ts", json_string(ts));
+	json_object_set_new(o, "customer", json_string(keep));
+	json_object_set_new(o, "type", json_string("merge"));
+	json_object_set_new(o, "ref", json_string(drop));
+	json_object_set_new(o, "by", json_string(by));
+	jsonl_put(out, o);
+	json_decref(o);
 }

@@ -42,29 +42,36 @@ struct hrec {
 	crm_time ts;      /* when has_ts: the parsed ts */
 	bool has_ts;
 	size_t tsoff, tslen; /* the ts as written, in tss ("" when absent) */
+	size_t first;     /* the index of its id (of the record in v that has it) */
 };
 
 struct hindex {
 	char *name;        /* as shown in messages */
-	struct filebuf data; /* the file */
+	struct filebuf data; /* the file, its CR LFs made LFs */
+	bool had_crlf;     /* the file had a CR LF */
 	struct hmap ids;   /* id -> index into v */
 	struct hrec *v;    /* v[i] is the record whose id is hmap_key(&ids, i) */
 	size_t n, cap;
+	struct hrec *dup;  /* later lines of an id with other bytes, in order */
+	size_t ndup, dcap;
+	struct hmap dupset; /* their bytes */
 	struct sb tss;
 };
 
-/* Read the interaction file at path whole (name in messages). Every line
- * that is not blank must be a JSON object with a non-empty string id. When
- * an id comes again, the first line is kept; a later line with other bytes
- * is reported and left out. Returns 0, or -1 after reporting
+/* Read the interaction file at path whole (name in messages), a CR LF
+ * read as an LF. Every line that is not blank must be a JSON object with a
+ * non-empty string id. When an id comes again, the first line is its
+ * record; a later line with the same bytes is left out, one with other
+ * bytes goes to dup. Returns 0, or -1 after reporting
  * "name:line: message" for a line that does not parse or has no id. An empty
  * file gives no records. */
 int hindex_load(struct hindex *h, const char *path, const char *name);
 void hindex_free(struct hindex *h);
 
-/* Order two records by time (a record without a ts that parses first, then
- * by its ts as written), then by id. */
-int hindex_cmp(const struct hindex *a, size_t i, const struct hindex *b, size_t j);
+/* Order two records (of v or dup) by time (a record without a ts that
+ * parses first, then by its ts as written), then by id, then by bytes. */
+int hindex_cmp(const struct hindex *a, const struct hrec *x, const struct hindex *b,
+	       const struct hrec *y);
 /* Write the history h to out as the new file of a rewrite, with the lines
  * of the customers ids[0..n) dropped (to NULL: erasure) or pointed at the
  * customer to (a merge). Every other line is copied byte for byte; in a
@@ -74,5 +81,10 @@ int hindex_cmp(const struct hindex *a, size_t i, const struct hindex *b, size_t 
  * or changed. */
 size_t hist_remap(const struct hist *h, char *const *ids, size_t n, const char *to,
 		  struct sb *out, size_t *counts);
+
+/* Append the merge record of crm-add --merge to out, one line:
+ * {"id":NEW,"ts":ts,"customer":keep,"type":"merge","ref":drop,"by":by}. */
+void hist_put_merge(struct sb *out, const char *keep, const char *drop, const char *ts,
+		    const char *by);
 
 #endif

@@ -55,3 +55,30 @@ void tags_merge(struct sb *out, const char *add)
 	free_strv(v);
 	free(copy);
 }
+
+void tags_remove(struct sb *out, const char *remove)
+{
+	/* what to remove, cleaned as tags_merge cleans what it adds */
+	struct sb gone = { 0 };
+	tags_merge(&gone, remove);
+	char **have = split(sb_str(out), ';', NULL);
+	struct sb res = { 0 };
+	for (char **t = have; *t; t++) {
+		char *s = *t;
+		while (*s == ' ')
+			s++;
+		size_t n = strlen(s);
+		while (n && s[n - 1] == ' ')
+			s[--n] = '\0';
+		if (!n || tags_have(sb_str(&gone), s, n) || tags_have(sb_str(&res), s, n))
+			continue;
+		if (res.len)
+			sb_addc(&res, ';');
+		sb_adds(&res, s);
+	}
+	sb_reset(out);
+	sb_adds(out, sb_str(&res));
+	sb_free(&res);
+	sb_free(&gone);
+	free_strv(have);
+}

@@ -10,4 +10,9 @@
  * The tags already in out are cleaned the same way. */
 void tags_merge(struct sb *out, const char *add);
 
+/* Take the tags of remove (separated by ';' or ',', trimmed, compared
+ * ignoring case as tags_merge compares) out of the ';'-list in out; the
+ * tags left are cleaned as tags_merge cleans them. */
+void tags_remove(struct sb *out, const char *remove);
+
 #endif

@@ -338,6 +338,27 @@ int filebuf_load(struct filebuf *f, int fd)
 	return 0;
 }
 
+bool filebuf_lf(struct filebuf *f)
+{
+	const char *p = f->len ? memmem(f->s, f->len, "\r\n", 2) : NULL;
+	if (!p)
+		return false;
+	struct sb b = { 0 };
+	sb_room(&b, f->len);
+	const char *s = f->s, *e = f->s + f->len;
+	while (p) {
+		sb_add(&b, s, (size_t)(p - s));
+		s = p + 1; /* the LF starts the next part */
+		p = memmem(s + 1, (size_t)(e - s - 1), "\r\n", 2);
+	}
+	sb_add(&b, s, (size_t)(e - s));
+	filebuf_free(f);
+	f->read = b;
+	f->s = sb_str(&f->read);
+	f->len = f->read.len;
+	return true;
+}
+
 void filebuf_free(struct filebuf *f)
 {
 	if (f->map)

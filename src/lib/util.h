@@ -96,6 +96,10 @@ struct filebuf {
 /* Load fd (which may be closed afterwards); returns 0 or -1 with errno. */
 int filebuf_load(struct filebuf *f, int fd);
 void filebuf_free(struct filebuf *f);
+/* Make every CR LF of f an LF: when f holds one, its bytes are replaced
+ * by a copy without the CRs (a mapping is released). A CR not before an LF
+ * is kept. Returns true when anything changed. */
+bool filebuf_lf(struct filebuf *f);
 
 /* Cut spaces, tabs and a CR from both ends of s, in place; returns the
  * first character kept. */

@@ -344,6 +344,8 @@ size_t valid_event(const json_t *o, valid_fn *fn, void *ctx)
 	const char *ref = str_key(&p, o, "ref", false);
 	if (type && !strcmp(type, "done") && (!json_object_get(o, "ref") || (ref && !*ref)))
 		say(&p, "ref", "a done needs a ref: the task it closes");
+	if (type && !strcmp(type, "merge") && (!json_object_get(o, "ref") || (ref && !*ref)))
+		say(&p, "ref", "a merge needs a ref: the customer merged into this one");
 	if (type && !strcmp(type, "deal")) {
 		const char *st = str_key(&p, o, "stage", false);
 		if (st && !dom_in(dom_deal_stages, st))

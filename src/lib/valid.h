@@ -40,9 +40,9 @@ size_t valid_customer(const struct valid_cols *c, const struct rec *r, valid_fn 
 /* Check one interaction on its own: id, ts, customer and type present;
  * type, channel, direction known; amount whole minor units with a currency
  * of three capital letters; rating 1-5, score 0-10; due and close stored
- * timestamps; a done has a ref; a deal's stage and probability. Whether ids
- * are unique and refs lead somewhere is the caller's. Returns the number of
- * problems. */
+ * timestamps; a done and a merge record have a ref; a deal's stage and
+ * probability. Whether ids are unique and refs lead somewhere is the
+ * caller's. Returns the number of problems. */
 size_t valid_event(const json_t *o, valid_fn *fn, void *ctx);
 
 /* NULL when s is a timestamp in the stored form YYYY-MM-DDThh:mm:ssZ, else
