@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "charset.h"
 #include "utf8.h"
 
 #define REPLACEMENT "\xEF\xBF\xBD"
@@ -205,19 +206,9 @@ static char cached_cs[64];
 void charset_to_utf8(const char *cs, const char *s, size_t n, struct sb *out)
 {
 	char name[64];
-	size_t k = 0;
-	if (cs) {
-		while (is_ws(*cs) || *cs == '"')
-			cs++;
-		/* RFC 2231 puts a language after '*' */
-		while (cs[k] && cs[k] != '*' && cs[k] != '"' && !is_ws(cs[k]) && k < sizeof name - 1) {
-			name[k] = lower(cs[k]);
-			k++;
-		}
-	}
-	name[k] = '\0';
-	if (!k || !strcmp(name, "utf-8") || !strcmp(name, "utf8") || !strcmp(name, "us-ascii") ||
-	    !strcmp(name, "ascii")) {
+	charset_name(cs, name, sizeof name);
+	size_t k = strlen(name);
+	if (!k || charset_is_utf8(name)) {
 		clean(s, n, out);
 		return;
 	}
@@ -261,6 +252,8 @@ void charset_to_utf8(const char *cs, const char *s, size_t n, struct sb *out)
 void qp_decode(const char *s, size_t n, struct sb *out)
 {
 	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')
+			continue; /* a hard line break: its LF comes next */
 		if (s[i] != '=') {
 			sb_addc(out, s[i]);
 			continue;

@@ -46,9 +46,14 @@ void msg_words(const char *s, size_t n, struct sb *out);
  * becomes U+FFFD. */
 void charset_to_utf8(const char *cs, const char *s, size_t n, struct sb *out);
 
-/* Decoders of Content-Transfer-Encoding: quoted-printable (soft line
- * breaks, =XX; a bad escape is kept as written) and base64 (characters
- * outside the alphabet skipped). They append the bytes to out. */
+/* Decoders of Content-Transfer-Encoding, and of vCard's ENCODING. They
+ * append the bytes to out, which may then hold any byte, NUL included.
+ * quoted-printable: =XX (hex digits of either case) is that byte; '=' at
+ * the end of a line (spaces or tabs may come between) is a soft line
+ * break and vanishes, and so does a last '=' of the input; a line break
+ * of the text (CR LF or LF) becomes LF; an '=' followed by anything else
+ * is kept as written. base64: characters outside the alphabet are
+ * skipped. */
 void qp_decode(const char *s, size_t n, struct sb *out);
 void b64_decode(const char *s, size_t n, struct sb *out);
 

@@ -1,16 +1,15 @@
 /* vcard.c - vCard in (2.1, 3.0, 4.0) and out (4.0) */
 #include "vcard.h"
 
-#include <errno.h>
-#include <iconv.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "charset.h"
 #include "country.h"
 #include "id.h"
-#include "mail.h"
+#include "msg.h"
 
 const char *const vcard_columns[VC_NFIELDS] = { "id",	   "name",    "email", "phone", "company",
 						"country", "city",    "tags",  "note" };
@@ -286,55 +285,24 @@ static bool parse_prop(const char *s, size_t n, struct prop *p)
 	return true;
 }
 
-/* Turn b (in charset) into UTF-8, in place. Returns false when the charset
- * is unknown or b is not text in it. */
-static bool to_utf8(struct sb *b, const char *charset)
-{
-	if (ieqn(charset, strlen(charset), "UTF-8") || ieqn(charset, strlen(charset), "UTF8") ||
-	    ieqn(charset, strlen(charset), "US-ASCII"))
-		return true;
-	iconv_t cd = iconv_open("UTF-8", charset);
-	if (cd == (iconv_t)-1)
-		return false;
-	struct sb out = { 0 };
-	char chunk[256];
-	char *in = b->s;
-	size_t inl = b->len;
-	bool ok = true;
-	for (bool flush = false;;) {
-		char *o = chunk;
-		size_t ol = sizeof chunk;
-		size_t r = flush ? iconv(cd, NULL, NULL, &o, &ol) : iconv(cd, &in, &inl, &o, &ol);
-		sb_add(&out, chunk, sizeof chunk - ol);
-		if (r == (size_t)-1 && errno != E2BIG) {
-			ok = false;
-			break;
-		}
-		if (r != (size_t)-1 && flush)
-			break;
-		if (r != (size_t)-1)
-			flush = true;
-	}
-	iconv_close(cd);
-	if (ok) {
-		sb_reset(b);
-		sb_add(b, out.s, out.len);
-	}
-	sb_free(&out);
-	return ok;
-}
-
 /* The value of p as UTF-8 text (escapes not yet undone) in out. Returns
  * NULL, or why it cannot be read. */
 static const char *decode(const struct prop *p, struct sb *out)
 {
 	sb_reset(out);
 	if (p->qp)
-		mail_qp_decode(out, p->val, p->vlen);
+		qp_decode(p->val, p->vlen, out);
 	else
 		sb_add(out, p->val, p->vlen);
-	if (out->len && p->charset[0] && !to_utf8(out, p->charset))
-		return "cannot be read in its CHARSET";
+	if (out->len && p->charset[0]) {
+		struct sb u = { 0 };
+		int k = charset_conv(p->charset, out->s, out->len, &u, NULL);
+		sb_reset(out);
+		sb_add(out, u.s, u.len);
+		sb_free(&u);
+		if (k < 0)
+			return "cannot be read in its CHARSET";
+	}
 	if (out->len && memchr(out->s, '\0', out->len))
 		return "holds a NUL byte";
 	sb_str(out);
