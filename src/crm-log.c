@@ -81,26 +81,13 @@ static const struct crm_cmd cmd = {
 	"--import-calls FILE|- [--map SRC=DST]... [-n]",
 	"Append an interaction to a customer's history and print its id, close a task,\n"
 	"or replay the history. CUSTOMER is an id, an e-mail or a unique part of a name.\n"
-	"Types: note call email meeting chat sms purchase refund ticket survey task done deal.",
+	"Types: note call email meeting chat sms purchase refund ticket survey task done deal\nmissed bounce.",
 	opts,
 };
 
 static const char *const deal_stages[] = { "new", "qualified", "proposal", "negotiation", "won",
 					   "lost", NULL };
 static const int deal_prob[] = { 10, 25, 50, 75, 100, 0 };
-
-static const char *default_channel(const char *type)
-{
-	static const char *const map[][2] = {
-		{ "call", "phone" }, { "email", "email" }, { "meeting", "meeting" }, { "chat", "chat" },
-		{ "sms", "sms" }, { "purchase", "shop" }, { "refund", "shop" }, { "ticket", "web" },
-		{ "survey", "web" },
-	};
-	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-		if (!strcmp(map[i][0], type))
-			return map[i][1];
-	return "other";
-}
 
 struct opts {
 	const char *channel, *subject, *amount, *currency, *rating, *score, *due, *ts;
@@ -206,10 +193,10 @@ static int do_log(struct crm_dir *d, const struct opts *o, int argc, char **argv
 	const char *type = argv[1];
 	if (!in_list(hist_types, type))
 		crm_diex("%s: unknown type (use one of: note call email meeting chat sms purchase "
-			 "refund ticket survey task done deal)", type);
+			 "refund ticket survey task done deal missed bounce)", type);
 	if (!strcmp(type, "done"))
 		crm_diex("close a task with --done TASK");
-	const char *channel = o->channel ? o->channel : default_channel(type);
+	const char *channel = o->channel ? o->channel : hist_channel_of(type);
 	if (!in_list(hist_channels, channel))
 		crm_diex("--channel: %s: unknown (use one of: email phone sms chat meeting web shop post other)",
 			 channel);

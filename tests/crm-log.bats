@@ -194,7 +194,7 @@ deal other"
 	run --separate-stderr crm-log anna visit "came by"
 	assert_failure 2
 	assert_output ""
-	assert_equal "$stderr" "crm-log: visit: unknown type (use one of: note call email meeting chat sms purchase refund ticket survey task done deal)"
+	assert_equal "$stderr" "crm-log: visit: unknown type (use one of: note call email meeting chat sms purchase refund ticket survey task done deal missed bounce)"
 	assert_no_history
 }
 

@@ -93,6 +93,9 @@ static void line(const struct event *e, void *arg)
 			hmap_put(&p->dones, pj->v[PJ_REF].s, pj->v[PJ_REF].n);
 		return;
 	}
+	/* a call nobody answered, a mail that bounced: no contact was made */
+	if (same(type, "missed") || same(type, "bounce"))
+		return;
 	struct agg *a = agg_of(p, cust->s, cust->n, hmap_hash(cust->s, cust->n));
 	if (task) {
 		if ((m & 1u << D_OPEN_TASKS) && pj->v[PJ_ID].kind == 's') {

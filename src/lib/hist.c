@@ -11,9 +11,23 @@
 #include "util.h"
 
 const char *const hist_types[] = { "note", "call", "email", "meeting", "chat", "sms", "purchase",
-				   "refund", "ticket", "survey", "task", "done", "deal", NULL };
+				   "refund", "ticket", "survey", "task", "done", "deal", "missed",
+				   "bounce", NULL };
 const char *const hist_channels[] = { "email", "phone", "sms", "chat", "meeting", "web", "shop",
 				      "post", "other", NULL };
+
+const char *hist_channel_of(const char *type)
+{
+	static const char *const map[][2] = {
+		{ "call", "phone" }, { "email", "email" }, { "meeting", "meeting" }, { "chat", "chat" },
+		{ "sms", "sms" }, { "purchase", "shop" }, { "refund", "shop" }, { "ticket", "web" },
+		{ "survey", "web" }, { "missed", "phone" }, { "bounce", "email" },
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (!strcmp(map[i][0], type))
+			return map[i][1];
+	return "other";
+}
 
 bool in_list(const char *const *list, const char *s)
 {

@@ -13,6 +13,11 @@
 /* The interaction types and channels of DESIGN.md. */
 extern const char *const hist_types[];
 extern const char *const hist_channels[];
+/* The channel an interaction of this type has unless told otherwise:
+ * phone for call and missed, email for email and bounce, shop for
+ * purchase and refund, web for ticket and survey, the same word for
+ * meeting, chat and sms, else other. */
+const char *hist_channel_of(const char *type);
 /* True when s is in the NULL-terminated list. */
 bool in_list(const char *const *list, const char *s);
 
