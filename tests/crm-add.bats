@@ -746,14 +746,14 @@ $output,Anna Nowak,anna@example.pl,,,,Gdańsk,,,lead,,$NOW,$NOW
 EOF
 }
 
-@test "ADD079: unknown import columns become new columns, empty in the other rows" {
+@test "ADD079: with --keep-columns unknown import columns become new columns, empty in the other rows" {
 	new_crm
 	two_customers
 	cat >new.csv <<'EOF'
 name,email,vat,source
 Jiří Dvořák,jiri@example.cz,CZ12345678,fair
 EOF
-	run --separate-stderr crm-add --import new.csv
+	run --separate-stderr crm-add --import new.csv --keep-columns
 	assert_success
 	diff -u - customers.csv <<EOF
 id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated,vat,source
@@ -991,7 +991,7 @@ EOF
 		assert_success
 		assert_line --index 0 'usage: crm-add [options] NAME'
 		assert_line --index 1 '       crm-add --update ID|EMAIL [options] [NAME]'
-		assert_line --index 2 '       crm-add --import FILE|- [--map SRC=DST]... [-n]'
+		assert_line --index 2 '       crm-add --import FILE|- [--map SRC=DST]... [--set FIELD=VALUE]... [--keep-columns] [-n]'
 		assert_line --index 3 '       crm-add --merge KEEP DROP... [-n]'
 		assert_equal "$stderr" ''
 	done
@@ -1006,7 +1006,7 @@ EOF
 	assert_equal "$stderr" "crm-add: unknown option '--bogus'
 usage: crm-add [options] NAME
        crm-add --update ID|EMAIL [options] [NAME]
-       crm-add --import FILE|- [--map SRC=DST]... [-n]
+       crm-add --import FILE|- [--map SRC=DST]... [--set FIELD=VALUE]... [--keep-columns] [-n]
        crm-add --merge KEEP DROP... [-n]
 Try 'crm-add --help' for more information."
 	assert_same_file before.csv customers.csv
