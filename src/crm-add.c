@@ -456,7 +456,7 @@ static int do_import(struct ctx *x, const struct import *o)
 	}
 	struct rec r = { 0 };
 	struct hdr left = { 0 }; /* columns not taken */
-	struct hmap cards = { 0 };
+	struct hmap cards = { 0 }, printed = { 0 };
 	long *card_lines = NULL;
 	size_t card_cap = 0;
 	int k;
@@ -501,11 +501,14 @@ static int do_import(struct ctx *x, const struct import *o)
 					idv = row_id(x, row);
 			}
 		}
-		if (idv)
+		/* a customer two cards made or changed is printed once */
+		size_t had = printed.n;
+		if (idv && hmap_put(&printed, idv, strlen(idv)) == had)
 			sb_printf(&x->ids, "%s\n", idv);
 		sets_free(&s);
 	}
 	rec_free(&r);
+	hmap_free(&printed);
 	if (k < 0) {
 		crm_warnx("%s: import stopped; nothing was changed", in.name);
 		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
