@@ -383,10 +383,11 @@ struct import {
 	const struct sets *set; /* --set and the field options: for every record */
 };
 
-/* Whether an imported column is taken without --keep-columns: one of
- * customers.csv (of a new file, or of this one), a vCard's, or one a
- * --map names. */
-static bool known_column(const struct ctx *x, const struct import *o, const char *col, bool vcard)
+/* Whether an imported column (as mapped) is taken without
+ * --keep-columns: one of customers.csv, of a new file or of this one, or
+ * of a vCard. A --map onto another name is a typo as likely as a wish
+ * for a new column: --keep-columns says which. */
+static bool known_column(const struct ctx *x, const char *col, bool vcard)
 {
 	for (size_t i = 0; i < cust_ncolumns; i++)
 		if (!strcmp(cust_columns[i], col))
@@ -394,7 +395,7 @@ static bool known_column(const struct ctx *x, const struct import *o, const char
 	for (size_t i = 0; vcard && i < VC_NFIELDS; i++)
 		if (!strcmp(vcard_columns[i], col))
 			return true;
-	return ctable_col(&x->t, col) >= 0 || colmap_makes(o->maps, col);
+	return ctable_col(&x->t, col) >= 0;
 }
 
 /* Cards of one file with the same e-mail are one customer: a later card
@@ -459,29 +460,50 @@ static int do_import(struct ctx *x, const struct import *o)
 	struct hmap cards = { 0 }, printed = { 0 };
 	long *card_lines = NULL;
 	size_t card_cap = 0;
-	int k;
-	while ((k = recin_next(&in, &r)) > 0) {
+	int k = 1;
+	/* JSON Lines name their keys line by line: the whole file is read
+	 * before the --map sources are checked against them */
+	struct rec *all = NULL;
+	size_t nall = 0, acap = 0, next = 0;
+	while (in.jsonl) {
+		void *p = all;
+		xgrow0(&p, &acap, nall + 1, sizeof *all);
+		all = p;
+		if ((k = recin_next(&in, &all[nall])) <= 0)
+			break;
+		nall++;
+	}
+	if (in.jsonl && k == 0 && in.hdr.n && !colmap_check(o->maps, in.hdr.name, in.hdr.n, &why)) {
+		crm_warnx("%s: %s; nothing was changed", in.name, sb_str(&why));
+		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
+	}
+	for (;;) {
+		if (in.jsonl && (k < 0 || next == nall))
+			break;
+		if (!in.jsonl && (k = recin_next(&in, &r)) <= 0)
+			break;
+		const struct rec *cur = in.jsonl ? &all[next++] : &r;
 		struct sets s = { 0 };
-		for (size_t c = 0; c < in.hdr.n && c < r.n; c++) {
+		for (size_t c = 0; c < in.hdr.n && c < cur->n; c++) {
 			const char *col = colmap_name(o->maps, in.hdr.name[c]);
-			if (!*col || !*r.v[c])
+			if (!*col || !*cur->v[c])
 				continue;
-			if (!o->keep_columns && !known_column(x, o, col, in.vcard)) {
+			if (!o->keep_columns && !known_column(x, col, in.vcard)) {
 				hdr_add(&left, col);
 				continue;
 			}
-			sets_add(&s, col, r.v[c]);
+			sets_add(&s, col, cur->v[c]);
 		}
 		long row = import_match(x, &s);
-		long first = in.vcard ? join_card(x, &cards, &card_lines, &card_cap, row, &s, r.line) : 0;
+		long first = in.vcard ? join_card(x, &cards, &card_lines, &card_cap, row, &s, cur->line) : 0;
 		if (first && row >= 0)
-			crm_dataerr(in.name, r.line, "a card with the same e-mail is on line %ld: this one "
+			crm_dataerr(in.name, cur->line, "a card with the same e-mail is on line %ld: this one "
 						     "fills in only what that one left empty", first);
 		for (size_t j = 0; j < o->set->n; j++)
 			sets_add(&s, o->set->v[j].col, o->set->v[j].val);
 		const char *idv = NULL;
 		if (row >= 0) {
-			int u = update_one(x, row, &s, true, in.name, r.line);
+			int u = update_one(x, row, &s, true, in.name, cur->line);
 			if (u < 0)
 				x->skipped++;
 			else if (u > 0)
@@ -491,10 +513,10 @@ static int do_import(struct ctx *x, const struct import *o)
 			for (size_t j = 0; j < s.n; j++)
 				any |= !strcmp(s.v[j].col, "name");
 			if (!any) {
-				crm_dataerr(in.name, r.line, "no name (map a column to it with --map SRC=name)");
+				crm_dataerr(in.name, cur->line, "no name (map a column to it with --map SRC=name)");
 				x->skipped++;
 			} else {
-				row = add_one(x, &s, true, in.name, r.line);
+				row = add_one(x, &s, true, in.name, cur->line);
 				if (row < 0)
 					x->skipped++;
 				else
@@ -508,13 +530,12 @@ static int do_import(struct ctx *x, const struct import *o)
 		sets_free(&s);
 	}
 	rec_free(&r);
+	for (size_t i = 0; i < acap; i++)
+		rec_free(&all[i]);
+	free(all);
 	hmap_free(&printed);
 	if (k < 0) {
 		crm_warnx("%s: import stopped; nothing was changed", in.name);
-		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
-	}
-	if (in.jsonl && in.hdr.n && !colmap_check(o->maps, in.hdr.name, in.hdr.n, &why)) {
-		crm_warnx("%s: %s; nothing was changed", in.name, sb_str(&why));
 		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 	}
 	if (left.n) {

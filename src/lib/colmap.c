@@ -53,14 +53,6 @@ bool colmap_check(const struct colmap *m, char *const *h, size_t n, struct sb *w
 	return true;
 }
 
-bool colmap_makes(const struct colmap *m, const char *dst)
-{
-	for (size_t i = 0; i < m->n; i++)
-		if (!strcmp(strchr(m->arg[i], '=') + 1, dst))
-			return true;
-	return false;
-}
-
 void colmap_free(struct colmap *m)
 {
 	free(m->arg);

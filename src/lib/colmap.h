@@ -28,9 +28,6 @@ const char *colmap_name(const struct colmap *m, const char *col);
  * 'Mail=email': no column 'Mail' (the columns: id, name, E-mail)". */
 bool colmap_check(const struct colmap *m, char *const *h, size_t n, struct sb *why);
 
-/* True when some mapping makes a column called dst. */
-bool colmap_makes(const struct colmap *m, const char *dst);
-
 void colmap_free(struct colmap *m);
 
 #endif
