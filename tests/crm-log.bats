@@ -672,6 +672,7 @@ $(sed -n 3p interactions.jsonl)"
        crm-log -l [CUSTOMER] [--since DATE] [--until DATE] [--type TYPE]
        crm-log --import-mail PATH... [--new-leads] [-n]
        crm-log --import-calls FILE|- [--map SRC=DST]... [-n]
+       crm-log --import FILE|- [--map SRC=DST]... [--set FIELD=VALUE]... [--key FIELD[,FIELD]] [--rules FILE] [-n]
 Try 'crm-log --help' for more information."
 	run --separate-stderr crm-log
 	assert_failure 2
@@ -727,7 +728,7 @@ time,from,to,duration,direction
 CSV
 }
 
-@test "LOG070: --import-calls matches numbers in four styles and writes call interactions" {
+@test "LOG070: --import-calls matches numbers in four styles and writes call interactions (missed when the duration is 0)" {
 	phone_book
 	plain_calls
 	run --separate-stderr crm-log --import-calls calls.csv
@@ -739,7 +740,7 @@ CSV
 	assert_output "$(call_line "$ANNA" 2026-11-20T09:15:00Z in 125 +48601234567)
 $(call_line "$ANNA" 2026-11-20T10:00:00Z out 123 +48601234567)
 $(call_line "$ANNA" 2026-11-20T10:00:00Z in 3723 601234567)
-$(call_line "$ANNA" 2026-11-20T15:30:00Z in 0 601234567)
+$(call_line "$ANNA" 2026-11-20T15:30:00Z in 0 601234567 | sed 's/"type":"call"/"type":"missed"/')
 $(call_line "$CYRIL" 2026-11-20T13:00:00Z in 7 +420603111222)"
 }
 
@@ -933,7 +934,7 @@ crm-log: calls.csv: read 2, added 0, duplicates 0, unmatched 1, malformed 1"
 	assert_equal "$stderr" "crm-log: missing.csv: No such file or directory"
 	run --separate-stderr crm-log --map a=b anna note x
 	assert_failure 2
-	assert_equal "${stderr_lines[0]}" "crm-log: --map goes with --import-calls"
+	assert_equal "${stderr_lines[0]}" "crm-log: --map goes with --import or --import-calls"
 	run --separate-stderr crm-log --import-calls calls.csv anna
 	assert_failure 2
 	assert_equal "${stderr_lines[0]}" "crm-log: --import-calls takes no operands, and not -l or --done"

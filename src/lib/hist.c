@@ -29,6 +29,46 @@ const char *hist_channel_of(const char *type)
 	return "other";
 }
 
+const char *hist_direction(const char *s)
+{
+	static const char *const in[] = { "in", "inbound", "incoming" };
+	static const char *const out[] = { "out", "outbound", "outgoing" };
+	for (size_t i = 0; i < 3; i++) {
+		if (ascii_ieq(s, in[i]))
+			return "in";
+		if (ascii_ieq(s, out[i]))
+			return "out";
+	}
+	return NULL;
+}
+
+const char *hist_fields_fit(const json_t *e)
+{
+	const char *type = json_str(e, "type");
+	bool buy = !strcmp(type, "purchase"), back = !strcmp(type, "refund");
+	bool deal = !strcmp(type, "deal"), survey = !strcmp(type, "survey");
+	bool amount = json_object_get(e, "amount") != NULL;
+	bool grade = json_object_get(e, "rating") || json_object_get(e, "score");
+	if (buy && !amount)
+		return "a purchase needs an amount";
+	if (back && !amount)
+		return "a refund needs an amount";
+	if (amount && !buy && !back && !deal)
+		return "an amount goes with purchase, refund and deal";
+	if (survey && !grade)
+		return "a survey needs a rating (1-5) or a score (0-10)";
+	if (grade && !survey)
+		return "a rating or a score goes with survey";
+	if (json_object_get(e, "due") && strcmp(type, "task"))
+		return "due goes with task";
+	if ((json_object_get(e, "stage") || json_object_get(e, "probability") ||
+	     json_object_get(e, "close")) && !deal)
+		return "stage, probability and close go with deal";
+	if (deal && !json_object_get(e, "stage"))
+		return "a deal needs a stage";
+	return NULL;
+}
+
 bool in_list(const char *const *list, const char *s)
 {
 	for (; *list; list++)

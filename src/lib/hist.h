@@ -18,6 +18,17 @@ extern const char *const hist_channels[];
  * purchase and refund, web for ticket and survey, the same word for
  * meeting, chat and sms, else other. */
 const char *hist_channel_of(const char *type);
+/* The direction s names, as stored: "in" for in, inbound and incoming,
+ * "out" for out, outbound and outgoing, in any case; NULL for anything
+ * else. */
+const char *hist_direction(const char *s);
+/* NULL when the fields of the interaction e go with its type, else why
+ * not: a purchase or refund needs an amount, which goes with purchase,
+ * refund and deal only; a survey needs a rating or a score, which go
+ * with survey only; due goes with task; stage, probability and close go
+ * with deal, which needs a stage. (crm-log says the same of its
+ * options.) */
+const char *hist_fields_fit(const json_t *e);
 /* True when s is in the NULL-terminated list. */
 bool in_list(const char *const *list, const char *s);
 
