@@ -387,3 +387,274 @@ Content-Transfer-Encoding: 8bit
 MAIL
 	grep -q '<table' "$WORK/sent"
 }
+
+# --- a general import: crm-log --import ---------------------------------------
+
+# A shop's order export as a Polish spreadsheet saves it: Windows-1250,
+# semicolons, CR LF; amounts and dates written the local way; an order of
+# someone who is no customer, and one whose amount cannot be read.
+shop_orders() {
+	printf '%s\r\n' 'Numer zamówienia;Data;E-mail klienta;Kwota;Waluta;Status;Produkt' \
+		'ZAM/2026/1001;05.11.2026 14:30;Lukasz@Example.PL;1 299,00;PLN;opłacone;Rower górski' \
+		'ZAM/2026/1002;06.11.2026 09:05;petr@example.cz;129,99 zł;PLN;opłacone;Kask' \
+		'ZAM/2026/1003;07.11.2026;nieznany@example.com;50,00;PLN;opłacone;Dzwonek' \
+		'ZAM/2026/1004;07.11.2026 10:00;ivan@example.bg;?;PLN;anulowane;Pompka' |
+		iconv -f UTF-8 -t WINDOWS-1250 >shop.csv
+	mkdir -p imports
+	cat >imports/shop.rules <<'EOF'
+# the shop's order export
+encoding windows-1250
+map Numer zamówienia=ref
+map Data=ts
+map E-mail klienta=email
+map Kwota=amount
+map Waluta=currency
+map Produkt=text
+set type=purchase
+key ref
+EOF
+}
+
+@test "IMP030: a shop export in Windows-1250 with semicolons, through imports/shop.rules: -n shows what the run appends, a second run adds nothing" {
+	shop_orders
+	touch interactions.jsonl
+	run --separate-stderr crm-log -n --import shop.csv --rules shop
+	assert_success
+	assert_equal "$stderr" "crm-log: shop.csv:5: amount: '?' is not a number (write 129.99)
+crm-log: shop.csv: read 4, added 2, duplicates 0, unmatched 1, malformed 1 (dry run)"
+	run records <<<"$output"
+	assert_output - <<'EOF'
+{"ts":"2026-11-05T14:30:00Z","customer":"L","type":"purchase","channel":"shop","by":"tester","text":"Rower górski","amount":129900,"currency":"PLN","ref":"ZAM/2026/1001"}
+{"ts":"2026-11-06T09:05:00Z","customer":"P","type":"purchase","channel":"shop","by":"tester","text":"Kask","amount":12999,"currency":"PLN","ref":"ZAM/2026/1002"}
+EOF
+	local dry=$output
+	[ ! -s interactions.jsonl ]
+	run --separate-stderr crm-log --import shop.csv --rules shop
+	assert_success
+	assert_equal "${#lines[@]}" 2
+	assert_output "$(jq -r .id interactions.jsonl)"
+	assert_equal "$(records interactions.jsonl)" "$dry"
+	assert_equal "${stderr_lines[1]}" 'crm-log: shop.csv: read 4, added 2, duplicates 0, unmatched 1, malformed 1'
+	cp interactions.jsonl first.jsonl
+	# from cron, every hour: nothing new
+	run --separate-stderr crm-log --import shop.csv --rules shop
+	assert_success
+	assert_output ''
+	assert_equal "${stderr_lines[1]}" 'crm-log: shop.csv: read 4, added 0, duplicates 2, unmatched 1, malformed 1'
+	assert_same_file first.jsonl interactions.jsonl
+	# the same order with another amount is still the same order (--key ref)
+	sed -i 's/1 299,00/1 199,00/' shop.csv
+	run --separate-stderr crm-log --import shop.csv --rules shop
+	assert_equal "${stderr_lines[1]}" 'crm-log: shop.csv: read 4, added 0, duplicates 2, unmatched 1, malformed 1'
+}
+
+@test "IMP031: --verbose lists the rows that match no customer, and why" {
+	shop_orders
+	run --separate-stderr crm-log -n --import shop.csv --rules imports/shop.rules --verbose
+	assert_success
+	assert_equal "$stderr" "crm-log: shop.csv:4: no customer has the e-mail 'nieznany@example.com'; not imported
+crm-log: shop.csv:5: amount: '?' is not a number (write 129.99)
+crm-log: shop.csv: read 4, added 2, duplicates 0, unmatched 1, malformed 1 (dry run)"
+}
+
+@test "IMP032: the customer by id, e-mail, phone number (however written) or whole name; a name two customers have is not guessed" {
+	crm-add --update "$L" -p '+48 601 234 567' >/dev/null
+	add_as P2 'Petr Dvořák' -e petr.d@example.cz
+	cat >notes.csv <<EOF
+customer,type,text
+$L,note,by id
+PETR.D@EXAMPLE.CZ,note,by e-mail
+0048 601-234-567,note,by phone
+иван петров,note,by name
+Petr Dvořák,note,two of them
+Petr,note,a part of a name is not enough
+EOF
+	run --separate-stderr crm-log --import notes.csv --verbose
+	assert_success
+	assert_equal "$stderr" "crm-log: notes.csv:6: more than one customer has the id, e-mail, phone number or name 'Petr Dvořák'; not imported
+crm-log: notes.csv:7: no customer has the id, e-mail, phone number or name 'Petr'; not imported
+crm-log: notes.csv: read 6, added 4, duplicates 0, unmatched 2, malformed 0"
+	run jq -r '.customer + " " + .text' interactions.jsonl
+	assert_output "$L by id
+$P2 by e-mail
+$L by phone
+$I by name"
+	# the columns email, phone and name say what they hold; tried in this order
+	printf 'name,email,phone,type\nPetr Dvořák,petr@example.cz,,call\nNobody,,601234567,call\n' >calls.csv
+	run --separate-stderr crm-log -n --import calls.csv
+	assert_success
+	assert_equal "$(jq -r .customer <<<"$output")" "$P
+$L"
+}
+
+@test "IMP033: amounts as people write them; a currency sign that is not the row's is refused" {
+	cat >money.csv <<'EOF'
+order,email,amount,currency
+1,lukasz@example.pl,"129,99",PLN
+2,lukasz@example.pl,"1 299,00",PLN
+3,lukasz@example.pl,"1,299.00",PLN
+4,lukasz@example.pl,129.99 zł,PLN
+5,lukasz@example.pl,"1.299,50 Kč",CZK
+6,lukasz@example.pl,€ 20,EUR
+7,lukasz@example.pl,20 €,PLN
+8,lukasz@example.pl,"12,34,5",PLN
+9,lukasz@example.pl,-5,PLN
+EOF
+	run --separate-stderr crm-log -n --import money.csv --map order=ref --set type=purchase
+	assert_success
+	assert_equal "$(jq -r '[.ref, .amount, .currency] | @tsv' <<<"$output")" "$(printf '%s\t%s\t%s\n' \
+		1 12999 PLN 2 129900 PLN 3 129900 PLN 4 12999 PLN 5 129950 CZK 6 2000 EUR)"
+	assert_equal "$stderr" "crm-log: money.csv:8: amount: '20 €' is in EUR, not PLN
+crm-log: money.csv:9: amount: '12,34,5' has a misplaced thousands separator (write 1 299.00 or 1299.00)
+crm-log: money.csv:10: amount: '-5' must not be negative (log a refund instead)
+crm-log: money.csv: read 9, added 6, duplicates 0, unmatched 0, malformed 3 (dry run)"
+}
+
+@test "IMP034: dates in the common forms; day or month first only with --date-format" {
+	cat >dates.csv <<'EOF'
+when,email,type
+2026-11-05 14:30,lukasz@example.pl,call
+2026-11-05T14:30:00+01:00,lukasz@example.pl,call
+05.11.2026,lukasz@example.pl,call
+5. 11. 2026 8:05:09,lukasz@example.pl,call
+2026/11/06,lukasz@example.pl,call
+11/05/2026 09:00,lukasz@example.pl,call
+31.02.2026,lukasz@example.pl,call
+EOF
+	run --separate-stderr crm-log -n --import dates.csv --map when=ts
+	assert_success
+	assert_equal "$(jq -r .ts <<<"$output")" "2026-11-05T14:30:00Z
+2026-11-05T13:30:00Z
+2026-11-05T00:00:00Z
+2026-11-05T08:05:09Z
+2026-11-06T00:00:00Z"
+	assert_equal "$stderr" "crm-log: dates.csv:7: ts: '11/05/2026 09:00' could be day or month first: say which with --date-format (%d/%m/%Y or %m/%d/%Y)
+crm-log: dates.csv:8: ts: '31.02.2026' is not a real day or time
+crm-log: dates.csv: read 7, added 5, duplicates 0, unmatched 0, malformed 2 (dry run)"
+	# with --date-format: its form and the ISO ones
+	run --separate-stderr crm-log -n --import dates.csv --map when=ts --date-format '%m/%d/%Y'
+	assert_equal "$(jq -r .ts <<<"$output")" "2026-11-05T14:30:00Z
+2026-11-05T13:30:00Z
+2026-11-05T09:00:00Z"
+	assert_equal "${stderr_lines[0]}" "crm-log: dates.csv:4: ts: '05.11.2026' does not have the form of --date-format"
+	run --separate-stderr crm-log -n --import dates.csv --map when=ts --date-format '%d/%m/%Y %H:%M'
+	assert_equal "$(jq -r .ts <<<"$output" | sed -n 3p)" 2026-05-11T09:00:00Z
+}
+
+@test "IMP035: JSON Lines after a byte order mark: chats and tickets, typed values, fields a --map names" {
+	printf '\xef\xbb\xbf' >chats.jsonl
+	printf '%s\n' \
+		'{"at":"2026-11-10T08:00:00Z","client":"petr@example.cz","kind":"chat","msg":"Dotaz na dopravu","agent":"ewa","conversation":881}' \
+		'' \
+		'{"at":"2026-11-12T16:45:00Z","client":"ivan@example.bg","kind":"survey","stars":5,"msg":"Бърза доставка"}' \
+		'{"at":"2026-11-12T17:00:00Z","client":"ivan@example.bg","kind":"survey","stars":9}' \
+		'{"at": broken' >>chats.jsonl
+	run --separate-stderr crm-log -n --import chats.jsonl --map at=ts --map client=email --map kind=type \
+		--map msg=text --map agent=by --map stars=rating --map conversation=chat_id
+	assert_success
+	run records <<<"$output"
+	assert_output - <<'EOF'
+{"ts":"2026-11-10T08:00:00Z","customer":"P","type":"chat","channel":"chat","by":"ewa","text":"Dotaz na dopravu","chat_id":"881"}
+{"ts":"2026-11-12T16:45:00Z","customer":"I","type":"survey","channel":"web","by":"tester","text":"Бърза доставка","rating":5}
+EOF
+	assert_equal "$stderr" "crm-log: chats.jsonl:4: rating 9: must be a whole number from 1 to 5
+crm-log: chats.jsonl:5: invalid token near 'broken'
+crm-log: chats.jsonl: read 4, added 2, duplicates 0, unmatched 0, malformed 2 (dry run)"
+}
+
+@test "IMP036: without --key the whole record is the key: a row repeated, or already logged, is skipped; a changed one is not" {
+	printf 'email,type,text\npetr@example.cz,note,A\npetr@example.cz,note,A\nivan@example.bg,note,A\n' >n.csv
+	run --separate-stderr crm-log --import n.csv
+	assert_success
+	assert_equal "$stderr" 'crm-log: n.csv: read 3, added 2, duplicates 1, unmatched 0, malformed 0'
+	printf 'petr@example.cz,note,B\n' >>n.csv
+	run --separate-stderr crm-log --import n.csv
+	assert_success
+	assert_equal "$stderr" 'crm-log: n.csv: read 4, added 1, duplicates 3, unmatched 0, malformed 0'
+	assert_equal "$(jq -r .text interactions.jsonl | tr '\n' ' ')" 'A A B '
+	# a note logged by hand with the same fields is the same record
+	crm-log lukasz note C >/dev/null
+	printf 'email,type,text\nlukasz@example.pl,note,C\n' >c.csv
+	run --separate-stderr crm-log --import c.csv
+	assert_success
+	assert_equal "$stderr" 'crm-log: c.csv: read 1, added 0, duplicates 1, unmatched 0, malformed 0'
+}
+
+@test "IMP037: what the options and the file cannot be: errors that change nothing" {
+	printf 'Order;Mail;Sum\n1;petr@example.cz;5\n' >o.csv
+	run --separate-stderr crm-log --import o.csv --map Order=ref --map Email=email
+	assert_failure 2
+	assert_equal "$stderr" "crm-log: o.csv:1: --map 'Email=email': no column 'Email' (the columns: Order, Mail, Sum)"
+	run --separate-stderr crm-log --import o.csv --map Mail=email --key ref
+	assert_failure 2
+	assert_equal "$stderr" "crm-log: --key ref: no column is read as 'ref' (name one with --map SRC=ref)"
+	run --separate-stderr crm-log --import o.csv --map Order=id
+	assert_failure 2
+	assert_equal "$stderr" "crm-log: o.csv: a column is read as 'id', which crm-log makes (read it as ref)"
+	printf 'map Mail=email\nkey\n' >bad.rules
+	run --separate-stderr crm-log --import o.csv --rules bad.rules
+	assert_failure 2
+	assert_equal "$stderr" 'crm-log: bad.rules:2: key: no value'
+	printf '# ok\n\nmap Mail=email\nsumm Sum=amount\n' >bad.rules
+	run --separate-stderr crm-log --import o.csv --rules bad.rules
+	assert_failure 2
+	assert_equal "$stderr" "crm-log: bad.rules:4: unknown option 'summ' (map, set, key, date-format, encoding, delimiter)"
+	run --separate-stderr crm-log --import o.csv --rules missing
+	assert_failure 2
+	assert_equal "$stderr" 'crm-log: missing: No such file or directory'
+	run --separate-stderr crm-log --import o.csv --map Mail=email --date-format '%d.%q'
+	assert_failure 2
+	assert_equal "$stderr" 'crm-log: --date-format: use %d %m %Y %y %H %M %S %%'
+	run --separate-stderr crm-log --import o.csv --map Mail=email --map Sum=amount
+	assert_failure 1
+	assert_equal "$stderr" 'crm-log: o.csv:2: no type (give one with --set type=TYPE, or map a column to it)
+crm-log: o.csv: read 1, added 0, duplicates 0, unmatched 0, malformed 1'
+	run --separate-stderr crm-log --import o.csv --map Mail=email --map Sum=amount --set type=note
+	assert_failure 1
+	assert_equal "${stderr_lines[0]}" 'crm-log: o.csv:2: an amount goes with purchase, refund and deal'
+	run --separate-stderr crm-log --import o.csv --map Mail=email --set type=done
+	assert_equal "${stderr_lines[0]}" 'crm-log: o.csv:2: type done: tasks are closed with crm-log --done'
+	run --separate-stderr crm-log --import o.csv --map Mail=email --set type=visit
+	assert_equal "${stderr_lines[0]}" 'crm-log: o.csv:2: unknown type "visit"'
+	run --separate-stderr crm-log --import o.csv --key ref,
+	assert_failure 2
+	run --separate-stderr crm-log --key ref anna note
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" 'crm-log: --key, --rules and --date-format go with --import'
+	run --separate-stderr crm-log --import o.csv --amount 5
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" 'crm-log: --import takes the fields from the file and --set, and no operands'
+	[ ! -e interactions.jsonl ] || [ ! -s interactions.jsonl ]
+}
+
+@test "IMP038: the command line wins over the rules file; a file not in UTF-8 is refused, naming --encoding" {
+	shop_orders
+	# the rules say ref is the key; the command line says the whole record
+	run --separate-stderr crm-log --import shop.csv --rules shop --key ref,amount
+	assert_success
+	sed -i 's/1 299,00/1 199,00/' shop.csv
+	run --separate-stderr crm-log --import shop.csv --rules shop --key ref,amount
+	assert_equal "${stderr_lines[1]}" 'crm-log: shop.csv: read 4, added 1, duplicates 1, unmatched 1, malformed 1'
+	grep -v '^encoding' imports/shop.rules >imports/utf8.rules
+	run --separate-stderr crm-log --import shop.csv --rules utf8
+	assert_failure 2
+	assert_equal "$stderr" "crm-log: shop.csv:1: invalid UTF-8 (byte 10 of the line): name the file's encoding with --encoding (windows-1250, iso-8859-2, windows-1252, ...)"
+	run --separate-stderr crm-log -n --import shop.csv --rules utf8 --encoding cp1250
+	assert_success
+}
+
+@test "IMP039: standard input, a tab-separated file, --delimiter; LC_ALL=C reads the same" {
+	printf 'email\ttype\tsubject\tscore\nivan@example.bg\tsurvey\tNPS, Q4\t9\n' >nps.tsv
+	run --separate-stderr crm-log -n --import - <nps.tsv
+	assert_success
+	assert_equal "$(records <<<"$output")" '{"ts":"2026-11-22T10:00:00Z","customer":"I","type":"survey","channel":"web","by":"tester","subject":"NPS, Q4","score":9}'
+	assert_equal "$stderr" 'crm-log: <stdin>: read 1, added 1, duplicates 0, unmatched 0, malformed 0 (dry run)'
+	tr '\t' '|' <nps.tsv >nps.txt
+	run --separate-stderr crm-log -n --import nps.txt --delimiter '|'
+	assert_equal "$(records <<<"$output")" '{"ts":"2026-11-22T10:00:00Z","customer":"I","type":"survey","channel":"web","by":"tester","subject":"NPS, Q4","score":9}'
+	shop_orders
+	LC_ALL=C crm-log -n --import shop.csv --rules shop 2>c.err | records >c.out
+	LC_ALL=C.UTF-8 crm-log -n --import shop.csv --rules shop 2>u.err | records >u.out
+	assert_same_file c.out u.out
+	assert_same_file c.err u.err
+}

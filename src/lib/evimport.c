@@ -75,6 +75,23 @@ static const char *civil(int y, int mo, int d, const char *hms, crm_time *t)
 	return date_parse(b, t) ? NULL : "is not a real day or time";
 }
 
+/* NULL when fmt is a --date-format this reads, else why not. */
+static const char *fmt_check(const char *fmt)
+{
+	bool d = false, m = false, y = false;
+	for (const char *f = fmt; *f; f++) {
+		if (*f != '%')
+			continue;
+		f++;
+		if (!*f || !strchr("dmYyHMS%", *f))
+			return "--date-format: use %d %m %Y %y %H %M %S %%";
+		d |= *f == 'd';
+		m |= *f == 'm';
+		y |= *f == 'Y' || *f == 'y';
+	}
+	return d && m && y ? NULL : "--date-format: needs %d, %m and %Y or %y";
+}
+
 /* s read by fmt (see evimport_date). */
 static const char *by_format(const char *s, const char *fmt, crm_time *t)
 {
@@ -97,8 +114,6 @@ static const char *by_format(const char *s, const char *fmt, crm_time *t)
 		}
 		f++;
 		int width = *f == 'Y' ? 4 : 2;
-		if (!strchr("dmYyHMS", *f) || !*f)
-			return "--date-format: use %d %m %Y %y %H %M %S %%";
 		if (!num(p, width, *f == 'Y' || *f == 'y', &v, &k))
 			return "does not have the form of --date-format";
 		p += k;
@@ -112,8 +127,6 @@ static const char *by_format(const char *s, const char *fmt, crm_time *t)
 		case 'S': sec = v; break;
 		}
 	}
-	if (y < 0 || mo < 0 || d < 0)
-		return "--date-format: needs %d, %m and %Y or %y";
 	char hms[40] = "";
 	if (h >= 0) {
 		if (*p || h > 23 || mi > 59 || sec > 60)
@@ -924,13 +937,10 @@ static int gather(struct imp *x)
 		o->io.encoding = x->rules.encoding;
 	if (!o->io.delim)
 		o->io.delim = x->rules.delim;
-	if (x->date_format) {
-		crm_time t;
-		const char *bad = by_format("", x->date_format, &t);
-		if (bad && !strncmp(bad, "--date-format", 13)) {
-			crm_warnx("%s", bad);
-			return -1;
-		}
+	const char *bad = x->date_format ? fmt_check(x->date_format) : NULL;
+	if (bad) {
+		crm_warnx("%s", bad);
+		return -1;
 	}
 	return 0;
 }
