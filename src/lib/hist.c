@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "proj.h"
+#include "utf8.h"
 #include "util.h"
 
 const char *const hist_types[] = { "note", "call", "email", "meeting", "chat", "sms", "purchase",
@@ -31,15 +32,20 @@ const char *hist_channel_of(const char *type)
 
 const char *hist_direction(const char *s)
 {
-	static const char *const in[] = { "in", "inbound", "incoming" };
-	static const char *const out[] = { "out", "outbound", "outgoing" };
-	for (size_t i = 0; i < 3; i++) {
-		if (ascii_ieq(s, in[i]))
-			return "in";
-		if (ascii_ieq(s, out[i]))
-			return "out";
-	}
-	return NULL;
+	/* English, Polish, Czech, Bulgarian and German, lower case */
+	static const char *const in[] = { "in", "inbound", "incoming", "przychodzące",
+					  "przychodzący", "příchozí", "входящо", "входящ",
+					  "eingehend" };
+	static const char *const out[] = { "out", "outbound", "outgoing", "wychodzące",
+					   "wychodzący", "odchozí", "изходящо", "изходящ",
+					   "ausgehend" };
+	struct sb f = { 0 };
+	u8_fold(s, strlen(s), false, &f);
+	const char *d = NULL;
+	for (size_t i = 0; i < sizeof in / sizeof in[0] && !d; i++)
+		d = !strcmp(sb_str(&f), in[i]) ? "in" : !strcmp(sb_str(&f), out[i]) ? "out" : NULL;
+	sb_free(&f);
+	return d;
 }
 
 const char *hist_fields_fit(const json_t *e)

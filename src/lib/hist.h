@@ -18,9 +18,10 @@ extern const char *const hist_channels[];
  * purchase and refund, web for ticket and survey, the same word for
  * meeting, chat and sms, else other. */
 const char *hist_channel_of(const char *type);
-/* The direction s names, as stored: "in" for in, inbound and incoming,
- * "out" for out, outbound and outgoing, in any case; NULL for anything
- * else. */
+/* The direction s names, as stored: "in" for in, inbound, incoming (and
+ * the same in Polish, Czech, Bulgarian and German: przychodzące, příchozí,
+ * входящо, eingehend), "out" for out, outbound, outgoing (wychodzące,
+ * odchozí, изходящо, ausgehend), in any case; NULL for anything else. */
 const char *hist_direction(const char *s);
 /* NULL when the fields of the interaction e go with its type, else why
  * not: a purchase or refund needs an amount, which goes with purchase,
