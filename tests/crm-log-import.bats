@@ -658,3 +658,371 @@ crm-log: o.csv: read 1, added 0, duplicates 0, unmatched 0, malformed 1'
 	assert_same_file c.out u.out
 	assert_same_file c.err u.err
 }
+
+# --- bounces, unsubscribe replies, survey answers, automated senders ---------
+
+# crm-mail's records of a campaign message sent to customer $1 ($2: the
+# campaign), as it writes them.
+sent_line() {
+	printf '{"id":"%s","ts":"2026-11-20T09:00:00Z","customer":"%s","type":"email","channel":"email","direction":"out","by":"tester","subject":"Hello","campaign":"%s","message_id":"<%s.%s@acme.example>","status":"sent"}\n' \
+		"$3" "$1" "$2" "$2" "$1"
+}
+
+# A hard bounce as Postfix writes it: Petr's address is unknown.
+postfix_bounce() {
+	cat <<EOF
+From MAILER-DAEMON  Sat Nov 21 10:00:05 2026
+Return-Path: <>
+Date: Sat, 21 Nov 2026 11:00:05 +0100 (CET)
+From: MAILER-DAEMON@mail.acme.example (Mail Delivery System)
+Subject: Undelivered Mail Returned to Sender
+To: sales@acme.example
+Auto-Submitted: auto-replied
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status;
+	boundary="4B6A21C0F2.1795600805/mail.acme.example"
+Content-Transfer-Encoding: 7bit
+Message-Id: <20261121100005.4B6A21C0F2@mail.acme.example>
+
+This is a MIME-encapsulated message.
+
+--4B6A21C0F2.1795600805/mail.acme.example
+Content-Description: Notification
+Content-Type: text/plain; charset=us-ascii
+
+This is the mail system at host mail.acme.example.
+
+I'm sorry to have to inform you that your message could not
+be delivered to one or more recipients. It's attached below.
+
+<petr@example.cz>: host mx.example.cz[192.0.2.25] said: 550 5.1.1
+    <petr@example.cz>: Recipient address rejected: User unknown in virtual
+    mailbox table (in reply to RCPT TO command)
+
+--4B6A21C0F2.1795600805/mail.acme.example
+Content-Description: Delivery report
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mail.acme.example
+X-Postfix-Queue-ID: 4B6A21C0F2
+X-Postfix-Sender: rfc822; sales@acme.example
+Arrival-Date: Sat, 21 Nov 2026 11:00:03 +0100 (CET)
+
+Final-Recipient: rfc822; Petr@Example.CZ
+Original-Recipient: rfc822;petr@example.cz
+Action: failed
+Status: 5.1.1
+Remote-MTA: dns; mx.example.cz
+Diagnostic-Code: smtp; 550 5.1.1 <petr@example.cz>: Recipient address rejected:
+    User unknown in virtual mailbox table
+
+--4B6A21C0F2.1795600805/mail.acme.example
+Content-Description: Undelivered Message Headers
+Content-Type: text/rfc822-headers
+
+Return-Path: <sales@acme.example>
+From: Sales <sales@acme.example>
+To: =?UTF-8?B?UGV0ciBEdm/FmcOhaw==?= <petr@example.cz>
+Subject: Winter offer
+Message-ID: <winter.$P@acme.example>
+
+--4B6A21C0F2.1795600805/mail.acme.example--
+
+EOF
+}
+
+# A delay notice as Exim writes it (4.x.x: it will try again): no bounce.
+exim_delay() {
+	cat <<'EOF'
+From MAILER-DAEMON Sat Nov 21 12:00:00 2026
+From: Mail Delivery System <Mailer-Daemon@mx.acme.example>
+To: sales@acme.example
+Subject: Warning: message 1kXyZ-0004aB-2c delayed 24 hours
+Auto-Submitted: auto-replied
+Message-Id: <E1kXyZ-0007Qq-9F@mx.acme.example>
+Date: Sat, 21 Nov 2026 12:00:00 +0000
+Content-Type: multipart/report; report-type=delivery-status; boundary=1795608000-eximdsn-1804289383
+MIME-Version: 1.0
+
+--1795608000-eximdsn-1804289383
+Content-type: text/plain; charset=us-ascii
+
+This message was created automatically by mail delivery software.
+A message that you sent has not yet been delivered to one or more of its
+recipients after more than 24 hours on the queue on mx.acme.example.
+
+--1795608000-eximdsn-1804289383
+Content-type: message/delivery-status
+
+Reporting-MTA: dns; mx.acme.example
+
+Action: delayed
+Final-Recipient: rfc822;ivan@example.bg
+Status: 4.0.0
+Remote-MTA: dns; mx.example.bg
+
+--1795608000-eximdsn-1804289383--
+
+EOF
+}
+
+@test "IMP040: a hard bounce as Postfix writes it is a bounce of the customer, once; a delay notice is none" {
+	{ postfix_bounce; exim_delay; } >bounces.mbox
+	run --separate-stderr crm-log -n --import-mail bounces.mbox
+	assert_success
+	assert_equal "$stderr" 'crm-log: 2 messages read, 1 interaction added, 0 duplicates skipped, 1 unmatched, 0 malformed (dry run)'
+	run records <<<"$output"
+	assert_output '{"ts":"2026-11-21T10:00:05Z","customer":"P","type":"bounce","channel":"email","direction":"in","by":"tester","subject":"Undelivered Mail Returned to Sender","text":"550 5.1.1 <petr@example.cz>: Recipient address rejected: User unknown in virtual mailbox table","email":"petr@example.cz","status":"5.1.1","message_id":"<20261121100005.4B6A21C0F2@mail.acme.example>"}'
+	run --separate-stderr crm-log --import-mail bounces.mbox
+	assert_success
+	cp interactions.jsonl first.jsonl
+	run --separate-stderr crm-log --import-mail bounces.mbox
+	assert_equal "$stderr" 'crm-log: 2 messages read, 0 interactions added, 1 duplicate skipped, 1 unmatched, 0 malformed'
+	assert_same_file first.jsonl interactions.jsonl
+	# a bounce is no contact
+	run crm-find -o csv -f email,contacts petr
+	assert_output 'email,contacts
+petr@example.cz,'
+}
+
+@test "IMP041: crm-mail does not mail an address that bounced; the customer's new address is mailed" {
+	postfix_bounce >bounces.mbox
+	crm-log --import-mail bounces.mbox 2>/dev/null
+	crm-add --update "$P" --consent opt-in >/dev/null
+	crm-add --update "$L" --consent opt-in >/dev/null
+	printf 'From: Sales <sales@acme.example>\nSubject: Hello {{first_name}}\n\nHello\n' >hello.eml
+	run --separate-stderr crm-mail -t hello.eml --where 'consent=opt-in'
+	assert_success
+	assert_equal "$stderr" "crm-mail: $P: skipped: the address bounced on 2026-11-21 (5.1.1)
+crm-mail: 1 previewed, 1 skipped, 0 failed"
+	assert_equal "$(grep -c '^To: ' <<<"$output")" 1
+	assert_line 'To: =?UTF-8?B?xYF1a2FzeiDFu8OzxYLEhw==?= <lukasz@example.pl>'
+	crm-add --update "$P" -e petr.dvorak@example.cz >/dev/null
+	run --separate-stderr crm-mail -t hello.eml --where 'consent=opt-in'
+	assert_success
+	assert_equal "$stderr" 'crm-mail: 2 previewed, 0 skipped, 0 failed'
+}
+
+# Replies as mail programs write them: Ivan (Gmail) answers the winter
+# offer with "отписване" on its first line; Łukasz's program sends the
+# one-click mail to the unsubscribe address; Petr writes "Odp: wypisz".
+unsubscribe_replies() {
+	cat <<EOF
+From ivan@example.bg Sat Nov 21 09:00:00 2026
+MIME-Version: 1.0
+Date: Sat, 21 Nov 2026 11:00:00 +0200
+References: <winter.$I@acme.example>
+In-Reply-To: <winter.$I@acme.example>
+Message-ID: <CAJx5f=Q8-k2@mail.gmail.com>
+Subject: Re: Winter offer
+From: =?UTF-8?B?0JjQstCw0L0g0J/QtdGC0YDQvtCy?= <ivan@example.bg>
+To: Sales <sales@acme.example>
+Content-Type: multipart/alternative; boundary="000000000000f3a1b2c405e7"
+
+--000000000000f3a1b2c405e7
+Content-Type: text/plain; charset="UTF-8"
+Content-Transfer-Encoding: base64
+
+0L7RgtC/0LjRgdCy0LDQvdC1DQoNCk9uIEZyaSwgMjAgTm92IDIwMjYgYXQgMTE6MDAsIFNhbGVz
+IDxzYWxlc0BhY21lLmV4YW1wbGU+IHdyb3RlOg0KPiBXaW50ZXIgb2ZmZXINCg==
+--000000000000f3a1b2c405e7
+Content-Type: text/html; charset="UTF-8"
+
+<div dir="ltr">отписване</div>
+--000000000000f3a1b2c405e7--
+
+From lukasz@example.pl Sat Nov 21 09:30:00 2026
+From: lukasz@example.pl
+To: unsub+$L@acme.example
+Subject: Unsubscribe $L
+Date: Sat, 21 Nov 2026 09:30:00 +0000
+Message-ID: <unsub-1@example.pl>
+
+This message was sent automatically to unsubscribe.
+
+From petr@example.cz Sat Nov 21 10:00:00 2026
+From: =?iso-8859-2?Q?Petr_Dvo=F8=E1k?= <petr@example.cz>
+To: sales@acme.example
+Subject: Odp: Wypisz.
+Date: Sat, 21 Nov 2026 10:00:00 +0000
+Message-ID: <p-1@example.cz>
+
+Dekuji.
+
+EOF
+}
+
+@test "IMP042: unsubscribe replies set consent=opt-out, logged with the message that asked; a second import changes nothing" {
+	printf 'unsubscribe = https://acme.example/u?id={{id}}, mailto:unsub+{{id}}@acme.example?subject=unsubscribe\n' >>crm.conf
+	for c in "$L" "$P" "$I"; do crm-add --update "$c" --consent opt-in >/dev/null; done
+	unsubscribe_replies >replies.mbox
+	cp customers.csv before.csv
+	run --separate-stderr crm-log -n --import-mail replies.mbox
+	assert_success
+	assert_equal "$stderr" 'crm-log: 3 messages read, 3 interactions added, 0 duplicates skipped, 0 unmatched, 0 malformed, 3 opted out (dry run)'
+	assert_same_file before.csv customers.csv
+	run records <<<"$output"
+	assert_output - <<EOF
+{"ts":"2026-11-21T09:00:00Z","customer":"I","type":"email","channel":"email","direction":"in","by":"tester","subject":"Re: Winter offer","text":"отписване On Fri, 20 Nov 2026 at 11:00, Sales <sales@acme.example> wrote: > Winter offer","consent":"opt-out","message_id":"<CAJx5f=Q8-k2@mail.gmail.com>"}
+{"ts":"2026-11-21T09:30:00Z","customer":"L","type":"email","channel":"email","direction":"in","by":"tester","subject":"Unsubscribe $L","text":"This message was sent automatically to unsubscribe.","consent":"opt-out","message_id":"<unsub-1@example.pl>"}
+{"ts":"2026-11-21T10:00:00Z","customer":"P","type":"email","channel":"email","direction":"in","by":"tester","subject":"Odp: Wypisz.","text":"Dekuji.","consent":"opt-out","message_id":"<p-1@example.cz>"}
+EOF
+	local dry=$output
+	run --separate-stderr crm-log --import-mail replies.mbox
+	assert_success
+	assert_equal "$stderr" 'crm-log: 3 messages read, 3 interactions added, 0 duplicates skipped, 0 unmatched, 0 malformed, 3 opted out'
+	assert_equal "$(records interactions.jsonl)" "$dry"
+	run crm-find -o csv -f email,consent,updated
+	assert_output 'email,consent,updated
+lukasz@example.pl,opt-out,2026-11-22T10:00:00Z
+petr@example.cz,opt-out,2026-11-22T10:00:00Z
+ivan@example.bg,opt-out,2026-11-22T10:00:00Z'
+	cp customers.csv c1.csv
+	cp interactions.jsonl h1.jsonl
+	# the customer opts in again by hand; the old message does not undo it
+	crm-add --update "$P" --consent opt-in >/dev/null
+	cp customers.csv c2.csv
+	run --separate-stderr crm-log --import-mail replies.mbox
+	assert_success
+	assert_equal "$stderr" 'crm-log: 3 messages read, 0 interactions added, 3 duplicates skipped, 0 unmatched, 0 malformed'
+	assert_same_file c2.csv customers.csv
+	assert_same_file h1.jsonl interactions.jsonl
+	# and crm-mail skips those who opted out
+	printf 'From: Sales <sales@acme.example>\nSubject: Hi\n\nHi\n' >hi.eml
+	run --separate-stderr crm-mail -t hi.eml --where 'email~/example/'
+	assert_equal "${stderr_lines[2]}" 'crm-mail: 1 previewed, 2 skipped, 0 failed'
+}
+
+@test "IMP043: a word alone is not enough: a message that mentions unsubscribing, or mail from the team, changes no consent" {
+	printf 'unsubscribe = mailto:unsub@acme.example\n' >>crm.conf
+	crm-add --update "$L" --consent opt-in >/dev/null
+	printf '%s\n' 'From: lukasz@example.pl' 'To: sales@acme.example' 'Subject: Re: offer' \
+		'Message-ID: <x-1@example.pl>' '' 'Please do not unsubscribe me, I like the news.' '' \
+		'From x Sat Nov 21 09:30:00 2026' 'From: sales@acme.example' 'To: lukasz@example.pl' \
+		'Subject: unsubscribe' 'Message-ID: <x-2@acme.example>' '' 'unsubscribe' >m.mbox
+	cp customers.csv before.csv
+	run --separate-stderr crm-log --import-mail m.mbox
+	assert_success
+	assert_equal "$stderr" 'crm-log: 2 messages read, 2 interactions added, 0 duplicates skipped, 0 unmatched, 0 malformed'
+	assert_same_file before.csv customers.csv
+	run jq -r 'has("consent")' interactions.jsonl
+	assert_output 'false
+false'
+}
+
+# Replies to the csat and nps campaigns, as people write them.
+survey_replies() {
+	cat <<EOF
+From lukasz@example.pl Sat Nov 21 09:00:00 2026
+From: =?UTF-8?Q?=C5=81ukasz_=C5=BB=C3=B3=C5=82=C4=87?= <lukasz@example.pl>
+To: Sales <sales@acme.example>
+Subject: Re: How did we do?
+In-Reply-To: <csat.$L@acme.example>
+Message-ID: <s-1@example.pl>
+Content-Type: text/plain; charset=utf-8
+
+5 - wszystko super!
+
+> How did we do? Answer with 1 to 5.
+
+From ivan@example.bg Sat Nov 21 09:10:00 2026
+From: ivan@example.bg
+To: sales@acme.example
+Subject: Re: Would you recommend us?
+References: <old@acme.example> <nps.$I@acme.example>
+Message-ID: <s-2@example.bg>
+
+9
+
+From petr@example.cz Sat Nov 21 09:20:00 2026
+From: petr@example.cz
+To: sales@acme.example
+Subject: Re: How did we do?
+In-Reply-To: <csat.$P@acme.example>
+Message-ID: <s-3@example.cz>
+
+45 minutes on the phone, really?
+
+From petr@example.cz Sat Nov 21 09:30:00 2026
+From: petr@example.cz
+To: sales@acme.example
+Subject: Re: How did we do?
+In-Reply-To: <csat.$P@acme.example>
+Message-ID: <s-4@example.cz>
+
+4.5
+
+From petr@example.cz Sat Nov 21 09:40:00 2026
+From: petr@example.cz
+To: sales@acme.example
+Subject: Re: Winter offer
+In-Reply-To: <winter.$P@acme.example>
+Message-ID: <s-5@example.cz>
+
+3 - and 2 more next week.
+
+From petr@example.cz Sat Nov 21 09:50:00 2026
+From: petr@example.cz
+To: sales@acme.example
+Subject: Re: How did we do?
+In-Reply-To: <csat.$P@acme.example>
+Message-ID: <s-6@example.cz>
+
+3 more bikes, please.
+
+EOF
+}
+
+@test "IMP044: a reply to a campaign whose first line is a rating is a survey; crm.conf survey.CAMPAIGN = score asks for 0-10, = no for none" {
+	{
+		sent_line "$L" csat 0000000000001
+		sent_line "$I" nps 0000000000002
+		sent_line "$P" csat 0000000000003
+		sent_line "$P" winter 0000000000004
+	} >interactions.jsonl
+	printf 'survey.nps = score\nsurvey.winter = no\n' >>crm.conf
+	survey_replies >replies.mbox
+	run --separate-stderr crm-log -n --import-mail replies.mbox
+	assert_success
+	assert_equal "$stderr" 'crm-log: 6 messages read, 6 interactions added, 0 duplicates skipped, 0 unmatched, 0 malformed (dry run)'
+	local dry=$output
+	run jq -c '[.type, .rating, .score, .campaign, .message_id]' <<<"$dry"
+	assert_output - <<'EOF'
+["survey",5,null,"csat","<s-1@example.pl>"]
+["survey",null,9,"nps","<s-2@example.bg>"]
+["email",null,null,null,"<s-3@example.cz>"]
+["email",null,null,null,"<s-4@example.cz>"]
+["email",null,null,null,"<s-5@example.cz>"]
+["email",null,null,null,"<s-6@example.cz>"]
+EOF
+	run records <(head -n 1 <<<"$dry")
+	assert_output '{"ts":"2026-11-21T09:00:00Z","customer":"L","type":"survey","channel":"email","direction":"in","by":"tester","subject":"Re: How did we do?","text":"5 - wszystko super! > How did we do? Answer with 1 to 5.","rating":5,"campaign":"csat","message_id":"<s-1@example.pl>"}'
+	crm-log --import-mail replies.mbox 2>/dev/null
+	run crm-find -o csv -f email,avg_rating
+	assert_line 'lukasz@example.pl,5'
+	run --separate-stderr crm-log --import-mail replies.mbox
+	assert_equal "$stderr" 'crm-log: 6 messages read, 0 interactions added, 6 duplicates skipped, 0 unmatched, 0 malformed'
+}
+
+@test "IMP045: --new-leads adds no automated sender: Auto-Submitted, Precedence bulk or list, List-Id, no-reply and mailer-daemon" {
+	{
+		printf '%s\n' 'From: Shop <no-reply@shop.example>' 'To: sales@acme.example' 'Subject: Your order' \
+			'Message-ID: <a1@shop.example>' '' 'Thanks' ''
+		printf '%s\n' 'From x Sat Nov 21 09:00:00 2026' 'From: news@list.example' 'To: sales@acme.example' \
+			'Subject: Weekly' 'List-Id: <weekly.list.example>' 'Message-ID: <a2@list.example>' '' 'News' ''
+		printf '%s\n' 'From x Sat Nov 21 09:00:00 2026' 'From: Auto <robot@corp.example>' 'To: sales@acme.example' \
+			'Subject: Out of office' 'Auto-Submitted: auto-replied' 'Message-ID: <a3@corp.example>' '' 'Away' ''
+		printf '%s\n' 'From x Sat Nov 21 09:00:00 2026' 'From: promo@bulk.example' 'To: sales@acme.example' \
+			'Subject: Sale' 'Precedence: bulk' 'Message-ID: <a4@bulk.example>' '' 'Sale' ''
+		printf '%s\n' 'From x Sat Nov 21 09:00:00 2026' 'From: MAILER-DAEMON@mx.example' 'To: sales@acme.example' \
+			'Subject: failure notice' 'Message-ID: <a5@mx.example>' '' 'Sorry' ''
+		printf '%s\n' 'From x Sat Nov 21 09:00:00 2026' 'From: Marta Nowak <marta@firma.example>' \
+			'To: sales@acme.example' 'Subject: Pytanie' 'Auto-Submitted: no' 'Message-ID: <a6@firma.example>' '' 'Ile kosztuje?'
+	} >leads.mbox
+	run --separate-stderr crm-log --import-mail leads.mbox --new-leads
+	assert_success
+	assert_equal "$stderr" 'crm-log: 6 messages read, 1 interaction added, 0 duplicates skipped, 5 unmatched, 0 malformed, 1 lead added'
+	run bash -c "tail -n 1 customers.csv | cut -d, -f2,3"
+	assert_output 'Marta Nowak,marta@firma.example'
+}
+
