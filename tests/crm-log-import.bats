@@ -1026,3 +1026,57 @@ EOF
 	assert_output 'Marta Nowak,marta@firma.example'
 }
 
+
+@test "IMP046: RFC 2231 parameters, Content-Type text, iso-8859-1 read as Windows-1252, ks_c_5601-1987, comments inside addresses" {
+	{
+		printf '%s\n' 'From lukasz@example.pl Sat Nov 21 09:00:00 2026' 'From: lukasz@example.pl' \
+			'To: sales@acme.example' 'Subject: =?iso-8859-1?Q?Caf=E9_=80_price?=' \
+			'Message-ID: <r1@example.pl>' 'MIME-Version: 1.0' \
+			"Content-Type: multipart/mixed; boundary*0=\"part-\"; boundary*1=one" '' \
+			'--part-one' "Content-Type: text/plain; charset*=us-ascii'en'iso-8859-2" \
+			'Content-Transfer-Encoding: 8bit' ''
+		printf '\xa3\xf3d\xbc, \xbf\xf3\xb3ty rower\n'
+		printf '%s\n' '--part-one--' ''
+		printf '%s\n' 'From petr@example.cz Sat Nov 21 09:10:00 2026' 'From: petr@example.cz' \
+			'To: sales@acme.example' 'Subject: Offer' 'Message-ID: <r2@example.cz>' \
+			'Content-Type: text; charset=ISO-8859-1' ''
+		printf '\x93Price\x94 \x96 100 \x80\n\n'
+		printf '%s\n' 'From ivan@example.bg Sat Nov 21 09:20:00 2026' 'From: ivan@example.bg' \
+			'To: sales@acme.example' 'Subject: =?ks_c_5601-1987?B?vsiz58fPvLy/5A==?=' \
+			'Message-ID: <r3@example.bg>' 'Content-Type: text/plain; charset="ks_c_5601-1987"' ''
+		printf '\xbe\xc8\xb3\xe7\xc7\xcf\xbc\xbc\xbf\xe4\n\n'
+		printf '%s\n' 'From petr@example.cz Sat Nov 21 09:30:00 2026' \
+			'From: Petr (work phone) <petr(at the office)@example.cz>' 'To: sales@acme.example' \
+			'Cc: ivan (Ivan) @ example.bg' 'Subject: Comments' 'Message-ID: <r4@example.cz>' '' 'Hi' ''
+	} >m.mbox
+	run --separate-stderr crm-log -n --import-mail m.mbox
+	assert_success
+	assert_equal "$stderr" 'crm-log: 4 messages read, 5 interactions added, 0 duplicates skipped, 0 unmatched, 0 malformed (dry run)'
+	run jq -r '[.customer, .subject, .text] | @tsv' <<<"$output"
+	assert_output "$(printf '%s\t%s\t%s\n' "$L" 'Café € price' 'Łódź, żółty rower' \
+		"$P" Offer '“Price” – 100 €' "$I" 안녕하세요 안녕하세요 "$P" Comments Hi "$I" Comments Hi)"
+}
+
+@test "IMP047: a digest's messages, with or without their part's header; HTML named entities of European text" {
+	{
+		printf '%s\n' 'From lukasz@example.pl Sat Nov 21 09:00:00 2026' 'From: lukasz@example.pl' \
+			'To: sales@acme.example' 'Subject: Digest' 'Message-ID: <d1@example.pl>' \
+			'MIME-Version: 1.0' 'Content-Type: multipart/digest; boundary=dig' '' \
+			'--dig' 'From: a@example.com' 'Subject: first' '' 'The first message.' \
+			'--dig' '' 'From: b@example.com' 'Subject: second' '' 'The second message.' '--dig--' ''
+		printf '%s\n' 'From lukasz@example.pl Sat Nov 21 09:10:00 2026' 'From: lukasz@example.pl' \
+			'To: sales@acme.example' 'Subject: Digest 2' 'Message-ID: <d2@example.pl>' \
+			'Content-Type: multipart/digest; boundary=dig' '' \
+			'--dig' '' 'From: b@example.com' 'Subject: only' '' 'Only message.' '--dig--' ''
+		printf '%s\n' 'From petr@example.cz Sat Nov 21 09:20:00 2026' 'From: petr@example.cz' \
+			'To: sales@acme.example' 'Subject: HTML' 'Message-ID: <h1@example.cz>' \
+			'Content-Type: text/html; charset=utf-8' '' \
+			'<p>Caf&eacute; &ndash; 10&nbsp;&euro;, &Lstrok;&oacute;d&zacute;, P&rcaron;&iacute;bram, &bdquo;&Uuml;ber&ldquo; &amp; &unknown; &EACUTE;</p>'
+	} >m.mbox
+	run --separate-stderr crm-log -n --import-mail m.mbox
+	assert_success
+	run jq -r .text <<<"$output"
+	assert_output 'The first message.
+Only message.
+Café – 10 €, Łódź, Příbram, „Über“ & &unknown; &EACUTE;'
+}

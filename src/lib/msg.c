@@ -827,6 +827,8 @@ static const char *next_param(const char *p, const char **an, const char **ae, s
 					p++;
 				sb_addc(val, *p);
 			}
+			if (*p)
+				p++; /* the closing quote */
 		} else {
 			const char *b = p;
 			while (*p && *p != ';' && !is_ws(*p))
@@ -873,10 +875,12 @@ static const char *param(const char *v, const char *name, char *buf, size_t size
 	struct sb plain = { 0 }, ext = { 0 }, val = { 0 }, sec[SECTIONS] = { 0 };
 	bool has_plain = false, has_ext = false, has_sec[SECTIONS] = { 0 }, enc_sec[SECTIONS] = { 0 };
 	const char *p = strchr(v, ';');
+	if (p)
+		p++;
 	while (p) {
 		const char *an, *ae;
 		sb_reset(&val);
-		p = next_param(p + 1, &an, &ae, &val);
+		p = next_param(p, &an, &ae, &val);
 		size_t len = (size_t)(ae - an);
 		if (len < nl || !prefix_ieq(an, len, name))
 			continue;
