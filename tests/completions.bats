@@ -7,7 +7,7 @@ load helper
 source "$TOP/completions/crm.bash"
 
 # The interaction types, as the completion sorts them.
-TYPES=$(printf '%s\n' call chat deal 'done' email meeting note purchase refund sms survey task ticket)
+TYPES=$(printf '%s\n' bounce call chat deal 'done' email meeting missed note purchase refund sms survey task ticket)
 
 # Complete LINE as bash does with the cursor at its end: split it into
 # COMP_WORDS as readline would (at blanks, and at the COMP_WORDBREAKS
@@ -460,4 +460,18 @@ two_customers() {
 	assert_output ''
 	run comp 'crm-log --ma'
 	assert_output '--map'
+}
+
+@test "imports: --encoding and --delimiter offer their values; --import takes no operand" {
+	run comp 'crm-log --import shop.csv --encoding windows-125'
+	assert_output "$(printf '%s\n' windows-1250 windows-1251 windows-1252)"
+	run comp 'crm-add --import c.csv --delimiter '
+	assert_output "$(printf '%s\n' , ';' tab '|' | LC_ALL=C sort)"
+	two_customers
+	run comp 'crm-log --import shop.csv '
+	assert_output ''
+	run comp 'crm-log --imp'
+	assert_output "$(printf '%s\n' --import --import-calls --import-mail)"
+	run comp 'crm-add --keep'
+	assert_output '--keep-columns'
 }
