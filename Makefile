@@ -19,7 +19,7 @@ LIBSRC = $(wildcard src/lib/*.c)
 LIBOBJ = $(LIBSRC:src/lib/%.c=build/lib/%.o)
 BINS = $(PROGS:%=bin/%)
 
-DEBS = libcsv-dev libpcre2-dev libjansson-dev bats bats-support bats-assert \
+DEBS = tzdata libcsv-dev libpcre2-dev libjansson-dev bats bats-support bats-assert \
        mandoc jq miller shellcheck msmtp python3 python3-aiosmtpd parallel \
        chromium
 

@@ -8,6 +8,7 @@
 #include "cust.h"
 #include "date.h"
 #include "dir.h"
+#include "domain.h"
 #include "evimport.h"
 #include "fmt.h"
 #include "hist.h"
@@ -128,10 +129,7 @@ static void push(char ***v, size_t *n, size_t *cap, const char *s)
 
 static crm_time when(const char *opt, const char *s)
 {
-	crm_time t;
-	if (!date_parse_rel(s, crm_now(), &t))
-		crm_diex("--%s: '%s' is not a date (2026-11-22, 2026-11-22T14:00:00Z, -3d, today)", opt, s);
-	return t;
+	return date_option(opt, s, false);
 }
 
 static void set_time(json_t *o, const char *key, crm_time t)
@@ -212,7 +210,7 @@ static int do_log(struct crm_dir *d, const struct opts *o, int argc, char **argv
 			 "refund ticket survey task done deal missed bounce)", type);
 	if (!strcmp(type, "done"))
 		crm_diex("close a task with --done TASK");
-	const char *channel = o->channel ? o->channel : hist_channel_of(type);
+	const char *channel = o->channel ? o->channel : dom_default_channel(type);
 	if (!in_list(hist_channels, channel))
 		crm_diex("--channel: %s: unknown (use one of: email phone sms chat meeting web shop post other)",
 			 channel);
@@ -368,10 +366,7 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 	if (has_since)
 		since = when("since", o->since);
 	if (has_until) {
-		until = when("until", o->until);
-		/* a day (2026-11-30, today, -1d) stands for all of it */
-		if (!strchr(o->until, 'T') && !strchr(o->until, ' ') && strcmp(o->until, "now"))
-			until += 86399;
+		until = date_option("until", o->until, true);
 	}
 	struct hist h;
 	if (hist_load(&h, d, c->strict) < 0)

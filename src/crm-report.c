@@ -72,33 +72,31 @@ struct ctx {
 
 static crm_time period_start(crm_time t, enum period p)
 {
-	crm_time d = day_start(t);
-	int64_t y;
+	int64_t days = date_day(t), y;
 	unsigned m, dd;
-	civil_from_days(d / 86400, &y, &m, &dd);
+	civil_from_days(days, &y, &m, &dd);
 	switch (p) {
 	case P_DAY:
-		return d;
+		return date_local(days, 0);
 	case P_WEEK: {
-		int64_t days = d / 86400;
 		int64_t wd = ((days % 7) + 7 + 3) % 7; /* 1970-01-01 was a Thursday: Monday = 0 */
-		return (days - wd) * 86400;
+		return date_local(days - wd, 0);
 	}
 	case P_MONTH:
-		return days_from_civil(y, m, 1) * 86400;
+		return date_local(days_from_civil(y, m, 1), 0);
 	case P_QUARTER:
-		return days_from_civil(y, (m - 1) / 3 * 3 + 1, 1) * 86400;
+		return date_local(days_from_civil(y, (m - 1) / 3 * 3 + 1, 1), 0);
 	case P_YEAR:
-		return days_from_civil(y, 1, 1) * 86400;
+		return date_local(days_from_civil(y, 1, 1), 0);
 	}
-	return d;
+	return date_local(days, 0);
 }
 
 static crm_time period_next(crm_time start, enum period p)
 {
 	switch (p) {
-	case P_DAY: return start + 86400;
-	case P_WEEK: return start + 7 * 86400;
+	case P_DAY: return date_local(date_day(start) + 1, 0);
+	case P_WEEK: return date_local(date_day(start) + 7, 0);
 	case P_MONTH: return add_months(start, 1);
 	case P_QUARTER: return add_months(start, 3);
 	case P_YEAR: return add_months(start, 12);
@@ -108,10 +106,9 @@ static crm_time period_next(crm_time start, enum period p)
 
 static void period_label(crm_time t, enum period p, char *buf)
 {
-	crm_time s = period_start(t, p);
 	int64_t y;
 	unsigned m, d;
-	civil_from_days(s / 86400, &y, &m, &d);
+	civil_from_days(date_day(period_start(t, p)), &y, &m, &d);
 	y = y < 0 ? 0 : y > 9999 ? 9999 : y;
 	m = m % 13;
 	d = d % 32;
@@ -1589,7 +1586,7 @@ static void ev_cohort(const struct event *e, void *arg)
 		return;
 	const char *id = e->p->v[PJ_CUSTOMER].s;
 	size_t n = e->p->v[PJ_CUSTOMER].n;
-	int64_t day = day_start(e->ts) / 86400;
+	int64_t day = date_day(e->ts);
 	if (day != cc->day) {
 		/* the history is in time order: most purchases are of the day before's */
 		int64_t y;
@@ -1671,7 +1668,7 @@ static void report_cohorts(struct ctx *x, struct table *t)
 	coh_load(x, ids);
 	int64_t ny;
 	unsigned nmo, nd;
-	civil_from_days(day_start(x->now) / 86400, &ny, &nmo, &nd);
+	civil_from_days(date_day(x->now), &ny, &nmo, &nd);
 	int now_m = (int)(ny * 12 + nmo - 1);
 	/* the oldest cohort: the first month of a customer is the first of
 	 * the maps it is in */
@@ -1826,15 +1823,11 @@ int main(int argc, char **argv)
 	x.strict = c.strict;
 	x.now = crm_now();
 	if (since) {
-		if (!date_parse_rel(since, x.now, &x.since))
-			crm_diex("--since: '%s' is not a date", since);
+		x.since = date_option("since", since, false);
 		x.has_since = true;
 	}
 	if (until) {
-		if (!date_parse_rel(until, x.now, &x.until))
-			crm_diex("--until: '%s' is not a date", until);
-		if (!strchr(until, 'T') && !strchr(until, ' ') && strcmp(until, "now"))
-			x.until += 86399; /* a day: all of it */
+		x.until = date_option("until", until, true);
 		x.has_until = true;
 	}
 	if (!until) {

@@ -1080,3 +1080,15 @@ EOF
 Only message.
 Café – 10 €, Łódź, Příbram, „Über“ & &unknown; &EACUTE;'
 }
+
+@test "IMP048: the times of an import without an offset are read in the crm.conf time zone" {
+	printf 'timezone = Europe/Warsaw\n' >>crm.conf
+	printf 'when,email,type\n05.11.2026 14:30,petr@example.cz,call\n2026/07/01 12:00,petr@example.cz,call\n05.11.2026,petr@example.cz,note\n2026-11-05T14:30:00Z,petr@example.cz,note\n' >t.csv
+	run --separate-stderr crm-log -n --import t.csv --map when=ts
+	assert_success
+	run jq -r .ts <<<"$output"
+	assert_output '2026-11-05T13:30:00Z
+2026-07-01T10:00:00Z
+2026-11-04T23:00:00Z
+2026-11-05T14:30:00Z'
+}

@@ -599,7 +599,7 @@ EOF
 	assert_equal "$stderr" "crm-log: no customer matches 'nobody' (give an id, an email or part of a name)"
 	run --separate-stderr crm-log -l --since garbage
 	assert_failure 2
-	assert_equal "$stderr" "crm-log: --since: 'garbage' is not a date (2026-11-22, 2026-11-22T14:00:00Z, -3d, today)"
+	assert_equal "$stderr" "crm-log: --since: 'garbage' is not a date (2026-11-22, 2026-11-22T14:30, -3d, +1w, today)"
 }
 
 # --- bad lines in the history ------------------------------------------------

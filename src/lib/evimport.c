@@ -9,6 +9,7 @@
 
 #include "csvrec.h"
 #include "cust.h"
+#include "domain.h"
 #include "hist.h"
 #include "hmap.h"
 #include "id.h"
@@ -734,7 +735,7 @@ static const char *build(struct imp *x, const struct row *r, const char *cid, js
 	bool done = !strcmp(lt.s, "done");
 	const char *chan = value(x, r, "channel");
 	struct sb lc = { 0 };
-	for (const char *p = chan ? chan : hist_channel_of(lt.s); *p; p++)
+	for (const char *p = chan ? chan : dom_default_channel(lt.s); *p; p++)
 		sb_addc(&lc, (char)tolower((unsigned char)*p));
 	json_object_set_new(e, "channel", json_string(lc.s));
 	sb_free(&lt);

@@ -17,19 +17,6 @@ const char *const hist_types[] = { "note", "call", "email", "meeting", "chat", "
 const char *const hist_channels[] = { "email", "phone", "sms", "chat", "meeting", "web", "shop",
 				      "post", "other", NULL };
 
-const char *hist_channel_of(const char *type)
-{
-	static const char *const map[][2] = {
-		{ "call", "phone" }, { "email", "email" }, { "meeting", "meeting" }, { "chat", "chat" },
-		{ "sms", "sms" }, { "purchase", "shop" }, { "refund", "shop" }, { "ticket", "web" },
-		{ "survey", "web" }, { "missed", "phone" }, { "bounce", "email" },
-	};
-	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-		if (!strcmp(map[i][0], type))
-			return map[i][1];
-	return "other";
-}
-
 const char *hist_direction(const char *s)
 {
 	/* English, Polish, Czech, Bulgarian and German, lower case */
@@ -109,8 +96,10 @@ int hist_load(struct hist *h, const struct crm_dir *d, bool strict)
 		json_t *o = jsonl_parse(s, n, err, sizeof err);
 		if (!o && !err[0])
 			continue; /* blank */
+		if (o && torn)
+			crm_dataerr(in->b.name, in->line, "%s: %s", JSONL_TORN, JSONL_TORN_OK);
 		if (!o) {
-			crm_dataerr(in->b.name, in->line, "%s%s", torn ? "torn last line: " : "", err);
+			crm_dataerr(in->b.name, in->line, "%s%s", torn ? JSONL_TORN ": " : "", err);
 			if (strict) {
 				rc = -1;
 				break;

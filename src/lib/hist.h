@@ -13,11 +13,6 @@
 /* The interaction types and channels of DESIGN.md. */
 extern const char *const hist_types[];
 extern const char *const hist_channels[];
-/* The channel an interaction of this type has unless told otherwise:
- * phone for call and missed, email for email and bounce, shop for
- * purchase and refund, web for ticket and survey, the same word for
- * meeting, chat and sms, else other. */
-const char *hist_channel_of(const char *type);
 /* The direction s names, as stored: "in" for in, inbound, incoming (and
  * the same in Polish, Czech, Bulgarian and German: przychodzące, příchozí,
  * входящо, eingehend), "out" for out, outbound, outgoing (wychodzące,

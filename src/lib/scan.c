@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "domain.h"
 #include "hist.h"
 #include "util.h"
 
@@ -83,6 +84,7 @@ bool pv_time(const struct pval *v, crm_time *t)
 struct err {
 	long line;
 	char *msg;
+	bool warn; /* reported, but the line was read */
 };
 
 /* One stretch of the file and what reading it found. */
@@ -108,7 +110,7 @@ static void note_err(struct part *p, long ln, const char *what, const char *msg)
 	struct sb b = { 0 };
 	sb_adds(&b, what);
 	sb_adds(&b, msg);
-	p->errs[p->nerr++] = (struct err){ ln, xstrdup(sb_str(&b)) };
+	p->errs[p->nerr++] = (struct err){ ln, xstrdup(sb_str(&b)), false };
 	sb_free(&b);
 }
 
@@ -121,12 +123,16 @@ static void one_line(struct part *p, struct proj *pj, const struct proj_idx *x, 
 	if (k < 0) {
 		/* strict stops at the first bad line: the rest is not needed */
 		if (!p->strict || !p->nerr)
-			note_err(p, p->lines, torn ? "torn last line: " : "", err);
+			note_err(p, p->lines, torn ? JSONL_TORN ": " : "", err);
 		return;
 	}
 	if (k == 0 || (p->strict && p->nerr))
 		return;
-	struct event e = { pj, 0, false };
+	if (torn) {
+		note_err(p, p->lines, JSONL_TORN ": ", JSONL_TORN_OK);
+		p->errs[p->nerr - 1].warn = true;
+	}
+	struct event e = { pj, 0, false, dom_classify(pj) };
 	e.has_ts = pv_time(&pj->v[PJ_TS], &e.ts);
 	p->fn(&e, p->ctx);
 }
@@ -318,7 +324,7 @@ static int scan_file(const struct crm_dir *d, bool strict, unsigned skip, scan_f
 		for (size_t k = 0; k < p->nerr; k++) {
 			if (rc > 0)
 				crm_dataerr(name, base + p->errs[k].line, "%s", p->errs[k].msg);
-			if (strict)
+			if (strict && !p->errs[k].warn)
 				rc = -1;
 			free(p->errs[k].msg);
 		}

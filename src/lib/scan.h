@@ -15,6 +15,7 @@ struct event {
 	const struct proj *p;
 	crm_time ts;
 	bool has_ts;
+	unsigned cls; /* what it is: DOM_CONTACT, DOM_PURCHASE... (domain.h) */
 };
 
 typedef void (*scan_fn)(const struct event *e, void *ctx);
