@@ -1362,7 +1362,10 @@ static char *first_word(const char *v)
 	size_t n = 0;
 	while (v[n] && !is_ws(v[n]) && v[n] != '(' && v[n] != ';')
 		n++;
-	char *r = xstrndup(v, n);
+	struct sb b = { 0 };
+	clean(v, n, &b);
+	char *r = xstrdup(sb_str(&b));
+	sb_free(&b);
 	for (char *q = r; *q; q++)
 		*q = lower(*q);
 	return r;

@@ -11,6 +11,7 @@
 #include "cust.h"
 #include "id.h"
 #include "msg.h"
+#include "utf8.h"
 #include "valid.h"
 
 const char *const vcard_columns[VC_NFIELDS] = { "id",	   "name",    "email", "phone", "company",
@@ -561,9 +562,18 @@ static void finish(struct vcard *c, struct gather *g)
 	if (!*c->v[VC_NAME])
 		set_err(c, "card has no name");
 	if (!*c->v[VC_EMAIL] && g->bad_email) {
-		struct sb w = { 0 };
+		/* shown as UTF-8, a byte that is not as '?' */
+		struct sb w = { 0 }, shown = { 0 };
+		const unsigned char *e = (const unsigned char *)g->bad_email;
+		for (size_t i = 0, n = strlen(g->bad_email), k; i < n; i += k) {
+			unsigned cp;
+			k = u8_decode(e + i, n - i, &cp);
+			sb_add(&shown, k ? (const char *)e + i : "?", k ? k : 1);
+			k = k ? k : 1;
+		}
 		sb_adds(&w, "e-mail ");
-		valid_quote(&w, g->bad_email, strlen(g->bad_email));
+		valid_quote(&w, sb_str(&shown), shown.len);
+		sb_free(&shown);
 		sb_adds(&w, " is not an address; left empty");
 		add_warn(c, w.s);
 		sb_free(&w);
