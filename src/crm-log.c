@@ -102,10 +102,6 @@ static const struct crm_cmd cmd = {
 	opts,
 };
 
-static const char *const deal_stages[] = { "new", "qualified", "proposal", "negotiation", "won",
-					   "lost", NULL };
-static const int deal_prob[] = { 10, 25, 50, 75, 100, 0 };
-
 struct opts {
 	const char *channel, *subject, *amount, *currency, *rating, *score, *due, *ts;
 	const char *stage, *prob, *close, *ref, *done, *since, *until;
@@ -205,15 +201,13 @@ static int do_log(struct crm_dir *d, const struct opts *o, int argc, char **argv
 	if (argc > 3)
 		crm_usage_error(&cmd, "too many operands (quote the text)");
 	const char *type = argv[1];
-	if (!in_list(hist_types, type))
-		crm_diex("%s: unknown type (use one of: note call email meeting chat sms purchase "
-			 "refund ticket survey task done deal missed bounce)", type);
+	if (!dom_in(dom_log_types, type))
+		crm_diex("%s: unknown type%s", type, dom_hint(type, dom_log_types));
 	if (!strcmp(type, "done"))
 		crm_diex("close a task with --done TASK");
 	const char *channel = o->channel ? o->channel : dom_default_channel(type);
-	if (!in_list(hist_channels, channel))
-		crm_diex("--channel: %s: unknown (use one of: email phone sms chat meeting web shop post other)",
-			 channel);
+	if (!dom_in(dom_channels, channel))
+		crm_diex("--channel: %s: unknown%s", channel, dom_hint(channel, dom_channels));
 	bool money = !strcmp(type, "purchase") || !strcmp(type, "refund");
 	bool deal = !strcmp(type, "deal");
 	if (money && !o->amount)
@@ -256,7 +250,7 @@ static int do_log(struct crm_dir *d, const struct opts *o, int argc, char **argv
 		json_object_set_new(e, "text", json_string(argv[2]));
 	if (o->amount) {
 		char cur[4];
-		const char *c = o->currency ? o->currency : conf_get(d, "currency", "EUR");
+		const char *c = o->currency ? o->currency : conf_get(d, "currency", DOM_CURRENCY);
 		if (!currency_valid(c, cur))
 			crm_diex("%s: not a currency code (ISO 4217: PLN, CZK, BGN, EUR)", c);
 		long long minor;
@@ -284,14 +278,11 @@ static int do_log(struct crm_dir *d, const struct opts *o, int argc, char **argv
 		set_time(e, "due", when("due", o->due));
 	struct hist h = { 0 };
 	if (deal) {
-		size_t si = 0;
-		while (deal_stages[si] && strcmp(deal_stages[si], o->stage))
-			si++;
-		if (!deal_stages[si])
-			crm_diex("--stage: %s: use one of new, qualified, proposal, negotiation, won, lost",
-				 o->stage);
+		long si = dom_index(dom_deal_stages, o->stage);
+		if (si < 0)
+			crm_diex("--stage: %s: unknown%s", o->stage, dom_hint(o->stage, dom_deal_stages));
 		json_object_set_new(e, "stage", json_string(o->stage));
-		long long p = deal_prob[si];
+		long long p = dom_deal_prob[si];
 		if (o->prob && (!parse_long(o->prob, &p) || p < 0 || p > 100))
 			crm_diex("--probability: %s: must be a whole number from 0 to 100", o->prob);
 		json_object_set_new(e, "probability", json_integer(p));
@@ -359,7 +350,7 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 		only = rec_get(&t.rows[row], (size_t)ctable_col(&t, "id"));
 	}
 	for (size_t i = 0; i < o->ntypes; i++)
-		if (!in_list(hist_types, o->types[i]))
+		if (!dom_in(dom_types, o->types[i]))
 			crm_diex("--type: %s: unknown type", o->types[i]);
 	crm_time since = 0, until = 0;
 	bool has_since = o->since != NULL, has_until = o->until != NULL;

@@ -17,6 +17,7 @@
 #include "money.h"
 #include "opt.h"
 #include "rules.h"
+#include "suggest.h"
 #include "util.h"
 
 enum { O_RFM = OPT_FIRST_LOCAL, O_RULES, O_LIFECYCLE, O_ASOF, O_ONLY, O_DEFAULT };
@@ -200,60 +201,33 @@ static void summary(struct cust *cs, size_t n, long segcol, const struct derive 
 			g[k].days += cs[i].days;
 		}
 	}
-	enum fmt f = fmt_choose(o->c.format, FMT_CSV, FMTS_ALL);
-	bool human = f == FMT_TABLE || f == FMT_MD || f == FMT_HTML;
-	struct hdr h = { 0 };
+	struct table t;
+	table_init(&t, "crm segment: summary");
 	static const char *const cols[] = { "segment", "customers", "share", "revenue", "aov",
-					    "days_since_purchase", "" };
-	for (size_t i = 0; i < 6; i++)
-		hdr_add(&h, cols[i]);
-	if (f == FMT_TABLE)
-		hdr_add(&h, "bar");
-	bool num[7] = { false, true, true, true, true, true, false };
-	struct out *out = out_open(f, &h, num, fmt_color(o->c.color));
-	struct rec r = { 0 };
+					    "days_since_purchase", NULL };
+	table_cols(&t, cols, "snnnnn");
+	t.chart_label = 0;
+	t.chart_value = 1;
 	for (size_t k = 0; k < ng; k++) {
 		if (!g[k].customers)
 			continue;
-		rec_clear(&r);
-		rec_push(&r, *g[k].name ? g[k].name : "(none)", strlen(*g[k].name ? g[k].name : "(none)"));
-		char b[MONEY_BUFSZ];
-		snprintf(b, sizeof b, "%ld", g[k].customers);
-		rec_push(&r, b, strlen(b));
+		struct rec *r = table_row(&t);
+		cell_str(r, *g[k].name ? g[k].name : "(none)");
+		cell_num(r, g[k].customers);
 		/* share in tenths of a percent, rounded half up */
-		long tenths = (long)((g[k].customers * 2000 + (long)n) / (2 * (long)n));
-		snprintf(b, sizeof b, "%ld.%ld", tenths / 10, tenths % 10);
-		rec_push(&r, b, strlen(b));
-		money_fmt(g[k].revenue, currency, human, b);
-		rec_push(&r, b, strlen(b));
-		if (g[k].purchases) {
-			long long a = g[k].revenue / g[k].purchases;
-			money_fmt(a, currency, human, b);
-		} else {
-			b[0] = '\0';
-		}
-		rec_push(&r, b, strlen(b));
-		if (g[k].with_purchase)
-			snprintf(b, sizeof b, "%lld",
-				 (g[k].days * 2 + g[k].with_purchase) / (2 * g[k].with_purchase));
+		cell_pct(r, g[k].customers, (long long)n);
+		cell_money(r, g[k].revenue, currency);
+		if (g[k].purchases)
+			cell_money(r, g[k].revenue / g[k].purchases, currency);
 		else
-			b[0] = '\0';
-		rec_push(&r, b, strlen(b));
-		if (f == FMT_TABLE) {
-			struct sb bar = { 0 };
-			long w = (g[k].customers * 40 + (long)n - 1) / (long)n;
-			for (long i = 0; i < w / 2; i++)
-				sb_adds(&bar, "\xE2\x96\x88"); /* full block */
-			if (w % 2)
-				sb_adds(&bar, "\xE2\x96\x8C"); /* half block */
-			rec_push(&r, sb_str(&bar), bar.len);
-			sb_free(&bar);
-		}
-		out_row(out, &r);
+			cell_str(r, "");
+		if (g[k].with_purchase)
+			cell_num(r, (g[k].days * 2 + g[k].with_purchase) / (2 * g[k].with_purchase));
+		else
+			cell_str(r, "");
 	}
-	rec_free(&r);
-	out_close(out);
-	hdr_free(&h);
+	table_print(&t, o->c.format, o->c.color);
+	table_free(&t);
 	free(g);
 	free(names);
 }
@@ -370,6 +344,36 @@ static bool finish_row(const struct seg *g, struct cust *c)
 	return keep;
 }
 
+/* Every name of --only must be a segment this run can give: a mistyped
+ * one would keep nobody without a word. */
+static void check_only(const struct opts *o, const struct rule *rules, size_t nrules)
+{
+	const char **names = xcalloc(nrules + 32, sizeof *names);
+	size_t n = 0;
+	for (size_t i = 0; o->rfm && rfm_order[i]; i++)
+		names[n++] = rfm_order[i];
+	for (size_t i = 0; o->lifecycle && life_order[i]; i++)
+		names[n++] = life_order[i];
+	for (size_t i = 0; i < nrules; i++)
+		names[n++] = rules[i].name;
+	if (o->def)
+		names[n++] = o->def;
+	for (size_t j = 0; j < o->nonly; j++) {
+		bool known = false;
+		for (size_t i = 0; i < n && !known; i++)
+			known = ascii_ieq(names[i], o->only[j]);
+		if (known)
+			continue;
+		struct sb b = { 0 };
+		if (suggest(o->only[j], names, n, "", &b))
+			crm_diex("--only: %s: no such segment (did you mean %s?)", o->only[j], sb_str(&b));
+		for (size_t i = 0; i < n; i++)
+			sb_printf(&b, "%s%s", i ? ", " : "", names[i]);
+		crm_diex("--only: %s: no such segment (known: %s)", o->only[j], sb_str(&b));
+	}
+	free(names);
+}
+
 int main(int argc, char **argv)
 {
 	crm_init(argc, argv);
@@ -452,6 +456,7 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < nrules; i++)
 			expr_fields(rules[i].e, used);
 	}
+	check_only(&o, rules, nrules);
 	if (o.rfm || o.summary) {
 		used[fieldset_index(&fs, "last_purchase")] = true;
 		used[fieldset_index(&fs, "purchases")] = true;

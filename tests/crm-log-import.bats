@@ -614,8 +614,8 @@ crm-log: o.csv: read 1, added 0, duplicates 0, unmatched 0, malformed 1'
 	assert_equal "${stderr_lines[0]}" 'crm-log: o.csv:2: an amount goes with purchase, refund and deal'
 	run --separate-stderr crm-log --import o.csv --map Mail=email --set type=done
 	assert_equal "${stderr_lines[0]}" 'crm-log: o.csv:2: type done: tasks are closed with crm-log --done'
-	run --separate-stderr crm-log --import o.csv --map Mail=email --set type=visit
-	assert_equal "${stderr_lines[0]}" 'crm-log: o.csv:2: unknown type "visit"'
+	run --separate-stderr crm-log --import o.csv --map Mail=email --set type=meting
+	assert_equal "${stderr_lines[0]}" 'crm-log: o.csv:2: unknown type "meting" (did you mean meeting?)'
 	run --separate-stderr crm-log --import o.csv --key ref,
 	assert_failure 2
 	run --separate-stderr crm-log --key ref anna note

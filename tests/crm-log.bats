@@ -186,7 +186,7 @@ deal other"
 	run --separate-stderr crm-log anna note x --channel pigeon
 	assert_failure 2
 	assert_output ""
-	assert_equal "$stderr" "crm-log: --channel: pigeon: unknown (use one of: email phone sms chat meeting web shop post other)"
+	assert_equal "$stderr" "crm-log: --channel: pigeon: unknown (use one of: email, phone, sms, chat, meeting, web, shop, post, other)"
 	assert_no_history
 }
 
@@ -194,7 +194,7 @@ deal other"
 	run --separate-stderr crm-log anna visit "came by"
 	assert_failure 2
 	assert_output ""
-	assert_equal "$stderr" "crm-log: visit: unknown type (use one of: note call email meeting chat sms purchase refund ticket survey task done deal missed bounce)"
+	assert_equal "$stderr" "crm-log: visit: unknown type (use one of: note, call, missed, email, meeting, chat, sms, purchase, refund, ticket, survey, task, done, deal, bounce)"
 	assert_no_history
 }
 

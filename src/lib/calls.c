@@ -9,6 +9,7 @@
 #include "csvrec.h"
 #include "cust.h"
 #include "date.h"
+#include "domain.h"
 #include "hist.h"
 #include "id.h"
 #include "lock.h"
@@ -163,7 +164,7 @@ static bool call_parse(const struct calls *x, const struct rec *r, struct call *
 			       "2026-11-22T14:03:00+01:00 or seconds since 1970)", time);
 		goto out;
 	}
-	if (*dir && !(c->dir = hist_direction(dir))) {
+	if (*dir && !(c->dir = dom_direction(dir))) {
 		sb_printf(why, "direction: '%s' is neither in nor out", dir);
 		goto out;
 	}

@@ -396,6 +396,7 @@ bool derive_task(const struct derive *dv, size_t *pos, struct open_task *t)
 		t->customer = hmap_key(&a->ids, a->task[i].cust, &t->customern);
 		t->due = a->task[i].due;
 		t->text = a->texts.s ? a->texts.s + a->task[i].text : "";
+		t->textn = a->task[i].textn;
 		return true;
 	}
 	return false;

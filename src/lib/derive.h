@@ -67,7 +67,7 @@ const char *derive_campaign(const struct derive *dv, const struct figures *f, si
 /* An open task: a task no done event closed. */
 struct open_task {
 	const char *id, *customer, *text; /* text: the task's text, else its subject */
-	size_t idn, customern;
+	size_t idn, customern, textn;
 	crm_time due;                     /* INT64_MIN: no due date */
 };
 /* The open tasks (with opts.tasks), in no order: *pos starts at 0. */

@@ -1,12 +1,17 @@
 /* domain.c - the vocabulary and the rules of the data */
 #include "domain.h"
 
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "money.h"
 #include "scan.h"
+#include "jsonl.h"
+#include "suggest.h"
+#include "utf8.h"
 #include "util.h"
 
 const char *const dom_types[] = { "note", "call", "missed", "email", "meeting", "chat",
@@ -48,6 +53,17 @@ const char *dom_join(const char *const *list)
 	return buf;
 }
 
+const char *dom_hint(const char *s, const char *const *list)
+{
+	static char buf[600];
+	const char *h = suggest_hint(s, list, SIZE_MAX, "");
+	if (*h)
+		snprintf(buf, sizeof buf, "%s", h);
+	else
+		snprintf(buf, sizeof buf, " (use one of: %s)", dom_join(list));
+	return buf;
+}
+
 const char *dom_default_channel(const char *type)
 {
 	static const char *const map[][2] = {
@@ -60,6 +76,51 @@ const char *dom_default_channel(const char *type)
 		if (!strcmp(map[i][0], type))
 			return map[i][1];
 	return "other";
+}
+
+const char *dom_direction(const char *s)
+{
+	/* English, Polish, Czech, Bulgarian and German, lower case */
+	static const char *const in[] = { "in", "inbound", "incoming", "przychodzące",
+					  "przychodzący", "příchozí", "входящо", "входящ",
+					  "eingehend" };
+	static const char *const out[] = { "out", "outbound", "outgoing", "wychodzące",
+					   "wychodzący", "odchozí", "изходящо", "изходящ",
+					   "ausgehend" };
+	struct sb f = { 0 };
+	u8_fold(s, strlen(s), false, &f);
+	const char *d = NULL;
+	for (size_t i = 0; i < sizeof in / sizeof in[0] && !d; i++)
+		d = !strcmp(sb_str(&f), in[i]) ? "in" : !strcmp(sb_str(&f), out[i]) ? "out" : NULL;
+	sb_free(&f);
+	return d;
+}
+
+const char *dom_fields_fit(const json_t *e)
+{
+	const char *type = json_str(e, "type");
+	bool buy = !strcmp(type, "purchase"), back = !strcmp(type, "refund");
+	bool deal = !strcmp(type, "deal"), survey = !strcmp(type, "survey");
+	bool amount = json_object_get(e, "amount") != NULL;
+	bool grade = json_object_get(e, "rating") || json_object_get(e, "score");
+	if (buy && !amount)
+		return "a purchase needs an amount";
+	if (back && !amount)
+		return "a refund needs an amount";
+	if (amount && !buy && !back && !deal)
+		return "an amount goes with purchase, refund and deal";
+	if (survey && !grade)
+		return "a survey needs a rating (1-5) or a score (0-10)";
+	if (grade && !survey)
+		return "a rating or a score goes with survey";
+	if (json_object_get(e, "due") && strcmp(type, "task"))
+		return "due goes with task";
+	if ((json_object_get(e, "stage") || json_object_get(e, "probability") ||
+	     json_object_get(e, "close")) && !deal)
+		return "stage, probability and close go with deal";
+	if (deal && !json_object_get(e, "stage"))
+		return "a deal needs a stage";
+	return NULL;
 }
 
 /* -- classes -- */
@@ -127,6 +188,14 @@ unsigned dom_classify(const struct proj *p)
 
 #define NSLOTS (26 * 26 * 26 + 1)
 
+static long long pow10ll(int e)
+{
+	long long v = 1;
+	while (e-- > 0)
+		v *= 10;
+	return v;
+}
+
 static size_t slot_of(const char *cur, size_t n)
 {
 	if (n != 3)
@@ -172,10 +241,10 @@ static bool parse_rate(const char *s, long long *num, int *scale)
 void dom_rates_load(struct dom_rates *r, const struct crm_dir *d, const char *cur)
 {
 	memset(r, 0, sizeof *r);
-	const char *c = cur ? cur : conf_get(d, "currency", DOM_CURRENCY);
-	if (!currency_valid(c, r->base)) {
-		if (cur)
-			crm_diex("--currency: %s: not a currency code (ISO 4217: PLN, CZK, EUR)", c);
+	const char *c = conf_get(d, "currency", DOM_CURRENCY);
+	if (cur && !currency_valid(cur, r->base))
+		crm_diex("--currency: %s: not a currency code (ISO 4217: PLN, CZK, EUR)", cur);
+	if (!currency_valid(c, r->conf)) {
 		for (size_t i = d->nconf; i-- > 0;)
 			if (!strcmp(d->conf[i].key, "currency")) {
 				crm_dataerr(crm_path(d, CONF), d->conf[i].line,
@@ -184,6 +253,8 @@ void dom_rates_load(struct dom_rates *r, const struct crm_dir *d, const char *cu
 			}
 		exit(CRM_ERR);
 	}
+	if (!cur)
+		memcpy(r->base, r->conf, sizeof r->base);
 	r->base_exp = currency_exp(r->base);
 	size_t cap = 0;
 	for (size_t i = 0; i < d->nconf; i++) {
@@ -225,38 +296,62 @@ void dom_rates_free(struct dom_rates *r)
 	memset(r, 0, sizeof *r);
 }
 
-static long long pow10ll(int e)
+static bool same_cur(const char *a, size_t n, const char *b)
 {
-	long long v = 1;
-	while (e-- > 0)
-		v *= 10;
-	return v;
+	return n == 3 && (a[0] | 32) == (b[0] | 32) && (a[1] | 32) == (b[1] | 32) &&
+	       (a[2] | 32) == (b[2] | 32);
+}
+
+/* The rate of the currency cur[0..n) to crm.conf's currency: num / 10^scale
+ * (1 for crm.conf's own); false when there is none. */
+static bool rate_of(const struct dom_rates *r, const char *cur, size_t n, long long *num,
+		    int *scale)
+{
+	if (same_cur(cur, n, r->conf)) {
+		*num = 1;
+		*scale = 0;
+		return true;
+	}
+	for (size_t i = 0; i < r->n; i++)
+		if (same_cur(cur, n, r->v[i].cur)) {
+			*num = r->v[i].num;
+			*scale = r->v[i].scale;
+			return true;
+		}
+	return false;
 }
 
 bool dom_convert(const struct dom_rates *r, const char *cur, size_t n, long long amount,
 		 long long *out)
 {
-	if (n == 3 && (cur[0] | 32) == (r->base[0] | 32) && (cur[1] | 32) == (r->base[1] | 32) &&
-	    (cur[2] | 32) == (r->base[2] | 32)) {
+	if (same_cur(cur, n, r->base)) {
 		*out = amount;
 		return true;
 	}
-	for (size_t i = 0; i < r->n; i++) {
-		const struct dom_rate *x = &r->v[i];
-		if (n != 3 || (cur[0] | 32) != (x->cur[0] | 32) || (cur[1] | 32) != (x->cur[1] | 32) ||
-		    (cur[2] | 32) != (x->cur[2] | 32))
-			continue;
-		/* amount / 10^exp * num / 10^scale in units of the base, times
-		 * 10^base_exp: exact in 128 bits, rounded once */
-		__int128 num = (__int128)amount * x->num * pow10ll(r->base_exp);
-		__int128 den = (__int128)pow10ll(x->scale) * pow10ll(x->exp);
-		__int128 q = (num + (num >= 0 ? den / 2 : -(den / 2))) / den;
-		*out = q > INT64_MAX ? INT64_MAX : q < INT64_MIN ? INT64_MIN : (long long)q;
-		return true;
+	long long fnum, tnum;
+	int fscale, tscale;
+	if (!rate_of(r, cur, n, &fnum, &fscale) || !rate_of(r, r->base, 3, &tnum, &tscale)) {
+		atomic_fetch_add_explicit(&r->unrated[slot_of(cur, n)], 1, memory_order_relaxed);
+		*out = 0;
+		return false;
 	}
-	atomic_fetch_add_explicit(&r->unrated[slot_of(cur, n)], 1, memory_order_relaxed);
-	*out = 0;
-	return false;
+	char c[4] = { cur[0], cur[1], cur[2], 0 };
+	/* amount / 10^exp(from) * fnum / 10^fscale / (tnum / 10^tscale) units of
+	 * the base, times 10^base_exp: exact in 128 bits, rounded once; a
+	 * product too big for them is taken in long double */
+	__int128 num, den, q;
+	bool over = __builtin_mul_overflow((__int128)amount, (__int128)fnum, &num) ||
+		    __builtin_mul_overflow(num, (__int128)pow10ll(r->base_exp + tscale), &num) ||
+		    __builtin_mul_overflow((__int128)pow10ll(fscale + currency_exp(c)), (__int128)tnum, &den);
+	if (!over) {
+		q = (num + (num >= 0 ? den / 2 : -(den / 2))) / den;
+	} else {
+		long double v = (long double)amount * fnum * powl(10, r->base_exp + tscale - fscale -
+								   currency_exp(c)) / tnum;
+		q = (__int128)(v < 0 ? v - 0.5L : v + 0.5L);
+	}
+	*out = q > INT64_MAX ? INT64_MAX : q < INT64_MIN ? INT64_MIN : (long long)q;
+	return true;
 }
 
 bool dom_rates_missing(const struct dom_rates *r, struct sb *msg)
@@ -285,8 +380,13 @@ bool dom_rates_missing(const struct dom_rates *r, struct sb *msg)
 	}
 	if (!total)
 		return false;
+	/* the rate to add: the base currency's when it is not crm.conf's and
+	 * has none, else the first currency's */
+	long long num;
+	int scale;
+	const char *need = rate_of(r, r->base, 3, &num, &scale) ? first : r->base;
 	sb_printf(msg, ": no exchange rate to %s (crm.conf: rate.%s = how much %s one %s is worth)",
-		  r->base, first, r->base, first);
+		  r->base, need, r->conf, need);
 	return true;
 }
 

@@ -5,6 +5,7 @@
 #ifndef CRM_DOMAIN_H
 #define CRM_DOMAIN_H
 
+#include <jansson.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -42,8 +43,26 @@ bool dom_in(const char *const *list, const char *s);
 /* The list joined by ", " (a static buffer: for messages). */
 const char *dom_join(const char *const *list);
 
+/* What to tell of a value s that is not in the list: " (did you mean
+ * X?)" when one is near, else " (use one of: a, b, c)". Static text. */
+const char *dom_hint(const char *s, const char *const *list);
+
 /* The channel a type implies when none is given ("call" -> "phone"). */
 const char *dom_default_channel(const char *type);
+
+/* The direction s names, as stored: "in" for in, inbound, incoming (and
+ * the same in Polish, Czech, Bulgarian and German: przychodzące, příchozí,
+ * входящо, eingehend), "out" for out, outbound, outgoing (wychodzące,
+ * odchozí, изходящо, ausgehend), in any case; NULL for anything else. */
+const char *dom_direction(const char *s);
+
+/* NULL when the fields of the interaction e go with its type, else why
+ * not: a purchase or refund needs an amount, which goes with purchase,
+ * refund and deal only; a survey needs a rating or a score, which go
+ * with survey only; due goes with task; stage, probability and close go
+ * with deal, which needs a stage. (crm-log says the same of its options,
+ * in words of options.) */
+const char *dom_fields_fit(const json_t *e);
 
 /* -- what an event is -- */
 
@@ -75,8 +94,9 @@ unsigned dom_classify(const struct proj *p);
 /* The exchange rates of crm.conf (rate.CUR = how much of the base currency
  * one CUR is worth), and the amounts left out for want of one. */
 struct dom_rates {
-	char base[4];
+	char base[4];        /* the currency money is shown in */
 	int base_exp;
+	char conf[4];        /* crm.conf's currency, the one the rates are to */
 	size_t n;
 	struct dom_rate {
 		char cur[4];
@@ -88,8 +108,11 @@ struct dom_rates {
 };
 
 /* The base currency: cur when not NULL (--currency), else crm.conf's
- * currency, else DOM_CURRENCY; and crm.conf's rate.CUR lines. A bad
- * currency or rate is fatal, naming the option or crm.conf's line. */
+ * currency, else DOM_CURRENCY; and crm.conf's rate.CUR lines, which give
+ * one CUR in crm.conf's currency (so that with --currency CZK an amount in
+ * EUR is converted to crm.conf's currency with rate.EUR, then to CZK with
+ * rate.CZK). A bad currency or rate is fatal, naming the option or
+ * crm.conf's line. */
 void dom_rates_load(struct dom_rates *r, const struct crm_dir *d, const char *cur);
 void dom_rates_free(struct dom_rates *r);
 

@@ -733,6 +733,11 @@ static const char *build(struct imp *x, const struct row *r, const char *cid, js
 		sb_addc(&lt, (char)tolower((unsigned char)*p));
 	json_object_set_new(e, "type", json_string(lt.s));
 	bool done = !strcmp(lt.s, "done");
+	if (!dom_in(dom_log_types, lt.s)) {
+		sb_printf(why, "unknown type \"%s\"%s", lt.s, dom_hint(lt.s, dom_log_types));
+		sb_free(&lt);
+		return why->s;
+	}
 	const char *chan = value(x, r, "channel");
 	struct sb lc = { 0 };
 	for (const char *p = chan ? chan : dom_default_channel(lt.s); *p; p++)
@@ -743,7 +748,7 @@ static const char *build(struct imp *x, const struct row *r, const char *cid, js
 	if (done)
 		return "type done: tasks are closed with crm-log --done";
 	if ((v = value(x, r, "direction"))) {
-		const char *d = hist_direction(v);
+		const char *d = dom_direction(v);
 		if (!d) {
 			sb_printf(why, "direction: '%s' is neither in nor out", v);
 			return why->s;
@@ -824,7 +829,7 @@ static const char *build(struct imp *x, const struct row *r, const char *cid, js
 			json_object_set_new(e, f, json_string(eq + 1));
 		free(f);
 	}
-	if ((bad = hist_fields_fit(e)))
+	if ((bad = dom_fields_fit(e)))
 		return bad;
 	if (valid_event(e, problem, why))
 		return why->s;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "suggest.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -215,12 +216,17 @@ static struct expr *parse_or(struct parser *P);
 static void unknown_field(struct parser *P, const char *at, const char *name)
 {
 	struct sb b = { 0 };
-	for (size_t i = 0; i < P->s->n; i++) {
-		if (i)
-			sb_adds(&b, ", ");
-		sb_adds(&b, P->s->v[i].name);
+	const char **names = xcalloc(P->s->n + 1, sizeof *names);
+	for (size_t i = 0; i < P->s->n; i++)
+		names[i] = P->s->v[i].name;
+	if (suggest(name, names, P->s->n, "", &b)) {
+		fail(&P->l, at, "unknown field '%s' (did you mean %s?)", name, sb_str(&b));
+	} else {
+		for (size_t i = 0; i < P->s->n; i++)
+			sb_printf(&b, "%s%s", i ? ", " : "", names[i]);
+		fail(&P->l, at, "unknown field '%s' (known: %s)", name, sb_str(&b));
 	}
-	fail(&P->l, at, "unknown field '%s' (known: %s)", name, sb_str(&b));
+	free(names);
 	sb_free(&b);
 }
 

@@ -10,24 +10,6 @@
 #include "hmap.h"
 #include "jsonl.h"
 
-/* The interaction types and channels of DESIGN.md. */
-extern const char *const hist_types[];
-extern const char *const hist_channels[];
-/* The direction s names, as stored: "in" for in, inbound, incoming (and
- * the same in Polish, Czech, Bulgarian and German: przychodzące, příchozí,
- * входящо, eingehend), "out" for out, outbound, outgoing (wychodzące,
- * odchozí, изходящо, ausgehend), in any case; NULL for anything else. */
-const char *hist_direction(const char *s);
-/* NULL when the fields of the interaction e go with its type, else why
- * not: a purchase or refund needs an amount, which goes with purchase,
- * refund and deal only; a survey needs a rating or a score, which go
- * with survey only; due goes with task; stage, probability and close go
- * with deal, which needs a stage. (crm-log says the same of its
- * options.) */
-const char *hist_fields_fit(const json_t *e);
-/* True when s is in the NULL-terminated list. */
-bool in_list(const char *const *list, const char *s);
-
 /* One line of the history: its parsed object, its bytes and line number. */
 struct hline {
 	json_t *obj;   /* NULL for a line that did not parse (kept as bytes) */

@@ -1,0 +1,69 @@
+#!/usr/bin/env bats
+# One interface: the same options and words in every program, and errors
+# that offer the nearest valid names when one is mistyped.
+
+bats_require_minimum_version 1.5.0
+load helper
+
+local_setup() {
+	new_crm
+	add_as c 'Zofia Kamińska' -e zofia@example.pl --country PL
+}
+
+@test "IFACE001: a mistyped long option names the nearest ones" {
+	run -2 crm-add --emial x@example.pl
+	assert_line --index 0 "crm-add: unknown option '--emial' (did you mean --email?)"
+	run -2 crm-find --limt 3
+	assert_line --index 0 "crm-find: unknown option '--limt' (did you mean --limit?)"
+	run -2 crm-report activity --untill 2026-01-01
+	assert_line --index 0 "crm-report: unknown option '--untill' (did you mean --until?)"
+	# nothing near: no guess
+	run -2 crm-find --frobnicate
+	assert_line --index 0 "crm-find: unknown option '--frobnicate'"
+}
+
+@test "IFACE002: a mistyped field in --where, -f or --sort names the nearest one" {
+	run -2 crm-find --where 'contry=PL'
+	assert_output "crm-find: --where: 1:1: unknown field 'contry' (did you mean country?)"
+	run -2 crm-find -f id,nmae
+	assert_output "crm-find: -f: unknown field 'nmae' (did you mean name?)"
+	run -2 crm-find --sort revnue
+	assert_output "crm-find: --sort: unknown field 'revnue' (did you mean revenue?)"
+	# far from every field: the known ones are listed
+	run -2 crm-find --where 'xyzzy=1'
+	assert_output --partial "crm-find: --where: 1:1: unknown field 'xyzzy' (known: id, name, email"
+}
+
+@test "IFACE003: a mistyped report, type, channel, stage or segment names the nearest one" {
+	run -2 crm-report revnue
+	assert_output "crm-report: revnue: no such report (did you mean revenue?)"
+	run -2 crm-log "$c" caal 'Hello'
+	assert_output "crm-log: caal: unknown type (did you mean call?)"
+	run -2 crm-log "$c" call --channel phnoe
+	assert_output "crm-log: --channel: phnoe: unknown (did you mean phone?)"
+	run -2 crm-log "$c" deal --stage wonn
+	assert_output "crm-log: --stage: wonn: unknown (did you mean won?)"
+	run -2 crm-segment --rfm --only 'Champoins'
+	assert_output "crm-segment: --only: Champoins: no such segment (did you mean Champions?)"
+	run -2 crm-segment --lifecycle --only nwe
+	assert_output "crm-segment: --only: nwe: no such segment (did you mean new?)"
+	# nothing is written by a command that fails so
+	run cat interactions.jsonl
+	assert_output ''
+}
+
+@test "IFACE004: a name near two others offers both" {
+	run -2 crm-log "$c" deal --stage lst
+	assert_output "crm-log: --stage: lst: unknown (did you mean lost?)"
+	run -2 crm-segment --lifecycle --only los
+	assert_output "crm-segment: --only: los: no such segment (did you mean lost?)"
+	run -2 crm-report cohort
+	assert_output "crm-report: cohort: no such report (did you mean cohorts?)"
+	run -2 crm-log "$c" snote
+	assert_output "crm-log: snote: unknown type (did you mean note?)"
+	run -2 crm-log "$c" dote
+	assert_output "crm-log: dote: unknown type (did you mean note or done?)"
+	# two letters away in a short word is too far for a guess
+	run -2 crm-log "$c" mal
+	assert_output --partial "crm-log: mal: unknown type (use one of: note, call"
+}
