@@ -30,6 +30,7 @@ static const struct crm_opt opts[] = {
 	{ O_ASOF, "as-of", "DATE", "take the figures on this day (default: now)" },
 	{ O_ONLY, "only", "NAME", "keep only the customers of this segment (repeatable)" },
 	{ 'S', "summary", NULL, "one row per segment instead of the customers" },
+	{ 'w', "where", "EXPR", "only the customers for which EXPR holds (as crm-find --where)" },
 	CRM_OPT_CURRENCY,
 	CRM_OPT_FORMAT_CUSTOMERS,
 	CRM_OPT_SAFECSV,
@@ -37,7 +38,7 @@ static const struct crm_opt opts[] = {
 };
 
 static const struct crm_cmd cmd = {
-	"[--rfm] [--rules FILE] [--lifecycle] [--as-of DATE] [--only NAME]... [-S] [-o FORMAT]",
+	"[--rfm] [--rules FILE] [--lifecycle] [--as-of DATE] [--only NAME]... [-w EXPR] [-S] [-o FORMAT]",
 	"Add segment columns to the customers of the stream (or of customers.csv)\n"
 	"from their history: RFM scores, the first matching rule of a rules file,\n"
 	"the lifecycle stage.",
@@ -68,7 +69,7 @@ struct cust {
 
 struct opts {
 	bool rfm, lifecycle, summary;
-	const char *rules, *def, *asof;
+	const char *rules, *def, *asof, *where;
 	char **only;
 	size_t nonly, ocap;
 	struct crm_common c;
@@ -244,7 +245,15 @@ struct seg {
 	long c_r, c_f, c_m, c_rfm, c_rseg, c_seg, c_life;
 	long t_new, t_act, t_risk, t_lapse;
 	struct sb ids; /* the customers' ids, for ties of the RFM ranks */
+	struct expr *where; /* --where, or NULL */
 };
+
+/* Whether --where takes the customer r (with the columns of the output). */
+static bool selected(const struct seg *g, const struct rec *r)
+{
+	struct row_ctx rc = { .fs = g->fs, .r = r };
+	return !g->where || expr_eval(g->where, fieldset_get, &rc);
+}
 
 /* The RFM figures of customer number order, whose record is r. */
 static void figures(struct seg *g, struct cust *c, const struct rec *r, size_t order)
@@ -388,6 +397,7 @@ int main(int argc, char **argv)
 		case O_LIFECYCLE: o.lifecycle = true; break;
 		case O_ASOF: o.asof = arg; break;
 		case 'S': o.summary = true; break;
+		case 'w': o.where = arg; break;
 		case O_ONLY: {
 			void *p = o.only;
 			xgrow(&p, &o.ocap, o.nonly + 1, sizeof *o.only);
@@ -457,6 +467,14 @@ int main(int argc, char **argv)
 			expr_fields(rules[i].e, used);
 	}
 	check_only(&o, rules, nrules);
+	struct expr *where = NULL;
+	if (o.where) {
+		char err[2048];
+		where = expr_parse(o.where, &sc, asof, err, sizeof err);
+		if (!where)
+			crm_diex("--where: 1:%s", err);
+		expr_fields(where, used);
+	}
 	if (o.rfm || o.summary) {
 		used[fieldset_index(&fs, "last_purchase")] = true;
 		used[fieldset_index(&fs, "purchases")] = true;
@@ -477,7 +495,7 @@ int main(int argc, char **argv)
 		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 	const char *currency = fs.rates.base;
 
-	struct seg g = { .o = &o, .fs = &fs, .rules = rules, .nrules = nrules, .asof = asof,
+	struct seg g = { .o = &o, .fs = &fs, .rules = rules, .nrules = nrules, .asof = asof, .where = where,
 			 .idcol = idcol, .out = &out, .c_r = c_r, .c_f = c_f, .c_m = c_m,
 			 .c_rfm = c_rfm, .c_rseg = c_rseg, .c_seg = c_seg, .c_life = c_life };
 	if (o.lifecycle) {
@@ -514,6 +532,10 @@ int main(int argc, char **argv)
 				memset(&cs[n], 0, sizeof *cs);
 				if ((got = recin_next(&in, &r)) <= 0)
 					break;
+				while (r.n < out.n)
+					rec_push(&r, "", 0);
+				if (!selected(&g, &r))
+					continue;
 				figures(&g, &cs[n], &r, n);
 				n++;
 			}
@@ -531,9 +553,11 @@ int main(int argc, char **argv)
 						    FMTS_CUSTOMERS), &out, num, fmt_color(o.c.color));
 		struct cust one = { 0 };
 		int got;
-		for (size_t i = 0; (got = recin_next(&in, &one.r)) > 0; i++) {
+		for (size_t i = 0; (got = recin_next(&in, &one.r)) > 0;) {
 			while (one.r.n < out.n)
 				rec_push(&one.r, "", 0);
+			if (!selected(&g, &one.r))
+				continue;
 			if (o.rfm) {
 				if (i >= n || strcmp(g.ids.s + cs[i].idoff, rec_get(&one.r, (size_t)idcol)))
 					crm_diex("%s: changed while being read; run again", in.name);
@@ -543,6 +567,7 @@ int main(int argc, char **argv)
 				one.fs = cs[i].fs;
 				one.ms = cs[i].ms;
 			}
+			i++; /* the customers taken */
 			if (finish_row(&g, &one)) {
 				out_row(w, &one.r);
 				kept++;
@@ -566,6 +591,8 @@ int main(int argc, char **argv)
 				break;
 			while (cs[n].r.n < out.n)
 				rec_push(&cs[n].r, "", 0);
+			if (!selected(&g, &cs[n].r))
+				continue; /* its record is used again for the next */
 			figures(&g, &cs[n], &cs[n].r, n);
 			n++;
 		}
@@ -605,6 +632,7 @@ int main(int argc, char **argv)
 		rec_free(&cs[i].r);
 	free(cs);
 	rules_free(rules, nrules);
+	expr_free(where);
 	free(used);
 	free(rules_path);
 	fieldset_free(&fs);

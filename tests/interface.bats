@@ -67,3 +67,42 @@ local_setup() {
 	run -2 crm-log "$c" mal
 	assert_output --partial "crm-log: mal: unknown type (use one of: note, call"
 }
+
+@test "IFACE005: --where in crm-segment and crm-report takes what piping through crm-find --where takes" {
+	add_as d 'Jiří Dvořák' -e jiri@example.cz --country CZ
+	add_as e 'Петър Петров' -e petar@example.bg --country BG
+	crm-log "$c" purchase --amount 100 >/dev/null
+	crm-log "$d" purchase --amount 200 >/dev/null
+	crm-log "$d" purchase --amount 50 >/dev/null
+	crm-log "$e" call 'Hello' >/dev/null
+	run -0 crm-segment --rfm --where 'country=PL or country=CZ' -o csv
+	local direct=$output
+	run -0 bash -c "crm-find --where 'country=PL or country=CZ' | crm-segment --rfm -o csv"
+	assert_equal "$direct" "$output"
+	run -0 crm-report revenue --by year --where 'revenue>100' -o csv
+	assert_output - <<'EOF'
+period,currency,orders,refunds,revenue,aov
+2026,EUR,2,0,250.00,125.00
+EOF
+	run -0 bash -c "crm-find --where 'revenue>100' | crm-report revenue --by year -o csv"
+	assert_output - <<'EOF'
+period,currency,orders,refunds,revenue,aov
+2026,EUR,2,0,250.00,125.00
+EOF
+	run -0 crm-report segments --where 'country=CZ' -o csv
+	assert_output - <<'EOF'
+segment,customers,share,revenue,aov,days_since_purchase
+Champions,1,100.0,250.00,125.00,0
+EOF
+}
+
+@test "IFACE006: crm-find -a ignores diacritics in --where comparisons too" {
+	add_as d 'Jiří Dvořák' -e jiri@example.cz --country CZ --city Plzeň
+	crm-add --update "$c" --city Kraków >/dev/null
+	run -0 crm-find -a --where 'city=krakow' -f name -o csv
+	assert_output $'name\nZofia Kamińska'
+	run -0 crm-find -a --where 'name="jiri dvorak" or city=PLZEN' -f name -o csv
+	assert_output $'name\nJiří Dvořák'
+	# without -a the diacritics count
+	run -1 crm-find --where 'city=krakow'
+}

@@ -58,7 +58,7 @@ bool fieldset_load(struct fieldset *fs, const struct crm_dir *d, const bool *use
 
 struct schema fieldset_schema(const struct fieldset *fs)
 {
-	return (struct schema){ fs->v, fs->n };
+	return (struct schema){ fs->v, fs->n, false };
 }
 
 long fieldset_index(const struct fieldset *fs, const char *name)
