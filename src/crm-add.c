@@ -457,7 +457,7 @@ static int do_import(struct ctx *x, const struct import *o)
 	}
 	struct rec r = { 0 };
 	struct hdr left = { 0 }; /* columns not taken */
-	struct hmap cards = { 0 }, printed = { 0 };
+	struct hmap cards = { 0 }, printed = { 0 }, left_seen = { 0 };
 	long *card_lines = NULL;
 	size_t card_cap = 0;
 	int k = 1;
@@ -489,7 +489,10 @@ static int do_import(struct ctx *x, const struct import *o)
 			if (!*col || !*cur->v[c])
 				continue;
 			if (!o->keep_columns && !known_column(x, col, in.vcard)) {
-				hdr_add(&left, col);
+				/* a file may have 100,000 columns: no linear search */
+				size_t had = left_seen.n;
+				if (hmap_put(&left_seen, col, strlen(col)) == had)
+					hdr_push(&left, col);
 				continue;
 			}
 			sets_add(&s, col, cur->v[c]);
@@ -540,13 +543,16 @@ static int do_import(struct ctx *x, const struct import *o)
 	}
 	if (left.n) {
 		struct sb l = { 0 };
-		for (size_t c = 0; c < left.n; c++)
+		for (size_t c = 0; c < left.n && c < 10; c++)
 			sb_printf(&l, "%s%s", c ? ", " : "", left.name[c]);
+		if (left.n > 10)
+			sb_printf(&l, " and %zu more", left.n - 10);
 		crm_warnx("%s: columns left out (not in %s; --keep-columns adds them): %s", in.name,
 			  CUSTOMERS, l.s);
 		sb_free(&l);
 	}
 	hdr_free(&left);
+	hmap_free(&left_seen);
 	hmap_free(&cards);
 	free(card_lines);
 	sb_free(&why);

@@ -342,6 +342,7 @@ struct imp {
 	struct row *rows;
 	size_t nrows, rcap;
 	struct hdr cols;       /* the input's column names (JSON keys in order seen) */
+	struct hmap colidx;    /* of JSON keys: name -> index into cols */
 	struct hdr fields;     /* the fields the input gives, as mapped */
 	char **keyf;           /* the fields of the key */
 	size_t nkeyf;
@@ -473,9 +474,12 @@ static void read_jsonl(struct imp *x)
 		json_t *v;
 		json_object_foreach(o, k, v)
 		{
-			hdr_add(&x->cols, k);
-			/* the name as held in cols: it outlives the object */
-			const char *col = x->cols.name[hdr_find(&x->cols, k)];
+			/* the name as held in cols: it outlives the object (a line
+			 * may have many keys: found by hash) */
+			size_t had = x->colidx.n, i = hmap_put(&x->colidx, k, strlen(k));
+			if (i == had)
+				hdr_push(&x->cols, k);
+			const char *col = x->cols.name[i];
 			const char *f = field_of(x, col);
 			if (!f)
 				continue;
@@ -1002,6 +1006,7 @@ out:
 	}
 	free(x.rows);
 	hdr_free(&x.cols);
+	hmap_free(&x.colidx);
 	hdr_free(&x.fields);
 	if (x.keyf)
 		free_strv(x.keyf);
