@@ -43,6 +43,7 @@ static const struct crm_cmd cmd = {
 	"customer stream on standard input when it is a pipe, a socket or a file\n"
 	"(always with the operand -), else the directory's customers.csv.",
 	opts,
+	NULL,
 };
 
 struct opts {

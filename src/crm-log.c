@@ -100,6 +100,7 @@ static const struct crm_cmd cmd = {
 	"or replay the history. CUSTOMER is an id, an e-mail or a unique part of a name.\n"
 	"Types: note call email meeting chat sms purchase refund ticket survey task done deal\nmissed bounce.",
 	opts,
+	NULL,
 };
 
 struct opts {

@@ -50,6 +50,7 @@ static const struct crm_cmd cmd = {
 	"campaigns, satisfaction, followups, cohorts or owners. A customer stream on\n"
 	"standard input, or --where, limits the report to those customers.",
 	opts,
+	NULL,
 };
 
 /* crm-segment --rfm --summary with the options that apply. */

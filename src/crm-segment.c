@@ -43,6 +43,7 @@ static const struct crm_cmd cmd = {
 	"from their history: RFM scores, the first matching rule of a rules file,\n"
 	"the lifecycle stage.",
 	opts,
+	NULL,
 };
 
 /* The RFM grid: the segment of each R (rows 1-5) and F (columns 1-5). */

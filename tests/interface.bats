@@ -106,3 +106,37 @@ EOF
 	# without -a the diacritics count
 	run -1 crm-find --where 'city=krakow'
 }
+
+@test "IFACE007: every program's --help states the exit statuses its manual lists" {
+	local p man help_st man_st
+	for p in crm-init crm-add crm-log crm-rm crm-find crm-segment crm-report crm-mail crm-check crm-merge; do
+		man=$TOP/man/$p.1
+		help_st=$("$p" --help | sed -n 's/^Exit status: //p' | grep -oE '(^|, )[0-9]' | tr -dc '0-9')
+		man_st=$(awk '/^\.Sh EXIT STATUS/ { f = 1; next } /^\.Sh/ { f = 0 } f && /^\.It [0-9]/ { printf "%s", $2 }' "$man")
+		[[ -n $help_st ]] || fail "$p --help states no exit status"
+		assert_equal "$p: $help_st" "$p: $man_st"
+	done
+	run -0 crm-check --help
+	assert_line 'Exit status: 0 no problem found, 2 problems found or the check could not be made (1 is not used).'
+	run -0 crm-merge --help
+	assert_line 'Exit status: 0 merged cleanly, 1 merged with conflicts, 2 error.'
+}
+
+@test "IFACE008: the manual pages render the examples as written" {
+	run -0 bash -c "MANWIDTH=200 mandoc -Tascii '$TOP/man/crm-init.1'"
+	assert_output --partial 'git add . && git commit'
+	refute_output --partial 'git add.'
+	run -0 bash -c "mandoc -Tascii '$TOP/man/crm-log.1'"
+	refute_output --partial 'four forms'
+}
+
+@test "IFACE009: a loop's input on standard input is not taken for customers: the error says how to read the directory's" {
+	add_as d 'Jiří Dvořák' -e jiri@example.cz
+	run -2 bash -c 'printf "zofia\njiri\n" | while read -r n; do crm-find "$n" -f name -o csv; done'
+	assert_output "crm-find: <stdin>:1: standard input is read as customers, but it has no 'id' column; to read the directory's customers.csv instead, give the command </dev/null (in a 'while read' loop, standard input is the loop's)"
+	run -0 bash -c 'printf "zofia\njiri\n" | while read -r n; do crm-find "$n" -f name -o csv </dev/null || exit; done'
+	assert_output $'name\nZofia Kamińska\nname\nJiří Dvořák'
+	# a header with an id is a stream, however few columns it has
+	run -0 bash -c "printf 'id\n%s\n' '$d' | crm-find -o csv"
+	assert_output "$(printf 'id\n%s' "$d")"
+}

@@ -44,7 +44,7 @@ void crm_help(const struct crm_cmd *cmd)
 		else
 			printf("  %-24s  %s\n", left, o->help);
 	}
-	printf("\nExit status: 0 done, 1 nothing matched or nothing to do, 2 error.\n");
+	printf("\nExit status: %s.\n", cmd->exits ? cmd->exits : CRM_EXITS);
 }
 
 void crm_usage_error(const struct crm_cmd *cmd, const char *msg)
