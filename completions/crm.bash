@@ -12,6 +12,9 @@ _crm_commands=(init add log rm find segment report mail check merge diff)
 # Fixed sets of option and operand values.
 _crm_types='note call missed email meeting chat sms purchase refund ticket survey task done
 	deal bounce'
+# Charsets an exported file comes in (--encoding), and CSV separators.
+_crm_encodings='windows-1250 iso-8859-2 windows-1252 iso-8859-1 windows-1251 koi8-r utf-16'
+_crm_delimiters='; , tab |'
 _crm_channels='email phone sms chat meeting web shop post other'
 _crm_formats='csv tsv jsonl json table md html'
 _crm_cust_formats="$_crm_formats vcard" # of programs whose output is customers
@@ -193,6 +196,8 @@ _crm_common_value() {
 	-d | --dir) _crm_dirs "$2" ;;
 	--import) _crm_files "$2" ;;
 	-o | --format) _crm_words "$_crm_formats" "$2" ;;
+	--encoding) _crm_words "$_crm_encodings" "$2" ;;
+	--delimiter) _crm_words "$_crm_delimiters" "$2" ;;
 	--consent) _crm_words 'opt-in opt-out' "$2" ;;
 	--color) _crm_words 'auto always never' "$2" ;;
 	--channel) _crm_words "$_crm_channels" "$2" ;;
@@ -224,8 +229,9 @@ _crm_cmd_add() {
 	options)
 		_crm_opts='-e= --email= -p= --phone= -c= --company= --country= --city=
 			-t= --tag= --untag= --owner= --stage= --consent= -s= --set= --name=
-			--allow-duplicate --update= --import= --map= --merge= -n --dry-run
-			-d= --dir= --strict -h --help -V --version'
+			--allow-duplicate --update= --import= --map= --delimiter= --encoding=
+			--keep-columns --merge= -n --dry-run -d= --dir= --strict -h --help
+			-V --version'
 		;;
 	value)
 		case $2 in
@@ -244,13 +250,15 @@ _crm_cmd_log() {
 		_crm_opts='--channel= --in --out --subject= --amount= --currency=
 			--rating= --score= --due= --ts= --stage= --probability= --close=
 			--ref= -s= --set= --done= -l --list --since= --until= --type=
-			--import-mail= --new-leads --import-calls= --map=
+			--import-mail= --new-leads --import-calls= --map= --import= --key=
+			--rules= --date-format= --delimiter= --encoding= --verbose
 			-o= --format= --safe-csv -n --dry-run -d= --dir= --color=? --strict
 			-h --help -V --version'
 		;;
 	value)
 		case $2 in
-		--import-calls) _crm_files "$3" ;;
+		--import-calls | --rules) _crm_files "$3" ;;
+		--date-format) _crm_words '%d.%m.%Y %d/%m/%Y %m/%d/%Y %Y-%m-%d' "$3" ;;
 		--stage) _crm_words 'new qualified proposal negotiation won lost' "$3" ;;
 		--rating) _crm_words '1 2 3 4 5' "$3" ;;
 		--score) _crm_words '0 1 2 3 4 5 6 7 8 9 10' "$3" ;;
@@ -260,8 +268,8 @@ _crm_cmd_log() {
 		;;
 	operand)
 		# CUSTOMER TYPE [TEXT]; --done TASK [TEXT]; -l [CUSTOMER];
-		# --import-mail PATH [PATH]...; --import-calls FILE
-		_crm_given --done --import-calls && return
+		# --import-mail PATH [PATH]...; --import-calls FILE; --import FILE
+		_crm_given --done --import-calls --import && return
 		_crm_given --import-mail && { _crm_files; return; }
 		case $2 in
 		1) _crm_customers ;;

@@ -58,13 +58,14 @@ end
 function __crm_spec_add
     printf '%s\n' e/email= p/phone= c/company= country= city= t/tag= untag= owner= \
         stage= consent= s/set= name= allow-duplicate update= import= map= \
-        merge= n/dry-run d/dir= strict h/help V/version
+        delimiter= encoding= keep-columns merge= n/dry-run d/dir= strict h/help V/version
 end
 function __crm_spec_log
     printf '%s\n' channel= in out subject= amount= currency= rating= score= \
         due= ts= stage= probability= close= ref= s/set= done= l/list since= \
-        until= type= import-calls= map= o/format= safe-csv n/dry-run d/dir= 'color=?' strict \
-        h/help V/version
+        until= type= import-mail= new-leads import-calls= map= import= key= rules= \
+        date-format= delimiter= encoding= verbose o/format= safe-csv n/dry-run d/dir= \
+        'color=?' strict h/help V/version
 end
 function __crm_spec_rm
     printf '%s\n' forget n/dry-run d/dir= strict h/help V/version
@@ -318,8 +319,11 @@ function __crm_complete_add
     complete -c $c -l name -x -d 'the name (to change it with --update)'
     complete -c $c -l allow-duplicate -d 'allow an e-mail another customer has'
     complete -c $c -l update -x -a '(__crm_customers)' -d 'change the given fields of an existing customer'
-    complete -c $c -l import -r -F -d 'import customers from CSV or JSONL (- for stdin)'
+    complete -c $c -l import -r -F -d 'import customers from CSV, JSONL or vCard (- for stdin)'
     complete -c $c -l map -x -d 'with --import: read column SRC as DST (repeatable)'
+    complete -c $c -l delimiter -x -a '\; , tab \|' -d 'with --import: CSV fields separated by CHAR (default: from the header)'
+    complete -c $c -l encoding -x -a 'windows-1250 iso-8859-2 windows-1252 iso-8859-1 windows-1251 koi8-r utf-16' -d "with --import: the file's charset (windows-1250, iso-8859-2)"
+    complete -c $c -l keep-columns -d "with --import: add the file's unknown columns to customers.csv"
     complete -c $c -l merge -x -a '(__crm_customers)' -d 'merge the customers DROP... into KEEP (ids or e-mails)'
     # --merge KEEP DROP...: the operands are customers too
     complete -c $c -n '__fish_contains_opt merge' -a '(__crm_customers)'
@@ -353,14 +357,21 @@ function __crm_complete_log
     complete -c $c -l new-leads -d 'with --import-mail: add unknown senders as leads'
     complete -c $c -s o -l format -x -a 'csv tsv jsonl json table md html' -d 'output format'
     complete -c $c -l import-calls -r -F -d "import a phone system's call records, CSV (- for stdin)"
-    complete -c $c -l map -x -d 'with --import-calls: read column SRC as DST (repeatable)'
+    complete -c $c -l map -x -d 'with --import or --import-calls: read column SRC as DST (repeatable)'
+    complete -c $c -l import -r -F -d 'log each row of a CSV or JSON Lines file (- for stdin)'
+    complete -c $c -l key -x -d 'with --import: what makes a row unique (default: all it gives)'
+    complete -c $c -l rules -r -F -d 'with --import: options from FILE, one a line (imports/NAME.rules)'
+    complete -c $c -l date-format -x -a '%d.%m.%Y %d/%m/%Y %m/%d/%Y %Y-%m-%d' -d 'with --import: how the file writes dates (%d/%m/%Y)'
+    complete -c $c -l delimiter -x -a '\; , tab \|' -d 'with an import of CSV: fields separated by CHAR (default: from the header)'
+    complete -c $c -l encoding -x -a 'windows-1250 iso-8859-2 windows-1252 iso-8859-1 windows-1251 koi8-r utf-16' -d "with an import of CSV or JSON Lines: the file's charset (windows-1250)"
+    complete -c $c -l verbose -d 'with an import: report the rows that match no customer'
     complete -c $c -l safe-csv -d 'with -o csv or tsv: quote cells a spreadsheet would run as formulas'
     # --color takes its value only as --color=WHEN
     complete -c $c -a '--color=auto --color=always --color=never' \
         -n 'string match -q -- "--*" (commandline -ct)' -d 'colour the table'
     # CUSTOMER TYPE [TEXT]; --done TASK [TEXT]; -l [CUSTOMER]; --import-mail PATH [PATH]...; --import-calls FILE
-    complete -c $c -n '__crm_operand 1; and not __fish_contains_opt done import-mail import-calls' -a '(__crm_customers)'
-    complete -c $c -n '__crm_operand 2; and not __fish_contains_opt -s l done list import-mail import-calls' -a '(__crm_types)'
+    complete -c $c -n '__crm_operand 1; and not __fish_contains_opt done import-mail import-calls import' -a '(__crm_customers)'
+    complete -c $c -n '__crm_operand 2; and not __fish_contains_opt -s l done list import-mail import-calls import' -a '(__crm_types)'
     complete -c $c -n '__fish_contains_opt import-mail' -F
 end
 

@@ -37,6 +37,12 @@ crm-log --import-mail "$top/examples/inbox.mbox"
 crm-log --import-mail "$top/examples/inbox.mbox"
 crm-log -l --type email --since 2026-11-01 -o table
 
+step "crm-log --import ../shop-orders.csv --rules shop --verbose    # the shop's orders, options in imports/shop.rules"
+cp "$top/examples/shop-orders.csv" ..
+crm-log --import ../shop-orders.csv --rules shop --verbose
+crm-log --import ../shop-orders.csv --rules shop
+crm-log -l --type purchase --since 2026-11-18 -o table
+
 step "crm-find -a zolc -o table    # diacritics ignored"
 crm-find -a zolc -f id,name,city -o table
 

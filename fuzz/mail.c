@@ -1,6 +1,6 @@
 /* mail.c - fuzz the mail readers: an mbox split into messages, each
- * unquoted, its header parsed, its addresses, date, subject and text
- * decoded; the transfer decoders on the raw bytes. Whatever comes back is
+ * unquoted, its header parsed, its addresses, date, subject, text and
+ * delivery status decoded; the transfer decoders on the raw bytes. Whatever comes back is
  * valid UTF-8, and the split moves forward through the input. */
 #include "fuzz.h"
 
@@ -59,6 +59,14 @@ static void one_message(const char *s, size_t n)
 	fuzz_check(u8_width(ex.s ? ex.s : "", ex.len) <= 400, "an excerpt is short");
 	sb_free(&ex);
 	sb_free(&text);
+	struct msg_rcpt *r;
+	size_t nr = msg_dsn(&m, &r);
+	for (size_t i = 0; i < nr; i++) {
+		valid(r[i].addr, strlen(r[i].addr), "a bounced address is UTF-8");
+		valid(r[i].status, strlen(r[i].status), "a delivery status is UTF-8");
+		valid(r[i].diag, strlen(r[i].diag), "a diagnostic is UTF-8");
+	}
+	msg_rcpt_free(r, nr);
 	msg_free(&m);
 	sb_free(&plain);
 }

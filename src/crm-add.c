@@ -1,5 +1,4 @@
 /* crm-add - add customers, update them, import them in bulk */
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "dir.h"
 #include "hist.h"
 #include "id.h"
+#include "impin.h"
 #include "lock.h"
 #include "opt.h"
 #include "tags.h"
@@ -32,6 +32,9 @@ enum {
 	O_NAME,
 	O_MERGE,
 	O_UNTAG,
+	O_DELIM,
+	O_ENCODING,
+	O_KEEP,
 };
 
 static const struct crm_opt opts[] = {
@@ -51,6 +54,9 @@ static const struct crm_opt opts[] = {
 	{ O_UPDATE, "update", "ID|EMAIL", "change the given fields of an existing customer" },
 	{ O_IMPORT, "import", "FILE", "import customers from CSV, JSONL or vCard (- for stdin)" },
 	{ O_MAP, "map", "SRC=DST", "with --import: read column SRC as DST (repeatable)" },
+	{ O_DELIM, "delimiter", "CHAR", "with --import: CSV fields separated by CHAR (default: from the header)" },
+	{ O_ENCODING, "encoding", "NAME", "with --import: the file's charset (windows-1250, iso-8859-2)" },
+	{ O_KEEP, "keep-columns", NULL, "with --import: add the file's unknown columns to customers.csv" },
 	{ O_MERGE, "merge", "KEEP", "merge the customers DROP... into KEEP (ids or e-mails)" },
 	CRM_OPT_DRYRUN,
 	CRM_OPTS_WRITER,
@@ -59,7 +65,7 @@ static const struct crm_opt opts[] = {
 static const struct crm_cmd cmd = {
 	"[options] NAME\n"
 	"--update ID|EMAIL [options] [NAME]\n"
-	"--import FILE|- [--map SRC=DST]... [-n]\n"
+	"--import FILE|- [--map SRC=DST]... [--set FIELD=VALUE]... [--keep-columns] [-n]\n"
 	"--merge KEEP DROP... [-n]",
 	"Add a customer and print its id; change an existing one; or import many\n"
 	"(a row whose e-mail is known updates that customer instead).",
@@ -392,70 +398,195 @@ static long import_match(struct ctx *x, const struct sets *s)
 	return -1;
 }
 
-static int do_import(struct ctx *x, const char *file, const struct colmap *maps, bool strict)
+/* How to import. */
+struct import {
+	const char *file;
+	const struct colmap *maps;
+	struct impin_opts io;
+	bool keep_columns, strict;
+	const struct sets *set; /* --set and the field options: for every record */
+};
+
+/* Whether an imported column (as mapped) is taken without
+ * --keep-columns: one of customers.csv, of a new file or of this one, or
+ * of a vCard. A --map onto another name is a typo as likely as a wish
+ * for a new column: --keep-columns says which. */
+static bool known_column(const struct ctx *x, const char *col, bool vcard)
 {
-	int fd = STDIN_FILENO;
-	const char *shown = "<stdin>";
-	if (strcmp(file, "-")) {
-		fd = open(file, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			crm_die("%s", file);
-		shown = file;
+	if (!strcmp(col, "untag")) /* tags to take away, as --untag */
+		return true;
+	for (size_t i = 0; i < cust_ncolumns; i++)
+		if (!strcmp(cust_columns[i], col))
+			return true;
+	for (size_t i = 0; vcard && i < VC_NFIELDS; i++)
+		if (!strcmp(vcard_columns[i], col))
+			return true;
+	return ctable_col(&x->t, col) >= 0;
+}
+
+/* Cards of one file with the same e-mail are one customer: a later card
+ * joins the customer the first one made or updated as --merge joins
+ * customers (its values fill empty fields only, its tags are added), so
+ * that a second import finds nothing to change. cards maps the folded
+ * addresses of the cards taken so far to their lines. Drops from s what
+ * the card may not change; returns the line of the first card, or 0 when
+ * this card is the first with its address. */
+static long join_card(struct ctx *x, struct hmap *cards, long **lines, size_t *cap, long row,
+		      struct sets *s, long line)
+{
+	const char *email = NULL;
+	for (size_t i = 0; i < s->n; i++)
+		if (!strcmp(s->v[i].col, "email"))
+			email = s->v[i].val;
+	if (!email)
+		return 0;
+	struct sb f = { 0 };
+	u8_fold(email, strlen(email), false, &f);
+	size_t had = cards->n, k = hmap_put(cards, f.s, f.len);
+	sb_free(&f);
+	if (k == had) {
+		void *p = *lines;
+		xgrow(&p, cap, k + 1, sizeof **lines);
+		*lines = p;
+		(*lines)[k] = line;
+		return 0;
 	}
-	struct recin in;
-	if (recin_open_import(&in, fd, shown, strict) < 0)
+	if (row < 0)
+		return (*lines)[k]; /* the first card was refused: this one stands alone */
+	size_t j = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		long c = ctable_col(&x->t, s->v[i].col);
+		const char *have = c >= 0 ? rec_get(&x->t.rows[row], (size_t)c) : "";
+		if (!strcmp(s->v[i].col, "tags") || cust_merge_fills(s->v[i].col, have, s->v[i].val)) {
+			s->v[j++] = s->v[i];
+			continue;
+		}
+		free(s->v[i].col);
+		free(s->v[i].val);
+	}
+	s->n = j;
+	return (*lines)[k];
+}
+
+static int do_import(struct ctx *x, const struct import *o)
+{
+	struct impin src;
+	if (impin_read(&src, o->file, &o->io) < 0)
 		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
+	struct recin in;
+	if (recin_open_import(&in, &src, o->strict) < 0)
+		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
+	struct sb why = { 0 };
+	if (!in.jsonl && in.hdr.n && !colmap_check(o->maps, in.hdr.name, in.hdr.n, &why)) {
+		crm_dataerr(in.name, in.hdr_line, "%s", sb_str(&why));
+		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
+	}
 	struct rec r = { 0 };
-	int k;
-	bool failed = false;
-	while ((k = recin_next(&in, &r)) > 0) {
+	struct hdr left = { 0 }; /* columns not taken */
+	struct hmap cards = { 0 }, printed = { 0 }, left_seen = { 0 };
+	long *card_lines = NULL;
+	size_t card_cap = 0;
+	int k = 1;
+	/* JSON Lines name their keys line by line: the whole file is read
+	 * before the --map sources are checked against them */
+	struct rec *all = NULL;
+	size_t nall = 0, acap = 0, next = 0;
+	while (in.jsonl) {
+		void *p = all;
+		xgrow0(&p, &acap, nall + 1, sizeof *all);
+		all = p;
+		if ((k = recin_next(&in, &all[nall])) <= 0)
+			break;
+		nall++;
+	}
+	if (in.jsonl && k == 0 && in.hdr.n && !colmap_check(o->maps, in.hdr.name, in.hdr.n, &why)) {
+		crm_warnx("%s: %s; nothing was changed", in.name, sb_str(&why));
+		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
+	}
+	for (;;) {
+		if (in.jsonl && (k < 0 || next == nall))
+			break;
+		if (!in.jsonl && (k = recin_next(&in, &r)) <= 0)
+			break;
+		const struct rec *cur = in.jsonl ? &all[next++] : &r;
 		struct sets s = { 0 };
-		for (size_t c = 0; c < in.hdr.n && c < r.n; c++) {
-			const char *col = colmap_name(maps, in.hdr.name[c]);
-			if (!*col || !*r.v[c])
+		for (size_t c = 0; c < in.hdr.n && c < cur->n; c++) {
+			const char *col = colmap_name(o->maps, in.hdr.name[c]);
+			if (!*col || !*cur->v[c])
 				continue;
-			sets_add(&s, col, r.v[c]);
+			if (!o->keep_columns && !known_column(x, col, in.vcard)) {
+				/* a file may have 100,000 columns: no linear search */
+				size_t had = left_seen.n;
+				if (hmap_put(&left_seen, col, strlen(col)) == had)
+					hdr_push(&left, col);
+				continue;
+			}
+			sets_add(&s, col, cur->v[c]);
 		}
 		long row = import_match(x, &s);
+		long first = in.vcard ? join_card(x, &cards, &card_lines, &card_cap, row, &s, cur->line) : 0;
+		if (first && row >= 0)
+			crm_dataerr(in.name, cur->line, "a card with the same e-mail is on line %ld: this one "
+						     "fills in only what that one left empty", first);
+		for (size_t j = 0; j < o->set->n; j++)
+			sets_add(&s, o->set->v[j].col, o->set->v[j].val);
 		const char *idv = NULL;
 		if (row >= 0) {
-			int u = update_one(x, row, &s, true, in.name, r.line);
+			int u = update_one(x, row, &s, true, in.name, cur->line);
 			if (u < 0)
 				x->skipped++;
 			else if (u > 0)
 				idv = row_id(x, row);
 		} else {
 			bool any = false;
-			for (size_t i = 0; i < s.n; i++)
-				any |= !strcmp(s.v[i].col, "name");
+			for (size_t j = 0; j < s.n; j++)
+				any |= !strcmp(s.v[j].col, "name");
 			if (!any) {
-				crm_dataerr(in.name, r.line, "no name (map a column to it with --map SRC=name)");
+				crm_dataerr(in.name, cur->line, "no name (map a column to it with --map SRC=name)");
 				x->skipped++;
 			} else {
-				row = add_one(x, &s, true, in.name, r.line);
+				row = add_one(x, &s, true, in.name, cur->line);
 				if (row < 0)
 					x->skipped++;
 				else
 					idv = row_id(x, row);
 			}
 		}
-		if (idv)
+		/* a customer two cards made or changed is printed once */
+		size_t had = printed.n;
+		if (idv && hmap_put(&printed, idv, strlen(idv)) == had)
 			sb_printf(&x->ids, "%s\n", idv);
 		sets_free(&s);
 	}
-	if (k < 0)
-		failed = true;
 	rec_free(&r);
-	x->skipped += in.bad;
-	recin_close(&in);
-	if (fd != STDIN_FILENO)
-		close(fd);
-	if (jsonl_bad_lines)
-		x->skipped += jsonl_bad_lines;
-	if (failed) {
-		crm_warnx("%s: import stopped; nothing was changed", shown);
+	for (size_t i = 0; i < acap; i++)
+		rec_free(&all[i]);
+	free(all);
+	hmap_free(&printed);
+	if (k < 0) {
+		crm_warnx("%s: import stopped; nothing was changed", in.name);
 		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 	}
+	if (left.n) {
+		struct sb l = { 0 };
+		for (size_t c = 0; c < left.n && c < 10; c++)
+			sb_printf(&l, "%s%s", c ? ", " : "", left.name[c]);
+		if (left.n > 10)
+			sb_printf(&l, " and %zu more", left.n - 10);
+		crm_warnx("%s: columns left out (not in %s; --keep-columns adds them): %s", in.name,
+			  CUSTOMERS, l.s);
+		sb_free(&l);
+	}
+	hdr_free(&left);
+	hmap_free(&left_seen);
+	hmap_free(&cards);
+	free(card_lines);
+	sb_free(&why);
+	x->skipped += in.bad;
+	recin_close(&in);
+	impin_free(&src);
+	if (jsonl_bad_lines)
+		x->skipped += jsonl_bad_lines;
 	return CRM_OK;
 }
 
@@ -656,6 +787,7 @@ int main(int argc, char **argv)
 	struct ctx x = { 0 };
 	const char *arg, *update = NULL, *import = NULL, *merge = NULL;
 	struct colmap maps = { 0 };
+	struct import imp = { .maps = &maps, .set = &s };
 	int k;
 	while ((k = crm_getopt(argc, argv, &cmd, &c, &arg)) != -1) {
 		switch (k) {
@@ -679,11 +811,19 @@ int main(int argc, char **argv)
 			if (!colmap_add(&maps, arg))
 				crm_usage_error(&cmd, "--map takes SRC=DST");
 			break;
+		case O_DELIM:
+			if (!(imp.io.delim = impin_delim_arg(arg)))
+				crm_usage_error(&cmd, "--delimiter takes one character, or tab");
+			break;
+		case O_ENCODING: imp.io.encoding = arg; break;
+		case O_KEEP: imp.keep_columns = true; break;
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	x.dry_run = c.dry_run;
+	if ((imp.io.delim || imp.io.encoding || imp.keep_columns) && !import)
+		crm_usage_error(&cmd, "--delimiter, --encoding and --keep-columns go with --import");
 	if (merge) {
 		if (update || import || maps.n || s.n)
 			crm_usage_error(&cmd, "--merge takes only the ids of the customers");
@@ -691,8 +831,8 @@ int main(int argc, char **argv)
 	}
 	if (update && import)
 		crm_usage_error(&cmd, "--update and --import do not go together");
-	if (import && (argc || s.n))
-		crm_usage_error(&cmd, "--import takes its fields from the file");
+	if (import && argc)
+		crm_usage_error(&cmd, "--import takes its names from the file");
 	if (maps.n && !import)
 		crm_usage_error(&cmd, "--map goes with --import");
 	if (argc > 1)
@@ -714,7 +854,10 @@ int main(int argc, char **argv)
 
 	int status = CRM_OK;
 	if (import) {
-		status = do_import(&x, import, &maps, c.strict);
+		imp.file = import;
+		imp.strict = c.strict;
+		imp.io.vcard_ok = true;
+		status = do_import(&x, &imp);
 		fprintf(stderr, "%s: %ld added, %ld updated, %ld unchanged, %ld skipped%s\n", crm_prog,
 			x.added, x.updated, x.unchanged, x.skipped, x.dry_run ? " (dry run)" : "");
 		if (status == CRM_ERR)

@@ -8,8 +8,9 @@
 #include "cust.h"
 #include "date.h"
 #include "dir.h"
-#include "fmt.h"
 #include "domain.h"
+#include "evimport.h"
+#include "fmt.h"
 #include "hist.h"
 #include "id.h"
 #include "lock.h"
@@ -41,6 +42,13 @@ enum {
 	O_NEW_LEADS,
 	O_IMPORT_CALLS,
 	O_MAP,
+	O_IMPORT,
+	O_KEY,
+	O_RULES,
+	O_DATEFMT,
+	O_DELIM,
+	O_ENCODING,
+	O_VERBOSE,
 };
 
 static const struct crm_opt opts[] = {
@@ -67,7 +75,14 @@ static const struct crm_opt opts[] = {
 	{ O_IMPORT_MAIL, "import-mail", "PATH", "log the mail of an mbox file or Maildir (more PATHs may follow)" },
 	{ O_NEW_LEADS, "new-leads", NULL, "with --import-mail: add unknown senders as leads" },
 	{ O_IMPORT_CALLS, "import-calls", "FILE", "import a phone system's call records, CSV (- for stdin)" },
-	{ O_MAP, "map", "SRC=DST", "with --import-calls: read column SRC as DST (repeatable)" },
+	{ O_MAP, "map", "SRC=DST", "with --import or --import-calls: read column SRC as DST (repeatable)" },
+	{ O_IMPORT, "import", "FILE", "log each row of a CSV or JSON Lines file (- for stdin)" },
+	{ O_KEY, "key", "FIELD[,FIELD]", "with --import: what makes a row unique (default: all it gives)" },
+	{ O_RULES, "rules", "FILE", "with --import: options from FILE, one a line (imports/NAME.rules)" },
+	{ O_DATEFMT, "date-format", "FORMAT", "with --import: how the file writes dates (%d/%m/%Y)" },
+	{ O_DELIM, "delimiter", "CHAR", "with an import of CSV: fields separated by CHAR (default: from the header)" },
+	{ O_ENCODING, "encoding", "NAME", "with an import of CSV or JSON Lines: the file's charset (windows-1250)" },
+	{ O_VERBOSE, "verbose", NULL, "with an import: report the rows that match no customer" },
 	CRM_OPT_FORMAT,
 	CRM_OPT_SAFECSV,
 	CRM_OPT_DRYRUN,
@@ -79,7 +94,8 @@ static const struct crm_cmd cmd = {
 	"--done TASK [TEXT]\n"
 	"-l [CUSTOMER] [--since DATE] [--until DATE] [--type TYPE]\n"
 	"--import-mail PATH... [--new-leads] [-n]\n"
-	"--import-calls FILE|- [--map SRC=DST]... [-n]",
+	"--import-calls FILE|- [--map SRC=DST]... [-n]\n"
+	"--import FILE|- [--map SRC=DST]... [--set FIELD=VALUE]... [--key FIELD[,FIELD]] [--rules FILE] [-n]",
 	"Append an interaction to a customer's history and print its id, close a task,\n"
 	"or replay the history. CUSTOMER is an id, an e-mail or a unique part of a name.\n"
 	"Types: note call missed email meeting chat sms purchase refund ticket survey task done deal bounce.",
@@ -475,7 +491,8 @@ int main(int argc, char **argv)
 	crm_init(argc, argv);
 	struct crm_common c = { 0 };
 	struct opts o = { 0 };
-	const char *arg, *calls = NULL;
+	const char *arg, *calls = NULL, *import = NULL;
+	struct evimport_opts eo = { 0 };
 	struct colmap map = { 0 };
 	int k;
 	while ((k = crm_getopt(argc, argv, &cmd, &c, &arg)) != -1) {
@@ -507,6 +524,16 @@ int main(int argc, char **argv)
 			if (!colmap_add(&map, arg))
 				crm_usage_error(&cmd, "--map takes SRC=DST");
 			break;
+		case O_IMPORT: import = arg; break;
+		case O_KEY: eo.key = arg; break;
+		case O_RULES: eo.rules = arg; break;
+		case O_DATEFMT: eo.date_format = arg; break;
+		case O_ENCODING: eo.io.encoding = arg; break;
+		case O_VERBOSE: eo.verbose = true; break;
+		case O_DELIM:
+			if (!(eo.io.delim = impin_delim_arg(arg)))
+				crm_usage_error(&cmd, "--delimiter takes one character, or tab");
+			break;
 		}
 	}
 	argc -= optind;
@@ -519,28 +546,47 @@ int main(int argc, char **argv)
 		crm_usage_error(&cmd, "--import-mail goes alone, without -l, --done or --import-calls");
 	if (o.new_leads && !o.nmail)
 		crm_usage_error(&cmd, "--new-leads goes with --import-mail");
-	if (map.n && !calls)
-		crm_usage_error(&cmd, "--map goes with --import-calls");
+	if (map.n && !calls && !import)
+		crm_usage_error(&cmd, "--map goes with --import or --import-calls");
+	if ((eo.key || eo.rules || eo.date_format) && !import)
+		crm_usage_error(&cmd, "--key, --rules and --date-format go with --import");
+	if ((eo.io.delim || eo.io.encoding || eo.verbose) && !import && !calls)
+		crm_usage_error(&cmd, "--delimiter, --encoding and --verbose go with --import or --import-calls");
+	if (import && (calls || o.nmail || o.list || o.done || argc || o.channel || o.dir_in_out ||
+		       o.subject || o.amount || o.currency || o.rating || o.score || o.due || o.ts ||
+		       o.stage || o.prob || o.close || o.ref))
+		crm_usage_error(&cmd, "--import takes the fields from the file and --set, and no operands");
 	if (calls && (o.list || o.done || argc))
 		crm_usage_error(&cmd, "--import-calls takes no operands, and not -l or --done");
 	struct crm_dir d;
 	crm_dir_open(&d, c.dir);
 	int rc;
-	if (o.nmail)
+	if (o.nmail) {
 		rc = do_import_mail(&d, &o, argc, argv, &c);
-	else if (calls)
-		rc = calls_import(&d, calls, &map, c.dry_run, c.strict);
-	else if (o.list)
+	} else if (import) {
+		eo.map = &map;
+		for (size_t i = 0; i < o.nsets; i++)
+			evimport_set(&eo, o.sets[i]);
+		eo.dry_run = c.dry_run;
+		eo.strict = c.strict;
+		rc = evimport_run(&d, import, &eo);
+	} else if (calls) {
+		struct calls_opts co = { .io = eo.io, .dry_run = c.dry_run, .strict = c.strict,
+					 .verbose = eo.verbose };
+		rc = calls_import(&d, calls, &map, &co);
+	} else if (o.list) {
 		rc = do_list(&d, &o, argc, argv, &c);
-	else if (o.done)
+	} else if (o.done) {
 		rc = do_done(&d, &o, argc, argv, c.dry_run, c.strict);
-	else
+	} else {
 		rc = do_log(&d, &o, argc, argv, c.dry_run, c.strict);
+	}
 	crm_flush_stdout();
 	crm_dir_close(&d);
 	free(o.types);
 	free(o.sets);
 	free(o.mail);
+	free(eo.set);
 	colmap_free(&map);
 	return rc;
 }

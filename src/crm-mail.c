@@ -24,6 +24,7 @@
 #include "jsonl.h"
 #include "lock.h"
 #include "mail.h"
+#include "mailimp.h"
 #include "opt.h"
 #include "scan.h"
 #include "utf8.h"
@@ -524,6 +525,11 @@ int main(int argc, char **argv)
 	if (scan_history(&d, o.c.strict, ev_past, &past) < 0)
 		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 
+	/* addresses that bounced hard are not mailed again */
+	struct bounces bounced;
+	if (bounces_load(&bounced, &d) < 0)
+		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
+
 	struct recin in;
 	if (recin_open(&in, &d, use_stdin, o.c.strict) < 0)
 		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
@@ -574,6 +580,8 @@ int main(int argc, char **argv)
 			why = "a non-ASCII e-mail address (not supported)";
 		else if (check_email(email, &addr))
 			why = "an invalid e-mail";
+		else if (bounces_why(&bounced, addr))
+			why = bounces_why(&bounced, addr);
 		else if (!o.transactional && (cco < 0 || strcmp(rec_get(&r, (size_t)cco), "opt-in")))
 			why = "no opt-in consent";
 		else if (pi >= 0 && past.status[pi] == 's')
@@ -806,6 +814,7 @@ int main(int argc, char **argv)
 	recin_close(&in);
 	tmpl_free(&t);
 	free(tpath);
+	bounces_free(&bounced);
 	hmap_free(&past.msg);
 	hmap_free(&past.last);
 	free(past.status);

@@ -516,3 +516,17 @@ two_customers() {
 	run comp 'crm check --st'
 	assert_output '--staged'
 }
+
+@test "imports: --encoding and --delimiter offer their values; --import takes no operand" {
+	run comp 'crm-log --import shop.csv --encoding windows-125'
+	assert_output "$(printf '%s\n' windows-1250 windows-1251 windows-1252)"
+	run comp 'crm-add --import c.csv --delimiter '
+	assert_output "$(printf '%s\n' , ';' tab '|' | LC_ALL=C sort)"
+	two_customers
+	run comp 'crm-log --import shop.csv '
+	assert_output ''
+	run comp 'crm-log --imp'
+	assert_output "$(printf '%s\n' --import --import-calls --import-mail)"
+	run comp 'crm-add --keep'
+	assert_output '--keep-columns'
+}

@@ -746,14 +746,14 @@ $output,Anna Nowak,anna@example.pl,,,,Gdańsk,,,lead,,$NOW,$NOW
 EOF
 }
 
-@test "ADD079: unknown import columns become new columns, empty in the other rows" {
+@test "ADD079: with --keep-columns unknown import columns become new columns, empty in the other rows" {
 	new_crm
 	two_customers
 	cat >new.csv <<'EOF'
 name,email,vat,source
 Jiří Dvořák,jiri@example.cz,CZ12345678,fair
 EOF
-	run --separate-stderr crm-add --import new.csv
+	run --separate-stderr crm-add --import new.csv --keep-columns
 	assert_success
 	diff -u - customers.csv <<EOF
 id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated,vat,source
@@ -991,7 +991,7 @@ EOF
 		assert_success
 		assert_line --index 0 'usage: crm-add [options] NAME'
 		assert_line --index 1 '       crm-add --update ID|EMAIL [options] [NAME]'
-		assert_line --index 2 '       crm-add --import FILE|- [--map SRC=DST]... [-n]'
+		assert_line --index 2 '       crm-add --import FILE|- [--map SRC=DST]... [--set FIELD=VALUE]... [--keep-columns] [-n]'
 		assert_line --index 3 '       crm-add --merge KEEP DROP... [-n]'
 		assert_equal "$stderr" ''
 	done
@@ -1006,7 +1006,7 @@ EOF
 	assert_equal "$stderr" "crm-add: unknown option '--bogus'
 usage: crm-add [options] NAME
        crm-add --update ID|EMAIL [options] [NAME]
-       crm-add --import FILE|- [--map SRC=DST]... [-n]
+       crm-add --import FILE|- [--map SRC=DST]... [--set FIELD=VALUE]... [--keep-columns] [-n]
        crm-add --merge KEEP DROP... [-n]
 Try 'crm-add --help' for more information."
 	assert_same_file before.csv customers.csv
@@ -1369,4 +1369,145 @@ EOF
 	run --separate-stderr crm-add --merge "$C" "$A"
 	assert_success
 	[ ! -e conflicts.jsonl ]
+}
+
+# ---------------------------------------------------------------- real files
+
+# A shop's export of its customers as a Polish spreadsheet saves it:
+# Windows-1250, semicolons, CR LF, a column the CRM does not know.
+shop_customers() {
+	printf '%s\r\n' 'Imię i nazwisko;E-mail;Telefon;Miasto;Kraj;Zgoda;Uwagi' \
+		'Łukasz Żółć;Lukasz@Example.pl;+48 601 234 567;Kraków;PL;opt-in;stały klient' \
+		'Jiří Dvořák;jiri@example.cz;+420 603 111 222;Brno;CZ;;' \
+		'Anna Nowak;anna@example.pl;;Gdańsk;PL;;"nowy adres; Sopot"' |
+		iconv -f UTF-8 -t WINDOWS-1250 >shop.csv
+}
+
+SHOP_MAP=(--map 'Imię i nazwisko=name' --map E-mail=email --map Telefon=phone --map Miasto=city
+	--map Kraj=country --map Zgoda=consent)
+
+@test "ADD125: a shop export in Windows-1250 with semicolons: --encoding, the separator found, --set for every record, an unknown column left out" {
+	new_crm
+	two_customers
+	shop_customers
+	run --separate-stderr crm-add --import shop.csv --encoding windows-1250 "${SHOP_MAP[@]}" \
+		--set owner=anna --set tags=+fair-2026
+	assert_success
+	assert_equal "$stderr" "crm-add: shop.csv: columns left out (not in customers.csv; --keep-columns adds them): Uwagi
+crm-add: 2 added, 1 updated, 0 unchanged, 0 skipped"
+	assert_equal "${#lines[@]}" 3
+	l=${lines[0]} j=${lines[1]}
+	assert_equal "${lines[2]}" 01aaaaaaaaaaa
+	diff -u - customers.csv <<EOF
+$HDR
+01aaaaaaaaaaa,Anna Nowak,anna@example.pl,,,PL,Gdańsk,vip;fair-2026,anna,customer,opt-in,2026-01-05T09:00:00Z,$NOW
+01bbbbbbbbbbb,Петър Петров,,,,BG,,,,lead,,2026-02-01T12:00:00Z,2026-02-01T12:00:00Z
+$l,Łukasz Żółć,lukasz@example.pl,+48 601 234 567,,PL,Kraków,fair-2026,anna,lead,opt-in,$NOW,$NOW
+$j,Jiří Dvořák,jiri@example.cz,+420 603 111 222,,CZ,Brno,fair-2026,anna,lead,,$NOW,$NOW
+EOF
+	# the same export again, from cron: nothing changes
+	cp customers.csv first.csv
+	CRM_NOW=$LATER run --separate-stderr crm-add --import shop.csv --encoding windows-1250 "${SHOP_MAP[@]}" \
+		--set owner=anna --set tags=+fair-2026
+	assert_failure 1
+	assert_output ''
+	assert_equal "${stderr_lines[1]}" 'crm-add: 0 added, 0 updated, 3 unchanged, 0 skipped'
+	assert_same_file first.csv customers.csv
+}
+
+@test "ADD126: -n of the shop export shows what the import does, and changes nothing" {
+	new_crm
+	two_customers
+	shop_customers
+	cp customers.csv before.csv
+	run --separate-stderr crm-add -n --import shop.csv --encoding cp1250 "${SHOP_MAP[@]}" --set owner=anna
+	assert_success
+	assert_line --index 0 --regexp '^add [0-9a-hjkmnp-tv-z]{13} Łukasz Żółć <lukasz@example.pl>$'
+	assert_line --index 1 --regexp '^add [0-9a-hjkmnp-tv-z]{13} Jiří Dvořák <jiri@example.cz>$'
+	assert_line --index 2 'update 01aaaaaaaaaaa'
+	assert_line --index 3 "  owner: '' -> 'anna'"
+	assert_equal "${#lines[@]}" 4
+	assert_equal "${stderr_lines[1]}" 'crm-add: 2 added, 1 updated, 0 unchanged, 0 skipped (dry run)'
+	assert_same_file before.csv customers.csv
+}
+
+@test "ADD127: a file that is not UTF-8 is refused whole, with its line, naming --encoding; an unknown encoding is an error" {
+	new_crm
+	two_customers
+	shop_customers
+	cp customers.csv before.csv
+	run --separate-stderr crm-add --import shop.csv "${SHOP_MAP[@]}"
+	assert_failure 2
+	assert_output ''
+	assert_equal "$stderr" 'crm-add: shop.csv:1: invalid UTF-8 (byte 4 of the line): name the file'"'"'s encoding with --encoding (windows-1250, iso-8859-2, windows-1252, ...)'
+	run --separate-stderr crm-add --import shop.csv --encoding klingon "${SHOP_MAP[@]}"
+	assert_failure 2
+	assert_equal "$stderr" 'crm-add: --encoding klingon: not a charset iconv knows (iconv -l lists them)'
+	# bytes that windows-1250 does not have (0x98 is unassigned)
+	printf 'name\nA\x98B\n' >odd.csv
+	run --separate-stderr crm-add --import odd.csv --encoding windows-1250
+	assert_failure 2
+	assert_equal "$stderr" 'crm-add: odd.csv:2: byte 2 of the line is not text in windows-1250'
+	assert_same_file before.csv customers.csv
+}
+
+@test "ADD128: a --map whose column the file lacks is an error that lists the file's columns; nothing is added" {
+	new_crm
+	two_customers
+	cp customers.csv before.csv
+	printf 'Name;Mail;City\nOla Kot;ola@example.pl;Łódź\n' >c.csv
+	run --separate-stderr crm-add --import c.csv --map Name=name --map Email=email
+	assert_failure 2
+	assert_output ''
+	assert_equal "$stderr" "crm-add: c.csv:1: --map 'Email=email': no column 'Email' (the columns: Name, Mail, City)"
+	printf '{"Name":"Ola Kot","Mail":"ola@example.pl"}\n' >c.jsonl
+	run --separate-stderr crm-add --import c.jsonl --map Email=email
+	assert_failure 2
+	assert_equal "$stderr" "crm-add: c.jsonl: --map 'Email=email': no column 'Email' (the columns: Name, Mail); nothing was changed"
+	assert_same_file before.csv customers.csv
+	# a later --map may rename what an earlier one made
+	run --separate-stderr crm-add --import c.csv --map Name=n --map n=name --map Mail=email --map City=city
+	assert_success
+	assert_equal "$(tail -n 1 customers.csv | cut -d, -f2,3,7)" 'Ola Kot,ola@example.pl,Łódź'
+}
+
+@test "ADD129: a tab-separated file, --delimiter, a byte order mark before JSON Lines" {
+	new_crm
+	printf 'name\temail\tcity\nOla Kot\tola@example.pl\tGdańsk, Oliwa\n' >t.tsv
+	run --separate-stderr crm-add --import t.tsv
+	assert_success
+	assert_equal "$(tail -n 1 customers.csv | cut -d, -f2,3)" 'Ola Kot,ola@example.pl'
+	assert_equal "$(crm-find -o csv -f city ola)" 'city
+"Gdańsk, Oliwa"'
+	# one column only: no separator to find; --delimiter says it
+	printf 'name|email\nEwa Lis|ewa@example.pl\n' >p.txt
+	run --separate-stderr crm-add --import p.txt --delimiter '|'
+	assert_success
+	assert_equal "$(tail -n 1 customers.csv | cut -d, -f2,3)" 'Ewa Lis,ewa@example.pl'
+	printf '\xef\xbb\xbf{"name":"Jan Nowak","email":"jan@example.pl"}\n' >b.jsonl
+	run --separate-stderr crm-add --import b.jsonl
+	assert_success
+	assert_equal "$stderr" 'crm-add: 1 added, 0 updated, 0 unchanged, 0 skipped'
+	run --separate-stderr crm-add --delimiter x 'Somebody'
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" 'crm-add: --delimiter, --encoding and --keep-columns go with --import'
+	run --separate-stderr crm-add --import t.tsv --delimiter ab
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" 'crm-add: --delimiter takes one character, or tab'
+}
+
+@test "ADD130: a typo in --map: in the file's column, an error; in the customers' column, the column is left out and named" {
+	new_crm
+	two_customers
+	printf 'Full name,E-mail,Company\nAnna Nowak,anna@example.pl,Acme\n' >c.csv
+	cp customers.csv before.csv
+	run --separate-stderr crm-add --import c.csv --map 'Full name=name' --map 'E-mial=email'
+	assert_failure 2
+	assert_equal "$stderr" "crm-add: c.csv:1: --map 'E-mial=email': no column 'E-mial' (the columns: Full name, E-mail, Company)"
+	assert_same_file before.csv customers.csv
+	run --separate-stderr crm-add --import c.csv --map 'Full name=name' --map 'E-mail=email' --map Company=compnay
+	assert_failure 1
+	assert_equal "$stderr" "crm-add: c.csv: columns left out (not in customers.csv; --keep-columns adds them): compnay
+crm-add: 0 added, 0 updated, 1 unchanged, 0 skipped"
+	assert_same_file before.csv customers.csv
 }

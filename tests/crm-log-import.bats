@@ -387,3 +387,708 @@ Content-Transfer-Encoding: 8bit
 MAIL
 	grep -q '<table' "$WORK/sent"
 }
+
+# --- a general import: crm-log --import ---------------------------------------
+
+# A shop's order export as a Polish spreadsheet saves it: Windows-1250,
+# semicolons, CR LF; amounts and dates written the local way; an order of
+# someone who is no customer, and one whose amount cannot be read.
+shop_orders() {
+	printf '%s\r\n' 'Numer zamówienia;Data;E-mail klienta;Kwota;Waluta;Status;Produkt' \
+		'ZAM/2026/1001;05.11.2026 14:30;Lukasz@Example.PL;1 299,00;PLN;opłacone;Rower górski' \
+		'ZAM/2026/1002;06.11.2026 09:05;petr@example.cz;129,99 zł;PLN;opłacone;Kask' \
+		'ZAM/2026/1003;07.11.2026;nieznany@example.com;50,00;PLN;opłacone;Dzwonek' \
+		'ZAM/2026/1004;07.11.2026 10:00;ivan@example.bg;?;PLN;anulowane;Pompka' |
+		iconv -f UTF-8 -t WINDOWS-1250 >shop.csv
+	mkdir -p imports
+	cat >imports/shop.rules <<'EOF'
+# the shop's order export
+encoding windows-1250
+map Numer zamówienia=ref
+map Data=ts
+map E-mail klienta=email
+map Kwota=amount
+map Waluta=currency
+map Produkt=text
+set type=purchase
+key ref
+EOF
+}
+
+@test "IMP030: a shop export in Windows-1250 with semicolons, through imports/shop.rules: -n shows what the run appends, a second run adds nothing" {
+	shop_orders
+	touch interactions.jsonl
+	run --separate-stderr crm-log -n --import shop.csv --rules shop
+	assert_success
+	assert_equal "$stderr" "crm-log: shop.csv:5: amount: '?' is not a number (write 129.99)
+crm-log: shop.csv: read 4, added 2, duplicates 0, unmatched 1, malformed 1 (dry run)"
+	run records <<<"$output"
+	assert_output - <<'EOF'
+{"ts":"2026-11-05T14:30:00Z","customer":"L","type":"purchase","channel":"shop","by":"tester","text":"Rower górski","amount":129900,"currency":"PLN","ref":"ZAM/2026/1001"}
+{"ts":"2026-11-06T09:05:00Z","customer":"P","type":"purchase","channel":"shop","by":"tester","text":"Kask","amount":12999,"currency":"PLN","ref":"ZAM/2026/1002"}
+EOF
+	local dry=$output
+	[ ! -s interactions.jsonl ]
+	run --separate-stderr crm-log --import shop.csv --rules shop
+	assert_success
+	assert_equal "${#lines[@]}" 2
+	assert_output "$(jq -r .id interactions.jsonl)"
+	assert_equal "$(records interactions.jsonl)" "$dry"
+	assert_equal "${stderr_lines[1]}" 'crm-log: shop.csv: read 4, added 2, duplicates 0, unmatched 1, malformed 1'
+	cp interactions.jsonl first.jsonl
+	# from cron, every hour: nothing new
+	run --separate-stderr crm-log --import shop.csv --rules shop
+	assert_success
+	assert_output ''
+	assert_equal "${stderr_lines[1]}" 'crm-log: shop.csv: read 4, added 0, duplicates 2, unmatched 1, malformed 1'
+	assert_same_file first.jsonl interactions.jsonl
+	# the same order with another amount is still the same order (--key ref)
+	sed -i 's/1 299,00/1 199,00/' shop.csv
+	run --separate-stderr crm-log --import shop.csv --rules shop
+	assert_equal "${stderr_lines[1]}" 'crm-log: shop.csv: read 4, added 0, duplicates 2, unmatched 1, malformed 1'
+}
+
+@test "IMP031: --verbose lists the rows that match no customer, and why" {
+	shop_orders
+	run --separate-stderr crm-log -n --import shop.csv --rules imports/shop.rules --verbose
+	assert_success
+	assert_equal "$stderr" "crm-log: shop.csv:4: no customer has the e-mail 'nieznany@example.com'; not imported
+crm-log: shop.csv:5: amount: '?' is not a number (write 129.99)
+crm-log: shop.csv: read 4, added 2, duplicates 0, unmatched 1, malformed 1 (dry run)"
+}
+
+@test "IMP032: the customer by id, e-mail, phone number (however written) or whole name; a name two customers have is not guessed" {
+	crm-add --update "$L" -p '+48 601 234 567' >/dev/null
+	add_as P2 'Petr Dvořák' -e petr.d@example.cz
+	cat >notes.csv <<EOF
+customer,type,text
+$L,note,by id
+PETR.D@EXAMPLE.CZ,note,by e-mail
+0048 601-234-567,note,by phone
+иван петров,note,by name
+Petr Dvořák,note,two of them
+Petr,note,a part of a name is not enough
+EOF
+	run --separate-stderr crm-log --import notes.csv --verbose
+	assert_success
+	assert_equal "$stderr" "crm-log: notes.csv:6: more than one customer has the id, e-mail, phone number or name 'Petr Dvořák'; not imported
+crm-log: notes.csv:7: no customer has the id, e-mail, phone number or name 'Petr'; not imported
+crm-log: notes.csv: read 6, added 4, duplicates 0, unmatched 2, malformed 0"
+	run jq -r '.customer + " " + .text' interactions.jsonl
+	assert_output "$L by id
+$P2 by e-mail
+$L by phone
+$I by name"
+	# the columns email, phone and name say what they hold; tried in this order
+	printf 'name,email,phone,type\nPetr Dvořák,petr@example.cz,,call\nNobody,,601234567,call\n' >calls.csv
+	run --separate-stderr crm-log -n --import calls.csv
+	assert_success
+	assert_equal "$(jq -r .customer <<<"$output")" "$P
+$L"
+}
+
+@test "IMP033: amounts as people write them; a currency sign that is not the row's is refused" {
+	cat >money.csv <<'EOF'
+order,email,amount,currency
+1,lukasz@example.pl,"129,99",PLN
+2,lukasz@example.pl,"1 299,00",PLN
+3,lukasz@example.pl,"1,299.00",PLN
+4,lukasz@example.pl,129.99 zł,PLN
+5,lukasz@example.pl,"1.299,50 Kč",CZK
+6,lukasz@example.pl,€ 20,EUR
+7,lukasz@example.pl,20 €,PLN
+8,lukasz@example.pl,"12,34,5",PLN
+9,lukasz@example.pl,-5,PLN
+EOF
+	run --separate-stderr crm-log -n --import money.csv --map order=ref --set type=purchase
+	assert_success
+	assert_equal "$(jq -r '[.ref, .amount, .currency] | @tsv' <<<"$output")" "$(printf '%s\t%s\t%s\n' \
+		1 12999 PLN 2 129900 PLN 3 129900 PLN 4 12999 PLN 5 129950 CZK 6 2000 EUR)"
+	assert_equal "$stderr" "crm-log: money.csv:8: amount: '20 €' is in EUR, not PLN
+crm-log: money.csv:9: amount: '12,34,5' has a misplaced thousands separator (write 1 299.00 or 1299.00)
+crm-log: money.csv:10: amount: '-5' must not be negative (log a refund instead)
+crm-log: money.csv: read 9, added 6, duplicates 0, unmatched 0, malformed 3 (dry run)"
+}
+
+@test "IMP034: dates in the common forms; day or month first only with --date-format" {
+	cat >dates.csv <<'EOF'
+when,email,type
+2026-11-05 14:30,lukasz@example.pl,call
+2026-11-05T14:30:00+01:00,lukasz@example.pl,call
+05.11.2026,lukasz@example.pl,call
+5. 11. 2026 8:05:09,lukasz@example.pl,call
+2026/11/06,lukasz@example.pl,call
+11/05/2026 09:00,lukasz@example.pl,call
+31.02.2026,lukasz@example.pl,call
+EOF
+	run --separate-stderr crm-log -n --import dates.csv --map when=ts
+	assert_success
+	assert_equal "$(jq -r .ts <<<"$output")" "2026-11-05T14:30:00Z
+2026-11-05T13:30:00Z
+2026-11-05T00:00:00Z
+2026-11-05T08:05:09Z
+2026-11-06T00:00:00Z"
+	assert_equal "$stderr" "crm-log: dates.csv:7: ts: '11/05/2026 09:00' could be day or month first: say which with --date-format (%d/%m/%Y or %m/%d/%Y)
+crm-log: dates.csv:8: ts: '31.02.2026' is not a real day or time
+crm-log: dates.csv: read 7, added 5, duplicates 0, unmatched 0, malformed 2 (dry run)"
+	# with --date-format: its form and the ISO ones
+	run --separate-stderr crm-log -n --import dates.csv --map when=ts --date-format '%m/%d/%Y'
+	assert_equal "$(jq -r .ts <<<"$output")" "2026-11-05T14:30:00Z
+2026-11-05T13:30:00Z
+2026-11-05T09:00:00Z"
+	assert_equal "${stderr_lines[0]}" "crm-log: dates.csv:4: ts: '05.11.2026' does not have the form of --date-format"
+	run --separate-stderr crm-log -n --import dates.csv --map when=ts --date-format '%d/%m/%Y %H:%M'
+	assert_equal "$(jq -r .ts <<<"$output" | sed -n 3p)" 2026-05-11T09:00:00Z
+}
+
+@test "IMP035: JSON Lines after a byte order mark: chats and tickets, typed values, fields a --map names" {
+	printf '\xef\xbb\xbf' >chats.jsonl
+	printf '%s\n' \
+		'{"at":"2026-11-10T08:00:00Z","client":"petr@example.cz","kind":"chat","msg":"Dotaz na dopravu","agent":"ewa","conversation":881}' \
+		'' \
+		'{"at":"2026-11-12T16:45:00Z","client":"ivan@example.bg","kind":"survey","stars":5,"msg":"Бърза доставка"}' \
+		'{"at":"2026-11-12T17:00:00Z","client":"ivan@example.bg","kind":"survey","stars":9}' \
+		'{"at": broken' >>chats.jsonl
+	run --separate-stderr crm-log -n --import chats.jsonl --map at=ts --map client=email --map kind=type \
+		--map msg=text --map agent=by --map stars=rating --map conversation=chat_id
+	assert_success
+	run records <<<"$output"
+	assert_output - <<'EOF'
+{"ts":"2026-11-10T08:00:00Z","customer":"P","type":"chat","channel":"chat","by":"ewa","text":"Dotaz na dopravu","chat_id":"881"}
+{"ts":"2026-11-12T16:45:00Z","customer":"I","type":"survey","channel":"web","by":"tester","text":"Бърза доставка","rating":5}
+EOF
+	assert_equal "$stderr" "crm-log: chats.jsonl:4: rating 9: must be a whole number from 1 to 5
+crm-log: chats.jsonl:5: invalid token near 'broken'
+crm-log: chats.jsonl: read 4, added 2, duplicates 0, unmatched 0, malformed 2 (dry run)"
+}
+
+@test "IMP036: without --key the whole record is the key: a row repeated, or already logged, is skipped; a changed one is not" {
+	printf 'email,type,text\npetr@example.cz,note,A\npetr@example.cz,note,A\nivan@example.bg,note,A\n' >n.csv
+	run --separate-stderr crm-log --import n.csv
+	assert_success
+	assert_equal "$stderr" 'crm-log: n.csv: read 3, added 2, duplicates 1, unmatched 0, malformed 0'
+	printf 'petr@example.cz,note,B\n' >>n.csv
+	run --separate-stderr crm-log --import n.csv
+	assert_success
+	assert_equal "$stderr" 'crm-log: n.csv: read 4, added 1, duplicates 3, unmatched 0, malformed 0'
+	assert_equal "$(jq -r .text interactions.jsonl | tr '\n' ' ')" 'A A B '
+	# a note logged by hand with the same fields is the same record
+	crm-log lukasz note C >/dev/null
+	printf 'email,type,text\nlukasz@example.pl,note,C\n' >c.csv
+	run --separate-stderr crm-log --import c.csv
+	assert_success
+	assert_equal "$stderr" 'crm-log: c.csv: read 1, added 0, duplicates 1, unmatched 0, malformed 0'
+}
+
+@test "IMP037: what the options and the file cannot be: errors that change nothing" {
+	printf 'Order;Mail;Sum\n1;petr@example.cz;5\n' >o.csv
+	run --separate-stderr crm-log --import o.csv --map Order=ref --map Email=email
+	assert_failure 2
+	assert_equal "$stderr" "crm-log: o.csv:1: --map 'Email=email': no column 'Email' (the columns: Order, Mail, Sum)"
+	run --separate-stderr crm-log --import o.csv --map Mail=email --key ref
+	assert_failure 2
+	assert_equal "$stderr" "crm-log: --key ref: no column is read as 'ref' (name one with --map SRC=ref)"
+	run --separate-stderr crm-log --import o.csv --map Order=id
+	assert_failure 2
+	assert_equal "$stderr" "crm-log: o.csv: a column is read as 'id', which crm-log makes (read it as ref)"
+	printf 'map Mail=email\nkey\n' >bad.rules
+	run --separate-stderr crm-log --import o.csv --rules bad.rules
+	assert_failure 2
+	assert_equal "$stderr" 'crm-log: bad.rules:2: key: no value'
+	printf '# ok\n\nmap Mail=email\nsumm Sum=amount\n' >bad.rules
+	run --separate-stderr crm-log --import o.csv --rules bad.rules
+	assert_failure 2
+	assert_equal "$stderr" "crm-log: bad.rules:4: unknown option 'summ' (map, set, key, date-format, encoding, delimiter)"
+	run --separate-stderr crm-log --import o.csv --rules missing
+	assert_failure 2
+	assert_equal "$stderr" 'crm-log: missing: No such file or directory'
+	run --separate-stderr crm-log --import o.csv --map Mail=email --date-format '%d.%q'
+	assert_failure 2
+	assert_equal "$stderr" 'crm-log: --date-format: use %d %m %Y %y %H %M %S %%'
+	run --separate-stderr crm-log --import o.csv --map Mail=email --map Sum=amount
+	assert_failure 1
+	assert_equal "$stderr" 'crm-log: o.csv:2: no type (give one with --set type=TYPE, or map a column to it)
+crm-log: o.csv: read 1, added 0, duplicates 0, unmatched 0, malformed 1'
+	run --separate-stderr crm-log --import o.csv --map Mail=email --map Sum=amount --set type=note
+	assert_failure 1
+	assert_equal "${stderr_lines[0]}" 'crm-log: o.csv:2: an amount goes with purchase, refund and deal'
+	run --separate-stderr crm-log --import o.csv --map Mail=email --set type=done
+	assert_equal "${stderr_lines[0]}" 'crm-log: o.csv:2: type done: tasks are closed with crm-log --done'
+	run --separate-stderr crm-log --import o.csv --map Mail=email --set type=meting
+	assert_equal "${stderr_lines[0]}" 'crm-log: o.csv:2: unknown type "meting" (did you mean meeting?)'
+	run --separate-stderr crm-log --import o.csv --key ref,
+	assert_failure 2
+	run --separate-stderr crm-log --key ref anna note
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" 'crm-log: --key, --rules and --date-format go with --import'
+	run --separate-stderr crm-log --import o.csv --amount 5
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" 'crm-log: --import takes the fields from the file and --set, and no operands'
+	[ ! -e interactions.jsonl ] || [ ! -s interactions.jsonl ]
+}
+
+@test "IMP038: the command line wins over the rules file; a file not in UTF-8 is refused, naming --encoding" {
+	shop_orders
+	# the rules say ref is the key; the command line says the whole record
+	run --separate-stderr crm-log --import shop.csv --rules shop --key ref,amount
+	assert_success
+	sed -i 's/1 299,00/1 199,00/' shop.csv
+	run --separate-stderr crm-log --import shop.csv --rules shop --key ref,amount
+	assert_equal "${stderr_lines[1]}" 'crm-log: shop.csv: read 4, added 1, duplicates 1, unmatched 1, malformed 1'
+	grep -v '^encoding' imports/shop.rules >imports/utf8.rules
+	run --separate-stderr crm-log --import shop.csv --rules utf8
+	assert_failure 2
+	assert_equal "$stderr" "crm-log: shop.csv:1: invalid UTF-8 (byte 10 of the line): name the file's encoding with --encoding (windows-1250, iso-8859-2, windows-1252, ...)"
+	run --separate-stderr crm-log -n --import shop.csv --rules utf8 --encoding cp1250
+	assert_success
+}
+
+@test "IMP039: standard input, a tab-separated file, --delimiter; LC_ALL=C reads the same" {
+	printf 'email\ttype\tsubject\tscore\nivan@example.bg\tsurvey\tNPS, Q4\t9\n' >nps.tsv
+	run --separate-stderr crm-log -n --import - <nps.tsv
+	assert_success
+	assert_equal "$(records <<<"$output")" '{"ts":"2026-11-22T10:00:00Z","customer":"I","type":"survey","channel":"web","by":"tester","subject":"NPS, Q4","score":9}'
+	assert_equal "$stderr" 'crm-log: <stdin>: read 1, added 1, duplicates 0, unmatched 0, malformed 0 (dry run)'
+	tr '\t' '|' <nps.tsv >nps.txt
+	run --separate-stderr crm-log -n --import nps.txt --delimiter '|'
+	assert_equal "$(records <<<"$output")" '{"ts":"2026-11-22T10:00:00Z","customer":"I","type":"survey","channel":"web","by":"tester","subject":"NPS, Q4","score":9}'
+	shop_orders
+	LC_ALL=C crm-log -n --import shop.csv --rules shop 2>c.err | records >c.out
+	LC_ALL=C.UTF-8 crm-log -n --import shop.csv --rules shop 2>u.err | records >u.out
+	assert_same_file c.out u.out
+	assert_same_file c.err u.err
+}
+
+# --- bounces, unsubscribe replies, survey answers, automated senders ---------
+
+# crm-mail's records of a campaign message sent to customer $1 ($2: the
+# campaign), as it writes them.
+sent_line() {
+	printf '{"id":"%s","ts":"2026-11-20T09:00:00Z","customer":"%s","type":"email","channel":"email","direction":"out","by":"tester","subject":"Hello","campaign":"%s","message_id":"<%s.%s@acme.example>","status":"sent"}\n' \
+		"$3" "$1" "$2" "$2" "$1"
+}
+
+# A hard bounce as Postfix writes it: Petr's address is unknown.
+postfix_bounce() {
+	cat <<EOF
+From MAILER-DAEMON  Sat Nov 21 10:00:05 2026
+Return-Path: <>
+Date: Sat, 21 Nov 2026 11:00:05 +0100 (CET)
+From: MAILER-DAEMON@mail.acme.example (Mail Delivery System)
+Subject: Undelivered Mail Returned to Sender
+To: sales@acme.example
+Auto-Submitted: auto-replied
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status;
+	boundary="4B6A21C0F2.1795600805/mail.acme.example"
+Content-Transfer-Encoding: 7bit
+Message-Id: <20261121100005.4B6A21C0F2@mail.acme.example>
+
+This is a MIME-encapsulated message.
+
+--4B6A21C0F2.1795600805/mail.acme.example
+Content-Description: Notification
+Content-Type: text/plain; charset=us-ascii
+
+This is the mail system at host mail.acme.example.
+
+I'm sorry to have to inform you that your message could not
+be delivered to one or more recipients. It's attached below.
+
+<petr@example.cz>: host mx.example.cz[192.0.2.25] said: 550 5.1.1
+    <petr@example.cz>: Recipient address rejected: User unknown in virtual
+    mailbox table (in reply to RCPT TO command)
+
+--4B6A21C0F2.1795600805/mail.acme.example
+Content-Description: Delivery report
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mail.acme.example
+X-Postfix-Queue-ID: 4B6A21C0F2
+X-Postfix-Sender: rfc822; sales@acme.example
+Arrival-Date: Sat, 21 Nov 2026 11:00:03 +0100 (CET)
+
+Final-Recipient: rfc822; Petr@Example.CZ
+Original-Recipient: rfc822;petr@example.cz
+Action: failed
+Status: 5.1.1
+Remote-MTA: dns; mx.example.cz
+Diagnostic-Code: smtp; 550 5.1.1 <petr@example.cz>: Recipient address rejected:
+    User unknown in virtual mailbox table
+
+--4B6A21C0F2.1795600805/mail.acme.example
+Content-Description: Undelivered Message Headers
+Content-Type: text/rfc822-headers
+
+Return-Path: <sales@acme.example>
+From: Sales <sales@acme.example>
+To: =?UTF-8?B?UGV0ciBEdm/FmcOhaw==?= <petr@example.cz>
+Subject: Winter offer
+Message-ID: <winter.$P@acme.example>
+
+--4B6A21C0F2.1795600805/mail.acme.example--
+
+EOF
+}
+
+# A delay notice as Exim writes it (4.x.x: it will try again): no bounce.
+exim_delay() {
+	cat <<'EOF'
+From MAILER-DAEMON Sat Nov 21 12:00:00 2026
+From: Mail Delivery System <Mailer-Daemon@mx.acme.example>
+To: sales@acme.example
+Subject: Warning: message 1kXyZ-0004aB-2c delayed 24 hours
+Auto-Submitted: auto-replied
+Message-Id: <E1kXyZ-0007Qq-9F@mx.acme.example>
+Date: Sat, 21 Nov 2026 12:00:00 +0000
+Content-Type: multipart/report; report-type=delivery-status; boundary=1795608000-eximdsn-1804289383
+MIME-Version: 1.0
+
+--1795608000-eximdsn-1804289383
+Content-type: text/plain; charset=us-ascii
+
+This message was created automatically by mail delivery software.
+A message that you sent has not yet been delivered to one or more of its
+recipients after more than 24 hours on the queue on mx.acme.example.
+
+--1795608000-eximdsn-1804289383
+Content-type: message/delivery-status
+
+Reporting-MTA: dns; mx.acme.example
+
+Action: delayed
+Final-Recipient: rfc822;ivan@example.bg
+Status: 4.0.0
+Remote-MTA: dns; mx.example.bg
+
+--1795608000-eximdsn-1804289383--
+
+EOF
+}
+
+@test "IMP040: a hard bounce as Postfix writes it is a bounce of the customer, once; a delay notice is none" {
+	{ postfix_bounce; exim_delay; } >bounces.mbox
+	run --separate-stderr crm-log -n --import-mail bounces.mbox
+	assert_success
+	assert_equal "$stderr" 'crm-log: 2 messages read, 1 interaction added, 0 duplicates skipped, 1 unmatched, 0 malformed (dry run)'
+	run records <<<"$output"
+	assert_output '{"ts":"2026-11-21T10:00:05Z","customer":"P","type":"bounce","channel":"email","direction":"in","by":"tester","subject":"Undelivered Mail Returned to Sender","text":"550 5.1.1 <petr@example.cz>: Recipient address rejected: User unknown in virtual mailbox table","email":"petr@example.cz","status":"5.1.1","message_id":"<20261121100005.4B6A21C0F2@mail.acme.example>"}'
+	run --separate-stderr crm-log --import-mail bounces.mbox
+	assert_success
+	cp interactions.jsonl first.jsonl
+	run --separate-stderr crm-log --import-mail bounces.mbox
+	assert_equal "$stderr" 'crm-log: 2 messages read, 0 interactions added, 1 duplicate skipped, 1 unmatched, 0 malformed'
+	assert_same_file first.jsonl interactions.jsonl
+	# a bounce is no contact
+	run crm-find -o csv -f email,contacts petr
+	assert_output 'email,contacts
+petr@example.cz,'
+}
+
+@test "IMP041: crm-mail does not mail an address that bounced; the customer's new address is mailed" {
+	postfix_bounce >bounces.mbox
+	crm-log --import-mail bounces.mbox 2>/dev/null
+	crm-add --update "$P" --consent opt-in >/dev/null
+	crm-add --update "$L" --consent opt-in >/dev/null
+	printf 'From: Sales <sales@acme.example>\nSubject: Hello {{first_name}}\n\nHello\n' >hello.eml
+	run --separate-stderr crm-mail -t hello.eml --where 'consent=opt-in'
+	assert_success
+	assert_equal "$stderr" "crm-mail: $P: skipped: the address bounced on 2026-11-21 (5.1.1)
+crm-mail: 1 previewed, 1 skipped, 0 failed"
+	assert_equal "$(grep -c '^To: ' <<<"$output")" 1
+	assert_line 'To: =?UTF-8?B?xYF1a2FzeiDFu8OzxYLEhw==?= <lukasz@example.pl>'
+	crm-add --update "$P" -e petr.dvorak@example.cz >/dev/null
+	run --separate-stderr crm-mail -t hello.eml --where 'consent=opt-in'
+	assert_success
+	assert_equal "$stderr" 'crm-mail: 2 previewed, 0 skipped, 0 failed'
+}
+
+# Replies as mail programs write them: Ivan (Gmail) answers the winter
+# offer with "отписване" on its first line; Łukasz's program sends the
+# one-click mail to the unsubscribe address; Petr writes "Odp: wypisz".
+unsubscribe_replies() {
+	cat <<EOF
+From ivan@example.bg Sat Nov 21 09:00:00 2026
+MIME-Version: 1.0
+Date: Sat, 21 Nov 2026 11:00:00 +0200
+References: <winter.$I@acme.example>
+In-Reply-To: <winter.$I@acme.example>
+Message-ID: <CAJx5f=Q8-k2@mail.gmail.com>
+Subject: Re: Winter offer
+From: =?UTF-8?B?0JjQstCw0L0g0J/QtdGC0YDQvtCy?= <ivan@example.bg>
+To: Sales <sales@acme.example>
+Content-Type: multipart/alternative; boundary="000000000000f3a1b2c405e7"
+
+--000000000000f3a1b2c405e7
+Content-Type: text/plain; charset="UTF-8"
+Content-Transfer-Encoding: base64
+
+0L7RgtC/0LjRgdCy0LDQvdC1DQoNCk9uIEZyaSwgMjAgTm92IDIwMjYgYXQgMTE6MDAsIFNhbGVz
+IDxzYWxlc0BhY21lLmV4YW1wbGU+IHdyb3RlOg0KPiBXaW50ZXIgb2ZmZXINCg==
+--000000000000f3a1b2c405e7
+Content-Type: text/html; charset="UTF-8"
+
+<div dir="ltr">отписване</div>
+--000000000000f3a1b2c405e7--
+
+From lukasz@example.pl Sat Nov 21 09:30:00 2026
+From: lukasz@example.pl
+To: unsub+$L@acme.example
+Subject: Unsubscribe $L
+Date: Sat, 21 Nov 2026 09:30:00 +0000
+Message-ID: <unsub-1@example.pl>
+
+This message was sent automatically to unsubscribe.
+
+From petr@example.cz Sat Nov 21 10:00:00 2026
+From: =?iso-8859-2?Q?Petr_Dvo=F8=E1k?= <petr@example.cz>
+To: sales@acme.example
+Subject: Odp: Wypisz.
+Date: Sat, 21 Nov 2026 10:00:00 +0000
+Message-ID: <p-1@example.cz>
+
+Dekuji.
+
+EOF
+}
+
+@test "IMP042: unsubscribe replies set consent=opt-out, logged with the message that asked; a second import changes nothing" {
+	printf 'unsubscribe = https://acme.example/u?id={{id}}, mailto:unsub+{{id}}@acme.example?subject=unsubscribe\n' >>crm.conf
+	for c in "$L" "$P" "$I"; do crm-add --update "$c" --consent opt-in >/dev/null; done
+	unsubscribe_replies >replies.mbox
+	cp customers.csv before.csv
+	run --separate-stderr crm-log -n --import-mail replies.mbox
+	assert_success
+	assert_equal "$stderr" 'crm-log: 3 messages read, 3 interactions added, 0 duplicates skipped, 0 unmatched, 0 malformed, 3 opted out (dry run)'
+	assert_same_file before.csv customers.csv
+	run records <<<"$output"
+	assert_output - <<EOF
+{"ts":"2026-11-21T09:00:00Z","customer":"I","type":"email","channel":"email","direction":"in","by":"tester","subject":"Re: Winter offer","text":"отписване On Fri, 20 Nov 2026 at 11:00, Sales <sales@acme.example> wrote: > Winter offer","consent":"opt-out","message_id":"<CAJx5f=Q8-k2@mail.gmail.com>"}
+{"ts":"2026-11-21T09:30:00Z","customer":"L","type":"email","channel":"email","direction":"in","by":"tester","subject":"Unsubscribe $L","text":"This message was sent automatically to unsubscribe.","consent":"opt-out","message_id":"<unsub-1@example.pl>"}
+{"ts":"2026-11-21T10:00:00Z","customer":"P","type":"email","channel":"email","direction":"in","by":"tester","subject":"Odp: Wypisz.","text":"Dekuji.","consent":"opt-out","message_id":"<p-1@example.cz>"}
+EOF
+	local dry=$output
+	run --separate-stderr crm-log --import-mail replies.mbox
+	assert_success
+	assert_equal "$stderr" 'crm-log: 3 messages read, 3 interactions added, 0 duplicates skipped, 0 unmatched, 0 malformed, 3 opted out'
+	assert_equal "$(records interactions.jsonl)" "$dry"
+	run crm-find -o csv -f email,consent,updated
+	assert_output 'email,consent,updated
+lukasz@example.pl,opt-out,2026-11-22T10:00:00Z
+petr@example.cz,opt-out,2026-11-22T10:00:00Z
+ivan@example.bg,opt-out,2026-11-22T10:00:00Z'
+	cp customers.csv c1.csv
+	cp interactions.jsonl h1.jsonl
+	# the customer opts in again by hand; the old message does not undo it
+	crm-add --update "$P" --consent opt-in >/dev/null
+	cp customers.csv c2.csv
+	run --separate-stderr crm-log --import-mail replies.mbox
+	assert_success
+	assert_equal "$stderr" 'crm-log: 3 messages read, 0 interactions added, 3 duplicates skipped, 0 unmatched, 0 malformed'
+	assert_same_file c2.csv customers.csv
+	assert_same_file h1.jsonl interactions.jsonl
+	# and crm-mail skips those who opted out
+	printf 'From: Sales <sales@acme.example>\nSubject: Hi\n\nHi\n' >hi.eml
+	run --separate-stderr crm-mail -t hi.eml --where 'email~/example/'
+	assert_equal "${stderr_lines[2]}" 'crm-mail: 1 previewed, 2 skipped, 0 failed'
+}
+
+@test "IMP043: a word alone is not enough: a message that mentions unsubscribing, or mail from the team, changes no consent" {
+	printf 'unsubscribe = mailto:unsub@acme.example\n' >>crm.conf
+	crm-add --update "$L" --consent opt-in >/dev/null
+	printf '%s\n' 'From: lukasz@example.pl' 'To: sales@acme.example' 'Subject: Re: offer' \
+		'Message-ID: <x-1@example.pl>' '' 'Please do not unsubscribe me, I like the news.' '' \
+		'From x Sat Nov 21 09:30:00 2026' 'From: sales@acme.example' 'To: lukasz@example.pl' \
+		'Subject: unsubscribe' 'Message-ID: <x-2@acme.example>' '' 'unsubscribe' >m.mbox
+	cp customers.csv before.csv
+	run --separate-stderr crm-log --import-mail m.mbox
+	assert_success
+	assert_equal "$stderr" 'crm-log: 2 messages read, 2 interactions added, 0 duplicates skipped, 0 unmatched, 0 malformed'
+	assert_same_file before.csv customers.csv
+	run jq -r 'has("consent")' interactions.jsonl
+	assert_output 'false
+false'
+}
+
+# Replies to the csat and nps campaigns, as people write them.
+survey_replies() {
+	cat <<EOF
+From lukasz@example.pl Sat Nov 21 09:00:00 2026
+From: =?UTF-8?Q?=C5=81ukasz_=C5=BB=C3=B3=C5=82=C4=87?= <lukasz@example.pl>
+To: Sales <sales@acme.example>
+Subject: Re: How did we do?
+In-Reply-To: <csat.$L@acme.example>
+Message-ID: <s-1@example.pl>
+Content-Type: text/plain; charset=utf-8
+
+5 - wszystko super!
+
+> How did we do? Answer with 1 to 5.
+
+From ivan@example.bg Sat Nov 21 09:10:00 2026
+From: ivan@example.bg
+To: sales@acme.example
+Subject: Re: Would you recommend us?
+References: <old@acme.example> <nps.$I@acme.example>
+Message-ID: <s-2@example.bg>
+
+9
+
+From petr@example.cz Sat Nov 21 09:20:00 2026
+From: petr@example.cz
+To: sales@acme.example
+Subject: Re: How did we do?
+In-Reply-To: <csat.$P@acme.example>
+Message-ID: <s-3@example.cz>
+
+45 minutes on the phone, really?
+
+From petr@example.cz Sat Nov 21 09:30:00 2026
+From: petr@example.cz
+To: sales@acme.example
+Subject: Re: How did we do?
+In-Reply-To: <csat.$P@acme.example>
+Message-ID: <s-4@example.cz>
+
+4.5
+
+From petr@example.cz Sat Nov 21 09:40:00 2026
+From: petr@example.cz
+To: sales@acme.example
+Subject: Re: Winter offer
+In-Reply-To: <winter.$P@acme.example>
+Message-ID: <s-5@example.cz>
+
+3 - and 2 more next week.
+
+From petr@example.cz Sat Nov 21 09:50:00 2026
+From: petr@example.cz
+To: sales@acme.example
+Subject: Re: How did we do?
+In-Reply-To: <csat.$P@acme.example>
+Message-ID: <s-6@example.cz>
+
+3 more bikes, please.
+
+EOF
+}
+
+@test "IMP044: a reply to a campaign whose first line is a rating is a survey; crm.conf survey.CAMPAIGN = score asks for 0-10, = no for none" {
+	{
+		sent_line "$L" csat 0000000000001
+		sent_line "$I" nps 0000000000002
+		sent_line "$P" csat 0000000000003
+		sent_line "$P" winter 0000000000004
+	} >interactions.jsonl
+	printf 'survey.nps = score\nsurvey.winter = no\n' >>crm.conf
+	survey_replies >replies.mbox
+	run --separate-stderr crm-log -n --import-mail replies.mbox
+	assert_success
+	assert_equal "$stderr" 'crm-log: 6 messages read, 6 interactions added, 0 duplicates skipped, 0 unmatched, 0 malformed (dry run)'
+	local dry=$output
+	run jq -c '[.type, .rating, .score, .campaign, .message_id]' <<<"$dry"
+	assert_output - <<'EOF'
+["survey",5,null,"csat","<s-1@example.pl>"]
+["survey",null,9,"nps","<s-2@example.bg>"]
+["email",null,null,null,"<s-3@example.cz>"]
+["email",null,null,null,"<s-4@example.cz>"]
+["email",null,null,null,"<s-5@example.cz>"]
+["email",null,null,null,"<s-6@example.cz>"]
+EOF
+	run records <(head -n 1 <<<"$dry")
+	assert_output '{"ts":"2026-11-21T09:00:00Z","customer":"L","type":"survey","channel":"email","direction":"in","by":"tester","subject":"Re: How did we do?","text":"5 - wszystko super! > How did we do? Answer with 1 to 5.","rating":5,"campaign":"csat","message_id":"<s-1@example.pl>"}'
+	crm-log --import-mail replies.mbox 2>/dev/null
+	run crm-find -o csv -f email,avg_rating
+	assert_line 'lukasz@example.pl,5'
+	run --separate-stderr crm-log --import-mail replies.mbox
+	assert_equal "$stderr" 'crm-log: 6 messages read, 0 interactions added, 6 duplicates skipped, 0 unmatched, 0 malformed'
+}
+
+@test "IMP045: --new-leads adds no automated sender: Auto-Submitted, Precedence bulk or list, List-Id, no-reply and mailer-daemon" {
+	{
+		printf '%s\n' 'From: Shop <no-reply@shop.example>' 'To: sales@acme.example' 'Subject: Your order' \
+			'Message-ID: <a1@shop.example>' '' 'Thanks' ''
+		printf '%s\n' 'From x Sat Nov 21 09:00:00 2026' 'From: news@list.example' 'To: sales@acme.example' \
+			'Subject: Weekly' 'List-Id: <weekly.list.example>' 'Message-ID: <a2@list.example>' '' 'News' ''
+		printf '%s\n' 'From x Sat Nov 21 09:00:00 2026' 'From: Auto <robot@corp.example>' 'To: sales@acme.example' \
+			'Subject: Out of office' 'Auto-Submitted: auto-replied' 'Message-ID: <a3@corp.example>' '' 'Away' ''
+		printf '%s\n' 'From x Sat Nov 21 09:00:00 2026' 'From: promo@bulk.example' 'To: sales@acme.example' \
+			'Subject: Sale' 'Precedence: bulk' 'Message-ID: <a4@bulk.example>' '' 'Sale' ''
+		printf '%s\n' 'From x Sat Nov 21 09:00:00 2026' 'From: MAILER-DAEMON@mx.example' 'To: sales@acme.example' \
+			'Subject: failure notice' 'Message-ID: <a5@mx.example>' '' 'Sorry' ''
+		printf '%s\n' 'From x Sat Nov 21 09:00:00 2026' 'From: Marta Nowak <marta@firma.example>' \
+			'To: sales@acme.example' 'Subject: Pytanie' 'Auto-Submitted: no' 'Message-ID: <a6@firma.example>' '' 'Ile kosztuje?'
+	} >leads.mbox
+	run --separate-stderr crm-log --import-mail leads.mbox --new-leads
+	assert_success
+	assert_equal "$stderr" 'crm-log: 6 messages read, 1 interaction added, 0 duplicates skipped, 5 unmatched, 0 malformed, 1 lead added'
+	run bash -c "tail -n 1 customers.csv | cut -d, -f2,3"
+	assert_output 'Marta Nowak,marta@firma.example'
+}
+
+
+@test "IMP046: RFC 2231 parameters, Content-Type text, iso-8859-1 read as Windows-1252, ks_c_5601-1987, comments inside addresses" {
+	{
+		printf '%s\n' 'From lukasz@example.pl Sat Nov 21 09:00:00 2026' 'From: lukasz@example.pl' \
+			'To: sales@acme.example' 'Subject: =?iso-8859-1?Q?Caf=E9_=80_price?=' \
+			'Message-ID: <r1@example.pl>' 'MIME-Version: 1.0' \
+			"Content-Type: multipart/mixed; boundary*0=\"part-\"; boundary*1=one" '' \
+			'--part-one' "Content-Type: text/plain; charset*=us-ascii'en'iso-8859-2" \
+			'Content-Transfer-Encoding: 8bit' ''
+		printf '\xa3\xf3d\xbc, \xbf\xf3\xb3ty rower\n'
+		printf '%s\n' '--part-one--' ''
+		printf '%s\n' 'From petr@example.cz Sat Nov 21 09:10:00 2026' 'From: petr@example.cz' \
+			'To: sales@acme.example' 'Subject: Offer' 'Message-ID: <r2@example.cz>' \
+			'Content-Type: text; charset=ISO-8859-1' ''
+		printf '\x93Price\x94 \x96 100 \x80\n\n'
+		printf '%s\n' 'From ivan@example.bg Sat Nov 21 09:20:00 2026' 'From: ivan@example.bg' \
+			'To: sales@acme.example' 'Subject: =?ks_c_5601-1987?B?vsiz58fPvLy/5A==?=' \
+			'Message-ID: <r3@example.bg>' 'Content-Type: text/plain; charset="ks_c_5601-1987"' ''
+		printf '\xbe\xc8\xb3\xe7\xc7\xcf\xbc\xbc\xbf\xe4\n\n'
+		printf '%s\n' 'From petr@example.cz Sat Nov 21 09:30:00 2026' \
+			'From: Petr (work phone) <petr(at the office)@example.cz>' 'To: sales@acme.example' \
+			'Cc: ivan (Ivan) @ example.bg' 'Subject: Comments' 'Message-ID: <r4@example.cz>' '' 'Hi' ''
+	} >m.mbox
+	run --separate-stderr crm-log -n --import-mail m.mbox
+	assert_success
+	assert_equal "$stderr" 'crm-log: 4 messages read, 5 interactions added, 0 duplicates skipped, 0 unmatched, 0 malformed (dry run)'
+	run jq -r '[.customer, .subject, .text] | @tsv' <<<"$output"
+	assert_output "$(printf '%s\t%s\t%s\n' "$L" 'Café € price' 'Łódź, żółty rower' \
+		"$P" Offer '“Price” – 100 €' "$I" 안녕하세요 안녕하세요 "$P" Comments Hi "$I" Comments Hi)"
+}
+
+@test "IMP047: a digest's messages, with or without their part's header; HTML named entities of European text" {
+	{
+		printf '%s\n' 'From lukasz@example.pl Sat Nov 21 09:00:00 2026' 'From: lukasz@example.pl' \
+			'To: sales@acme.example' 'Subject: Digest' 'Message-ID: <d1@example.pl>' \
+			'MIME-Version: 1.0' 'Content-Type: multipart/digest; boundary=dig' '' \
+			'--dig' 'From: a@example.com' 'Subject: first' '' 'The first message.' \
+			'--dig' '' 'From: b@example.com' 'Subject: second' '' 'The second message.' '--dig--' ''
+		printf '%s\n' 'From lukasz@example.pl Sat Nov 21 09:10:00 2026' 'From: lukasz@example.pl' \
+			'To: sales@acme.example' 'Subject: Digest 2' 'Message-ID: <d2@example.pl>' \
+			'Content-Type: multipart/digest; boundary=dig' '' \
+			'--dig' '' 'From: b@example.com' 'Subject: only' '' 'Only message.' '--dig--' ''
+		printf '%s\n' 'From petr@example.cz Sat Nov 21 09:20:00 2026' 'From: petr@example.cz' \
+			'To: sales@acme.example' 'Subject: HTML' 'Message-ID: <h1@example.cz>' \
+			'Content-Type: text/html; charset=utf-8' '' \
+			'<p>Caf&eacute; &ndash; 10&nbsp;&euro;, &Lstrok;&oacute;d&zacute;, P&rcaron;&iacute;bram, &bdquo;&Uuml;ber&ldquo; &amp; &unknown; &EACUTE;</p>'
+	} >m.mbox
+	run --separate-stderr crm-log -n --import-mail m.mbox
+	assert_success
+	run jq -r .text <<<"$output"
+	assert_output 'The first message.
+Only message.
+Café – 10 €, Łódź, Příbram, „Über“ & &unknown; &EACUTE;'
+}
+
+@test "IMP048: the times of an import without an offset are read in the crm.conf time zone" {
+	printf 'timezone = Europe/Warsaw\n' >>crm.conf
+	printf 'when,email,type\n05.11.2026 14:30,petr@example.cz,call\n2026/07/01 12:00,petr@example.cz,call\n05.11.2026,petr@example.cz,note\n2026-11-05T14:30:00Z,petr@example.cz,note\n' >t.csv
+	run --separate-stderr crm-log -n --import t.csv --map when=ts
+	assert_success
+	run jq -r .ts <<<"$output"
+	assert_output '2026-11-05T13:30:00Z
+2026-07-01T10:00:00Z
+2026-11-04T23:00:00Z
+2026-11-05T14:30:00Z'
+}

@@ -672,6 +672,7 @@ $(sed -n 3p interactions.jsonl)"
        crm-log -l [CUSTOMER] [--since DATE] [--until DATE] [--type TYPE]
        crm-log --import-mail PATH... [--new-leads] [-n]
        crm-log --import-calls FILE|- [--map SRC=DST]... [-n]
+       crm-log --import FILE|- [--map SRC=DST]... [--set FIELD=VALUE]... [--key FIELD[,FIELD]] [--rules FILE] [-n]
 Try 'crm-log --help' for more information."
 	run --separate-stderr crm-log
 	assert_failure 2
@@ -727,7 +728,7 @@ time,from,to,duration,direction
 CSV
 }
 
-@test "LOG070: --import-calls matches numbers in four styles and writes call interactions" {
+@test "LOG070: --import-calls matches numbers in four styles and writes call interactions (missed when the duration is 0)" {
 	phone_book
 	plain_calls
 	run --separate-stderr crm-log --import-calls calls.csv
@@ -739,7 +740,7 @@ CSV
 	assert_output "$(call_line "$ANNA" 2026-11-20T09:15:00Z in 125 +48601234567)
 $(call_line "$ANNA" 2026-11-20T10:00:00Z out 123 +48601234567)
 $(call_line "$ANNA" 2026-11-20T10:00:00Z in 3723 601234567)
-$(call_line "$ANNA" 2026-11-20T15:30:00Z in 0 601234567)
+$(call_line "$ANNA" 2026-11-20T15:30:00Z in 0 601234567 | sed 's/"type":"call"/"type":"missed"/')
 $(call_line "$CYRIL" 2026-11-20T13:00:00Z in 7 +420603111222)"
 }
 
@@ -933,7 +934,7 @@ crm-log: calls.csv: read 2, added 0, duplicates 0, unmatched 1, malformed 1"
 	assert_equal "$stderr" "crm-log: missing.csv: No such file or directory"
 	run --separate-stderr crm-log --map a=b anna note x
 	assert_failure 2
-	assert_equal "${stderr_lines[0]}" "crm-log: --map goes with --import-calls"
+	assert_equal "${stderr_lines[0]}" "crm-log: --map goes with --import or --import-calls"
 	run --separate-stderr crm-log --import-calls calls.csv anna
 	assert_failure 2
 	assert_equal "${stderr_lines[0]}" "crm-log: --import-calls takes no operands, and not -l or --done"
@@ -947,4 +948,48 @@ crm-log: calls.csv: read 2, added 0, duplicates 0, unmatched 1, malformed 1"
 	LC_ALL=C.UTF-8 crm-log -n --import-calls calls.csv 2>u.err | sed -E 's/"id":"[^"]*"//' >u.out
 	assert_same_file c.out u.out
 	assert_same_file c.err u.err
+}
+
+@test "LOG087: an unanswered call (duration 0, or a status that says so) is logged as missed; a second import adds nothing" {
+	phone_book
+	# a contact centre's export: Polish, semicolons, Windows-1250
+	printf '%s\r\n' 'Początek;Numer;Kierunek;Czas;Stan' \
+		'2026-11-20 09:15:00;+48 601 234 567;przychodzące;0:00;nieodebrane' \
+		'2026-11-20 09:20:00;+48 601 234 567;Przychodzące;0:45;odebrane' \
+		'2026-11-20 09:30:00;+48 602 000 111;wychodzące;;Zajęte' \
+		'2026-11-20 09:40:00;+420 603 111 222;in;;NO ANSWER' |
+		iconv -f UTF-8 -t WINDOWS-1250 >cc.csv
+	run --separate-stderr crm-log --import-calls cc.csv --encoding windows-1250 --map Początek=time \
+		--map Numer=number --map Kierunek=direction --map Czas=duration --map Stan=status
+	assert_success
+	assert_equal "$stderr" "crm-log: cc.csv: read 4, added 4, duplicates 0, unmatched 0, malformed 0"
+	run jq -r '[.type, .customer, (.duration // "")] | @tsv' interactions.jsonl
+	assert_output "$(printf 'missed\t%s\t0\ncall\t%s\t45\nmissed\t%s\t\nmissed\t%s\t\n' "$ANNA" "$ANNA" "$BOB" "$CYRIL")"
+	cp interactions.jsonl first
+	run --separate-stderr crm-log --import-calls cc.csv --encoding windows-1250 --map Początek=time \
+		--map Numer=number --map Kierunek=direction --map Czas=duration --map Stan=status
+	assert_success
+	assert_equal "$stderr" "crm-log: cc.csv: read 4, added 0, duplicates 4, unmatched 0, malformed 0"
+	assert_same_file first interactions.jsonl
+	# a missed call is no contact
+	run crm-find -o csv -f name,contacts,last_contact --where 'contacts>=0 or not contacts'
+	assert_line 'Bob Brown,,'
+	assert_line 'Anna Nowak,1,2026-11-20T09:20:00Z'
+}
+
+@test "LOG088: --verbose lists the numbers that are no customer's; a --map of a column the export lacks is an error listing its columns" {
+	phone_book
+	plain_calls
+	run --separate-stderr crm-log -n --import-calls calls.csv --verbose
+	assert_success
+	assert_equal "$stderr" "crm-log: calls.csv:6: +48500500500 is no customer's number; not imported
+crm-log: calls.csv:8: +49603111222 is no customer's number; not imported
+crm-log: calls.csv: read 7, added 5, duplicates 0, unmatched 2, malformed 0 (dry run)"
+	run --separate-stderr crm-log --import-calls calls.csv --map Duration=duration
+	assert_failure 2
+	assert_equal "$stderr" "crm-log: calls.csv:1: --map 'Duration=duration': no column 'Duration' (the columns: time, from, to, duration, direction)"
+	run --separate-stderr crm-log --verbose anna note x
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" 'crm-log: --delimiter, --encoding and --verbose go with --import or --import-calls'
+	assert_no_history
 }

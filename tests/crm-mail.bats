@@ -880,3 +880,17 @@ petar@example.bg"
 	assert_output "pending
 sent"
 }
+
+@test "MAIL033: an address that bounced hard is skipped, even for transactional mail, with the day and the status; another bounce of the same address names the latest" {
+	printf '%s\n' \
+		"{\"id\":\"b000000000001\",\"ts\":\"2026-11-02T09:00:00Z\",\"customer\":\"$JIRI\",\"type\":\"bounce\",\"channel\":\"email\",\"direction\":\"in\",\"by\":\"cron\",\"email\":\"Jiri@Example.cz\",\"status\":\"5.2.1\",\"message_id\":\"<b1@mx>\"}" \
+		"{\"id\":\"b000000000002\",\"ts\":\"2026-11-20T09:00:00Z\",\"customer\":\"$JIRI\",\"type\":\"bounce\",\"channel\":\"email\",\"direction\":\"in\",\"by\":\"cron\",\"email\":\"jiri@example.cz\",\"status\":\"5.1.1\",\"message_id\":\"<b2@mx>\"}" \
+		"{\"id\":\"b000000000003\",\"ts\":\"2026-11-21T09:00:00Z\",\"customer\":\"$PETAR\",\"type\":\"bounce\",\"channel\":\"email\",\"direction\":\"in\",\"by\":\"cron\",\"email\":\"old@example.bg\",\"status\":\"5.1.1\",\"message_id\":\"<b3@mx>\"}" \
+		>interactions.jsonl
+	run --separate-stderr crm-mail -t winter.eml --transactional --failed failed.csv <customers.csv
+	assert_success
+	assert_equal "$(grep -c '^To: ' <<<"$output")" 4
+	refute_line --partial 'jiri@example.cz'
+	assert_equal "${stderr_lines[0]}" "crm-mail: $JIRI: skipped: the address bounced on 2026-11-20 (5.1.1)"
+	assert_equal "$(grep -c bounced failed.csv)" 1
+}

@@ -134,16 +134,18 @@ run_on() {
 	assert_stderr_line 'crm-log: interactions.jsonl:2: real number overflow'
 }
 
-@test "FZR005: vcard: a value declared UTF-8 that is not is refused by its line; the other card is added" {
+@test "FZR005: vcard: an e-mail declared UTF-8 that is not is left out, by its line; the card is added without it" {
 	run --separate-stderr crm-add --import "$REGRESS/vcard/invalid-utf8-email"
 	assert_failure 2
-	assert_stderr_line "crm-add: $REGRESS/vcard/invalid-utf8-email:9: email: is not valid UTF-8"
-	assert_stderr_line 'crm-add: 1 added, 0 updated, 0 unchanged, 2 skipped'
-	run crm-find -o csv --fields name,email --where 'email=jan@example.cz'
+	assert_stderr_line "crm-add: $REGRESS/vcard/invalid-utf8-email:9: e-mail \"pe??????tar@example.bg\" is not an address; left empty"
+	assert_stderr_line "crm-add: $REGRESS/vcard/invalid-utf8-email:15: expected BEGIN:VCARD"
+	assert_stderr_line 'crm-add: 2 added, 0 updated, 0 unchanged, 1 skipped'
+	run crm-find -o csv --fields name,email --where 'email=jan@example.cz or name~/Петров/'
 	assert_success
 	assert_output - <<-'EOF2'
 	name,email
 	Jan Łukáš,jan@example.cz
+	Петър Петров,
 	EOF2
 }
 
@@ -152,4 +154,12 @@ run_on() {
 	run --separate-stderr crm-segment
 	assert_failure 2
 	assert_equal "$stderr" "crm-segment: segments.conf:2: expected 'NAME: EXPR'"
+}
+
+@test "FZR007: vcard: the warning about an e-mail that is neither an address nor UTF-8 is made without a crash (the card has no END:VCARD)" {
+	run --separate-stderr crm-add -n --import "$REGRESS/vcard/bad-email-not-utf8-crcrlf"
+	assert_failure 2
+	assert_equal "$stderr" "crm-add: $REGRESS/vcard/bad-email-not-utf8-crcrlf:1: line 3: no ':' after the property name
+crm-add: $REGRESS/vcard/bad-email-not-utf8-crcrlf:6: card has no END:VCARD
+crm-add: 0 added, 0 updated, 0 unchanged, 2 skipped (dry run)"
 }

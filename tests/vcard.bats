@@ -199,7 +199,7 @@ EOF
 	assert_equal "$stderr" 'crm-add: 0 added, 0 updated, 1 unchanged, 0 skipped'
 }
 
-@test "VCF007: cards without a name or END:VCARD are reported with file:line, the others imported" {
+@test "VCF007: cards without a name or END:VCARD are reported with file:line, the others imported; an e-mail that is no address is left out" {
 	new_crm
 	cat >contacts.vcf <<'EOF'
 BEGIN:VCARD
@@ -230,17 +230,18 @@ FN:Last One
 EOF
 	run --separate-stderr crm-add --import contacts.vcf
 	assert_failure 2
-	assert_equal "${#lines[@]}" 2
+	assert_equal "${#lines[@]}" 3
 	assert_equal "$stderr" "crm-add: contacts.vcf:7: card has no name
 crm-add: contacts.vcf:11: card has no END:VCARD
-crm-add: contacts.vcf:19: email: needs exactly one '@' with a name before it
+crm-add: contacts.vcf:19: e-mail \"not-an-address\" is not an address; left empty
 crm-add: contacts.vcf:24: card has no END:VCARD
-crm-add: 2 added, 0 updated, 0 unchanged, 4 skipped"
+crm-add: 3 added, 0 updated, 0 unchanged, 3 skipped"
 	run cards
 	assert_output - <<'EOF'
 name,email,phone,company,country,city,tags
 Anna Nowak,anna@example.pl,,,,,
 Bob Brown,bob@example.com,,,,,
+Bad Mail,,,,,,
 EOF
 }
 
@@ -562,4 +563,98 @@ EOF
 	crm-find -o vcard >one.vcf
 	crm-find -d "$WORK/fresh" -o vcard >two.vcf
 	assert_same_file one.vcf two.vcf
+}
+
+# ---------------------------------------------------------------- real exports
+
+# A phone's export (vCard 2.1, CR LF): the owner's card twice, once from the
+# phone book and once from a work account, a quoted-printable NOTE of two
+# lines, and a card synced from Exchange whose only EMAIL is an X.500 path.
+phone_export() {
+	printf '%s\r\n' 'BEGIN:VCARD' 'VERSION:2.1' \
+		'N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=C5=BB=C3=B3=C5=82=C4=87;Zofia;;;' \
+		'FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:Zofia =C5=BB=C3=B3=C5=82=C4=87' \
+		'TEL;CELL:+48 601 234 567' 'EMAIL;HOME:zofia@example.pl' \
+		'NOTE;ENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8:Klientka z targ=C3=B3w.=0D=0AWoli kontakt rano.' \
+		'CATEGORIES:Targi' 'END:VCARD' \
+		'BEGIN:VCARD' 'VERSION:2.1' 'N:Zolc;Zofia;;;' 'FN:Zofia Zolc (work)' \
+		'TEL;WORK:+48 22 555 00 00' 'EMAIL;WORK:Zofia@Example.pl' 'ORG:Acme Sp. z o.o.' \
+		'CATEGORIES:VIP' 'END:VCARD' \
+		'BEGIN:VCARD' 'VERSION:2.1' 'FN:Jan Exchange' \
+		'EMAIL;INTERNET:/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=1234-jan' \
+		'TEL;CELL:+420 777 000 111' 'END:VCARD' >phone.vcf
+}
+
+@test "VCF040: a phone's export: two cards of one e-mail are one customer, a card with an X.500 address keeps the rest, a second import changes nothing" {
+	new_crm
+	phone_export
+	run --separate-stderr crm-add --import phone.vcf
+	assert_success
+	assert_equal "${#lines[@]}" 2
+	assert_equal "$stderr" 'crm-add: phone.vcf:10: a card with the same e-mail is on line 1: this one fills in only what that one left empty
+crm-add: phone.vcf:19: e-mail "/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23"... is not an address; left empty
+crm-add: 2 added, 1 updated, 0 unchanged, 0 skipped'
+	run crm-find -o csv -f name,email,phone,company,tags,note
+	assert_output - <<'EOF'
+name,email,phone,company,tags,note
+Zofia Żółć,zofia@example.pl,+48 601 234 567,Acme Sp. z o.o.,Targi;VIP,"Klientka z targów.
+Woli kontakt rano."
+Jan Exchange,,+420 777 000 111,,,
+EOF
+	cp customers.csv first.csv
+	run --separate-stderr crm-add --import phone.vcf
+	assert_failure 1
+	assert_output ''
+	assert_equal "${stderr_lines[2]}" 'crm-add: 0 added, 0 updated, 3 unchanged, 0 skipped'
+	assert_same_file first.csv customers.csv
+}
+
+@test "VCF041: -n shows what the import of a phone's export does, line for line" {
+	new_crm
+	phone_export
+	run --separate-stderr crm-add -n --import phone.vcf
+	assert_success
+	assert_equal "${#lines[@]}" 5
+	assert_line --index 0 --regexp '^add ([0-9a-hjkmnp-tv-z]{13}) Zofia Żółć <zofia@example.pl>$'
+	local z=${lines[0]:4:13}
+	assert_line --index 1 "update $z"
+	assert_line --index 2 "  company: '' -> 'Acme Sp. z o.o.'"
+	assert_line --index 3 "  tags: 'Targi' -> 'Targi;VIP'"
+	assert_line --index 4 --regexp '^add [0-9a-hjkmnp-tv-z]{13} Jan Exchange$'
+	assert_equal "${stderr_lines[2]}" 'crm-add: 2 added, 1 updated, 0 unchanged, 0 skipped (dry run)'
+	assert_equal "$(wc -l <customers.csv)" 1
+}
+
+@test "VCF042: line ends of old Macs (CR) and of twice-converted files (CR CR LF); BEGIN:VCARD in any case" {
+	new_crm
+	printf 'begin:vcard\rversion:3.0\rfn:Petr Dvo\xc5\x99\xc3\xa1k\remail:petr@example.cz\rend:vcard\r' >mac.vcf
+	printf 'Begin:VCard\r\r\nVERSION:3.0\r\r\nFN:Ivan \r\r\n Petrov\r\r\nEMAIL:ivan@example.bg\r\r\nEnd:VCard\r\r\n' >win.vcf
+	run --separate-stderr crm-add --import mac.vcf
+	assert_success
+	run --separate-stderr crm-add --import win.vcf
+	assert_success
+	assert_equal "$stderr" 'crm-add: 1 added, 0 updated, 0 unchanged, 0 skipped'
+	run cards
+	assert_output - <<'EOF'
+name,email,phone,company,country,city,tags
+Petr Dvořák,petr@example.cz,,,,,
+Ivan Petrov,ivan@example.bg,,,,,
+EOF
+}
+
+@test "VCF043: an e-mail written as 'Name <address>' is no address: another EMAIL of the card is taken, quietly" {
+	new_crm
+	printf '%s\n' 'BEGIN:VCARD' 'VERSION:3.0' 'FN:Anna Nowak' 'EMAIL;TYPE=pref:Anna Nowak <anna@example.pl>' \
+		'EMAIL:anna.nowak@example.pl' 'END:VCARD' 'BEGIN:VCARD' 'VERSION:3.0' 'FN:Ewa Lis' \
+		'EMAIL:Ewa Lis <ewa@example.pl>' 'END:VCARD' >c.vcf
+	run --separate-stderr crm-add --import c.vcf
+	assert_success
+	assert_equal "$stderr" 'crm-add: c.vcf:7: e-mail "Ewa Lis <ewa@example.pl>" is not an address; left empty
+crm-add: 2 added, 0 updated, 0 unchanged, 0 skipped'
+	run cards
+	assert_output - <<'EOF'
+name,email,phone,company,country,city,tags
+Anna Nowak,anna.nowak@example.pl,,,,,
+Ewa Lis,,,,,,
+EOF
 }

@@ -9,17 +9,20 @@
 #include "csvrec.h"
 #include "cust.h"
 #include "date.h"
+#include "domain.h"
 #include "hist.h"
 #include "id.h"
 #include "lock.h"
 #include "phone.h"
+#include "utf8.h"
 
-enum { C_NUMBER, C_TIME, C_FROM, C_TO, C_DURATION, C_DIRECTION, C_N };
+enum { C_NUMBER, C_TIME, C_FROM, C_TO, C_DURATION, C_DIRECTION, C_STATUS, C_N };
 static const char *const call_cols[C_N] = { "number", "time", "from", "to", "duration",
-					    "direction" };
+					    "direction", "status" };
 
 struct calls {
 	const char *name;          /* the input, as named in messages */
+	const struct calls_opts *o;
 	long col[C_N];             /* the input column of each, or -1 */
 	size_t ncols;              /* columns of the input's header */
 	const struct ctable *t;
@@ -34,6 +37,7 @@ struct calls {
 struct call {
 	crm_time ts;
 	const char *dir;           /* "in", "out" or NULL */
+	bool missed;               /* nobody answered */
 	long long duration;        /* -1 when not given */
 	struct sb num;             /* normalised */
 };
@@ -44,6 +48,12 @@ static int calls_header(struct calls *x, const struct rec *h, const struct colma
 	for (int k = 0; k < C_N; k++)
 		x->col[k] = -1;
 	x->ncols = h->n;
+	struct sb why = { 0 };
+	if (!colmap_check(map, h->v, h->n, &why)) {
+		crm_dataerr(x->name, line, "%s", why.s);
+		sb_free(&why);
+		return -1;
+	}
 	for (size_t c = 0; c < h->n; c++) {
 		const char *name = colmap_name(map, h->v[c]);
 		for (int k = 0; k < C_N; k++) {
@@ -121,33 +131,40 @@ static bool call_duration(const char *s, long long *out)
 	return true;
 }
 
-static const char *call_direction(const char *s)
+/* Whether the status column of a call says nobody answered it. */
+static bool call_missed(const char *s)
 {
-	static const char *const in[] = { "in", "inbound", "incoming" };
-	static const char *const out[] = { "out", "outbound", "outgoing" };
-	for (size_t i = 0; i < 3; i++) {
-		if (ascii_ieq(s, in[i]))
-			return "in";
-		if (ascii_ieq(s, out[i]))
-			return "out";
-	}
-	return NULL;
+	static const char *const words[] = {
+		"missed", "no answer", "noanswer", "no-answer", "no_answer", "not answered",
+		"unanswered", "busy", "failed", "abandoned", "cancelled", "canceled", "rejected",
+		"voicemail", "nieodebrane", "nieodebrany", "nieodebrana", "zajęte", "zmeškaný",
+		"zmeškaný hovor", "nepřijatý", "nepřijato", "obsazeno", "пропуснато", "пропуснат",
+		"неотговорено", "verpasst", "nicht angenommen", "besetzt",
+	};
+	struct sb f = { 0 };
+	u8_fold(s, strlen(s), false, &f);
+	bool yes = false;
+	for (size_t i = 0; i < sizeof words / sizeof words[0] && !yes; i++)
+		yes = !strcmp(sb_str(&f), words[i]);
+	sb_free(&f);
+	return yes;
 }
 
 /* Read record r into c. Returns false with the reason in why. */
 static bool call_parse(const struct calls *x, const struct rec *r, struct call *c, struct sb *why)
 {
 	char *time = field(x, r, C_TIME), *dir = field(x, r, C_DIRECTION);
-	char *dur = field(x, r, C_DURATION), *num = NULL;
+	char *dur = field(x, r, C_DURATION), *status = field(x, r, C_STATUS), *num = NULL;
 	bool ok = false;
 	c->dir = NULL;
 	c->duration = -1;
+	c->missed = call_missed(status);
 	if (!call_time(time, &c->ts)) {
 		sb_printf(why, "time: '%s' is not a time (2026-11-22 14:03:00, "
 			       "2026-11-22T14:03:00+01:00 or seconds since 1970)", time);
 		goto out;
 	}
-	if (*dir && !(c->dir = call_direction(dir))) {
+	if (*dir && !(c->dir = dom_direction(dir))) {
 		sb_printf(why, "direction: '%s' is neither in nor out", dir);
 		goto out;
 	}
@@ -155,6 +172,7 @@ static bool call_parse(const struct calls *x, const struct rec *r, struct call *
 		sb_printf(why, "duration: '%s' is not seconds, m:ss or h:mm:ss", dur);
 		goto out;
 	}
+	c->missed |= c->duration == 0;
 	if (x->col[C_NUMBER] >= 0) {
 		num = field(x, r, C_NUMBER);
 	} else if (!c->dir) {
@@ -176,6 +194,7 @@ out:
 	free(time);
 	free(dir);
 	free(dur);
+	free(status);
 	free(num);
 	return ok;
 }
@@ -193,7 +212,8 @@ static void calls_known(struct calls *x, const struct hist *h)
 	struct sb k = { 0 }, num = { 0 };
 	for (size_t i = 0; i < h->n; i++) {
 		json_t *o = h->v[i].obj;
-		if (!o || strcmp(json_str(o, "type"), "call") || !*json_str(o, "number"))
+		if (!o || (strcmp(json_str(o, "type"), "call") && strcmp(json_str(o, "type"), "missed")) ||
+		    !*json_str(o, "number"))
 			continue;
 		crm_time ts;
 		char b[DATE_BUFSZ];
@@ -227,6 +247,8 @@ static void call_one(struct calls *x, const struct rec *r, long line)
 	if (row == -2)
 		crm_dataerr(x->name, line, "%s is the number of more than one customer; not imported",
 			    num);
+	else if (row < 0 && x->o->verbose)
+		crm_dataerr(x->name, line, "%s is no customer's number; not imported", num);
 	if (row < 0) {
 		x->unmatched++;
 		goto out;
@@ -245,7 +267,7 @@ static void call_one(struct calls *x, const struct rec *r, long line)
 	json_object_set_new(e, "id", json_string(id));
 	json_object_set_new(e, "ts", json_string(ts));
 	json_object_set_new(e, "customer", json_string(cid));
-	json_object_set_new(e, "type", json_string("call"));
+	json_object_set_new(e, "type", json_string(c.missed ? "missed" : "call"));
 	json_object_set_new(e, "channel", json_string("phone"));
 	if (c.dir)
 		json_object_set_new(e, "direction", json_string(c.dir));
@@ -263,11 +285,12 @@ out:
 	sb_free(&k);
 }
 
-/* Read the records of the input held in data. Returns 0, or -1 when the
- * header is missing columns (reported). */
-static int calls_read(struct calls *x, const struct sb *data, const struct colmap *map)
+/* Read the records of the input in. Returns 0, or -1 when the header is
+ * missing columns (reported). */
+static int calls_read(struct calls *x, const struct impin *src, const struct colmap *map)
 {
-	struct csvin *in = csvin_open_mem(data->s, data->len, x->name);
+	struct csvin *in = csvin_open_mem(src->data.s ? src->data.s : "", src->data.len, x->name);
+	csvin_set_delim(in, src->delim);
 	struct rec r = { 0 };
 	const char *s;
 	size_t n;
@@ -296,27 +319,6 @@ static int calls_read(struct calls *x, const struct sb *data, const struct colma
 	return rc;
 }
 
-/* Read the whole input; NULL name on an error (reported). */
-static const char *calls_slurp(const char *file, struct sb *data)
-{
-	if (!strcmp(file, "-")) {
-		if (read_all(STDIN_FILENO, data) < 0) {
-			crm_warn("<stdin>");
-			return NULL;
-		}
-		return "<stdin>";
-	}
-	int fd = open(file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || read_all(fd, data) < 0) {
-		crm_warn("%s", file);
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
-	close(fd);
-	return file;
-}
-
 static void calls_free(struct calls *x)
 {
 	phone_book_free(&x->book);
@@ -325,16 +327,16 @@ static void calls_free(struct calls *x)
 	sb_free(&x->ids);
 }
 
-int calls_import(struct crm_dir *d, const char *file, const struct colmap *map, bool dry_run,
-		 bool strict)
+int calls_import(struct crm_dir *d, const char *file, const struct colmap *map,
+		 const struct calls_opts *o)
 {
-	struct calls x = { 0 };
-	struct sb data = { 0 };
-	x.name = calls_slurp(file, &data);
-	if (!x.name) {
-		sb_free(&data);
+	struct calls x = { .o = o };
+	struct impin src;
+	struct impin_opts io = o->io;
+	io.vcard_ok = false;
+	if (impin_read(&src, file, &io) < 0)
 		return CRM_ERR;
-	}
+	x.name = src.name;
 	/* the input is in memory: a slow pipe does not hold the lock */
 	crm_lock(d);
 	struct ctable t;
@@ -346,15 +348,15 @@ int calls_import(struct crm_dir *d, const char *file, const struct colmap *map, 
 		phone_book_add(&x.book, rec_get(&t.rows[i], (size_t)cp), (long)i);
 	struct hist h;
 	int rc = CRM_ERR;
-	if (hist_load(&h, d, strict) < 0) {
+	if (hist_load(&h, d, o->strict) < 0) {
 		hist_free(&h);
 		goto out;
 	}
 	calls_known(&x, &h);
 	hist_free(&h);
-	if (calls_read(&x, &data, map) < 0)
+	if (calls_read(&x, &src, map) < 0)
 		goto out;
-	if (dry_run) {
+	if (o->dry_run) {
 		fputs(sb_str(&x.out), stdout);
 	} else if (x.added && crm_append(d, INTERACTIONS, x.out.s, x.out.len) < 0) {
 		crm_warnx("nothing was imported");
@@ -364,11 +366,11 @@ int calls_import(struct crm_dir *d, const char *file, const struct colmap *map, 
 	}
 	fprintf(stderr, "%s: %s: read %ld, added %ld, duplicates %ld, unmatched %ld, malformed %ld%s\n",
 		crm_prog, x.name, x.read, x.added, x.dups, x.unmatched, x.malformed,
-		dry_run ? " (dry run)" : "");
+		o->dry_run ? " (dry run)" : "");
 	rc = x.added || x.dups ? CRM_OK : CRM_NONE;
 out:
 	calls_free(&x);
 	ctable_free(&t);
-	sb_free(&data);
+	impin_free(&src);
 	return rc;
 }

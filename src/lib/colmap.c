@@ -29,6 +29,30 @@ const char *colmap_name(const struct colmap *m, const char *col)
 	return col;
 }
 
+bool colmap_check(const struct colmap *m, char *const *h, size_t n, struct sb *why)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		const char *eq = strchr(m->arg[i], '=');
+		size_t len = (size_t)(eq - m->arg[i]);
+		bool found = false;
+		for (size_t c = 0; c < n && !found; c++)
+			found = strlen(h[c]) == len && !strncmp(h[c], m->arg[i], len);
+		/* a name an earlier mapping made: --map a=b --map b=c */
+		for (size_t j = 0; j < i && !found; j++)
+			found = strlen(strchr(m->arg[j], '=') + 1) == len &&
+				!strncmp(strchr(m->arg[j], '=') + 1, m->arg[i], len);
+		if (found)
+			continue;
+		sb_printf(why, "--map '%s': no column '%.*s' (the columns:", m->arg[i], (int)len,
+			  m->arg[i]);
+		for (size_t c = 0; c < n; c++)
+			sb_printf(why, "%s %s", c ? "," : "", h[c]);
+		sb_adds(why, n ? ")" : " none)");
+		return false;
+	}
+	return true;
+}
+
 void colmap_free(struct colmap *m)
 {
 	free(m->arg);

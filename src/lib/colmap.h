@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util.h"
+
 /* The mappings in the order given. The strings are the caller's (argv). */
 struct colmap {
 	const char **arg;
@@ -19,6 +21,12 @@ bool colmap_add(struct colmap *m, const char *arg);
  * applied in turn, so a later one may rename what an earlier one made.
  * Returns col itself, or a pointer into a mapping ("" drops the column). */
 const char *colmap_name(const struct colmap *m, const char *col);
+
+/* True when the source column of every mapping is one of the names
+ * h[0..n) (or is made by an earlier mapping); else false, with the first
+ * that is not and the columns there are in *why (appended): "--map
+ * 'Mail=email': no column 'Mail' (the columns: id, name, E-mail)". */
+bool colmap_check(const struct colmap *m, char *const *h, size_t n, struct sb *why);
 
 void colmap_free(struct colmap *m);
 

@@ -28,6 +28,7 @@ static struct csvin *csvin_new(void)
 {
 	struct csvin *in = xcalloc(1, sizeof *in);
 	in->line = 1;
+	in->delim = ',';
 	csv_init(&in->p, CSV_STRICT | CSV_STRICT_FINI);
 	csv_set_space_func(&in->p, no_space);
 	csv_set_term_func(&in->p, no_term);
@@ -46,6 +47,12 @@ struct csvin *csvin_open_mem(const char *data, size_t n, const char *name)
 	struct csvin *in = csvin_new();
 	bufin_init_mem(&in->b, data, n, name);
 	return in;
+}
+
+void csvin_set_delim(struct csvin *in, char d)
+{
+	in->delim = d;
+	csv_set_delim(&in->p, (unsigned char)d);
 }
 
 void csvin_close(struct csvin *in)
@@ -206,7 +213,7 @@ int csvin_parse(struct csvin *in, const char *s, size_t n, struct rec *r)
 		/* no quotes: the fields are what lies between the commas, as
 		 * libcsv would find them, without a call per byte */
 		const char *p = s, *e = s + n, *comma;
-		while ((comma = memchr(p, ',', (size_t)(e - p)))) {
+		while ((comma = memchr(p, in->delim, (size_t)(e - p)))) {
 			rec_push(r, p, (size_t)(comma - p));
 			p = comma + 1;
 		}

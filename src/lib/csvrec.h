@@ -21,6 +21,7 @@ struct csvin {
 	bool qvalid;
 	bool started;
 	bool crlf;         /* the record returned last ended with CR LF */
+	char delim;        /* the field separator: ',' unless set */
 	long line;        /* line where the next record starts */
 	struct csv_parser p;
 	char err[160];
@@ -31,6 +32,8 @@ struct csvin *csvin_open(int fd, const char *name);
 /* A reader over memory that outlives it: raw record pointers stay valid. */
 struct csvin *csvin_open_mem(const char *data, size_t n, const char *name);
 void csvin_close(struct csvin *in);
+/* Separate fields by d (';', a tab) instead of a comma. */
+void csvin_set_delim(struct csvin *in, char d);
 
 /* The next record's raw bytes (without its line end, a trailing CR
  * dropped), skipping blank lines. Returns 1 and sets *s, *n, *line; 0 at

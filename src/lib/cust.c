@@ -333,72 +333,27 @@ int recin_open(struct recin *in, const struct crm_dir *d, bool use_stdin, bool s
 	return k;
 }
 
-/* Read the rest of a vCard file into memory: the bytes the reader holds,
- * then the descriptor to its end. */
-static int open_vcard(struct recin *in)
+/* Take the first object of a JSONL stream from in->lines, to learn the
+ * columns. Returns 0 or -1 (reported). */
+static int start_jsonl(struct recin *in)
 {
-	in->vcard = true;
-	sb_add(&in->vbuf, in->csv->b.buf + in->csv->b.beg, in->csv->b.end - in->csv->b.beg);
-	bool eof = in->csv->b.eof;
-	csvin_close(in->csv);
-	in->csv = NULL;
-	if (!eof && read_all(in->fd, &in->vbuf) < 0) {
-		crm_warn("%s", in->name);
+	in->jsonl = true;
+	bool failed;
+	in->first = jsonl_next(in->lines, in->strict, &in->first_line, &failed);
+	if (failed)
 		return -1;
+	if (in->first) {
+		in->hdr_line = in->first_line;
+		struct rec r = { 0 };
+		json_to_rec(in, in->first, &r);
+		rec_free(&r);
 	}
-	for (size_t i = 0; i < VC_NFIELDS; i++)
-		hdr_add(&in->hdr, vcard_columns[i]);
-	vcardin_init(&in->vc, in->vbuf.s, in->vbuf.len);
 	return 0;
 }
 
-static int recin_start(struct recin *in, int fd, const char *name, bool strict, bool vcard_ok)
+/* Read the header of a CSV stream from in->csv. Returns 0 or -1. */
+static int start_csv(struct recin *in)
 {
-	memset(in, 0, sizeof *in);
-	in->strict = strict;
-	in->fd = fd;
-	in->name = xstrdup(name);
-	/* Peek at the first byte to tell CSV from JSONL (and at the first line
-	 * for a vCard). */
-	in->csv = csvin_open(in->fd, in->name);
-	const char *p, *e;
-	for (;;) {
-		p = in->csv->b.buf + in->csv->b.beg;
-		e = in->csv->b.buf + in->csv->b.end;
-		if (e - p >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
-			p += 3;
-		while (p < e && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
-			p++;
-		if (in->csv->b.eof || (e - p >= 4 && (!vcard_ok || e - p >= 12)))
-			break;
-		if (csvin_fill(in->csv) < 0)
-			return -1;
-	}
-	if (vcard_ok && vcard_sniff(p, (size_t)(e - p)))
-		return open_vcard(in);
-	if (p < e && *p == '{') {
-		/* JSONL: hand the bytes read so far to a line reader. */
-		in->jsonl = true;
-		struct linein *l = linein_open(in->fd, in->name);
-		size_t n = in->csv->b.end - in->csv->b.beg;
-		memcpy(l->b.buf, in->csv->b.buf + in->csv->b.beg, n);
-		l->b.end = n;
-		l->b.eof = in->csv->b.eof;
-		csvin_close(in->csv);
-		in->csv = NULL;
-		in->lines = l;
-		bool failed;
-		in->first = jsonl_next(l, strict, &in->first_line, &failed);
-		if (failed)
-			return -1;
-		if (in->first) {
-			in->hdr_line = in->first_line;
-			struct rec r = { 0 };
-			json_to_rec(in, in->first, &r);
-			rec_free(&r);
-		}
-		return 0;
-	}
 	struct rec h = { 0 };
 	int k = csvin_next(in->csv, &h);
 	if (k < 0) {
@@ -416,12 +371,64 @@ static int recin_start(struct recin *in, int fd, const char *name, bool strict, 
 
 int recin_open_fd(struct recin *in, int fd, const char *name, bool strict)
 {
-	return recin_start(in, fd, name, strict, false);
+	memset(in, 0, sizeof *in);
+	in->strict = strict;
+	in->fd = fd;
+	in->name = xstrdup(name);
+	/* Peek at the first byte to tell CSV from JSONL. */
+	in->csv = csvin_open(in->fd, in->name);
+	const char *p, *e;
+	for (;;) {
+		p = in->csv->b.buf + in->csv->b.beg;
+		e = in->csv->b.buf + in->csv->b.end;
+		if (e - p >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
+			p += 3;
+		while (p < e && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+			p++;
+		if (in->csv->b.eof || e - p >= 4)
+			break;
+		if (csvin_fill(in->csv) < 0)
+			return -1;
+	}
+	if (p < e && *p == '{') {
+		/* JSONL: hand the bytes read so far to a line reader. */
+		struct linein *l = linein_open(in->fd, in->name);
+		size_t n = in->csv->b.end - in->csv->b.beg;
+		memcpy(l->b.buf, in->csv->b.buf + in->csv->b.beg, n);
+		l->b.end = n;
+		l->b.eof = in->csv->b.eof;
+		csvin_close(in->csv);
+		in->csv = NULL;
+		in->lines = l;
+		return start_jsonl(in);
+	}
+	return start_csv(in);
 }
 
-int recin_open_import(struct recin *in, int fd, const char *name, bool strict)
+int recin_open_import(struct recin *in, const struct impin *src, bool strict)
 {
-	return recin_start(in, fd, name, strict, true);
+	memset(in, 0, sizeof *in);
+	in->strict = strict;
+	in->fd = -1;
+	in->name = xstrdup(src->name);
+	const char *s = src->data.s ? src->data.s : "";
+	size_t n = src->data.len;
+	switch (src->kind) {
+	case IMPIN_VCARD:
+		in->vcard = true;
+		for (size_t i = 0; i < VC_NFIELDS; i++)
+			hdr_add(&in->hdr, vcard_columns[i]);
+		vcardin_init(&in->vc, s, n);
+		return 0;
+	case IMPIN_JSONL:
+		in->lines = linein_open_mem(s, n, in->name);
+		return start_jsonl(in);
+	case IMPIN_CSV:
+		break;
+	}
+	in->csv = csvin_open_mem(s, n, in->name);
+	csvin_set_delim(in->csv, src->delim);
+	return start_csv(in);
 }
 
 /* The next card that can be taken, as a row; the others are reported. */
@@ -488,7 +495,6 @@ void recin_close(struct recin *in)
 	csvin_close(in->csv);
 	linein_close(in->lines);
 	json_decref(in->first);
-	sb_free(&in->vbuf);
 	if (in->owns_fd)
 		close(in->fd);
 	hdr_free(&in->hdr);

@@ -8,6 +8,7 @@
 #include "csvrec.h"
 #include "dir.h"
 #include "hmap.h"
+#include "impin.h"
 #include "jsonl.h"
 #include "rec.h"
 #include "vcard.h"
@@ -119,8 +120,7 @@ struct recin {
 	long first_line;
 	long hdr_line;   /* where the columns were read: the header, the first object; 0 if none */
 	int fd;
-	struct vcardin vc;   /* a vCard file, read whole into vbuf */
-	struct sb vbuf;
+	struct vcardin vc;   /* a vCard file to import */
 	long bad;            /* cards reported bad and skipped */
 };
 
@@ -134,12 +134,13 @@ bool stdin_is_stream(void);
 int recin_open(struct recin *in, const struct crm_dir *d, bool use_stdin, bool strict);
 /* Open a stream of customers (or of rows to import) on fd. */
 int recin_open_fd(struct recin *in, int fd, const char *name, bool strict);
-/* The same for rows to import: a vCard file (its first line that is not
- * blank is BEGIN:VCARD) is read too, each card a row with the columns
- * vcard_columns; a card that cannot be taken is reported as "file:line:
- * message" (the line of its BEGIN:VCARD), counted in in->bad and skipped,
- * and what a card loses (an unknown country) is reported the same way. */
-int recin_open_import(struct recin *in, int fd, const char *name, bool strict);
+/* The rows of a file to import, read by impin_read (which must outlive
+ * in): CSV with its separator, JSON Lines, or a vCard file, each card a
+ * row with the columns vcard_columns; a card that cannot be taken is
+ * reported as "file:line: message" (the line of its BEGIN:VCARD), counted
+ * in in->bad and skipped, and what a card loses (an unknown country, an
+ * e-mail that is no address) is reported the same way. */
+int recin_open_import(struct recin *in, const struct impin *src, bool strict);
 /* The next customer, fields in the order of in->hdr (which may grow for a
  * JSONL stream). Returns 1, 0 at the end, -1 on an error (reported). */
 int recin_next(struct recin *in, struct rec *r);

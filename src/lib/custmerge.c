@@ -24,7 +24,7 @@ static void merge_fields(struct ctable *t, long keep, const long *drop, size_t n
 			const char *v = rec_get(d, c);
 			if (!*v || !strcmp(v, rec_get(k, c)))
 				continue;
-			if (!*rec_get(k, c)) {
+			if (cust_merge_fills(col, rec_get(k, c), v)) {
 				sb_printf(log, "  %s: '%s' from %s\n", col, v, rec_get(d, ci));
 				rec_set(k, c, v, rec_len(d, c));
 			} else {
@@ -89,4 +89,9 @@ void cust_merge(struct ctable *t, long keep, const long *drop, size_t n, const c
 	rec_set(&t->rows[keep], cu, now, strlen(now));
 	for (size_t j = 0; j < n; j++)
 		t->rows[drop[j]].gone = true;
+}
+
+bool cust_merge_fills(const char *col, const char *have, const char *v)
+{
+	return !merge_skips(col) && *v && !*have;
 }

@@ -2,6 +2,7 @@
 #ifndef CRM_CUSTMERGE_H
 #define CRM_CUSTMERGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "cust.h"
@@ -17,5 +18,10 @@
  * tags and created show the old and the new value. */
 void cust_merge(struct ctable *t, long keep, const long *drop, size_t n, const char *now,
 		struct sb *log);
+
+/* Whether a merge fills the field col, holding have, with the value v of
+ * a customer merged in: when it is empty and v is not, for every column
+ * but id, tags, created and updated (tags are joined with tags_merge). */
+bool cust_merge_fills(const char *col, const char *have, const char *v);
 
 #endif

@@ -9,7 +9,9 @@
 
 #include "money.h"
 #include "scan.h"
+#include "jsonl.h"
 #include "suggest.h"
+#include "utf8.h"
 #include "util.h"
 
 const char *const dom_types[] = { "note", "call", "missed", "email", "meeting", "chat",
@@ -74,6 +76,51 @@ const char *dom_default_channel(const char *type)
 		if (!strcmp(map[i][0], type))
 			return map[i][1];
 	return "other";
+}
+
+const char *dom_direction(const char *s)
+{
+	/* English, Polish, Czech, Bulgarian and German, lower case */
+	static const char *const in[] = { "in", "inbound", "incoming", "przychodzące",
+					  "przychodzący", "příchozí", "входящо", "входящ",
+					  "eingehend" };
+	static const char *const out[] = { "out", "outbound", "outgoing", "wychodzące",
+					   "wychodzący", "odchozí", "изходящо", "изходящ",
+					   "ausgehend" };
+	struct sb f = { 0 };
+	u8_fold(s, strlen(s), false, &f);
+	const char *d = NULL;
+	for (size_t i = 0; i < sizeof in / sizeof in[0] && !d; i++)
+		d = !strcmp(sb_str(&f), in[i]) ? "in" : !strcmp(sb_str(&f), out[i]) ? "out" : NULL;
+	sb_free(&f);
+	return d;
+}
+
+const char *dom_fields_fit(const json_t *e)
+{
+	const char *type = json_str(e, "type");
+	bool buy = !strcmp(type, "purchase"), back = !strcmp(type, "refund");
+	bool deal = !strcmp(type, "deal"), survey = !strcmp(type, "survey");
+	bool amount = json_object_get(e, "amount") != NULL;
+	bool grade = json_object_get(e, "rating") || json_object_get(e, "score");
+	if (buy && !amount)
+		return "a purchase needs an amount";
+	if (back && !amount)
+		return "a refund needs an amount";
+	if (amount && !buy && !back && !deal)
+		return "an amount goes with purchase, refund and deal";
+	if (survey && !grade)
+		return "a survey needs a rating (1-5) or a score (0-10)";
+	if (grade && !survey)
+		return "a rating or a score goes with survey";
+	if (json_object_get(e, "due") && strcmp(type, "task"))
+		return "due goes with task";
+	if ((json_object_get(e, "stage") || json_object_get(e, "probability") ||
+	     json_object_get(e, "close")) && !deal)
+		return "stage, probability and close go with deal";
+	if (deal && !json_object_get(e, "stage"))
+		return "a deal needs a stage";
+	return NULL;
 }
 
 /* -- classes -- */

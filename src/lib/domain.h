@@ -5,6 +5,7 @@
 #ifndef CRM_DOMAIN_H
 #define CRM_DOMAIN_H
 
+#include <jansson.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -48,6 +49,20 @@ const char *dom_hint(const char *s, const char *const *list);
 
 /* The channel a type implies when none is given ("call" -> "phone"). */
 const char *dom_default_channel(const char *type);
+
+/* The direction s names, as stored: "in" for in, inbound, incoming (and
+ * the same in Polish, Czech, Bulgarian and German: przychodzące, příchozí,
+ * входящо, eingehend), "out" for out, outbound, outgoing (wychodzące,
+ * odchozí, изходящо, ausgehend), in any case; NULL for anything else. */
+const char *dom_direction(const char *s);
+
+/* NULL when the fields of the interaction e go with its type, else why
+ * not: a purchase or refund needs an amount, which goes with purchase,
+ * refund and deal only; a survey needs a rating or a score, which go
+ * with survey only; due goes with task; stage, probability and close go
+ * with deal, which needs a stage. (crm-log says the same of its options,
+ * in words of options.) */
+const char *dom_fields_fit(const json_t *e);
 
 /* -- what an event is -- */
 

@@ -14,6 +14,13 @@ struct linein *linein_open(int fd, const char *name)
 	return in;
 }
 
+struct linein *linein_open_mem(const char *data, size_t n, const char *name)
+{
+	struct linein *in = xcalloc(1, sizeof *in);
+	bufin_init_mem(&in->b, data, n, name);
+	return in;
+}
+
 void linein_close(struct linein *in)
 {
 	if (!in)

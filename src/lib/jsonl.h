@@ -17,6 +17,8 @@ struct linein {
 };
 
 struct linein *linein_open(int fd, const char *name);
+/* A reader of the lines of data[0..n), which must outlive it. */
+struct linein *linein_open_mem(const char *data, size_t n, const char *name);
 void linein_close(struct linein *in);
 
 /* The next line, without its LF (a CR before it is kept: JSON treats it as

@@ -298,50 +298,6 @@ void mail_qp(struct sb *out, const char *s, size_t n)
 	}
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if ((c | 32) >= 'a' && (c | 32) <= 'f')
-		return (c | 32) - 'a' + 10;
-	return -1;
-}
-
-void mail_qp_decode(struct sb *out, const char *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		char c = s[i];
-		if (c == '\r' && i + 1 < n && s[i + 1] == '\n') {
-			i++;
-			continue;
-		}
-		if (c != '=') {
-			sb_addc(out, c);
-			i++;
-			continue;
-		}
-		int hi = i + 1 < n ? hexval(s[i + 1]) : -1, lo = i + 2 < n ? hexval(s[i + 2]) : -1;
-		if (hi >= 0 && lo >= 0) {
-			sb_addc(out, (char)(hi << 4 | lo));
-			i += 3;
-			continue;
-		}
-		/* a soft break: '=', perhaps transport padding, the line end */
-		size_t k = i + 1;
-		while (k < n && (s[k] == ' ' || s[k] == '\t'))
-			k++;
-		if (k < n && s[k] == '\r' && k + 1 < n && s[k + 1] == '\n')
-			k++;
-		if (k == n || s[k] == '\n') {
-			i = k < n ? k + 1 : k;
-			continue;
-		}
-		sb_addc(out, c);
-		i++;
-	}
-}
-
 void mail_date(crm_time t, char *buf, size_t n)
 {
 	static const char *const wd[] = { "Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed" };

@@ -48,13 +48,6 @@ void mail_address(struct sb *out, const char *name, const char *addr);
  * =3D, trailing white space encoded, LF line ends. */
 void mail_qp(struct sb *out, const char *s, size_t n);
 
-/* Append the bytes quoted-printable text s[0..n) stands for: =XX (hex
- * digits of either case) is that byte; '=' at the end of a line (spaces or
- * tabs may come between) is a soft line break and vanishes; CR LF becomes
- * LF; an '=' followed by anything else is kept as it is. The result may
- * hold any byte, NUL included. */
-void mail_qp_decode(struct sb *out, const char *s, size_t n);
-
 /* The Date header value for t: "Sun, 22 Nov 2026 10:00:00 +0000". */
 void mail_date(crm_time t, char *buf, size_t n);
 

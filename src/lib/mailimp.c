@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -36,9 +37,15 @@ struct imp {
 	size_t nrows_cap, first_cap;
 	struct hmap team;    /* the team's own addresses */
 	struct hmap seen;    /* customer id, NUL, message id */
+	struct hmap sent;    /* message ids of campaign mail -> index into campaign */
+	char **campaign;
+	size_t ccap;
+	char **unsub;        /* the mailto: addresses of crm.conf unsubscribe, lower-cased */
+	size_t nunsub;
 	struct sb out;       /* the records to append */
 	char now[DATE_BUFSZ];
-	long read, added, dups, unmatched, malformed, leads;
+	bool changed;        /* customers.csv must be written: leads, consent */
+	long read, added, dups, unmatched, malformed, leads, optouts;
 };
 
 static const char *plural(long n, const char *one, const char *many)
@@ -102,7 +109,7 @@ static int load_seen(struct imp *x)
 	struct linein *in = hist_open(x->d);
 	if (!in)
 		return 0;
-	struct proj pj = { .skip = ~(1u << PJ_CUSTOMER | 1u << PJ_MESSAGE_ID) };
+	struct proj pj = { .skip = ~(1u << PJ_CUSTOMER | 1u << PJ_MESSAGE_ID | 1u << PJ_CAMPAIGN) };
 	struct sb k = { 0 };
 	const char *s;
 	size_t n;
@@ -124,6 +131,17 @@ static int load_seen(struct imp *x)
 			continue;
 		seen_key(&k, c->s, c->n, m->s, m->n);
 		hmap_put(&x->seen, k.s, k.len);
+		const struct pval *cp = &pj.v[PJ_CAMPAIGN];
+		if (cp->kind == 's' && cp->n) {
+			/* mail of a campaign: a reply to it may answer a survey */
+			size_t had = x->sent.n, i = hmap_put(&x->sent, m->s, m->n);
+			if (i == had) {
+				void *q = x->campaign;
+				xgrow(&q, &x->ccap, i + 1, sizeof *x->campaign);
+				x->campaign = q;
+				x->campaign[i] = xstrndup(cp->s, cp->n);
+			}
+		}
 	}
 	if (r < 0)
 		rc = -1;
@@ -221,11 +239,16 @@ static long add_lead(struct imp *x, const struct msg_addr *a)
 	sb_free(&name);
 	free(email);
 	x->leads++;
+	x->changed = true;
 	return (long)row;
 }
 
-static void put_record(struct imp *x, const char *cust, crm_time ts, const char *dir,
-		       const char *subject, const char *text, const char *mid)
+/* Append the record of a message for the customer cust: an email, or
+ * what type says (bounce, survey), with the fields of extra (may be NULL)
+ * before the message id. */
+static void put_record(struct imp *x, const char *cust, crm_time ts, const char *type,
+		       const char *dir, const char *subject, const char *text, const json_t *extra,
+		       const char *mid)
 {
 	json_t *e = json_object();
 	char id[ID_LEN + 1], when[DATE_BUFSZ];
@@ -234,7 +257,7 @@ static void put_record(struct imp *x, const char *cust, crm_time ts, const char 
 	json_object_set_new(e, "id", json_string(id));
 	json_object_set_new(e, "ts", json_string(when));
 	json_object_set_new(e, "customer", json_string(cust));
-	json_object_set_new(e, "type", json_string("email"));
+	json_object_set_new(e, "type", json_string(type));
 	json_object_set_new(e, "channel", json_string("email"));
 	json_object_set_new(e, "direction", json_string(dir));
 	json_object_set_new(e, "by", json_string(crm_user()));
@@ -242,6 +265,10 @@ static void put_record(struct imp *x, const char *cust, crm_time ts, const char 
 		json_object_set_new(e, "subject", json_string(subject));
 	if (*text)
 		json_object_set_new(e, "text", json_string(text));
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)extra, k, v)
+		json_object_set(e, k, v);
 	json_object_set_new(e, "message_id", json_string(mid));
 	jsonl_put(&x->out, e);
 	json_decref(e);
@@ -266,6 +293,313 @@ static void bad(struct imp *x, const struct where *w, const char *why)
 	x->malformed++;
 }
 
+/* The parts of a message that are decoded only when it is logged. */
+struct details {
+	bool have;
+	crm_time ts;
+	struct sb subj, text, body; /* the subject and the excerpt; the body decoded */
+};
+
+static void get_details(struct details *d, const struct msg *m, const struct where *w)
+{
+	if (d->have)
+		return;
+	d->have = true;
+	const char *date = msg_get(m, "Date");
+	if (!(date && msg_date(date, &d->ts)) && !(w->from && mbox_from_date(w->from, w->fromlen, &d->ts)))
+		d->ts = w->mtime;
+	struct sb s = { 0 };
+	const char *sv = msg_get(m, "Subject");
+	if (sv)
+		msg_words(sv, strlen(sv), &s);
+	msg_excerpt(sb_str(&s), s.len, SUBJECT_CHARS, &d->subj);
+	msg_text(m, &d->body);
+	msg_excerpt(sb_str(&d->body), d->body.len, TEXT_CHARS, &d->text);
+	sb_free(&s);
+}
+
+static void free_details(struct details *d)
+{
+	sb_free(&d->subj);
+	sb_free(&d->text);
+	sb_free(&d->body);
+}
+
+/* Whether the customer cid has the message mid logged already; else it
+ * is marked logged. Counts the duplicates. */
+static bool logged(struct imp *x, const char *cid, const struct sb *mid)
+{
+	struct sb key = { 0 };
+	seen_key(&key, cid, strlen(cid), mid->s, mid->len);
+	bool had = hmap_get(&x->seen, key.s, key.len) >= 0;
+	if (had)
+		x->dups++;
+	else
+		hmap_put(&x->seen, key.s, key.len);
+	sb_free(&key);
+	return had;
+}
+
+/* A hard bounce (a delivery status notification whose recipient failed
+ * with a permanent 5.x.x status) of a customer's address is logged as a
+ * bounce of each customer with it; other notifications are logged as
+ * nothing (unmatched). */
+static void import_bounce(struct imp *x, const struct msg *m, const struct msg_rcpt *r, size_t nr,
+			  const struct where *w)
+{
+	struct sb mid = { 0 };
+	struct details d = { 0 };
+	message_id(m, &mid);
+	bool any = false;
+	long *rows = NULL;
+	size_t cap = 0;
+	for (size_t i = 0; i < nr; i++) {
+		if (strcmp(r[i].action, "failed") || r[i].status[0] != '5')
+			continue;
+		size_t n = 0;
+		match(x, r[i].addr, &rows, &n, &cap);
+		for (size_t j = 0; j < n; j++) {
+			any = true;
+			const char *cid = rec_get(&x->t.rows[rows[j]], (size_t)x->ci);
+			if (logged(x, cid, &mid))
+				continue;
+			get_details(&d, m, w);
+			json_t *extra = json_object();
+			json_object_set_new(extra, "email", json_string(r[i].addr));
+			json_object_set_new(extra, "status", json_string(r[i].status));
+			put_record(x, cid, d.ts, "bounce", "in", sb_str(&d.subj),
+				   *r[i].diag ? r[i].diag : r[i].status, extra, mid.s);
+			json_decref(extra);
+			x->added++;
+		}
+	}
+	if (!any)
+		x->unmatched++;
+	free(rows);
+	sb_free(&mid);
+	free_details(&d);
+}
+
+/* Whether a message comes from a machine, not a person: one that says so
+ * (Auto-Submitted, Precedence bulk, list or junk), mail of a list
+ * (List-Id), or a sender whose name says no one reads the replies
+ * (no-reply, mailer-daemon, postmaster). Such senders are no leads. */
+static bool automated(const struct msg *m, const char *addr)
+{
+	const char *v = msg_get(m, "Auto-Submitted");
+	char w[32];
+	if (v) {
+		size_t n = strcspn(v, " \t;(");
+		if (n != 2 || strncasecmp(v, "no", 2))
+			return true;
+	}
+	if ((v = msg_get(m, "Precedence"))) {
+		snprintf(w, sizeof w, "%.*s", (int)strcspn(v, " \t;("), v);
+		if (ascii_ieq(w, "bulk") || ascii_ieq(w, "list") || ascii_ieq(w, "junk"))
+			return true;
+	}
+	if (msg_get(m, "List-Id"))
+		return true;
+	static const char *const robots[] = { "noreply", "no-reply", "no_reply", "donotreply",
+					      "do-not-reply", "do_not_reply", "mailer-daemon",
+					      "postmaster" };
+	size_t local = strcspn(addr, "@+");
+	for (size_t i = 0; i < sizeof robots / sizeof robots[0]; i++)
+		if (strlen(robots[i]) == local && !strncmp(addr, robots[i], local))
+			return true;
+	return false;
+}
+
+/* Whether the glob p (where "*" matches any run of characters) matches s. */
+static bool glob(const char *p, const char *s)
+{
+	if (!*p)
+		return !*s;
+	if (*p == '*') {
+		for (;; s++) {
+			if (glob(p + 1, s))
+				return true;
+			if (!*s)
+				return false;
+		}
+	}
+	return *s && *p == *s && glob(p + 1, s + 1);
+}
+
+/* The mailto: addresses of crm.conf unsubscribe, a placeholder
+ * ({{id}}) in one matching anything. */
+static void load_unsub(struct imp *x, const char *value)
+{
+	char **v = split(value, ',', NULL);
+	for (char **p = v; *p; p++) {
+		char *u = str_trim(*p);
+		if (strncasecmp(u, "mailto:", 7))
+			continue;
+		u += 7;
+		u[strcspn(u, "?")] = '\0';
+		struct sb g = { 0 }, f = { 0 };
+		for (const char *q = u; *q;) {
+			const char *e;
+			if (q[0] == '{' && q[1] == '{' && (e = strstr(q, "}}"))) {
+				sb_addc(&g, '*');
+				q = e + 2;
+			} else {
+				sb_addc(&g, *q++);
+			}
+		}
+		u8_fold(sb_str(&g), g.len, false, &f);
+		if (f.len) {
+			x->unsub = xrealloc(x->unsub, (x->nunsub + 1) * sizeof *x->unsub);
+			x->unsub[x->nunsub++] = xstrdup(f.s);
+		}
+		sb_free(&g);
+		sb_free(&f);
+	}
+	free_strv(v);
+}
+
+/* The first line of s that is not blank, trimmed, into out. */
+static void first_line(const char *s, struct sb *out)
+{
+	for (;;) {
+		size_t n = strcspn(s, "\n");
+		const char *b = s, *e = s + n;
+		while (b < e && (*b == ' ' || *b == '\t' || *b == '\r'))
+			b++;
+		while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+			e--;
+		if (b < e || !s[n]) {
+			sb_add(out, b, (size_t)(e - b));
+			sb_str(out);
+			return;
+		}
+		s += n + 1;
+	}
+}
+
+/* Whether the text (a subject without its Re:, or a first line) asks to
+ * be unsubscribed: in English, Polish, Czech or Bulgarian, in any case,
+ * with or without diacritics and a full stop. */
+static bool says_unsubscribe(const char *t)
+{
+	static const char *const words[] = { "unsubscribe", "unsubscribe me", "wypisz",
+					     "wypisz mnie", "odhlasit", "odhlasit se",
+					     "отписване", "отпишете ме" };
+	/* reply prefixes: Re:, Odp:, AW:, Fwd: ... */
+	for (;;) {
+		while (*t == ' ' || *t == '\t')
+			t++;
+		size_t n = strcspn(t, ": \t");
+		if (t[n] != ':' || n > 4 || !n)
+			break;
+		static const char *const pre[] = { "re", "odp", "aw", "sv", "fw", "fwd", "tr", "vs", "odg" };
+		bool is = false;
+		for (size_t i = 0; i < sizeof pre / sizeof pre[0] && !is; i++)
+			is = strlen(pre[i]) == n && !strncasecmp(t, pre[i], n);
+		if (!is)
+			break;
+		t += n + 1;
+	}
+	struct sb f = { 0 };
+	u8_fold(t, strlen(t), true, &f);
+	while (f.len && strchr(".! \t", f.s[f.len - 1]))
+		f.s[--f.len] = '\0';
+	bool yes = false;
+	for (size_t i = 0; i < sizeof words / sizeof words[0] && !yes; i++)
+		yes = !strcmp(sb_str(&f), words[i]);
+	sb_free(&f);
+	return yes;
+}
+
+/* Whether a message asks to unsubscribe: sent to an address of crm.conf
+ * unsubscribe, or a subject or first line that says so. */
+static bool unsubscribes(struct imp *x, const struct msg_addr *a, size_t nfrom, size_t na,
+			 const struct msg *m, struct details *d, const struct where *w)
+{
+	for (size_t i = nfrom; i < na; i++)
+		for (size_t k = 0; k < x->nunsub; k++)
+			if (glob(x->unsub[k], a[i].addr))
+				return true;
+	get_details(d, m, w);
+	struct sb l = { 0 };
+	first_line(sb_str(&d->body), &l);
+	bool yes = says_unsubscribe(sb_str(&d->subj)) || says_unsubscribe(l.s);
+	sb_free(&l);
+	return yes;
+}
+
+/* The campaign the message replies to (In-Reply-To, else the last of
+ * References that crm-mail sent), or NULL. */
+static const char *replied_campaign(const struct imp *x, const struct msg *m)
+{
+	static const char *const fields[] = { "In-Reply-To", "References" };
+	for (size_t f = 0; f < 2; f++) {
+		const char *v = msg_get(m, fields[f]), *found = NULL;
+		while (v && (v = strchr(v, '<'))) {
+			const char *e = strchr(v, '>');
+			if (!e)
+				break;
+			long i = hmap_get(&x->sent, v, (size_t)(e - v + 1));
+			if (i >= 0)
+				found = x->campaign[i];
+			v = e + 1;
+		}
+		if (found)
+			return found;
+	}
+	return NULL;
+}
+
+/* The answer of a reply to a survey: the number its first line starts
+ * with, on the scale of the campaign (crm.conf survey.CAMPAIGN: rating,
+ * 1 to 5, the default; score, 0 to 10; no: no survey). Returns "rating"
+ * or "score" with the number in *v, or NULL. */
+static const char *survey_answer(struct imp *x, const char *campaign, struct details *d, long *v)
+{
+	char key[300];
+	snprintf(key, sizeof key, "survey.%s", campaign);
+	const char *scale = conf_get(x->d, key, "rating");
+	bool score = ascii_ieq(scale, "score");
+	if (!score && !ascii_ieq(scale, "rating"))
+		return NULL;
+	struct sb l = { 0 };
+	first_line(sb_str(&d->body), &l);
+	const char *p = sb_str(&l);
+	long n = 0;
+	size_t k = 0;
+	while (p[k] >= '0' && p[k] <= '9' && k < 3)
+		n = n * 10 + (p[k++] - '0');
+	/* the number alone, or followed by punctuation: "5", "5!", "4 - good",
+	 * "4 – ok", "5/5"; not "4.5", "3 more bikes, please" */
+	size_t j = k;
+	while (p[j] == ' ' || p[j] == '\t')
+		j++;
+	char c = p[j];
+	bool alone = k && (!c || (strchr("-:/!.,;)=*", c) && !((c == '.' || c == ',') && j == k &&
+								     p[j + 1] >= '0' && p[j + 1] <= '9')) ||
+			   !strncmp(p + j, "\xE2\x80\x93", 3) || !strncmp(p + j, "\xE2\x80\x94", 3));
+	sb_free(&l);
+	if (!alone || n > (score ? 10 : 5) || (!score && n < 1))
+		return NULL;
+	*v = n;
+	return score ? "score" : "rating";
+}
+
+/* Set the consent of row to opt-out; false when it was already. */
+static bool opt_out(struct imp *x, long row)
+{
+	size_t c = ctable_col_add(&x->t, "consent");
+	struct rec *r = &x->t.rows[row];
+	if (!strcmp(rec_get(r, c), "opt-out"))
+		return false;
+	rec_set(r, c, "opt-out", 7);
+	size_t u = ctable_col_add(&x->t, "updated");
+	rec_set(&x->t.rows[row], u, x->now, strlen(x->now));
+	x->changed = true;
+	x->optouts++;
+	return true;
+}
+
 static void import_one(struct imp *x, const char *buf, size_t n, const struct where *w)
 {
 	x->read++;
@@ -273,6 +607,14 @@ static void import_one(struct imp *x, const char *buf, size_t n, const struct wh
 	char err[128];
 	if (msg_parse(buf, n, &m, err, sizeof err) < 0) {
 		bad(x, w, err);
+		return;
+	}
+	struct msg_rcpt *rc;
+	size_t nrc = msg_dsn(&m, &rc);
+	if (nrc) {
+		import_bounce(x, &m, rc, nrc, w);
+		msg_rcpt_free(rc, nrc);
+		msg_free(&m);
 		return;
 	}
 	struct msg_addr *a = NULL;
@@ -294,53 +636,59 @@ static void import_one(struct imp *x, const char *buf, size_t n, const struct wh
 	}
 	bool out = nfrom && hmap_get(&x->team, a[0].addr, strlen(a[0].addr)) >= 0;
 	long *rows = NULL;
-	size_t nr = 0, rcap = 0;
-	for (size_t i = 0; i < na; i++)
+	size_t nr = 0, rcap = 0, nsender;
+	/* the sender's customers first */
+	for (size_t i = 0; i < nfrom; i++)
 		match(x, a[i].addr, &rows, &nr, &rcap);
-	if (x->o->new_leads && nfrom && !out && hmap_get(&x->emails, a[0].addr, strlen(a[0].addr)) < 0) {
+	if (x->o->new_leads && nfrom && !out && !nr && !automated(&m, a[0].addr)) {
 		long r = add_lead(x, &a[0]);
 		if (r >= 0) {
 			grow_longs(&rows, &rcap, nr + 1);
 			rows[nr++] = r;
 		}
 	}
+	nsender = nr;
+	for (size_t i = nfrom; i < na; i++)
+		match(x, a[i].addr, &rows, &nr, &rcap);
 	if (!nr)
 		x->unmatched++;
-	struct sb mid = { 0 }, key = { 0 }, subj = { 0 }, s = { 0 }, text = { 0 }, body = { 0 };
+	struct sb mid = { 0 };
+	struct details d = { 0 };
 	message_id(&m, &mid);
-	bool details = false;
-	crm_time ts = 0;
+	/* what a customer's own message says: unsubscribe, or a rating */
+	bool unsub = false;
+	const char *answer = NULL, *camp = NULL;
+	long grade = 0;
+	if (!out && nsender) {
+		unsub = unsubscribes(x, a, nfrom, na, &m, &d, w);
+		if (!unsub && (camp = replied_campaign(x, &m))) {
+			get_details(&d, &m, w);
+			answer = survey_answer(x, camp, &d, &grade);
+		}
+	}
 	for (size_t i = 0; i < nr; i++) {
 		const char *cid = rec_get(&x->t.rows[rows[i]], (size_t)x->ci);
-		seen_key(&key, cid, strlen(cid), mid.s, mid.len);
-		if (hmap_get(&x->seen, key.s, key.len) >= 0) {
-			x->dups++;
+		if (logged(x, cid, &mid))
 			continue;
+		get_details(&d, &m, w);
+		bool own = i < nsender;
+		json_t *extra = json_object();
+		/* the history says why the consent changed */
+		if (own && unsub)
+			json_object_set_new(extra, "consent", json_string("opt-out"));
+		if (own && answer) {
+			json_object_set_new(extra, answer, json_integer(grade));
+			json_object_set_new(extra, "campaign", json_string(camp));
 		}
-		hmap_put(&x->seen, key.s, key.len);
-		if (!details) {
-			/* decoded only for a message that is logged */
-			const char *date = msg_get(&m, "Date");
-			if (!(date && msg_date(date, &ts)) &&
-			    !(w->from && mbox_from_date(w->from, w->fromlen, &ts)))
-				ts = w->mtime;
-			const char *sv = msg_get(&m, "Subject");
-			if (sv)
-				msg_words(sv, strlen(sv), &s);
-			msg_excerpt(sb_str(&s), s.len, SUBJECT_CHARS, &subj);
-			msg_text(&m, &body);
-			msg_excerpt(sb_str(&body), body.len, TEXT_CHARS, &text);
-			details = true;
-		}
-		put_record(x, cid, ts, out ? "out" : "in", sb_str(&subj), sb_str(&text), mid.s);
+		put_record(x, cid, d.ts, own && answer ? "survey" : "email", out ? "out" : "in",
+			   sb_str(&d.subj), sb_str(&d.text), extra, mid.s);
+		json_decref(extra);
+		if (own && unsub)
+			opt_out(x, rows[i]); /* after: it moves the row's fields (cid) */
 		x->added++;
 	}
 	sb_free(&mid);
-	sb_free(&key);
-	sb_free(&subj);
-	sb_free(&s);
-	sb_free(&text);
-	sb_free(&body);
+	free_details(&d);
 	free(rows);
 	msg_addrs_free(a, na);
 	msg_free(&m);
@@ -493,6 +841,7 @@ int mail_import(struct crm_dir *d, char *const *paths, size_t n, const struct ma
 		index_row(&x, r);
 	add_team(&x, conf_get(d, "me", ""));
 	add_team(&x, conf_get(d, "from", ""));
+	load_unsub(&x, conf_get(d, "unsubscribe", ""));
 	if (load_seen(&x) < 0)
 		exit(CRM_ERR); /* nothing written yet: what is held goes with the process */
 	for (size_t i = 0; i < n; i++)
@@ -502,9 +851,9 @@ int mail_import(struct crm_dir *d, char *const *paths, size_t n, const struct ma
 		fwrite(sb_str(&x.out), 1, x.out.len, stdout);
 	} else {
 		/* the customers first: no record may name a customer not yet saved */
-		if (x.leads && ctable_save(&x.t, d) < 0) {
+		if (x.changed && ctable_save(&x.t, d) < 0) {
 			rc = CRM_ERR;
-			x.added = x.leads = 0;
+			x.added = x.leads = x.optouts = 0;
 		} else if (x.out.len && crm_append(d, INTERACTIONS, x.out.s, x.out.len) < 0) {
 			rc = CRM_ERR;
 			x.added = 0;
@@ -517,13 +866,93 @@ int mail_import(struct crm_dir *d, char *const *paths, size_t n, const struct ma
 		plural(x.dups, "duplicate", "duplicates"), x.unmatched, x.malformed);
 	if (o->new_leads)
 		fprintf(stderr, ", %ld %s added", x.leads, plural(x.leads, "lead", "leads"));
+	if (x.optouts)
+		fprintf(stderr, ", %ld opted out", x.optouts);
 	fprintf(stderr, "%s\n", o->dry_run ? " (dry run)" : "");
 	free(x.first);
 	free(x.next_row);
 	hmap_free(&x.emails);
 	hmap_free(&x.team);
 	hmap_free(&x.seen);
+	for (size_t i = 0; i < x.sent.n; i++)
+		free(x.campaign[i]);
+	free(x.campaign);
+	hmap_free(&x.sent);
+	for (size_t i = 0; i < x.nunsub; i++)
+		free(x.unsub[i]);
+	free(x.unsub);
 	sb_free(&x.out);
 	ctable_free(&x.t);
 	return rc;
+}
+
+int bounces_load(struct bounces *b, const struct crm_dir *d)
+{
+	memset(b, 0, sizeof *b);
+	struct linein *in = hist_open(d);
+	if (!in)
+		return 0;
+	const char *s;
+	size_t n;
+	bool torn;
+	int r;
+	crm_time *when = NULL;
+	size_t wcap = 0;
+	struct sb f = { 0 }, w = { 0 };
+	while ((r = linein_next(in, &s, &n, &torn)) > 0) {
+		/* most lines are no bounce: only those that name one are parsed */
+		if (!memmem(s, n, "\"bounce\"", 8))
+			continue;
+		char err[200];
+		json_t *o = jsonl_parse(s, n, err, sizeof err);
+		const char *e = json_str(o, "email");
+		crm_time ts;
+		if (o && !strcmp(json_str(o, "type"), "bounce") && *e && date_parse(json_str(o, "ts"), &ts)) {
+			sb_reset(&f);
+			u8_fold(e, strlen(e), false, &f);
+			size_t had = b->addr.n, i = hmap_put(&b->addr, f.s, f.len);
+			void *p = b->why;
+			xgrow0(&p, &b->cap, i + 1, sizeof *b->why);
+			b->why = p;
+			p = when;
+			xgrow(&p, &wcap, i + 1, sizeof *when);
+			when = p;
+			if (i == had || ts >= when[i]) {
+				char day[DATE_BUFSZ];
+				date_fmt_day(ts, day);
+				sb_reset(&w);
+				sb_printf(&w, "the address bounced on %s", day);
+				if (*json_str(o, "status"))
+					sb_printf(&w, " (%s)", json_str(o, "status"));
+				free(b->why[i]);
+				b->why[i] = xstrdup(w.s);
+				when[i] = ts;
+			}
+		}
+		json_decref(o);
+	}
+	free(when);
+	sb_free(&f);
+	sb_free(&w);
+	close(in->b.fd);
+	linein_close(in);
+	return r < 0 ? -1 : 0;
+}
+
+const char *bounces_why(const struct bounces *b, const char *email)
+{
+	struct sb f = { 0 };
+	u8_fold(email, strlen(email), false, &f);
+	long i = f.len ? hmap_get(&b->addr, f.s, f.len) : -1;
+	sb_free(&f);
+	return i < 0 ? NULL : b->why[i];
+}
+
+void bounces_free(struct bounces *b)
+{
+	for (size_t i = 0; i < b->addr.n; i++)
+		free(b->why[i]);
+	free(b->why);
+	hmap_free(&b->addr);
+	memset(b, 0, sizeof *b);
 }

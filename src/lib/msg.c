@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "charset.h"
 #include "utf8.h"
 
 #define REPLACEMENT "\xEF\xBF\xBD"
@@ -205,19 +206,9 @@ static char cached_cs[64];
 void charset_to_utf8(const char *cs, const char *s, size_t n, struct sb *out)
 {
 	char name[64];
-	size_t k = 0;
-	if (cs) {
-		while (is_ws(*cs) || *cs == '"')
-			cs++;
-		/* RFC 2231 puts a language after '*' */
-		while (cs[k] && cs[k] != '*' && cs[k] != '"' && !is_ws(cs[k]) && k < sizeof name - 1) {
-			name[k] = lower(cs[k]);
-			k++;
-		}
-	}
-	name[k] = '\0';
-	if (!k || !strcmp(name, "utf-8") || !strcmp(name, "utf8") || !strcmp(name, "us-ascii") ||
-	    !strcmp(name, "ascii")) {
+	charset_name(cs, name, sizeof name);
+	size_t k = strlen(name);
+	if (!k || charset_is_utf8(name)) {
 		clean(s, n, out);
 		return;
 	}
@@ -261,6 +252,8 @@ void charset_to_utf8(const char *cs, const char *s, size_t n, struct sb *out)
 void qp_decode(const char *s, size_t n, struct sb *out)
 {
 	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')
+			continue; /* a hard line break: its LF comes next */
 		if (s[i] != '=') {
 			sb_addc(out, s[i]);
 			continue;
@@ -653,7 +646,19 @@ static void finish_addr(struct sb *phrase, struct sb *angle, bool has_angle, str
 		if (!name.len)
 			msg_words(sb_str(comment), comment->len, &name);
 	} else {
-		/* a bare address; of several words, the last with an '@' */
+		/* a bare address; of several words, the last with an '@'. A
+		 * comment within it (jan(home)@example.pl) left a space, and
+		 * white space may stand around its '@' and dots: they go */
+		struct sb joined = { 0 };
+		const char *q = sb_str(phrase);
+		for (size_t i = 0; q[i]; i++) {
+			if (q[i] == ' ' && (strchr("@.", q[i + 1]) || (i && strchr("@.", q[i - 1]))))
+				continue;
+			sb_addc(&joined, q[i]);
+		}
+		sb_reset(phrase);
+		sb_add(phrase, sb_str(&joined), joined.len);
+		sb_free(&joined);
 		const char *ph = sb_str(phrase), *best = NULL;
 		size_t bl = 0;
 		for (const char *p = ph; *p;) {
@@ -691,6 +696,22 @@ static void finish_addr(struct sb *phrase, struct sb *angle, bool has_angle, str
 	sb_reset(phrase);
 	sb_reset(angle);
 	sb_reset(comment);
+}
+
+/* Past the comment that starts at p (a '('), nested comments and quoted
+ * pairs in it. */
+static const char *skip_comment(const char *p)
+{
+	int depth = 0;
+	for (; *p; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		else if (*p == '(')
+			depth++;
+		else if (*p == ')' && --depth == 0)
+			return p + 1;
+	}
+	return p;
 }
 
 void msg_addrs(const char *s, struct msg_addr **v, size_t *n, size_t *cap)
@@ -739,9 +760,14 @@ void msg_addrs(const char *s, struct msg_addr **v, size_t *n, size_t *cap)
 			space = true;
 		} else if (c == '<') {
 			sb_reset(&angle);
-			for (p++; *p && *p != '>'; p++)
+			for (p++; *p && *p != '>'; p++) {
+				if (*p == '(') { /* a comment inside: <jan(home)@example.pl> */
+					p = skip_comment(p) - 1;
+					continue;
+				}
 				if (!is_ws(*p))
 					sb_addc(&angle, *p);
+			}
 			if (*p)
 				p++;
 			has_angle = true;
@@ -778,51 +804,139 @@ void msg_addrs_free(struct msg_addr *v, size_t n)
 
 /* ---- MIME ---- */
 
-/* The value of parameter name of a Content-Type-like value, copied to buf
- * ("" when absent). */
-static const char *param(const char *v, const char *name, char *buf, size_t size)
+/* One parameter of a Content-Type-like value, at p (after its ';'): its
+ * attribute [*an, *ae) and its value, unquoted, appended to val. Returns
+ * where the next one starts (after its ';'), or NULL at the end. */
+static const char *next_param(const char *p, const char **an, const char **ae, struct sb *val)
 {
-	size_t nl = strlen(name);
-	buf[0] = '\0';
-	const char *p = strchr(v, ';');
-	while (p) {
+	while (is_ws(*p))
+		p++;
+	*an = p;
+	while (*p && *p != '=' && *p != ';' && !is_ws(*p))
+		p++;
+	*ae = p;
+	while (is_ws(*p))
+		p++;
+	if (*p == '=') {
 		p++;
 		while (is_ws(*p))
 			p++;
-		if (prefix_ieq(p, strlen(p), name)) {
-			const char *q = p + nl;
-			while (is_ws(*q))
-				q++;
-			if (*q == '=') {
-				q++;
-				while (is_ws(*q))
-					q++;
-				size_t k = 0;
-				if (*q == '"') {
-					for (q++; *q && *q != '"' && k < size - 1; q++) {
-						if (*q == '\\' && q[1])
-							q++;
-						buf[k++] = *q;
-					}
-				} else {
-					while (*q && *q != ';' && !is_ws(*q) && k < size - 1)
-						buf[k++] = *q++;
-				}
-				buf[k] = '\0';
-				return buf;
+		if (*p == '"') {
+			for (p++; *p && *p != '"'; p++) {
+				if (*p == '\\' && p[1])
+					p++;
+				sb_addc(val, *p);
+			}
+			if (*p)
+				p++; /* the closing quote */
+		} else {
+			const char *b = p;
+			while (*p && *p != ';' && !is_ws(*p))
+				p++;
+			sb_add(val, b, (size_t)(p - b));
+		}
+	}
+	/* to the next ';' outside quotes */
+	bool quoted = false;
+	while (*p && (quoted || *p != ';')) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if (*p == '\\' && p[1])
+			p++;
+		p++;
+	}
+	return *p ? p + 1 : NULL;
+}
+
+/* Append s[0..n) with its %XX escapes (RFC 2231) undone. */
+static void unpercent(const char *s, size_t n, struct sb *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		int h, l;
+		if (s[i] == '%' && i + 2 < n && (h = hexval(s[i + 1])) >= 0 &&
+		    (l = hexval(s[i + 2])) >= 0) {
+			sb_addc(out, (char)(h << 4 | l));
+			i += 2;
+		} else {
+			sb_addc(out, s[i]);
+		}
+	}
+}
+
+/* The value of parameter name of a Content-Type-like value, decoded and
+ * copied to buf ("" when absent): name="quoted" or name=token, or as RFC
+ * 2231 writes it, which wins when both are given: name*=charset'lang'
+ * and %XX escapes, or cut into sections name*0=, name*1*=, ... (escaped
+ * when their name ends in '*'; the charset is the first section's). */
+static const char *param(const char *v, const char *name, char *buf, size_t size)
+{
+	enum { SECTIONS = 64 };
+	size_t nl = strlen(name);
+	struct sb plain = { 0 }, ext = { 0 }, val = { 0 }, sec[SECTIONS] = { 0 };
+	bool has_plain = false, has_ext = false, has_sec[SECTIONS] = { 0 }, enc_sec[SECTIONS] = { 0 };
+	const char *p = strchr(v, ';');
+	if (p)
+		p++;
+	while (p) {
+		const char *an, *ae;
+		sb_reset(&val);
+		p = next_param(p, &an, &ae, &val);
+		size_t len = (size_t)(ae - an);
+		if (len < nl || !prefix_ieq(an, len, name))
+			continue;
+		const char *rest = an + nl;
+		if (len == nl && !has_plain) {
+			has_plain = true;
+			sb_add(&plain, sb_str(&val), val.len);
+		} else if (len == nl + 1 && *rest == '*' && !has_ext) {
+			has_ext = true;
+			sb_add(&ext, sb_str(&val), val.len);
+		} else if (*rest == '*' && is_digit(rest[1])) {
+			size_t k = 0, i = 1;
+			while (nl + i < len && is_digit(rest[i]) && k < SECTIONS)
+				k = k * 10 + (size_t)(rest[i++] - '0');
+			bool enc = nl + i + 1 == len && rest[i] == '*';
+			if (k < SECTIONS && (nl + i == len || enc) && !has_sec[k]) {
+				has_sec[k] = true;
+				enc_sec[k] = enc;
+				sb_add(&sec[k], sb_str(&val), val.len);
 			}
 		}
-		/* to the next ';' outside quotes */
-		bool quoted = false;
-		while (*p && (quoted || *p != ';')) {
-			if (*p == '"')
-				quoted = !quoted;
-			else if (*p == '\\' && p[1])
-				p++;
-			p++;
-		}
-		p = *p ? p : NULL;
 	}
+	struct sb raw = { 0 }, out = { 0 };
+	char cs[64] = "";
+	if (has_ext || has_sec[0]) {
+		/* charset'language'text: the charset and the language go */
+		struct sb *first = has_ext ? &ext : &sec[0];
+		bool enc = has_ext || enc_sec[0];
+		const char *f = sb_str(first), *q1 = enc ? strchr(f, '\'') : NULL;
+		const char *q2 = q1 ? strchr(q1 + 1, '\'') : NULL;
+		if (q2) {
+			snprintf(cs, sizeof cs, "%.*s", (int)(q1 - f), f);
+			f = q2 + 1;
+		}
+		if (enc)
+			unpercent(f, strlen(f), &raw);
+		else
+			sb_adds(&raw, f);
+		for (size_t k = 1; !has_ext && k < SECTIONS && has_sec[k]; k++) {
+			if (enc_sec[k])
+				unpercent(sb_str(&sec[k]), sec[k].len, &raw);
+			else
+				sb_add(&raw, sb_str(&sec[k]), sec[k].len);
+		}
+		charset_to_utf8(cs, sb_str(&raw), raw.len, &out);
+	} else if (has_plain) {
+		sb_add(&out, sb_str(&plain), plain.len);
+	}
+	snprintf(buf, size, "%s", sb_str(&out));
+	sb_free(&plain);
+	sb_free(&ext);
+	sb_free(&val);
+	sb_free(&raw);
+	sb_free(&out);
+	for (size_t k = 0; k < SECTIONS; k++)
+		sb_free(&sec[k]);
 	return buf;
 }
 
@@ -873,15 +987,18 @@ static bool delimiter(const char *l, size_t len, const char *b, size_t bl, bool 
 	return k == len;
 }
 
-static void walk(const struct msg *m, int depth, struct found *f);
-
-static void walk_multipart(const struct msg *m, const char *boundary, int depth, struct found *f)
+/* Call fn with each part of the multipart m (parts with boundary), in
+ * order, until it returns true. */
+static void each_part(const struct msg *m, const char *boundary,
+		      bool (*fn)(const struct msg *part, void *ctx), void *ctx)
 {
 	size_t bl = strlen(boundary), i = 0, start = 0;
-	bool in_part = false;
+	bool in_part = false, stop = false;
 	const char *s = m->body;
 	size_t n = m->blen;
-	while (i < n && !f->has_plain) {
+	struct msg part;
+	char err[64];
+	while (i < n && !stop) {
 		size_t next, len = line_len(s + i, n - i, &next);
 		bool close;
 		if (delimiter(s + i, len, boundary, bl, &close)) {
@@ -892,10 +1009,8 @@ static void walk_multipart(const struct msg *m, const char *boundary, int depth,
 					end--;
 				if (end > start && s[end - 1] == '\r')
 					end--;
-				struct msg part;
-				char err[64];
 				if (parse(s + start, end - start, &part, true, err, sizeof err) == 0) {
-					walk(&part, depth + 1, f);
+					stop = fn(&part, ctx);
 					msg_free(&part);
 				}
 			}
@@ -906,34 +1021,82 @@ static void walk_multipart(const struct msg *m, const char *boundary, int depth,
 		}
 		i += next;
 	}
-	if (in_part && !f->has_plain && start < n) {
-		/* no closing delimiter: the last part runs to the end */
-		struct msg part;
-		char err[64];
-		if (parse(s + start, n - start, &part, true, err, sizeof err) == 0) {
-			walk(&part, depth + 1, f);
-			msg_free(&part);
-		}
+	/* no closing delimiter: the last part runs to the end */
+	if (in_part && !stop && start < n && parse(s + start, n - start, &part, true, err, sizeof err) == 0) {
+		fn(&part, ctx);
+		msg_free(&part);
 	}
 }
 
-static void walk(const struct msg *m, int depth, struct found *f)
+static void walk(const struct msg *m, int depth, struct found *f, bool digest);
+
+struct walking {
+	struct found *f;
+	int depth;
+	bool digest;
+};
+
+static bool walk_part(const struct msg *part, void *ctx)
+{
+	struct walking *w = ctx;
+	walk(part, w->depth + 1, w->f, w->digest);
+	return w->f->has_plain;
+}
+
+static void walk_multipart(const struct msg *m, const char *boundary, int depth, struct found *f,
+			   bool digest)
+{
+	struct walking w = { f, depth, digest };
+	each_part(m, boundary, walk_part, &w);
+}
+
+/* Whether a part has header fields of a message (From, Subject, ...)
+ * but none of a MIME part: a message put into a digest without its part's
+ * own (empty) header. */
+static bool bare_message(const struct msg *m)
+{
+	bool mail = false;
+	for (size_t i = 0; i < m->nf; i++) {
+		if (prefix_ieq(m->f[i].name, strlen(m->f[i].name), "content-"))
+			return false;
+		mail |= ascii_ieq(m->f[i].name, "From") || ascii_ieq(m->f[i].name, "Subject") ||
+			ascii_ieq(m->f[i].name, "Date");
+	}
+	return mail;
+}
+
+/* Walk m, a message or a part; digest: m is a part of a multipart/digest,
+ * whose parts are messages unless they say otherwise. */
+static void walk(const struct msg *m, int depth, struct found *f, bool digest)
 {
 	const char *ct = msg_get(m, "Content-Type");
 	char type[128], b[256];
+	if (digest && !ct && bare_message(m))
+		digest = false; /* the part is the message itself */
 	if (!ct)
-		ct = "text/plain";
+		ct = digest ? "message/rfc822" : "text/plain";
 	media_type(ct, type, sizeof type);
-	if (!*type)
+	/* "text" alone, or nothing: text/plain */
+	if (!*type || !strcmp(type, "text"))
 		strcpy(type, "text/plain");
 	if (!strncmp(type, "multipart/", 10)) {
 		if (depth < 32 && *param(ct, "boundary", b, sizeof b))
-			walk_multipart(m, b, depth, f);
+			walk_multipart(m, b, depth, f, !strcmp(type, "multipart/digest"));
 		return;
 	}
 	const char *disp = msg_get(m, "Content-Disposition");
 	if (disp && prefix_ieq(disp, strlen(disp), "attachment"))
 		return;
+	if (!strcmp(type, "message/rfc822") || !strcmp(type, "message/global")) {
+		/* a message inside: its text is read as its own */
+		struct msg inner;
+		char err[64];
+		if (depth < 32 && parse(m->body, m->blen, &inner, true, err, sizeof err) == 0) {
+			walk(&inner, depth + 1, f, false);
+			msg_free(&inner);
+		}
+		return;
+	}
 	if (!strcmp(type, "text/plain") && !f->has_plain) {
 		decode_body(m, ct, &f->plain);
 		f->has_plain = true;
@@ -960,7 +1123,94 @@ static bool inline_tag(const char *s, size_t n)
 	return false;
 }
 
-/* Crude: tags out, script and style with their content, a few entities. */
+/* The named character references of the text of European mail: those of
+ * Latin-1, of Latin Extended-A (Polish, Czech, Hungarian, Baltic,
+ * Romanian, Turkish letters), punctuation and the euro; sorted by name
+ * (bytes), which is case-sensitive. */
+static const struct entity {
+	const char *name;
+	unsigned cp;
+} entities[] = {
+	{ "AElig", 198 }, { "Aacute", 193 }, { "Abreve", 258 }, { "Acirc", 194 },
+	{ "Agrave", 192 }, { "Amacr", 256 }, { "Aogon", 260 }, { "Aring", 197 },
+	{ "Atilde", 195 }, { "Auml", 196 }, { "Cacute", 262 }, { "Ccaron", 268 },
+	{ "Ccedil", 199 }, { "Dagger", 8225 }, { "Dcaron", 270 }, { "Dstrok", 272 },
+	{ "ETH", 208 }, { "Eacute", 201 }, { "Ecaron", 282 }, { "Ecirc", 202 }, { "Edot", 278 },
+	{ "Egrave", 200 }, { "Emacr", 274 }, { "Eogon", 280 }, { "Euml", 203 },
+	{ "Gbreve", 286 }, { "Gcedil", 290 }, { "Iacute", 205 }, { "Icirc", 206 },
+	{ "Idot", 304 }, { "Igrave", 204 }, { "Imacr", 298 }, { "Iogon", 302 }, { "Iuml", 207 },
+	{ "Kcedil", 310 }, { "Lacute", 313 }, { "Lcaron", 317 }, { "Lcedil", 315 },
+	{ "Lstrok", 321 }, { "Nacute", 323 }, { "Ncaron", 327 }, { "Ncedil", 325 },
+	{ "Ntilde", 209 }, { "OElig", 338 }, { "Oacute", 211 }, { "Ocirc", 212 },
+	{ "Odblac", 336 }, { "Ograve", 210 }, { "Omacr", 332 }, { "Oslash", 216 },
+	{ "Otilde", 213 }, { "Ouml", 214 }, { "Prime", 8243 }, { "Racute", 340 },
+	{ "Rcaron", 344 }, { "Rcedil", 342 }, { "Sacute", 346 }, { "Scaron", 352 },
+	{ "Scedil", 350 }, { "THORN", 222 }, { "Tcaron", 356 }, { "Tcedil", 354 },
+	{ "Uacute", 218 }, { "Ucirc", 219 }, { "Udblac", 368 }, { "Ugrave", 217 },
+	{ "Umacr", 362 }, { "Uogon", 370 }, { "Uring", 366 }, { "Uuml", 220 }, { "Yacute", 221 },
+	{ "Yuml", 376 }, { "Zacute", 377 }, { "Zcaron", 381 }, { "Zdot", 379 },
+	{ "aacute", 225 }, { "abreve", 259 }, { "acirc", 226 }, { "acute", 180 },
+	{ "aelig", 230 }, { "agrave", 224 }, { "amacr", 257 }, { "aogon", 261 },
+	{ "aring", 229 }, { "atilde", 227 }, { "auml", 228 }, { "bdquo", 8222 },
+	{ "brvbar", 166 }, { "bull", 8226 }, { "cacute", 263 }, { "ccaron", 269 },
+	{ "ccedil", 231 }, { "cedil", 184 }, { "cent", 162 }, { "circ", 710 }, { "copy", 169 },
+	{ "curren", 164 }, { "dagger", 8224 }, { "dcaron", 271 }, { "deg", 176 },
+	{ "divide", 247 }, { "dstrok", 273 }, { "eacute", 233 }, { "ecaron", 283 },
+	{ "ecirc", 234 }, { "edot", 279 }, { "egrave", 232 }, { "emacr", 275 }, { "emsp", 8195 },
+	{ "ensp", 8194 }, { "eogon", 281 }, { "eth", 240 }, { "euml", 235 }, { "euro", 8364 },
+	{ "fnof", 402 }, { "frac12", 189 }, { "frac14", 188 }, { "frac34", 190 },
+	{ "gbreve", 287 }, { "hellip", 8230 }, { "iacute", 237 }, { "icirc", 238 },
+	{ "iexcl", 161 }, { "igrave", 236 }, { "imacr", 299 }, { "imath", 305 },
+	{ "iogon", 303 }, { "iquest", 191 }, { "iuml", 239 }, { "kcedil", 311 },
+	{ "lacute", 314 }, { "laquo", 171 }, { "larr", 8592 }, { "lcaron", 318 },
+	{ "lcedil", 316 }, { "ldquo", 8220 }, { "lrm", 8206 }, { "lsaquo", 8249 },
+	{ "lsquo", 8216 }, { "lstrok", 322 }, { "macr", 175 }, { "mdash", 8212 },
+	{ "micro", 181 }, { "middot", 183 }, { "minus", 8722 }, { "nacute", 324 },
+	{ "nbsp", 160 }, { "ncaron", 328 }, { "ncedil", 326 }, { "ndash", 8211 }, { "not", 172 },
+	{ "ntilde", 241 }, { "oacute", 243 }, { "ocirc", 244 }, { "odblac", 337 },
+	{ "oelig", 339 }, { "ograve", 242 }, { "oline", 8254 }, { "omacr", 333 },
+	{ "ordf", 170 }, { "ordm", 186 }, { "oslash", 248 }, { "otilde", 245 }, { "ouml", 246 },
+	{ "para", 182 }, { "permil", 8240 }, { "plusmn", 177 }, { "pound", 163 },
+	{ "prime", 8242 }, { "racute", 341 }, { "raquo", 187 }, { "rarr", 8594 },
+	{ "rcaron", 345 }, { "rcedil", 343 }, { "rdquo", 8221 }, { "reg", 174 }, { "rlm", 8207 },
+	{ "rsaquo", 8250 }, { "rsquo", 8217 }, { "sacute", 347 }, { "sbquo", 8218 },
+	{ "scaron", 353 }, { "scedil", 351 }, { "sect", 167 }, { "shy", 173 }, { "sup1", 185 },
+	{ "sup2", 178 }, { "sup3", 179 }, { "szlig", 223 }, { "tcaron", 357 }, { "tcedil", 355 },
+	{ "thinsp", 8201 }, { "thorn", 254 }, { "tilde", 732 }, { "times", 215 },
+	{ "trade", 8482 }, { "uacute", 250 }, { "ucirc", 251 }, { "udblac", 369 },
+	{ "ugrave", 249 }, { "umacr", 363 }, { "uml", 168 }, { "uogon", 371 }, { "uring", 367 },
+	{ "uuml", 252 }, { "yacute", 253 }, { "yen", 165 }, { "yuml", 255 }, { "zacute", 378 },
+	{ "zcaron", 382 }, { "zdot", 380 }, { "zwj", 8205 }, { "zwnj", 8204 },
+};
+
+static int entity_cmp(const void *k, const void *e)
+{
+	return strcmp(k, ((const struct entity *)e)->name);
+}
+
+/* The code point of the named reference at s ("&eacute;": s points at the
+ * '&'), its length in *len; 0 when it is none of those known. */
+static unsigned entity(const char *s, size_t n, size_t *len)
+{
+	char name[16];
+	size_t k = 1;
+	while (k < n && k < sizeof name && is_alpha(s[k]))
+		k++;
+	while (k < n && k < sizeof name && is_digit(s[k])) /* sup2, frac14 */
+		k++;
+	if (k == 1 || k >= n || s[k] != ';' || k > sizeof name)
+		return 0;
+	memcpy(name, s + 1, k - 1);
+	name[k - 1] = '\0';
+	const struct entity *e = bsearch(name, entities, sizeof entities / sizeof entities[0],
+					 sizeof entities[0], entity_cmp);
+	if (!e)
+		return 0;
+	*len = k + 1;
+	return e->cp;
+}
+
+/* Crude: tags out, script and style with their content, entities. */
 static void strip_html(const char *s, size_t n, struct sb *out)
 {
 	size_t i = 0;
@@ -999,6 +1249,17 @@ static void strip_html(const char *s, size_t n, struct sb *out)
 					i += strlen(ent[k].name);
 					done = true;
 				}
+			size_t el;
+			unsigned named;
+			if (!done && (named = entity(s + i, n - i, &el))) {
+				/* a no-break space is a space to the text */
+				if (named == 160)
+					sb_addc(out, ' ');
+				else
+					u8_encode(out, named);
+				i += el;
+				done = true;
+			}
 			if (!done && i + 2 < n && s[i + 1] == '#') {
 				size_t j = i + 2;
 				bool hex = j < n && lower(s[j]) == 'x';
@@ -1030,13 +1291,156 @@ static void strip_html(const char *s, size_t n, struct sb *out)
 void msg_text(const struct msg *m, struct sb *out)
 {
 	struct found f = { 0 };
-	walk(m, 0, &f);
+	walk(m, 0, &f, false);
 	if (f.has_plain)
 		sb_add(out, sb_str(&f.plain), f.plain.len);
 	else if (f.has_html)
 		strip_html(sb_str(&f.html), f.html.len, out);
 	sb_free(&f.plain);
 	sb_free(&f.html);
+}
+
+/* ---- delivery status notifications (RFC 3464) ---- */
+
+struct status_find {
+	struct sb body; /* the message/delivery-status part, decoded */
+	bool got;
+	int depth;
+};
+
+static bool find_status(const struct msg *part, void *ctx)
+{
+	struct status_find *sf = ctx;
+	const char *ct = msg_get(part, "Content-Type");
+	char type[128], b[256];
+	media_type(ct ? ct : "text/plain", type, sizeof type);
+	if (!strcmp(type, "message/delivery-status") || !strcmp(type, "message/global-delivery-status")) {
+		const char *cte = msg_get(part, "Content-Transfer-Encoding");
+		char enc[32] = "";
+		if (cte)
+			media_type(cte, enc, sizeof enc);
+		if (!strcmp(enc, "base64"))
+			b64_decode(part->body, part->blen, &sf->body);
+		else if (!strcmp(enc, "quoted-printable"))
+			qp_decode(part->body, part->blen, &sf->body);
+		else
+			sb_add(&sf->body, part->body, part->blen);
+		sf->got = true;
+		return true;
+	}
+	if (!strncmp(type, "multipart/", 10) && sf->depth < 8 && *param(ct, "boundary", b, sizeof b)) {
+		sf->depth++;
+		each_part(part, b, find_status, sf);
+		sf->depth--;
+	}
+	return sf->got;
+}
+
+/* The text after the ';' of a typed field ("rfc822; jan@example.pl"),
+ * white space and angle brackets around it taken off, as a new string. */
+static char *typed(const char *v)
+{
+	const char *semi = strchr(v, ';');
+	const char *p = semi ? semi + 1 : v;
+	while (is_ws(*p) || *p == '<')
+		p++;
+	size_t n = strlen(p);
+	while (n && (is_ws(p[n - 1]) || p[n - 1] == '>'))
+		n--;
+	struct sb b = { 0 };
+	clean(p, n, &b);
+	char *r = xstrdup(sb_str(&b));
+	sb_free(&b);
+	return r;
+}
+
+/* The first word of a field, lower-cased ("5.1.1 (bad mailbox)": "5.1.1"). */
+static char *first_word(const char *v)
+{
+	while (is_ws(*v))
+		v++;
+	size_t n = 0;
+	while (v[n] && !is_ws(v[n]) && v[n] != '(' && v[n] != ';')
+		n++;
+	struct sb b = { 0 };
+	clean(v, n, &b);
+	char *r = xstrdup(sb_str(&b));
+	sb_free(&b);
+	for (char *q = r; *q; q++)
+		*q = lower(*q);
+	return r;
+}
+
+size_t msg_dsn(const struct msg *m, struct msg_rcpt **v)
+{
+	*v = NULL;
+	const char *ct = msg_get(m, "Content-Type");
+	char type[128], b[256];
+	if (!ct)
+		return 0;
+	media_type(ct, type, sizeof type);
+	if (strcmp(type, "multipart/report") || !*param(ct, "boundary", b, sizeof b))
+		return 0;
+	struct status_find sf = { 0 };
+	each_part(m, b, find_status, &sf);
+	size_t n = 0, cap = 0;
+	/* blocks of fields, separated by empty lines: the first is the
+	 * message's, each other a recipient's */
+	const char *s = sb_str(&sf.body), *e = s + sf.body.len;
+	while (sf.got && s < e) {
+		const char *q = s;
+		for (;;) {
+			size_t next, len = line_len(q, (size_t)(e - q), &next);
+			if (len == 0 || q + next >= e) {
+				q += next;
+				break;
+			}
+			q += next;
+		}
+		struct msg blk;
+		char err[32];
+		if (parse(s, (size_t)(q - s), &blk, false, err, sizeof err) == 0) {
+			const char *fr = msg_get(&blk, "Final-Recipient");
+			if (!fr)
+				fr = msg_get(&blk, "Original-Recipient");
+			if (fr) {
+				void *p = *v;
+				xgrow(&p, &cap, n + 1, sizeof **v);
+				*v = p;
+				struct msg_rcpt *r = &(*v)[n++];
+				char *a = typed(fr);
+				struct sb f = { 0 }, diag = { 0 };
+				u8_fold(a, strlen(a), false, &f);
+				r->addr = xstrdup(sb_str(&f));
+				const char *act = msg_get(&blk, "Action"), *st = msg_get(&blk, "Status");
+				const char *dc = msg_get(&blk, "Diagnostic-Code");
+				r->action = first_word(act ? act : "");
+				r->status = first_word(st ? st : "");
+				char *d = typed(dc ? dc : "");
+				msg_excerpt(d, strlen(d), 200, &diag);
+				r->diag = xstrdup(sb_str(&diag));
+				free(a);
+				free(d);
+				sb_free(&f);
+				sb_free(&diag);
+			}
+			msg_free(&blk);
+		}
+		s = q;
+	}
+	sb_free(&sf.body);
+	return n;
+}
+
+void msg_rcpt_free(struct msg_rcpt *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].addr);
+		free(v[i].action);
+		free(v[i].status);
+		free(v[i].diag);
+	}
+	free(v);
 }
 
 void msg_excerpt(const char *s, size_t n, size_t max, struct sb *out)

@@ -46,9 +46,14 @@ void msg_words(const char *s, size_t n, struct sb *out);
  * becomes U+FFFD. */
 void charset_to_utf8(const char *cs, const char *s, size_t n, struct sb *out);
 
-/* Decoders of Content-Transfer-Encoding: quoted-printable (soft line
- * breaks, =XX; a bad escape is kept as written) and base64 (characters
- * outside the alphabet skipped). They append the bytes to out. */
+/* Decoders of Content-Transfer-Encoding, and of vCard's ENCODING. They
+ * append the bytes to out, which may then hold any byte, NUL included.
+ * quoted-printable: =XX (hex digits of either case) is that byte; '=' at
+ * the end of a line (spaces or tabs may come between) is a soft line
+ * break and vanishes, and so does a last '=' of the input; a line break
+ * of the text (CR LF or LF) becomes LF; an '=' followed by anything else
+ * is kept as written. base64: characters outside the alphabet are
+ * skipped. */
 void qp_decode(const char *s, size_t n, struct sb *out);
 void b64_decode(const char *s, size_t n, struct sb *out);
 
@@ -70,16 +75,39 @@ struct msg_addr {
 
 /* Append the mailboxes of the address list s (a From, To or Cc value) to
  * *v (*n of them, *cap allocated): display names with quotes, commas and
- * comments, angle brackets, groups ("team: a@x, b@y;"). Entries without an
- * '@' are dropped. */
+ * comments, angle brackets, groups ("team: a@x, b@y;"), comments inside an
+ * address (<jan(home)@example.pl>, jan(home)@example.pl) and white space
+ * around its '@'. Entries without an '@' are dropped. */
 void msg_addrs(const char *s, struct msg_addr **v, size_t *n, size_t *cap);
 void msg_addrs_free(struct msg_addr *v, size_t n);
 
 /* Append the text of message m (parsed from its buffer) to out, as UTF-8:
  * the first text/plain part that is not an attachment (multipart parts walked
  * depth first, transfer encoding and charset decoded), else the first
- * text/html part with its tags removed, else nothing. */
+ * text/html part with its tags removed and its entities (numeric, and the
+ * named ones of European text: &eacute; &ndash; &euro; &lstrok; ...)
+ * decoded, else nothing. A type "text" without subtype is text/plain; a
+ * message/rfc822 part is walked as a message, and so is each part of a
+ * multipart/digest that has no Content-Type (its header may be the
+ * message's own). Parameters may be written as RFC 2231 says
+ * (boundary*=, charset*0*=). */
 void msg_text(const struct msg *m, struct sb *out);
+
+/* A recipient a delivery status notification reports on: its address
+ * (lower-cased), the first words of Action ("failed", "delayed", ...) and
+ * Status ("5.1.1"), lower-cased, and the Diagnostic-Code without its
+ * type, white space collapsed, at most 200 characters; "" for a field it
+ * lacks. */
+struct msg_rcpt {
+	char *addr, *action, *status, *diag;
+};
+
+/* The recipients of the delivery status notification m (multipart/report
+ * with a message/delivery-status part, RFC 3464; its Final-Recipient,
+ * else its Original-Recipient), in *v (a new array). Returns their number:
+ * 0 when m is no such notification. */
+size_t msg_dsn(const struct msg *m, struct msg_rcpt **v);
+void msg_rcpt_free(struct msg_rcpt *v, size_t n);
 
 /* Append at most max characters of s[0..n) (valid UTF-8) to out, runs of
  * white space and control characters made one space, none at either end. */

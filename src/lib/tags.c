@@ -39,6 +39,8 @@ void tags_merge(struct sb *out, const char *add)
 			char *s = *t;
 			while (*s == ' ')
 				s++;
+			if (l == 1 && *s == '+')
+				s++; /* "+tag": add it */
 			size_t n = strlen(s);
 			while (n && s[n - 1] == ' ')
 				s[--n] = '\0';

@@ -7,6 +7,7 @@
 /* Add the tags of add (separated by ';' or ',') to the ';'-list in out,
  * after those already there: each is trimmed of spaces, and empty ones and
  * ones already present (compared ignoring case, Unicode-aware) are dropped.
+ * A '+' before a tag of add says "add" (tags=+fair-2026) and is dropped.
  * The tags already in out are cleaned the same way. */
 void tags_merge(struct sb *out, const char *add);
 

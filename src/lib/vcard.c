@@ -1,16 +1,18 @@
 /* vcard.c - vCard in (2.1, 3.0, 4.0) and out (4.0) */
 #include "vcard.h"
 
-#include <errno.h>
-#include <iconv.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "charset.h"
 #include "country.h"
+#include "cust.h"
 #include "id.h"
-#include "mail.h"
+#include "msg.h"
+#include "utf8.h"
+#include "valid.h"
 
 const char *const vcard_columns[VC_NFIELDS] = { "id",	   "name",    "email", "phone", "company",
 						"country", "city",    "tags",  "note" };
@@ -70,21 +72,36 @@ static bool blank(const char *s, size_t n)
 	return n == 0;
 }
 
+/* The length of the line at p (rest bytes left) without its line end,
+ * and in *next with it. A line ends in LF, CR LF, CR CR LF (written by
+ * programs that turn LF into CR LF twice) or a lone CR (old Macs). */
+static size_t line_end(const char *p, size_t rest, size_t *next)
+{
+	size_t i = 0;
+	while (i < rest && p[i] != '\n' && p[i] != '\r')
+		i++;
+	*next = i;
+	if (i < rest && p[i] == '\n')
+		*next = i + 1;
+	else if (i + 2 < rest && p[i + 1] == '\r' && p[i + 2] == '\n')
+		*next = i + 3;
+	else if (i + 1 < rest && p[i + 1] == '\n')
+		*next = i + 2;
+	else if (i < rest)
+		*next = i + 1;
+	return i;
+}
+
 bool vcard_sniff(const char *buf, size_t n)
 {
 	size_t i = 0;
 	if (n >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
 		i = 3;
 	while (i < n) {
-		const char *e = memchr(buf + i, '\n', n - i);
-		size_t len = e ? (size_t)(e - buf - i) : n - i;
-		if (len && buf[i + len - 1] == '\r')
-			len--;
+		size_t next, len = line_end(buf + i, n - i, &next);
 		if (!blank(buf + i, len))
 			return is_line(buf + i, len, "BEGIN:VCARD");
-		i += len + 1;
-		while (i < n && buf[i - 1] != '\n')
-			i++;
+		i += next;
 	}
 	return false;
 }
@@ -99,35 +116,25 @@ void vcardin_init(struct vcardin *in, const char *buf, size_t n)
 		in->pos = 3;
 }
 
-/* The physical line at in->pos, without its line end (LF or CR LF).
- * Returns false at the end of the input. */
+/* The physical line at in->pos, without its line end. Returns false at
+ * the end of the input. */
 static bool phys_line(struct vcardin *in, const char **s, size_t *n)
 {
 	if (in->pos >= in->n)
 		return false;
-	const char *p = in->buf + in->pos;
-	size_t rest = in->n - in->pos;
-	const char *e = memchr(p, '\n', rest);
-	size_t len = e ? (size_t)(e - p) : rest;
-	in->pos += e ? len + 1 : len;
+	size_t next;
+	*s = in->buf + in->pos;
+	*n = line_end(*s, in->n - in->pos, &next);
+	in->pos += next;
 	in->line++;
-	if (len && p[len - 1] == '\r')
-		len--;
-	*s = p;
-	*n = len;
 	return true;
 }
 
 /* Whether the physical line at in->pos is END:VCARD. */
 static bool next_is_end(const struct vcardin *in)
 {
-	const char *p = in->buf + in->pos;
-	size_t rest = in->n - in->pos;
-	const char *e = memchr(p, '\n', rest);
-	size_t len = e ? (size_t)(e - p) : rest;
-	if (len && p[len - 1] == '\r')
-		len--;
-	return is_line(p, len, "END:VCARD");
+	size_t next, len = line_end(in->buf + in->pos, in->n - in->pos, &next);
+	return is_line(in->buf + in->pos, len, "END:VCARD");
 }
 
 /* Whether the part of a content line before its value (the first ':' not
@@ -286,55 +293,24 @@ static bool parse_prop(const char *s, size_t n, struct prop *p)
 	return true;
 }
 
-/* Turn b (in charset) into UTF-8, in place. Returns false when the charset
- * is unknown or b is not text in it. */
-static bool to_utf8(struct sb *b, const char *charset)
-{
-	if (ieqn(charset, strlen(charset), "UTF-8") || ieqn(charset, strlen(charset), "UTF8") ||
-	    ieqn(charset, strlen(charset), "US-ASCII"))
-		return true;
-	iconv_t cd = iconv_open("UTF-8", charset);
-	if (cd == (iconv_t)-1)
-		return false;
-	struct sb out = { 0 };
-	char chunk[256];
-	char *in = b->s;
-	size_t inl = b->len;
-	bool ok = true;
-	for (bool flush = false;;) {
-		char *o = chunk;
-		size_t ol = sizeof chunk;
-		size_t r = flush ? iconv(cd, NULL, NULL, &o, &ol) : iconv(cd, &in, &inl, &o, &ol);
-		sb_add(&out, chunk, sizeof chunk - ol);
-		if (r == (size_t)-1 && errno != E2BIG) {
-			ok = false;
-			break;
-		}
-		if (r != (size_t)-1 && flush)
-			break;
-		if (r != (size_t)-1)
-			flush = true;
-	}
-	iconv_close(cd);
-	if (ok) {
-		sb_reset(b);
-		sb_add(b, out.s, out.len);
-	}
-	sb_free(&out);
-	return ok;
-}
-
 /* The value of p as UTF-8 text (escapes not yet undone) in out. Returns
  * NULL, or why it cannot be read. */
 static const char *decode(const struct prop *p, struct sb *out)
 {
 	sb_reset(out);
 	if (p->qp)
-		mail_qp_decode(out, p->val, p->vlen);
+		qp_decode(p->val, p->vlen, out);
 	else
 		sb_add(out, p->val, p->vlen);
-	if (out->len && p->charset[0] && !to_utf8(out, p->charset))
-		return "cannot be read in its CHARSET";
+	if (out->len && p->charset[0]) {
+		struct sb u = { 0 };
+		int k = charset_conv(p->charset, out->s, out->len, &u, NULL);
+		sb_reset(out);
+		sb_add(out, u.s, u.len);
+		sb_free(&u);
+		if (k < 0)
+			return "cannot be read in its CHARSET";
+	}
 	if (out->len && memchr(out->s, '\0', out->len))
 		return "holds a NUL byte";
 	sb_str(out);
@@ -425,6 +401,7 @@ struct gather {
 	int adr_pref;
 	bool have_n;
 	struct sb n, tags, note;
+	char *bad_email; /* the first EMAIL that is no address */
 };
 
 static void set_err(struct vcard *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -469,7 +446,18 @@ static void take(struct vcard *c, struct gather *g, const struct prop *p, const 
 			if (component(v, n, ';', order[i], &cs, &cn))
 				items(&g->n, cs, cn, ',', ' ');
 	} else if (!strcmp(p->name, "EMAIL")) {
-		choose(c, g, VC_EMAIL, text(v, n), p->pref);
+		/* an Exchange path (/o=.../cn=...) or "Name <a@b>" is no
+		 * address: another EMAIL of the card is taken instead, or none */
+		char *e = text(v, n), *norm;
+		const char *why = check_email(e, &norm);
+		free(norm);
+		if (!why) {
+			choose(c, g, VC_EMAIL, e, p->pref);
+		} else if (!g->bad_email && *e) {
+			g->bad_email = e;
+		} else {
+			free(e);
+		}
 	} else if (!strcmp(p->name, "TEL")) {
 		/* 4.0 prefers the number as a URI: tel:+420-777-000-111 */
 		if (n > 4 && ieqn(v, 4, "TEL:")) {
@@ -507,6 +495,15 @@ static void take(struct vcard *c, struct gather *g, const struct prop *p, const 
 	} else if (!strcmp(p->name, "NOTE")) {
 		struct sb t = { 0 };
 		unescape(&t, v, n);
+		/* a line break of a decoded value (=0D=0A) is a LF, as in every
+		 * other text field */
+		size_t k = 0;
+		for (size_t i = 0; i < t.len; i++) {
+			if (t.s[i] == '\r' && i + 1 < t.len && t.s[i + 1] == '\n')
+				continue;
+			t.s[k++] = t.s[i] == '\r' ? '\n' : t.s[i];
+		}
+		t.len = k;
 		if (t.len) {
 			if (g->note.len)
 				sb_addc(&g->note, '\n');
@@ -536,6 +533,20 @@ static bool wanted(const char *name)
 	return false;
 }
 
+/* Add a warning to the card's (joined with "; "). */
+static void add_warn(struct vcard *c, const char *w)
+{
+	if (!c->warn) {
+		c->warn = xstrdup(w);
+		return;
+	}
+	struct sb b = { 0 };
+	sb_printf(&b, "%s; %s", c->warn, w);
+	free(c->warn);
+	c->warn = xstrdup(b.s);
+	sb_free(&b);
+}
+
 /* Fill in what the card lacks and what follows from the whole card. */
 static void finish(struct vcard *c, struct gather *g)
 {
@@ -550,6 +561,23 @@ static void finish(struct vcard *c, struct gather *g)
 			c->v[i] = xstrdup("");
 	if (!*c->v[VC_NAME])
 		set_err(c, "card has no name");
+	if (!*c->v[VC_EMAIL] && g->bad_email) {
+		/* shown as UTF-8, a byte that is not as '?' */
+		struct sb w = { 0 }, shown = { 0 };
+		const unsigned char *e = (const unsigned char *)g->bad_email;
+		for (size_t i = 0, n = strlen(g->bad_email), k; i < n; i += k) {
+			unsigned cp;
+			k = u8_decode(e + i, n - i, &cp);
+			sb_add(&shown, k ? (const char *)e + i : "?", k ? k : 1);
+			k = k ? k : 1;
+		}
+		sb_adds(&w, "e-mail ");
+		valid_quote(&w, sb_str(&shown), shown.len);
+		sb_free(&shown);
+		sb_adds(&w, " is not an address; left empty");
+		add_warn(c, w.s);
+		sb_free(&w);
+	}
 	char code[3];
 	if (*c->v[VC_COUNTRY]) {
 		if (country_code(c->v[VC_COUNTRY], code)) {
@@ -558,7 +586,7 @@ static void finish(struct vcard *c, struct gather *g)
 		} else {
 			struct sb w = { 0 };
 			sb_printf(&w, "country '%s' is not a known name or code; left empty", c->v[VC_COUNTRY]);
-			c->warn = xstrdup(w.s);
+			add_warn(c, w.s);
 			sb_free(&w);
 			free(c->v[VC_COUNTRY]);
 			c->v[VC_COUNTRY] = xstrdup("");
@@ -645,6 +673,7 @@ int vcard_next(struct vcardin *in, struct vcard *c)
 		take(c, &g, &p, val.s, val.len);
 	}
 	finish(c, &g);
+	free(g.bad_email);
 	sb_free(&g.n);
 	sb_free(&g.tags);
 	sb_free(&g.note);

@@ -14,7 +14,8 @@
 enum vcard_field {
 	VC_ID,      /* UID, when it has the shape of a crm id (lower-cased) */
 	VC_NAME,    /* FN, else built from N */
-	VC_EMAIL,   /* the EMAIL with the best PREF, else the first */
+	VC_EMAIL,   /* the EMAIL with the best PREF, else the first, of those
+		     * that are addresses */
 	VC_PHONE,   /* the TEL chosen the same way */
 	VC_COMPANY, /* the first component of ORG */
 	VC_COUNTRY, /* ADR's country as an ISO 3166 alpha-2 code */
@@ -32,7 +33,8 @@ struct vcard {
 	char *err;           /* why the card cannot be taken (v is then
 			      * unreliable), or NULL */
 	char *warn;          /* what was left out of a card that can be taken
-			      * (an unknown country), or NULL */
+			      * (an unknown country, an e-mail that is no
+			      * address when the card has no other), or NULL */
 };
 
 /* A reader of the cards in buf[0..n), which need not end in NUL and may
@@ -57,7 +59,9 @@ void vcardin_init(struct vcardin *in, const char *buf, size_t n);
  * END:VCARD, a line without ':', a value in a charset that cannot be read,
  * or a NUL byte; lines outside cards that are not blank come as a refused
  * "card" of their own. Returns 1 with a card, 0 at the end of the input.
- * Always moves on: the caller may loop until 0. */
+ * Lines end in LF, CR LF, CR CR LF or a lone CR; a line break decoded
+ * from a NOTE (=0D=0A) becomes LF. Always moves on: the caller may loop
+ * until 0. */
 int vcard_next(struct vcardin *in, struct vcard *c);
 
 /* Free what vcard_next put into c. */
