@@ -146,17 +146,29 @@ struct ctx {
 	struct sb ids; /* what is printed once saved */
 };
 
-/* The row other than self that has this email, or -1. */
-static long email_owner(const struct ctx *x, const char *email, long self)
+/* The row other than self that has this email, or -1. In a table opened
+ * rather than read, the file is looked through (the owner's row is then
+ * loaded); a row that cannot be read there is fatal. */
+static long email_owner(struct ctx *x, const char *email, long self)
 {
 	long ce = ctable_col(&x->t, "email");
 	if (ce < 0 || !*email)
 		return -1;
 	for (size_t i = 0; i < x->t.n; i++)
-		if ((long)i != self && !x->t.rows[i].gone &&
+		if ((long)i != self && !x->t.rows[i].gone && (!x->t.partial || x->t.at[i].off < 0) &&
 		    !strcmp(rec_get(&x->t.rows[i], (size_t)ce), email))
 			return (long)i;
-	return -1;
+	if (!x->t.partial)
+		return -1;
+	struct cwant w;
+	cwant_init(&w, email, false);
+	if (self >= 0)
+		w.except = x->t.at[self].off;
+	if (ctable_lookup(&x->t, &w, 1) < 0)
+		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
+	long row = w.row;
+	cwant_free(&w);
+	return row;
 }
 
 static const char *row_id(const struct ctx *x, long row)
@@ -233,6 +245,7 @@ static long apply(struct ctx *x, long row, const struct sets *s, bool is_new, bo
 	rec_free(&before);
 	return changed;
 undo:
+	r = &x->t.rows[row]; /* looking for an e-mail may have loaded rows */
 	rec_copy(r, &before);
 	r->dirty = before.dirty;
 	r->raw = before.raw;
@@ -435,15 +448,6 @@ static int do_import(struct ctx *x, const char *file, const struct colmap *maps,
 	return CRM_OK;
 }
 
-/* A customer to merge, by id or e-mail; -1 after saying none has it. */
-static long merge_find(const struct ctable *t, const char *key)
-{
-	long r = ctable_find(t, key);
-	if (r < 0)
-		crm_warnx("%s: no customer has this id or e-mail", key);
-	return r;
-}
-
 /* Append the lines that say which interactions moved and which rows went. */
 static void merge_report(struct sb *log, const struct ctable *t, const long *drop,
 			 char *const *ids, const size_t *moved, size_t n)
@@ -457,20 +461,32 @@ static void merge_report(struct sb *log, const struct ctable *t, const long *dro
 			  cn >= 0 ? rec_get(&t->rows[drop[j]], (size_t)cn) : "");
 }
 
-/* Write the merge: the history first, so that a crash between the two
- * writes leaves the moved interactions pointing at the kept customer, who
- * exists, and the dropped rows still there (run the merge again). */
-static int merge_write(struct crm_dir *d, struct ctable *t, const struct sb *hist, size_t moved)
+/* Write the merge: both new files made first, then the history renamed,
+ * then the customers, so that a crash between the two leaves the moved
+ * interactions pointing at the kept customer, who exists, and the dropped
+ * rows still there (run the merge again). hw is the new history when
+ * hopen. */
+static int merge_write(struct crm_dir *d, struct ctable *t, struct crm_wfile *hw, bool hopen)
 {
-	/* a file replaced but maybe not durably (1) is done, yet an error */
-	int hk = moved ? crm_rewrite(d, INTERACTIONS, hist->s, hist->len) : 0;
-	if (hk < 0) {
+	struct crm_wfile cw;
+	int ck = ctable_write(t, d, &cw);
+	if (ck < 0) {
+		if (hopen)
+			crm_wabort(hw);
 		crm_warnx("nothing was changed");
 		return CRM_ERR;
 	}
-	int saved = ctable_save(t, d);
+	/* a file replaced but maybe not durably (1) is done, yet an error */
+	int hk = hopen ? crm_wcommit(hw) : 0;
+	if (hk < 0) {
+		if (ck == 0)
+			crm_wabort(&cw);
+		crm_warnx("nothing was changed");
+		return CRM_ERR;
+	}
+	int saved = ck == 0 ? crm_wcommit(&cw) : 0;
 	if (saved < 0) {
-		if (moved)
+		if (hopen)
 			crm_warnx("%s was not changed, but the history was: run the merge again",
 				  CUSTOMERS);
 		else
@@ -481,7 +497,10 @@ static int merge_write(struct crm_dir *d, struct ctable *t, const struct sb *his
 }
 
 /* --merge KEEP DROP...: the dropped customers' history moves to KEEP, their
- * values fill KEEP's empty fields, and their rows are removed. */
+ * values fill KEEP's empty fields, and their rows are removed. In steps:
+ * find the customers (one pass over customers.csv), merge their rows,
+ * rewrite the history (one streaming pass; a record of the merge could be
+ * written to the new history before it is committed), write both. */
 static int do_merge(const struct crm_common *c, const char *keep, int argc, char **argv)
 {
 	if (!argc)
@@ -492,14 +511,22 @@ static int do_merge(const struct crm_common *c, const char *keep, int argc, char
 	date_fmt(crm_now(), now);
 	crm_lock(&d);
 	struct ctable t;
-	ctable_load(&t, &d);
+	ctable_open(&t, &d);
+	struct cwant *want = xcalloc((size_t)argc + 1, sizeof *want);
+	cwant_init(&want[0], keep, true);
+	for (int i = 0; i < argc; i++)
+		cwant_init(&want[i + 1], argv[i], true);
+	if (ctable_lookup(&t, want, (size_t)argc + 1) < 0)
+		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 	size_t ci = (size_t)ctable_col(&t, "id"), n = 0;
-	long k = merge_find(&t, keep);
+	long k = want[0].row;
+	cwant_report(&want[0]);
 	long *drop = xcalloc((size_t)argc, sizeof *drop);
 	char **ids = xcalloc((size_t)argc, sizeof *ids);
 	bool bad = k < 0;
 	for (int i = 0; i < argc; i++) {
-		long r = merge_find(&t, argv[i]);
+		long r = want[i + 1].row;
+		cwant_report(&want[i + 1]);
 		bool twice = false;
 		for (size_t j = 0; j < n && !twice; j++)
 			twice = drop[j] == r;
@@ -511,8 +538,7 @@ static int do_merge(const struct crm_common *c, const char *keep, int argc, char
 			drop[n++] = r;
 	}
 	int rc = CRM_ERR;
-	struct sb log = { 0 }, out = { 0 };
-	struct hist h = { 0 };
+	struct sb log = { 0 };
 	size_t *moved = xcalloc((size_t)argc, sizeof *moved);
 	char *kid = NULL;
 	if (bad) {
@@ -525,13 +551,14 @@ static int do_merge(const struct crm_common *c, const char *keep, int argc, char
 	long cn = ctable_col(&t, "name");
 	sb_printf(&log, "merge into %s  %s\n", kid, cn >= 0 ? rec_get(&t.rows[k], (size_t)cn) : "");
 	cust_merge(&t, k, drop, n, now, &log);
-	if (hist_load(&h, &d, c->strict) < 0) {
+	struct crm_wfile hw;
+	int hk = hist_rewrite(&d, ids, n, kid, moved, c->dry_run ? NULL : &hw);
+	if (hk < 0) {
 		crm_warnx("nothing was merged");
 		goto out;
 	}
-	size_t total = hist_remap(&h, ids, n, kid, &out, moved);
 	merge_report(&log, &t, drop, ids, moved, n);
-	rc = c->dry_run ? CRM_OK : merge_write(&d, &t, &out, total);
+	rc = c->dry_run ? CRM_OK : merge_write(&d, &t, &hw, hk == 0);
 	if (rc == CRM_OK)
 		fputs(sb_str(&log), stdout);
 out:
@@ -543,8 +570,9 @@ out:
 	free(moved);
 	free(kid);
 	sb_free(&log);
-	sb_free(&out);
-	hist_free(&h);
+	for (int i = 0; i <= argc; i++)
+		cwant_free(&want[i]);
+	free(want);
 	ctable_free(&t);
 	crm_dir_close(&d);
 	return rc;
@@ -611,7 +639,12 @@ int main(int argc, char **argv)
 	crm_dir_open(&x.dir, c.dir);
 	date_fmt(crm_now(), x.now);
 	crm_lock(&x.dir);
-	ctable_load(&x.t, &x.dir);
+	/* an import reads the table whole; one customer is looked for in the
+	 * file and its row alone is held */
+	if (import)
+		ctable_load(&x.t, &x.dir);
+	else
+		ctable_open(&x.t, &x.dir);
 
 	int status = CRM_OK;
 	if (import) {
@@ -625,9 +658,9 @@ int main(int argc, char **argv)
 		else if (!x.added && !x.updated)
 			status = CRM_NONE;
 	} else if (update) {
-		long row = ctable_find(&x.t, update);
+		long row = ctable_resolve(&x.t, update);
 		if (row < 0)
-			crm_diex("%s: no customer has this id or e-mail", update);
+			exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 		int u = update_one(&x, row, &s, false, NULL, 0);
 		if (u < 0) {
 			status = CRM_ERR;

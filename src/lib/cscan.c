@@ -292,6 +292,16 @@ int cscan_next(struct cscan *c, struct cscan_rec *r)
 	}
 }
 
+int cscan_skip(struct cscan *c)
+{
+	for (;;) {
+		int k = region(c);
+		if (k <= 0)
+			return k;
+		consume(c, c->cut);
+	}
+}
+
 int cscan_parse(struct cscan *c, const struct cscan_rec *r, struct rec *rec)
 {
 	if (csvin_parse(c->parser, r->s, r->n, rec) < 0) {

@@ -76,6 +76,10 @@ void cscan_look(struct cscan *c, const struct lit *lits, size_t n);
  * closed by the end of the file. */
 int cscan_next(struct cscan *c, struct cscan_rec *r);
 
+/* Read on to the end without looking at any record, for the errors only.
+ * Returns 0, or -1 after reporting one (as cscan_next). */
+int cscan_skip(struct cscan *c);
+
 /* Parse the fields of a record read into rec (as csvin_parse; rec->line and
  * crlf set too). Returns 0, or -1 after reporting "name:line: message". */
 int cscan_parse(struct cscan *c, const struct cscan_rec *r, struct rec *rec);

@@ -7,7 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lit.h"
 #include "proj.h"
+#include "utf8.h"
 #include "util.h"
 
 const char *const hist_types[] = { "note", "call", "email", "meeting", "chat", "sms", "purchase",
@@ -198,8 +200,10 @@ int hindex_cmp(const struct hindex *a, size_t i, const struct hindex *b, size_t 
 	return bytes_cmp(xid, xn, yid, yn);
 }
 
-/* The end of the JSON string that starts at s[i] (a quote): the index just
- * past its closing quote, or n when it is not closed. */
+/* ---- the customer of a line, found without trusting the line ---- */
+
+/* The end of the JSON string whose opening quote is s[i]: the index past
+ * its closing quote, or n when the line ends first. */
 static size_t str_end(const char *s, size_t n, size_t i)
 {
 	for (i++; i < n; i++) {
@@ -218,107 +222,302 @@ static size_t skip_ws(const char *s, size_t n, size_t i)
 	return i;
 }
 
-/* True when the string token s[0..n) (quotes included) is the key "customer",
- * however it is escaped. */
-static bool is_customer_key(const char *s, size_t n)
+static int hexval(char c)
 {
-	if (!memchr(s, '\\', n))
-		return n == 10 && !memcmp(s, "\"customer\"", 10);
-	json_t *k = json_loadb(s, n, JSON_DECODE_ANY, NULL);
-	bool yes = json_is_string(k) && !strcmp(json_string_value(k), "customer");
-	json_decref(k);
-	return yes;
+	return c >= '0' && c <= '9' ? c - '0' : (c | 32) >= 'a' && (c | 32) <= 'f' ? (c | 32) - 'a' + 10 : -1;
 }
 
-/* Find the string value of the top-level key "customer" in the text of a
- * JSON object: [*b, *e) are the bytes of its token, quotes included. */
-static bool find_customer(const char *s, size_t n, size_t *b, size_t *e)
+/* The text of the string token s[b..e) (its quotes included, the closing
+ * one possibly missing), escapes decoded as far as they make sense: a bad
+ * escape stands for its character, a \u of bad hex for its letters. */
+static void decode(const char *s, size_t b, size_t e, struct sb *out)
 {
-	int depth = 0;
-	bool want_key = false;
-	for (size_t i = 0; i < n;) {
-		char c = s[i];
-		if (c == '"') {
-			size_t end = str_end(s, n, i);
-			if (depth != 1 || !want_key) {
-				i = end;
-				continue;
-			}
-			want_key = false;
-			size_t v = skip_ws(s, n, end);
-			if (v >= n || s[v] != ':')
-				return false;
-			v = skip_ws(s, n, v + 1);
-			if (is_customer_key(s + i, end - i)) {
-				if (v >= n || s[v] != '"')
-					return false;
-				*b = v;
-				*e = str_end(s, n, v);
-				return true;
-			}
-			i = v;
+	sb_reset(out);
+	if (e > b + 1 && s[e - 1] == '"')
+		e--;
+	for (size_t i = b + 1; i < e; i++) {
+		if (s[i] != '\\' || i + 1 >= e) {
+			sb_addc(out, s[i]);
 			continue;
 		}
+		char c = s[++i];
+		static const char from[] = "bfnrt", to[] = "\b\f\n\r\t";
+		const char *k = strchr(from, c);
+		if (c && k) {
+			sb_addc(out, to[k - from]);
+			continue;
+		}
+		unsigned cp = 0;
+		int ok = c == 'u' && i + 4 < e;
+		for (int j = 1; ok && j <= 4; j++) {
+			int h = hexval(s[i + j]);
+			ok = h >= 0;
+			cp = cp << 4 | (unsigned)(h < 0 ? 0 : h);
+		}
+		if (!ok) {
+			sb_addc(out, c);
+			continue;
+		}
+		i += 4;
+		if (cp >= 0xD800 && cp < 0xDC00 && i + 6 < e && s[i + 1] == '\\' && s[i + 2] == 'u') {
+			unsigned lo = 0;
+			int good = 1;
+			for (int j = 3; good && j <= 6; j++) {
+				int h = hexval(s[i + j]);
+				good = h >= 0;
+				lo = lo << 4 | (unsigned)(h < 0 ? 0 : h);
+			}
+			if (good && lo >= 0xDC00 && lo < 0xE000) {
+				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+				i += 6;
+			}
+		}
+		if (cp == 0)
+			sb_add(out, "", 1); /* a NUL byte: no id holds one */
+		else
+			u8_encode(out, cp);
+	}
+}
+
+/* The id of ids[0..n) that t[0..len) is (ASCII letters in any case), or n. */
+static size_t which_id(char *const *ids, size_t n, const char *t, size_t len)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t k = strlen(ids[i]);
+		if (k != len)
+			continue;
+		size_t j = 0;
+		while (j < k && (ids[i][j] == t[j] ||
+				 ((ids[i][j] | 32) == (t[j] | 32) && (t[j] | 32) >= 'a' && (t[j] | 32) <= 'z')))
+			j++;
+		if (j == k)
+			return i;
+	}
+	return n;
+}
+
+/* A "customer" value of a line: its token and the id it is. */
+struct cval {
+	size_t b, e;  /* the token, quotes included */
+	size_t id;    /* index in ids */
+	int depth;    /* 1: a key of the object itself */
+};
+
+/* Every "customer" key of s[0..len) whose string value is one of ids,
+ * read token by token without trusting the line (up to max of them).
+ * Returns how many were found. */
+static size_t customers_of(const char *s, size_t len, char *const *ids, size_t n, struct cval *v,
+			   size_t max, struct sb *tmp)
+{
+	size_t found = 0;
+	int depth = 0;
+	for (size_t i = 0; i < len;) {
+		char c = s[i];
 		if (c == '{' || c == '[') {
 			depth++;
-			want_key = depth == 1;
-		} else if (c == '}' || c == ']') {
-			depth--;
-		} else if (c == ',' && depth == 1) {
-			want_key = true;
-		}
-		i++;
-	}
-	return false;
-}
-
-/* Append line l with its customer replaced by to. */
-static void put_remapped(struct sb *out, const struct hline *l, const char *to)
-{
-	size_t b, e;
-	if (find_customer(l->text, l->len, &b, &e)) {
-		json_t *v = json_string(to);
-		char *enc = json_dumps(v, JSON_ENCODE_ANY);
-		sb_add(out, l->text, b);
-		sb_adds(out, enc);
-		sb_add(out, l->text + e, l->len - e);
-		sb_addc(out, '\n');
-		free(enc);
-		json_decref(v);
-		return;
-	}
-	/* not found in the text (it parsed, so this should not happen): write
-	 * the object anew rather than lose the change */
-	json_t *o = json_deep_copy(l->obj);
-	json_object_set_new(o, "customer", json_string(to));
-	jsonl_put(out, o);
-	json_decref(o);
-}
-
-size_t hist_remap(const struct hist *h, char *const *ids, size_t n, const char *to,
-		  struct sb *out, size_t *counts)
-{
-	size_t changed = 0;
-	if (counts)
-		memset(counts, 0, n * sizeof *counts);
-	for (size_t i = 0; i < h->n; i++) {
-		const struct hline *l = &h->v[i];
-		size_t j = n;
-		if (l->obj) {
-			const char *c = json_str(l->obj, "customer");
-			for (j = 0; j < n && strcmp(c, ids[j]); j++)
-				;
-		}
-		if (j == n) {
-			sb_add(out, l->text, l->len);
-			sb_addc(out, '\n');
+			i++;
 			continue;
 		}
-		changed++;
-		if (counts)
-			counts[j]++;
-		if (to)
-			put_remapped(out, l, to);
+		if (c == '}' || c == ']') {
+			depth--;
+			i++;
+			continue;
+		}
+		if (c != '"') {
+			i++;
+			continue;
+		}
+		size_t e = str_end(s, len, i);
+		size_t colon = skip_ws(s, len, e);
+		if (colon >= len || s[colon] != ':') {
+			i = e;
+			continue;
+		}
+		decode(s, i, e, tmp);
+		bool key = tmp->len == 8 && !memcmp(tmp->s, "customer", 8);
+		size_t vb = skip_ws(s, len, colon + 1);
+		i = vb;
+		if (!key || vb >= len || s[vb] != '"')
+			continue;
+		size_t ve = str_end(s, len, vb);
+		decode(s, vb, ve, tmp);
+		size_t id = which_id(ids, n, tmp->s ? tmp->s : "", tmp->len);
+		if (id < n && found < max)
+			v[found++] = (struct cval){ vb, ve, id, depth };
+		i = ve;
 	}
-	return changed;
+	return found;
+}
+
+/* What hist_rewrite is doing. */
+struct hrw {
+	char *const *ids;
+	size_t n;
+	const char *to;
+	char *to_json; /* to as a JSON string */
+	size_t *counts;
+	struct cval v[16];
+	size_t nv;
+	struct sb tmp, line;
+};
+
+/* Whether the line s[0..len) is one of the customers' (counted); its
+ * customer values are left in x->v. */
+static bool is_theirs(struct hrw *x, const char *s, size_t len)
+{
+	x->nv = customers_of(s, len, x->ids, x->n, x->v, sizeof x->v / sizeof x->v[0], &x->tmp);
+	size_t first = x->nv;
+	for (size_t i = 0; i < x->nv && first == x->nv; i++)
+		if (!x->to || x->v[i].depth == 1)
+			first = i;
+	if (first == x->nv)
+		return false; /* a merge leaves a line whose own customer is another */
+	x->counts[x->v[first].id]++;
+	return true;
+}
+
+/* The line s[0..len) with the values of its own customer keys made to. */
+static void remapped(struct hrw *x, const char *s, size_t len)
+{
+	sb_reset(&x->line);
+	size_t at = 0;
+	for (size_t i = 0; i < x->nv; i++) {
+		if (x->v[i].depth != 1)
+			continue;
+		sb_add(&x->line, s + at, x->v[i].b - at);
+		sb_adds(&x->line, x->to_json);
+		at = x->v[i].e;
+	}
+	sb_add(&x->line, s + at, len - at);
+}
+
+int hist_rewrite(const struct crm_dir *d, char *const *ids, size_t n, const char *to,
+		 size_t *counts, struct crm_wfile *w)
+{
+	memset(counts, 0, n * sizeof *counts);
+	const char *name = crm_path(d, INTERACTIONS);
+	int fd = openat(d->fd, INTERACTIONS, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 1;
+		crm_warn("%s", name);
+		return -1;
+	}
+	struct hrw x = { .ids = ids, .n = n, .to = to, .counts = counts };
+	if (to) {
+		json_t *j = json_string(to);
+		x.to_json = json_dumps(j, JSON_ENCODE_ANY);
+		json_decref(j);
+	}
+	/* what a line of a customer must hold: an id as it is, or an escape
+	 * (\u spells any character, \/ a slash); an id with characters that
+	 * must be escaped anyway makes every line worth a look */
+	struct lit *lits = xcalloc(n + 2, sizeof *lits);
+	size_t nl = 0;
+	bool all = false, slash = false;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(ids[i]);
+		for (size_t j = 0; j < len; j++)
+			all |= ids[i][j] == '"' || ids[i][j] == '\\' || (unsigned char)ids[i][j] < 0x20;
+		slash |= strchr(ids[i], '/') != NULL;
+		if (len)
+			lit_init(&lits[nl++], ids[i], len);
+	}
+	lit_init(&lits[nl++], "\\u", 2);
+	if (slash)
+		lit_init(&lits[nl++], "\\/", 2);
+	const char **hit = xcalloc(nl, sizeof *hit);
+	struct bufin b;
+	bufin_init(&b, fd, name, 1 << 20);
+	b.line = 1;
+	long long off = 0, copied = 0; /* the offset of b.buf[b.beg]; the new file is made up to copied */
+	bool opened = false;
+	size_t changed = 0;
+	int rc = 0;
+	for (;;) {
+		size_t shift;
+		if (bufin_fill(&b, &shift) < 0) {
+			rc = -1;
+			break;
+		}
+		const char *s = b.buf + b.beg, *e = b.buf + b.end;
+		if (s == e && b.eof)
+			break;
+		/* the whole lines read: up to the last line feed, or all at the end */
+		const char *cut = b.eof ? e : memrchr(s, '\n', (size_t)(e - s));
+		if (!cut)
+			continue; /* a line longer than the buffer: read on */
+		if (!b.eof)
+			cut++;
+		for (size_t i = 0; i < nl; i++)
+			hit[i] = NULL;
+		for (const char *p = s; p < cut;) {
+			const char *h = all ? p : cut;
+			for (size_t i = 0; i < nl && !all; i++) {
+				if (!hit[i] || hit[i] < p) {
+					hit[i] = lit_find(&lits[i], p, (size_t)(cut - p));
+					if (!hit[i])
+						hit[i] = cut;
+				}
+				if (hit[i] < h)
+					h = hit[i];
+			}
+			if (h >= cut)
+				break;
+			const char *ls = h > p ? memrchr(p, '\n', (size_t)(h - p)) : NULL;
+			ls = ls ? ls + 1 : p;
+			const char *le = memchr(h, '\n', (size_t)(cut - h));
+			size_t len = (size_t)((le ? le : cut) - ls);
+			p = le ? le + 1 : cut;
+			if (!is_theirs(&x, ls, len))
+				continue;
+			changed++;
+			if (!w)
+				continue;
+			long long at = off + (ls - s);
+			if (!opened) {
+				/* the first line that changes: a new file from here */
+				if (crm_wopen(w, d, INTERACTIONS) < 0) {
+					rc = -1;
+					goto out;
+				}
+				opened = true;
+				crm_wcopy(w, fd, name, 0, at);
+				copied = at;
+			}
+			crm_wwrite(w, s + (copied - off), (size_t)(at - copied));
+			if (to) {
+				remapped(&x, ls, len);
+				if (le)
+					sb_addc(&x.line, '\n');
+				crm_wwrite(w, x.line.s, x.line.len);
+			}
+			copied = off + (p - s);
+		}
+		if (opened) {
+			crm_wwrite(w, s + (copied - off), (size_t)(cut - s - (copied - off)));
+			copied = off + (cut - s);
+			if (w->failed) {
+				rc = -1;
+				goto out;
+			}
+		}
+		off += cut - s;
+		b.beg = (size_t)(cut - b.buf);
+		if (b.eof && cut == e)
+			break;
+	}
+out:
+	if (rc < 0 && opened)
+		crm_wabort(w);
+	bufin_free(&b);
+	close(fd);
+	free(hit);
+	free(lits);
+	free(x.to_json);
+	sb_free(&x.tmp);
+	sb_free(&x.line);
+	if (rc < 0)
+		return -1;
+	return opened || (!w && changed) ? 0 : 1;
 }

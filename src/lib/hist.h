@@ -9,6 +9,7 @@
 #include "dir.h"
 #include "hmap.h"
 #include "jsonl.h"
+#include "lock.h"
 
 /* The interaction types and channels of DESIGN.md. */
 extern const char *const hist_types[];
@@ -71,14 +72,24 @@ void hindex_free(struct hindex *h);
 /* Order two records by time (a record without a ts that parses first, then
  * by its ts as written), then by id. */
 int hindex_cmp(const struct hindex *a, size_t i, const struct hindex *b, size_t j);
-/* Write the history h to out as the new file of a rewrite, with the lines
- * of the customers ids[0..n) dropped (to NULL: erasure) or pointed at the
- * customer to (a merge). Every other line is copied byte for byte; in a
- * line pointed elsewhere only the value of "customer" changes. Lines that
- * did not parse are copied as they are. When counts is not NULL, counts[i]
- * gets the number of lines of ids[i]. Returns the number of lines dropped
- * or changed. */
-size_t hist_remap(const struct hist *h, char *const *ids, size_t n, const char *to,
-		  struct sb *out, size_t *counts);
+/* The history rewritten as a stream, for crm-rm --forget and crm-add
+ * --merge: every line whose customer is one of ids[0..n) is dropped (to
+ * NULL: erasure) or has that customer replaced by to (a merge). A line is
+ * the customer's when a "customer" key holds the id as its string value,
+ * found by a tolerant scan of the bytes rather than a parse: escapes are
+ * decoded, ASCII letters compared in any case, and lines no reader takes
+ * (duplicate keys, \u0000, numbers out of range, a torn last line, bad
+ * UTF-8) are found too. Erasure takes such a key at any depth; a merge
+ * changes the keys of the object itself (a line that mentions the customer
+ * only deeper is left as it is), and in a line it changes only those
+ * values. Every other line is copied byte for byte. counts[i] gets the
+ * number of lines of ids[i]. Only the lines that hold an id (or an
+ * escape that could spell one) are looked at, so this runs at the speed of
+ * a copy. With w NULL the lines are only counted. Returns 0 with *w open
+ * holding the new file (to crm_wcommit or crm_wabort; more lines may be
+ * written to it first), 1 when no line is the customers' (or there is no
+ * history; *w is not open), -1 after reporting an error (*w is not open). */
+int hist_rewrite(const struct crm_dir *d, char *const *ids, size_t n, const char *to,
+		 size_t *counts, struct crm_wfile *w);
 
 #endif

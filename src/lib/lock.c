@@ -210,6 +210,7 @@ int crm_wopen(struct crm_wfile *w, const struct crm_dir *d, const char *name)
 	}
 	w->cap = 1 << 20;
 	w->buf = xmalloc(w->cap);
+	w->last = '\n';
 	return 0;
 fail:
 	wfile_free(w);
@@ -233,6 +234,8 @@ int crm_wwrite(struct crm_wfile *w, const void *p, size_t n)
 {
 	if (w->failed)
 		return -1;
+	if (n)
+		w->last = ((const char *)p)[n - 1];
 	if (w->n + n <= w->cap) {
 		memcpy(w->buf + w->n, p, n);
 		w->n += n;
@@ -273,6 +276,7 @@ int crm_wcopy(struct crm_wfile *w, int fd, const char *name, long long off, long
 			return -1;
 		}
 		w->n += (size_t)k;
+		w->last = w->buf[w->n - 1];
 		off += k;
 		len -= k;
 	}

@@ -38,6 +38,7 @@ struct crm_wfile {
 	char *buf; /* bytes not written yet */
 	size_t n, cap;
 	bool failed;
+	char last; /* the last byte written ('\n' before the first) */
 };
 
 /* Start replacing name, with the checks of crm_rewrite (a symbolic link,
