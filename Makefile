@@ -72,7 +72,7 @@ tests/faults/shim.so: tests/faults/shim.c
 # as its byte-wise path does (vecsame), and so does a line that fits the
 # front it learnt (frontcheck); the hash map keeps every key, index and
 # word (hmapcheck).
-TESTBINS = build/tests/vecsame build/tests/frontcheck build/tests/hmapcheck build/tests/cscancheck
+TESTBINS = build/tests/vecsame build/tests/frontcheck build/tests/hmapcheck build/tests/cscancheck build/tests/validsame
 build/tests/%: tests/proj/%.c build/libcrm.a src/lib/*.h
 	@mkdir -p build/tests
 	$(CC) $(CFLAGS) -Isrc/lib -o $@ $< build/libcrm.a $(LDFLAGS) $(LDLIBS)

@@ -554,7 +554,7 @@ static int do_merge(const struct crm_common *c, const char *keep, int argc, char
 	struct crm_wfile hw;
 	int hk = hist_rewrite(&d, ids, n, kid, moved, c->dry_run ? NULL : &hw);
 	if (hk < 0) {
-		crm_warnx("nothing was merged");
+		crm_warnx(hk == -1 ? "nothing was merged" : "nothing was changed");
 		goto out;
 	}
 	merge_report(&log, &t, drop, ids, moved, n);

@@ -1,4 +1,6 @@
 /* crm-log - append an interaction to the history, close tasks, replay the history */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,7 @@
 #include "mailimp.h"
 #include "money.h"
 #include "opt.h"
+#include "proj.h"
 #include "scan.h"
 #include "util.h"
 
@@ -153,54 +156,83 @@ struct ref_find {
 	char done_id[256];
 };
 
-static void ev_ref(const struct event *e, void *ctx)
+/* Open the history to scan it for lines that hold id (all lines when id
+ * is NULL); false when there is none yet. */
+static bool open_history(const struct crm_dir *d, const char *id, struct hscan *h, struct lit *lits)
 {
-	struct ref_find *f = ctx;
-	const struct proj *p = e->p;
-	const struct pval *id = &p->v[PJ_ID], *ref = &p->v[PJ_REF];
-	if (id->kind == 's' && id->n == f->n && !memcmp(id->s, f->id, f->n) &&
-	    (f->off < 0 || e->off < f->off)) {
-		f->off = e->off;
-		pv_str(&p->v[PJ_TYPE], f->type, sizeof f->type);
-		pv_str(&p->v[PJ_CUSTOMER], f->customer, sizeof f->customer);
-		pv_str(ref, f->ref, sizeof f->ref);
-		f->has_ref = ref->kind != 0;
+	int fd = openat(d->fd, INTERACTIONS, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return false;
+		crm_die("%s", crm_path(d, INTERACTIONS));
 	}
-	if (ref->kind == 's' && ref->n == f->n && !memcmp(ref->s, f->id, f->n) &&
-	    pv_is(&p->v[PJ_TYPE], "done") && (f->done_off < 0 || e->off < f->done_off)) {
-		f->done_off = e->off;
-		pv_str(id, f->done_id, sizeof f->done_id);
-	}
+	hscan_open(h, fd, crm_path(d, INTERACTIONS));
+	size_t nl;
+	char *ids[] = { (char *)id };
+	if (id && hist_needles(ids, 1, lits, &nl))
+		hscan_look(h, lits, nl);
+	return true;
 }
 
-/* Look the history through for the event id: one streaming pass, on the
- * cores there are, holding nothing but what is found. */
+static void close_history(struct hscan *h)
+{
+	close(h->b.fd);
+	hscan_close(h);
+}
+
+/* The next line of the history that parses, read into p (bad lines are
+ * reported, and fatal with strict). Returns 1, 0 at the end; a read error
+ * is fatal. */
+static int next_event(struct hscan *h, struct proj *p, bool strict, struct hscan_item *it)
+{
+	int k;
+	while ((k = hscan_next(h, it)) > 0) {
+		if (!it->s)
+			continue;
+		char err[200];
+		int r = proj_line(p, it->s, it->n, err, sizeof err);
+		if (r > 0)
+			return 1;
+		if (r < 0) {
+			crm_dataerr(h->b.name, it->line, "%s%s", it->nl ? "" : "torn last line: ", err);
+			if (strict)
+				exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
+		}
+	}
+	if (k < 0)
+		exit(CRM_ERR); /* reported; nothing to undo */
+	return 0;
+}
+
+/* Look the history through for the event id: one streaming pass that
+ * parses only the lines that hold the id, keeping nothing but what it
+ * finds. */
 static void find_ref(const struct crm_dir *d, const char *id, bool strict, struct ref_find *f)
 {
-	struct ref_find part[SCAN_MAXPARTS];
-	void *ctx[SCAN_MAXPARTS];
-	for (int i = 0; i < SCAN_MAXPARTS; i++) {
-		part[i] = (struct ref_find){ .id = id, .n = strlen(id), .off = -1, .done_off = -1 };
-		ctx[i] = &part[i];
-	}
-	unsigned skip = ~(1u << PJ_ID | 1u << PJ_TYPE | 1u << PJ_CUSTOMER | 1u << PJ_REF);
-	int np = scan_parts_any(d, strict, skip, ev_ref, ctx, SCAN_MAXPARTS);
-	if (np < 0)
-		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
-	*f = part[0];
-	for (int i = 1; i < np; i++) {
-		if (part[i].off >= 0 && (f->off < 0 || part[i].off < f->off)) {
-			f->off = part[i].off;
-			memcpy(f->type, part[i].type, sizeof f->type);
-			memcpy(f->customer, part[i].customer, sizeof f->customer);
-			memcpy(f->ref, part[i].ref, sizeof f->ref);
-			f->has_ref = part[i].has_ref;
+	*f = (struct ref_find){ .id = id, .n = strlen(id), .off = -1, .done_off = -1 };
+	struct hscan h;
+	struct lit lits[3];
+	if (!open_history(d, id, &h, lits))
+		return;
+	struct proj p = { .skip = ~(1u << PJ_ID | 1u << PJ_TYPE | 1u << PJ_CUSTOMER | 1u << PJ_REF) };
+	struct hscan_item it;
+	while (next_event(&h, &p, strict, &it)) {
+		const struct pval *pid = &p.v[PJ_ID], *ref = &p.v[PJ_REF];
+		if (f->off < 0 && pid->kind == 's' && pid->n == f->n && !memcmp(pid->s, id, f->n)) {
+			f->off = it.off;
+			pv_str(&p.v[PJ_TYPE], f->type, sizeof f->type);
+			pv_str(&p.v[PJ_CUSTOMER], f->customer, sizeof f->customer);
+			pv_str(ref, f->ref, sizeof f->ref);
+			f->has_ref = ref->kind != 0;
 		}
-		if (part[i].done_off >= 0 && (f->done_off < 0 || part[i].done_off < f->done_off)) {
-			f->done_off = part[i].done_off;
-			memcpy(f->done_id, part[i].done_id, sizeof f->done_id);
+		if (f->done_off < 0 && ref->kind == 's' && ref->n == f->n && !memcmp(ref->s, id, f->n) &&
+		    pv_is(&p.v[PJ_TYPE], "done")) {
+			f->done_off = it.off;
+			pv_str(pid, f->done_id, sizeof f->done_id);
 		}
 	}
+	proj_free(&p);
+	close_history(&h);
 }
 
 static int append(struct crm_dir *d, json_t *o, bool dry)
@@ -511,27 +543,25 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 		if (!strchr(o->until, 'T') && !strchr(o->until, ' ') && strcmp(o->until, "now"))
 			want.until += 86399;
 	}
-	/* one pass, on the cores there are, each part keeping its chosen lines */
-	struct pick parts[SCAN_MAXPARTS];
-	void *ctx[SCAN_MAXPARTS];
-	for (int i = 0; i < SCAN_MAXPARTS; i++) {
-		parts[i] = want;
-		ctx[i] = &parts[i];
-	}
-	unsigned skip = ~(1u << PJ_CUSTOMER | 1u << PJ_TYPE | 1u << PJ_TS);
-	int np = scan_parts(d, c->strict, skip, ev_pick, ctx, SCAN_MAXPARTS);
-	if (np < 0)
-		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
-	size_t n = 0;
-	for (int i = 0; i < np; i++)
-		n += parts[i].n;
-	struct item *v = xcalloc(n ? n : 1, sizeof *v);
-	n = 0;
-	for (int i = 0; i < np; i++)
-		for (size_t j = 0; j < parts[i].n; j++) {
-			v[n] = parts[i].v[j];
-			v[n++].base = parts[i].arena.s;
+	/* one pass that parses only the lines that may be the customer's,
+	 * keeping the chosen ones */
+	struct hscan h;
+	struct lit lits[3];
+	if (open_history(d, want.only, &h, lits)) {
+		struct proj p = { .skip = ~(1u << PJ_CUSTOMER | 1u << PJ_TYPE | 1u << PJ_TS) };
+		struct hscan_item it;
+		while (next_event(&h, &p, c->strict, &it)) {
+			struct event e = { &p, 0, false, it.s, it.n, it.off, NULL, !it.nl };
+			e.has_ts = pv_time(&p.v[PJ_TS], &e.ts);
+			ev_pick(&e, &want);
 		}
+		proj_free(&p);
+		close_history(&h);
+	}
+	size_t n = want.n;
+	struct item *v = want.v;
+	for (size_t i = 0; i < n; i++)
+		v[i].base = want.arena.s;
 	qsort(v, n, sizeof *v, by_time);
 	struct hmap ids = { 0 };
 	char **names = NULL;
@@ -626,10 +656,7 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 		hdr_free(&cols);
 	}
 	free(v);
-	for (int i = 0; i < np; i++) {
-		free(parts[i].v);
-		sb_free(&parts[i].arena);
-	}
+	sb_free(&want.arena);
 	for (size_t i = 0; names && i < ids.n; i++)
 		free(names[i]);
 	free(names);

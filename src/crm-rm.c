@@ -121,15 +121,16 @@ int main(int argc, char **argv)
 			  cn >= 0 ? rec_get(r, (size_t)cn) : "");
 	}
 	struct crm_wfile hw;
-	bool hopen = false;
+	bool hopen = false, unread = false;
 	if (rc == CRM_OK && forget) {
 		size_t *counts = xcalloc(nids ? nids : 1, sizeof *counts);
 		int hk = hist_rewrite(&d, ids, nids, NULL, counts, c.dry_run ? NULL : &hw);
 		hopen = hk == 0 && !c.dry_run;
 		if (hk < 0)
 			rc = CRM_ERR;
+		unread = hk == -1; /* said why: nothing else to say */
 		size_t erased = 0;
-		for (size_t i = 0; i < nids; i++) {
+		for (size_t i = 0; i < nids && !unread; i++) {
 			erased += counts[i];
 			if (!stray[i])
 				continue;
@@ -149,7 +150,8 @@ int main(int argc, char **argv)
 	if (rc != CRM_OK) {
 		if (hopen)
 			crm_wabort(&hw);
-		crm_warnx("nothing was removed");
+		if (!unread)
+			crm_warnx("nothing was removed");
 	} else if (c.dry_run) {
 		fputs(sb_str(&shown), stdout);
 	} else {

@@ -542,8 +542,7 @@ id,name,email,phone,company,country,city,tags,owner,stage,consent,created,update
 EOF
 	cp customers.csv before.csv
 	run --separate-stderr crm-add 'Bob Brown'
-	refused_with 'crm-add: customers.csv:3: unterminated quoted field
-crm-add: nothing was changed'
+	refused_with 'crm-add: customers.csv:3: unterminated quoted field'
 }
 
 @test "ADD061: the error line of customers.csv is the physical line, after a quoted newline" {

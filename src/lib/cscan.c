@@ -177,6 +177,11 @@ static int more(struct cscan *c)
 		return 0;
 	size_t shift;
 	c->b.line = c->line;
+	if (c->nul_record && c->b.end - c->b.beg == c->b.cap &&
+	    memchr(c->b.buf + c->b.beg, '\0', c->b.end - c->b.beg)) {
+		crm_dataerr(c->b.name, c->line, "NUL byte in the record");
+		return -1;
+	}
 	long k = bufin_fill(&c->b, &shift);
 	if (k < 0)
 		return -1;

@@ -49,6 +49,10 @@ struct cscan {
 			   literal with special set met such a character) */
 	size_t *hit;    /* per literal: the next place it is at in the region */
 	struct csvin *parser; /* for cscan_parse */
+	/* a record of over a buffer that holds a NUL byte is reported as a
+	 * record that does not parse ("NUL byte in the record", as csvin_parse
+	 * says), not as a file that is not text (bufin_fill) */
+	bool nul_record;
 };
 
 /* The size of the buffer a scan starts with (1 MiB); tests make it small. */

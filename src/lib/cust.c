@@ -195,12 +195,13 @@ int ctable_save(struct ctable *t, const struct crm_dir *d)
 			if (t->at[i].off < 0 && !t->rows[i].gone)
 				csv_put_rec(&add, &t->rows[i], t->hdr.n);
 		/* a row after a quote never closed would become part of its
-		 * field: the file is read to its end once before */
-		if (add.len && !t->read_through && ctable_check(t) < 0) {
-			sb_free(&add);
-			return -1;
-		}
-		k = add.len ? crm_append(d, CUSTOMERS, add.s, add.len) : 0;
+		 * field: the file is read to its end once before (a file that
+		 * cannot be is fatal, as it is to ctable_load) */
+		if (add.len && !t->read_through && ctable_check(t) < 0)
+			exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
+		k = add.len ? crm_may_replace(d, CUSTOMERS) : 0;
+		if (add.len && k == 0)
+			k = crm_append(d, CUSTOMERS, add.s, add.len);
 		sb_free(&add);
 		return k;
 	}
@@ -254,6 +255,7 @@ void ctable_open(struct ctable *t, const struct crm_dir *d)
 		crm_diex("%s: is a directory", t->name);
 	t->size = st.st_size;
 	struct cscan *c = cscan_open(t->fd, t->name, 0, 1);
+	c->nul_record = true;
 	struct cscan_rec r;
 	int k = cscan_next(c, &r);
 	if (k < 0)
@@ -284,6 +286,7 @@ int ctable_check(struct ctable *t)
 		return -1;
 	}
 	struct cscan *c = cscan_open(t->fd, t->name, t->body, t->body_line);
+	c->nul_record = true;
 	int k = cscan_skip(c);
 	cscan_close(c);
 	t->read_through = k == 0;
@@ -362,6 +365,7 @@ static int lookup_pass(struct ctable *t, struct cwant *want, size_t n, bool name
 		return -1;
 	}
 	struct cscan *c = cscan_open(t->fd, t->name, t->body, t->body_line);
+	c->nul_record = true;
 	struct lit *lits = xcalloc(n ? n : 1, sizeof *lits);
 	size_t nl = 0;
 	bool all = names;
@@ -496,6 +500,7 @@ static int copy_widened(struct ctable *t, struct crm_wfile *w, const size_t *ch,
 		return -1;
 	}
 	struct cscan *c = cscan_open(t->fd, t->name, t->body, t->body_line);
+	c->nul_record = true;
 	struct cscan_rec r;
 	struct sb b = { 0 };
 	long long cur = t->body;

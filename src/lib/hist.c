@@ -391,6 +391,117 @@ static void remapped(struct hrw *x, const char *s, size_t len)
 	sb_add(&x->line, s + at, len - at);
 }
 
+void hscan_open(struct hscan *h, int fd, const char *name)
+{
+	memset(h, 0, sizeof *h);
+	bufin_init(&h->b, fd, name, 1 << 20);
+	h->line = 1;
+}
+
+void hscan_look(struct hscan *h, const struct lit *lits, size_t n)
+{
+	h->lits = lits;
+	h->nlits = n;
+	free(h->hit);
+	h->hit = xcalloc(n ? n : 1, sizeof *h->hit);
+	for (size_t i = 0; i < n; i++)
+		h->hit[i] = (size_t)-1;
+}
+
+void hscan_close(struct hscan *h)
+{
+	bufin_free(&h->b);
+	free(h->hit);
+	memset(h, 0, sizeof *h);
+}
+
+/* Move past x, counting the lines passed. */
+static void hs_consume(struct hscan *h, size_t x)
+{
+	h->line += (long)lit_count_nl(h->b.buf + h->b.beg, x - h->b.beg);
+	h->off += (long long)(x - h->b.beg);
+	h->b.beg = x;
+}
+
+int hscan_next(struct hscan *h, struct hscan_item *it)
+{
+	char *buf;
+	while (h->b.beg >= h->cut) {
+		if (h->b.eof)
+			return 0;
+		size_t shift;
+		h->b.line = h->line;
+		if (bufin_fill(&h->b, &shift) < 0)
+			return -1;
+		buf = h->b.buf;
+		const char *s = buf + h->b.beg, *e = buf + h->b.end;
+		const char *nl = s < e ? memrchr(s, '\n', (size_t)(e - s)) : NULL;
+		h->cut = h->b.eof ? h->b.end : nl ? (size_t)(nl - buf) + 1 : h->b.beg;
+		for (size_t i = 0; i < h->nlits; i++)
+			h->hit[i] = (size_t)-1;
+	}
+	buf = h->b.buf;
+	size_t beg = h->b.beg, at = beg;
+	if (h->nlits) {
+		at = h->cut;
+		for (size_t i = 0; i < h->nlits; i++) {
+			if (h->hit[i] == (size_t)-1 || h->hit[i] < beg) {
+				const char *f = lit_find(&h->lits[i], buf + beg, h->cut - beg);
+				h->hit[i] = f ? (size_t)(f - buf) : h->cut;
+			}
+			if (h->hit[i] < at)
+				at = h->hit[i];
+		}
+		if (at >= h->cut) {
+			*it = (struct hscan_item){ .gap = buf + beg, .gapn = h->cut - beg };
+			hs_consume(h, h->cut);
+			return 1;
+		}
+	}
+	const char *ls = at > beg ? memrchr(buf + beg, '\n', at - beg) : NULL;
+	size_t start = ls ? (size_t)(ls - buf) + 1 : beg;
+	const char *le = memchr(buf + at, '\n', h->cut - at);
+	size_t end = le ? (size_t)(le - buf) : h->cut;
+	it->gap = buf + beg;
+	it->gapn = start - beg;
+	hs_consume(h, start);
+	it->s = buf + start;
+	it->n = end - start;
+	it->nl = le != NULL;
+	it->line = h->line;
+	it->off = h->off;
+	hs_consume(h, le ? end + 1 : end);
+	return 1;
+}
+
+bool hist_needles(char *const *ids, size_t n, struct lit *lits, size_t *nl)
+{
+	bool all = false, slash = false;
+	*nl = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(ids[i]);
+		for (size_t j = 0; j < len; j++)
+			all |= ids[i][j] == '"' || ids[i][j] == '\\' || (unsigned char)ids[i][j] < 0x20;
+		slash |= strchr(ids[i], '/') != NULL;
+		if (len)
+			lit_init(&lits[(*nl)++], ids[i], len);
+	}
+	lit_init(&lits[(*nl)++], "\\u", 2);
+	if (slash)
+		lit_init(&lits[(*nl)++], "\\/", 2);
+	return !all;
+}
+
+bool hist_mentions(const char *s, size_t len, const char *id)
+{
+	struct cval v;
+	struct sb tmp = { 0 };
+	char *ids[] = { (char *)id };
+	size_t k = customers_of(s, len, ids, 1, &v, 1, &tmp);
+	sb_free(&tmp);
+	return k > 0;
+}
+
 int hist_rewrite(const struct crm_dir *d, char *const *ids, size_t n, const char *to,
 		 size_t *counts, struct crm_wfile *w)
 {
@@ -409,115 +520,58 @@ int hist_rewrite(const struct crm_dir *d, char *const *ids, size_t n, const char
 		x.to_json = json_dumps(j, JSON_ENCODE_ANY);
 		json_decref(j);
 	}
-	/* what a line of a customer must hold: an id as it is, or an escape
-	 * (\u spells any character, \/ a slash); an id with characters that
-	 * must be escaped anyway makes every line worth a look */
 	struct lit *lits = xcalloc(n + 2, sizeof *lits);
-	size_t nl = 0;
-	bool all = false, slash = false;
-	for (size_t i = 0; i < n; i++) {
-		size_t len = strlen(ids[i]);
-		for (size_t j = 0; j < len; j++)
-			all |= ids[i][j] == '"' || ids[i][j] == '\\' || (unsigned char)ids[i][j] < 0x20;
-		slash |= strchr(ids[i], '/') != NULL;
-		if (len)
-			lit_init(&lits[nl++], ids[i], len);
-	}
-	lit_init(&lits[nl++], "\\u", 2);
-	if (slash)
-		lit_init(&lits[nl++], "\\/", 2);
-	const char **hit = xcalloc(nl, sizeof *hit);
-	struct bufin b;
-	bufin_init(&b, fd, name, 1 << 20);
-	b.line = 1;
-	long long off = 0, copied = 0; /* the offset of b.buf[b.beg]; the new file is made up to copied */
+	size_t nl;
+	struct hscan h;
+	hscan_open(&h, fd, name);
+	if (hist_needles(ids, n, lits, &nl))
+		hscan_look(&h, lits, nl);
 	bool opened = false;
 	size_t changed = 0;
-	int rc = 0;
-	for (;;) {
-		size_t shift;
-		if (bufin_fill(&b, &shift) < 0) {
-			rc = -1;
-			break;
-		}
-		const char *s = b.buf + b.beg, *e = b.buf + b.end;
-		if (s == e && b.eof)
-			break;
-		/* the whole lines read: up to the last line feed, or all at the end */
-		const char *cut = b.eof ? e : memrchr(s, '\n', (size_t)(e - s));
-		if (!cut)
-			continue; /* a line longer than the buffer: read on */
-		if (!b.eof)
-			cut++;
-		for (size_t i = 0; i < nl; i++)
-			hit[i] = NULL;
-		for (const char *p = s; p < cut;) {
-			const char *h = all ? p : cut;
-			for (size_t i = 0; i < nl && !all; i++) {
-				if (!hit[i] || hit[i] < p) {
-					hit[i] = lit_find(&lits[i], p, (size_t)(cut - p));
-					if (!hit[i])
-						hit[i] = cut;
-				}
-				if (hit[i] < h)
-					h = hit[i];
-			}
-			if (h >= cut)
+	int rc = 0, k;
+	struct hscan_item it;
+	while ((k = hscan_next(&h, &it)) > 0) {
+		bool theirs = it.s && is_theirs(&x, it.s, it.n);
+		changed += theirs;
+		if (!w)
+			continue;
+		if (theirs && !opened) {
+			/* the first line that changes: a new file from here */
+			if (crm_wopen(w, d, INTERACTIONS) < 0) {
+				rc = -2;
 				break;
-			const char *ls = h > p ? memrchr(p, '\n', (size_t)(h - p)) : NULL;
-			ls = ls ? ls + 1 : p;
-			const char *le = memchr(h, '\n', (size_t)(cut - h));
-			size_t len = (size_t)((le ? le : cut) - ls);
-			p = le ? le + 1 : cut;
-			if (!is_theirs(&x, ls, len))
-				continue;
-			changed++;
-			if (!w)
-				continue;
-			long long at = off + (ls - s);
-			if (!opened) {
-				/* the first line that changes: a new file from here */
-				if (crm_wopen(w, d, INTERACTIONS) < 0) {
-					rc = -1;
-					goto out;
-				}
-				opened = true;
-				crm_wcopy(w, fd, name, 0, at);
-				copied = at;
 			}
-			crm_wwrite(w, s + (copied - off), (size_t)(at - copied));
-			if (to) {
-				remapped(&x, ls, len);
-				if (le)
-					sb_addc(&x.line, '\n');
-				crm_wwrite(w, x.line.s, x.line.len);
-			}
-			copied = off + (p - s);
+			opened = true;
+			crm_wcopy(w, fd, name, 0, it.off);
+		} else if (opened) {
+			crm_wwrite(w, it.gap, it.gapn);
 		}
-		if (opened) {
-			crm_wwrite(w, s + (copied - off), (size_t)(cut - s - (copied - off)));
-			copied = off + (cut - s);
-			if (w->failed) {
-				rc = -1;
-				goto out;
-			}
+		if (!opened || !it.s)
+			continue;
+		if (!theirs) {
+			crm_wwrite(w, it.s, it.n + it.nl);
+		} else if (to) {
+			remapped(&x, it.s, it.n);
+			if (it.nl)
+				sb_addc(&x.line, '\n');
+			crm_wwrite(w, x.line.s, x.line.len);
 		}
-		off += cut - s;
-		b.beg = (size_t)(cut - b.buf);
-		if (b.eof && cut == e)
+		if (w->failed) {
+			rc = -2;
 			break;
+		}
 	}
-out:
+	if (k < 0)
+		rc = -1;
 	if (rc < 0 && opened)
 		crm_wabort(w);
-	bufin_free(&b);
+	hscan_close(&h);
 	close(fd);
-	free(hit);
 	free(lits);
 	free(x.to_json);
 	sb_free(&x.tmp);
 	sb_free(&x.line);
 	if (rc < 0)
-		return -1;
+		return rc;
 	return opened || (!w && changed) ? 0 : 1;
 }

@@ -9,6 +9,7 @@
 #include "dir.h"
 #include "hmap.h"
 #include "jsonl.h"
+#include "lit.h"
 #include "lock.h"
 
 /* The interaction types and channels of DESIGN.md. */
@@ -72,8 +73,59 @@ void hindex_free(struct hindex *h);
 /* Order two records by time (a record without a ts that parses first, then
  * by its ts as written), then by id. */
 int hindex_cmp(const struct hindex *a, size_t i, const struct hindex *b, size_t j);
-/* The history rewritten as a stream, for crm-rm --forget and crm-add
- * --merge: every line whose customer is one of ids[0..n) is dropped (to
+/* The history read line by line in a buffer of 1 MiB, looking only at
+ * the lines that hold one of a few literals (lit.h): a lookup of one
+ * customer's lines costs about what grep does, in memory that does not
+ * grow with the file. What is skipped is handed over too, as gaps, for a
+ * caller that copies the file. */
+struct hscan {
+	struct bufin b;
+	long long off;  /* the file offset of b.buf[b.beg] */
+	long line;      /* the number of the line at b.buf[b.beg] */
+	size_t cut;     /* b.buf[b.beg..cut) holds whole lines */
+	const struct lit *lits;
+	size_t nlits;
+	size_t *hit;    /* per literal: where it is next in the region */
+};
+
+/* An item of the scan: a line (s not NULL), and the bytes skipped before
+ * it (gap); or, at the end of a buffer's lines, a gap alone. Pointers are
+ * valid until the next call. */
+struct hscan_item {
+	const char *gap;
+	size_t gapn;
+	const char *s;    /* the line without its line end, or NULL */
+	size_t n;
+	bool nl;          /* it has a line end (false: a torn last line) */
+	long line;
+	long long off;    /* of s in the file */
+};
+
+/* Scan fd (name in messages) from its start; every line is given until
+ * hscan_look says otherwise. */
+void hscan_open(struct hscan *h, int fd, const char *name);
+/* Give only the lines that hold one of lits[0..n) (which must outlive the
+ * scan); the others go into the gaps. */
+void hscan_look(struct hscan *h, const struct lit *lits, size_t n);
+/* The next item. Returns 1, 0 at the end, -1 after reporting a read error
+ * or a NUL byte in a line longer than the buffer. */
+int hscan_next(struct hscan *h, struct hscan_item *it);
+void hscan_close(struct hscan *h);
+
+/* The literals a line of one of the customers ids[0..n) holds, whatever
+ * escapes it is written with: each id, and \u (and \/ when an id has a
+ * slash). Sets lits (room for n + 2) and *nl; false when an id has a
+ * character that must be escaped in JSON anyway, so every line is worth a
+ * look. */
+bool hist_needles(char *const *ids, size_t n, struct lit *lits, size_t *nl);
+
+/* True when s[0..len), a line of the history, has a "customer" key whose
+ * string value is id (read as hist_rewrite reads it: tolerant, at any
+ * depth, escapes decoded, ASCII letters in any case). */
+bool hist_mentions(const char *s, size_t len, const char *id);
+
+/* The history rewritten as a stream (hscan), for crm-rm --forget and
+ * crm-add --merge: every line whose customer is one of ids[0..n) is dropped (to
  * NULL: erasure) or has that customer replaced by to (a merge). A line is
  * the customer's when a "customer" key holds the id as its string value,
  * found by a tolerant scan of the bytes rather than a parse: escapes are
@@ -88,7 +140,8 @@ int hindex_cmp(const struct hindex *a, size_t i, const struct hindex *b, size_t 
  * a copy. With w NULL the lines are only counted. Returns 0 with *w open
  * holding the new file (to crm_wcommit or crm_wabort; more lines may be
  * written to it first), 1 when no line is the customers' (or there is no
- * history; *w is not open), -1 after reporting an error (*w is not open). */
+ * history; *w is not open), -1 after reporting a read error, -2 after
+ * reporting that the new file could not be made (*w is not open). */
 int hist_rewrite(const struct crm_dir *d, char *const *ids, size_t n, const char *to,
 		 size_t *counts, struct crm_wfile *w);
 

@@ -154,6 +154,46 @@ static const char *wfile_base(const struct crm_wfile *w)
 	return base ? base + 1 : w->tmp;
 }
 
+/* The checks of a file before it is replaced, with their messages; *mode
+ * gets the mode the new file takes. */
+static int check_replace(const struct crm_dir *d, const char *name, const char *shown, mode_t *mode)
+{
+	struct stat st;
+	*mode = 0666;
+	if (fstatat(d->fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (S_ISLNK(st.st_mode)) {
+			crm_warnx("%s: is a symbolic link; refusing to replace it (point -d at the "
+				  "directory that holds the file)", shown);
+			return -1;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			crm_warnx("%s: not a regular file", shown);
+			return -1;
+		}
+		/* a file the user made read-only is not replaced, as it is not
+		 * appended to */
+		if (faccessat(d->fd, name, W_OK, AT_EACCESS) < 0) {
+			crm_warn("%s", shown);
+			return -1;
+		}
+		*mode = st.st_mode & 07777;
+	} else {
+		mode_t um = umask(0);
+		umask(um);
+		*mode &= ~um;
+	}
+	return 0;
+}
+
+int crm_may_replace(const struct crm_dir *d, const char *name)
+{
+	char *shown = crm_path_dup(d, name);
+	mode_t mode;
+	int k = check_replace(d, name, shown, &mode);
+	free(shown);
+	return k;
+}
+
 void crm_wabort(struct crm_wfile *w)
 {
 	if (w->fd >= 0) {
@@ -170,30 +210,8 @@ int crm_wopen(struct crm_wfile *w, const struct crm_dir *d, const char *name)
 	w->d = d;
 	w->name = xstrdup(name);
 	w->shown = crm_path_dup(d, name);
-	struct stat st;
-	w->mode = 0666;
-	if (fstatat(d->fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		if (S_ISLNK(st.st_mode)) {
-			crm_warnx("%s: is a symbolic link; refusing to replace it (point -d at the "
-				  "directory that holds the file)", w->shown);
-			goto fail;
-		}
-		if (!S_ISREG(st.st_mode)) {
-			crm_warnx("%s: not a regular file", w->shown);
-			goto fail;
-		}
-		/* a file the user made read-only is not replaced, as it is not
-		 * appended to */
-		if (faccessat(d->fd, name, W_OK, AT_EACCESS) < 0) {
-			crm_warn("%s", w->shown);
-			goto fail;
-		}
-		w->mode = st.st_mode & 07777;
-	} else {
-		mode_t um = umask(0);
-		umask(um);
-		w->mode &= ~um;
-	}
+	if (check_replace(d, name, w->shown, &w->mode) < 0)
+		goto fail;
 	char tmpl[256];
 	snprintf(tmpl, sizeof tmpl, ".%s.tmp.XXXXXX", name);
 	/* mkstemp needs a path; build it relative to the directory. */

@@ -60,6 +60,12 @@ int crm_wcommit(struct crm_wfile *w);
 /* Give up: the temporary file is removed, the old file stays. */
 void crm_wabort(struct crm_wfile *w);
 
+/* The checks crm_rewrite makes before it replaces name (a symbolic link,
+ * not a regular file, read-only), with the same messages: 0, or -1 with
+ * the reason reported. For a file that is sometimes replaced and sometimes
+ * appended to, so that both say the same. */
+int crm_may_replace(const struct crm_dir *d, const char *name);
+
 /* Append whole lines data[0..n) (ending with LF) with one write() on an
  * O_APPEND descriptor, then fsync. A symbolic link is refused. When the file does not end with a line
  * end, one is written first. A short write (a full disk) is truncated back

@@ -1,6 +1,7 @@
 /* valid.c - the rules of whole records */
 #include "valid.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -354,4 +355,96 @@ size_t valid_event(const json_t *o, valid_fn *fn, void *ctx)
 	}
 	sb_free(&p.m);
 	return p.n;
+}
+
+/* The string field v is one of list. */
+static bool pv_in(const struct pval *v, const char *const *list)
+{
+	for (; *list; list++)
+		if (strlen(*list) == v->n && !memcmp(*list, v->s, v->n))
+			return true;
+	return false;
+}
+
+/* The string field v is a time in the stored form (valid_time says NULL).
+ * A day checked once is remembered: the lines of a history share days. */
+static bool pv_stored_time(const struct pval *v)
+{
+	static _Thread_local char day[10];
+	const char *s = v->s;
+	if (v->n == 20 && !memcmp(s, day, 10) && s[10] == 'T' && s[13] == ':' && s[16] == ':' &&
+	    s[19] == 'Z') {
+		int h = (s[11] - '0') * 10 + (s[12] - '0'), m = (s[14] - '0') * 10 + (s[15] - '0'),
+		    c = (s[17] - '0') * 10 + (s[18] - '0');
+		bool digits = true;
+		for (int i = 11; i < 19; i++)
+			digits &= i == 13 || i == 16 || (s[i] >= '0' && s[i] <= '9');
+		if (digits && h < 24 && m < 60 && c < 60)
+			return true;
+	}
+	if (v->n >= 64 || memchr(s, '\0', v->n))
+		return false;
+	char b[64], canon[DATE_BUFSZ];
+	memcpy(b, s, v->n);
+	b[v->n] = '\0';
+	if (valid_time(b, canon))
+		return false;
+	memcpy(day, s, 10);
+	return true;
+}
+
+/* A whole number from lo to hi, or absent. */
+static bool pv_int_in(const struct pval *v, long long lo, long long hi)
+{
+	long long x;
+	return !v->kind || (pval_int(v, &x) && x >= lo && x <= hi);
+}
+
+/* Absent, null, or a string (then fine by ok). */
+static bool pv_opt_str(const struct pval *v)
+{
+	return !v->kind || v->kind == 'z' || v->kind == 's';
+}
+
+bool valid_event_clean(const struct proj *p)
+{
+	const struct pval *v = p->v;
+	if (v[PJ_ID].kind != 's' || !v[PJ_ID].n || v[PJ_CUSTOMER].kind != 's' || !v[PJ_CUSTOMER].n ||
+	    v[PJ_TYPE].kind != 's' || !pv_in(&v[PJ_TYPE], hist_types) || v[PJ_TS].kind != 's' ||
+	    !pv_stored_time(&v[PJ_TS]))
+		return false;
+	if (!pv_opt_str(&v[PJ_CHANNEL]) || (v[PJ_CHANNEL].kind == 's' && !pv_in(&v[PJ_CHANNEL], hist_channels)))
+		return false;
+	static const char *const dirs[] = { "in", "out", NULL };
+	if (!pv_opt_str(&v[PJ_DIRECTION]) || (v[PJ_DIRECTION].kind == 's' && !pv_in(&v[PJ_DIRECTION], dirs)))
+		return false;
+	if (v[PJ_AMOUNT].kind && (!pv_int_in(&v[PJ_AMOUNT], 0, LLONG_MAX) || !v[PJ_CURRENCY].kind))
+		return false;
+	if (!pv_opt_str(&v[PJ_CURRENCY]))
+		return false;
+	if (v[PJ_CURRENCY].kind == 's') {
+		char cur[8], up[4];
+		if (v[PJ_CURRENCY].n >= sizeof cur)
+			return false;
+		memcpy(cur, v[PJ_CURRENCY].s, v[PJ_CURRENCY].n);
+		cur[v[PJ_CURRENCY].n] = '\0';
+		if (!currency_valid(cur, up) || strcmp(up, cur))
+			return false;
+	}
+	if (!pv_int_in(&v[PJ_RATING], 1, 5) || !pv_int_in(&v[PJ_SCORE], 0, 10))
+		return false;
+	const struct pval *times[] = { &v[PJ_DUE], &v[PJ_CLOSE] };
+	for (size_t i = 0; i < 2; i++)
+		if (!pv_opt_str(times[i]) || (times[i]->kind == 's' && times[i]->n && !pv_stored_time(times[i])))
+			return false;
+	if (!pv_opt_str(&v[PJ_REF]))
+		return false;
+	static const char *const done[] = { "done", NULL }, *const deal[] = { "deal", NULL };
+	if (pv_in(&v[PJ_TYPE], done) && (!v[PJ_REF].kind || (v[PJ_REF].kind == 's' && !v[PJ_REF].n)))
+		return false;
+	if (pv_in(&v[PJ_TYPE], deal) &&
+	    (!pv_opt_str(&v[PJ_STAGE]) || (v[PJ_STAGE].kind == 's' && !pv_in(&v[PJ_STAGE], deal_stages)) ||
+	     !pv_int_in(&v[PJ_PROBABILITY], 0, 100)))
+		return false;
+	return true;
 }

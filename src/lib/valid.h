@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "date.h"
+#include "proj.h"
 #include "rec.h"
 #include "util.h"
 
@@ -44,6 +45,14 @@ size_t valid_customer(const struct valid_cols *c, const struct rec *r, valid_fn 
  * are unique and refs lead somewhere is the caller's. Returns the number of
  * problems. */
 size_t valid_event(const json_t *o, valid_fn *fn, void *ctx);
+
+/* True when the history line read into p (proj.h, none of its fields
+ * skipped) certainly passes valid_event: every key valid_event looks at is
+ * a field of p, so a checker reads most lines without building a Jansson
+ * object. False means "ask valid_event" (the line may have a problem, or a
+ * form this quick look does not decide). The two are compared line by line
+ * by build/tests/validsame. */
+bool valid_event_clean(const struct proj *p);
 
 /* NULL when s is a timestamp in the stored form YYYY-MM-DDThh:mm:ssZ, else
  * why not; when s is a time in another form, canon gets the stored form
