@@ -92,7 +92,7 @@ customers.csv:16: empty id
 interactions.jsonl:4: task 02aaaaaaaaaaa closed twice; first on line 3
 interactions.jsonl:5: ref 02yyyyyyyyyyy: no task has this id
 interactions.jsonl:7: ref 02zzzzzzzzzzz: no deal has this id
-interactions.jsonl:8: warning: customer 01zzzzzzzzzzz is not in customers.csv (removed without --forget?)
+interactions.jsonl:8: warning: customer 01zzzzzzzzzzz is not in customers.csv (removed without --forget? crm-rm --forget 01zzzzzzzzzzz erases its history)
 interactions.jsonl:9: unknown type "fax"
 interactions.jsonl:10: unknown channel "pigeon"
 interactions.jsonl:11: direction "sideways": must be in or out
@@ -563,7 +563,7 @@ clean data'
 	crm-rm "$ID" >/dev/null
 	run --separate-stderr crm-check
 	assert_success
-	assert_output "interactions.jsonl:1: warning: customer $ID is not in customers.csv (removed without --forget?)"
+	assert_output "interactions.jsonl:1: warning: customer $ID is not in customers.csv (removed without --forget? crm-rm --forget $ID erases its history)"
 	assert_equal "$stderr" 'crm-check: 1 warning'
 	run --separate-stderr crm-check -q
 	assert_success
