@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -385,79 +386,267 @@ static int open_data(const struct check *x, const char *name, bool must)
 /* The order of the problems of a customer row. */
 enum { C_FIELDS, C_ID, C_EMAIL, C_VALUES };
 
-/* What the customers pass keeps of the rows: the hashes of their ids and
- * folded e-mails, and those seen twice (to be read again exactly). */
-struct crows {
-	struct hset emails, twice;
+static void exact_duplicates(struct check *x, const struct valid_cols *c, const struct hset *twice);
+
+/* Add h to a set that has room for it (no growth), from any thread: true
+ * when it was there already. */
+static bool hset_put_shared(struct hset *s, uint64_t h)
+{
+	size_t j = hset_home(s, h);
+	for (;;) {
+		uint64_t cur = __atomic_load_n(&s->slot[j], __ATOMIC_RELAXED);
+		if (cur == h)
+			return true;
+		if (!cur) {
+			if (__atomic_compare_exchange_n(&s->slot[j], &cur, h, false, __ATOMIC_RELAXED,
+							__ATOMIC_RELAXED))
+				return false;
+			continue; /* taken meanwhile: look at it again */
+		}
+		j = j + 1 == s->cap ? 0 : j + 1;
+	}
+}
+
+/* One reader of customers.csv: a stretch of its rows (on a thread of its
+ * own when the file is big), what they hold checked, the hashes of their
+ * ids and folded e-mails put in the shared sets. */
+struct cpart {
+	struct check *x;
+	const struct valid_cols *c;
+	size_t hdr_n;
+	struct csvin *in;
+	long stop;            /* the first line of the next stretch; 0: none */
+	struct file f;        /* its problems */
+	struct hset *emails;  /* shared */
+	struct kvec twice;    /* hashes found there already */
 	struct valid_memo memo;
-	bool again;
-	/* hashes added a few rows later, their slots fetched meanwhile (a
-	 * slot is a miss in memory, each row two of them) */
+	struct sb tmp;
+	/* hashes put a few rows later, their slots fetched meanwhile (a slot
+	 * is a miss in memory, each row two of them) */
 	uint64_t ring[16][2];
 	size_t pushed;
+	int got;              /* how the reading ended: 0, or -1 (reported) */
 };
 
-static void key_add(struct check *x, struct crows *k, struct hset *s, uint64_t h)
+static void key_put(struct cpart *P, struct hset *s, uint64_t h)
 {
-	if (h && hset_add(s, h)) {
-		k->again = true;
-		hset_add(&k->twice, h);
+	if (h && hset_put_shared(s, h))
+		kvec_push(&P->twice, h, 0);
+}
+
+static void row_keys(struct cpart *P, uint64_t id, uint64_t email)
+{
+	size_t at = P->pushed++ % 16;
+	if (P->pushed > 16) {
+		key_put(P, &P->x->ids, P->ring[at][0]);
+		key_put(P, P->emails, P->ring[at][1]);
+	}
+	P->ring[at][0] = id;
+	P->ring[at][1] = email;
+	if (id)
+		__builtin_prefetch(&P->x->ids.slot[hset_home(&P->x->ids, id)]);
+	if (email)
+		__builtin_prefetch(&P->emails->slot[hset_home(P->emails, email)]);
+}
+
+static void row_keys_end(struct cpart *P)
+{
+	for (size_t i = P->pushed > 16 ? P->pushed - 16 : 0; i < P->pushed; i++) {
+		key_put(P, &P->x->ids, P->ring[i % 16][0]);
+		key_put(P, P->emails, P->ring[i % 16][1]);
 	}
 }
 
-static void row_keys(struct check *x, struct crows *k, uint64_t id, uint64_t email)
+static void check_row(struct cpart *P, const struct rec *r, long line)
 {
-	size_t at = k->pushed++ % 16;
-	if (k->pushed > 16) {
-		key_add(x, k, &x->ids, k->ring[at][0]);
-		key_add(x, k, &k->emails, k->ring[at][1]);
-	}
-	k->ring[at][0] = id;
-	k->ring[at][1] = email;
-	if (id && x->ids.cap)
-		__builtin_prefetch(&x->ids.slot[hset_home(&x->ids, id)]);
-	if (email && k->emails.cap)
-		__builtin_prefetch(&k->emails.slot[hset_home(&k->emails, email)]);
-}
-
-static void row_keys_end(struct check *x, struct crows *k)
-{
-	for (size_t i = k->pushed > 16 ? k->pushed - 16 : 0; i < k->pushed; i++) {
-		key_add(x, k, &x->ids, k->ring[i % 16][0]);
-		key_add(x, k, &k->emails, k->ring[i % 16][1]);
-	}
-}
-
-static void check_row(struct check *x, struct crows *k, const struct valid_cols *c,
-		      const struct rec *r, long line)
-{
-	struct file *f = &x->cust;
-	bool clean = valid_customer_clean(c, r, &k->memo);
+	const struct valid_cols *c = P->c;
+	bool clean = valid_customer_clean(c, r, &P->memo);
 	uint64_t hid = 0, hmail = 0;
 	if (c->id >= 0) {
 		size_t n = rec_len(r, (size_t)c->id);
 		if (n)
 			hid = key_hash(rec_get(r, (size_t)c->id), n);
 		else
-			problem(f, line, C_ID, "empty id");
+			problem(&P->f, line, C_ID, "empty id");
 	}
 	if (c->email >= 0 && rec_len(r, (size_t)c->email)) {
 		/* a clean address is folded already */
 		const char *e = rec_get(r, (size_t)c->email);
 		size_t n = rec_len(r, (size_t)c->email);
 		if (!clean) {
-			sb_reset(&x->tmp2);
-			u8_fold(e, n, false, &x->tmp2);
-			e = x->tmp2.s;
-			n = x->tmp2.len;
+			sb_reset(&P->tmp);
+			u8_fold(e, n, false, &P->tmp);
+			e = P->tmp.s;
+			n = P->tmp.len;
 		}
 		hmail = key_hash(e, n);
 	}
-	row_keys(x, k, hid, hmail);
+	row_keys(P, hid, hmail);
 	if (!clean) {
-		struct at at = { f, line, C_VALUES };
+		struct at at = { &P->f, line, C_VALUES };
 		valid_customer(c, r, on_problem, &at);
 	}
+}
+
+static void *read_part(void *arg)
+{
+	struct cpart *P = arg;
+	const char *s;
+	size_t n;
+	long line;
+	struct rec r = { 0 };
+	int got;
+	while ((got = csvin_next_raw(P->in, &s, &n, &line)) > 0 && (!P->stop || line < P->stop)) {
+		if (csvin_parse(P->in, s, n, &r) < 0) {
+			problem(&P->f, line, C_FIELDS, "%s", P->in->err);
+			continue;
+		}
+		if (r.n > P->hdr_n)
+			problem(&P->f, line, C_FIELDS, "%zu fields, but the header has %zu", r.n, P->hdr_n);
+		check_row(P, &r, line);
+	}
+	P->got = got < 0 ? -1 : 0;
+	row_keys_end(P);
+	rec_free(&r);
+	return NULL;
+}
+
+/* The records of a CSV file (a line feed outside quotes each, blank lines
+ * too: enough to make room for them), and the first record that starts in
+ * its second half: its offset and line (*at 0 when there is none). One
+ * pass, at the speed of memchr. */
+static size_t count_records(int fd, long long size, long long *at, long *line)
+{
+	size_t cap = 1 << 20, rows = 1;
+	char *buf = xmalloc(cap);
+	long long pos = 0, mid = size / 2;
+	long lines = 1;
+	bool quoted = false;
+	*at = 0;
+	*line = 0;
+	for (;;) {
+		ssize_t k = pread(fd, buf, cap, (off_t)pos);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		for (char *p = buf, *e = buf + k; p < e;) {
+			char *q = memchr(p, '"', (size_t)(e - p));
+			char *end = q ? q : e;
+			if (!quoted) {
+				rows += lit_count_nl(p, (size_t)(end - p));
+				long long from = pos + (p - buf);
+				if (!*at && from + (end - p) > mid) {
+					char *m = from >= mid ? p : buf + (mid - pos);
+					char *nl = memchr(m, '\n', (size_t)(end - m));
+					if (nl) {
+						*at = pos + (nl - buf) + 1;
+						*line = lines + (long)lit_count_nl(p, (size_t)(nl - p)) + 1;
+					}
+				}
+			}
+			lines += (long)lit_count_nl(p, (size_t)(end - p));
+			if (!q)
+				break;
+			quoted = !quoted;
+			p = q + 1;
+		}
+		pos += k;
+	}
+	free(buf);
+	return rows;
+}
+
+static void check_customers(struct check *x)
+{
+	struct file *f = &x->cust;
+	int fd = open_data(x, CUSTOMERS, true);
+	struct csvin *in = csvin_open(fd, f->name);
+	const char *s;
+	size_t n;
+	long line;
+	struct rec r = { 0 };
+	struct hdr h = { 0 };
+	struct valid_cols c;
+	int got = csvin_next_raw(in, &s, &n, &line);
+	if (got == 0)
+		problem(f, 1, C_FIELDS, "empty file: the header is missing (it starts with 'id,name,email')");
+	else if (got > 0 && csvin_parse(in, s, n, &r) < 0)
+		problem(f, line, C_FIELDS, "%s (in the header: no row is checked)", in->err);
+	if (got < 0)
+		exit(CRM_ERR); /* a read error, reported */
+	if (got == 0 || f->n) {
+		rec_free(&r);
+		csvin_close(in);
+		close(fd);
+		return;
+	}
+	struct at hat = { f, line, C_FIELDS };
+	hdr_from_rec(&h, &r);
+	rec_free(&r);
+	valid_header(&h, on_problem, &hat);
+	valid_cols_find(&c, &h);
+	x->have_ids = c.id >= 0;
+	/* room for every row in the sets at once; a big file is read by two
+	 * threads, a half each */
+	struct stat st;
+	long long size = fstat(fd, &st) == 0 ? st.st_size : 0, split = 0;
+	long split_line = 0;
+	size_t rows = count_records(fd, size, &split, &split_line);
+	struct hset emails = { 0 };
+	hset_room(&x->ids, rows);
+	hset_room(&emails, rows);
+	struct cpart parts[2];
+	int np = size > (16 << 20) && split > 0 ? 2 : 1;
+	int fd2 = -1;
+	for (int i = 0; i < np; i++)
+		parts[i] = (struct cpart){ .x = x, .c = &c, .hdr_n = h.n, .in = in, .emails = &emails };
+	if (np == 2) {
+		fd2 = open_data(x, CUSTOMERS, true);
+		if (lseek(fd2, (off_t)split, SEEK_SET) < 0)
+			crm_die("%s", f->name);
+		parts[1].in = csvin_open(fd2, f->name);
+		parts[1].in->line = split_line;
+		parts[1].in->started = true; /* no byte order mark in the middle */
+		parts[0].stop = split_line;
+	}
+	pthread_t th;
+	bool started = np == 2 && pthread_create(&th, NULL, read_part, &parts[1]) == 0;
+	read_part(&parts[0]);
+	if (started)
+		pthread_join(th, NULL);
+	else if (np == 2)
+		read_part(&parts[1]);
+	struct hset twice = { 0 };
+	for (int i = 0; i < np; i++) {
+		if (parts[i].got < 0)
+			exit(CRM_ERR); /* a read error, reported */
+		for (size_t j = 0; j < parts[i].f.n; j++) {
+			void *p = f->v;
+			xgrow(&p, &f->cap, f->n + 1, sizeof *f->v);
+			f->v = p;
+			f->v[f->n++] = parts[i].f.v[j];
+		}
+		f->nwarn += parts[i].f.nwarn;
+		free(parts[i].f.v);
+		for (size_t j = 0; j < parts[i].twice.n; j++)
+			hset_add(&twice, parts[i].twice.v[j].h);
+		mfree(parts[i].twice.v, parts[i].twice.cap, sizeof *parts[i].twice.v);
+		valid_memo_free(&parts[i].memo);
+		sb_free(&parts[i].tmp);
+	}
+	if (np == 2) {
+		csvin_close(parts[1].in);
+		close(fd2);
+	}
+	csvin_close(in);
+	close(fd);
+	/* the ids and e-mails whose hashes agree: read them again, exactly */
+	hset_free(&emails);
+	if (twice.n)
+		exact_duplicates(x, &c, &twice);
+	hset_free(&twice);
+	hdr_free(&h);
 }
 
 /* A key of a row, exactly, for the duplicates. */
@@ -533,60 +722,6 @@ static void exact_duplicates(struct check *x, const struct valid_cols *c, const 
 	rec_free(&r);
 	csvin_close(in);
 	close(fd);
-}
-
-static void check_customers(struct check *x)
-{
-	struct file *f = &x->cust;
-	int fd = open_data(x, CUSTOMERS, true);
-	struct csvin *in = csvin_open(fd, f->name);
-	const char *s;
-	size_t n;
-	long line;
-	struct rec r = { 0 };
-	struct hdr h = { 0 };
-	struct crows k = { 0 };
-	/* room for a row of every 128 bytes at once; more grows the sets */
-	struct stat st;
-	if (fstat(fd, &st) == 0 && st.st_size > 0) {
-		hset_room(&x->ids, (size_t)st.st_size / 128);
-		hset_room(&k.emails, (size_t)st.st_size / 128);
-	}
-	struct valid_cols c;
-	int got = csvin_next_raw(in, &s, &n, &line);
-	if (got == 0)
-		problem(f, 1, C_FIELDS, "empty file: the header is missing (it starts with 'id,name,email')");
-	else if (got > 0 && csvin_parse(in, s, n, &r) < 0)
-		problem(f, line, C_FIELDS, "%s (in the header: no row is checked)", in->err);
-	else if (got > 0) {
-		struct at at = { f, line, C_FIELDS };
-		hdr_from_rec(&h, &r);
-		valid_header(&h, on_problem, &at);
-		valid_cols_find(&c, &h);
-		x->have_ids = c.id >= 0;
-		while ((got = csvin_next_raw(in, &s, &n, &line)) > 0) {
-			if (csvin_parse(in, s, n, &r) < 0) {
-				problem(f, line, C_FIELDS, "%s", in->err);
-				continue;
-			}
-			if (r.n > h.n)
-				problem(f, line, C_FIELDS, "%zu fields, but the header has %zu", r.n, h.n);
-			check_row(x, &k, &c, &r, line);
-		}
-	}
-	if (got < 0)
-		exit(CRM_ERR); /* a read error, reported */
-	rec_free(&r);
-	csvin_close(in);
-	close(fd);
-	row_keys_end(x, &k);
-	/* the ids and e-mails whose hashes agree: read them again, exactly */
-	hset_free(&k.emails);
-	if (k.again)
-		exact_duplicates(x, &c, &k.twice);
-	hset_free(&k.twice);
-	valid_memo_free(&k.memo);
-	hdr_free(&h);
 }
 
 /* ---- the history ---- */
