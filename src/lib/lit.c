@@ -12,6 +12,29 @@ static bool is_letter(unsigned char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* How common a byte (a letter in lower case) is in customer data, roughly
+ * per mille: letters as in European text, digits as in ids, times and
+ * phone numbers. The two rarest bytes of a literal are compared first. */
+static unsigned common(unsigned char c)
+{
+	static const unsigned char letter[26] = {
+		82, 15, 28, 43, 127, 22, 20, 61, 70, 2, 8, 40, 24, 67, 75, 19, 1, 60, 63, 91, 28, 10, 24, 2, 20, 1,
+	};
+	if (c >= 'a' && c <= 'z')
+		return letter[c - 'a'];
+	if (c >= '0' && c <= '9')
+		return 30;
+	switch (c) {
+	case ' ': return 150;
+	case ',': return 70;
+	case '.': return 20;
+	case '-': case ':': return 15;
+	case '"': return 10;
+	case '@': return 6;
+	default: return c >= 0x80 ? 20 : 5;
+	}
+}
+
 void lit_init(struct lit *l, const char *s, size_t n)
 {
 	memset(l, 0, sizeof *l);
@@ -23,6 +46,14 @@ void lit_init(struct lit *l, const char *s, size_t n)
 		l->s[i] = (unsigned char)(c | l->m[i]);
 	}
 	l->n = n;
+	/* the pair of places least likely to fit by chance, far apart */
+	unsigned best = ~0u;
+	for (size_t i = 0; i + 1 < n; i++)
+		for (size_t j = i + 1; j < n; j++) {
+			unsigned f = common(l->s[i]) * common(l->s[j]);
+			if (f < best || (f == best && j - i > l->b - l->a))
+				best = f, l->a = i, l->b = j;
+		}
 }
 
 static bool same_at(const struct lit *l, const unsigned char *h)
@@ -40,14 +71,15 @@ const char *lit_find(const struct lit *l, const char *hay, size_t n)
 		return hay;
 	if (n < l->n)
 		return NULL;
-	size_t last = l->n - 1, i = 0;
+	size_t i = 0;
 #ifdef __SSE2__
-	/* a place whose first and last bytes fit, 16 places at a time */
-	const __m128i f = _mm_set1_epi8((char)l->s[0]), fm = _mm_set1_epi8((char)l->m[0]);
-	const __m128i e = _mm_set1_epi8((char)l->s[last]), em = _mm_set1_epi8((char)l->m[last]);
-	for (; i + 16 + last <= n; i += 16) {
-		__m128i a = _mm_loadu_si128((const __m128i *)(h + i));
-		__m128i b = _mm_loadu_si128((const __m128i *)(h + i + last));
+	/* a place whose two rare bytes fit, 16 places at a time */
+	size_t pa = l->a, pb = l->b;
+	const __m128i f = _mm_set1_epi8((char)l->s[pa]), fm = _mm_set1_epi8((char)l->m[pa]);
+	const __m128i e = _mm_set1_epi8((char)l->s[pb]), em = _mm_set1_epi8((char)l->m[pb]);
+	for (; i + 16 + l->n - 1 <= n; i += 16) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(h + i + pa));
+		__m128i b = _mm_loadu_si128((const __m128i *)(h + i + pb));
 		__m128i eq = _mm_and_si128(_mm_cmpeq_epi8(_mm_or_si128(a, fm), f),
 					   _mm_cmpeq_epi8(_mm_or_si128(b, em), e));
 		unsigned mask = (unsigned)_mm_movemask_epi8(eq);

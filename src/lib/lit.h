@@ -3,8 +3,9 @@
  * What it buys: the writers and crm-find look for one customer among a
  * million rows; the rows that hold the literal are few, so finding them
  * fast and reading only those makes a lookup cost about what grep -c does
- * (the bytes are compared 16 at a time, SSE2, at the literal's first and
- * last byte; a plain loop elsewhere gives the same answers). How it is
+ * (the bytes are compared 16 at a time, SSE2, at two places of the literal
+ * whose bytes are rare in text; a plain loop elsewhere gives the same
+ * answers). How it is
  * checked: tests/proj/cscancheck.c compares every answer with a byte-by-byte
  * search, over needles and texts of every length up to 40, with letters
  * in both cases and bytes over 0x7F. */
@@ -18,6 +19,7 @@ struct lit {
 	unsigned char s[64]; /* the literal, letters in lower case */
 	unsigned char m[64]; /* 0x20 where s has a letter: compare (byte | m) with s */
 	size_t n;            /* 1 to 64 bytes */
+	size_t a, b;         /* the two places compared first: its rarest bytes */
 	bool special;        /* text with a letter that folds to one of its
 				letters (lit_special) must be looked at whole */
 };
