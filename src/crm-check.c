@@ -729,36 +729,52 @@ static void exact_duplicates(struct check *x, const struct valid_cols *c, const 
 /* The order of the problems of a line of the history. */
 enum { H_LINE, H_DUP, H_CUSTOMER, H_CLOSED, H_REF };
 
-/* 48 bits of the hash of each interaction id: the top 16 choose one of
- * 65536 buckets, the low 32 are stored in the bucket's blocks. */
-#define TAG_BUCKETS 65536
-struct tagblk {
-	uint32_t prev; /* the block before it + 1, 0 for none */
-	uint32_t n;
-	uint32_t tag[14];
+/* 48 bits of the hash of each interaction id: the top 8 choose one of 256
+ * buckets, the next 40 are kept in the bucket, 5 bytes each. A bucket is
+ * appended to in order, so the 256 ends being written stay in the cache
+ * (65536 buckets of linked blocks, tried first, missed the cache on
+ * every line); the duplicates are looked for bucket by bucket at the end,
+ * in a table that fits the cache. */
+#define TAG_BUCKETS 256
+#define TAG_CHUNK 818 /* keys a chunk of 4 KiB holds */
+struct tagchunk {
+	struct tagchunk *next;
+	unsigned n;
+	unsigned char k[TAG_CHUNK * 5];
 };
 
 struct tags {
-	uint32_t *head; /* per bucket: its last block + 1 */
-	struct tagblk *blk;
-	size_t nblk, cap;
+	struct tagchunk *b[TAG_BUCKETS]; /* the chunk being filled first */
 };
+
+static uint64_t tag_key(uint64_t h)
+{
+	return h >> 16;
+}
 
 static void tags_add(struct tags *t, uint64_t h)
 {
-	if (!t->head)
-		t->head = xcalloc(TAG_BUCKETS, sizeof *t->head);
-	size_t b = (size_t)(h >> 48);
-	uint32_t k = t->head[b];
-	if (!k || t->blk[k - 1].n == 14) {
-		void *p = t->blk;
-		mgrow(&p, &t->cap, t->nblk + 1, sizeof *t->blk);
-		t->blk = p;
-		t->blk[t->nblk] = (struct tagblk){ k, 0, { 0 } };
-		k = t->head[b] = (uint32_t)++t->nblk;
+	uint64_t k = tag_key(h);
+	struct tagchunk **b = &t->b[k >> 40];
+	if (!*b || (*b)->n == TAG_CHUNK) {
+		struct tagchunk *c = xmalloc(sizeof *c);
+		c->next = *b;
+		c->n = 0;
+		*b = c;
 	}
-	struct tagblk *bl = &t->blk[k - 1];
-	bl->tag[bl->n++] = (uint32_t)h;
+	unsigned char *v = (*b)->k + 5 * (*b)->n++;
+	v[0] = (unsigned char)k, v[1] = (unsigned char)(k >> 8), v[2] = (unsigned char)(k >> 16);
+	v[3] = (unsigned char)(k >> 24), v[4] = (unsigned char)(k >> 32);
+}
+
+static void tags_free(struct tags *t)
+{
+	for (size_t b = 0; b < TAG_BUCKETS; b++)
+		while (t->b[b]) {
+			struct tagchunk *c = t->b[b];
+			t->b[b] = c->next;
+			free(c);
+		}
 }
 
 /* A task or a deal: what a ref to it needs. */
@@ -839,15 +855,6 @@ static void push(struct hpart *P, const struct pend *q)
 	P->ring[at] = *q;
 	if (q->cust && P->x->ids.cap)
 		__builtin_prefetch(&P->x->ids.slot[hset_home(&P->x->ids, q->hc)]);
-	if (q->id && P->tags.head)
-		__builtin_prefetch(&P->tags.head[q->hid >> 48]);
-	/* halfway: the bucket's last block, now that its head is near */
-	if (P->pushed >= RING / 2) {
-		const struct pend *h = &P->ring[(P->pushed - RING / 2) % RING];
-		uint32_t k = h->id && P->tags.head ? P->tags.head[h->hid >> 48] : 0;
-		if (k)
-			__builtin_prefetch(&P->tags.blk[k - 1]);
-	}
 	P->pushed++;
 }
 
@@ -959,7 +966,7 @@ static void ev_second(const struct event *e, void *ctx)
 	signed char t = type_index(&p->v[PJ_TYPE]);
 	if (id->kind == 's' && id->n) {
 		uint64_t h = key_hash(id->s, id->n);
-		if (has_key(s->tagkeys, s->ntagkeys, h >> 48 << 32 | (uint32_t)h) || hset_has(s->want, h))
+		if (has_key(s->tagkeys, s->ntagkeys, tag_key(h)) || hset_has(s->want, h))
 			exact_push(s, id, e->off, t, p->v[PJ_REF].kind != 0, false);
 	}
 	if ((pv_is(&p->v[PJ_TYPE], "done") || t == t_deal) && ref->kind == 's' && ref->n &&
@@ -1072,46 +1079,50 @@ static int by_ref(const void *a, const void *b)
 	return x->off < y->off ? -1 : x->off > y->off;
 }
 
-/* The 48-bit keys that two interaction ids share. */
+/* The 48-bit keys that two interaction ids share, sorted. */
 static uint64_t *shared_tags(struct hpart *parts, int np, size_t *n)
 {
-	uint64_t *keys = NULL;
+	uint64_t *keys = NULL, *tab = NULL;
 	size_t cap = 0, tcap = 0;
-	uint32_t *t = NULL;
 	*n = 0;
 	for (size_t b = 0; b < TAG_BUCKETS; b++) {
 		size_t nt = 0;
+		for (int i = 0; i < np; i++)
+			for (const struct tagchunk *c = parts[i].tags.b[b]; c; c = c->next)
+				nt += c->n;
+		size_t size = 64;
+		while (size < 2 * nt)
+			size *= 2;
+		if (size > tcap) {
+			free(tab);
+			tab = xmalloc(size * sizeof *tab);
+			tcap = size;
+		}
+		memset(tab, 0, size * sizeof *tab);
 		for (int i = 0; i < np; i++) {
-			if (!parts[i].tags.head)
-				continue;
-			for (uint32_t k = parts[i].tags.head[b]; k; k = parts[i].tags.blk[k - 1].prev) {
-				const struct tagblk *bl = &parts[i].tags.blk[k - 1];
-				void *p = t;
-				xgrow(&p, &tcap, nt + bl->n, sizeof *t);
-				t = p;
-				memcpy(t + nt, bl->tag, bl->n * sizeof *t);
-				nt += bl->n;
+			for (const struct tagchunk *c = parts[i].tags.b[b]; c; c = c->next) {
+				const unsigned char *v = c->k;
+				for (size_t j = 0; j < 5 * (size_t)c->n; j += 5) {
+					uint64_t k = (uint64_t)v[j] | (uint64_t)v[j + 1] << 8 | (uint64_t)v[j + 2] << 16 |
+						     (uint64_t)v[j + 3] << 24 | (uint64_t)v[j + 4] << 32;
+					size_t at = (size_t)((k * 0x9E3779B97F4A7C15ULL) >> 32) & (size - 1);
+					while (tab[at] && tab[at] != k + 1)
+						at = (at + 1) & (size - 1);
+					if (!tab[at]) {
+						tab[at] = k + 1;
+						continue;
+					}
+					void *p = keys;
+					xgrow(&p, &cap, *n + 1, sizeof *keys);
+					keys = p;
+					keys[(*n)++] = (uint64_t)b << 40 | k;
+				}
 			}
 		}
-		if (nt < 2)
-			continue;
-		/* a bucket holds about 80: insertion sort */
-		for (size_t i = 1; i < nt; i++) {
-			uint32_t v = t[i];
-			size_t j = i;
-			for (; j > 0 && t[j - 1] > v; j--)
-				t[j] = t[j - 1];
-			t[j] = v;
-		}
-		for (size_t i = 1; i < nt; i++)
-			if (t[i] == t[i - 1] && (*n == 0 || keys[*n - 1] != ((uint64_t)b << 32 | t[i]))) {
-				void *p = keys;
-				xgrow(&p, &cap, *n + 1, sizeof *keys);
-				keys = p;
-				keys[(*n)++] = (uint64_t)b << 32 | t[i];
-			}
 	}
-	free(t);
+	free(tab);
+	if (*n)
+		qsort(keys, *n, sizeof *keys, by_offset); /* as numbers: a key fits */
 	return keys;
 }
 
@@ -1187,8 +1198,7 @@ static void check_history(struct check *x)
 	/* the tasks and deals, and the refs, of all the parts in the first's */
 	struct hpart *p0 = &parts[0];
 	for (int i = 0; i < np; i++) {
-		free(parts[i].tags.head);
-		mfree(parts[i].tags.blk, parts[i].tags.cap, sizeof *parts[i].tags.blk);
+		tags_free(&parts[i].tags);
 		if (!i)
 			continue;
 		void *v = p0->tg;
@@ -1226,7 +1236,7 @@ static void check_history(struct check *x)
 				hi = mid;
 		}
 		bool found = lo < ntg && tg[lo].h == r->h;
-		bool shared_id = has_key(tagkeys, ntk, r->h >> 48 << 32 | (uint32_t)r->h);
+		bool shared_id = has_key(tagkeys, ntk, tag_key(r->h));
 		bool twice = !r->deal && ((i > 0 && !refs[i - 1].deal && refs[i - 1].h == r->h) ||
 					  (i + 1 < nref && !refs[i + 1].deal && refs[i + 1].h == r->h));
 		const struct target *t = found ? &tg[lo] : NULL;
