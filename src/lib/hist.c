@@ -300,7 +300,7 @@ static size_t which_id(char *const *ids, size_t n, const char *t, size_t len)
 struct cval {
 	size_t b, e;  /* the token, quotes included */
 	size_t id;    /* index in ids */
-	int depth;    /* 1: a key of the object itself */
+	int depth;    /* 1: a key of the object itself (0 or less in a broken line) */
 };
 
 /* Every "customer" key of s[0..len) whose string value is one of ids,
@@ -366,12 +366,14 @@ struct hrw {
 static bool is_theirs(struct hrw *x, const char *s, size_t len)
 {
 	x->nv = customers_of(s, len, x->ids, x->n, x->v, sizeof x->v / sizeof x->v[0], &x->tmp);
+	/* the keys of the object itself (a broken line may bring its depth
+	 * below 1), not those of an object inside it */
 	size_t first = x->nv;
 	for (size_t i = 0; i < x->nv && first == x->nv; i++)
-		if (!x->to || x->v[i].depth == 1)
+		if (x->v[i].depth <= 1)
 			first = i;
 	if (first == x->nv)
-		return false; /* a merge leaves a line whose own customer is another */
+		return false;
 	x->counts[x->v[first].id]++;
 	return true;
 }
@@ -382,7 +384,7 @@ static void remapped(struct hrw *x, const char *s, size_t len)
 	sb_reset(&x->line);
 	size_t at = 0;
 	for (size_t i = 0; i < x->nv; i++) {
-		if (x->v[i].depth != 1)
+		if (x->v[i].depth > 1)
 			continue;
 		sb_add(&x->line, s + at, x->v[i].b - at);
 		sb_adds(&x->line, x->to_json);
@@ -490,16 +492,6 @@ bool hist_needles(char *const *ids, size_t n, struct lit *lits, size_t *nl)
 	if (slash)
 		lit_init(&lits[(*nl)++], "\\/", 2);
 	return !all;
-}
-
-bool hist_mentions(const char *s, size_t len, const char *id)
-{
-	struct cval v;
-	struct sb tmp = { 0 };
-	char *ids[] = { (char *)id };
-	size_t k = customers_of(s, len, ids, 1, &v, 1, &tmp);
-	sb_free(&tmp);
-	return k > 0;
 }
 
 int hist_rewrite(const struct crm_dir *d, char *const *ids, size_t n, const char *to,

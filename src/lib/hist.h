@@ -119,29 +119,23 @@ void hscan_close(struct hscan *h);
  * look. */
 bool hist_needles(char *const *ids, size_t n, struct lit *lits, size_t *nl);
 
-/* True when s[0..len), a line of the history, has a "customer" key whose
- * string value is id (read as hist_rewrite reads it: tolerant, at any
- * depth, escapes decoded, ASCII letters in any case). */
-bool hist_mentions(const char *s, size_t len, const char *id);
-
 /* The history rewritten as a stream (hscan), for crm-rm --forget and
- * crm-add --merge: every line whose customer is one of ids[0..n) is dropped (to
- * NULL: erasure) or has that customer replaced by to (a merge). A line is
- * the customer's when a "customer" key holds the id as its string value,
- * found by a tolerant scan of the bytes rather than a parse: escapes are
- * decoded, ASCII letters compared in any case, and lines no reader takes
+ * crm-add --merge: every line whose customer is one of ids[0..n) is dropped
+ * (to NULL: erasure) or has that customer replaced by to (a merge). A line
+ * is the customer's when a "customer" key of the object itself (not of an
+ * object inside it) holds the id as its string value, found by a tolerant
+ * scan of the bytes rather than a parse: escapes are decoded (in the key
+ * too), ASCII letters compared in any case, and lines no reader takes
  * (duplicate keys, \u0000, numbers out of range, a torn last line, bad
- * UTF-8) are found too. Erasure takes such a key at any depth; a merge
- * changes the keys of the object itself (a line that mentions the customer
- * only deeper is left as it is), and in a line it changes only those
- * values. Every other line is copied byte for byte. counts[i] gets the
- * number of lines of ids[i]. Only the lines that hold an id (or an
- * escape that could spell one) are looked at, so this runs at the speed of
- * a copy. With w NULL the lines are only counted. Returns 0 with *w open
- * holding the new file (to crm_wcommit or crm_wabort; more lines may be
- * written to it first), 1 when no line is the customers' (or there is no
- * history; *w is not open), -1 after reporting a read error, -2 after
- * reporting that the new file could not be made (*w is not open). */
+ * UTF-8) are found as well. A merge changes only those values of a line.
+ * Every other line is copied byte for byte. counts[i] gets the number of
+ * lines of ids[i]. Only the lines that hold an id (or an escape that could
+ * spell one) are looked at, so this runs at the speed of a copy. With w
+ * NULL the lines are only counted. Returns 0 with *w open holding the new
+ * file (to crm_wcommit or crm_wabort; more lines may be written to it
+ * first), 1 when no line is the customers' (or there is no history; *w is
+ * not open), -1 after reporting a read error, -2 after reporting that the
+ * new file could not be made (*w is not open). */
 int hist_rewrite(const struct crm_dir *d, char *const *ids, size_t n, const char *to,
 		 size_t *counts, struct crm_wfile *w);
 
