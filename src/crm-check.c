@@ -36,6 +36,7 @@
 
 #include "csvrec.h"
 #include "dir.h"
+#include "domain.h"
 #include "hist.h"
 #include "hmap.h"
 #include "jsonl.h"
@@ -821,8 +822,8 @@ struct hpart {
 
 static signed char type_index(const struct pval *v)
 {
-	for (size_t k = 0; v->kind == 's' && v->n && hist_types[k]; k++)
-		if (hist_types[k][0] == v->s[0] && pv_is(v, hist_types[k]))
+	for (size_t k = 0; v->kind == 's' && v->n && dom_types[k]; k++)
+		if (dom_types[k][0] == v->s[0] && pv_is(v, dom_types[k]))
 			return (signed char)k;
 	return -1;
 }
@@ -1151,8 +1152,8 @@ static void resolve(struct laters *l, long long at, const char *ref, size_t n, b
 		later(l, at, 0, H_REF, L_NOREF, ref, n, want, NULL);
 	else if (type < 0)
 		later(l, at, tat, H_REF, L_NOTYPE, ref, n, want, NULL);
-	else if (strcmp(hist_types[type], want))
-		later(l, at, tat, H_REF, L_WRONG, ref, n, want, hist_types[type]);
+	else if (strcmp(dom_types[type], want))
+		later(l, at, tat, H_REF, L_WRONG, ref, n, want, dom_types[type]);
 	else if (deal && has_ref)
 		later(l, at, tat, H_REF, L_STAGE, ref, n, want, NULL);
 }
@@ -1240,7 +1241,7 @@ static void check_history(struct check *x)
 		bool twice = !r->deal && ((i > 0 && !refs[i - 1].deal && refs[i - 1].h == r->h) ||
 					  (i + 1 < nref && !refs[i + 1].deal && refs[i + 1].h == r->h));
 		const struct target *t = found ? &tg[lo] : NULL;
-		bool wrong = t && (strcmp(hist_types[t->type], r->deal ? "deal" : "task") ||
+		bool wrong = t && (strcmp(dom_types[t->type], r->deal ? "deal" : "task") ||
 				   (r->deal && t->has_ref));
 		if (!found || shared_id || twice || wrong)
 			kvec_push(&doubt, r->h, r->off);
@@ -1450,10 +1451,10 @@ int main(int argc, char **argv)
 	argc -= optind;
 	if (argc)
 		crm_usage_error(&cmd, "no operands are taken (name the directory with -d DIR)");
-	for (size_t i = 0; hist_types[i]; i++) {
-		if (!strcmp(hist_types[i], "task"))
+	for (size_t i = 0; dom_types[i]; i++) {
+		if (!strcmp(dom_types[i], "task"))
 			t_task = (signed char)i;
-		if (!strcmp(hist_types[i], "deal"))
+		if (!strcmp(dom_types[i], "deal"))
 			t_deal = (signed char)i;
 	}
 

@@ -182,8 +182,16 @@ assert_quiet() {
 	assert_equal "$stderr" ""
 }
 
+# Fail unless standard error holds only the warning that N purchases in EUR
+# were left out of the revenue: crm.conf has no rate for EUR.
+assert_eur_left_out() {
+	local events=events
+	(($1 == 1)) && events=event
+	assert_equal "$stderr" "crm-segment: left out $1 $events in EUR: no exchange rate to PLN (crm.conf: rate.EUR = how much PLN one EUR is worth)"
+}
+
 # A rules file used by several tests, in acme. With --default Others, by hand:
-#   Whales (revenue>=150000):     A 300000, G 150000, M 240000
+#   Whales (revenue>=1500, in PLN): A 3000.00, G 1500.00, M 2400.00
 #   Regulars (3+ purchases, last on or after 2026-09-23): B
 #   Lapsed (last purchase before -180d = 2026-05-26): T Q N S
 #   Open (stage=prospect):        W X
@@ -192,7 +200,7 @@ assert_quiet() {
 write_rules() {
 	cat >rules.conf <<'EOF'
 # Value segments: the first rule that holds wins.
-Whales: revenue>=150000
+Whales: revenue>=1500
 
 Regulars: purchases>=3 and last_purchase>=2026-09-23T00:00:00Z
 Lapsed : last_purchase<-180d
@@ -292,7 +300,7 @@ EOF
 @test "SEG001: --rfm scores every customer by quintiles, ties by id, as worked out by hand" {
 	run --separate-stderr bash -c 'crm-segment --rfm | crm-find -f id,r,f,m,rfm,segment -o csv'
 	assert_success
-	assert_quiet
+	assert_eur_left_out 2
 	assert_output "$RFM_ALL"
 }
 
@@ -446,7 +454,7 @@ EOF
 	asof_fixture
 	run --separate-stderr bash -c 'crm-segment --rfm --as-of 2026-06-30 | crm-find -f id,r,f,m,rfm,segment -o csv'
 	assert_success
-	assert_quiet
+	assert_eur_left_out 1
 	assert_output - <<'EOF'
 id,r,f,m,rfm,segment
 0as0000000001,5,1,2,512,New
@@ -503,7 +511,7 @@ EOF
 	write_rules
 	run --separate-stderr bash -c 'crm-segment --rules rules.conf --default Others | crm-find -f id,segment -o csv'
 	assert_success
-	assert_quiet
+	assert_eur_left_out 2
 	assert_output - <<'EOF'
 id,segment
 01jz00000001m,Occasional
@@ -565,7 +573,7 @@ Cold: r<=2
 EOF
 	run --separate-stderr bash -c 'crm-segment --rfm --rules top.conf | crm-find -f id,rfm,rfm_segment,segment -o csv'
 	assert_success
-	assert_quiet
+	assert_eur_left_out 2
 	assert_output - <<'EOF'
 id,rfm,rfm_segment,segment
 01jz00000001m,322,About to Sleep,
@@ -596,7 +604,7 @@ EOF
 @test "SEG023: a syntax error names the file, the line and the column" {
 	cat >rules.conf <<'EOF'
 # first a comment
-Whales: revenue>=150000
+Whales: revenue>=1500
 Big: revenue>
 EOF
 	run --separate-stderr crm-segment --rules rules.conf
@@ -617,7 +625,7 @@ EOF
 
 @test "SEG025: an unknown field names the line and the column" {
 	cat >rules.conf <<'EOF'
-Whales: revenue>=150000
+Whales: revenue>=1500
 Foo: revnue>5
 EOF
 	run --separate-stderr crm-segment --rules rules.conf
@@ -634,7 +642,7 @@ EOF
 	cat >rules.conf <<'EOF'
 # comment
 
-Whales: revenue>=150000
+Whales: revenue>=1500
 revenue>0
 EOF
 	run --separate-stderr crm-segment --rules rules.conf
@@ -809,7 +817,7 @@ EOF
 	# 2 PLN orders = 75.00, (150+300)/2 = 225. Prospects: no purchase up to now.
 	run --separate-stderr crm-segment --rfm -S -o csv
 	assert_success
-	assert_quiet
+	assert_eur_left_out 2
 	assert_output - <<'EOF'
 segment,customers,share,revenue,aov,days_since_purchase
 Champions,2,10.0,3200.00,533.33,2
@@ -856,7 +864,7 @@ EOF
 	# Others L Y Z: 80000/4 = 200.00, days 90 (L only).
 	run --separate-stderr crm-segment --rules rules.conf --default Others -S -o csv
 	assert_success
-	assert_quiet
+	assert_eur_left_out 2
 	assert_output - <<'EOF'
 segment,customers,share,revenue,aov,days_since_purchase
 Whales,3,15.0,6900.00,690.00,94

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cust.h"
+#include "domain.h"
 #include "hist.h"
 #include "money.h"
 #include "utf8.h"
@@ -50,8 +51,6 @@ bool valid_country_code(const char *cc)
 	return false;
 }
 
-static const char *const deal_stages[] = { "new", "qualified", "proposal", "negotiation", "won",
-					   "lost", NULL };
 
 /* Collects the problems of one record for the caller's callback. */
 struct rep {
@@ -324,13 +323,13 @@ size_t valid_event(const json_t *o, valid_fn *fn, void *ctx)
 	time_key(&p, o, "ts", true);
 	str_key(&p, o, "customer", true);
 	const char *type = str_key(&p, o, "type", true);
-	if (type && *type && !in_list(hist_types, type)) {
+	if (type && *type && !dom_in(dom_types, type)) {
 		sb_reset(&p.m);
 		valid_quote(&p.m, type, strlen(type));
 		say(&p, "type", "unknown type %s", sb_str(&p.m));
 	}
 	const char *ch = str_key(&p, o, "channel", false);
-	if (ch && !in_list(hist_channels, ch)) {
+	if (ch && !dom_in(dom_channels, ch)) {
 		sb_reset(&p.m);
 		valid_quote(&p.m, ch, strlen(ch));
 		say(&p, "channel", "unknown channel %s", sb_str(&p.m));
@@ -348,7 +347,7 @@ size_t valid_event(const json_t *o, valid_fn *fn, void *ctx)
 		say(&p, "ref", "a done needs a ref: the task it closes");
 	if (type && !strcmp(type, "deal")) {
 		const char *st = str_key(&p, o, "stage", false);
-		if (st && !in_list(deal_stages, st))
+		if (st && !dom_in(dom_deal_stages, st))
 			say_val(&p, "stage", st,
 				"must be one of new, qualified, proposal, negotiation, won, lost");
 		int_key(&p, o, "probability", 0, 100);
@@ -424,10 +423,10 @@ bool valid_event_clean(const struct proj *p)
 {
 	const struct pval *v = p->v;
 	if (v[PJ_ID].kind != 's' || !v[PJ_ID].n || v[PJ_CUSTOMER].kind != 's' || !v[PJ_CUSTOMER].n ||
-	    v[PJ_TYPE].kind != 's' || !pv_in(&v[PJ_TYPE], hist_types) || v[PJ_TS].kind != 's' ||
+	    v[PJ_TYPE].kind != 's' || !pv_in(&v[PJ_TYPE], dom_types) || v[PJ_TS].kind != 's' ||
 	    !pv_stored_time(&v[PJ_TS]))
 		return false;
-	if (!pv_opt_str(&v[PJ_CHANNEL]) || (v[PJ_CHANNEL].kind == 's' && !pv_in(&v[PJ_CHANNEL], hist_channels)))
+	if (!pv_opt_str(&v[PJ_CHANNEL]) || (v[PJ_CHANNEL].kind == 's' && !pv_in(&v[PJ_CHANNEL], dom_channels)))
 		return false;
 	static const char *const dirs[] = { "in", "out", NULL };
 	if (!pv_opt_str(&v[PJ_DIRECTION]) || (v[PJ_DIRECTION].kind == 's' && !pv_in(&v[PJ_DIRECTION], dirs)))
@@ -457,7 +456,7 @@ bool valid_event_clean(const struct proj *p)
 	if (pv_in(&v[PJ_TYPE], done) && (!v[PJ_REF].kind || (v[PJ_REF].kind == 's' && !v[PJ_REF].n)))
 		return false;
 	if (pv_in(&v[PJ_TYPE], deal) &&
-	    (!pv_opt_str(&v[PJ_STAGE]) || (v[PJ_STAGE].kind == 's' && !pv_in(&v[PJ_STAGE], deal_stages)) ||
+	    (!pv_opt_str(&v[PJ_STAGE]) || (v[PJ_STAGE].kind == 's' && !pv_in(&v[PJ_STAGE], dom_deal_stages)) ||
 	     !pv_int_in(&v[PJ_PROBABILITY], 0, 100)))
 		return false;
 	return true;
