@@ -301,3 +301,57 @@ crm-rm: nothing was removed"
 	assert_success
 	assert_equal "$(jq -r .customer interactions.jsonl)" 01fffffffffff
 }
+
+# --- crm-check on files read by two threads -------------------------------------
+
+@test "STR017: crm-check reads big files in two halves at once and finds what spans them, at the right lines" {
+	mkdir acme && cd acme
+	# 17 MB of customers (two readers): an id and an e-mail again in the
+	# second half, a quoted line break in the middle
+	awk -v n=100000 'BEGIN {
+		print "id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated"
+		for (i = 1; i <= n; i++) {
+			id = sprintf("c%012d", i); mail = "c" i "@example.com"
+			if (i == 90000) id = sprintf("c%012d", 10)
+			if (i == 80000) mail = "C20@Example.com"
+			company = (i == 50000) ? "\"Firma \"\"X\"\"\nsecond line, " i "\"" : "Firma " i " sp. z o.o."
+			printf "%s,Customer %d Żółć,%s,+48 600 %06d,%s,PL,Kraków,a;b,tester,customer,opt-in,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z\n", id, i, mail, i, company
+		}
+	}' >customers.csv
+	# 36 MB of history (two threads): refs, ids and a task closed twice
+	# across the halves
+	awk -v n=200000 'BEGIN {
+		for (i = 1; i <= n; i++) {
+			id = sprintf("e%012d", i); cust = sprintf("c%012d", i % 1000 + 1); type = "note"; extra = ""
+			if (i == 190000) id = sprintf("e%012d", 100)
+			if (i == 50) type = "task"
+			if (i == 60 || i == 180000) { type = "done"; extra = ",\"ref\":\"e000000000050\"" }
+			if (i == 170000) { type = "done"; extra = ",\"ref\":\"e999999999999\"" }
+			if (i == 160000) cust = "c999999999999"
+			if (i == 150000) { type = "deal"; extra = ",\"stage\":\"won\",\"ref\":\"e000000000050\"" }
+			if (i == 140000) { type = "done"; extra = ",\"ref\":\"e000000000070\"" }
+			if (i == 130000) { type = "deal"; extra = ",\"stage\":\"new\",\"ref\":\"e000000000110\"" }
+			if (i == 110) { type = "deal"; extra = ",\"stage\":\"new\",\"ref\":\"e000000000111\"" }
+			if (i == 120000) extra = ",\"channel\":\"pigeon\""
+			if (i == 100000) { printf "{\"id\":\"broken\",\n"; continue }
+			printf "{\"id\":\"%s\",\"ts\":\"2026-02-01T10:00:00Z\",\"customer\":\"%s\",\"type\":\"%s\",\"by\":\"tester\",\"text\":\"a note long enough to make the history big, number %d of many\"%s}\n", id, cust, type, i, extra
+		}
+	}' >interactions.jsonl
+	(($(stat -c %s customers.csv) > 16 << 20 && $(stat -c %s interactions.jsonl) > 32 << 20))
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_output 'customers.csv:80002: duplicate email C20@Example.com; first on line 21
+customers.csv:80002: email "C20@Example.com": write it as "c20@example.com"
+customers.csv:90002: duplicate id c000000000010; first on line 11
+interactions.jsonl:110: ref e000000000111: line 111 is not a deal but of type note
+interactions.jsonl:100000: string or '"'}'"' expected near end of file
+interactions.jsonl:120000: unknown channel "pigeon"
+interactions.jsonl:130000: ref e000000000110: line 110 is a stage change; refer to the deal'"'"'s first event
+interactions.jsonl:140000: ref e000000000070: line 70 is not a task but of type note
+interactions.jsonl:150000: ref e000000000050: line 50 is not a deal but of type task
+interactions.jsonl:160000: warning: customer c999999999999 is not in customers.csv (removed without --forget? crm-rm --forget c999999999999 erases its history)
+interactions.jsonl:170000: ref e999999999999: no task has this id
+interactions.jsonl:180000: task e000000000050 closed twice; first on line 60
+interactions.jsonl:190000: duplicate id e000000000100; first on line 100'
+	assert_equal "$stderr" 'crm-check: 3 problems in customers.csv, 9 in interactions.jsonl; 1 warning'
+}
