@@ -552,7 +552,7 @@ static int do_merge(const struct crm_common *c, const char *keep, int argc, char
 	sb_printf(&log, "merge into %s  %s\n", kid, cn >= 0 ? rec_get(&t.rows[k], (size_t)cn) : "");
 	cust_merge(&t, k, drop, n, now, &log);
 	struct crm_wfile hw;
-	int hk = hist_rewrite(&d, ids, n, kid, moved, c->dry_run ? NULL : &hw);
+	int hk = hist_rewrite(&d, ids, n, kid, moved, c->dry_run ? NULL : &hw, c->strict);
 	if (hk < 0) {
 		crm_warnx(hk == -1 ? "nothing was merged" : "nothing was changed");
 		goto out;

@@ -124,7 +124,7 @@ int main(int argc, char **argv)
 	bool hopen = false, unread = false;
 	if (rc == CRM_OK && forget) {
 		size_t *counts = xcalloc(nids ? nids : 1, sizeof *counts);
-		int hk = hist_rewrite(&d, ids, nids, NULL, counts, c.dry_run ? NULL : &hw);
+		int hk = hist_rewrite(&d, ids, nids, NULL, counts, c.dry_run ? NULL : &hw, c.strict);
 		hopen = hk == 0 && !c.dry_run;
 		if (hk < 0)
 			rc = CRM_ERR;

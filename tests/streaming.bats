@@ -355,3 +355,17 @@ interactions.jsonl:180000: task e000000000050 closed twice; first on line 60
 interactions.jsonl:190000: duplicate id e000000000100; first on line 100'
 	assert_equal "$stderr" 'crm-check: 3 problems in customers.csv, 9 in interactions.jsonl; 1 warning'
 }
+
+@test "STR018: --strict: a line no reader takes stops --forget and --merge before anything changes" {
+	odd_crm
+	anna_history
+	run --separate-stderr crm-rm --strict --forget anna
+	assert_failure 2
+	assert_output ''
+	assert_equal "$stderr" "crm-rm: interactions.jsonl:3: duplicate object key near '\"id\"'"
+	run --separate-stderr crm-add --strict --merge zofia anna
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "crm-add: interactions.jsonl:3: duplicate object key near '\"id\"'"
+	assert_same_file before.csv customers.csv
+	assert_same_file before.jsonl interactions.jsonl
+}

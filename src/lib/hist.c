@@ -484,7 +484,7 @@ bool hist_needles(char *const *ids, size_t n, struct lit *lits, size_t *nl)
 }
 
 int hist_rewrite(const struct crm_dir *d, char *const *ids, size_t n, const char *to,
-		 size_t *counts, struct crm_wfile *w)
+		 size_t *counts, struct crm_wfile *w, bool strict)
 {
 	memset(counts, 0, n * sizeof *counts);
 	const char *name = crm_path(d, INTERACTIONS);
@@ -505,13 +505,20 @@ int hist_rewrite(const struct crm_dir *d, char *const *ids, size_t n, const char
 	size_t nl;
 	struct hscan h;
 	hscan_open(&h, fd, name);
-	if (hist_needles(ids, n, lits, &nl))
+	if (!strict && hist_needles(ids, n, lits, &nl))
 		hscan_look(&h, lits, nl);
+	struct proj p = { .skip = ~0u };
 	bool opened = false;
 	size_t changed = 0;
 	int rc = 0, k;
 	struct hscan_item it;
 	while ((k = hscan_next(&h, &it)) > 0) {
+		char err[200];
+		if (strict && it.s && proj_line(&p, it.s, it.n, err, sizeof err) < 0) {
+			crm_dataerr(name, it.line, "%s%s", it.nl ? "" : JSONL_TORN ": ", err);
+			rc = -1;
+			break;
+		}
 		bool theirs = it.s && is_theirs(&x, it.s, it.n);
 		changed += theirs;
 		if (!w)
@@ -546,6 +553,7 @@ int hist_rewrite(const struct crm_dir *d, char *const *ids, size_t n, const char
 		rc = -1;
 	if (rc < 0 && opened)
 		crm_wabort(w);
+	proj_free(&p);
 	hscan_close(&h);
 	close(fd);
 	free(lits);

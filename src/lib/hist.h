@@ -124,13 +124,15 @@ bool hist_needles(char *const *ids, size_t n, struct lit *lits, size_t *nl);
  * UTF-8) are found as well. A merge changes only those values of a line.
  * Every other line is copied byte for byte. counts[i] gets the number of
  * lines of ids[i]. Only the lines that hold an id (or an escape that could
- * spell one) are looked at, so this runs at the speed of a copy. With w
+ * spell one) are looked at, so this runs at the speed of a copy; with
+ * strict every line is read, and one that no reader takes is reported and
+ * stops the rewrite (-1) before anything is changed. With w
  * NULL the lines are only counted. Returns 0 with *w open holding the new
  * file (to crm_wcommit or crm_wabort; more lines may be written to it
  * first), 1 when no line is the customers' (or there is no history; *w is
  * not open), -1 after reporting a read error, -2 after reporting that the
  * new file could not be made (*w is not open). */
 int hist_rewrite(const struct crm_dir *d, char *const *ids, size_t n, const char *to,
-		 size_t *counts, struct crm_wfile *w);
+		 size_t *counts, struct crm_wfile *w, bool strict);
 
 #endif
