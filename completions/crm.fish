@@ -309,10 +309,10 @@ function __crm_complete_add
     complete -c $c -s s -l set -x -d 'set any column, adding it when new (repeatable)'
     complete -c $c -l name -x -d 'the name (to change it with --update)'
     complete -c $c -l allow-duplicate -d 'allow an e-mail another customer has'
-    complete -c $c -l update -x -a '(__crm_customers)' -d 'change the given fields of an existing customer'
+    complete -c $c -l update -x -a '(__crm_customers)' -d 'change the given fields of an existing customer (id, e-mail or name)'
     complete -c $c -l import -r -F -d 'import customers from CSV or JSONL (- for stdin)'
     complete -c $c -l map -x -d 'with --import: read column SRC as DST (repeatable)'
-    complete -c $c -l merge -x -a '(__crm_customers)' -d 'merge the customers DROP... into KEEP (ids or e-mails)'
+    complete -c $c -l merge -x -a '(__crm_customers)' -d 'merge the customers DROP... into KEEP (ids, e-mails or names)'
     # --merge KEEP DROP...: the operands are customers too
     complete -c $c -n '__fish_contains_opt merge' -a '(__crm_customers)'
 end

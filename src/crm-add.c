@@ -45,17 +45,17 @@ static const struct crm_opt opts[] = {
 	{ 's', "set", "FIELD=VALUE", "set any column, adding it when new (repeatable)" },
 	{ O_NAME, "name", "NAME", "the name (to change it with --update)" },
 	{ O_ALLOWDUP, "allow-duplicate", NULL, "allow an e-mail another customer has" },
-	{ O_UPDATE, "update", "ID|EMAIL", "change the given fields of an existing customer" },
+	{ O_UPDATE, "update", "CUSTOMER", "change the given fields of an existing customer (id, e-mail or name)" },
 	{ O_IMPORT, "import", "FILE", "import customers from CSV, JSONL or vCard (- for stdin)" },
 	{ O_MAP, "map", "SRC=DST", "with --import: read column SRC as DST (repeatable)" },
-	{ O_MERGE, "merge", "KEEP", "merge the customers DROP... into KEEP (ids or e-mails)" },
+	{ O_MERGE, "merge", "KEEP", "merge the customers DROP... into KEEP (ids, e-mails or names)" },
 	CRM_OPT_DRYRUN,
 	CRM_OPTS_WRITER,
 };
 
 static const struct crm_cmd cmd = {
 	"[options] NAME\n"
-	"--update ID|EMAIL [options] [NAME]\n"
+	"--update CUSTOMER [options] [NAME]\n"
 	"--import FILE|- [--map SRC=DST]... [-n]\n"
 	"--merge KEEP DROP... [-n]",
 	"Add a customer and print its id; change an existing one; or import many\n"

@@ -990,7 +990,7 @@ EOF
 		run --separate-stderr crm-add "$opt"
 		assert_success
 		assert_line --index 0 'usage: crm-add [options] NAME'
-		assert_line --index 1 '       crm-add --update ID|EMAIL [options] [NAME]'
+		assert_line --index 1 '       crm-add --update CUSTOMER [options] [NAME]'
 		assert_line --index 2 '       crm-add --import FILE|- [--map SRC=DST]... [-n]'
 		assert_line --index 3 '       crm-add --merge KEEP DROP... [-n]'
 		assert_equal "$stderr" ''
@@ -1005,7 +1005,7 @@ EOF
 	assert_output ''
 	assert_equal "$stderr" "crm-add: unknown option '--bogus'
 usage: crm-add [options] NAME
-       crm-add --update ID|EMAIL [options] [NAME]
+       crm-add --update CUSTOMER [options] [NAME]
        crm-add --import FILE|- [--map SRC=DST]... [-n]
        crm-add --merge KEEP DROP... [-n]
 Try 'crm-add --help' for more information."
