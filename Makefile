@@ -140,7 +140,7 @@ FUZZ_CC ?= clang
 FUZZ_SECS ?= 30
 FUZZ_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined
-FUZZ_TARGETS = csv jsonl proj expr template conf segments mail vcard
+FUZZ_TARGETS = csv jsonl proj expr template conf segments mail vcard cscan
 FUZZ_LIBOBJ = $(LIBSRC:src/lib/%.c=build/fuzz/lib/%.o)
 FUZZ_BINS = $(FUZZ_TARGETS:%=build/fuzz/%)
 
