@@ -24,6 +24,7 @@ static const struct crm_cmd cmd = {
 	"unique part of a name. Their history stays unless --forget is given, which\n"
 	"erases every interaction that refers to them, also of an id removed before.",
 	opts,
+	"0 removed, 2 error (1 is not used)",
 };
 
 /* Replace the history and then the customers, both made ready first: a

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "suggest.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -25,6 +26,7 @@ struct expr {
 	enum field_kind fk;
 	char *text;   /* the value as written */
 	char *fold;   /* folded, for ordering text */
+	char *strip;  /* folded without diacritics, for = when the schema says so */
 	pcre2_code *eq; /* the value as a caseless literal anchored at both ends, for = */
 	double num;
 	crm_time t;
@@ -215,12 +217,17 @@ static struct expr *parse_or(struct parser *P);
 static void unknown_field(struct parser *P, const char *at, const char *name)
 {
 	struct sb b = { 0 };
-	for (size_t i = 0; i < P->s->n; i++) {
-		if (i)
-			sb_adds(&b, ", ");
-		sb_adds(&b, P->s->v[i].name);
+	const char **names = xcalloc(P->s->n + 1, sizeof *names);
+	for (size_t i = 0; i < P->s->n; i++)
+		names[i] = P->s->v[i].name;
+	if (suggest(name, names, P->s->n, "", &b)) {
+		fail(&P->l, at, "unknown field '%s' (did you mean %s?)", name, sb_str(&b));
+	} else {
+		for (size_t i = 0; i < P->s->n; i++)
+			sb_printf(&b, "%s%s", i ? ", " : "", names[i]);
+		fail(&P->l, at, "unknown field '%s' (known: %s)", name, sb_str(&b));
 	}
-	fail(&P->l, at, "unknown field '%s' (known: %s)", name, sb_str(&b));
+	free(names);
 	sb_free(&b);
 }
 
@@ -332,6 +339,11 @@ static struct expr *parse_test(struct parser *P)
 		struct sb b = { 0 };
 		u8_fold(e->text, strlen(e->text), false, &b);
 		e->fold = xstrdup(sb_str(&b));
+		if (P->s->fold) {
+			sb_reset(&b);
+			u8_fold(e->text, strlen(e->text), true, &b);
+			e->strip = xstrdup(sb_str(&b));
+		}
 		sb_free(&b);
 		int ec;
 		PCRE2_SIZE eo;
@@ -453,6 +465,7 @@ void expr_free(struct expr *e)
 	expr_free(e->b);
 	free(e->text);
 	free(e->fold);
+	free(e->strip);
 	if (e->re)
 		pcre2_code_free(e->re);
 	if (e->eq)
@@ -485,6 +498,11 @@ static bool re_match(const pcre2_code *re, const char *s, size_t n)
  * that a caseless search for the value in raw bytes finds every match. */
 static bool text_eq(const struct expr *e, const char *v, size_t n)
 {
+	if (e->strip) {
+		sb_reset(&foldbuf);
+		u8_fold(v, n, true, &foldbuf);
+		return !strcmp(sb_str(&foldbuf), e->strip);
+	}
 	return re_match(e->eq, v, n);
 }
 
