@@ -76,7 +76,8 @@ tests/faults/shim.so: tests/faults/shim.c
 # changes of customer fields read from git, as crm-report changes lists
 # them (changes).
 TESTBINS = build/tests/vecsame build/tests/frontcheck build/tests/hmapcheck build/tests/wordscheck \
-	build/tests/predictcheck build/tests/changes
+	build/tests/predictcheck build/tests/changes \
+	build/tests/cscancheck build/tests/validsame
 build/tests/%: tests/proj/%.c build/libcrm.a src/lib/*.h
 	@mkdir -p build/tests
 	$(CC) $(CFLAGS) -Isrc/lib -o $@ $< build/libcrm.a $(LDFLAGS) $(LDLIBS)
@@ -146,7 +147,7 @@ FUZZ_CC ?= clang
 FUZZ_SECS ?= 30
 FUZZ_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined
-FUZZ_TARGETS = csv jsonl proj expr template conf segments mail vcard
+FUZZ_TARGETS = csv jsonl proj expr template conf segments mail vcard cscan
 FUZZ_LIBOBJ = $(LIBSRC:src/lib/%.c=build/fuzz/lib/%.o)
 FUZZ_BINS = $(FUZZ_TARGETS:%=build/fuzz/%)
 

@@ -1,10 +1,13 @@
 #!/bin/bash
-# bench/run.sh - time crm-find against grep (the floor), Miller, jq and csvkit
+# bench/run.sh - time crm-find against grep (the floor), Miller, jq and csvkit,
+# and the everyday commands against grep -c and cp
 #
 # Generates the data once into bench/data/ (reused while the sizes and
 # bench/gen.c are unchanged), runs every command three times (once when a
 # run takes more than 20 s) and prints the median wall time, the peak
-# resident memory, the count each command found and the ratios.
+# resident memory, the count each command found and the ratios. The
+# writers of cases 7 to 9 change a copy of the data (bench/data/.scratch,
+# made when the cases run), each run another customer.
 #
 # usage: bench/run.sh [--data-only] [--cases LIST]
 #   --data-only: make the data and stop
@@ -68,7 +71,7 @@ else
 fi
 D=$data
 export D
-cases=1,2,3,4,5
+cases=1,2,3,4,5,6,7,8,9,10
 while [ $# -gt 0 ]; do
 	case $1 in
 	--data-only)
@@ -191,7 +194,7 @@ cat "$D/customers.csv" "$D/interactions.jsonl" >/dev/null
 	measure 3 floor "grep -c (floor; history pass)" \
 		'grep -c '\''"type":"purchase"'\'' "$D/interactions.jsonl"'
 	measure 3 ours "crm-find -c --where (derived)" \
-		'crm-find -d "$D" -c --where '\''revenue>100000 and last_contact<-180d'\'''
+		'crm-find -d "$D" -c --where '\''revenue>1000 and last_contact<-180d'\'''
 	measure 3 peer "jq | awk" \
 		'jq -r '\''select(.type != "task" and .type != "done") | [.customer, .ts, (if .currency == "PLN" and .type == "purchase" then .amount elif .currency == "PLN" and .type == "refund" then -.amount else "" end)] | @tsv'\'' "$D/interactions.jsonl" | awk -F '\''\t'\'' -v cut="$CUT" '\''FILENAME == ARGV[1] { if (!inq && FNR > 1) ids[substr($0, 1, index($0, ",") - 1)] = 1; if (gsub(/"/, "&") % 2) inq = !inq; next } { if ($2 > last[$1]) last[$1] = $2; if ($3 != "") { rev[$1] += $3; has[$1] = 1 } } END { n = 0; for (c in last) if ((c in ids) && (c in has) && rev[c] > 100000 && last[c] < cut) n++; print n }'\'' "$D/customers.csv" -'
 	measure 3 peer "mlr put | mlr join" \
@@ -250,6 +253,87 @@ cat "$D/customers.csv" "$D/interactions.jsonl" >/dev/null
 		'cat'
 }
 
+# ---- the everyday commands ---------------------------------------------
+
+# (6-10) one customer looked up, changed or removed, and the check of the
+# whole directory, each against the floor of what it reads or rewrites:
+# grep -c over the history (6) or over customers.csv (7), cp and sync of
+# customers.csv (8) or of both files (9), grep -c over both (10). A
+# rewrite must be durable, so the floor of 8 and 9 syncs its copy too.
+wants() {
+	local c
+	for c in 6 7 8 9 10; do
+		case ",$cases," in *",$c,"*) return 0 ;; esac
+	done
+	return 1
+}
+if wants; then
+	S=$data/.scratch
+	export S
+	# the ids of rows of the middle of the file, a few hundred for the
+	# writers (each run takes the next)
+	sed -n '500001,502000p' "$D/customers.csv" | cut -d , -f 1 | grep -E '^[0-9a-z]{13}$' >"$tmp/ids"
+	ID=$(sed -n 1p "$tmp/ids")
+	EMAIL=$(grep -m 1 "^$ID," "$D/customers.csv" | cut -d , -f 3)
+	export ID EMAIL
+	case ",$cases," in *,7,* | *,8,* | *,9,*)
+		echo "copying the data to $S for the writers ..." >&2
+		rm -rf "$S" && mkdir -p "$S"
+		cp "$D/customers.csv" "$D/interactions.jsonl" "$D/crm.conf" "$S/"
+		sync "$S/customers.csv" "$S/interactions.jsonl" # not left to slow the first rewrites
+		sed -n '2,100p' "$tmp/ids" >"$S/rm.ids"
+		sed -n '101,200p' "$tmp/ids" >"$S/forget.ids"
+		sed -n '201,400p' "$tmp/ids" | paste -d ' ' - - >"$S/merge.ids"
+		echo 0 >"$S/rm.n"
+		echo 0 >"$S/forget.n"
+		echo 0 >"$S/merge.n"
+		;;
+	esac
+	# next FILE: the next line of $S/FILE.ids (a counter in $S/FILE.n)
+	next='next() { local n; n=$(($(cat "$S/$1.n") + 1)); echo "$n" >"$S/$1.n"; sed -n "${n}p" "$S/$1.ids"; }'
+	export next
+fi
+
+# shellcheck disable=SC2016 # the commands are expanded by bash -c, not here
+{
+	measure 6 floor "grep -c ID (history)" \
+		'grep -c "$ID" "$D/interactions.jsonl"'
+	measure 6a ours "crm-log -l ID" \
+		'crm-log -d "$D" -l "$ID" | wc -l'
+
+	measure 7 floor "grep -c ID (customers)" \
+		'grep -c "$ID" "$D/customers.csv"'
+	measure 7a ours "crm-log ID note TEXT" \
+		'crm-log -d "$S" "$ID" note "a note of the benchmark" | wc -l'
+	measure 7b ours "crm-log EMAIL note TEXT" \
+		'crm-log -d "$S" "$EMAIL" note "a note of the benchmark" | wc -l'
+	measure 7c ours "crm-add NAME -e EMAIL" \
+		'crm-add -d "$S" "Zofia Benchmarkowa" -e "zofia.$(date +%s%N)@example.pl" | wc -l'
+	measure 7d ours "crm-find ID" \
+		'crm-find -d "$D" -c "$ID"'
+	measure 7e ours "crm-find --where email=X" \
+		'crm-find -d "$D" -c --where "email=$EMAIL"'
+
+	measure 8 floor "cp customers.csv + sync" \
+		'cp "$S/customers.csv" "$S/copy.csv" && sync "$S/copy.csv" && rm "$S/copy.csv"'
+	measure 8a ours "crm-add --update ID --city X" \
+		'crm-add -d "$S" --update "$ID" --city "Miasto $(date +%s%N)"'
+	measure 8b ours "crm-rm ID" \
+		'eval "$next"; crm-rm -d "$S" "$(next rm)" | wc -l'
+
+	measure 9 floor "cp both files + sync" \
+		'cp "$S/customers.csv" "$S/copy.csv" && cp "$S/interactions.jsonl" "$S/copy.jsonl" && sync "$S/copy.csv" "$S/copy.jsonl" && rm "$S/copy.csv" "$S/copy.jsonl"'
+	measure 9a ours "crm-rm --forget ID" \
+		'eval "$next"; crm-rm -d "$S" --forget "$(next forget)" | wc -l'
+	measure 9b ours "crm-add --merge KEEP DROP" \
+		'eval "$next"; crm-add -d "$S" --merge $(next merge) >/dev/null && echo merged'
+
+	measure 10 floor "grep -c over both files" \
+		'grep -c x "$D/customers.csv"; grep -c '\''"type":"purchase"'\'' "$D/interactions.jsonl"'
+	measure 10a ours "crm-check" \
+		'crm-check -d "$D"; echo "exit $?"'
+}
+
 # ---- report -----------------------------------------------------------
 
 # pad TEXT WIDTH: left-aligned in WIDTH characters (not bytes)
@@ -284,7 +368,8 @@ for f in customers.csv interactions.jsonl; do
 done
 echo "load:      $load_before before, $(cut -d ' ' -f 1-3 /proc/loadavg) after (1, 5, 15 min; other work on the machine slows the wall times)"
 echo "env:       CRM_NOW=$CRM_NOW LC_ALL=$LC_ALL (-180d = before $CUT); W = a scratch directory"
-echo "cases:     $cases (4, 5a-c: count = result lines compared, sorted)"
+echo "cases:     $cases (4, 5a-c: count = result lines compared, sorted; 6-10: the everyday commands, each"
+echo "           against the floor of what it reads or rewrites; 7-9 change a copy of the data)"
 echo "seconds:   median wall time of 3 runs (1 run when the first took > ${slow} s); cpu s: median"
 echo "           user+sys time of all the command's processes; peak MiB: largest resident"
 echo "           set of one process of the command"
@@ -328,6 +413,8 @@ for ((i = 0; i < n; i++)); do
 				check="not the same question (purchase lines)"
 			elif [ "$c" = 5 ]; then
 				check="not the same question (history lines)"
+			elif [ "$c" -ge 6 ]; then
+				check="the floor of what the commands below read or rewrite"
 			elif [ "${r_count[i]}" = "$ours_count" ]; then
 				check="lines = records"
 			else

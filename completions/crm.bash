@@ -285,7 +285,7 @@ _crm_cmd_rm() {
 		_crm_opts='--forget -n --dry-run -d= --dir= --strict -h --help -V --version'
 		;;
 	value) return 1 ;;
-	operand) _crm_customers ;; # ID|EMAIL...
+	operand) _crm_customers ;; # CUSTOMER...
 	esac
 }
 

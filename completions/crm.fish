@@ -318,13 +318,13 @@ function __crm_complete_add
     complete -c $c -s s -l set -x -d 'set any column, adding it when new (repeatable)'
     complete -c $c -l name -x -d 'the name (to change it with --update)'
     complete -c $c -l allow-duplicate -d 'allow an e-mail another customer has'
-    complete -c $c -l update -x -a '(__crm_customers)' -d 'change the given fields of an existing customer'
+    complete -c $c -l update -x -a '(__crm_customers)' -d 'change the given fields of an existing customer (id, e-mail or name)'
     complete -c $c -l import -r -F -d 'import customers from CSV, JSONL or vCard (- for stdin)'
     complete -c $c -l map -x -d 'with --import: read column SRC as DST (repeatable)'
     complete -c $c -l delimiter -x -a '\; , tab \|' -d 'with --import: CSV fields separated by CHAR (default: from the header)'
     complete -c $c -l encoding -x -a 'windows-1250 iso-8859-2 windows-1252 iso-8859-1 windows-1251 koi8-r utf-16' -d "with --import: the file's charset (windows-1250, iso-8859-2)"
     complete -c $c -l keep-columns -d "with --import: add the file's unknown columns to customers.csv"
-    complete -c $c -l merge -x -a '(__crm_customers)' -d 'merge the customers DROP... into KEEP (ids or e-mails)'
+    complete -c $c -l merge -x -a '(__crm_customers)' -d 'merge the customers DROP... into KEEP (ids, e-mails or names)'
     # --merge KEEP DROP...: the operands are customers too
     complete -c $c -n '__fish_contains_opt merge' -a '(__crm_customers)'
 end

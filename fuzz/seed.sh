@@ -27,6 +27,7 @@ seed_lines() {
 
 for f in $ex/customers.csv tests/fixtures/*.csv tests/bad-input/*.csv; do
 	seed csv "$f"
+	seed cscan "$f"
 done
 tmp=$(mktemp)
 head -n 20 $ex/interactions.jsonl >"$tmp"

@@ -1,7 +1,10 @@
 /* crm-add - add customers, update them, import them in bulk */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "colmap.h"
@@ -51,20 +54,20 @@ static const struct crm_opt opts[] = {
 	{ 's', "set", "FIELD=VALUE", "set any column, adding it when new (repeatable)" },
 	{ O_NAME, "name", "NAME", "the name (to change it with --update)" },
 	{ O_ALLOWDUP, "allow-duplicate", NULL, "allow an e-mail another customer has" },
-	{ O_UPDATE, "update", "ID|EMAIL", "change the given fields of an existing customer" },
+	{ O_UPDATE, "update", "CUSTOMER", "change the given fields of an existing customer (id, e-mail or name)" },
 	{ O_IMPORT, "import", "FILE", "import customers from CSV, JSONL or vCard (- for stdin)" },
 	{ O_MAP, "map", "SRC=DST", "with --import: read column SRC as DST (repeatable)" },
 	{ O_DELIM, "delimiter", "CHAR", "with --import: CSV fields separated by CHAR (default: from the header)" },
 	{ O_ENCODING, "encoding", "NAME", "with --import: the file's charset (windows-1250, iso-8859-2)" },
 	{ O_KEEP, "keep-columns", NULL, "with --import: add the file's unknown columns to customers.csv" },
-	{ O_MERGE, "merge", "KEEP", "merge the customers DROP... into KEEP (ids or e-mails)" },
+	{ O_MERGE, "merge", "KEEP", "merge the customers DROP... into KEEP (ids, e-mails or names)" },
 	CRM_OPT_DRYRUN,
 	CRM_OPTS_WRITER,
 };
 
 static const struct crm_cmd cmd = {
 	"[options] NAME\n"
-	"--update ID|EMAIL [options] [NAME]\n"
+	"--update CUSTOMER [options] [NAME]\n"
 	"--import FILE|- [--map SRC=DST]... [--set FIELD=VALUE]... [--keep-columns] [-n]\n"
 	"--merge KEEP DROP... [-n]",
 	"Add a customer and print its id; change an existing one; or import many\n"
@@ -156,17 +159,29 @@ struct ctx {
 	struct sb ids; /* what is printed once saved */
 };
 
-/* The row other than self that has this email, or -1. */
-static long email_owner(const struct ctx *x, const char *email, long self)
+/* The row other than self that has this email, or -1. In a table opened
+ * rather than read, the file is looked through (the owner's row is then
+ * loaded); a row that cannot be read there is fatal. */
+static long email_owner(struct ctx *x, const char *email, long self)
 {
 	long ce = ctable_col(&x->t, "email");
 	if (ce < 0 || !*email)
 		return -1;
 	for (size_t i = 0; i < x->t.n; i++)
-		if ((long)i != self && !x->t.rows[i].gone &&
+		if ((long)i != self && !x->t.rows[i].gone && (!x->t.partial || x->t.at[i].off < 0) &&
 		    !strcmp(rec_get(&x->t.rows[i], (size_t)ce), email))
 			return (long)i;
-	return -1;
+	if (!x->t.partial)
+		return -1;
+	struct cwant w;
+	cwant_init(&w, email, false);
+	if (self >= 0)
+		w.except = x->t.at[self].off;
+	if (ctable_lookup(&x->t, &w, 1) < 0)
+		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
+	long row = w.row;
+	cwant_free(&w);
+	return row;
 }
 
 static const char *row_id(const struct ctx *x, long row)
@@ -263,6 +278,7 @@ static long apply(struct ctx *x, long row, const struct sets *s, bool is_new, bo
 	rec_free(&before);
 	return changed;
 undo:
+	r = &x->t.rows[row]; /* looking for an e-mail may have loaded rows */
 	rec_copy(r, &before);
 	r->dirty = before.dirty;
 	r->raw = before.raw;
@@ -590,37 +606,6 @@ static int do_import(struct ctx *x, const struct import *o)
 	return CRM_OK;
 }
 
-/* A customer to merge, by id or e-mail; -1 after saying none has it. */
-static long merge_find(const struct ctable *t, const char *key)
-{
-	long r = ctable_find(t, key);
-	if (r < 0)
-		crm_warnx("%s: no customer has this id or e-mail", key);
-	return r;
-}
-
-/* Whether the history has a line of the customer id (a merge record of
- * another customer does not count), and whether it says that drop was
- * merged into keep. */
-static bool hist_has_lines(const struct hist *h, const char *id)
-{
-	for (size_t i = 0; i < h->n; i++)
-		if (h->v[i].obj && !strcmp(json_str(h->v[i].obj, "customer"), id))
-			return true;
-	return false;
-}
-
-static bool hist_has_merge(const struct hist *h, const char *keep, const char *drop)
-{
-	for (size_t i = 0; i < h->n; i++) {
-		const json_t *o = h->v[i].obj;
-		if (o && !strcmp(json_str(o, "type"), "merge") && !strcmp(json_str(o, "customer"), keep) &&
-		    !strcmp(json_str(o, "ref"), drop))
-			return true;
-	}
-	return false;
-}
-
 /* Append the lines that say which interactions moved and which rows went.
  * ids[n..n+nstray) are the ids no longer in customers.csv whose lines
  * were left behind (a merge in another clone). */
@@ -639,22 +624,34 @@ static void merge_report(struct sb *log, const struct ctable *t, const long *dro
 			  cn >= 0 ? rec_get(&t->rows[drop[j]], (size_t)cn) : "");
 }
 
-/* Write the merge: the history first, so that a crash between the two
- * writes leaves the moved interactions pointing at the kept customer, who
- * exists, and the dropped rows still there (run the merge again). Without
- * rows to drop (only stray lines to move), customers.csv is not written. */
-static int merge_write(struct crm_dir *d, struct ctable *t, const struct sb *hist, size_t changed,
+/* Write the merge: both new files made first, then the history renamed,
+ * then the customers, so that a crash between the two leaves the moved
+ * interactions pointing at the kept customer, who exists, and the dropped
+ * rows still there (run the merge again). hw is the new history when
+ * hopen; without rows to drop (only stray lines to move) customers.csv is
+ * not written. */
+static int merge_write(struct crm_dir *d, struct ctable *t, struct crm_wfile *hw, bool hopen,
 		       bool rows)
 {
-	/* a file replaced but maybe not durably (1) is done, yet an error */
-	int hk = changed ? crm_rewrite(d, INTERACTIONS, hist->s, hist->len) : 0;
-	if (hk < 0) {
+	struct crm_wfile cw;
+	int ck = rows ? ctable_write(t, d, &cw) : 1;
+	if (ck < 0) {
+		if (hopen)
+			crm_wabort(hw);
 		crm_warnx("nothing was changed");
 		return CRM_ERR;
 	}
-	int saved = rows ? ctable_save(t, d) : 0;
+	/* a file replaced but maybe not durably (1) is done, yet an error */
+	int hk = hopen ? crm_wcommit(hw) : 0;
+	if (hk < 0) {
+		if (ck == 0)
+			crm_wabort(&cw);
+		crm_warnx("nothing was changed");
+		return CRM_ERR;
+	}
+	int saved = ck == 0 ? crm_wcommit(&cw) : 0;
 	if (saved < 0) {
-		if (changed)
+		if (hopen)
 			crm_warnx("%s was not changed, but the history was: run the merge again",
 				  CUSTOMERS);
 		else
@@ -664,12 +661,67 @@ static int merge_write(struct crm_dir *d, struct ctable *t, const struct sb *his
 	return hk || saved ? CRM_ERR : CRM_OK;
 }
 
+/* The new history of a merge: the lines of ids moved to kid (hist_rewrite)
+ * and a merge record for each id that has none yet (once[i] false).
+ * Returns 0 with *hw open, 1 when nothing is to be written, -1 after
+ * reporting why not (nothing changed). */
+static int merge_history(struct crm_dir *d, char *const *ids, size_t n, const char *kid,
+			 size_t *moved, const bool *once, const char *now, struct crm_wfile *hw,
+			 const struct crm_common *c)
+{
+	struct sb recs = { 0 };
+	for (size_t j = 0; j < n; j++)
+		if (!once[j])
+			hist_put_merge(&recs, kid, ids[j], now, crm_user());
+	int hk = hist_rewrite(d, ids, n, kid, moved, c->dry_run ? NULL : hw, c->strict);
+	if (hk < 0) {
+		crm_warnx(hk == -1 ? "nothing was merged" : "nothing was changed");
+		sb_free(&recs);
+		return -1;
+	}
+	if (c->dry_run || !recs.len) {
+		sb_free(&recs);
+		return c->dry_run ? 1 : hk;
+	}
+	int rc = 0;
+	if (hk == 1) {
+		/* no line moved: the records go after the file's lines */
+		if (crm_wopen(hw, d, INTERACTIONS) < 0) {
+			crm_warnx("nothing was changed");
+			sb_free(&recs);
+			return -1;
+		}
+		int fd = openat(d->fd, INTERACTIONS, O_RDONLY | O_CLOEXEC);
+		struct stat st;
+		if (fd >= 0 && fstat(fd, &st) == 0)
+			crm_wcopy(hw, fd, crm_path(d, INTERACTIONS), 0, st.st_size);
+		else if (errno != ENOENT)
+			crm_warn("%s", crm_path(d, INTERACTIONS)), hw->failed = true;
+		if (fd >= 0)
+			close(fd);
+	}
+	if (hw->last != '\n')
+		crm_wwrite(hw, "\n", 1); /* after a torn last line */
+	crm_wwrite(hw, recs.s, recs.len);
+	if (hw->failed) {
+		crm_wabort(hw);
+		crm_warnx("nothing was changed");
+		rc = -1;
+	}
+	sb_free(&recs);
+	return rc;
+}
+
 /* --merge KEEP DROP...: the dropped customers' history moves to KEEP, their
  * values fill KEEP's empty fields, their rows are removed, and a merge
  * record for each says in the history that it is KEEP now (readers follow
  * it for lines that other clones log on DROP meanwhile). A DROP that is no
  * longer in customers.csv but has lines in the history (such lines, after
- * a pull) has them moved to KEEP. */
+ * a pull) has them moved to KEEP. In steps: find the customers (one pass
+ * over customers.csv), look in the history for the lines of those not
+ * found and for the merge records already there (a pass over the lines
+ * that hold their ids), merge the rows, rewrite the history (one
+ * streaming pass), write both. */
 static int do_merge(const struct crm_common *c, const char *keep, int argc, char **argv)
 {
 	if (!argc)
@@ -680,41 +732,57 @@ static int do_merge(const struct crm_common *c, const char *keep, int argc, char
 	date_fmt(crm_now(), now);
 	crm_lock(&d);
 	struct ctable t;
-	ctable_load(&t, &d);
-	struct hist h = { 0 };
+	ctable_open(&t, &d);
+	struct cwant *want = xcalloc((size_t)argc + 1, sizeof *want);
+	cwant_init(&want[0], keep, true);
+	for (int i = 0; i < argc; i++)
+		cwant_init(&want[i + 1], argv[i], true);
+	if (ctable_lookup(&t, want, (size_t)argc + 1) < 0)
+		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
+	size_t ci = (size_t)ctable_col(&t, "id"), n = 0, nstray = 0, nc = 0;
+	long k = want[0].row;
+	cwant_report(&want[0]);
 	int rc = CRM_ERR;
-	struct sb log = { 0 }, out = { 0 };
-	size_t ci = (size_t)ctable_col(&t, "id"), n = 0, nstray = 0;
+	struct sb log = { 0 };
 	long *drop = xcalloc((size_t)argc, sizeof *drop);
 	char **ids = xcalloc((size_t)argc, sizeof *ids);
+	char **cand = xcalloc((size_t)argc, sizeof *cand);
 	char **strays = xcalloc((size_t)argc, sizeof *strays);
+	size_t nids = 0; /* ids[0..nids) are copies */
 	size_t *moved = xcalloc((size_t)argc, sizeof *moved);
-	char *kid = NULL;
-	if (hist_load(&h, &d, c->strict) < 0) {
+	bool *once = xcalloc((size_t)argc, sizeof *once);
+	char *kid = k >= 0 ? xstrdup(rec_get(&t.rows[k], ci)) : NULL;
+	/* the ids no row has: lines left behind, or merged before */
+	for (int i = 0; i < argc; i++)
+		if (want[i + 1].row < 0 && id_valid(argv[i]))
+			cand[nc++] = argv[i];
+	if (nc && (hist_rewrite(&d, cand, nc, NULL, moved, NULL, false) < 0 ||
+		   (kid && hist_merged(&d, kid, cand, nc, once) < 0))) {
 		crm_warnx("nothing was merged");
 		goto out;
 	}
-	long k = merge_find(&t, keep);
 	bool bad = k < 0;
 	for (int i = 0; i < argc; i++) {
-		long r = ctable_find(&t, argv[i]);
+		long r = want[i + 1].row;
+		size_t ic = 0;
+		while (ic < nc && cand[ic] != argv[i])
+			ic++;
 		bool twice = false;
 		for (size_t j = 0; j < n && !twice; j++)
 			twice = drop[j] == r;
 		for (size_t j = 0; j < nstray && !twice; j++)
 			twice = r < 0 && !strcmp(strays[j], argv[i]);
-		if (r < 0 && hist_has_lines(&h, argv[i])) {
+		if (r < 0 && ic < nc && moved[ic]) {
 			if (!twice)
 				strays[nstray++] = argv[i]; /* its lines stayed behind */
 			continue;
 		}
-		if (r < 0 && k >= 0 && hist_has_merge(&h, rec_get(&t.rows[k], ci), argv[i])) {
-			crm_warnx("%s: merged into %s already; nothing to do", argv[i],
-				  rec_get(&t.rows[k], ci));
+		if (r < 0 && ic < nc && once[ic]) {
+			crm_warnx("%s: merged into %s already; nothing to do", argv[i], kid);
 			continue;
 		}
 		if (r < 0)
-			crm_warnx("%s: no customer has this id or e-mail", argv[i]);
+			cwant_report(&want[i + 1]);
 		if (r >= 0 && r == k)
 			crm_warnx("%s: is the customer to keep; it cannot be merged into itself", argv[i]);
 		if (r < 0 || r == k)
@@ -730,24 +798,25 @@ static int do_merge(const struct crm_common *c, const char *keep, int argc, char
 		rc = CRM_NONE; /* each was merged already */
 		goto out;
 	}
+	/* the dropped rows' ids, then the strays */
 	for (size_t j = 0; j < n; j++)
-		ids[j] = xstrdup(rec_get(&t.rows[drop[j]], ci));
+		ids[nids++] = xstrdup(rec_get(&t.rows[drop[j]], ci));
 	for (size_t j = 0; j < nstray; j++)
-		ids[n + j] = xstrdup(strays[j]);
-	kid = xstrdup(rec_get(&t.rows[k], ci));
+		ids[nids++] = xstrdup(strays[j]);
+	if (hist_merged(&d, kid, ids, n + nstray, once) < 0) {
+		crm_warnx("nothing was merged");
+		goto out;
+	}
 	long cn = ctable_col(&t, "name");
 	sb_printf(&log, "merge into %s  %s\n", kid, cn >= 0 ? rec_get(&t.rows[k], (size_t)cn) : "");
 	if (n)
 		cust_merge(&t, k, drop, n, now, &log);
-	size_t total = hist_remap(&h, ids, n + nstray, kid, &out, moved);
-	/* the records that say each is KEEP now, once */
-	for (size_t j = 0; j < n + nstray; j++)
-		if (!hist_has_merge(&h, kid, ids[j])) {
-			hist_put_merge(&out, kid, ids[j], now, crm_user());
-			total++;
-		}
+	struct crm_wfile hw;
+	int hk = merge_history(&d, ids, n + nstray, kid, moved, once, now, &hw, c);
+	if (hk < 0)
+		goto out;
 	merge_report(&log, &t, drop, ids, moved, n, nstray);
-	rc = c->dry_run ? CRM_OK : merge_write(&d, &t, &out, total, n > 0);
+	rc = c->dry_run ? CRM_OK : merge_write(&d, &t, &hw, hk == 0, n > 0);
 	if (rc == CRM_OK) {
 		/* one customer added in two clones: the conflict of the git merge is settled */
 		char **all = xcalloc(n + nstray + 1, sizeof *all);
@@ -764,16 +833,19 @@ static int do_merge(const struct crm_common *c, const char *keep, int argc, char
 	}
 out:
 	crm_flush_stdout();
-	for (size_t j = 0; j < n + nstray; j++)
+	for (size_t j = 0; j < nids; j++)
 		free(ids[j]);
 	free(ids);
+	free(cand);
 	free(strays);
 	free(drop);
 	free(moved);
+	free(once);
 	free(kid);
 	sb_free(&log);
-	sb_free(&out);
-	hist_free(&h);
+	for (int i = 0; i <= argc; i++)
+		cwant_free(&want[i]);
+	free(want);
 	ctable_free(&t);
 	crm_dir_close(&d);
 	return rc;
@@ -850,7 +922,12 @@ int main(int argc, char **argv)
 	crm_dir_open(&x.dir, c.dir);
 	date_fmt(crm_now(), x.now);
 	crm_lock(&x.dir);
-	ctable_load(&x.t, &x.dir);
+	/* an import reads the table whole; one customer is looked for in the
+	 * file and its row alone is held */
+	if (import)
+		ctable_load(&x.t, &x.dir);
+	else
+		ctable_open(&x.t, &x.dir);
 
 	int status = CRM_OK;
 	if (import) {
@@ -867,9 +944,9 @@ int main(int argc, char **argv)
 		else if (!x.added && !x.updated)
 			status = CRM_NONE;
 	} else if (update) {
-		long row = ctable_find(&x.t, update);
+		long row = ctable_resolve(&x.t, update);
 		if (row < 0)
-			crm_diex("%s: no customer has this id or e-mail", update);
+			exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 		int u = update_one(&x, row, &s, false, NULL, 0);
 		if (u < 0) {
 			status = CRM_ERR;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cscan.h"
 #include "cust.h"
 #include "date.h"
 #include "derive.h"
@@ -14,6 +15,7 @@
 #include "fieldset.h"
 #include "fmt.h"
 #include "hist.h"
+#include "lit.h"
 #include "opt.h"
 #include "utf8.h"
 #include "util.h"
@@ -473,9 +475,39 @@ static int find_customers(struct opts *o)
 	struct rec r = { 0 };
 	struct row_ctx c = { .fs = &fs, .r = &r };
 	int status = CRM_OK;
+	/* A literal that every match holds (PATTERN taken literally, or a value
+	 * --where compares a field to): the records are read by the fast
+	 * reader, which cuts out only those that hold it */
+	struct lit key;
+	const char *litsrc = m.re && !m.fold && (o->fixed || !has_meta(o->pattern)) ? o->pattern
+			     : !m.re && lit                                           ? need
+											: NULL;
+	struct cscan *fast = NULL;
+	if (!in.jsonl && !o->c.strict && !early && litsrc && lit_choose(&key, litsrc, strlen(litsrc))) {
+		fast = cscan_from_csvin(in.csv);
+		cscan_look(fast, &key, 1);
+	}
 	for (;;) {
 		int got;
-		if (!in.jsonl && (pre || early)) {
+		if (fast) {
+			struct cscan_rec cr;
+			got = cscan_next(fast, &cr);
+			if (got < 0)
+				status = CRM_ERR; /* reported */
+			if (got <= 0)
+				break;
+			if (cscan_parse(fast, &cr, &r) < 0) {
+				status = CRM_ERR;
+				break;
+			}
+			if (r.n > in.hdr.n) {
+				crm_dataerr(in.name, cr.line, "%zu fields, but the header has %zu", r.n, in.hdr.n);
+				status = CRM_ERR;
+				break;
+			}
+			while (r.n < in.hdr.n)
+				rec_push(&r, "", 0);
+		} else if (!in.jsonl && (pre || early)) {
 			const char *s;
 			size_t n;
 			long line;
@@ -563,6 +595,7 @@ static int find_customers(struct opts *o)
 			break;
 	}
 	free(avail);
+	cscan_close(fast);
 	if (status == CRM_ERR)
 		k.count = false; /* a count of part of the input would mislead */
 	long shown = sink_end(&k);

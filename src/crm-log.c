@@ -1,10 +1,14 @@
 /* crm-log - append an interaction to the history, close tasks, replay the history */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "calls.h"
 #include "colmap.h"
+#include "cscan.h"
 #include "cust.h"
 #include "date.h"
 #include "dir.h"
@@ -17,6 +21,8 @@
 #include "mailimp.h"
 #include "money.h"
 #include "opt.h"
+#include "proj.h"
+#include "scan.h"
 #include "util.h"
 
 enum {
@@ -136,13 +142,97 @@ static void set_time(json_t *o, const char *key, crm_time t)
 	json_object_set_new(o, key, json_string(b));
 }
 
-/* The interaction with id in the history, or NULL. */
-static json_t *find_event(const struct hist *h, const char *id)
+/* What a scan of the history found about the event with one id (the
+ * first line that has it) and the done events that refer to it. */
+struct ref_find {
+	const char *id;
+	size_t n;
+	long long off;     /* of the event found; -1: none */
+	char type[16], customer[256], ref[256];
+	bool has_ref;
+	long long done_off; /* of the first done that refers to it; -1: none */
+	char done_id[256];
+};
+
+/* Open the history to scan it for lines that hold id (all lines when id
+ * is NULL); false when there is none yet. */
+static bool open_history(const struct crm_dir *d, const char *id, struct hscan *h, struct lit *lits)
 {
-	for (size_t i = 0; i < h->n; i++)
-		if (h->v[i].obj && !strcmp(json_str(h->v[i].obj, "id"), id))
-			return h->v[i].obj;
-	return NULL;
+	int fd = openat(d->fd, INTERACTIONS, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return false;
+		crm_die("%s", crm_path(d, INTERACTIONS));
+	}
+	hscan_open(h, fd, crm_path(d, INTERACTIONS));
+	size_t nl;
+	char *ids[] = { (char *)id };
+	if (id && hist_needles(ids, 1, lits, &nl))
+		hscan_look(h, lits, nl);
+	return true;
+}
+
+static void close_history(struct hscan *h)
+{
+	close(h->b.fd);
+	hscan_close(h);
+}
+
+/* The next line of the history that parses, read into p (bad lines are
+ * reported, and fatal with strict). Returns 1, 0 at the end; a read error
+ * is fatal. */
+static int next_event(struct hscan *h, struct proj *p, bool strict, struct hscan_item *it)
+{
+	int k;
+	while ((k = hscan_next(h, it)) > 0) {
+		if (!it->s)
+			continue;
+		char err[200];
+		int r = proj_line(p, it->s, it->n, err, sizeof err);
+		if (r > 0 && !it->nl)
+			crm_dataerr(h->b.name, it->line, "%s: %s", JSONL_TORN, JSONL_TORN_OK);
+		if (r > 0)
+			return 1;
+		if (r < 0) {
+			crm_dataerr(h->b.name, it->line, "%s%s", it->nl ? "" : JSONL_TORN ": ", err);
+			if (strict)
+				exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
+		}
+	}
+	if (k < 0)
+		exit(CRM_ERR); /* reported; nothing to undo */
+	return 0;
+}
+
+/* Look the history through for the event id: one streaming pass that
+ * parses only the lines that hold the id, keeping nothing but what it
+ * finds. */
+static void find_ref(const struct crm_dir *d, const char *id, bool strict, struct ref_find *f)
+{
+	*f = (struct ref_find){ .id = id, .n = strlen(id), .off = -1, .done_off = -1 };
+	struct hscan h;
+	struct lit lits[3];
+	if (!open_history(d, id, &h, lits))
+		return;
+	struct proj p = { .skip = ~(1u << PJ_ID | 1u << PJ_TYPE | 1u << PJ_CUSTOMER | 1u << PJ_REF) };
+	struct hscan_item it;
+	while (next_event(&h, &p, strict, &it)) {
+		const struct pval *pid = &p.v[PJ_ID], *ref = &p.v[PJ_REF];
+		if (f->off < 0 && pid->kind == 's' && pid->n == f->n && !memcmp(pid->s, id, f->n)) {
+			f->off = it.off;
+			pv_str(&p.v[PJ_TYPE], f->type, sizeof f->type);
+			pv_str(&p.v[PJ_CUSTOMER], f->customer, sizeof f->customer);
+			pv_str(ref, f->ref, sizeof f->ref);
+			f->has_ref = ref->kind != 0;
+		}
+		if (f->done_off < 0 && ref->kind == 's' && ref->n == f->n && !memcmp(ref->s, id, f->n) &&
+		    pv_is(&p.v[PJ_TYPE], "done")) {
+			f->done_off = it.off;
+			pv_str(pid, f->done_id, sizeof f->done_id);
+		}
+	}
+	proj_free(&p);
+	close_history(&h);
 }
 
 static int append(struct crm_dir *d, json_t *o, bool dry)
@@ -166,22 +256,18 @@ static int do_done(struct crm_dir *d, const struct opts *o, int argc, char **arg
 	if (argc > 1)
 		crm_usage_error(&cmd, "--done takes the task id and an optional text");
 	crm_lock(d);
-	struct hist h;
-	if (hist_load(&h, d, strict) < 0)
-		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
-	json_t *task = find_event(&h, o->done);
-	if (!task || strcmp(json_str(task, "type"), "task"))
+	struct ref_find f;
+	find_ref(d, o->done, strict, &f);
+	if (f.off < 0 || strcmp(f.type, "task"))
 		crm_diex("%s: no task has this id", o->done);
-	for (size_t i = 0; i < h.n; i++)
-		if (h.v[i].obj && !strcmp(json_str(h.v[i].obj, "type"), "done") &&
-		    !strcmp(json_str(h.v[i].obj, "ref"), o->done))
-			crm_diex("%s: the task is already done (%s)", o->done, json_str(h.v[i].obj, "id"));
+	if (f.done_off >= 0)
+		crm_diex("%s: the task is already done (%s)", o->done, f.done_id);
 	json_t *e = json_object();
 	char id[ID_LEN + 1];
 	id_new(id);
 	json_object_set_new(e, "id", json_string(id));
 	set_time(e, "ts", o->ts ? when("ts", o->ts) : crm_now());
-	json_object_set_new(e, "customer", json_string(json_str(task, "customer")));
+	json_object_set_new(e, "customer", json_string(f.customer));
 	json_object_set_new(e, "type", json_string("done"));
 	json_object_set_new(e, "channel", json_string("other"));
 	json_object_set_new(e, "by", json_string(crm_user()));
@@ -190,7 +276,6 @@ static int do_done(struct crm_dir *d, const struct opts *o, int argc, char **arg
 		json_object_set_new(e, "text", json_string(argv[0]));
 	int rc = append(d, e, dry);
 	json_decref(e);
-	hist_free(&h);
 	return rc;
 }
 
@@ -228,7 +313,7 @@ static int do_log(struct crm_dir *d, const struct opts *o, int argc, char **argv
 
 	crm_lock(d);
 	struct ctable t;
-	ctable_load(&t, d);
+	ctable_open(&t, d);
 	long row = ctable_resolve(&t, argv[0]);
 	if (row < 0)
 		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
@@ -277,7 +362,6 @@ static int do_log(struct crm_dir *d, const struct opts *o, int argc, char **argv
 	}
 	if (o->due)
 		set_time(e, "due", when("due", o->due));
-	struct hist h = { 0 };
 	if (deal) {
 		long si = dom_index(dom_deal_stages, o->stage);
 		if (si < 0)
@@ -290,17 +374,17 @@ static int do_log(struct crm_dir *d, const struct opts *o, int argc, char **argv
 		if (o->close)
 			set_time(e, "close", when("close", o->close));
 		if (o->ref) {
-			if (hist_load(&h, d, strict) < 0)
-				exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
-			json_t *first = find_event(&h, o->ref);
-			if (!first || strcmp(json_str(first, "type"), "deal"))
+			/* the one case where the history is read to append */
+			struct ref_find f;
+			find_ref(d, o->ref, strict, &f);
+			if (f.off < 0 || strcmp(f.type, "deal"))
 				crm_diex("--ref %s: no deal has this id", o->ref);
-			if (json_object_get(first, "ref"))
+			if (f.has_ref)
 				crm_diex("--ref %s: a stage change; give the deal's first event (%s)", o->ref,
-					 json_str(first, "ref"));
-			if (strcmp(json_str(first, "customer"), cid))
+					 f.ref);
+			if (strcmp(f.customer, cid))
 				crm_diex("--ref %s: the deal belongs to another customer (%s)", o->ref,
-					 json_str(first, "customer"));
+					 f.customer);
 			json_object_set_new(e, "ref", json_string(o->ref));
 		}
 	}
@@ -316,24 +400,110 @@ static int do_log(struct crm_dir *d, const struct opts *o, int argc, char **argv
 	}
 	int rc = append(d, e, dry);
 	json_decref(e);
-	hist_free(&h);
 	ctable_free(&t);
 	return rc;
 }
 
+/* A line -l shows: its bytes and ts in the arena of its part. */
 struct item {
-	const struct hline *l;
-	const char *ts;
-	size_t order;
+	size_t text, len, ts, tslen;
+	long long off; /* in the file: lines of the same time keep its order */
+	const char *base;
 };
+
+/* What one part of the scan keeps: only the chosen lines. */
+struct pick {
+	const char *only; /* a customer id, or NULL for all */
+	size_t only_n;
+	char *const *types;
+	size_t ntypes;
+	bool has_since, has_until;
+	crm_time since, until;
+	struct sb arena;
+	struct item *v;
+	size_t n, cap;
+};
+
+static void ev_pick(const struct event *e, void *ctx)
+{
+	struct pick *k = ctx;
+	const struct proj *p = e->p;
+	if (k->only && !(p->v[PJ_CUSTOMER].kind == 's' && p->v[PJ_CUSTOMER].n == k->only_n &&
+			 !memcmp(p->v[PJ_CUSTOMER].s, k->only, k->only_n)))
+		return;
+	if (k->ntypes) {
+		bool ok = false;
+		for (size_t i = 0; i < k->ntypes && !ok; i++)
+			ok = pv_is(&p->v[PJ_TYPE], k->types[i]);
+		if (!ok)
+			return;
+	}
+	if ((k->has_since || k->has_until) && !e->has_ts)
+		return;
+	if ((k->has_since && e->ts < k->since) || (k->has_until && e->ts > k->until))
+		return;
+	void *v = k->v;
+	xgrow(&v, &k->cap, k->n + 1, sizeof *k->v);
+	k->v = v;
+	struct item *it = &k->v[k->n++];
+	it->off = e->off;
+	it->text = k->arena.len;
+	it->len = e->len;
+	sb_add(&k->arena, e->text, e->len);
+	const struct pval *ts = &p->v[PJ_TS];
+	it->ts = k->arena.len;
+	it->tslen = ts->kind == 's' ? ts->n : 0;
+	sb_add(&k->arena, ts->kind == 's' ? ts->s : "", it->tslen);
+}
 
 static int by_time(const void *a, const void *b)
 {
 	const struct item *x = a, *y = b;
-	int c = strcmp(x->ts, y->ts);
+	size_t n = x->tslen < y->tslen ? x->tslen : y->tslen;
+	int c = memcmp(x->base + x->ts, y->base + y->ts, n);
+	if (!c && x->tslen != y->tslen)
+		c = x->tslen < y->tslen ? -1 : 1;
 	if (c)
 		return c;
-	return x->order < y->order ? -1 : x->order > y->order;
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* The names of the customers of the lines shown, from one pass over the
+ * customers (only theirs are kept). */
+static void names_of(const struct crm_dir *d, const struct item *v, size_t n, struct hmap *ids,
+		     char ***names)
+{
+	for (size_t i = 0; i < n; i++) {
+		char err[200];
+		json_t *e = jsonl_parse(v[i].base + v[i].text, v[i].len, err, sizeof err);
+		const char *c = json_str(e, "customer");
+		hmap_put(ids, c, strlen(c));
+		json_decref(e);
+	}
+	*names = xcalloc(ids->n ? ids->n : 1, sizeof **names);
+	struct ctable t;
+	ctable_open(&t, d);
+	long ci = ctable_col(&t, "id"), cn = ctable_col(&t, "name");
+	if (ci < 0 || cn < 0 || lseek(t.fd, (off_t)t.body, SEEK_SET) < 0) {
+		ctable_free(&t);
+		return;
+	}
+	struct cscan *sc = cscan_open(t.fd, t.name, t.body, t.body_line);
+	struct cscan_rec r;
+	struct rec row = { 0 };
+	int k;
+	while ((k = cscan_next(sc, &r)) > 0) {
+		if (cscan_parse(sc, &r, &row) < 0)
+			exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
+		long i = hmap_get(ids, rec_get(&row, (size_t)ci), rec_len(&row, (size_t)ci));
+		if (i >= 0 && !(*names)[i])
+			(*names)[i] = xstrdup(rec_get(&row, (size_t)cn));
+	}
+	if (k < 0)
+		exit(CRM_ERR);
+	rec_free(&row);
+	cscan_close(sc);
+	ctable_free(&t);
 }
 
 static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **argv,
@@ -341,56 +511,56 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 {
 	if (argc > 1)
 		crm_usage_error(&cmd, "-l takes at most one customer");
-	struct ctable t;
-	ctable_load(&t, d);
-	const char *only = NULL;
+	struct pick want = { .types = o->types, .ntypes = o->ntypes };
+	char *only_name = NULL;
 	if (argc) {
+		struct ctable t;
+		ctable_open(&t, d);
 		long row = ctable_resolve(&t, argv[0]);
 		if (row < 0)
 			exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
-		only = rec_get(&t.rows[row], (size_t)ctable_col(&t, "id"));
+		long cn = ctable_col(&t, "name");
+		want.only = xstrdup(rec_get(&t.rows[row], (size_t)ctable_col(&t, "id")));
+		want.only_n = strlen(want.only);
+		only_name = xstrdup(cn >= 0 ? rec_get(&t.rows[row], (size_t)cn) : want.only);
+		ctable_free(&t);
 	}
 	for (size_t i = 0; i < o->ntypes; i++)
 		if (!dom_in(dom_types, o->types[i]))
 			crm_diex("--type: %s: unknown type", o->types[i]);
-	crm_time since = 0, until = 0;
-	bool has_since = o->since != NULL, has_until = o->until != NULL;
-	if (has_since)
-		since = when("since", o->since);
-	if (has_until) {
-		until = date_option("until", o->until, true);
-	}
-	struct hist h;
-	if (hist_load(&h, d, c->strict) < 0)
-		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
-	struct item *v = xcalloc(h.n ? h.n : 1, sizeof *v);
-	size_t n = 0;
-	for (size_t i = 0; i < h.n; i++) {
-		json_t *e = h.v[i].obj;
-		if (!e)
-			continue;
-		if (only && strcmp(json_str(e, "customer"), only))
-			continue;
-		if (o->ntypes) {
-			bool ok = false;
-			for (size_t k = 0; k < o->ntypes && !ok; k++)
-				ok = !strcmp(json_str(e, "type"), o->types[k]);
-			if (!ok)
-				continue;
+	want.has_since = o->since != NULL;
+	want.has_until = o->until != NULL;
+	if (want.has_since)
+		want.since = when("since", o->since);
+	if (want.has_until)
+		want.until = date_option("until", o->until, true);
+	/* one pass that parses only the lines that may be the customer's,
+	 * keeping the chosen ones */
+	struct hscan h;
+	struct lit lits[3];
+	if (open_history(d, want.only, &h, lits)) {
+		struct proj p = { .skip = ~(1u << PJ_CUSTOMER | 1u << PJ_TYPE | 1u << PJ_TS) };
+		struct hscan_item it;
+		while (next_event(&h, &p, c->strict, &it)) {
+			struct event e = { .p = &p, .text = it.s, .len = it.n, .off = it.off, .torn = !it.nl };
+			e.has_ts = pv_time(&p.v[PJ_TS], &e.ts);
+			ev_pick(&e, &want);
 		}
-		crm_time ts;
-		if ((has_since || has_until) && !date_parse(json_str(e, "ts"), &ts))
-			continue;
-		if ((has_since && ts < since) || (has_until && ts > until))
-			continue;
-		v[n++] = (struct item){ &h.v[i], json_str(e, "ts"), i };
+		proj_free(&p);
+		close_history(&h);
 	}
+	size_t n = want.n;
+	struct item *v = want.v;
+	for (size_t i = 0; i < n; i++)
+		v[i].base = want.arena.s;
 	qsort(v, n, sizeof *v, by_time);
+	struct hmap ids = { 0 };
+	char **names = NULL;
 	enum fmt f = fmt_choose(c->format, FMT_JSONL, FMTS_ALL);
 	if (f == FMT_JSONL) {
 		/* the lines exactly as stored */
 		for (size_t i = 0; i < n; i++) {
-			fwrite(v[i].l->text, 1, v[i].l->len, stdout);
+			fwrite(v[i].base + v[i].text, 1, v[i].len, stdout);
 			putchar('\n');
 			if (ferror(stdout))
 				crm_flush_stdout();
@@ -408,16 +578,20 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 		bool numeric[12] = { 0 };
 		numeric[readable ? 5 : 10] = true;
 		struct out *out = out_open(f, &cols, numeric, fmt_color(c->color));
-		long cn = ctable_col(&t, "name"), ci = ctable_col(&t, "id");
+		if (!only_name)
+			names_of(d, v, n, &ids, &names);
 		struct rec r = { 0 };
 		for (size_t i = 0; i < n; i++) {
-			json_t *e = v[i].l->obj;
+			char err[200];
+			json_t *e = jsonl_parse(v[i].base + v[i].text, v[i].len, err, sizeof err);
 			const char *cust = json_str(e, "customer"), *name = cust;
-			for (size_t k = 0; k < t.n && cn >= 0 && ci >= 0; k++)
-				if (!strcmp(rec_get(&t.rows[k], (size_t)ci), cust)) {
-					name = rec_get(&t.rows[k], (size_t)cn);
-					break;
-				}
+			if (only_name) {
+				name = only_name;
+			} else {
+				long ni = hmap_get(&ids, cust, strlen(cust));
+				if (ni >= 0 && names[ni])
+					name = names[ni];
+			}
 			char amount[MONEY_BUFSZ + 8] = "";
 			json_t *a = json_object_get(e, "amount");
 			if (json_is_integer(a)) {
@@ -466,14 +640,20 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 				}
 			}
 			out_row(out, &r);
+			json_decref(e);
 		}
 		rec_free(&r);
 		out_close(out);
 		hdr_free(&cols);
 	}
 	free(v);
-	hist_free(&h);
-	ctable_free(&t);
+	sb_free(&want.arena);
+	for (size_t i = 0; names && i < ids.n; i++)
+		free(names[i]);
+	free(names);
+	hmap_free(&ids);
+	free((char *)want.only);
+	free(only_name);
 	return n ? CRM_OK : CRM_NONE;
 }
 

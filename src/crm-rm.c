@@ -19,12 +19,52 @@ static const struct crm_opt opts[] = {
 };
 
 static const struct crm_cmd cmd = {
-	"[-n] [--forget] ID|EMAIL...",
-	"Remove customers from customers.csv. Their history stays unless --forget\n"
-	"is given, which erases every interaction that refers to them.",
+	"[-n] [--forget] CUSTOMER...",
+	"Remove customers from customers.csv; each CUSTOMER is an id, an e-mail or a\n"
+	"unique part of a name. Their history stays unless --forget is given, which\n"
+	"erases every interaction that refers to them, also of an id removed before.",
 	opts,
 	"0 removed, 2 error (1 is not used)",
 };
+
+/* Replace the history and then the customers, both made ready first: a
+ * crash between the two renames leaves customers without history, never
+ * history without its erasure. Returns the exit status. */
+static int save_both(struct crm_dir *d, struct ctable *t, struct crm_wfile *hw, bool hopen,
+		     bool *done)
+{
+	*done = false;
+	struct crm_wfile cw;
+	int ck = ctable_write(t, d, &cw);
+	if (ck < 0) {
+		if (hopen)
+			crm_wabort(hw);
+		crm_warnx("nothing was removed");
+		return CRM_ERR;
+	}
+	int hk = hopen ? crm_wcommit(hw) : 0;
+	if (hk < 0) {
+		if (ck == 0)
+			crm_wabort(&cw);
+		crm_warnx("nothing was removed");
+		return CRM_ERR;
+	}
+	if (hk > 0) {
+		/* replaced, but maybe not durably: stop before the customers */
+		if (ck == 0)
+			crm_wabort(&cw);
+		crm_warnx("their history is erased but they are not removed yet; run crm-rm again");
+		return CRM_ERR;
+	}
+	int saved = ck == 0 ? crm_wcommit(&cw) : 0;
+	*done = saved >= 0; /* in place, if maybe not durably (1) */
+	if (saved < 0) {
+		crm_warnx(hopen ? "their history is erased but they are not removed yet; run crm-rm again"
+				: "nothing was removed");
+		return CRM_ERR;
+	}
+	return saved ? CRM_ERR : CRM_OK;
+}
 
 int main(int argc, char **argv)
 {
@@ -39,87 +79,97 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (!argc)
-		crm_usage_error(&cmd, "name the customers to remove by id or e-mail");
+		crm_usage_error(&cmd, "name the customers to remove by id, e-mail or name");
 
 	struct crm_dir d;
 	crm_dir_open(&d, c.dir);
 	crm_lock(&d);
 	struct ctable t;
-	ctable_load(&t, &d);
+	ctable_open(&t, &d);
 	long ci = ctable_col(&t, "id"), cn = ctable_col(&t, "name");
-	int rc = CRM_OK;
-	size_t removed = 0;
-	char **ids = xcalloc((size_t)argc, sizeof *ids);
-	long *rows = xcalloc((size_t)argc, sizeof *rows);
+	struct cwant *want = xcalloc((size_t)argc, sizeof *want);
+	for (int i = 0; i < argc; i++)
+		cwant_init(&want[i], argv[i], true);
 	/* Resolve every operand before changing anything. */
-	for (int i = 0; i < argc; i++) {
-		rows[i] = ctable_find(&t, argv[i]);
-		if (rows[i] < 0) {
-			crm_warnx("%s: no customer has this id or e-mail", argv[i]);
-			rc = CRM_ERR;
-		}
-	}
-	if (rc != CRM_OK) {
-		crm_warnx("nothing was removed");
-		free(rows);
-		goto out;
-	}
+	if (ctable_lookup(&t, want, (size_t)argc) < 0)
+		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
+	int rc = CRM_OK;
+	char **ids = xcalloc((size_t)argc, sizeof *ids);
+	bool *stray = xcalloc((size_t)argc, sizeof *stray);
+	size_t nids = 0, removed = 0;
 	struct sb shown = { 0 };
 	for (int i = 0; i < argc; i++) {
-		struct rec *r = &t.rows[rows[i]];
+		const struct cwant *w = &want[i];
+		if (w->row < 0) {
+			/* with --forget, an id no row has may be one removed
+			 * before whose history stayed: the history says */
+			if (forget && !w->nnames && *w->key) {
+				stray[nids] = true;
+				ids[nids++] = xstrdup(w->key);
+				continue;
+			}
+			cwant_report(w);
+			rc = CRM_ERR;
+			continue;
+		}
+		struct rec *r = &t.rows[w->row];
 		if (r->gone)
 			continue; /* named twice */
 		r->gone = true;
-		ids[removed++] = xstrdup(rec_get(r, (size_t)ci));
+		ids[nids++] = xstrdup(rec_get(r, (size_t)ci));
+		removed++;
 		sb_printf(&shown, "%s%s  %s\n", c.dry_run ? "would remove " : "", rec_get(r, (size_t)ci),
 			  cn >= 0 ? rec_get(r, (size_t)cn) : "");
 	}
-	free(rows);
-	struct hist h = { 0 };
-	struct sb keep = { 0 };
-	size_t erased = 0;
-	if (forget) {
-		if (hist_load(&h, &d, c.strict) < 0) {
+	struct crm_wfile hw;
+	bool hopen = false, unread = false;
+	if (rc == CRM_OK && forget) {
+		size_t *counts = xcalloc(nids ? nids : 1, sizeof *counts);
+		int hk = hist_rewrite(&d, ids, nids, NULL, counts, c.dry_run ? NULL : &hw, c.strict);
+		hopen = hk == 0 && !c.dry_run;
+		if (hk < 0)
 			rc = CRM_ERR;
-			sb_free(&shown);
-			hist_free(&h); /* the lines read before the error */
-			goto out;
+		unread = hk == -1; /* said why: nothing else to say */
+		size_t erased = 0;
+		for (size_t i = 0; i < nids && !unread; i++) {
+			erased += counts[i];
+			if (!stray[i])
+				continue;
+			if (!counts[i]) {
+				crm_warnx("no customer matches '%s' (give an id, an email or part of a name), "
+					  "and no history has it", ids[i]);
+				rc = CRM_ERR;
+			} else {
+				sb_printf(&shown, "%s%s  (not in %s: its history only)\n",
+					  c.dry_run ? "would forget " : "", ids[i], CUSTOMERS);
+			}
 		}
-		erased = hist_remap(&h, ids, removed, NULL, &keep, NULL);
-		sb_printf(&shown, "%s%zu interaction%s\n", c.dry_run ? "would erase " : "erased ",
-			  erased, erased == 1 ? "" : "s");
+		sb_printf(&shown, "%s%zu interaction%s\n", c.dry_run ? "would erase " : "erased ", erased,
+			  erased == 1 ? "" : "s");
+		free(counts);
 	}
-	if (c.dry_run) {
+	if (rc != CRM_OK) {
+		if (hopen)
+			crm_wabort(&hw);
+		if (!unread)
+			crm_warnx("nothing was removed");
+	} else if (c.dry_run) {
 		fputs(sb_str(&shown), stdout);
 	} else {
-		/* The history first: a crash between the two leaves customers
-		 * without history, never history without its erasure.
-		 * A history replaced but maybe not durably (1) stops us too. */
-		int hk = 0, saved = 0;
-		if (forget && erased)
-			hk = crm_rewrite(&d, INTERACTIONS, sb_str(&keep), keep.len);
-		if (hk == 0)
-			saved = ctable_save(&t, &d);
-		if (hk < 0 || (saved < 0 && !(forget && erased))) {
-			rc = CRM_ERR;
-			crm_warnx("nothing was removed");
-		} else if (hk > 0 || saved < 0) {
-			rc = CRM_ERR;
-			crm_warnx("their history is erased but they are not removed yet; run crm-rm again");
-		} else {
+		bool done;
+		rc = save_both(&d, &t, &hw, hopen, &done);
+		if (done)
 			fputs(sb_str(&shown), stdout);
-		}
-		if (saved > 0)
-			rc = CRM_ERR;
 	}
 	sb_free(&shown);
-	sb_free(&keep);
-	hist_free(&h);
-out:
 	crm_flush_stdout();
-	for (size_t i = 0; i < removed; i++)
+	for (size_t i = 0; i < nids; i++)
 		free(ids[i]);
 	free(ids);
+	free(stray);
+	for (int i = 0; i < argc; i++)
+		cwant_free(&want[i]);
+	free(want);
 	ctable_free(&t);
 	crm_dir_close(&d);
 	return rc;

@@ -92,7 +92,7 @@ customers.csv:16: empty id
 interactions.jsonl:4: task 02aaaaaaaaaaa closed twice; first on line 3
 interactions.jsonl:5: ref 02yyyyyyyyyyy: no task has this id
 interactions.jsonl:7: ref 02zzzzzzzzzzz: no deal has this id
-interactions.jsonl:8: warning: customer 01zzzzzzzzzzz is not in customers.csv (removed without --forget?)
+interactions.jsonl:8: warning: customer 01zzzzzzzzzzz is not in customers.csv (removed without --forget? crm-rm --forget 01zzzzzzzzzzz erases its history)
 interactions.jsonl:9: unknown type "fax"
 interactions.jsonl:10: unknown channel "pigeon"
 interactions.jsonl:11: direction "sideways": must be in or out
@@ -563,7 +563,7 @@ clean data'
 	crm-rm "$ID" >/dev/null
 	run --separate-stderr crm-check
 	assert_success
-	assert_output "interactions.jsonl:1: warning: customer $ID is not in customers.csv (removed without --forget?)"
+	assert_output "interactions.jsonl:1: warning: customer $ID is not in customers.csv (removed without --forget? crm-rm --forget $ID erases its history)"
 	assert_equal "$stderr" 'crm-check: 1 warning'
 	run --separate-stderr crm-check -q
 	assert_success
@@ -583,9 +583,9 @@ clean data'
 EOF
 	run --separate-stderr crm-check
 	assert_failure 2
-	assert_output 'interactions.jsonl:12: warning: customer 01zzzzzzzzzzz is not in customers.csv (removed without --forget?)
+	assert_output 'interactions.jsonl:12: warning: customer 01zzzzzzzzzzz is not in customers.csv (removed without --forget? crm-rm --forget 01zzzzzzzzzzz erases its history)
 interactions.jsonl:13: a merge needs a ref: the customer merged into this one
-interactions.jsonl:14: warning: customer 01ccccccccccc was merged into 01aaaaaaaaaaa but is still in customers.csv (run crm-add --merge 01ccccccccccc 01aaaaaaaaaaa again)'
+interactions.jsonl:14: warning: customer 01ccccccccccc was merged into 01aaaaaaaaaaa but is still in customers.csv (run crm-add --merge 01aaaaaaaaaaa 01ccccccccccc again)'
 	assert_equal "$stderr" 'crm-check: 1 problem in interactions.jsonl; 2 warnings'
 }
 
@@ -627,7 +627,7 @@ conflicts.jsonl:3: unresolved merge conflict in interactions.jsonl: two interact
 	assert_failure 2
 	assert_output 'acme/customers.csv:6: duplicate id 01aaaaaaaaaaa; first on line 2
 sub/east/interactions.jsonl:1: unknown type "fax"
-sub/east/interactions.jsonl:1: warning: customer y is not in sub/east/customers.csv (removed without --forget?)'
+sub/east/interactions.jsonl:1: warning: customer y is not in sub/east/customers.csv (removed without --forget? crm-rm --forget y erases its history)'
 	assert_equal "$stderr" 'crm-check: 1 problem in acme/customers.csv
 crm-check: 1 problem in sub/east/interactions.jsonl; 1 warning'
 	git reset -q

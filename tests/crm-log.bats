@@ -113,13 +113,13 @@ $LUKASZ
 $PETROV"
 }
 
-@test "LOG009: an ambiguous name lists the candidates and appends nothing" {
+@test "LOG009: an ambiguous name lists the candidates with id, name and e-mail, and appends nothing" {
 	add_as OTHER "Anna Kowalska"
 	run --separate-stderr crm-log anna note hello
 	assert_failure 2
 	assert_output ""
 	assert_equal "$stderr" "crm-log: 'anna' matches 2 customers; say which by id or email:
-  $ANNA  Anna Nowak
+  $ANNA  Anna Nowak  anna@example.com
   $OTHER  Anna Kowalska"
 	assert_no_history
 }

@@ -182,28 +182,29 @@ would erase 2 interactions'
 	run --separate-stderr crm-rm 01zzzzzzzzzzz
 	assert_failure 2
 	assert_output ''
-	assert_equal "$stderr" 'crm-rm: 01zzzzzzzzzzz: no customer has this id or e-mail
-crm-rm: nothing was removed'
+	assert_equal "$stderr" "crm-rm: no customer matches '01zzzzzzzzzzz' (give an id, an email or part of a name)
+crm-rm: nothing was removed"
 	unchanged
 }
 
 @test "RM013: an unknown e-mail among known ids: nothing is removed or reported removed" {
 	run --separate-stderr crm-rm --forget 01aaaaaaaaaaa nobody@example.pl 01ccccccccccc
 	assert_failure 2
-	assert_equal "$stderr" 'crm-rm: nobody@example.pl: no customer has this id or e-mail
-crm-rm: nothing was removed'
+	assert_equal "$stderr" "crm-rm: no customer matches 'nobody@example.pl' (give an id, an email or part of a name), and no history has it
+crm-rm: nothing was removed"
 	unchanged
 	# "ID  NAME" lines are for customers removed: there are none
 	assert_output ''
 }
 
-@test "RM014: a name is not an id or e-mail" {
-	run --separate-stderr crm-rm 'Anna Nowak'
-	assert_failure 2
-	assert_output ''
-	assert_equal "$stderr" "crm-rm: Anna Nowak: no customer has this id or e-mail
-crm-rm: nothing was removed"
-	unchanged
+@test "RM014: a unique part of a name names a customer, in any case and without diacritics" {
+	run --separate-stderr crm-rm 'anna nowak' dvorak
+	assert_success
+	assert_output '01aaaaaaaaaaa  Anna Nowak
+01ccccccccccc  Jiří Dvořák'
+	assert_equal "$(rows)" '01bbbbbbbbbbb,Петър Петров,,,"Acme, ""Ltd""
+second line",BG,София,,,lead,,2026-02-01T12:00:00Z,2026-02-01T12:00:00Z'
+	assert_same_file before.jsonl interactions.jsonl
 }
 
 @test "RM015: a column added by hand stays in place" {
@@ -251,8 +252,8 @@ EOF
 	run --separate-stderr crm-rm anna@example.pl
 	assert_failure 2
 	assert_output ''
-	assert_equal "$stderr" 'crm-rm: anna@example.pl: no customer has this id or e-mail
-crm-rm: nothing was removed'
+	assert_equal "$stderr" "crm-rm: no customer matches 'anna@example.pl' (give an id, an email or part of a name)
+crm-rm: nothing was removed"
 	unchanged
 }
 
@@ -260,8 +261,8 @@ crm-rm: nothing was removed'
 	run --separate-stderr crm-rm
 	assert_failure 2
 	assert_output ''
-	assert_equal "$stderr" "crm-rm: name the customers to remove by id or e-mail
-usage: crm-rm [-n] [--forget] ID|EMAIL...
+	assert_equal "$stderr" "crm-rm: name the customers to remove by id, e-mail or name
+usage: crm-rm [-n] [--forget] CUSTOMER...
 Try 'crm-rm --help' for more information."
 	unchanged
 }
@@ -298,7 +299,7 @@ Try 'crm-rm --help' for more information."
 	for opt in -h --help; do
 		run --separate-stderr crm-rm "$opt"
 		assert_success
-		assert_line --index 0 'usage: crm-rm [-n] [--forget] ID|EMAIL...'
+		assert_line --index 0 'usage: crm-rm [-n] [--forget] CUSTOMER...'
 		assert_equal "$stderr" ''
 	done
 	unchanged
@@ -309,7 +310,7 @@ Try 'crm-rm --help' for more information."
 	assert_failure 2
 	assert_output ''
 	assert_equal "$stderr" "crm-rm: unknown option '--all'
-usage: crm-rm [-n] [--forget] ID|EMAIL...
+usage: crm-rm [-n] [--forget] CUSTOMER...
 Try 'crm-rm --help' for more information."
 	unchanged
 }

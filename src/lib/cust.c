@@ -8,7 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cscan.h"
 #include "id.h"
+#include "lit.h"
 #include "hmap.h"
 #include "lock.h"
 #include "utf8.h"
@@ -103,6 +105,9 @@ void ctable_free(struct ctable *t)
 	for (size_t i = 0; i < t->n; i++)
 		rec_free(&t->rows[i]);
 	free(t->rows);
+	free(t->at);
+	if (t->partial)
+		close(t->fd);
 	hdr_free(&t->hdr);
 	hmap_free(&t->colidx);
 	sb_free(&t->data);
@@ -134,6 +139,12 @@ struct rec *ctable_add_row(struct ctable *t)
 		memset((struct rec *)p + t->cap, 0, (cap - t->cap) * sizeof *t->rows);
 	t->rows = p;
 	t->cap = cap;
+	if (t->partial) {
+		p = t->at;
+		xgrow(&p, &t->atcap, t->n + 1, sizeof *t->at);
+		t->at = p;
+		t->at[t->n] = (struct cspan){ -1, -1 };
+	}
 	struct rec *r = &t->rows[t->n++];
 	rec_clear(r);
 	r->dirty = true;
@@ -182,6 +193,28 @@ void ctable_render(const struct ctable *t, struct sb *out)
 
 int ctable_save(struct ctable *t, const struct crm_dir *d)
 {
+	if (t->partial) {
+		struct crm_wfile w;
+		int k = ctable_write(t, d, &w);
+		if (k < 0)
+			return -1;
+		if (k == 0)
+			return crm_wcommit(&w);
+		struct sb add = { 0 };
+		for (size_t i = 0; i < t->n; i++)
+			if (t->at[i].off < 0 && !t->rows[i].gone)
+				csv_put_rec(&add, &t->rows[i], t->hdr.n);
+		/* a row after a quote never closed would become part of its
+		 * field: the file is read to its end once before (a file that
+		 * cannot be is fatal, as it is to ctable_load) */
+		if (add.len && !t->read_through && ctable_check(t) < 0)
+			exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
+		k = add.len ? crm_may_replace(d, CUSTOMERS) : 0;
+		if (add.len && k == 0)
+			k = crm_append(d, CUSTOMERS, add.s, add.len);
+		sb_free(&add);
+		return k;
+	}
 	struct sb out = { 0 };
 	ctable_render(t, &out);
 	int k = crm_rewrite(d, CUSTOMERS, out.s, out.len);
@@ -215,45 +248,354 @@ long ctable_find(const struct ctable *t, const char *key)
 	return -1;
 }
 
-long ctable_resolve(const struct ctable *t, const char *key)
+/* ---- a table opened, its rows left in the file ---- */
+
+void ctable_open(struct ctable *t, const struct crm_dir *d)
 {
-	long i = ctable_find(t, key);
-	if (i >= 0)
-		return i;
-	long cn = ctable_col(t, "name"), ci = ctable_col(t, "id");
-	struct sb k = { 0 }, f = { 0 };
-	u8_fold(key, strlen(key), true, &k);
-	long found = -1;
-	size_t count = 0;
-	struct sb list = { 0 };
-	for (size_t r = 0; cn >= 0 && *key && r < t->n; r++) {
-		if (t->rows[r].gone)
-			continue;
-		const char *name = rec_get(&t->rows[r], (size_t)cn);
-		sb_reset(&f);
-		u8_fold(name, strlen(name), true, &f);
-		if (!strstr(sb_str(&f), sb_str(&k)))
-			continue;
-		count++;
-		found = (long)r;
-		if (count <= 10)
-			sb_printf(&list, "\n  %s  %s", ci >= 0 ? rec_get(&t->rows[r], (size_t)ci) : "", name);
+	memset(t, 0, sizeof *t);
+	t->partial = true;
+	t->name = crm_path_dup(d, CUSTOMERS);
+	t->fd = openat(d->fd, CUSTOMERS, O_RDONLY | O_CLOEXEC);
+	if (t->fd < 0)
+		crm_die("%s", t->name);
+	struct stat st;
+	if (fstat(t->fd, &st) < 0)
+		crm_die("%s", t->name);
+	if (S_ISDIR(st.st_mode))
+		crm_diex("%s: is a directory", t->name);
+	t->size = st.st_size;
+	struct cscan *c = cscan_open(t->fd, t->name, 0, 1);
+	c->nul_record = true;
+	struct cscan_rec r;
+	int k = cscan_next(c, &r);
+	if (k < 0)
+		exit(CRM_ERR);
+	if (k == 0)
+		crm_diex("%s: empty file: the header is missing (it starts with 'id,name,email')", t->name);
+	struct rec h = { 0 };
+	if (cscan_parse(c, &r, &h) < 0)
+		exit(CRM_ERR);
+	hdr_from_rec(&t->hdr, &h);
+	check_header(&t->hdr, t->name, r.line);
+	for (size_t i = 0; i < t->hdr.n; i++)
+		hmap_put(&t->colidx, t->hdr.name[i], strlen(t->hdr.name[i]));
+	if (hdr_find(&t->hdr, "id") < 0)
+		crm_dataerr(t->name, r.line, "the header has no 'id' column"), exit(CRM_ERR);
+	t->file_cols = t->hdr.n;
+	t->head = r.off;
+	t->body = r.next;
+	t->body_line = c->line;
+	rec_free(&h);
+	cscan_close(c);
+}
+
+int ctable_check(struct ctable *t)
+{
+	if (lseek(t->fd, (off_t)t->body, SEEK_SET) < 0) {
+		crm_warn("%s", t->name);
+		return -1;
 	}
-	if (count == 1) {
-		sb_free(&k);
-		sb_free(&f);
-		sb_free(&list);
-		return found;
-	}
-	if (count == 0)
-		crm_warnx("no customer matches '%s' (give an id, an email or part of a name)", key);
+	struct cscan *c = cscan_open(t->fd, t->name, t->body, t->body_line);
+	c->nul_record = true;
+	int k = cscan_skip(c);
+	cscan_close(c);
+	t->read_through = k == 0;
+	return k;
+}
+
+void cwant_init(struct cwant *w, const char *key, bool resolve)
+{
+	memset(w, 0, sizeof *w);
+	w->key = key;
+	w->resolve = resolve;
+	w->except = -1;
+	w->row = -1;
+	struct sb b = { 0 };
+	u8_fold(key, strlen(key), false, &b);
+	w->fmail = xstrdup(sb_str(&b));
+	sb_reset(&b);
+	u8_fold(key, strlen(key), true, &b);
+	w->fname = xstrdup(sb_str(&b));
+	sb_free(&b);
+}
+
+void cwant_free(struct cwant *w)
+{
+	free(w->fmail);
+	free(w->fname);
+	sb_free(&w->cands);
+	rec_free(&w->first);
+	memset(w, 0, sizeof *w);
+}
+
+void cwant_report(const struct cwant *w)
+{
+	if (w->row >= 0)
+		return;
+	if (!w->nnames)
+		crm_warnx("no customer matches '%s' (give an id, an email or part of a name)", w->key);
 	else
-		crm_warnx("'%s' matches %zu customers; say which by id or email:%s%s", key, count,
-			  sb_str(&list), count > 10 ? "\n  ..." : "");
-	sb_free(&k);
-	sb_free(&f);
-	sb_free(&list);
-	return -1;
+		crm_warnx("'%s' matches %zu customers; say which by id or email:%s%s", w->key, w->nnames,
+			  w->cands.len ? w->cands.s : "", w->nnames > 10 ? "\n  ..." : "");
+}
+
+/* A key that is neither an id nor an e-mail address is most likely part
+ * of a name: every row is looked at at once. */
+static bool name_like(const struct cwant *w)
+{
+	return w->resolve && *w->key && !strchr(w->key, '@') && !id_valid(w->key);
+}
+
+/* The row of the file at off, loaded into t once. Returns its index, or -1
+ * after reporting more fields than the header has. */
+static long load_row(struct ctable *t, const struct rec *r, struct cspan at)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->at[i].off == at.off)
+			return (long)i;
+	if (r->n > t->file_cols) {
+		crm_dataerr(t->name, r->line, "%zu fields, but the header has %zu", r->n, t->file_cols);
+		return -1;
+	}
+	struct rec *row = ctable_add_row(t);
+	rec_copy(row, r);
+	row->dirty = false;
+	row->raw = NULL; /* its bytes are in the file, at at */
+	row->rawlen = 0;
+	t->at[t->n - 1] = at;
+	return (long)(t->n - 1);
+}
+
+/* One pass over the rows: those that hold a key (names false), or all of
+ * them, the names looked at too. */
+static int lookup_pass(struct ctable *t, struct cwant *want, size_t n, bool names)
+{
+	if (lseek(t->fd, (off_t)t->body, SEEK_SET) < 0) {
+		crm_warn("%s", t->name);
+		return -1;
+	}
+	struct cscan *c = cscan_open(t->fd, t->name, t->body, t->body_line);
+	c->nul_record = true;
+	struct lit *lits = xcalloc(n ? n : 1, sizeof *lits);
+	size_t nl = 0;
+	bool all = names;
+	for (size_t i = 0; i < n && !all; i++) {
+		if (want[i].exact || !*want[i].key)
+			continue;
+		if (lit_choose(&lits[nl], want[i].key, strlen(want[i].key)))
+			nl++;
+		else
+			all = true; /* nothing to look for: read every row */
+	}
+	if (!all)
+		cscan_look(c, lits, nl);
+	long ci = ctable_col(t, "id"), ce = ctable_col(t, "email"), cn = ctable_col(t, "name");
+	struct rec r = { 0 };
+	struct sb mail = { 0 }, name = { 0 };
+	struct cscan_rec cr;
+	int k, rc = 0;
+	while ((k = cscan_next(c, &cr)) > 0) {
+		bool parsed = false, folded = false, named = false;
+		for (size_t i = 0; i < n; i++) {
+			struct cwant *w = &want[i];
+			if (w->exact || !*w->key || cr.off == w->except)
+				continue;
+			if (!parsed && cscan_parse(c, &cr, &r) < 0) {
+				rc = -1;
+				goto out;
+			}
+			parsed = true;
+			bool hit = w->resolve && ci >= 0 && ascii_ieq(rec_get(&r, (size_t)ci), w->key);
+			if (!hit && ce >= 0 && rec_len(&r, (size_t)ce)) {
+				if (!folded) {
+					sb_reset(&mail);
+					u8_fold(rec_get(&r, (size_t)ce), rec_len(&r, (size_t)ce), false, &mail);
+					folded = true;
+				}
+				hit = !strcmp(sb_str(&mail), w->fmail);
+			}
+			if (hit) {
+				w->row = load_row(t, &r, (struct cspan){ cr.off, cr.next });
+				if (w->row < 0) {
+					rc = -1;
+					goto out;
+				}
+				w->exact = true;
+				continue;
+			}
+			if (!names || !w->resolve || cn < 0)
+				continue;
+			if (!named) {
+				sb_reset(&name);
+				u8_fold(rec_get(&r, (size_t)cn), rec_len(&r, (size_t)cn), true, &name);
+				named = true;
+			}
+			if (!strstr(sb_str(&name), w->fname))
+				continue;
+			if (++w->nnames == 1) {
+				rec_copy(&w->first, &r);
+				w->first_at = (struct cspan){ cr.off, cr.next };
+			}
+			if (w->nnames <= 10) {
+				const char *e = ce >= 0 ? rec_get(&r, (size_t)ce) : "";
+				sb_printf(&w->cands, "\n  %s  %s%s%s", ci >= 0 ? rec_get(&r, (size_t)ci) : "",
+					  rec_get(&r, (size_t)cn), *e ? "  " : "", e);
+			}
+		}
+	}
+	if (k < 0)
+		rc = -1;
+	t->read_through = rc == 0;
+out:
+	rec_free(&r);
+	sb_free(&mail);
+	sb_free(&name);
+	free(lits);
+	cscan_close(c);
+	return rc;
+}
+
+int ctable_lookup(struct ctable *t, struct cwant *want, size_t n)
+{
+	bool names = false;
+	for (size_t i = 0; i < n; i++)
+		names |= name_like(&want[i]);
+	if (lookup_pass(t, want, n, names) < 0)
+		return -1;
+	if (!names) {
+		bool again = false;
+		for (size_t i = 0; i < n; i++)
+			again |= want[i].resolve && !want[i].exact && *want[i].key;
+		if (again && lookup_pass(t, want, n, true) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct cwant *w = &want[i];
+		if (!w->exact && w->resolve && w->nnames == 1) {
+			w->row = load_row(t, &w->first, w->first_at);
+			if (w->row < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+long ctable_resolve(struct ctable *t, const char *key)
+{
+	struct cwant w;
+	cwant_init(&w, key, true);
+	long row = -1;
+	if (ctable_lookup(t, &w, 1) == 0) {
+		row = w.row;
+		cwant_report(&w);
+	}
+	cwant_free(&w);
+	return row;
+}
+
+static int by_offset(const void *a, const void *b, void *ctx)
+{
+	const struct ctable *t = ctx;
+	long long x = t->at[*(const size_t *)a].off, y = t->at[*(const size_t *)b].off;
+	return x < y ? -1 : x > y;
+}
+
+/* Copy the rows of the file to w as they are, but the rows changed (ch,
+ * in order of their place), each with an empty field for every column the
+ * header gained (the records read one by one). */
+static int copy_widened(struct ctable *t, struct crm_wfile *w, const size_t *ch, size_t nch)
+{
+	if (lseek(t->fd, (off_t)t->body, SEEK_SET) < 0) {
+		crm_warn("%s", t->name);
+		return -1;
+	}
+	struct cscan *c = cscan_open(t->fd, t->name, t->body, t->body_line);
+	c->nul_record = true;
+	struct cscan_rec r;
+	struct sb b = { 0 };
+	long long cur = t->body;
+	size_t j = 0;
+	int k;
+	while ((k = cscan_next(c, &r)) > 0) {
+		if (crm_wcopy(w, t->fd, t->name, cur, r.off - cur) < 0)
+			break; /* blank lines before it */
+		cur = r.next;
+		if (j < nch && t->at[ch[j]].off == r.off) {
+			const struct rec *row = &t->rows[ch[j++]];
+			if (!row->gone) {
+				sb_reset(&b);
+				csv_put_rec(&b, row, t->hdr.n);
+				crm_wwrite(w, b.s, b.len);
+			}
+			continue;
+		}
+		crm_wwrite(w, r.s, r.n);
+		if (cscan_fields(&r) == t->file_cols)
+			for (size_t i = t->file_cols; i < t->hdr.n; i++)
+				crm_wwrite(w, ",", 1);
+		/* its line end as it was */
+		if (crm_wcopy(w, t->fd, t->name, r.off + (long long)r.n, r.next - r.off - (long long)r.n) < 0)
+			break;
+	}
+	sb_free(&b);
+	cscan_close(c);
+	if (k < 0 || w->failed)
+		return -1;
+	return crm_wcopy(w, t->fd, t->name, cur, t->size - cur);
+}
+
+int ctable_write(struct ctable *t, const struct crm_dir *d, struct crm_wfile *w)
+{
+	size_t *ch = xcalloc(t->n ? t->n : 1, sizeof *ch), nch = 0;
+	for (size_t i = 0; i < t->n; i++)
+		if (t->at[i].off >= 0 && (t->rows[i].dirty || t->rows[i].gone))
+			ch[nch++] = i;
+	if (!t->hdr_changed && !nch) {
+		free(ch);
+		return 1;
+	}
+	qsort_r(ch, nch, sizeof *ch, by_offset, t);
+	if (crm_wopen(w, d, CUSTOMERS) < 0) {
+		free(ch);
+		return -1;
+	}
+	struct sb b = { 0 };
+	int rc = 0;
+	if (t->hdr_changed) {
+		csv_put_hdr(&b, &t->hdr);
+		crm_wwrite(w, b.s, b.len);
+		rc = copy_widened(t, w, ch, nch);
+	} else {
+		long long cur = t->head;
+		for (size_t j = 0; j < nch && rc == 0; j++) {
+			const struct cspan *at = &t->at[ch[j]];
+			rc = crm_wcopy(w, t->fd, t->name, cur, at->off - cur);
+			if (!t->rows[ch[j]].gone) {
+				sb_reset(&b);
+				csv_put_rec(&b, &t->rows[ch[j]], t->hdr.n);
+				crm_wwrite(w, b.s, b.len);
+			}
+			cur = at->next;
+		}
+		if (rc == 0)
+			rc = crm_wcopy(w, t->fd, t->name, cur, t->size - cur);
+	}
+	for (size_t i = 0; i < t->n && rc == 0; i++) {
+		if (t->at[i].off >= 0 || t->rows[i].gone)
+			continue;
+		if (w->last != '\n')
+			crm_wwrite(w, "\n", 1);
+		sb_reset(&b);
+		csv_put_rec(&b, &t->rows[i], t->hdr.n);
+		crm_wwrite(w, b.s, b.len);
+	}
+	sb_free(&b);
+	free(ch);
+	if (rc < 0 || w->failed) {
+		crm_wabort(w);
+		return -1;
+	}
+	return 0;
 }
 
 bool stdin_is_stream(void)

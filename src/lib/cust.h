@@ -10,6 +10,7 @@
 #include "hmap.h"
 #include "impin.h"
 #include "jsonl.h"
+#include "lock.h"
 #include "rec.h"
 #include "vcard.h"
 
@@ -19,9 +20,17 @@ extern const size_t cust_ncolumns;
 /* The columns a table of customers on a terminal shows first (out_fit). */
 extern const char *const cust_shown_first[];
 
-/* customers.csv read whole, for a writer. Rows keep their raw bytes, so a
- * save rewrites only the rows that changed (git diffs stay one line per
- * edited customer). */
+/* Where a row of a table opened with ctable_open is in the file. */
+struct cspan {
+	long long off;  /* its first byte; -1 for a row that is not in the file */
+	long long next; /* the first byte after its line end */
+};
+
+/* customers.csv for a writer, read whole (ctable_load: imports) or only
+ * its header and the rows asked for (ctable_open). Rows read whole keep
+ * their raw bytes, so a save rewrites only the rows that changed (git diffs
+ * stay one line per edited customer); the rows of an opened table stay in
+ * the file and are copied from there. */
 struct ctable {
 	char *name;          /* as shown in messages */
 	struct sb data;      /* the file as read; raw row bytes point into it */
@@ -34,6 +43,17 @@ struct ctable {
 	bool hdr_crlf;
 	struct rec *rows;
 	size_t n, cap;
+	/* ctable_open: the file stays open; rows holds only the rows found or
+	 * added, at[i] says where rows[i] is */
+	bool partial;
+	int fd;
+	long long size;   /* of the file when opened */
+	long long head;   /* where the header starts (after a byte order mark) */
+	long long body;   /* where the first row starts */
+	long body_line;
+	bool read_through; /* a pass went to the end of the file, errors checked */
+	struct cspan *at;
+	size_t atcap;
 };
 
 /* Load customers.csv of d (the caller holds the lock when it will save).
@@ -50,18 +70,69 @@ struct rec *ctable_add_row(struct ctable *t);
  * now (YYYY-MM-DDThh:mm:ssZ), every other column empty. Returns its row. */
 size_t ctable_new_customer(struct ctable *t, const char *now);
 /* Write the table back atomically; rows not dirty are written as they were
- * read. Returns what crm_rewrite does: 0, -1 (nothing changed) or 1 (saved,
- * but maybe not durably); failures are reported. */
+ * read. An opened table whose only change is new rows is appended to (one
+ * synced write); any other change is one streaming copy of the file
+ * through a synced temporary file, the rows not loaded or not changed
+ * copied byte for byte. Returns what crm_rewrite does: 0, -1 (nothing
+ * changed) or 1 (saved, but maybe not durably); failures are reported. */
 int ctable_save(struct ctable *t, const struct crm_dir *d);
+/* ctable_save of an opened table in two steps, for a writer that replaces
+ * two files and must have both ready before either is renamed: the new
+ * file is written (*w open, 0), or nothing needs rewriting (1: the new rows,
+ * if any, are appended by ctable_save), or -1 (reported). */
+int ctable_write(struct ctable *t, const struct crm_dir *d, struct crm_wfile *w);
 /* The file the table would be saved as. */
 void ctable_render(const struct ctable *t, struct sb *out);
 
-/* Index of the row whose id (any case) or email (any case) is key, or -1. */
+/* Index of the row whose id (any case) or email (any case) is key, or -1
+ * (a table read whole). */
 long ctable_find(const struct ctable *t, const char *key);
-/* Resolve a customer named by id, email or a unique case-insensitive part of
- * the name. Returns the row, or -1 after reporting why (none, or the list of
- * candidates when ambiguous). */
-long ctable_resolve(const struct ctable *t, const char *key);
+
+/* Open customers.csv of d for a writer that reads or changes a few rows:
+ * the header is read and checked as ctable_load does; the rows stay in the
+ * file until ctable_lookup finds them. Memory does not grow with the file.
+ * The caller holds the lock when it will save. */
+void ctable_open(struct ctable *t, const struct crm_dir *d);
+
+/* Read an opened table's file to its end for its errors only (a read
+ * error, a quote never closed): 0, or -1 after reporting one. */
+int ctable_check(struct ctable *t);
+
+/* A customer to look for with ctable_lookup. */
+struct cwant {
+	const char *key;   /* an id, an e-mail, or (resolve) part of a name */
+	bool resolve;      /* by id, e-mail or name; false: by e-mail only */
+	long long except;  /* a row not to take (its offset), or -1 */
+	long row;          /* found: its index in t->rows; else -1 */
+	size_t nnames;     /* not found: how many names hold the key */
+	struct sb cands;   /* the first ten of them, "\n  ID  NAME  EMAIL" */
+	/* private */
+	char *fmail, *fname;  /* the key folded as e-mails and as names are */
+	struct rec first;     /* the first row whose name holds the key */
+	struct cspan first_at;
+	bool exact;
+};
+
+/* The one way a customer is named: find each of want[0..n) in the table
+ * opened with ctable_open, with one pass over the file that looks only at
+ * the rows that hold one of the keys: by id (ASCII letters in any case) or
+ * e-mail (compared as u8_fold does, any case in any script), the first row
+ * that has it; for a resolve not found so, by a part of the name (u8_fold
+ * with diacritics dropped) that exactly one row holds (a second pass over
+ * every row when no key looked like a name at first). Each row found is
+ * loaded into t once, even when named twice. Returns 0, or -1 after
+ * reporting a row that does not parse, a row found with more fields than
+ * the header, or a read error. */
+int ctable_lookup(struct ctable *t, struct cwant *want, size_t n);
+/* Set up want for key (resolve: by id, e-mail or name). */
+void cwant_init(struct cwant *w, const char *key, bool resolve);
+/* Say why want found no row: no customer matches, or the candidates with
+ * their ids, names and e-mails. */
+void cwant_report(const struct cwant *w);
+void cwant_free(struct cwant *w);
+/* One customer named by id, e-mail or a unique part of the name
+ * (ctable_lookup of one key): its row, or -1 after reporting why not. */
+long ctable_resolve(struct ctable *t, const char *key);
 
 /* customers.csv (or a version of it) read whole and indexed by id, rows
  * kept as raw bytes and parsed again only when asked: light enough for

@@ -9,6 +9,8 @@
 #include "dir.h"
 #include "hmap.h"
 #include "jsonl.h"
+#include "lit.h"
+#include "lock.h"
 
 /* One line of the history: its parsed object, its bytes and line number. */
 struct hline {
@@ -72,15 +74,78 @@ void hindex_free(struct hindex *h);
  * parses first, then by its ts as written), then by id, then by bytes. */
 int hindex_cmp(const struct hindex *a, const struct hrec *x, const struct hindex *b,
 	       const struct hrec *y);
-/* Write the history h to out as the new file of a rewrite, with the lines
- * of the customers ids[0..n) dropped (to NULL: erasure) or pointed at the
- * customer to (a merge). Every other line is copied byte for byte; in a
- * line pointed elsewhere only the value of "customer" changes. Lines that
- * did not parse are copied as they are. When counts is not NULL, counts[i]
- * gets the number of lines of ids[i]. Returns the number of lines dropped
- * or changed. */
-size_t hist_remap(const struct hist *h, char *const *ids, size_t n, const char *to,
-		  struct sb *out, size_t *counts);
+/* The history read line by line in a buffer of 1 MiB, looking only at
+ * the lines that hold one of a few literals (lit.h): a lookup of one
+ * customer's lines costs about what grep does, in memory that does not
+ * grow with the file. What is skipped is handed over too, as gaps, for a
+ * caller that copies the file. */
+struct hscan {
+	struct bufin b;
+	long long off;  /* the file offset of b.buf[b.beg] */
+	long line;      /* the number of the line at b.buf[b.beg] */
+	size_t cut;     /* b.buf[b.beg..cut) holds whole lines */
+	const struct lit *lits;
+	size_t nlits;
+	size_t *hit;    /* per literal: where it is next in the region */
+};
+
+/* An item of the scan: a line (s not NULL), and the bytes skipped before
+ * it (gap); or, at the end of a buffer's lines, a gap alone. Pointers are
+ * valid until the next call. */
+struct hscan_item {
+	const char *gap;
+	size_t gapn;
+	const char *s;    /* the line without its line end, or NULL */
+	size_t n;
+	bool nl;          /* it has a line end (false: a torn last line) */
+	long line;
+	long long off;    /* of s in the file */
+};
+
+/* Scan fd (name in messages) from its start; every line is given until
+ * hscan_look says otherwise. */
+void hscan_open(struct hscan *h, int fd, const char *name);
+/* Give only the lines that hold one of lits[0..n) (which must outlive the
+ * scan); the others go into the gaps. */
+void hscan_look(struct hscan *h, const struct lit *lits, size_t n);
+/* The next item. Returns 1, 0 at the end, -1 after reporting a read error
+ * or a NUL byte in a line longer than the buffer. */
+int hscan_next(struct hscan *h, struct hscan_item *it);
+void hscan_close(struct hscan *h);
+
+/* The literals a line of one of the customers ids[0..n) holds, whatever
+ * escapes it is written with: each id, and \u (and \/ when an id has a
+ * slash). Sets lits (room for n + 2) and *nl; false when an id has a
+ * character that must be escaped in JSON anyway, so every line is worth a
+ * look. */
+bool hist_needles(char *const *ids, size_t n, struct lit *lits, size_t *nl);
+
+/* The history rewritten as a stream (hscan), for crm-rm --forget and
+ * crm-add --merge: every line whose customer is one of ids[0..n) is dropped
+ * (to NULL: erasure) or has that customer replaced by to (a merge). A line
+ * is the customer's when a "customer" key of the object itself (not of an
+ * object inside it) holds the id as its string value, found by a tolerant
+ * scan of the bytes rather than a parse: escapes are decoded (in the key
+ * too), ASCII letters compared in any case, and lines no reader takes
+ * (duplicate keys, \u0000, numbers out of range, a torn last line, bad
+ * UTF-8) are found as well. A merge changes only those values of a line.
+ * Every other line is copied byte for byte. counts[i] gets the number of
+ * lines of ids[i]. Only the lines that hold an id (or an escape that could
+ * spell one) are looked at, so this runs at the speed of a copy; with
+ * strict every line is read, and one that no reader takes is reported and
+ * stops the rewrite (-1) before anything is changed. With w
+ * NULL the lines are only counted. Returns 0 with *w open holding the new
+ * file (to crm_wcommit or crm_wabort; more lines may be written to it
+ * first), 1 when no line is the customers' (or there is no history; *w is
+ * not open), -1 after reporting a read error, -2 after reporting that the
+ * new file could not be made (*w is not open). */
+int hist_rewrite(const struct crm_dir *d, char *const *ids, size_t n, const char *to,
+		 size_t *counts, struct crm_wfile *w, bool strict);
+
+/* Which of ids[0..n) a merge record of the history says were merged into
+ * keep (its customer keep, its ref the id): found[i]. Only the lines that
+ * hold an id are parsed. Returns 0, or -1 after reporting a read error. */
+int hist_merged(const struct crm_dir *d, const char *keep, char *const *ids, size_t n, bool *found);
 
 /* Append the merge record of crm-add --merge to out, one line:
  * {"id":NEW,"ts":ts,"customer":keep,"type":"merge","ref":drop,"by":by}. */

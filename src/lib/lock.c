@@ -137,88 +137,222 @@ static int write_full(int fd, const char *p, size_t n)
 	return 0;
 }
 
-int crm_rewrite(const struct crm_dir *d, const char *name, const char *data, size_t n)
+static void wfile_free(struct crm_wfile *w)
 {
-	char *shown = crm_path_dup(d, name);
+	free(w->buf);
+	free(w->tmp);
+	free(w->shown);
+	free(w->name);
+	memset(w, 0, sizeof *w);
+	w->fd = -1;
+}
+
+/* The temporary file's name in the directory (its last component). */
+static const char *wfile_base(const struct crm_wfile *w)
+{
+	const char *base = strrchr(w->tmp, '/');
+	return base ? base + 1 : w->tmp;
+}
+
+/* The checks of a file before it is replaced, with their messages; *mode
+ * gets the mode the new file takes. */
+static int check_replace(const struct crm_dir *d, const char *name, const char *shown, mode_t *mode)
+{
 	struct stat st;
-	mode_t mode = 0666;
+	*mode = 0666;
 	if (fstatat(d->fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		if (S_ISLNK(st.st_mode)) {
 			crm_warnx("%s: is a symbolic link; refusing to replace it (point -d at the "
 				  "directory that holds the file)", shown);
-			free(shown);
 			return -1;
 		}
 		if (!S_ISREG(st.st_mode)) {
 			crm_warnx("%s: not a regular file", shown);
-			free(shown);
 			return -1;
 		}
 		/* a file the user made read-only is not replaced, as it is not
 		 * appended to */
 		if (faccessat(d->fd, name, W_OK, AT_EACCESS) < 0) {
 			crm_warn("%s", shown);
-			free(shown);
 			return -1;
 		}
-		mode = st.st_mode & 07777;
+		*mode = st.st_mode & 07777;
 	} else {
 		mode_t um = umask(0);
 		umask(um);
-		mode &= ~um;
+		*mode &= ~um;
 	}
+	return 0;
+}
+
+int crm_may_replace(const struct crm_dir *d, const char *name)
+{
+	char *shown = crm_path_dup(d, name);
+	mode_t mode;
+	int k = check_replace(d, name, shown, &mode);
+	free(shown);
+	return k;
+}
+
+void crm_wabort(struct crm_wfile *w)
+{
+	if (w->fd >= 0) {
+		close(w->fd);
+		unlinkat(w->d->fd, wfile_base(w), 0);
+	}
+	wfile_free(w);
+}
+
+int crm_wopen(struct crm_wfile *w, const struct crm_dir *d, const char *name)
+{
+	memset(w, 0, sizeof *w);
+	w->fd = -1;
+	w->d = d;
+	w->name = xstrdup(name);
+	w->shown = crm_path_dup(d, name);
+	if (check_replace(d, name, w->shown, &w->mode) < 0)
+		goto fail;
 	char tmpl[256];
 	snprintf(tmpl, sizeof tmpl, ".%s.tmp.XXXXXX", name);
 	/* mkstemp needs a path; build it relative to the directory. */
-	char *tmp = crm_path_dup(d, tmpl);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		crm_warn("%s: cannot create a temporary file", shown);
-		free(tmp);
-		free(shown);
+	w->tmp = crm_path_dup(d, tmpl);
+	w->fd = mkstemp(w->tmp);
+	if (w->fd < 0) {
+		crm_warn("%s: cannot create a temporary file", w->shown);
+		goto fail;
+	}
+	if (fchmod(w->fd, w->mode) < 0) {
+		crm_warn("%s: cannot write", w->shown);
+		crm_wabort(w);
 		return -1;
 	}
-	const char *base = strrchr(tmp, '/');
-	base = base ? base + 1 : tmp;
+	w->cap = 1 << 20;
+	w->buf = xmalloc(w->cap);
+	w->last = '\n';
+	return 0;
+fail:
+	wfile_free(w);
+	return -1;
+}
+
+static int wflush(struct crm_wfile *w)
+{
+	if (w->failed)
+		return -1;
+	if (w->n && write_full(w->fd, w->buf, w->n) < 0) {
+		crm_warn("%s: cannot write", w->shown);
+		w->failed = true;
+		return -1;
+	}
+	w->n = 0;
+	return 0;
+}
+
+int crm_wwrite(struct crm_wfile *w, const void *p, size_t n)
+{
+	if (w->failed)
+		return -1;
+	if (n)
+		w->last = ((const char *)p)[n - 1];
+	if (w->n + n <= w->cap) {
+		memcpy(w->buf + w->n, p, n);
+		w->n += n;
+		return 0;
+	}
+	if (wflush(w) < 0)
+		return -1;
+	if (n < w->cap) {
+		memcpy(w->buf, p, n);
+		w->n = n;
+		return 0;
+	}
+	if (write_full(w->fd, p, n) < 0) {
+		crm_warn("%s: cannot write", w->shown);
+		w->failed = true;
+		return -1;
+	}
+	return 0;
+}
+
+int crm_wcopy(struct crm_wfile *w, int fd, const char *name, long long off, long long len)
+{
+	while (len > 0 && !w->failed) {
+		if (w->n == w->cap && wflush(w) < 0)
+			return -1;
+		size_t want = w->cap - w->n;
+		if ((long long)want > len)
+			want = (size_t)len;
+		ssize_t k = pread(fd, w->buf + w->n, want, (off_t)off);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			if (k == 0)
+				crm_warnx("%s: changed while being read", name);
+			else
+				crm_warn("%s", name);
+			w->failed = true;
+			return -1;
+		}
+		w->n += (size_t)k;
+		w->last = w->buf[w->n - 1];
+		off += k;
+		len -= k;
+	}
+	return w->failed ? -1 : 0;
+}
+
+int crm_wcommit(struct crm_wfile *w)
+{
 	const char *failed = NULL;
-	if (fchmod(fd, mode) < 0 || write_full(fd, data, n) < 0)
-		failed = "cannot write";
-	else if (fsync(fd) < 0)
+	if (wflush(w) < 0) {
+		crm_wabort(w);
+		return -1;
+	}
+	if (fsync(w->fd) < 0)
 		failed = "cannot sync";
 	if (failed) {
-		crm_warn("%s: %s", shown, failed);
-		close(fd);
-		unlinkat(d->fd, base, 0);
-		free(tmp);
-		free(shown);
+		crm_warn("%s: %s", w->shown, failed);
+		crm_wabort(w);
 		return -1;
 	}
+	int fd = w->fd;
+	w->fd = -1;
 	if (close(fd) < 0) {
-		crm_warn("%s: cannot write", shown);
-		unlinkat(d->fd, base, 0);
-		free(tmp);
-		free(shown);
+		crm_warn("%s: cannot write", w->shown);
+		unlinkat(w->d->fd, wfile_base(w), 0);
+		wfile_free(w);
 		return -1;
 	}
-	if (renameat(d->fd, base, d->fd, name) < 0) {
-		crm_warn("%s: cannot replace", shown);
-		unlinkat(d->fd, base, 0);
-		free(tmp);
-		free(shown);
+	if (renameat(w->d->fd, wfile_base(w), w->d->fd, w->name) < 0) {
+		crm_warn("%s: cannot replace", w->shown);
+		unlinkat(w->d->fd, wfile_base(w), 0);
+		wfile_free(w);
 		return -1;
 	}
-	if (fsync(d->fd) < 0) {
+	int rc = 0;
+	if (fsync(w->d->fd) < 0) {
 		/* The new file is in place; only its durability is in doubt,
 		 * and the caller must not say that nothing was changed. */
 		crm_warn("%s: replaced, but the directory cannot be synced (a crash may undo "
-			 "the change)", shown);
-		free(tmp);
-		free(shown);
-		return 1;
+			 "the change)", w->shown);
+		rc = 1;
 	}
-	free(tmp);
-	free(shown);
-	return 0;
+	wfile_free(w);
+	return rc;
+}
+
+int crm_rewrite(const struct crm_dir *d, const char *name, const char *data, size_t n)
+{
+	struct crm_wfile w;
+	if (crm_wopen(&w, d, name) < 0)
+		return -1;
+	/* one write of the whole file, as before the buffer existed */
+	if (n && write_full(w.fd, data, n) < 0) {
+		crm_warn("%s: cannot write", w.shown);
+		crm_wabort(&w);
+		return -1;
+	}
+	return crm_wcommit(&w);
 }
 
 int crm_append(const struct crm_dir *d, const char *name, const char *data, size_t n)

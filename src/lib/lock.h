@@ -2,7 +2,9 @@
 #ifndef CRM_LOCK_H
 #define CRM_LOCK_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "dir.h"
 
@@ -23,6 +25,46 @@ void crm_unlock(struct crm_dir *d);
  * when the new file is in place but the directory could not be synced
  * (reported: a crash may bring the old file back). */
 int crm_rewrite(const struct crm_dir *d, const char *name, const char *data, size_t n);
+
+/* A rewrite written as a stream, for a file too big to build in memory:
+ * crm_wopen, any number of crm_wwrite and crm_wcopy, then crm_wcommit
+ * (the same temporary file, sync and rename as crm_rewrite) or crm_wabort.
+ * Memory stays the size of one buffer whatever the file's. */
+struct crm_wfile {
+	const struct crm_dir *d;
+	char *name, *shown, *tmp;
+	int fd;
+	mode_t mode;
+	char *buf; /* bytes not written yet */
+	size_t n, cap;
+	bool failed;
+	char last; /* the last byte written ('\n' before the first) */
+};
+
+/* Start replacing name, with the checks of crm_rewrite (a symbolic link,
+ * not a regular file, a read-only file are refused). Returns 0, or -1 with
+ * the reason reported and nothing made. */
+int crm_wopen(struct crm_wfile *w, const struct crm_dir *d, const char *name);
+/* Append p[0..n) to the new file. Returns 0, or -1 with the reason reported
+ * (then only crm_wabort is left to do; later calls fail quietly). */
+int crm_wwrite(struct crm_wfile *w, const void *p, size_t n);
+/* Append len bytes of the file fd from offset off (read with pread, so fd's
+ * position is not used). A file that is shorter than that is an error.
+ * Returns 0 or -1 as crm_wwrite; name is the file read, for messages. */
+int crm_wcopy(struct crm_wfile *w, int fd, const char *name, long long off, long long len);
+/* Write what is buffered, sync, rename over the old file, sync the
+ * directory. Returns what crm_rewrite does (0, -1 with the old file
+ * untouched, 1 when the directory could not be synced); the temporary file
+ * is gone in every case and w is freed. */
+int crm_wcommit(struct crm_wfile *w);
+/* Give up: the temporary file is removed, the old file stays. */
+void crm_wabort(struct crm_wfile *w);
+
+/* The checks crm_rewrite makes before it replaces name (a symbolic link,
+ * not a regular file, read-only), with the same messages: 0, or -1 with
+ * the reason reported. For a file that is sometimes replaced and sometimes
+ * appended to, so that both say the same. */
+int crm_may_replace(const struct crm_dir *d, const char *name);
 
 /* Append whole lines data[0..n) (ending with LF) with one write() on an
  * O_APPEND descriptor, then fsync. A symbolic link is refused. When the file does not end with a line

@@ -95,6 +95,7 @@ struct part {
 	scan_fn fn;
 	void *ctx;
 	bool strict;
+	bool all; /* bad lines go to fn, not to the report */
 	long lines;
 	struct err *errs;
 	size_t nerr, ecap;
@@ -115,11 +116,16 @@ static void note_err(struct part *p, long ln, const char *what, const char *msg)
 }
 
 static void one_line(struct part *p, struct proj *pj, const struct proj_idx *x, const char *s,
-		     size_t n, bool torn)
+		     size_t n, bool torn, off_t off)
 {
 	char err[200];
 	p->lines++;
 	int k = x ? proj_line_idx(pj, x, s, n, err, sizeof err) : proj_line(pj, s, n, err, sizeof err);
+	if (k < 0 && p->all) {
+		struct event e = { .text = s, .len = n, .off = off, .err = err, .torn = torn };
+		p->fn(&e, p->ctx);
+		return;
+	}
 	if (k < 0) {
 		/* strict stops at the first bad line: the rest is not needed */
 		if (!p->strict || !p->nerr)
@@ -128,11 +134,11 @@ static void one_line(struct part *p, struct proj *pj, const struct proj_idx *x, 
 	}
 	if (k == 0 || (p->strict && p->nerr))
 		return;
-	if (torn) {
+	if (torn && !p->all) {
 		note_err(p, p->lines, JSONL_TORN ": ", JSONL_TORN_OK);
 		p->errs[p->nerr - 1].warn = true;
 	}
-	struct event e = { pj, 0, false, dom_classify(pj) };
+	struct event e = { pj, 0, false, dom_classify(pj), s, n, off, NULL, torn };
 	e.has_ts = pv_time(&pj->v[PJ_TS], &e.ts);
 	p->fn(&e, p->ctx);
 }
@@ -172,7 +178,7 @@ static void *run_part(void *arg)
 			if (!nl && !(end && s < e))
 				break;
 			char *le = nl ? nl : e;
-			one_line(p, &pj, x, s, (size_t)(le - s), !nl);
+			one_line(p, &pj, x, s, (size_t)(le - s), !nl, pos - (off_t)have + (s - buf));
 			s = nl ? nl + 1 : e;
 		}
 		have = (size_t)(e - s);
@@ -222,8 +228,11 @@ static void run_stream(struct part *p, int fd, const char *name)
 	size_t n;
 	bool torn;
 	int k;
-	while ((k = linein_next(in, &s, &n, &torn)) > 0)
-		one_line(p, &pj, NULL, s, n, torn);
+	off_t off = 0;
+	while ((k = linein_next(in, &s, &n, &torn)) > 0) {
+		one_line(p, &pj, NULL, s, n, torn, off);
+		off += (off_t)n + !torn;
+	}
 	if (k < 0)
 		p->read_errno = errno ? errno : EIO;
 	proj_free(&pj);
@@ -256,7 +265,7 @@ static void *run_crew(void *arg)
 #define STRETCH (8 << 20)
 
 static int scan_file(const struct crm_dir *d, bool strict, unsigned skip, scan_fn fn, void **ctx,
-		     int nctx, bool any_order)
+		     int nctx, bool any_order, bool all)
 {
 	const char *name = crm_path(d, INTERACTIONS);
 	int fd = openat(d->fd, INTERACTIONS, O_RDONLY | O_CLOEXEC);
@@ -288,7 +297,7 @@ static int scan_file(const struct crm_dir *d, bool strict, unsigned skip, scan_f
 	off_t from = 0;
 	for (int i = 0; i < np; i++) {
 		struct part *p = &parts[i];
-		*p = (struct part){ .fd = fd, .skip = skip, .fn = fn, .ctx = ctx[0], .strict = strict };
+		*p = (struct part){ .fd = fd, .skip = skip, .fn = fn, .ctx = ctx[0], .strict = strict, .all = all };
 		p->from = from;
 		p->to = i == np - 1 ? st.st_size : line_start_after(fd, st.st_size / np * (i + 1), st.st_size);
 		if (p->to < from)
@@ -346,13 +355,18 @@ static int scan_file(const struct crm_dir *d, bool strict, unsigned skip, scan_f
 int scan_parts(const struct crm_dir *d, bool strict, unsigned skip, scan_fn fn, void **ctx,
 	       int nctx)
 {
-	return scan_file(d, strict, skip, fn, ctx, nctx, false);
+	return scan_file(d, strict, skip, fn, ctx, nctx, false, false);
 }
 
 int scan_parts_any(const struct crm_dir *d, bool strict, unsigned skip, scan_fn fn, void **ctx,
 		   int nctx)
 {
-	return scan_file(d, strict, skip, fn, ctx, nctx, true);
+	return scan_file(d, strict, skip, fn, ctx, nctx, true, false);
+}
+
+int scan_parts_all(const struct crm_dir *d, unsigned skip, scan_fn fn, void **ctx, int nctx)
+{
+	return scan_file(d, false, skip, fn, ctx, nctx, true, true);
 }
 
 int scan_history(const struct crm_dir *d, bool strict, scan_fn fn, void *ctx)

@@ -14,10 +14,15 @@
 
 /* An event as the reports see it. */
 struct event {
-	const struct proj *p;
+	const struct proj *p; /* NULL for a bad line given to scan_parts_all */
 	crm_time ts;
 	bool has_ts;
 	unsigned cls; /* what it is: DOM_CONTACT, DOM_PURCHASE... (domain.h) */
+	const char *text; /* the line as stored, without its line end */
+	size_t len;
+	long long off;    /* where text starts in the file (or the stream) */
+	const char *err;  /* scan_parts_all: why the line is bad, else NULL */
+	bool torn;        /* the last line, without its line end */
 };
 
 typedef void (*scan_fn)(const struct event *e, void *ctx);
@@ -43,6 +48,12 @@ int scan_parts(const struct crm_dir *d, bool strict, unsigned skip, scan_fn fn, 
  * anywhere in the file. Errors are still reported in file order. */
 int scan_parts_any(const struct crm_dir *d, bool strict, unsigned skip, scan_fn fn, void **ctx,
 		   int nctx);
+/* scan_parts_any for a checker that lists bad lines its own way: a line
+ * that does not parse is not reported but given to fn as an event with p
+ * NULL and err the reason (torn set when it is the last line and has no
+ * line end). Blank lines are skipped; a file that cannot be read is still
+ * reported and gives -1. */
+int scan_parts_all(const struct crm_dir *d, unsigned skip, scan_fn fn, void **ctx, int nctx);
 /* The whole history in one part: scan_parts with one context. Returns 0
  * or -1. */
 int scan_history(const struct crm_dir *d, bool strict, scan_fn fn, void *ctx);

@@ -1,6 +1,7 @@
 /* valid.c - the rules of whole records */
 #include "valid.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -355,4 +356,155 @@ size_t valid_event(const json_t *o, valid_fn *fn, void *ctx)
 	}
 	sb_free(&p.m);
 	return p.n;
+}
+
+/* The string field v is one of list. */
+static bool pv_in(const struct pval *v, const char *const *list)
+{
+	if (!v->n)
+		return false; /* no list holds "" */
+	for (; *list; list++)
+		if ((*list)[0] == v->s[0] && strlen(*list) == v->n && !memcmp(*list, v->s, v->n))
+			return true;
+	return false;
+}
+
+/* s[0..n) is a time in the stored form (valid_time says NULL). A day
+ * checked once is remembered: the lines of a history share days. */
+static bool stored_time(const char *s, size_t n)
+{
+	static _Thread_local char day[10];
+	if (n == 20 && s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':' && s[16] == ':' &&
+	    s[19] == 'Z') {
+		bool digits = true;
+		for (int i = 0; i < 19; i++)
+			digits &= i == 4 || i == 7 || i == 10 || i == 13 || i == 16 || (s[i] >= '0' && s[i] <= '9');
+		int h = (s[11] - '0') * 10 + (s[12] - '0'), m = (s[14] - '0') * 10 + (s[15] - '0'),
+		    c = (s[17] - '0') * 10 + (s[18] - '0');
+		/* in this form, a time date_parse takes is written back as it is */
+		if (digits && h < 24 && m < 60 && c < 60) {
+			if (!memcmp(s, day, 10))
+				return true;
+			char b[21];
+			crm_time t;
+			memcpy(b, s, 20);
+			b[20] = '\0';
+			if (date_parse(b, &t)) {
+				memcpy(day, s, 10);
+				return true;
+			}
+		}
+	}
+	if (n >= 64 || memchr(s, '\0', n))
+		return false;
+	char b[64], canon[DATE_BUFSZ];
+	memcpy(b, s, n);
+	b[n] = '\0';
+	return !valid_time(b, canon);
+}
+
+static bool pv_stored_time(const struct pval *v)
+{
+	return stored_time(v->s, v->n);
+}
+
+/* A whole number from lo to hi, or absent. */
+static bool pv_int_in(const struct pval *v, long long lo, long long hi)
+{
+	long long x;
+	return !v->kind || (pval_int(v, &x) && x >= lo && x <= hi);
+}
+
+/* Absent, null, or a string (then fine by ok). */
+static bool pv_opt_str(const struct pval *v)
+{
+	return !v->kind || v->kind == 'z' || v->kind == 's';
+}
+
+bool valid_event_clean(const struct proj *p)
+{
+	const struct pval *v = p->v;
+	if (v[PJ_ID].kind != 's' || !v[PJ_ID].n || v[PJ_CUSTOMER].kind != 's' || !v[PJ_CUSTOMER].n ||
+	    v[PJ_TYPE].kind != 's' || !pv_in(&v[PJ_TYPE], dom_types) || v[PJ_TS].kind != 's' ||
+	    !pv_stored_time(&v[PJ_TS]))
+		return false;
+	if (!pv_opt_str(&v[PJ_CHANNEL]) || (v[PJ_CHANNEL].kind == 's' && !pv_in(&v[PJ_CHANNEL], dom_channels)))
+		return false;
+	static const char *const dirs[] = { "in", "out", NULL };
+	if (!pv_opt_str(&v[PJ_DIRECTION]) || (v[PJ_DIRECTION].kind == 's' && !pv_in(&v[PJ_DIRECTION], dirs)))
+		return false;
+	if (v[PJ_AMOUNT].kind && (!pv_int_in(&v[PJ_AMOUNT], 0, LLONG_MAX) || !v[PJ_CURRENCY].kind))
+		return false;
+	if (!pv_opt_str(&v[PJ_CURRENCY]))
+		return false;
+	if (v[PJ_CURRENCY].kind == 's') {
+		char cur[8], up[4];
+		if (v[PJ_CURRENCY].n >= sizeof cur)
+			return false;
+		memcpy(cur, v[PJ_CURRENCY].s, v[PJ_CURRENCY].n);
+		cur[v[PJ_CURRENCY].n] = '\0';
+		if (!currency_valid(cur, up) || strcmp(up, cur))
+			return false;
+	}
+	if (!pv_int_in(&v[PJ_RATING], 1, 5) || !pv_int_in(&v[PJ_SCORE], 0, 10))
+		return false;
+	const struct pval *times[] = { &v[PJ_DUE], &v[PJ_CLOSE] };
+	for (size_t i = 0; i < 2; i++)
+		if (!pv_opt_str(times[i]) || (times[i]->kind == 's' && times[i]->n && !pv_stored_time(times[i])))
+			return false;
+	if (!pv_opt_str(&v[PJ_REF]))
+		return false;
+	/* a done names its task, a merge the customer merged */
+	static const char *const done[] = { "done", "merge", NULL }, *const deal[] = { "deal", NULL };
+	if (pv_in(&v[PJ_TYPE], done) && (!v[PJ_REF].kind || (v[PJ_REF].kind == 's' && !v[PJ_REF].n)))
+		return false;
+	if (pv_in(&v[PJ_TYPE], deal) &&
+	    (!pv_opt_str(&v[PJ_STAGE]) || (v[PJ_STAGE].kind == 's' && !pv_in(&v[PJ_STAGE], dom_deal_stages)) ||
+	     !pv_int_in(&v[PJ_PROBABILITY], 0, 100)))
+		return false;
+	return true;
+}
+
+/* A column of rule(): clean when its check takes the value as it is (and
+ * a country is an assigned code); a value found clean is remembered. */
+static bool rule_clean(const struct rec *r, long col, int which, struct valid_memo *m,
+		       const char *(*check)(const char *, char **))
+{
+	if (col < 0)
+		return true;
+	const char *v = rec_get(r, (size_t)col);
+	if (which >= 0 && m->last[which] && !strcmp(m->last[which], v))
+		return true;
+	char *norm;
+	bool ok = !check(v, &norm) && !strcmp(norm, v) && (which || !*norm || valid_country_code(norm));
+	free(norm);
+	if (ok && which >= 0) {
+		free(m->last[which]);
+		m->last[which] = xstrdup(v);
+	}
+	return ok;
+}
+
+bool valid_customer_clean(const struct valid_cols *c, const struct rec *r, struct valid_memo *m)
+{
+	if (!rule_clean(r, c->email, -1, m, check_email) || !rule_clean(r, c->country, 0, m, check_country) ||
+	    !rule_clean(r, c->stage, 1, m, check_stage) || !rule_clean(r, c->consent, 2, m, check_consent))
+		return false;
+	const long times[] = { c->created, c->updated };
+	for (size_t i = 0; i < 2; i++)
+		if (times[i] >= 0 && rec_len(r, (size_t)times[i]) &&
+		    !stored_time(rec_get(r, (size_t)times[i]), rec_len(r, (size_t)times[i])))
+			return false;
+	long long days;
+	if (c->touch >= 0 && *rec_get(r, (size_t)c->touch) &&
+	    (!parse_long(rec_get(r, (size_t)c->touch), &days) || days < 1))
+		return false;
+	return true;
+}
+
+void valid_memo_free(struct valid_memo *m)
+{
+	for (size_t i = 0; i < sizeof m->last / sizeof m->last[0]; i++)
+		free(m->last[i]);
+	memset(m, 0, sizeof *m);
 }

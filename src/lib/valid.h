@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "date.h"
+#include "proj.h"
 #include "rec.h"
 #include "util.h"
 
@@ -37,6 +38,20 @@ size_t valid_header(const struct hdr *h, valid_fn *fn, void *ctx);
  * number of problems. */
 size_t valid_customer(const struct valid_cols *c, const struct rec *r, valid_fn *fn, void *ctx);
 
+/* What valid_customer_clean keeps from row to row: the last value of a
+ * few columns found clean. Zero it before the first row. */
+struct valid_memo {
+	char *last[3]; /* country, stage, consent */
+};
+
+/* True when valid_customer would find no problem in r: the same checks
+ * (check_email and the others of cust.h), a value equal to the last one
+ * found clean in its column taken at once, and times in the stored form
+ * seen without a full parse when their day was seen. False means "ask
+ * valid_customer". */
+bool valid_customer_clean(const struct valid_cols *c, const struct rec *r, struct valid_memo *m);
+void valid_memo_free(struct valid_memo *m);
+
 /* Check one interaction on its own: id, ts, customer and type present;
  * type, channel, direction known; amount whole minor units with a currency
  * of three capital letters; rating 1-5, score 0-10; due and close stored
@@ -44,6 +59,14 @@ size_t valid_customer(const struct valid_cols *c, const struct rec *r, valid_fn 
  * probability. Whether ids are unique and refs lead somewhere is the
  * caller's. Returns the number of problems. */
 size_t valid_event(const json_t *o, valid_fn *fn, void *ctx);
+
+/* True when the history line read into p (proj.h, none of its fields
+ * skipped) certainly passes valid_event: every key valid_event looks at is
+ * a field of p, so a checker reads most lines without building a Jansson
+ * object. False means "ask valid_event" (the line may have a problem, or a
+ * form this quick look does not decide). The two are compared line by line
+ * by build/tests/validsame. */
+bool valid_event_clean(const struct proj *p);
 
 /* NULL when s is a timestamp in the stored form YYYY-MM-DDThh:mm:ssZ, else
  * why not; when s is a time in another form, canon gets the stored form
