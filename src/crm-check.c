@@ -9,17 +9,22 @@
 #include <unistd.h>
 
 #include "csvrec.h"
+#include "cust.h"
 #include "dir.h"
+#include "fieldset.h"
 #include "hist.h"
 #include "hmap.h"
 #include "jsonl.h"
 #include "opt.h"
+#include "rules.h"
 #include "utf8.h"
 #include "util.h"
 #include "valid.h"
 
 /* Where crm-merge leaves what it could not merge, one JSON object a line. */
 #define CONFLICTS "conflicts.jsonl"
+/* The rules of crm-segment. */
+#define SEGMENTS "segments.conf"
 
 /* No --strict: every bad line is a problem already; no --color: no table. */
 static const struct crm_opt opts[] = {
@@ -32,8 +37,8 @@ static const struct crm_opt opts[] = {
 
 static const struct crm_cmd cmd = {
 	"[-q] [-d DIR]",
-	"Check a CRM directory: customers.csv, interactions.jsonl and the unresolved\n"
-	"conflicts of crm-merge. Each problem is printed as FILE:LINE: MESSAGE on\n"
+	"Check a CRM directory: customers.csv, interactions.jsonl, segments.conf and\n"
+	"the unresolved conflicts of crm-merge. Each problem is printed as FILE:LINE: MESSAGE on\n"
 	"stdout, a count on stderr; nothing when all is well. Exit status 0 when\n"
 	"clean, 2 when there is a problem.",
 	opts,
@@ -42,7 +47,7 @@ static const struct crm_cmd cmd = {
 static bool quiet;
 
 struct problem {
-	long line;
+	long line, col; /* col 0: none to name */
 	size_t seq; /* keeps the order of the problems of one line */
 	char *msg;
 	bool warn;  /* a warning: shown, not an error */
@@ -59,7 +64,7 @@ struct file {
 static void problem(struct file *f, long line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static void note(struct file *f, long line, bool warn, const char *fmt, va_list ap)
+static void note(struct file *f, long line, long col, bool warn, const char *fmt, va_list ap)
 {
 	char *s;
 	if (vasprintf(&s, fmt, ap) < 0)
@@ -67,7 +72,7 @@ static void note(struct file *f, long line, bool warn, const char *fmt, va_list 
 	void *p = f->v;
 	xgrow(&p, &f->cap, f->n + 1, sizeof *f->v);
 	f->v = p;
-	f->v[f->n] = (struct problem){ line, f->n, s, warn };
+	f->v[f->n] = (struct problem){ line, col, f->n, s, warn };
 	f->n++;
 	f->nwarn += warn;
 }
@@ -78,7 +83,21 @@ static void problem(struct file *f, long line, const char *fmt, ...)
 		exit(CRM_ERR); /* one is enough to know */
 	va_list ap;
 	va_start(ap, fmt);
-	note(f, line, false, fmt, ap);
+	note(f, line, 0, false, fmt, ap);
+	va_end(ap);
+}
+
+/* A problem at a column of the line. */
+static void problem_at(struct file *f, long line, long col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void problem_at(struct file *f, long line, long col, const char *fmt, ...)
+{
+	if (quiet)
+		exit(CRM_ERR);
+	va_list ap;
+	va_start(ap, fmt);
+	note(f, line, col, false, fmt, ap);
 	va_end(ap);
 }
 
@@ -93,7 +112,7 @@ static void warning(struct file *f, long line, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	note(f, line, true, fmt, ap);
+	note(f, line, 0, true, fmt, ap);
 	va_end(ap);
 }
 
@@ -111,8 +130,11 @@ static void print_file(struct file *f)
 	if (f->n) /* qsort wants an array, even of nothing */
 		qsort(f->v, f->n, sizeof *f->v, by_line);
 	for (size_t i = 0; i < f->n; i++) {
-		printf("%s:%ld: %s%s\n", f->name, f->v[i].line, f->v[i].warn ? "warning: " : "",
-		       f->v[i].msg);
+		if (f->v[i].col)
+			printf("%s:%ld:%ld: %s\n", f->name, f->v[i].line, f->v[i].col, f->v[i].msg);
+		else
+			printf("%s:%ld: %s%s\n", f->name, f->v[i].line,
+			       f->v[i].warn ? "warning: " : "", f->v[i].msg);
 		free(f->v[i].msg);
 		if (ferror(stdout))
 			crm_flush_stdout();
@@ -192,7 +214,8 @@ struct pending {
 
 struct check {
 	struct crm_dir d;
-	struct file cust, hist, conflicts;
+	struct file cust, hist, conflicts, segments;
+	struct hdr hdr;      /* of customers.csv; no columns when it has none */
 	bool have_ids;       /* customers.csv gave its ids: refer to them */
 	struct seen ids;     /* customer ids */
 	struct seen emails;  /* folded e-mail addresses */
@@ -266,6 +289,7 @@ static void check_customers(struct check *x)
 	else if (k > 0) {
 		struct at at = { f, line };
 		hdr_from_rec(&h, &r);
+		hdr_copy(&x->hdr, &h);
 		valid_header(&h, on_problem, &at);
 		struct valid_cols c;
 		valid_cols_find(&c, &h);
@@ -434,13 +458,58 @@ static void check_conflict(struct check *x, const json_t *o, long line)
 	sb_free(&m);
 }
 
+static void on_rule(void *ctx, const struct rules_err *err)
+{
+	struct check *x = ctx;
+	const char *m = err->msg;
+	while (*m == ' ')
+		m++;
+	problem_at(&x->segments, err->line, err->col, "%s", m);
+}
+
+/* segments.conf, when there is one: every rule as crm-segment reads it
+ * over this directory, whose fields are the columns of customers.csv (the
+ * new file's when it has no header), the columns crm-segment adds and the
+ * fields derived from the history. */
+static void check_segments(struct check *x)
+{
+	int fd = open_data(x, SEGMENTS, false);
+	if (fd < 0)
+		return;
+	struct sb text = { 0 };
+	if (read_all(fd, &text) < 0)
+		crm_die("%s", x->segments.name);
+	close(fd);
+	struct hdr h = { 0 };
+	if (x->hdr.n)
+		hdr_copy(&h, &x->hdr);
+	else
+		for (size_t i = 0; i < cust_ncolumns; i++)
+			hdr_add(&h, cust_columns[i]);
+	static const char *const added[] = { "r", "f", "m", "rfm", "rfm_segment", "lifecycle",
+					     "segment" };
+	for (size_t i = 0; i < sizeof added / sizeof added[0]; i++)
+		hdr_add(&h, added[i]);
+	struct fieldset fs;
+	fieldset_init(&fs, &h);
+	struct schema sc = fieldset_schema(&fs);
+	size_t nrules;
+	size_t bad = rules_check(text.s ? text.s : "", text.len, &sc, crm_now(), &nrules, on_rule, x);
+	if (!bad && !nrules)
+		warning(&x->segments, 1, "no rules (lines NAME: EXPR): crm-segment without options "
+					  "will refuse it");
+	fieldset_free(&fs);
+	hdr_free(&h);
+	sb_free(&text);
+}
+
 /* "crm-check: 3 problems in customers.csv, 1 in interactions.jsonl" */
 static void summary(const struct check *x, size_t total)
 {
-	const struct file *fs[] = { &x->cust, &x->hist, &x->conflicts };
+	const struct file *fs[] = { &x->cust, &x->hist, &x->segments, &x->conflicts };
 	struct sb b = { 0 };
 	size_t warns = 0;
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < sizeof fs / sizeof fs[0]; i++) {
 		size_t n = fs[i]->n - fs[i]->nwarn;
 		warns += fs[i]->nwarn;
 		if (!n)
@@ -475,6 +544,7 @@ int main(int argc, char **argv)
 	x.cust.name = crm_path_dup(&x.d, CUSTOMERS);
 	x.hist.name = crm_path_dup(&x.d, INTERACTIONS);
 	x.conflicts.name = crm_path_dup(&x.d, CONFLICTS);
+	x.segments.name = crm_path_dup(&x.d, SEGMENTS);
 
 	check_customers(&x);
 	size_t total = x.cust.n - x.cust.nwarn;
@@ -483,6 +553,9 @@ int main(int argc, char **argv)
 	resolve_refs(&x);
 	total += x.hist.n - x.hist.nwarn;
 	print_file(&x.hist);
+	check_segments(&x);
+	total += x.segments.n - x.segments.nwarn;
+	print_file(&x.segments);
 	each_line(&x, CONFLICTS, &x.conflicts, check_conflict);
 	total += x.conflicts.n - x.conflicts.nwarn;
 	print_file(&x.conflicts);
@@ -499,6 +572,8 @@ int main(int argc, char **argv)
 	free(x.cust.name);
 	free(x.hist.name);
 	free(x.conflicts.name);
+	free(x.segments.name);
+	hdr_free(&x.hdr);
 	crm_dir_close(&x.d);
 	return total ? CRM_ERR : CRM_OK;
 }

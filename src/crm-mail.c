@@ -461,8 +461,16 @@ int main(int argc, char **argv)
 	bool progress = isatty(STDERR_FILENO) && o.send;
 	while ((got = recin_next(&in, &r)) > 0) {
 		struct row_ctx rc = { .fs = &fs, .r = &r };
-		if (where && !expr_eval(where, fieldset_get, &rc))
-			continue;
+		const char *undecided;
+		if (where && !expr_eval(where, fieldset_get, &rc, &undecided)) {
+			if (!undecided)
+				continue;
+			/* not knowing whom to mail is no answer: stop here */
+			crm_dataerr(in.name, r.line, "customer %s: --where: %s", rec_get(&r, (size_t)cid),
+				    undecided);
+			got = -1;
+			break;
+		}
 		const char *id = rec_get(&r, (size_t)cid);
 		const char *email = rec_get(&r, (size_t)cem);
 		const char *name = cna >= 0 ? rec_get(&r, (size_t)cna) : "";

@@ -277,6 +277,7 @@ struct seg {
 	crm_time asof;
 	long idcol;
 	const struct hdr *out;
+	const char *in_name, *rules_path; /* for messages */
 	long c_r, c_f, c_m, c_rfm, c_rseg, c_seg, c_life;
 	long t_new, t_act, t_risk, t_lapse;
 	struct sb ids; /* the customers' ids, for ties of the RFM ranks */
@@ -368,11 +369,21 @@ static bool finish_row(const struct seg *g, struct cust *c)
 	if (g->c_seg >= 0) {
 		struct row_ctx rc = { .fs = g->fs, .r = r };
 		const char *seg = o->def ? o->def : "";
-		for (size_t k = 0; k < g->nrules; k++)
-			if (expr_eval(g->rules[k].e, fieldset_get, &rc)) {
+		for (size_t k = 0; k < g->nrules; k++) {
+			const char *why;
+			if (expr_eval(g->rules[k].e, fieldset_get, &rc, &why)) {
 				seg = g->rules[k].name;
 				break;
 			}
+			if (why) {
+				/* no answer is not "no": the customer would land in
+				 * the wrong segment */
+				crm_dataerr(g->in_name, r->line, "customer %s: rule '%s' (%s:%ld): %s",
+					    g->idcol >= 0 ? rec_get(r, (size_t)g->idcol) : "",
+					    g->rules[k].name, g->rules_path, g->rules[k].line, why);
+				exit(CRM_ERR);
+			}
+		}
 		rec_set(r, (size_t)g->c_seg, seg, strlen(seg));
 	}
 	/* --only: keep the customers of the named segments */
@@ -491,7 +502,7 @@ int main(int argc, char **argv)
 		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 
 	struct seg g = { .o = &o, .fs = &fs, .rules = rules, .nrules = nrules, .asof = asof,
-			 .idcol = idcol, .out = &out, .c_r = c_r, .c_f = c_f, .c_m = c_m,
+			 .idcol = idcol, .out = &out, .in_name = in.name, .rules_path = rules_path, .c_r = c_r, .c_f = c_f, .c_m = c_m,
 			 .c_rfm = c_rfm, .c_rseg = c_rseg, .c_seg = c_seg, .c_life = c_life };
 	if (o.lifecycle) {
 		g.t_new = conf_long(&d, "new_days", 30);
