@@ -244,8 +244,8 @@ static int open_data(const struct check *x, const char *name, bool must)
 	return fd;
 }
 
-static void check_row(struct check *x, const struct valid_cols *c, const struct rec *r,
-		      struct at *at)
+static void check_row(struct check *x, const struct hdr *h, const struct valid_cols *c,
+		      const struct rec *r, struct at *at)
 {
 	struct file *f = &x->cust;
 	if (c->id >= 0) {
@@ -268,7 +268,7 @@ static void check_row(struct check *x, const struct valid_cols *c, const struct 
 			problem(f, at->line, "duplicate email %s; first on line %ld",
 				plain(&x->tmp, e, n), first);
 	}
-	valid_customer(c, r, on_problem, at);
+	valid_customer(h, r, on_problem, at);
 }
 
 static void check_customers(struct check *x)
@@ -302,7 +302,7 @@ static void check_customers(struct check *x)
 			}
 			if (r.n > h.n)
 				problem(f, line, "%zu fields, but the header has %zu", r.n, h.n);
-			check_row(x, &c, &r, &at);
+			check_row(x, &h, &c, &r, &at);
 		}
 	}
 	if (k < 0)

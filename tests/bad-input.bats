@@ -230,8 +230,8 @@ dir_programs() {
 	assert_equal "$status" 1
 	assert_equal "$output" ''
 	assert_equal "$stderr" "$(printf '%s\n' \
-		'crm-mail: 01kaaaaaaaaa3: skipped: a line break in the name' \
-		'crm-mail: 01kaaaaaaaaa4: skipped: a line break in a value of a header (X-Company)' \
+		'crm-mail: 01kaaaaaaaaa3: skipped: a line break in the name, for the To header' \
+		'crm-mail: 01kaaaaaaaaa4: skipped: a line break in {{company}}, for the X-Company header' \
 		'crm-mail: 0 previewed, 2 skipped, 0 failed')"
 	run --separate-stderr crm-mail -t templates/t.eml - <customers.csv
 	assert_success

@@ -12,10 +12,10 @@ clean_crm() {
 	mkdir acme
 	cd acme || return 1
 	cat >customers.csv <<'EOF'
-id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated
+id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated,note
 01aaaaaaaaaaa,Anna Nowak,anna@example.pl,+48 600 100 200,,PL,Gdańsk,vip,ewa,customer,opt-in,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z
-01bbbbbbbbbbb,Петър Петров,петър@пример.бг,,"Acme, ""Ltd""
-Sofia office",BG,София,,,lead,,2026-02-01T12:00:00Z,2026-02-01T12:00:00Z
+01bbbbbbbbbbb,Петър Петров,петър@пример.бг,,"Acme, ""Ltd""",BG,София,,,lead,,2026-02-01T12:00:00Z,2026-02-01T12:00:00Z,"Sofia office,
+second floor"
 01ccccccccccc,Jiří Dvořák,jiri@example.cz,,,CZ,Plzeň,,,prospect,opt-out,2026-03-01T08:00:00Z,2026-03-01T08:00:00Z
 EOF
 	cat >interactions.jsonl <<'EOF'
@@ -78,10 +78,11 @@ EOF
 }
 
 # What crm-check prints for bad_crm, every line.
-BAD_OUT='customers.csv:6: duplicate id 01aaaaaaaaaaa; first on line 2
+BAD_OUT='customers.csv:3: company "Acme, \"Ltd\"\nSofia office": holds a line break (the field is one line)
+customers.csv:6: duplicate id 01aaaaaaaaaaa; first on line 2
 customers.csv:7: duplicate email anna@example.pl; first on line 2
 customers.csv:8: email "ewa@@example.pl": needs exactly one '"'@'"' with a name before it
-customers.csv:9: country "Germany": must be a two-letter ISO 3166 code (PL, CZ, BG, DE)
+customers.csv:9: country "Germany": write it as "DE"
 customers.csv:10: stage "vip": must be one of lead, prospect, customer, churned
 customers.csv:11: consent "yes": must be opt-in, opt-out or empty
 customers.csv:12: created "2026-02-30T08:00:00Z": not a time (YYYY-MM-DDThh:mm:ssZ)
@@ -127,7 +128,7 @@ interactions.jsonl:20: string or '"'}'"' expected near '"'}'"''
 	run --separate-stderr crm-check
 	assert_failure 2
 	assert_output "$BAD_OUT"
-	assert_equal "$stderr" 'crm-check: 11 problems in customers.csv, 15 in interactions.jsonl; 1 warning'
+	assert_equal "$stderr" 'crm-check: 12 problems in customers.csv, 15 in interactions.jsonl; 1 warning'
 }
 
 @test "CHK004: LC_ALL=C reads the data exactly as a UTF-8 locale does" {
@@ -147,7 +148,7 @@ interactions.jsonl:20: string or '"'}'"' expected near '"'}'"''
 @test "CHK005: problems go to stdout one a line, so wc -l counts them" {
 	bad_crm
 	run bash -c 'crm-check 2>/dev/null | wc -l'
-	assert_output 27
+	assert_output 28
 }
 
 @test "CHK006: the line is the physical one after quoted fields with line breaks" {
@@ -159,7 +160,10 @@ interactions.jsonl:20: string or '"'}'"' expected near '"'}'"''
 	: >interactions.jsonl
 	run --separate-stderr crm-check
 	assert_failure 2
-	assert_output 'customers.csv:6: country "XX": not an ISO 3166 country code
+	assert_output 'customers.csv:2: name "Anna\nNowak": holds a line break (the field is one line)
+customers.csv:2: company "Acme\n\nGdańsk": holds a line break (the field is one line)
+customers.csv:6: name "Jan \"Janek\"\nKowalski": holds a line break (the field is one line)
+customers.csv:6: country "XX": not an ISO 3166 country code
 customers.csv:8: email "ewa@example": needs a domain with a dot (name@example.com)'
 }
 
@@ -171,7 +175,8 @@ customers.csv:8: email "ewa@example": needs a domain with a dot (name@example.co
 	printf '\n{"id":"02a","ts":"2026-04-01T10:00:00Z","customer":"01aaaaaaaaaaa","type":"note"}\r\n\n{"id":"02a","ts":"2026-04-01T10:00:00Z","customer":"01bbbbbbbbbbb","type":"note"}\r\n' >interactions.jsonl
 	run --separate-stderr crm-check
 	assert_failure 2
-	assert_output 'customers.csv:5: stage "Lead": write it as "lead"
+	assert_output 'customers.csv:2: name "Anna\r\nNowak": holds a line break (the field is one line)
+customers.csv:5: stage "Lead": write it as "lead"
 interactions.jsonl:4: duplicate id 02a; first on line 2'
 }
 
@@ -200,7 +205,7 @@ interactions.jsonl:4: duplicate id 02a; first on line 2'
 	run --separate-stderr crm-check -d acme
 	assert_failure 2
 	assert_output "$(printf '%s\n' "$BAD_OUT" | sed 's/^/acme\//; s/not in customers/not in acme\/customers/')"
-	assert_equal "$stderr" 'crm-check: 11 problems in acme/customers.csv, 15 in acme/interactions.jsonl; 1 warning'
+	assert_equal "$stderr" 'crm-check: 12 problems in acme/customers.csv, 15 in acme/interactions.jsonl; 1 warning'
 	run --separate-stderr crm-check --dir=acme -q
 	assert_failure 2
 	assert_output ''

@@ -233,7 +233,7 @@ EOF
 	assert_equal "${#lines[@]}" 2
 	assert_equal "$stderr" "crm-add: contacts.vcf:7: card has no name
 crm-add: contacts.vcf:11: card has no END:VCARD
-crm-add: contacts.vcf:19: email: needs exactly one '@' with a name before it
+crm-add: contacts.vcf:19: email \"not-an-address\": needs exactly one '@' with a name before it
 crm-add: contacts.vcf:24: card has no END:VCARD
 crm-add: 2 added, 0 updated, 0 unchanged, 4 skipped"
 	run cards

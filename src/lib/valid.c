@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cust.h"
+#include "country.h"
 #include "hist.h"
+#include "idna.h"
 #include "money.h"
 #include "utf8.h"
 
@@ -81,8 +82,8 @@ static void say(struct rep *p, const char *field, const char *fmt, ...)
 static void say_val(struct rep *p, const char *field, const char *val, const char *why)
 {
 	sb_reset(&p->m);
-	valid_quote(&p->m, val, strlen(val));
-	say(p, field, "%s %s: %s", field, sb_str(&p->m), why);
+	valid_say(&p->m, field, val, why);
+	say(p, field, "%s", sb_str(&p->m));
 }
 
 static void say_json(struct rep *p, const char *field, const json_t *v, const char *why)
@@ -101,6 +102,13 @@ static void say_form(struct rep *p, const char *field, const char *val, const ch
 	valid_quote(&p->m, val, strlen(val));
 	say(p, field, "%s %s: write it as %s", field, sb_str(&p->m), sb_str(&w));
 	sb_free(&w);
+}
+
+void valid_say(struct sb *out, const char *field, const char *val, const char *why)
+{
+	sb_printf(out, "%s ", field);
+	valid_quote(out, val, strlen(val));
+	sb_printf(out, ": %s", why);
 }
 
 void valid_quote(struct sb *b, const char *s, size_t n)
@@ -155,6 +163,250 @@ const char *valid_time(const char *s, char canon[DATE_BUFSZ])
 	return "not in the stored form YYYY-MM-DDThh:mm:ssZ";
 }
 
+/* -- The rules of single values -- */
+
+/* The first control character of s (C0 but those in allow, DEL, C1), as
+ * a code point, or -1. s is valid UTF-8. */
+static long control(const char *s, const char *allow)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p < 0x20 && !strchr(allow, *p)) || *p == 0x7F)
+			return *p;
+		if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+			return p[1];
+	}
+	return -1;
+}
+
+long valid_control_char(const char *s)
+{
+	return control(s, "");
+}
+
+static _Thread_local char whybuf[128];
+
+/* Why a value is refused for its control characters, or NULL: a line break
+ * is named as one where the field is a single line. */
+static const char *controls(const char *in, bool oneline)
+{
+	long c = control(in, oneline ? "" : "\t\n\r");
+	if (c < 0)
+		return NULL;
+	if (c == '\n' || c == '\r')
+		return "holds a line break (the field is one line)";
+	snprintf(whybuf, sizeof whybuf, "holds a control character (U+%04lX)", (unsigned long)c);
+	return whybuf;
+}
+
+/* The common start of a rule: an empty value is fine as it is (1), a value
+ * that is not UTF-8 is refused (-1, *why set), else go on (0). */
+static int start(const char *in, char **norm, const char **why)
+{
+	*norm = NULL;
+	*why = NULL;
+	if (!*in) {
+		*norm = xstrdup("");
+		return 1;
+	}
+	if (!u8_valid(in, strlen(in), NULL)) {
+		*why = "is not valid UTF-8";
+		return -1;
+	}
+	return 0;
+}
+
+static const char *kept(const char *in, char **norm, bool oneline)
+{
+	const char *why;
+	if (start(in, norm, &why))
+		return why;
+	if ((why = controls(in, oneline)))
+		return why;
+	*norm = xstrdup(in);
+	return NULL;
+}
+
+const char *valid_line(const char *in, char **norm)
+{
+	return kept(in, norm, true);
+}
+
+const char *valid_text(const char *in, char **norm)
+{
+	return kept(in, norm, false);
+}
+
+const char *valid_id(const char *in, char **norm)
+{
+	const char *why;
+	if (start(in, norm, &why))
+		return why;
+	/* ids are typed as operands and kept by other systems: one word */
+	if (control(in, "") >= 0 || strpbrk(in, " "))
+		return "holds a space or a control character (an id is one word)";
+	*norm = xstrdup(in);
+	return NULL;
+}
+
+/* The limits of SMTP (RFC 5321): a mail server refuses a longer part. */
+#define LOCAL_MAX 64
+#define LABEL_MAX 63
+#define ADDRESS_MAX 254
+
+const char *valid_email(const char *in, char **norm)
+{
+	const char *why;
+	if (start(in, norm, &why))
+		return why;
+	const char *at = strchr(in, '@');
+	if (!at || at == in || strchr(at + 1, '@'))
+		return "needs exactly one '@' with a name before it";
+	if (control(in, "") >= 0)
+		return "holds a space or a character not allowed in an address";
+	for (const char *p = in; *p; p++)
+		if (strchr(" ,<>\"();\\[]:", *p))
+			return "holds a space or a character not allowed in an address";
+	const char *dom = at + 1;
+	if (!strchr(dom, '.') || dom[0] == '.' || dom[strlen(dom) - 1] == '.' || strstr(dom, ".."))
+		return "needs a domain with a dot (name@example.com)";
+	if (in[0] == '.' || at[-1] == '.' || strstr(in, ".."))
+		return "has a misplaced dot";
+	for (const char *p = dom; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (!(c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '-' || c == '.'))
+			return "has a character not allowed in a domain";
+	}
+	struct sb b = { 0 }, wire = { 0 };
+	u8_fold(in, strlen(in), false, &b);
+	const char *f = sb_str(&b), *fat = strchr(f, '@');
+	/* what crm-mail sends to: the domain in its ASCII form */
+	bool ascii = idna_to_ascii(fat + 1, strlen(fat + 1), &wire);
+	why = NULL;
+	if ((size_t)(fat - f) > LOCAL_MAX)
+		why = "has more than 64 bytes before the '@' (mail servers refuse it)";
+	else if (!ascii)
+		why = "has a domain that cannot be written in ASCII (IDNA)";
+	else if ((size_t)(fat - f) + 1 + wire.len > ADDRESS_MAX)
+		why = "is longer than 254 characters (mail servers refuse it)";
+	for (const char *l = sb_str(&wire); !why && *l;) {
+		size_t n = strcspn(l, ".");
+		if (n > LABEL_MAX)
+			why = "has a part of the domain longer than 63 characters";
+		else if (l[0] == '-' || l[n - 1] == '-')
+			why = "has a part of the domain that starts or ends with '-'";
+		l += n + (l[n] == '.');
+	}
+	if (!why)
+		*norm = xstrdup(f);
+	sb_free(&b);
+	sb_free(&wire);
+	return why;
+}
+
+const char *valid_country(const char *in, char **norm)
+{
+	const char *why;
+	if (start(in, norm, &why))
+		return why;
+	char code[3];
+	size_t n = strlen(in);
+	bool letters = n == 2 && ((in[0] | 32) >= 'a' && (in[0] | 32) <= 'z') &&
+		       ((in[1] | 32) >= 'a' && (in[1] | 32) <= 'z');
+	if (letters) {
+		/* two letters are a code, which must be assigned: "UK" is none */
+		code[0] = (char)(in[0] & ~32);
+		code[1] = (char)(in[1] & ~32);
+		code[2] = '\0';
+		if (!valid_country_code(code))
+			return !strcmp(code, "UK") ? "not an ISO 3166 country code (the United Kingdom is GB)"
+						   : "not an ISO 3166 country code";
+	} else if (!country_code(in, code) || !valid_country_code(code)) {
+		return "not an ISO 3166 country code (PL, CZ, BG, DE) or a country's name";
+	}
+	*norm = xstrdup(code);
+	return NULL;
+}
+
+static const char *one_of(const char *in, char **norm, const char *const *ok, const char *why)
+{
+	const char *bad;
+	if (start(in, norm, &bad))
+		return bad;
+	for (const char *const *p = ok; *p; p++)
+		if (ascii_ieq(in, *p)) {
+			*norm = xstrdup(*p);
+			return NULL;
+		}
+	return why;
+}
+
+const char *valid_stage(const char *in, char **norm)
+{
+	static const char *const ok[] = { "lead", "prospect", "customer", "churned", NULL };
+	return one_of(in, norm, ok, "must be one of lead, prospect, customer, churned");
+}
+
+const char *valid_consent(const char *in, char **norm)
+{
+	static const char *const ok[] = { "opt-in", "opt-out", NULL };
+	return one_of(in, norm, ok, "must be opt-in, opt-out or empty");
+}
+
+const char *valid_stamp(const char *in, char **norm)
+{
+	const char *why;
+	if (start(in, norm, &why))
+		return why;
+	crm_time t;
+	if (!date_parse(in, &t))
+		return "not a time (YYYY-MM-DDThh:mm:ssZ)";
+	char b[DATE_BUFSZ];
+	date_fmt(t, b);
+	*norm = xstrdup(b);
+	return NULL;
+}
+
+const char *valid_touch(const char *in, char **norm)
+{
+	const char *why;
+	if (start(in, norm, &why))
+		return why;
+	long long days;
+	if (!parse_long(in, &days) || days < 1)
+		return "must be a whole number of days, 1 or more";
+	char b[32];
+	snprintf(b, sizeof b, "%lld", days);
+	*norm = xstrdup(b);
+	return NULL;
+}
+
+/* The rule of each column that has one of its own; the others are free
+ * text. */
+static const struct {
+	const char *col;
+	valid_rule *rule;
+} field_rules[] = {
+	{ "id", valid_id },	    { "name", valid_line },	  { "email", valid_email },
+	{ "phone", valid_line },    { "company", valid_line },	  { "country", valid_country },
+	{ "city", valid_line },	    { "tags", valid_line },	  { "owner", valid_line },
+	{ "stage", valid_stage },   { "consent", valid_consent }, { "created", valid_stamp },
+	{ "updated", valid_stamp }, { "touch", valid_touch },
+};
+
+valid_rule *valid_rule_of(const char *col)
+{
+	for (size_t i = 0; i < sizeof field_rules / sizeof field_rules[0]; i++)
+		if (!strcmp(field_rules[i].col, col))
+			return field_rules[i].rule;
+	return valid_text;
+}
+
+const char *valid_field(const char *col, const char *in, char **norm)
+{
+	return valid_rule_of(col)(in, norm);
+}
+
 void valid_cols_find(struct valid_cols *c, const struct hdr *h)
 {
 	c->id = hdr_find(h, "id");
@@ -205,26 +457,6 @@ size_t valid_header(const struct hdr *h, valid_fn *fn, void *ctx)
 	return p.n;
 }
 
-/* A field checked by one of the check_* rules of cust.h. */
-static void rule(struct rep *p, const struct rec *r, long col, const char *field,
-		 const char *(*check)(const char *, char **))
-{
-	if (col < 0)
-		return;
-	const char *v = rec_get(r, (size_t)col);
-	char *norm;
-	const char *why = check(v, &norm);
-	if (why)
-		say_val(p, field, v, why);
-	else if (!strcmp(field, "country") && *norm && !valid_country_code(norm))
-		say_val(p, field, v,
-			!strcmp(norm, "UK") ? "not an ISO 3166 country code (the United Kingdom is GB)"
-					    : "not an ISO 3166 country code");
-	else if (strcmp(norm, v))
-		say_form(p, field, v, norm);
-	free(norm);
-}
-
 /* A time v of the field: a problem when it is none, a note of the
  * canonical form when it is written another way. */
 static void check_time(struct rep *p, const char *field, const char *v)
@@ -237,27 +469,27 @@ static void check_time(struct rep *p, const char *field, const char *v)
 		say_val(p, field, v, why);
 }
 
-static void time_col(struct rep *p, const struct rec *r, long col, const char *field)
-{
-	if (col >= 0 && *rec_get(r, (size_t)col))
-		check_time(p, field, rec_get(r, (size_t)col));
-}
-
-size_t valid_customer(const struct valid_cols *c, const struct rec *r, valid_fn *fn, void *ctx)
+size_t valid_customer(const struct hdr *h, const struct rec *r, valid_fn *fn, void *ctx)
 {
 	struct rep p = { fn, ctx, 0, { 0 } };
-	rule(&p, r, c->email, "email", check_email);
-	rule(&p, r, c->country, "country", check_country);
-	rule(&p, r, c->stage, "stage", check_stage);
-	rule(&p, r, c->consent, "consent", check_consent);
-	time_col(&p, r, c->created, "created");
-	time_col(&p, r, c->updated, "updated");
-	if (c->touch >= 0 && *rec_get(r, (size_t)c->touch)) {
-		long long days;
-		if (!parse_long(rec_get(r, (size_t)c->touch), &days) || days < 1)
-			say_val(&p, "touch", rec_get(r, (size_t)c->touch),
-				"must be a whole number of days, 1 or more");
+	for (size_t c = 0; c < h->n && c < r->n; c++) {
+		const char *v = rec_get(r, c), *col = h->name[c];
+		if (!*v) {
+			if (!strcmp(col, "name"))
+				say(&p, col, "a customer needs a name");
+			continue;
+		}
+		char *norm;
+		const char *why = valid_field(col, v, &norm);
+		if (why)
+			say_val(&p, col, v, why);
+		else if (strcmp(norm, v))
+			say_form(&p, col, v, norm);
+		free(norm);
 	}
+	long cn = hdr_find(h, "name");
+	if (cn >= 0 && (size_t)cn >= r->n)
+		say(&p, "name", "a customer needs a name");
 	sb_free(&p.m);
 	return p.n;
 }
