@@ -126,6 +126,8 @@ static void push(char ***v, size_t *n, size_t *cap, const char *s)
 static crm_time when(const char *opt, const char *s)
 {
 	crm_time t;
+	if (!date_parse_rel(s, crm_now(), &t) && date_out_of_range(s, crm_now()))
+		crm_diex("--%s: '%s' falls outside the years 0000 to 9999", opt, s);
 	if (!date_parse_rel(s, crm_now(), &t))
 		crm_diex("--%s: '%s' is not a date (2026-11-22, 2026-11-22T14:00:00Z, -3d, today)", opt, s);
 	return t;

@@ -439,7 +439,9 @@ int main(int argc, char **argv)
 	crm_time now = crm_now(), asof = now;
 	if (o.asof) {
 		if (!date_parse_rel(o.asof, now, &asof))
-			crm_diex("--as-of: '%s' is not a date", o.asof);
+			crm_diex("--as-of: '%s' %s", o.asof,
+				 date_out_of_range(o.asof, now) ? "falls outside the years 0000 to 9999"
+								: "is not a date");
 		if (!strchr(o.asof, 'T') && strcmp(o.asof, "now"))
 			asof += 86399; /* a day: up to its end */
 	}

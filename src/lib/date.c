@@ -98,7 +98,10 @@ bool date_parse(const char *s, crm_time *t)
 	}
 	if (*p)
 		return false;
-	*t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se - off;
+	crm_time v = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se - off;
+	if (v < DATE_MIN || v > DATE_MAX) /* an offset can move a time out of the years */
+		return false;
+	*t = v;
 	return true;
 }
 
@@ -123,7 +126,8 @@ crm_time add_months(crm_time t, int months)
 	return days_from_civil(y, m, d) * 86400 + tod;
 }
 
-bool date_parse_rel(const char *s, crm_time now, crm_time *t)
+/* date_parse_rel without the check of the range. */
+static bool parse_rel(const char *s, crm_time now, crm_time *t)
 {
 	if (date_parse(s, t))
 		return true;
@@ -163,6 +167,21 @@ bool date_parse_rel(const char *s, crm_time now, crm_time *t)
 		return true;
 	}
 	return false;
+}
+
+bool date_parse_rel(const char *s, crm_time now, crm_time *t)
+{
+	crm_time v;
+	if (!parse_rel(s, now, &v) || v < DATE_MIN || v > DATE_MAX)
+		return false; /* +9000y is no date, not a clamped or wrapped one */
+	*t = v;
+	return true;
+}
+
+bool date_out_of_range(const char *s, crm_time now)
+{
+	crm_time v;
+	return parse_rel(s, now, &v) && (v < DATE_MIN || v > DATE_MAX);
 }
 
 void date_fmt(crm_time t, char *buf)

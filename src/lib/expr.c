@@ -335,6 +335,9 @@ static struct expr *parse_test(struct parser *P)
 		} else if (date_parse_rel(l->val, P->now, &t)) {
 			e->vk = ascii_ieq(l->val, "now") ? V_DATE : V_DAY;
 			e->t = t;
+		} else if (fk == FK_DATE && date_out_of_range(l->val, P->now)) {
+			fail(l, vat, "'%s' falls outside the years 0000 to 9999", l->val);
+			goto bad;
 		} else {
 			e->vk = V_TEXT;
 		}

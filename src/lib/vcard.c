@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "country.h"
+#include "valid.h"
 #include "id.h"
 #include "mail.h"
 
@@ -552,7 +553,8 @@ static void finish(struct vcard *c, struct gather *g)
 		set_err(c, "card has no name");
 	char code[3];
 	if (*c->v[VC_COUNTRY]) {
-		if (country_code(c->v[VC_COUNTRY], code)) {
+		/* ADR holds a country's name: "UK" there is one (GB) */
+		if (country_code(c->v[VC_COUNTRY], code) && valid_country_code(code)) {
 			free(c->v[VC_COUNTRY]);
 			c->v[VC_COUNTRY] = xstrdup(code);
 		} else {
