@@ -378,9 +378,9 @@ static bool finish_row(const struct seg *g, struct cust *c)
 			if (why) {
 				/* no answer is not "no": the customer would land in
 				 * the wrong segment */
-				crm_dataerr(g->in_name, r->line, "customer %s: rule '%s' (%s:%ld): %s",
+				crm_dataerr(g->in_name, r->line, "customer %s: %s:%ld: rule '%s': %s",
 					    g->idcol >= 0 ? rec_get(r, (size_t)g->idcol) : "",
-					    g->rules[k].name, g->rules_path, g->rules[k].line, why);
+					    g->rules_path, g->rules[k].line, g->rules[k].name, why);
 				exit(CRM_ERR);
 			}
 		}

@@ -1224,3 +1224,149 @@ crm-add: customers.csv was not changed, but the history was: run the merge again
 01bbbbbbbbbbb
 01ddddddddddd"
 }
+
+# --- one rulebook with crm-check --------------------------------------------
+
+# What crm-check says of a customer whose column $1 holds the raw value $2,
+# without the "customers.csv:2: " in front; nothing when it is clean.
+check_says() {
+	local cols=id,name,email row q="\"${2//\"/\"\"}\""
+	case $1 in
+	name) row="01aaaaaaaaaaa,$q," ;;
+	email) row="01aaaaaaaaaaa,Anna,$q" ;;
+	*) cols+=",$1" row="01aaaaaaaaaaa,Anna,,$q" ;;
+	esac
+	mkdir -p chk
+	printf '%s\n%s\n' "$cols" "$row" >chk/customers.csv
+	: >chk/interactions.jsonl
+	crm-check -d chk 2>/dev/null | sed 's/^chk\/customers\.csv:2: //'
+}
+
+@test "ADD119: --country UK is refused with the very message crm-check gives for UK in the file" {
+	new_crm
+	cp customers.csv before.csv
+	run --separate-stderr crm-add 'John Smith' --country UK
+	refused_with 'crm-add: country "UK": not an ISO 3166 country code (the United Kingdom is GB)'
+	assert_equal "${stderr#crm-add: }" "$(check_says country UK)"
+}
+
+@test "ADD120: what crm-add refuses crm-check reports with the same words, and what it takes crm-check takes" {
+	new_crm
+	local f v n=0
+	while IFS='|' read -r f v; do
+		v=$(printf '%b' "$v")
+		run --separate-stderr crm-add Test -s "$f=$v"
+		if ((status == 0)); then
+			# taken: stored in the form crm-check wants
+			run --separate-stderr crm-check
+			assert_success
+			assert_output ''
+			head -n 1 customers.csv >c.csv && mv c.csv customers.csv
+		else
+			assert_failure 2
+			assert_equal "${stderr#crm-add: }" "$(check_says "$f" "$v")"
+			n=$((n + 1))
+		fi
+	done <<'EOF'
+country|UK
+country|Narnia
+country|P1
+country|Polska
+country|cz
+email|anna.example.pl
+email|anna@localhost
+email|zoë@żółw.pl
+email|a\x01b@example.pl
+stage|won
+stage|Customer
+consent|yes
+touch|0
+touch|x
+touch|14
+name|Eve\x1b[31m
+company|Acme\nLtd
+city|Kra\x0bków
+owner|o\x7fla
+tags|vip\xc2\x85
+phone|+48\t600
+note|two\nlines\tand a tab
+note|bell\x07
+vat|PL\x1b
+EOF
+	# the refused ones, counted so that a value taken by mistake shows
+	assert_equal "$n" 18
+}
+
+@test "ADD121: country names and alpha-3 codes become codes on every path: options, --update, CSV, JSONL, vCard" {
+	new_crm
+	add_as a 'Anna Nowak' --country Polska
+	add_as b 'Jiří Dvořák' --country 'Česká republika'
+	add_as c 'Петър Петров' -c Acme
+	crm-add --update "$c" --country България >/dev/null
+	printf 'name,country\nHans Müller,Deutschland\nJan Kos,pol\n' >in.csv
+	printf '%s\n' '{"name":"Ivan Ivanov","country":"bulgaria"}' '{"name":"Eva Nováková","country":"Česko"}' >in.jsonl
+	printf 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:John Smith\r\nADR:;;1 High St;London;;;UK\r\nEND:VCARD\r\n' >in.vcf
+	crm-add --import in.csv >/dev/null 2>&1
+	crm-add --import in.jsonl >/dev/null 2>&1
+	crm-add --import in.vcf >/dev/null 2>&1
+	run crm-find -f name,country -o csv
+	assert_output "name,country
+Anna Nowak,PL
+Jiří Dvořák,CZ
+Петър Петров,BG
+Hans Müller,DE
+Jan Kos,PL
+Ivan Ivanov,BG
+Eva Nováková,CZ
+John Smith,GB"
+	run crm-check
+	assert_success
+}
+
+@test "ADD122: control characters are refused in one-line fields on every path; free text takes line breaks" {
+	new_crm
+	add_as a 'Anna Nowak' -e anna@example.pl
+	cp customers.csv before.csv
+	run --separate-stderr crm-add $'Eve\e[2J'
+	refused_with 'crm-add: name "Eve\u001B[2J": holds a control character (U+001B)'
+	run --separate-stderr crm-add --update "$a" -c $'Acme\vLtd'
+	refused_with 'crm-add: company "Acme\u000BLtd": holds a control character (U+000B)'
+	printf 'name,city\nOla Kot,"Gdańsk\302\205"\n' >c1.csv
+	run --separate-stderr crm-add --import c1.csv
+	assert_failure 2
+	assert_equal "$stderr" 'crm-add: c1.csv:2: city "Gdańsk\u0085": holds a control character (U+0085)
+crm-add: 0 added, 0 updated, 0 unchanged, 1 skipped'
+	printf '%s\n' '{"name":"Ola Kot","owner":"ola\u001b"}' >esc.jsonl
+	run --separate-stderr crm-add --import esc.jsonl
+	assert_failure 2
+	assert_equal "$stderr" 'crm-add: esc.jsonl:1: owner "ola\u001B": holds a control character (U+001B)
+crm-add: 0 added, 0 updated, 0 unchanged, 1 skipped'
+	printf 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ola\\nKot\r\nEND:VCARD\r\n' >nl.vcf
+	run --separate-stderr crm-add --import nl.vcf
+	assert_failure 2
+	assert_equal "$stderr" 'crm-add: nl.vcf:1: name "Ola\nKot": holds a line break (the field is one line)
+crm-add: 0 added, 0 updated, 0 unchanged, 1 skipped'
+	assert_same_file before.csv customers.csv
+	# a note is free text: line breaks and tabs are kept
+	run --separate-stderr crm-add --update "$a" -s note=$'first line\n\tsecond line'
+	assert_success
+	run crm-check
+	assert_success
+}
+
+@test "ADD123: an address crm-mail cannot send to is refused at entry, saying why; IDN and UTF-8 ones are taken" {
+	new_crm
+	cp customers.csv before.csv
+	run --separate-stderr crm-add Anna -e "$(printf 'a%.0s' {1..65})@example.pl"
+	refused_with "crm-add: email \"$(printf 'a%.0s' {1..60})\"...: has more than 64 bytes before the '@' (mail servers refuse it)"
+	run --separate-stderr crm-add Anna -e "anna@$(printf 'b%.0s' {1..64}).pl"
+	refused_with "crm-add: email \"anna@$(printf 'b%.0s' {1..55})\"...: has a part of the domain longer than 63 characters"
+	run --separate-stderr crm-add Anna -e 'anna@example-.pl'
+	refused_with "crm-add: email \"anna@example-.pl\": has a part of the domain that starts or ends with '-'"
+	add_as a 'Anna Żółw' -e 'anna@ŻÓŁW.pl'
+	add_as b 'Zoë Müller' -e 'Zoë@Example.DE'
+	run crm-find -f email -o csv
+	assert_output "email
+anna@żółw.pl
+zoë@example.de"
+}

@@ -574,3 +574,105 @@ clean data'
 	assert_success
 	assert_output ''
 }
+
+@test "CHK033: segments.conf: every bad rule with its line and column, as crm-segment reads it" {
+	clean_crm
+	{
+		echo '# the rules of acme'
+		echo 'Whales: revenue>=150000'
+		printf 'Deep: '; printf '(%.0s' {1..300}; printf 'stage=lead'; printf ')%.0s' {1..300}; echo
+		echo 'Typo: revnue>5'
+		printf 'Nots: '; printf 'not %.0s' {1..300}; echo 'stage'
+		echo 'Top: r=5 and rfm_segment=Champions and lifecycle=active'
+		echo 'no colon here'
+	} >segments.conf
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_line --index 0 'segments.conf:3:263: too deeply nested (more than 256 brackets and nots)'
+	assert_line --index 1 --regexp "^segments\\.conf:4:7: unknown field 'revnue' \\(known: id, name, email, "
+	assert_line --index 2 'segments.conf:5:1031: too deeply nested (more than 256 brackets and nots)'
+	assert_line --index 3 "segments.conf:7: expected 'NAME: EXPR'"
+	assert_equal "${#lines[@]}" 4
+	assert_equal "$stderr" 'crm-check: 4 problems in segments.conf'
+	# what crm-check says of the first one, crm-segment says too
+	run --separate-stderr crm-segment
+	assert_failure 2
+	assert_equal "$stderr" 'crm-segment: segments.conf:3:263: too deeply nested (more than 256 brackets and nots)'
+}
+
+@test "CHK034: a good segments.conf is clean; one without rules is a warning; none is nothing to check" {
+	clean_crm
+	printf 'VIP: tags=vip or revenue>1000\nRest: id\n' >segments.conf
+	run --separate-stderr crm-check
+	assert_success
+	assert_output ''
+	printf '# nothing yet\n\n' >segments.conf
+	run --separate-stderr crm-check
+	assert_success
+	assert_output 'segments.conf:1: warning: no rules (lines NAME: EXPR): crm-segment without options will refuse it'
+	assert_equal "$stderr" 'crm-check: 1 warning'
+	rm segments.conf
+	run --separate-stderr crm-check
+	assert_success
+	assert_output ''
+}
+
+@test "CHK035: control characters in one-line fields are problems; free text may hold line breaks and tabs" {
+	mkdir acme && cd acme
+	{
+		echo "$HDR,note"
+		printf '01aaaaaaaaaaa,Eve\033[31m,eve@example.pl,+48\t600,"Acme\vLtd",PL,Kra\fków,vip\302\205x,o\177la,lead,,,,"line one\n\tline two"\n'
+		printf '01bbbbbbbbbbb,Jan,jan@example.pl,,,PL,,,,lead,,,,bell\a\n'
+	} >customers.csv
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_output 'customers.csv:2: name "Eve\u001B[31m": holds a control character (U+001B)
+customers.csv:2: phone "+48\t600": holds a control character (U+0009)
+customers.csv:2: company "Acme\u000BLtd": holds a control character (U+000B)
+customers.csv:2: city "Kra\fków": holds a control character (U+000C)
+customers.csv:2: tags "vip\u0085x": holds a control character (U+0085)
+customers.csv:2: owner "o\u007Fla": holds a control character (U+007F)
+customers.csv:4: note "bell\u0007": holds a control character (U+0007)'
+}
+
+@test "CHK036: country names and alpha-3 codes are not the stored form; UK and other unassigned codes are refused" {
+	mkdir acme && cd acme
+	{
+		echo "$HDR"
+		echo '01aaaaaaaaaaa,Anna,anna@example.pl,,,Polska,,,,lead,,,'
+		echo '01bbbbbbbbbbb,Jiří,jiri@example.cz,,,Česká republika,,,,lead,,,'
+		echo '01ccccccccccc,Петър,petar@example.bg,,,България,,,,lead,,,'
+		echo '01ddddddddddd,Hans,hans@example.de,,,deu,,,,lead,,,'
+		echo '01eeeeeeeeeee,John,john@example.co.uk,,,UK,,,,lead,,,'
+		echo '01fffffffffff,Ola,ola@example.no,,,Narnia,,,,lead,,,'
+	} >customers.csv
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_output 'customers.csv:2: country "Polska": write it as "PL"
+customers.csv:3: country "Česká republika": write it as "CZ"
+customers.csv:4: country "България": write it as "BG"
+customers.csv:5: country "deu": write it as "DE"
+customers.csv:6: country "UK": not an ISO 3166 country code (the United Kingdom is GB)
+customers.csv:7: country "Narnia": not an ISO 3166 country code (PL, CZ, BG, DE) or a country'"'"'s name'
+}
+
+@test "CHK037: addresses crm-mail could not send to, and a customer without a name" {
+	mkdir acme && cd acme
+	local long label
+	long=$(printf 'a%.0s' {1..65}) label=$(printf 'b%.0s' {1..64})
+	{
+		echo "$HDR"
+		echo "01aaaaaaaaaaa,Anna,$long@example.pl,,,,,,,lead,,,"
+		echo "01bbbbbbbbbbb,Jan,jan@$label.pl,,,,,,,lead,,,"
+		echo "01ccccccccccc,Ewa,ewa@-example.pl,,,,,,,lead,,,"
+		echo "01ddddddddddd,,ola@example.pl,,,,,,,lead,,,"
+		echo "01eeeeeeeeeee,Zoë,zoë@żółw.pl,,,,,,,lead,,,"
+		echo "01fffffffffff,Петър,петър@пример.бг,,,,,,,lead,,,"
+	} >customers.csv
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_output "customers.csv:2: email \"${long:0:60}\"...: has more than 64 bytes before the '@' (mail servers refuse it)
+customers.csv:3: email \"jan@${label:0:56}\"...: has a part of the domain longer than 63 characters
+customers.csv:4: email \"ewa@-example.pl\": has a part of the domain that starts or ends with '-'
+customers.csv:5: a customer needs a name"
+}

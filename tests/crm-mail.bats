@@ -881,3 +881,157 @@ petar@example.bg"
 	assert_output "pending
 sent"
 }
+
+# --- header hygiene ----------------------------------------------------------
+
+# The display names of the To headers of mbox $1, decoded as RFC 2047 says
+# (the white space between two encoded-words dropped, which Python's address
+# parser keeps), one a line.
+to_names() {
+	"$PY" -c '
+import email.header, re, sys
+for head in re.findall(r"^To: .*?(?=^[^ ])", open(sys.argv[1]).read(), re.M | re.S):
+    phrase = head[4:].rsplit("<", 1)[0].replace("\n", "")
+    print(str(email.header.make_header(email.header.decode_header(phrase))).strip())
+' "$1"
+}
+
+@test "MAIL033: a value that looks like an encoded-word is encoded itself: a reader shows it as written" {
+	printf 'id,name,email,consent,company\nc1,=?UTF-8?B?RXZlDQpCY2M6IGV2aWxAZXhhbXBsZS5jb20=?=,eve@example.pl,opt-in,=?utf-8?q?Bcc=3A_x?=\n' >s.csv
+	printf 'Subject: News for {{company}}\n\nHello\n' >templates/news.eml
+	run --separate-stderr crm-mail -t news.eml <s.csv
+	assert_success
+	printf '%s\n' "$output" >preview.mbox
+	# the customer's encoded-word is nowhere in the header as it was written
+	run grep -c -e 'RXZlDQpCY2M6' -e '=?utf-8?q?Bcc' preview.mbox
+	assert_output 0
+	run mailcheck lint mbox:preview.mbox
+	assert_output ok
+	run bash -c "\"\$1\" '$TOP/tests/mail/mailcheck.py' show mbox:preview.mbox | grep -E '^(Subject|Bcc):'" _ "$PY"
+	assert_output 'Subject: News for =?utf-8?q?Bcc=3A_x?='
+	run to_names preview.mbox
+	assert_output '=?UTF-8?B?RXZlDQpCY2M6IGV2aWxAZXhhbXBsZS5jb20=?='
+}
+
+@test "MAIL034: every control character in a value for a header skips the customer, naming the field and the header" {
+	{
+		printf 'id,name,email,consent,company,note\n'
+		printf 'c1,Eve\033[31m,c1@example.pl,opt-in,,\n'
+		printf 'c2,Ada,c2@example.pl,opt-in,Acme\vLtd,\n'
+		printf 'c3,Bob,c3@example.pl,opt-in,Acme\fLtd,\n'
+		printf 'c4,Ce\177cil,c4@example.pl,opt-in,,\n'
+		printf 'c5,Dan,c5@example.pl,opt-in,Acme\302\205,\n'
+		printf 'c6,Eva,c6@example.pl,opt-in,Acme\tLtd,\n'
+		printf 'c7,Fay,c7@example.pl,opt-in,Acme,bell\a and escape\033 in the body\n'
+	} >s.csv
+	printf 'Subject: News for {{company|you}}\n\nHello {{name}},\n{{note|-}}\n' >templates/news.eml
+	run --separate-stderr crm-mail -t news.eml <s.csv
+	assert_success
+	assert_equal "$stderr" 'crm-mail: c1: skipped: a control character (U+001B) in the name, for the To header
+crm-mail: c2: skipped: a control character (U+000B) in {{company}}, for the Subject header
+crm-mail: c3: skipped: a control character (U+000C) in {{company}}, for the Subject header
+crm-mail: c4: skipped: a control character (U+007F) in the name, for the To header
+crm-mail: c5: skipped: a control character (U+0085) in {{company}}, for the Subject header
+crm-mail: c6: skipped: a control character (U+0009) in {{company}}, for the Subject header
+crm-mail: 1 previewed, 6 skipped, 0 failed'
+	# in the body they are quoted-printable, harmless
+	assert_line 'bell=07 and escape=1B in the body'
+	assert_line 'To: Fay <c7@example.pl>'
+}
+
+@test "MAIL035: a template's Cc: and Bcc: lines are never copied into the messages" {
+	printf 'Subject: Hello\nCc: boss@acme.example\nBcc: spy@acme.example\nReply-To: Sklep <reply@acme.example>\n\nHello\n' >templates/cc.eml
+	start_sink
+	run --separate-stderr crm-mail -t cc.eml --where 'country=BG' --send --sendmail "$SENDMAIL"
+	assert_success
+	assert_equal "$stderr" 'crm-mail: templates/cc.eml: the Cc: line is not copied into the messages (for a copy of each, set bcc in crm.conf)
+crm-mail: templates/cc.eml: the Bcc: line is not copied into the messages (for a copy of each, set bcc in crm.conf)
+crm-mail: 1 sent, 0 skipped, 0 failed'
+	run sink_rcpts
+	assert_output petar@example.bg
+	run grep -c -i -e '^cc:' -e '^bcc:' -e boss -e spy "$SINK/1.eml"
+	assert_output 0
+	run grep -c '^Reply-To: Sklep <reply@acme.example>' "$SINK/1.eml"
+	assert_output 1
+}
+
+@test "MAIL036: crm.conf bcc goes to the envelope only, never into a header; a bad one is an error" {
+	printf 'bcc = archive@acme.example, kopia@żółw.pl\n' >>crm.conf
+	start_sink
+	run --separate-stderr crm-mail -t winter.eml --where 'country=BG' --send --sendmail "$SENDMAIL"
+	assert_success
+	assert_equal "$stderr" 'crm-mail: 1 sent, 0 skipped, 0 failed'
+	run sink_rcpts
+	assert_output 'petar@example.bg
+archive@acme.example
+kopia@xn--w-uga1v8h.pl'
+	run grep -c -i -e '^cc:' -e '^bcc:' -e archive -e kopia "$SINK/1.eml" "$SINK/2.eml" "$SINK/3.eml"
+	assert_output "$SINK/1.eml:0
+$SINK/2.eml:0
+$SINK/3.eml:0"
+	# the preview shows no bcc either
+	run bash -c "crm-mail -t winter.eml --campaign other --where 'country=BG' 2>/dev/null | grep -c -e archive -e kopia"
+	assert_output 0
+	printf 'currency = EUR\nfrom = Sklep Acme <sklep@acme.example>\nbcc = archive@acme.example, not-an-address\n' >crm.conf
+	run --separate-stderr crm-mail -t winter.eml --campaign third --where 'country=BG' --send --sendmail "$SENDMAIL"
+	assert_failure 2
+	assert_equal "$stderr" "crm-mail: crm.conf:3: bcc \"not-an-address\": needs exactly one '@' with a name before it"
+	assert_equal "$(sink_count)" 3
+}
+
+@test "MAIL037: no header line passes 78 characters, however long a value's words: they go as encoded-words" {
+	local name company
+	name=$(printf 'N%.0s' {1..2000}) company=$(printf 'c%.0s' {1..1500})
+	printf 'id,name,email,consent,company\nc1,%s,long@example.pl,opt-in,%s\n' "$name" "$company" >s.csv
+	printf 'Subject: Offer {{company}}\nX-Company: {{company}} and {{company}}\n\nHello\n' >templates/long.eml
+	run --separate-stderr crm-mail -t long.eml <s.csv
+	assert_success
+	printf '%s\n' "$output" >preview.mbox
+	awk '/^From MAILER-DAEMON /{h=1; next} h && /^$/{h=0} h' preview.mbox >headers
+	run awk 'length($0) > 78' headers
+	assert_output ""
+	grep -oE '=\?[^?[:space:]]*\?[BbQq]\?[^?[:space:]]*\?=' headers >words
+	run awk 'length($0) > 75' words
+	assert_output ""
+	run mailcheck lint mbox:preview.mbox
+	assert_output ok
+	run bash -c "\"\$1\" '$TOP/tests/mail/mailcheck.py' show mbox:preview.mbox | grep -E '^(Subject|X-Company):'" _ "$PY"
+	assert_output "Subject: Offer $company
+X-Company: $company and $company"
+	run to_names preview.mbox
+	assert_output "$name"
+}
+
+@test "MAIL038: addresses beyond ASCII are sent: the domain in its IDNA form, a UTF-8 name before the @ as SMTPUTF8" {
+	printf 'id,name,email,consent\nc1,Zoë Müller,zoë@example.de,opt-in\nc2,Anna Żółw,anna@żółw.pl,opt-in\n' >s.csv
+	printf 'Subject: Hello {{first_name}}\n\nHello\n' >templates/hello.eml
+	start_sink
+	run --separate-stderr crm-mail -t hello.eml --send --sendmail "$SENDMAIL" <s.csv
+	assert_success
+	assert_equal "$stderr" 'crm-mail: 2 sent, 0 skipped, 0 failed'
+	run sink_rcpts
+	assert_output 'zoë@example.de
+anna@xn--w-uga1v8h.pl'
+	run mailcheck lint "sink:$SINK"
+	assert_output ok
+	run bash -c "\"\$1\" '$TOP/tests/mail/mailcheck.py' show 'sink:$SINK' | grep -E '^To-'" _ "$PY"
+	assert_output 'To-name: Zoë Müller
+To-addr: zoë@example.de
+To-name: Anna Żółw
+To-addr: anna@xn--w-uga1v8h.pl'
+	run jq -r '.status' interactions.jsonl
+	assert_output 'pending
+sent
+pending
+sent'
+}
+
+@test "MAIL039: --where whose regular expression gives up stops the run with an error: not a wrong 'no'" {
+	sed -i "2i c000000000008,$(printf 'a%.0s' {1..40})!,run@example.pl,,,PL,,,,customer,opt-in,2026-01-12T09:00:00Z,2026-01-12T09:00:00Z,oferta" customers.csv
+	start_sink
+	run --separate-stderr crm-mail -t winter.eml --where 'not name~/!|(a+)+$/' --send --sendmail "$SENDMAIL"
+	assert_failure 2
+	assert_regex "$stderr" '^crm-mail: customers\.csv:2: customer c000000000008: --where: name~/!\|\(a\+\)\+\$/: the regular expression gave up: '
+	assert_equal "$(sink_count)" 0
+	[ ! -s interactions.jsonl ]
+}

@@ -120,13 +120,31 @@ void valid_quote(struct sb *b, const char *s, size_t n)
 		while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
 			cut--;
 	}
-	json_t *j = json_stringn_nocheck(s, cut);
-	char *t = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
-	json_decref(j);
-	if (!t)
-		crm_diex("out of memory");
-	sb_adds(b, t);
-	free(t);
+	/* as JSON writes a string, and DEL and C1 escaped too: a message must
+	 * not carry a control character to the terminal */
+	sb_addc(b, '"');
+	const unsigned char *u = (const unsigned char *)s;
+	for (size_t i = 0; i < cut;) {
+		unsigned cp;
+		size_t k = u8_decode(u + i, cut - i, &cp);
+		if (!k) {
+			sb_adds(b, "\\uFFFD"); /* not UTF-8 */
+			i++;
+			continue;
+		}
+		static const char short_esc[] = "\bb\ff\nn\rr\tt\"\"\\\\";
+		const char *e = cp < 0x80 ? memchr(short_esc, (int)cp, sizeof short_esc - 1) : NULL;
+		if (e && (e - short_esc) % 2 == 0) {
+			sb_addc(b, '\\');
+			sb_addc(b, e[1]);
+		} else if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
+			sb_printf(b, "\\u%04X", cp);
+		} else {
+			sb_add(b, s + i, k);
+		}
+		i += k;
+	}
+	sb_addc(b, '"');
 	if (cut < n)
 		sb_adds(b, "...");
 }
