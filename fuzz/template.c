@@ -9,6 +9,8 @@
  * left for a reader to decode. */
 #include "fuzz.h"
 
+#include <ctype.h>
+
 #include "mail.h"
 
 static const char *const fields[][2] = {
@@ -64,12 +66,21 @@ static void check_header(const char *h, size_t n, const char *name, bool ascii)
 	}
 }
 
-/* Whether every "=?" of h[0..n) opens one of our own encoded-words. */
+/* Whether every "=?" of h[0..n) opens one of our own encoded-words (the
+ * padding of whose base64 may be followed by their "?="). */
 static bool only_our_words(const char *h, size_t n)
 {
-	for (const char *p = h; (p = memmem(p, (size_t)(h + n - p), "=?", 2)); p += 2)
-		if ((size_t)(h + n - p) < 10 || memcmp(p, "=?UTF-8?B?", 10))
+	const char *p = h, *e = h + n;
+	while ((p = memmem(p, (size_t)(e - p), "=?", 2))) {
+		if ((size_t)(e - p) < 10 || memcmp(p, "=?UTF-8?B?", 10))
 			return false;
+		p += 10;
+		while (p < e && (isalnum((unsigned char)*p) || *p == '+' || *p == '/' || *p == '='))
+			p++;
+		if (e - p < 2 || memcmp(p, "?=", 2))
+			return false;
+		p += 2;
+	}
 	return true;
 }
 

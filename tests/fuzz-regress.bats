@@ -137,7 +137,7 @@ run_on() {
 @test "FZR005: vcard: a value declared UTF-8 that is not is refused by its line; the other card is added" {
 	run --separate-stderr crm-add --import "$REGRESS/vcard/invalid-utf8-email"
 	assert_failure 2
-	assert_stderr_line "crm-add: $REGRESS/vcard/invalid-utf8-email:9: email: is not valid UTF-8"
+	assert_stderr_line "crm-add: $REGRESS/vcard/invalid-utf8-email:9: email \"pe\\uFFFD\\uFFFD\\uFFFD\\uFFFD\\uFFFD\\uFFFDtar@example.bg\": is not valid UTF-8"
 	assert_stderr_line 'crm-add: 1 added, 0 updated, 0 unchanged, 2 skipped'
 	run crm-find -o csv --fields name,email --where 'email=jan@example.cz'
 	assert_success
