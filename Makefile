@@ -12,14 +12,14 @@ WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unus
 # is added by CI (WERROR=1).
 OPT ?= -O2 -g
 override CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(if $(WERROR),-Werror) $(OPT) $(CFLAGS)
-LDLIBS = -lcsv -lpcre2-8 -ljansson -lpthread
+LDLIBS = -lcsv -lpcre2-8 -ljansson -lpthread -lm
 
 PROGS = crm crm-init crm-add crm-log crm-rm crm-find crm-segment crm-report crm-mail crm-check crm-merge
 LIBSRC = $(wildcard src/lib/*.c)
 LIBOBJ = $(LIBSRC:src/lib/%.c=build/lib/%.o)
 BINS = $(PROGS:%=bin/%)
 
-DEBS = libcsv-dev libpcre2-dev libjansson-dev bats bats-support bats-assert \
+DEBS = tzdata libcsv-dev libpcre2-dev libjansson-dev bats bats-support bats-assert \
        mandoc jq miller shellcheck msmtp python3 python3-aiosmtpd parallel \
        chromium
 
@@ -72,7 +72,7 @@ tests/faults/shim.so: tests/faults/shim.c
 # as its byte-wise path does (vecsame), and so does a line that fits the
 # front it learnt (frontcheck); the hash map keeps every key, index and
 # word (hmapcheck).
-TESTBINS = build/tests/vecsame build/tests/frontcheck build/tests/hmapcheck
+TESTBINS = build/tests/vecsame build/tests/frontcheck build/tests/hmapcheck build/tests/wordscheck
 build/tests/%: tests/proj/%.c build/libcrm.a src/lib/*.h
 	@mkdir -p build/tests
 	$(CC) $(CFLAGS) -Isrc/lib -o $@ $< build/libcrm.a $(LDFLAGS) $(LDLIBS)

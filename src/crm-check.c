@@ -11,6 +11,7 @@
 #include "csvrec.h"
 #include "cust.h"
 #include "dir.h"
+#include "domain.h"
 #include "fieldset.h"
 #include "hist.h"
 #include "hmap.h"
@@ -200,7 +201,7 @@ static void seen_free(struct seen *s)
 /* An interaction as the references to it need it. */
 struct event {
 	long line;
-	signed char type;  /* index in hist_types, -1 when unknown */
+	signed char type;  /* index in dom_types, -1 when unknown */
 	bool has_ref;
 };
 
@@ -332,8 +333,8 @@ static void link_event(struct check *x, const json_t *o, long line)
 			xgrow(&p, &x->ev_cap, i + 1, sizeof *x->ev);
 			x->ev = p;
 			signed char t = -1;
-			for (size_t k = 0; type && hist_types[k]; k++)
-				if (!strcmp(hist_types[k], type))
+			for (size_t k = 0; type && dom_types[k]; k++)
+				if (!strcmp(dom_types[k], type))
 					t = (signed char)k;
 			x->ev[i] = (struct event){ line, t, json_object_get(o, "ref") != NULL };
 		}
@@ -371,9 +372,9 @@ static void resolve_refs(struct check *x)
 		} else if (x->ev[e].type < 0) {
 			problem(&x->hist, p->line, "ref %s: line %ld is not a %s", ref, x->ev[e].line,
 				want);
-		} else if (strcmp(hist_types[x->ev[e].type], want)) {
+		} else if (strcmp(dom_types[x->ev[e].type], want)) {
 			problem(&x->hist, p->line, "ref %s: line %ld is not a %s but of type %s", ref,
-				x->ev[e].line, want, hist_types[x->ev[e].type]);
+				x->ev[e].line, want, dom_types[x->ev[e].type]);
 		} else if (p->deal && x->ev[e].has_ref) {
 			problem(&x->hist, p->line,
 				"ref %s: line %ld is a stage change; refer to the deal's first event",

@@ -31,6 +31,7 @@ static const struct crm_opt opts[] = {
 	{ O_LIMIT, "limit", "N", "output at most N records" },
 	{ 'c', "count", NULL, "print only the number of matching records" },
 	{ 'i', "interactions", NULL, "search the interactions instead of the customers" },
+	CRM_OPT_CURRENCY,
 	CRM_OPT_FORMAT_CUSTOMERS,
 	CRM_OPT_SAFECSV,
 	CRM_OPTS_READER,
@@ -464,8 +465,7 @@ static int find_customers(struct opts *o)
 			crm_dir_open(&d, o->c.dir);
 			have_dir = true;
 		}
-		fs.dv = derive_load(&d, conf_get(&d, "currency", "EUR"), mask, o->c.strict, DERIVE_ALL);
-		if (!fs.dv)
+		if (!fieldset_load(&fs, &d, used, 0, o->c.currency, crm_now(), o->c.strict))
 			exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 	}
 

@@ -9,6 +9,7 @@
 #include "date.h"
 #include "dir.h"
 #include "fmt.h"
+#include "domain.h"
 #include "hist.h"
 #include "id.h"
 #include "lock.h"
@@ -85,23 +86,6 @@ static const struct crm_cmd cmd = {
 	opts,
 };
 
-static const char *const deal_stages[] = { "new", "qualified", "proposal", "negotiation", "won",
-					   "lost", NULL };
-static const int deal_prob[] = { 10, 25, 50, 75, 100, 0 };
-
-static const char *default_channel(const char *type)
-{
-	static const char *const map[][2] = {
-		{ "call", "phone" }, { "email", "email" }, { "meeting", "meeting" }, { "chat", "chat" },
-		{ "sms", "sms" }, { "purchase", "shop" }, { "refund", "shop" }, { "ticket", "web" },
-		{ "survey", "web" },
-	};
-	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-		if (!strcmp(map[i][0], type))
-			return map[i][1];
-	return "other";
-}
-
 struct opts {
 	const char *channel, *subject, *amount, *currency, *rating, *score, *due, *ts;
 	const char *stage, *prob, *close, *ref, *done, *since, *until;
@@ -125,12 +109,7 @@ static void push(char ***v, size_t *n, size_t *cap, const char *s)
 
 static crm_time when(const char *opt, const char *s)
 {
-	crm_time t;
-	if (!date_parse_rel(s, crm_now(), &t) && date_out_of_range(s, crm_now()))
-		crm_diex("--%s: '%s' falls outside the years 0000 to 9999", opt, s);
-	if (!date_parse_rel(s, crm_now(), &t))
-		crm_diex("--%s: '%s' is not a date (2026-11-22, 2026-11-22T14:00:00Z, -3d, today)", opt, s);
-	return t;
+	return date_option(opt, s, false);
 }
 
 static void set_time(json_t *o, const char *key, crm_time t)
@@ -206,15 +185,13 @@ static int do_log(struct crm_dir *d, const struct opts *o, int argc, char **argv
 	if (argc > 3)
 		crm_usage_error(&cmd, "too many operands (quote the text)");
 	const char *type = argv[1];
-	if (!in_list(hist_types, type))
-		crm_diex("%s: unknown type (use one of: note call email meeting chat sms purchase "
-			 "refund ticket survey task done deal)", type);
+	if (!dom_in(dom_log_types, type))
+		crm_diex("%s: unknown type (use one of: %s)", type, dom_join(dom_log_types));
 	if (!strcmp(type, "done"))
 		crm_diex("close a task with --done TASK");
-	const char *channel = o->channel ? o->channel : default_channel(type);
-	if (!in_list(hist_channels, channel))
-		crm_diex("--channel: %s: unknown (use one of: email phone sms chat meeting web shop post other)",
-			 channel);
+	const char *channel = o->channel ? o->channel : dom_default_channel(type);
+	if (!dom_in(dom_channels, channel))
+		crm_diex("--channel: %s: unknown (use one of: %s)", channel, dom_join(dom_channels));
 	bool money = !strcmp(type, "purchase") || !strcmp(type, "refund");
 	bool deal = !strcmp(type, "deal");
 	if (money && !o->amount)
@@ -257,7 +234,7 @@ static int do_log(struct crm_dir *d, const struct opts *o, int argc, char **argv
 		json_object_set_new(e, "text", json_string(argv[2]));
 	if (o->amount) {
 		char cur[4];
-		const char *c = o->currency ? o->currency : conf_get(d, "currency", "EUR");
+		const char *c = o->currency ? o->currency : conf_get(d, "currency", DOM_CURRENCY);
 		if (!currency_valid(c, cur))
 			crm_diex("%s: not a currency code (ISO 4217: PLN, CZK, BGN, EUR)", c);
 		long long minor;
@@ -285,14 +262,11 @@ static int do_log(struct crm_dir *d, const struct opts *o, int argc, char **argv
 		set_time(e, "due", when("due", o->due));
 	struct hist h = { 0 };
 	if (deal) {
-		size_t si = 0;
-		while (deal_stages[si] && strcmp(deal_stages[si], o->stage))
-			si++;
-		if (!deal_stages[si])
-			crm_diex("--stage: %s: use one of new, qualified, proposal, negotiation, won, lost",
-				 o->stage);
+		long si = dom_index(dom_deal_stages, o->stage);
+		if (si < 0)
+			crm_diex("--stage: %s: use one of %s", o->stage, dom_join(dom_deal_stages));
 		json_object_set_new(e, "stage", json_string(o->stage));
-		long long p = deal_prob[si];
+		long long p = dom_deal_prob[si];
 		if (o->prob && (!parse_long(o->prob, &p) || p < 0 || p > 100))
 			crm_diex("--probability: %s: must be a whole number from 0 to 100", o->prob);
 		json_object_set_new(e, "probability", json_integer(p));
@@ -360,17 +334,14 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 		only = rec_get(&t.rows[row], (size_t)ctable_col(&t, "id"));
 	}
 	for (size_t i = 0; i < o->ntypes; i++)
-		if (!in_list(hist_types, o->types[i]))
+		if (!dom_in(dom_types, o->types[i]))
 			crm_diex("--type: %s: unknown type", o->types[i]);
 	crm_time since = 0, until = 0;
 	bool has_since = o->since != NULL, has_until = o->until != NULL;
 	if (has_since)
 		since = when("since", o->since);
 	if (has_until) {
-		until = when("until", o->until);
-		/* a day (2026-11-30, today, -1d) stands for all of it */
-		if (!strchr(o->until, 'T') && !strchr(o->until, ' ') && strcmp(o->until, "now"))
-			until += 86399;
+		until = date_option("until", o->until, true);
 	}
 	struct hist h;
 	if (hist_load(&h, d, c->strict) < 0)

@@ -53,6 +53,7 @@ static const struct crm_opt opts[] = {
 	{ O_LIMIT, "limit", "N", "send at most N messages in this run" },
 	{ O_TRANSACTIONAL, "transactional", NULL, "not marketing: mail customers without opt-in too" },
 	{ O_FAILED, "failed", "FILE", "write the skipped and failed customers as CSV with a reason" },
+	CRM_OPT_CURRENCY,
 	CRM_OPT_DRYRUN,
 	CRM_OPTS_WRITER,
 };
@@ -541,10 +542,9 @@ int main(int argc, char **argv)
 			crm_diex("--where: 1:%s", err);
 		bool *used = xcalloc(fs.n, sizeof *used);
 		expr_fields(where, used);
-		unsigned mask = fieldset_mask(&fs, used);
+		bool ok = fieldset_load(&fs, &d, used, 0, o.c.currency, crm_now(), o.c.strict);
 		free(used);
-		if (mask && !(fs.dv = derive_load(&d, conf_get(&d, "currency", "EUR"), mask, o.c.strict,
-						   DERIVE_ALL)))
+		if (!ok)
 			exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 	}
 

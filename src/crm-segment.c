@@ -29,6 +29,7 @@ static const struct crm_opt opts[] = {
 	{ O_ASOF, "as-of", "DATE", "take the figures on this day (default: now)" },
 	{ O_ONLY, "only", "NAME", "keep only the customers of this segment (repeatable)" },
 	{ 'S', "summary", NULL, "one row per segment instead of the customers" },
+	CRM_OPT_CURRENCY,
 	CRM_OPT_FORMAT_CUSTOMERS,
 	CRM_OPT_SAFECSV,
 	CRM_OPTS_READER,
@@ -125,23 +126,14 @@ static void score(struct key *k, size_t n)
 		*k[i].score = (int)((5 * (i + 1) + n - 1) / n);
 }
 
-static long long derived_num(const struct derive *dv, const char *id, enum dfield f, bool *has)
+/* The figures of the customer with this id, or none. */
+static const struct figures *figs(const struct derive *dv, const char *id)
 {
-	char buf[40];
-	size_t n;
-	const char *v = derive_get(dv, id, strlen(id), f, buf, &n);
-	*has = n > 0;
-	return n ? strtoll(v, NULL, 10) : 0;
-}
-
-static crm_time derived_time(const struct derive *dv, const char *id, enum dfield f, bool *has)
-{
-	char buf[40];
-	size_t n;
-	const char *v = derive_get(dv, id, strlen(id), f, buf, &n);
-	crm_time t = 0;
-	*has = n > 0 && date_parse(v, &t);
-	return t;
+	static const struct figures none = { .last_contact = INT64_MIN, .first_contact = INT64_MIN,
+					     .last_purchase = INT64_MIN, .first_purchase = INT64_MIN,
+					     .campaign_ts = INT64_MIN };
+	const struct figures *f = derive_of(dv, id, strlen(id));
+	return f ? f : &none;
 }
 
 struct group {
@@ -199,71 +191,42 @@ static void summary(struct cust *cs, size_t n, long segcol, const struct derive 
 			g = q;
 			g[ng++] = (struct group){ seg, 0, 0, 0, 0, 0 };
 		}
-		const char *id = rec_get(&cs[i].r, (size_t)idcol);
-		bool has;
+		const struct figures *f = figs(dv, rec_get(&cs[i].r, (size_t)idcol));
 		g[k].customers++;
-		g[k].revenue += derived_num(dv, id, D_REVENUE, &has);
-		/* orders in the default currency, as the revenue is */
-		g[k].purchases += derived_num(dv, id, D_ORDERS, &has);
+		g[k].revenue += f->revenue;
+		g[k].purchases += f->orders; /* those whose amount is in the revenue */
 		if (cs[i].days >= 0) {
 			g[k].with_purchase++;
 			g[k].days += cs[i].days;
 		}
 	}
-	enum fmt f = fmt_choose(o->c.format, FMT_CSV, FMTS_ALL);
-	bool human = f == FMT_TABLE || f == FMT_MD || f == FMT_HTML;
-	struct hdr h = { 0 };
+	struct table t;
+	table_init(&t, "crm segment: summary");
 	static const char *const cols[] = { "segment", "customers", "share", "revenue", "aov",
-					    "days_since_purchase", "" };
-	for (size_t i = 0; i < 6; i++)
-		hdr_add(&h, cols[i]);
-	if (f == FMT_TABLE)
-		hdr_add(&h, "bar");
-	bool num[7] = { false, true, true, true, true, true, false };
-	struct out *out = out_open(f, &h, num, fmt_color(o->c.color));
-	struct rec r = { 0 };
+					    "days_since_purchase", NULL };
+	table_cols(&t, cols, "snnnnn");
+	t.chart_label = 0;
+	t.chart_value = 1;
 	for (size_t k = 0; k < ng; k++) {
 		if (!g[k].customers)
 			continue;
-		rec_clear(&r);
-		rec_push(&r, *g[k].name ? g[k].name : "(none)", strlen(*g[k].name ? g[k].name : "(none)"));
-		char b[MONEY_BUFSZ];
-		snprintf(b, sizeof b, "%ld", g[k].customers);
-		rec_push(&r, b, strlen(b));
+		struct rec *r = table_row(&t);
+		cell_str(r, *g[k].name ? g[k].name : "(none)");
+		cell_num(r, g[k].customers);
 		/* share in tenths of a percent, rounded half up */
-		long tenths = (long)((g[k].customers * 2000 + (long)n) / (2 * (long)n));
-		snprintf(b, sizeof b, "%ld.%ld", tenths / 10, tenths % 10);
-		rec_push(&r, b, strlen(b));
-		money_fmt(g[k].revenue, currency, human, b);
-		rec_push(&r, b, strlen(b));
-		if (g[k].purchases) {
-			long long a = g[k].revenue / g[k].purchases;
-			money_fmt(a, currency, human, b);
-		} else {
-			b[0] = '\0';
-		}
-		rec_push(&r, b, strlen(b));
-		if (g[k].with_purchase)
-			snprintf(b, sizeof b, "%lld",
-				 (g[k].days * 2 + g[k].with_purchase) / (2 * g[k].with_purchase));
+		cell_pct(r, g[k].customers, (long long)n);
+		cell_money(r, g[k].revenue, currency);
+		if (g[k].purchases)
+			cell_money(r, g[k].revenue / g[k].purchases, currency);
 		else
-			b[0] = '\0';
-		rec_push(&r, b, strlen(b));
-		if (f == FMT_TABLE) {
-			struct sb bar = { 0 };
-			long w = (g[k].customers * 40 + (long)n - 1) / (long)n;
-			for (long i = 0; i < w / 2; i++)
-				sb_adds(&bar, "\xE2\x96\x88"); /* full block */
-			if (w % 2)
-				sb_adds(&bar, "\xE2\x96\x8C"); /* half block */
-			rec_push(&r, sb_str(&bar), bar.len);
-			sb_free(&bar);
-		}
-		out_row(out, &r);
+			cell_str(r, "");
+		if (g[k].with_purchase)
+			cell_num(r, (g[k].days * 2 + g[k].with_purchase) / (2 * g[k].with_purchase));
+		else
+			cell_str(r, "");
 	}
-	rec_free(&r);
-	out_close(out);
-	hdr_free(&h);
+	table_print(&t, o->c.format, o->c.color);
+	table_free(&t);
 	free(g);
 	free(names);
 }
@@ -287,11 +250,10 @@ struct seg {
 static void figures(struct seg *g, struct cust *c, const struct rec *r, size_t order)
 {
 	const char *id = rec_get(r, (size_t)g->idcol);
-	bool has;
-	crm_time lp = derived_time(g->fs->dv, id, D_LAST_PURCHASE, &has);
-	c->days = has ? (long)((g->asof - lp) / 86400) : -1;
-	c->f = derived_num(g->fs->dv, id, D_PURCHASES, &has);
-	c->m = derived_num(g->fs->dv, id, D_REVENUE, &has);
+	const struct figures *f = figs(g->fs->dv, id);
+	c->days = f->last_purchase != INT64_MIN ? (long)((g->asof - f->last_purchase) / 86400) : -1;
+	c->f = f->purchases;
+	c->m = f->revenue;
 	c->order = order;
 	c->idoff = g->ids.len;
 	sb_add(&g->ids, id, strlen(id) + 1);
@@ -350,14 +312,11 @@ static bool finish_row(const struct seg *g, struct cust *c)
 		}
 	}
 	if (o->lifecycle) {
-		const char *id = rec_get(r, (size_t)g->idcol);
-		bool hf, hl;
-		crm_time first = derived_time(g->fs->dv, id, D_FIRST_CONTACT, &hf);
-		crm_time last = derived_time(g->fs->dv, id, D_LAST_CONTACT, &hl);
+		const struct figures *f = figs(g->fs->dv, rec_get(r, (size_t)g->idcol));
 		const char *stage = "";
-		if (hf && hl) {
-			long since_first = (long)((g->asof - first) / 86400);
-			long since_last = (long)((g->asof - last) / 86400);
+		if (f->first_contact != INT64_MIN && f->last_contact != INT64_MIN) {
+			long since_first = (long)((g->asof - f->first_contact) / 86400);
+			long since_last = (long)((g->asof - f->last_contact) / 86400);
 			stage = since_first <= g->t_new	    ? "new"
 				: since_last <= g->t_act    ? "active"
 				: since_last <= g->t_risk   ? "at-risk"
@@ -438,12 +397,7 @@ int main(int argc, char **argv)
 		crm_usage_error(&cmd, "--default goes with rules");
 	crm_time now = crm_now(), asof = now;
 	if (o.asof) {
-		if (!date_parse_rel(o.asof, now, &asof))
-			crm_diex("--as-of: '%s' %s", o.asof,
-				 date_out_of_range(o.asof, now) ? "falls outside the years 0000 to 9999"
-								: "is not a date");
-		if (!strchr(o.asof, 'T') && strcmp(o.asof, "now"))
-			asof += 86399; /* a day: up to its end */
+		asof = date_option("as-of", o.asof, true);
 	}
 
 	struct recin in;
@@ -492,16 +446,15 @@ int main(int argc, char **argv)
 		used[fieldset_index(&fs, "first_contact")] = true;
 	}
 	/* RFM and the summary need the figures even when a column has the name */
-	unsigned mask = fieldset_mask(&fs, used);
+	unsigned extra = 1u << D_PURCHASES; /* figures of every customer, even without a field */
 	if (o.rfm || o.summary)
-		mask |= 1u << D_LAST_PURCHASE | 1u << D_PURCHASES | 1u << D_REVENUE;
+		extra |= 1u << D_LAST_PURCHASE | 1u << D_PURCHASES | 1u << D_REVENUE;
 	if (o.lifecycle)
-		mask |= 1u << D_LAST_CONTACT | 1u << D_FIRST_CONTACT;
-	const char *currency = conf_get(&d, "currency", "EUR");
+		extra |= 1u << D_LAST_CONTACT | 1u << D_FIRST_CONTACT;
 	/* the figures stop at --as-of, or now: a later event is not yet history */
-	fs.dv = derive_load(&d, currency, mask | 1u << D_ORDERS, o.c.strict, asof);
-	if (!fs.dv)
+	if (!fieldset_load(&fs, &d, used, extra, o.c.currency, asof, o.c.strict))
 		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
+	const char *currency = fs.rates.base;
 
 	struct seg g = { .o = &o, .fs = &fs, .rules = rules, .nrules = nrules, .asof = asof,
 			 .idcol = idcol, .out = &out, .in_name = in.name, .rules_path = rules_path, .c_r = c_r, .c_f = c_f, .c_m = c_m,

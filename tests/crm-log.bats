@@ -186,7 +186,7 @@ deal other"
 	run --separate-stderr crm-log anna note x --channel pigeon
 	assert_failure 2
 	assert_output ""
-	assert_equal "$stderr" "crm-log: --channel: pigeon: unknown (use one of: email phone sms chat meeting web shop post other)"
+	assert_equal "$stderr" "crm-log: --channel: pigeon: unknown (use one of: email, phone, sms, chat, meeting, web, shop, post, other)"
 	assert_no_history
 }
 
@@ -194,7 +194,7 @@ deal other"
 	run --separate-stderr crm-log anna visit "came by"
 	assert_failure 2
 	assert_output ""
-	assert_equal "$stderr" "crm-log: visit: unknown type (use one of: note call email meeting chat sms purchase refund ticket survey task done deal)"
+	assert_equal "$stderr" "crm-log: visit: unknown type (use one of: note, call, missed, email, meeting, chat, sms, purchase, refund, ticket, survey, task, done, deal, bounce)"
 	assert_no_history
 }
 
@@ -599,7 +599,7 @@ EOF
 	assert_equal "$stderr" "crm-log: no customer matches 'nobody' (give an id, an email or part of a name)"
 	run --separate-stderr crm-log -l --since garbage
 	assert_failure 2
-	assert_equal "$stderr" "crm-log: --since: 'garbage' is not a date (2026-11-22, 2026-11-22T14:00:00Z, -3d, today)"
+	assert_equal "$stderr" "crm-log: --since: 'garbage' is not a date (2026-11-22, 2026-11-22T14:30, -3d, +1w, today)"
 }
 
 # --- bad lines in the history ------------------------------------------------
@@ -958,7 +958,7 @@ crm-log: calls.csv: read 2, added 0, duplicates 0, unmatched 1, malformed 1"
 	assert_equal "$stderr" "crm-log: --due: '+1d' falls outside the years 0000 to 9999"
 	run --separate-stderr crm-log anna task "Late" --due 9999-12-31T23:30:00-01:00
 	assert_failure 2
-	assert_equal "$stderr" "crm-log: --due: '9999-12-31T23:30:00-01:00' is not a date (2026-11-22, 2026-11-22T14:00:00Z, -3d, today)"
+	assert_equal "$stderr" "crm-log: --due: '9999-12-31T23:30:00-01:00' is not a date (2026-11-22, 2026-11-22T14:30, -3d, +1w, today)"
 	assert_no_history
 	run --separate-stderr crm-log -l --since +9000y
 	assert_failure 2

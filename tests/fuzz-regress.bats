@@ -117,7 +117,7 @@ run_on() {
 	period,currency,orders,refunds,revenue,aov
 	2026-11,PLN,1,0,129.99,129.99
 	EOF2
-	assert_stderr_line 'crm-report: interactions.jsonl:2: torn last line: unexpected token near end of file'
+	assert_stderr_line 'crm-report: interactions.jsonl:2: torn last line (no line end): unexpected token near end of file'
 }
 
 @test "FZR004: proj: a number past a double's range is a bad line, as for Jansson" {

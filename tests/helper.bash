@@ -28,7 +28,7 @@ setup() {
 	export CRM_NOW=2026-11-22T10:00:00Z
 	export CRM_USER=tester
 	export NO_COLOR=1
-	unset CRM_DIR CRM_LOCK_TIMEOUT
+	unset CRM_DIR CRM_LOCK_TIMEOUT TZ
 	# in the folder Bats makes for each test, where it keeps files of its own
 	WORK=$BATS_TEST_TMPDIR/work
 	mkdir "$WORK" && cd "$WORK" || return 1

@@ -112,3 +112,14 @@ make_history() {
 	assert_equal "$output" "$coh"
 	assert_equal "$stderr" "$coh_err"
 }
+
+@test "HIST005: words per customer folded through the ring of pending events are those of a plain fold (build/tests/wordscheck)" {
+	[[ -x $TOP/build/tests/wordscheck ]] || skip "build/tests/wordscheck is not built (make check builds it)"
+	mkdir wc
+	run "$TOP/build/tests/wordscheck" wc
+	assert_success
+	assert_output - <<'EOF2'
+60000 lines, 3000 customers: 0 words differ
+260000 lines, 3000 customers: 0 words differ
+EOF2
+}

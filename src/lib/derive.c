@@ -1,16 +1,13 @@
-/* derive.c - one pass over the history, in parallel, aggregating per customer */
+/* derive.c - one pass over the history, in parallel, gathering the figures
+ * of each customer */
 #include "derive.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "hmap.h"
+#include "money.h"
 #include "proj.h"
 #include "scan.h"
 #include "util.h"
@@ -23,169 +20,212 @@ const struct field derive_fields[D_N] = {
 
 #define NONE INT64_MIN
 
-struct agg {
-	crm_time last_contact, first_contact, last_purchase, campaign_ts;
-	long contacts, purchases, orders, rating_n, open_tasks;
-	long long revenue, rating_sum;
-	bool has_revenue;
-	size_t campaign; /* index in the part's campaign names */
+static const struct figures empty = { .last_contact = NONE, .first_contact = NONE,
+				      .last_purchase = NONE, .first_purchase = NONE,
+				      .campaign_ts = NONE };
+
+/* A task: its customer (an index of the part's ids), due time and text. */
+struct task {
+	size_t cust;
+	crm_time due;
+	size_t text, textn; /* in the part's texts */
 };
 
 /* What one thread gathers from its part of the file. */
 struct part {
-	const struct derive *dv;
+	const struct derive_opts *o;
 	struct hmap ids;
-	struct agg *a;
-	size_t acap;
+	struct figures *f;
+	size_t fcap;
 	struct hmap campaigns; /* each campaign name once */
-	struct hmap tasks; /* task id -> index; task_cust[index] = customer index */
-	size_t *task_cust, tcap;
-	struct hmap dones; /* ids closed by a done event */
+	struct hmap tasks;     /* task id -> index into task */
+	struct task *task;
+	size_t tcap;
+	struct sb texts;
+	struct hmap dones;     /* ids closed by a done event */
+	struct sb merges;      /* "keep\0drop\0" pairs of merge records */
+	bool want_tasks, want_campaign, want_money;
 };
 
 struct derive {
+	struct derive_opts o;
+	struct part all; /* the parts folded into one */
 	/* the last customer looked up: a record asks for several fields */
-	const char *last_id;
+	char last_key[64];
 	size_t last_n;
 	long last_i;
-	char last_key[64];
-	unsigned mask;
-	crm_time asof;
-	char currency[8];
-	struct part all; /* the merged result */
 };
 
-static struct agg *agg_of(struct part *p, const char *id, size_t n, uint64_t h)
+static struct figures *fig_of(struct part *p, const char *id, size_t n, uint64_t h)
 {
 	size_t i = hmap_put_hash(&p->ids, id, n, h);
-	if (i >= p->acap) {
-		void *q = p->a;
-		size_t old = p->acap;
-		xgrow(&q, &p->acap, i + 1, sizeof *p->a);
-		p->a = q;
-		for (size_t k = old; k < p->acap; k++)
-			p->a[k] = (struct agg){ NONE, NONE, NONE, NONE, 0, 0, 0, 0, 0, 0, 0, false, 0 };
+	if (i >= p->fcap) {
+		void *q = p->f;
+		size_t old = p->fcap;
+		xgrow(&q, &p->fcap, i + 1, sizeof *p->f);
+		p->f = q;
+		for (size_t k = old; k < p->fcap; k++)
+			p->f[k] = empty;
 	}
-	return &p->a[i];
+	return &p->f[i];
 }
 
-static bool same(const struct pval *v, const char *s)
+static void note_task(struct part *p, const struct proj *pj, size_t cust, const struct pval *tid)
 {
-	size_t n = strlen(s);
-	return v->kind == 's' && v->n == n && !memcmp(v->s, s, n);
+	size_t t = hmap_put(&p->tasks, tid->s, tid->n);
+	void *q = p->task;
+	xgrow(&q, &p->tcap, t + 1, sizeof *p->task);
+	p->task = q;
+	struct task *k = &p->task[t];
+	*k = (struct task){ cust, NONE, 0, 0 };
+	if (!p->o->tasks)
+		return;
+	if (!pv_time(&pj->v[PJ_DUE], &k->due))
+		k->due = NONE;
+	const struct pval *what = pj->v[PJ_TEXT].kind == 's' ? &pj->v[PJ_TEXT] : &pj->v[PJ_SUBJECT];
+	if (what->kind == 's') {
+		k->text = p->texts.len;
+		k->textn = what->n;
+		sb_add(&p->texts, what->s, what->n);
+	}
 }
 
 static void line(const struct event *e, void *arg)
 {
 	struct part *p = arg;
 	const struct proj *pj = e->p;
-	const struct pval *cust = &pj->v[PJ_CUSTOMER], *type = &pj->v[PJ_TYPE];
-	if (cust->kind != 's' || !cust->n)
+	const struct pval *cust = &pj->v[PJ_CUSTOMER];
+	if (cust->kind != 's' || !cust->n || !e->has_ts || e->ts > p->o->until)
 		return;
-	unsigned m = p->dv->mask;
-	crm_time ts = e->ts;
-	bool has_ts = e->has_ts;
-	if (p->dv->asof != DERIVE_ALL && (!has_ts || ts > p->dv->asof))
-		return; /* after the day the figures are taken on */
-	bool task = same(type, "task"), done = same(type, "done");
-	if (done) {
+	unsigned c = e->cls;
+	if (c & DOM_MERGE) {
+		const struct pval *drop = &pj->v[PJ_REF];
+		if (drop->kind == 's' && drop->n) {
+			sb_add(&p->merges, cust->s, cust->n);
+			sb_addc(&p->merges, '\0');
+			sb_add(&p->merges, drop->s, drop->n);
+			sb_addc(&p->merges, '\0');
+		}
+		return;
+	}
+	if (c & DOM_DONE) {
 		if (pj->v[PJ_REF].kind == 's')
 			hmap_put(&p->dones, pj->v[PJ_REF].s, pj->v[PJ_REF].n);
 		return;
 	}
-	struct agg *a = agg_of(p, cust->s, cust->n, hmap_hash(cust->s, cust->n));
-	if (task) {
-		if ((m & 1u << D_OPEN_TASKS) && pj->v[PJ_ID].kind == 's') {
-			size_t t = hmap_put(&p->tasks, pj->v[PJ_ID].s, pj->v[PJ_ID].n);
-			void *q = p->task_cust;
-			xgrow(&q, &p->tcap, t + 1, sizeof *p->task_cust);
-			p->task_cust = q;
-			p->task_cust[t] = (size_t)(a - p->a);
-		}
+	struct figures *f = fig_of(p, cust->s, cust->n, hmap_hash(cust->s, cust->n));
+	if (c & DOM_TASK) {
+		if (p->want_tasks && pj->v[PJ_ID].kind == 's')
+			note_task(p, pj, (size_t)(f - p->f), &pj->v[PJ_ID]);
 		return;
 	}
-	/* mail that was never sent is no contact */
-	bool unsent = same(&pj->v[PJ_STATUS], "pending") || same(&pj->v[PJ_STATUS], "failed");
-	if (!unsent) {
-		a->contacts++;
-		if (has_ts) {
-			if (a->last_contact == NONE || ts > a->last_contact)
-				a->last_contact = ts;
-			if (a->first_contact == NONE || ts < a->first_contact)
-				a->first_contact = ts;
+	crm_time ts = e->ts;
+	if (ts < p->o->since)
+		return;
+	if (c & DOM_CONTACT) {
+		f->contacts++;
+		if (ts > f->last_contact)
+			f->last_contact = ts;
+		if (f->first_contact == NONE || ts < f->first_contact)
+			f->first_contact = ts;
+	}
+	if (c & DOM_PURCHASE) {
+		f->purchases++;
+		if (ts > f->last_purchase)
+			f->last_purchase = ts;
+		if (f->first_purchase == NONE || ts < f->first_purchase)
+			f->first_purchase = ts;
+	}
+	long long amount, base;
+	if ((c & (DOM_PURCHASE | DOM_REFUND)) && p->want_money && pval_int(&pj->v[PJ_AMOUNT], &amount)) {
+		const struct pval *cur = &pj->v[PJ_CURRENCY];
+		if (dom_convert(p->o->rates, cur->kind == 's' ? cur->s : "", cur->kind == 's' ? cur->n : 0,
+				amount, &base)) {
+			f->revenue += c & DOM_PURCHASE ? base : -base;
+			f->orders += (c & DOM_PURCHASE) != 0;
+			f->has_revenue = true;
 		}
 	}
-	bool purchase = same(type, "purchase"), refund = same(type, "refund");
-	if (purchase) {
-		a->purchases++;
-		if (has_ts && (a->last_purchase == NONE || ts > a->last_purchase))
-			a->last_purchase = ts;
-	}
-	long long amount;
-	if ((purchase || refund) && pval_int(&pj->v[PJ_AMOUNT], &amount) &&
-	    pj->v[PJ_CURRENCY].kind == 's' && pj->v[PJ_CURRENCY].n == strlen(p->dv->currency) &&
-	    !strncasecmp(pj->v[PJ_CURRENCY].s, p->dv->currency, pj->v[PJ_CURRENCY].n)) {
-		a->revenue += purchase ? amount : -amount;
-		a->orders += purchase;
-		a->has_revenue = true;
-	}
 	long long r;
-	if (same(type, "survey") && pval_int(&pj->v[PJ_RATING], &r) && r >= 1 && r <= 5) {
-		a->rating_sum += r;
-		a->rating_n++;
+	if ((c & DOM_SURVEY) && pval_int(&pj->v[PJ_RATING], &r) && r >= 1 && r <= 5) {
+		f->rating_sum += r;
+		f->ratings++;
 	}
-	if ((m & 1u << D_LAST_CAMPAIGN) && same(type, "email") && pj->v[PJ_CAMPAIGN].kind == 's' &&
-	    pj->v[PJ_CAMPAIGN].n && has_ts && !unsent && (a->campaign_ts == NONE || ts >= a->campaign_ts)) {
-		a->campaign_ts = ts;
-		a->campaign = hmap_put(&p->campaigns, pj->v[PJ_CAMPAIGN].s, pj->v[PJ_CAMPAIGN].n);
+	if ((c & DOM_EMAIL) && (c & DOM_CONTACT) && p->want_campaign && pj->v[PJ_CAMPAIGN].kind == 's' &&
+	    pj->v[PJ_CAMPAIGN].n && ts >= f->campaign_ts) {
+		f->campaign_ts = ts;
+		f->campaign = (uint32_t)hmap_put(&p->campaigns, pj->v[PJ_CAMPAIGN].s, pj->v[PJ_CAMPAIGN].n);
 	}
 }
 
-/* Fold part b into a. */
-static void merge(struct part *a, struct part *b)
+static crm_time later(crm_time a, crm_time b)
+{
+	return a > b ? a : b;
+}
+
+static crm_time earlier(crm_time a, crm_time b)
+{
+	return a == NONE ? b : b == NONE ? a : a < b ? a : b;
+}
+
+/* Add the figures y (whose campaign index is into ycamp) to x, whose
+ * campaigns are in xcamp. */
+static void add(struct figures *x, struct hmap *xcamp, const struct figures *y,
+		const struct hmap *ycamp)
+{
+	x->last_contact = later(x->last_contact, y->last_contact);
+	x->first_contact = earlier(x->first_contact, y->first_contact);
+	x->last_purchase = later(x->last_purchase, y->last_purchase);
+	x->first_purchase = earlier(x->first_purchase, y->first_purchase);
+	if (y->campaign_ts != NONE && y->campaign_ts >= x->campaign_ts) {
+		size_t cl;
+		const char *cn = hmap_key(ycamp, y->campaign, &cl);
+		x->campaign_ts = y->campaign_ts;
+		x->campaign = (uint32_t)hmap_put(xcamp, cn, cl);
+	}
+	x->contacts += y->contacts;
+	x->purchases += y->purchases;
+	x->orders += y->orders;
+	x->revenue += y->revenue;
+	x->has_revenue |= y->has_revenue;
+	x->rating_sum += y->rating_sum;
+	x->ratings += y->ratings;
+	x->open_tasks += y->open_tasks;
+}
+
+/* Fold part b, of the stretch of the file after a's, into a. */
+static void fold(struct part *a, struct part *b)
 {
 	/* in the order of b's slots, which is nearly the order of a's */
 	hmap_reserve(&a->ids, a->ids.n + b->ids.n);
 	size_t pos = 0;
 	struct hwalk w;
 	while (hmap_walk(&b->ids, &pos, &w)) {
-		struct agg *x = agg_of(a, w.key, w.n, w.h), *y = &b->a[w.i];
-		if (y->last_contact != NONE && (x->last_contact == NONE || y->last_contact > x->last_contact))
-			x->last_contact = y->last_contact;
-		if (y->first_contact != NONE && (x->first_contact == NONE || y->first_contact < x->first_contact))
-			x->first_contact = y->first_contact;
-		if (y->last_purchase != NONE && (x->last_purchase == NONE || y->last_purchase > x->last_purchase))
-			x->last_purchase = y->last_purchase;
-		if (y->campaign_ts != NONE && (x->campaign_ts == NONE || y->campaign_ts >= x->campaign_ts)) {
-			size_t cl;
-			const char *cn = hmap_key(&b->campaigns, y->campaign, &cl);
-			x->campaign_ts = y->campaign_ts;
-			x->campaign = hmap_put(&a->campaigns, cn, cl);
-		}
-		x->contacts += y->contacts;
-		x->purchases += y->purchases;
-		x->orders += y->orders;
-		x->revenue += y->revenue;
-		x->has_revenue |= y->has_revenue;
-		x->rating_sum += y->rating_sum;
-		x->rating_n += y->rating_n;
+		struct figures *x = fig_of(a, w.key, w.n, w.h);
+		add(x, &a->campaigns, &b->f[w.i], &b->campaigns);
 	}
 	for (size_t t = 0; t < b->tasks.n; t++) {
 		size_t n, cn;
 		const char *tid = hmap_key(&b->tasks, t, &n);
-		const char *cid = hmap_key(&b->ids, b->task_cust[t], &cn);
-		struct agg *x = agg_of(a, cid, cn, hmap_hash(cid, cn));
+		const char *cid = hmap_key(&b->ids, b->task[t].cust, &cn);
+		struct figures *x = fig_of(a, cid, cn, hmap_hash(cid, cn));
 		size_t k = hmap_put(&a->tasks, tid, n);
-		void *q = a->task_cust;
-		xgrow(&q, &a->tcap, k + 1, sizeof *a->task_cust);
-		a->task_cust = q;
-		a->task_cust[k] = (size_t)(x - a->a);
+		void *q = a->task;
+		xgrow(&q, &a->tcap, k + 1, sizeof *a->task);
+		a->task = q;
+		a->task[k] = b->task[t];
+		a->task[k].cust = (size_t)(x - a->f);
+		a->task[k].text = a->texts.len;
+		if (b->task[t].textn)
+			sb_add(&a->texts, b->texts.s + b->task[t].text, b->task[t].textn);
 	}
 	for (size_t t = 0; t < b->dones.n; t++) {
 		size_t n;
 		const char *r = hmap_key(&b->dones, t, &n);
 		hmap_put(&a->dones, r, n);
 	}
+	if (b->merges.len)
+		sb_add(&a->merges, b->merges.s, b->merges.len);
 }
 
 static void part_free(struct part *p)
@@ -193,28 +233,76 @@ static void part_free(struct part *p)
 	hmap_free(&p->ids);
 	hmap_free(&p->tasks);
 	hmap_free(&p->dones);
-	free(p->a);
-	free(p->task_cust);
 	hmap_free(&p->campaigns);
+	free(p->f);
+	free(p->task);
+	sb_free(&p->texts);
+	sb_free(&p->merges);
 }
 
-struct derive *derive_load(const struct crm_dir *d, const char *currency, unsigned mask,
-			   bool strict, crm_time asof)
+/* The customer a merged one now is: merge records followed from id to the
+ * end of the chain (at most 64 steps, so a loop ends). */
+static const char *merged_into(const struct sb *m, const char *id)
+{
+	for (int step = 0; step < 64; step++) {
+		const char *to = NULL;
+		for (size_t i = 0; i < m->len;) {
+			const char *keep = m->s + i, *drop = keep + strlen(keep) + 1;
+			i = (size_t)(drop - m->s) + strlen(drop) + 1;
+			if (!strcmp(drop, id) && strcmp(keep, id))
+				to = keep;
+		}
+		if (!to)
+			return id;
+		id = to;
+	}
+	return id;
+}
+
+/* Make the figures of every merged-away customer count for the one it was
+ * merged into. */
+static void follow_merges(struct part *a)
+{
+	for (size_t i = 0; i < a->merges.len;) {
+		const char *keep = a->merges.s + i, *drop = keep + strlen(keep) + 1;
+		i = (size_t)(drop - a->merges.s) + strlen(drop) + 1;
+		long di = hmap_get(&a->ids, drop, strlen(drop));
+		if (di < 0 || a->f[di].gone)
+			continue;
+		const char *to = merged_into(&a->merges, drop);
+		if (!strcmp(to, drop))
+			continue;
+		char *keepid = xstrdup(to); /* the map's keys may move as it grows */
+		struct figures *x = fig_of(a, keepid, strlen(keepid), hmap_hash(keepid, strlen(keepid)));
+		struct figures y = a->f[di];
+		size_t ki = (size_t)(x - a->f);
+		add(&a->f[ki], &a->campaigns, &y, &a->campaigns);
+		a->f[di] = empty;
+		a->f[di].gone = true;
+		for (size_t t = 0; t < a->tasks.n; t++)
+			if (a->task[t].cust == (size_t)di)
+				a->task[t].cust = ki;
+		free(keepid);
+	}
+}
+
+struct derive *derive_load(const struct crm_dir *d, const struct derive_opts *o)
 {
 	struct derive *dv = xcalloc(1, sizeof *dv);
-	dv->mask = mask;
-	dv->asof = asof;
+	dv->o = *o;
 	dv->last_n = (size_t)-1;
-	snprintf(dv->currency, sizeof dv->currency, "%s", currency);
-	dv->all.dv = dv;
 	struct part parts[SCAN_MAXPARTS];
 	void *ctx[SCAN_MAXPARTS];
 	memset(parts, 0, sizeof parts);
 	for (int i = 0; i < SCAN_MAXPARTS; i++) {
-		parts[i].dv = dv;
+		parts[i].o = &dv->o;
+		parts[i].want_tasks = o->tasks || !o->mask || (o->mask & 1u << D_OPEN_TASKS);
+		parts[i].want_campaign = !o->mask || (o->mask & 1u << D_LAST_CAMPAIGN);
+		parts[i].want_money = !o->mask || (o->mask & 1u << D_REVENUE);
 		ctx[i] = &parts[i];
 	}
-	int nparts = scan_parts(d, strict, 1u << PJ_TEXT | 1u << PJ_SUBJECT, line, ctx, SCAN_MAXPARTS);
+	unsigned skip = o->tasks ? 0 : 1u << PJ_TEXT | 1u << PJ_SUBJECT;
+	int nparts = scan_parts(d, o->strict, skip, line, ctx, SCAN_MAXPARTS);
 	bool bad = nparts < 0;
 	if (bad)
 		nparts = SCAN_MAXPARTS; /* strict failed: free them all */
@@ -222,20 +310,22 @@ struct derive *derive_load(const struct crm_dir *d, const char *currency, unsign
 	if (!bad && nparts > 0)
 		dv->all = parts[first++]; /* the first part is the start: taken, not copied */
 	for (int i = first; i < nparts; i++) {
-		merge(&dv->all, &parts[i]);
+		fold(&dv->all, &parts[i]);
 		part_free(&parts[i]);
+	}
+	dv->all.o = &dv->o;
+	if (bad) { /* strict failed, or the file was not read through */
+		derive_free(dv);
+		return NULL;
 	}
 	/* open tasks: those no done event closed */
 	for (size_t t = 0; t < dv->all.tasks.n; t++) {
 		size_t n;
 		const char *tid = hmap_key(&dv->all.tasks, t, &n);
 		if (hmap_get(&dv->all.dones, tid, n) < 0)
-			dv->all.a[dv->all.task_cust[t]].open_tasks++;
+			dv->all.f[dv->all.task[t].cust].open_tasks++;
 	}
-	if (bad) { /* strict failed, or the file was not read through */
-		derive_free(dv);
-		return NULL;
-	}
+	follow_merges(&dv->all);
 	return dv;
 }
 
@@ -245,6 +335,71 @@ void derive_free(struct derive *dv)
 		return;
 	part_free(&dv->all);
 	free(dv);
+}
+
+static long find(const struct derive *dv, const char *id, size_t n)
+{
+	struct derive *m = (struct derive *)dv; /* the cache only */
+	if (n == m->last_n && !memcmp(m->last_key, id, n))
+		return m->last_i;
+	long i = hmap_get(&dv->all.ids, id, n);
+	if (i >= 0 && dv->all.f[i].gone)
+		i = -1;
+	if (n < sizeof m->last_key) {
+		memcpy(m->last_key, id, n);
+		m->last_n = n;
+		m->last_i = i;
+	}
+	return i;
+}
+
+const struct figures *derive_of(const struct derive *dv, const char *id, size_t n)
+{
+	long i = find(dv, id, n);
+	return i < 0 ? NULL : &dv->all.f[i];
+}
+
+bool derive_walk(const struct derive *dv, size_t *pos, const char **id, size_t *n,
+		 const struct figures **f)
+{
+	while (*pos < dv->all.ids.n) {
+		size_t i = (*pos)++;
+		if (dv->all.f[i].gone)
+			continue;
+		*id = hmap_key(&dv->all.ids, i, n);
+		*f = &dv->all.f[i];
+		return true;
+	}
+	return false;
+}
+
+const char *derive_campaign(const struct derive *dv, const struct figures *f, size_t *n)
+{
+	if (f->campaign_ts == NONE) {
+		*n = 0;
+		return "";
+	}
+	return hmap_key(&dv->all.campaigns, f->campaign, n);
+}
+
+bool derive_task(const struct derive *dv, size_t *pos, struct open_task *t)
+{
+	const struct part *a = &dv->all;
+	while (*pos < a->tasks.n) {
+		size_t i = (*pos)++;
+		size_t n;
+		const char *tid = hmap_key(&a->tasks, i, &n);
+		if (hmap_get(&a->dones, tid, n) >= 0)
+			continue;
+		t->id = tid;
+		t->idn = n;
+		t->customer = hmap_key(&a->ids, a->task[i].cust, &t->customern);
+		t->due = a->task[i].due;
+		t->text = a->texts.s ? a->texts.s + a->task[i].text : "";
+		t->textn = a->task[i].textn;
+		return true;
+	}
+	return false;
 }
 
 static const char *num(char *buf, long long v, size_t *len)
@@ -268,35 +423,27 @@ const char *derive_get(const struct derive *dv, const char *id, size_t idlen, en
 		       char *buf, size_t *len)
 {
 	*len = 0;
-	struct derive *m = (struct derive *)dv; /* the cache only */
-	long i;
-	if (idlen == m->last_n && idlen < sizeof m->last_key && !memcmp(m->last_key, id, idlen)) {
-		i = m->last_i;
-	} else {
-		i = hmap_get(&dv->all.ids, id, idlen);
-		if (idlen < sizeof m->last_key) {
-			memcpy(m->last_key, id, idlen);
-			m->last_n = idlen;
-			m->last_i = i;
-		}
-	}
-	if (i < 0)
+	const struct figures *a = derive_of(dv, id, idlen);
+	if (!a)
 		return "";
-	const struct agg *a = &dv->all.a[i];
 	switch (f) {
 	case D_LAST_CONTACT: return when(buf, a->last_contact, len);
 	case D_FIRST_CONTACT: return when(buf, a->first_contact, len);
 	case D_LAST_PURCHASE: return when(buf, a->last_purchase, len);
 	case D_CONTACTS: return a->contacts ? num(buf, a->contacts, len) : "";
 	case D_PURCHASES: return a->purchases ? num(buf, a->purchases, len) : "";
-	case D_ORDERS: return a->orders ? num(buf, a->orders, len) : "";
-	case D_REVENUE: return a->has_revenue ? num(buf, a->revenue, len) : "";
 	case D_OPEN_TASKS: return a->open_tasks ? num(buf, a->open_tasks, len) : "";
+	case D_REVENUE:
+		if (!a->has_revenue)
+			return "";
+		money_fmt(a->revenue, dv->o.rates->base, false, buf);
+		*len = strlen(buf);
+		return buf;
 	case D_AVG_RATING: {
-		if (!a->rating_n)
+		if (!a->ratings)
 			return "";
 		/* two decimals, rounded half up, trailing zeros dropped: 4.5, 4.33 */
-		long long h = (a->rating_sum * 200 + a->rating_n) / (2 * a->rating_n);
+		long long h = (a->rating_sum * 200 + a->ratings) / (2 * a->ratings);
 		int n = snprintf(buf, 32, "%lld.%02lld", h / 100, h % 100);
 		while (buf[n - 1] == '0')
 			n--;
@@ -306,11 +453,7 @@ const char *derive_get(const struct derive *dv, const char *id, size_t idlen, en
 		*len = (size_t)n;
 		return buf;
 	}
-	case D_LAST_CAMPAIGN:
-		if (a->campaign_ts == NONE)
-			return "";
-		return hmap_key(&dv->all.campaigns, a->campaign, len);
-	default:
-		return "";
+	case D_LAST_CAMPAIGN: return derive_campaign(dv, a, len);
+	default: return "";
 	}
 }

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "date.h"
 #include "util.h"
 
 static bool has_customers(const char *dir)
@@ -42,6 +43,8 @@ static char *find_up(void)
 	}
 	return NULL;
 }
+
+static const struct conf_item *conf_find(const struct crm_dir *d, const char *key);
 
 void crm_dir_open(struct crm_dir *d, const char *opt)
 {
@@ -77,6 +80,13 @@ void crm_dir_open(struct crm_dir *d, const char *opt)
 	char *conf = xstrdup(cp);
 	conf_read(conf, &d->conf, &d->nconf);
 	free(conf);
+	const struct conf_item *tz = conf_find(d, "timezone");
+	if (tz && *tz->value && !date_set_zone(tz->value)) {
+		crm_dataerr(crm_path(d, CONF), tz->line,
+			    "timezone: '%s' is no time zone (an IANA name such as Europe/Warsaw)",
+			    tz->value);
+		exit(CRM_ERR);
+	}
 }
 
 void crm_dir_close(struct crm_dir *d)

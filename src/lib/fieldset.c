@@ -35,7 +35,24 @@ void fieldset_free(struct fieldset *fs)
 {
 	free(fs->v);
 	derive_free(fs->dv);
+	dom_rates_free(&fs->rates);
 	memset(fs, 0, sizeof *fs);
+}
+
+bool fieldset_load(struct fieldset *fs, const struct crm_dir *d, const bool *used, unsigned extra,
+		   const char *cur, crm_time until, bool strict)
+{
+	unsigned mask = fieldset_mask(fs, used) | extra;
+	if (!mask)
+		return true;
+	dom_rates_load(&fs->rates, d, cur);
+	struct derive_opts o = { .mask = mask, .since = INT64_MIN, .until = until,
+				 .rates = &fs->rates, .strict = strict };
+	fs->dv = derive_load(d, &o);
+	if (!fs->dv)
+		return false;
+	dom_rates_warn(&fs->rates);
+	return true;
 }
 
 struct schema fieldset_schema(const struct fieldset *fs)

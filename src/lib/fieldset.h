@@ -15,7 +15,8 @@ struct fieldset {
 	size_t n;          /* all fields */
 	size_t ncols;      /* the first ncols are the stream's columns */
 	int derived[D_N];  /* field index of each derived field, or -1 when a column has its name */
-	struct derive *dv; /* set by the caller when derived fields are used */
+	struct derive *dv; /* set by fieldset_load when derived fields are used */
+	struct dom_rates rates;
 	long id_col;
 };
 
@@ -34,6 +35,15 @@ _Noreturn void fieldset_unknown(const struct fieldset *fs, const char *what, con
 
 /* The derive_load mask for the fields marked in used[] (n entries). */
 unsigned fieldset_mask(const struct fieldset *fs, const bool *used);
+
+/* Gather the derived fields marked in used[] plus those of extra (bits
+ * 1 << D_...) from the history of d, up to until (crm_now() for "now":
+ * a later event is not history yet), money in the base currency cur (NULL:
+ * crm.conf's); what has no exchange rate is warned about once. Nothing is
+ * read when no derived field is wanted. False when the history could not be
+ * read (reported). */
+bool fieldset_load(struct fieldset *fs, const struct crm_dir *d, const bool *used, unsigned extra,
+		   const char *cur, crm_time until, bool strict);
 /* True for the fields that are not in the raw record (derived ones). */
 bool fieldset_is_derived(const struct fieldset *fs, size_t f);
 

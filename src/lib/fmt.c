@@ -1,11 +1,14 @@
 /* fmt.c - output formats */
 #include "fmt.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "csvrec.h"
+#include "date.h"
+#include "money.h"
 #include "utf8.h"
 #include "vcard.h"
 
@@ -489,4 +492,243 @@ void out_close(struct out *o)
 	sb_free(&o->line);
 	sb_free(&o->cell);
 	free(o);
+}
+
+/* -- report tables -- */
+
+void table_init(struct table *t, const char *title)
+{
+	memset(t, 0, sizeof *t);
+	snprintf(t->title, sizeof t->title, "%s", title);
+	t->chart_label = t->chart_value = t->only_col = -1;
+}
+
+void table_cols(struct table *t, const char *const *colnames, const char *kinds)
+{
+	for (size_t i = 0; colnames[i] && t->cols.n < TABLE_MAXCOLS; i++) {
+		t->numeric[t->cols.n] = kinds[i] == 'n';
+		hdr_add(&t->cols, colnames[i]);
+	}
+}
+
+struct rec *table_row(struct table *t)
+{
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+		t->rows = xrealloc(t->rows, cap * sizeof *t->rows);
+		memset(t->rows + t->cap, 0, (cap - t->cap) * sizeof *t->rows);
+		t->cap = cap;
+	}
+	rec_clear(&t->rows[t->n]);
+	return &t->rows[t->n++];
+}
+
+void cell_str(struct rec *r, const char *s)
+{
+	rec_push(r, s, strlen(s));
+}
+
+void cell_num(struct rec *r, long long v)
+{
+	char b[32];
+	snprintf(b, sizeof b, "%lld", v);
+	cell_str(r, b);
+}
+
+void cell_money(struct rec *r, long long minor, const char *cur)
+{
+	char b[MONEY_BUFSZ];
+	money_fmt(minor, cur, false, b);
+	cell_str(r, b);
+}
+
+void cell_pct(struct rec *r, long long num, long long den)
+{
+	if (!den) {
+		cell_str(r, "");
+		return;
+	}
+	long long t = (num * 2000 + (num >= 0 ? den : -den)) / (2 * den);
+	char b[32];
+	snprintf(b, sizeof b, "%s%lld.%lld", t < 0 ? "-" : "", llabs(t) / 10, llabs(t) % 10);
+	cell_str(r, b);
+}
+
+void cell_time(struct rec *r, int64_t t)
+{
+	char b[DATE_BUFSZ] = "";
+	if (t != INT64_MIN)
+		date_fmt(t, b);
+	cell_str(r, b);
+}
+
+void table_free(struct table *t)
+{
+	for (size_t i = 0; i < t->cap; i++)
+		rec_free(&t->rows[i]);
+	free(t->rows);
+	hdr_free(&t->cols);
+	memset(t, 0, sizeof *t);
+}
+
+/* "1234567.89" -> "1,234,567.89" for people. */
+static void grouped(const char *s, char *out, size_t n)
+{
+	const char *p = s;
+	size_t k = 0;
+	if (*p == '-')
+		out[k++] = *p++;
+	size_t digits = strspn(p, "0123456789");
+	for (size_t i = 0; i < digits && k + 2 < n; i++) {
+		if (i && (digits - i) % 3 == 0)
+			out[k++] = ',';
+		out[k++] = p[i];
+	}
+	snprintf(out + k, n - k, "%s", p + digits);
+}
+
+static double num_of(const char *s)
+{
+	return strtod(s, NULL);
+}
+
+/* The chart of an HTML page: one bar per label, the sum of its values. */
+static void html_chart(struct sb *b, const struct table *t)
+{
+	if (t->chart_label < 0 || t->chart_value < 0 || !t->n)
+		return;
+	const char **labels = xcalloc(t->n, sizeof *labels);
+	double *vals = xcalloc(t->n, sizeof *vals);
+	size_t nl = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		const char *l = rec_get(&t->rows[i], (size_t)t->chart_label);
+		if (!*l)
+			continue; /* a row without a label (a rate) is no bar */
+		size_t k = 0;
+		while (k < nl && strcmp(labels[k], l))
+			k++;
+		if (k == nl)
+			labels[nl++] = l; /* every period gets a bar, 0 high when empty */
+		if (t->only_col >= 0 && strcmp(rec_get(&t->rows[i], (size_t)t->only_col), t->only_val))
+			continue;
+		vals[k] += num_of(rec_get(&t->rows[i], (size_t)t->chart_value));
+	}
+	double max = 0;
+	for (size_t i = 0; i < nl; i++)
+		if (vals[i] > max)
+			max = vals[i];
+	int bw = 28, gap = 6, h = 160, top = 20, left = 10;
+	int w = left * 2 + (int)nl * (bw + gap);
+	sb_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\" "
+		     "aria-label=\"%s\">\n", w, h + top + 60, t->cols.name[t->chart_value]);
+	for (size_t i = 0; i < nl; i++) {
+		int bh = max > 0 ? (int)(vals[i] / max * h + 0.5) : 0;
+		int xx = left + (int)i * (bw + gap);
+		sb_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#4a7ab5\"><title>", xx,
+			  top + h - bh, bw, bh);
+		html_put(b, labels[i], strlen(labels[i]));
+		sb_printf(b, ": %g</title></rect>\n", vals[i]);
+		sb_printf(b, "<text x=\"%d\" y=\"%d\" font-size=\"10\" transform=\"rotate(60 %d %d)\">", xx + 4,
+			  top + h + 12, xx + 4, top + h + 12);
+		html_put(b, labels[i], strlen(labels[i]));
+		sb_adds(b, "</text>\n");
+	}
+	sb_adds(b, "</svg>\n");
+	free(labels);
+	free(vals);
+}
+
+static void html_page(const struct table *t)
+{
+	struct sb b = { 0 };
+	sb_adds(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
+	html_put(&b, t->title, strlen(t->title));
+	sb_adds(&b, "</title>\n<style>body{font-family:sans-serif;margin:2em}table{border-collapse:"
+		    "collapse}td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}"
+		    "td.n{text-align:right}</style></head><body>\n<h1>");
+	html_put(&b, t->title, strlen(t->title));
+	sb_adds(&b, "</h1>\n");
+	html_chart(&b, t);
+	sb_adds(&b, "<table>\n<tr>");
+	for (size_t c = 0; c < t->cols.n; c++) {
+		sb_adds(&b, "<th>");
+		html_put(&b, t->cols.name[c], strlen(t->cols.name[c]));
+		sb_adds(&b, "</th>");
+	}
+	sb_adds(&b, "</tr>\n");
+	for (size_t i = 0; i < t->n; i++) {
+		sb_adds(&b, "<tr>");
+		for (size_t c = 0; c < t->cols.n; c++) {
+			sb_adds(&b, t->numeric[c] ? "<td class=\"n\">" : "<td>");
+			html_put(&b, rec_get(&t->rows[i], c), rec_len(&t->rows[i], c));
+			sb_adds(&b, "</td>");
+		}
+		sb_adds(&b, "</tr>\n");
+	}
+	sb_adds(&b, "</table>\n</body></html>\n");
+	if (fwrite(b.s, 1, b.len, stdout) != b.len)
+		crm_flush_stdout();
+	sb_free(&b);
+}
+
+/* A bar of eighths of a block, v of max in 20 blocks. */
+static void bar(struct sb *s, double v, double max)
+{
+	static const char *const part[] = { "", "\xE2\x96\x8F", "\xE2\x96\x8E", "\xE2\x96\x8D",
+					    "\xE2\x96\x8C", "\xE2\x96\x8B", "\xE2\x96\x8A", "\xE2\x96\x89" };
+	int eighths = max > 0 && v > 0 ? (int)(v / max * 160 + 0.5) : 0;
+	for (int k = 0; k < eighths / 8; k++)
+		sb_adds(s, "\xE2\x96\x88");
+	sb_adds(s, part[eighths % 8]);
+}
+
+void table_print(const struct table *t, const char *format, int color)
+{
+	enum fmt f = fmt_choose(format, FMT_CSV, FMTS_ALL & ~(1u << FMT_JSONL));
+	if (f == FMT_HTML) {
+		html_page(t);
+		return;
+	}
+	bool human = f == FMT_TABLE || f == FMT_MD;
+	struct hdr h = { 0 };
+	hdr_copy(&h, &t->cols);
+	bool num[TABLE_MAXCOLS + 1];
+	memcpy(num, t->numeric, sizeof t->numeric);
+	bool with_bar = f == FMT_TABLE && t->chart_value >= 0 && !t->no_bar;
+	if (with_bar) {
+		hdr_add(&h, "");
+		num[h.n - 1] = false;
+	}
+	double max = 0;
+	for (size_t i = 0; with_bar && i < t->n; i++) {
+		double v = num_of(rec_get(&t->rows[i], (size_t)t->chart_value));
+		if (v > max)
+			max = v;
+	}
+	struct out *o = out_open(f, &h, num, fmt_color(color));
+	struct rec r = { 0 };
+	struct sb s = { 0 };
+	for (size_t i = 0; i < t->n; i++) {
+		rec_clear(&r);
+		for (size_t c = 0; c < t->cols.n; c++) {
+			const char *v = rec_get(&t->rows[i], c);
+			if (human && t->numeric[c] && *v) {
+				char g[64];
+				grouped(v, g, sizeof g);
+				cell_str(&r, g);
+			} else {
+				rec_push(&r, v, rec_len(&t->rows[i], c));
+			}
+		}
+		if (with_bar) {
+			sb_reset(&s);
+			bar(&s, num_of(rec_get(&t->rows[i], (size_t)t->chart_value)), max);
+			rec_push(&r, sb_str(&s), s.len);
+		}
+		out_row(o, &r);
+	}
+	sb_free(&s);
+	rec_free(&r);
+	out_close(o);
+	hdr_free(&h);
 }

@@ -4,6 +4,7 @@
 #define CRM_FMT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "rec.h"
@@ -44,6 +45,43 @@ struct out *out_open(enum fmt f, const struct hdr *cols, const bool *numeric, bo
 void out_row(struct out *o, const struct rec *r);
 /* Finish the output (closing brackets, the buffered table) and free o. */
 void out_close(struct out *o);
+
+/* A report's table: its title, columns and rows of cells, and what to
+ * chart (an HTML page's bar chart, the bars of a terminal table). Every
+ * cell is text; numeric columns hold plain numbers ("1234.5"), which the
+ * formats for people show with thousands separated. */
+#define TABLE_MAXCOLS 32
+struct table {
+	char title[128];
+	struct hdr cols;
+	bool numeric[TABLE_MAXCOLS];
+	struct rec *rows;
+	size_t n, cap;
+	long chart_label, chart_value; /* columns for the chart and the bar, or -1 */
+	long only_col;                 /* chart only the rows whose only_col is only_val */
+	const char *only_val;
+	bool no_bar;                   /* values that do not compare (currencies): no bar */
+};
+
+/* An empty table with this title, nothing charted. */
+void table_init(struct table *t, const char *title);
+/* Add columns: names (NULL-terminated) and, per name, 'n' for a number or
+ * 's' for text. */
+void table_cols(struct table *t, const char *const *names, const char *kinds);
+/* A new row at the end, and its cells, added left to right. */
+struct rec *table_row(struct table *t);
+void cell_str(struct rec *r, const char *s);
+void cell_num(struct rec *r, long long v);
+/* Minor units of cur in major units ("1234.50"). */
+void cell_money(struct rec *r, long long minor, const char *cur);
+/* num/den as a percentage with one decimal, rounded half up; "" when den is 0. */
+void cell_pct(struct rec *r, long long num, long long den);
+/* A stored time, "" for INT64_MIN. */
+void cell_time(struct rec *r, int64_t t);
+/* Print t in format (-o; NULL: table on a terminal, else CSV): csv, tsv,
+ * json, table, md or a whole HTML page with its chart. */
+void table_print(const struct table *t, const char *format, int color);
+void table_free(struct table *t);
 
 /* Escape s as a JSON string (with quotes) onto b. */
 void json_put_str(struct sb *b, const char *s, size_t n);

@@ -10,19 +10,6 @@
 #include "proj.h"
 #include "util.h"
 
-const char *const hist_types[] = { "note", "call", "email", "meeting", "chat", "sms", "purchase",
-				   "refund", "ticket", "survey", "task", "done", "deal", NULL };
-const char *const hist_channels[] = { "email", "phone", "sms", "chat", "meeting", "web", "shop",
-				      "post", "other", NULL };
-
-bool in_list(const char *const *list, const char *s)
-{
-	for (; *list; list++)
-		if (!strcmp(*list, s))
-			return true;
-	return false;
-}
-
 struct linein *hist_open(const struct crm_dir *d)
 {
 	int fd = openat(d->fd, INTERACTIONS, O_RDONLY | O_CLOEXEC);
@@ -49,8 +36,10 @@ int hist_load(struct hist *h, const struct crm_dir *d, bool strict)
 		json_t *o = jsonl_parse(s, n, err, sizeof err);
 		if (!o && !err[0])
 			continue; /* blank */
+		if (o && torn)
+			crm_dataerr(in->b.name, in->line, "%s: %s", JSONL_TORN, JSONL_TORN_OK);
 		if (!o) {
-			crm_dataerr(in->b.name, in->line, "%s%s", torn ? "torn last line: " : "", err);
+			crm_dataerr(in->b.name, in->line, "%s%s", torn ? JSONL_TORN ": " : "", err);
 			if (strict) {
 				rc = -1;
 				break;

@@ -10,12 +10,6 @@
 #include "hmap.h"
 #include "jsonl.h"
 
-/* The interaction types and channels of DESIGN.md. */
-extern const char *const hist_types[];
-extern const char *const hist_channels[];
-/* True when s is in the NULL-terminated list. */
-bool in_list(const char *const *list, const char *s);
-
 /* One line of the history: its parsed object, its bytes and line number. */
 struct hline {
 	json_t *obj;   /* NULL for a line that did not parse (kept as bytes) */

@@ -104,13 +104,15 @@ json_t *jsonl_next(struct linein *in, bool strict, long *line, bool *failed)
 		char err[200];
 		json_t *o = jsonl_parse(s, n, err, sizeof err);
 		if (o) {
+			if (torn)
+				crm_dataerr(in->b.name, in->line, "%s: %s", JSONL_TORN, JSONL_TORN_OK);
 			*line = in->line;
 			return o;
 		}
 		if (!err[0])
 			continue;
 		if (torn)
-			crm_dataerr(in->b.name, in->line, "torn last line (no line end): %s", err);
+			crm_dataerr(in->b.name, in->line, "%s: %s", JSONL_TORN, err);
 		else
 			crm_dataerr(in->b.name, in->line, "%s", err);
 		jsonl_bad_lines++;

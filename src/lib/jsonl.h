@@ -24,6 +24,12 @@ void linein_close(struct linein *in);
  * line and has no LF. 0 at the end, -1 on a read error (reported). */
 int linein_next(struct linein *in, const char **s, size_t *n, bool *torn);
 
+/* How a last line without its line end is reported: with the parse error
+ * after ": ", or JSONL_TORN_OK when it parses (it is read, but an append
+ * after it would join two lines). */
+#define JSONL_TORN "torn last line (no line end)"
+#define JSONL_TORN_OK "read, but a write may have been cut short"
+
 /* Parse one line as a JSON object (duplicate keys rejected, NUL bytes and
  * invalid UTF-8 rejected). Returns a new reference, or NULL with the reason
  * in err (err_size bytes). A blank line gives NULL with err "". */

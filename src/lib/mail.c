@@ -408,14 +408,17 @@ void mail_date(crm_time t, char *buf, size_t n)
 	static const char *const wd[] = { "Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed" };
 	static const char *const mo[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 					  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	crm_time ds = day_start(t);
-	int64_t days = ds / 86400, y;
+	/* in the zone of crm.conf, with its offset */
+	long off = date_offset(t);
+	crm_time lt = t + off;
+	int64_t days = date_utc_day(lt), y;
 	unsigned m, d;
 	civil_from_days(days, &y, &m, &d);
-	unsigned s = (unsigned)(t - ds);
-	snprintf(buf, n, "%s, %02u %s %04d %02u:%02u:%02u +0000", wd[((days % 7) + 7) % 7], d % 32,
-		 mo[(m + 11) % 12], (int)(y < 0 ? 0 : y > 9999 ? 9999 : y), s / 3600 % 24, s / 60 % 60,
-		 s % 60);
+	unsigned s = (unsigned)(lt - days * 86400);
+	long ao = off < 0 ? -off : off;
+	snprintf(buf, n, "%s, %02u %s %04d %02u:%02u:%02u %c%02ld%02ld", wd[((days % 7) + 7) % 7],
+		 d % 32, mo[(m + 11) % 12], (int)(y < 0 ? 0 : y > 9999 ? 9999 : y), s / 3600 % 24,
+		 s / 60 % 60, s % 60, off < 0 ? '-' : '+', ao / 3600 % 100, ao / 60 % 60);
 }
 
 void mbox_put(struct sb *out, const char *msg, size_t n, crm_time t)
@@ -423,11 +426,10 @@ void mbox_put(struct sb *out, const char *msg, size_t n, crm_time t)
 	static const char *const wd[] = { "Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed" };
 	static const char *const mo[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 					  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	crm_time ds = day_start(t);
-	int64_t days = ds / 86400, y;
+	int64_t days = date_utc_day(t), y;
 	unsigned m, d;
 	civil_from_days(days, &y, &m, &d);
-	unsigned s = (unsigned)(t - ds);
+	unsigned s = (unsigned)(t - days * 86400);
 	sb_printf(out, "From MAILER-DAEMON %s %s %2u %02u:%02u:%02u %04d\n", wd[((days % 7) + 7) % 7],
 		  mo[(m + 11) % 12], d % 32, s / 3600 % 24, s / 60 % 60, s % 60,
 		  (int)(y < 0 ? 0 : y > 9999 ? 9999 : y));

@@ -124,6 +124,9 @@ int crm_getopt(int argc, char **argv, const struct crm_cmd *cmd,
 		case OPT_STRICT:
 			c->strict = true;
 			continue;
+		case OPT_CURRENCY:
+			c->currency = *arg;
+			continue;
 		case OPT_SAFECSV:
 			c->safe_csv = true;
 			fmt_set_safe_csv(true);

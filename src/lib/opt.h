@@ -28,6 +28,7 @@ enum {
 	OPT_COLOR = 256,
 	OPT_STRICT,
 	OPT_SAFECSV,
+	OPT_CURRENCY,
 	OPT_FIRST_LOCAL = 300 /* programs number their own long-only options from here */
 };
 
@@ -41,6 +42,7 @@ enum {
 #define CRM_OPT_COLOR { OPT_COLOR, "color", "=WHEN", "colour the table: auto, always, never" }
 #define CRM_OPT_STRICT { OPT_STRICT, "strict", NULL, "make a bad line of JSON Lines input fatal" }
 #define CRM_OPT_SAFECSV { OPT_SAFECSV, "safe-csv", NULL, "with -o csv or tsv: quote cells a spreadsheet would run as formulas" }
+#define CRM_OPT_CURRENCY { OPT_CURRENCY, "currency", "CUR", "money in this currency, converted with the crm.conf rates (default: crm.conf currency)" }
 #define CRM_OPT_HELP { 'h', "help", NULL, "show this help and exit" }
 #define CRM_OPT_VERSION { 'V', "version", NULL, "show the version and exit" }
 #define CRM_OPT_END { 0, NULL, NULL, NULL }
@@ -57,11 +59,13 @@ struct crm_common {
 	bool dry_run;        /* -n */
 	bool strict;         /* --strict */
 	bool safe_csv;       /* --safe-csv (also passed on to fmt_set_safe_csv) */
+	const char *currency; /* --currency, NULL when not given */
 };
 
 /* Parse the next option of argv against cmd, like getopt_long. Returns the
  * key, or -1 at the end of the options (then *optind_out is the first
- * operand). The common options (-d -o -n --color --strict --safe-csv -h -V) are handled
+ * operand). The common options (-d -o -n --color --strict --safe-csv
+ * --currency -h -V) are handled
  * here, stored into *c, and not returned; -h prints the help to stdout and
  * exits 0; a bad option prints the usage to stderr and exits CRM_ERR. */
 int crm_getopt(int argc, char **argv, const struct crm_cmd *cmd,

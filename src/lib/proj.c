@@ -3,6 +3,7 @@
 
 #include <jansson.h>
 #include <stdint.h>
+#include <stdio.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -32,11 +33,22 @@ static inline unsigned key_hash(const char *k, size_t n)
 		(unsigned char)k[1]) & 63;
 }
 
+/* The slots of the names, made when a program starts. A name added to
+ * names[] whose hash is another's would make the reader lose that field
+ * without a word: every program stops at once instead, so that no test
+ * passes until key_hash is changed. */
 __attribute__((constructor)) static void names_init(void)
 {
 	for (int i = 0; i < PJ_MAX; i++) {
 		name_len[i] = (unsigned char)strlen(names[i]);
-		slot_of[key_hash(names[i], name_len[i])] = (signed char)(i + 1);
+		unsigned h = key_hash(names[i], name_len[i]);
+		if (name_len[i] < 2 || name_len[i] >= sizeof names[i] || slot_of[h]) {
+			fprintf(stderr, "proj.c: the field name \"%s\" %s\n", names[i],
+				slot_of[h] ? "has the hash of another: change key_hash"
+					   : "is too short or too long for the reader");
+			abort();
+		}
+		slot_of[h] = (signed char)(i + 1);
 	}
 }
 

@@ -4,10 +4,12 @@
 #define CRM_SCAN_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "date.h"
 #include "dir.h"
+#include "hmap.h"
 #include "proj.h"
 
 /* An event as the reports see it. */
@@ -15,6 +17,7 @@ struct event {
 	const struct proj *p;
 	crm_time ts;
 	bool has_ts;
+	unsigned cls; /* what it is: DOM_CONTACT, DOM_PURCHASE... (domain.h) */
 };
 
 typedef void (*scan_fn)(const struct event *e, void *ctx);
@@ -43,6 +46,31 @@ int scan_parts_any(const struct crm_dir *d, bool strict, unsigned skip, scan_fn 
 /* The whole history in one part: scan_parts with one context. Returns 0
  * or -1. */
 int scan_history(const struct crm_dir *d, bool strict, scan_fn fn, void *ctx);
+
+/* A fold of the history into one 32-bit word per customer (cohorts: the
+ * month of the first purchase and the months bought in after it). The
+ * events come in any order, from several threads: pick is called with the
+ * argument of the thread's part. */
+struct word_fold {
+	/* The value an event adds to its customer's word; false when it adds
+	 * nothing. */
+	bool (*pick)(const struct event *e, void *arg, uint32_t *val);
+	/* Add val to the word *w (0 for a customer not met before); a word
+	 * is never left 0. */
+	void (*add)(uint32_t *w, uint32_t val);
+	/* Add the word of the same customer from another part. */
+	void (*join)(uint32_t *w, uint32_t other);
+};
+
+/* Read the history of d into maps[0..SCAN_MAXPARTS) (hmap.h, words only),
+ * part i calling f->pick with args[i]. Afterwards every customer is in
+ * one map only, with its whole word; in the others its word is 0 (skip
+ * those). Returns 0, or -1 as scan_parts_any does. */
+int scan_words(const struct crm_dir *d, bool strict, unsigned skip, const struct word_fold *f,
+	       void **args, struct hmap *maps);
+/* Set to fold each event at once, without the ring of scan_words (tests
+ * compare the two). */
+extern int scan_words_plain;
 
 /* The time of a ts field: the form crm writes (YYYY-MM-DDThh:mm:ssZ) read
  * directly, any other through date_parse. */

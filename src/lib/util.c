@@ -1,6 +1,8 @@
 /* util.c - errors, exit codes, memory and growable buffers */
 #include "util.h"
 
+#include "date.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -35,6 +37,7 @@ void crm_init(int argc, char **argv)
 	static char obuf[1 << 16];
 	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
 	atexit(at_exit_flush);
+	date_zone(); /* the zone of $TZ, before any thread asks for it */
 }
 
 static void vmsg(const char *fmt, va_list ap, int errnum)
@@ -83,18 +86,62 @@ void crm_die(const char *fmt, ...)
 	exit(CRM_ERR);
 }
 
+/* Whether the message m was given before in this run (then it is not
+ * given again: a program that reads a file twice reports a bad line once).
+ * A set of the messages' hashes. */
+static bool said_before(const char *m)
+{
+	static uint64_t *set;
+	static size_t cap, n;
+	uint64_t h = 1469598103934665603ULL;
+	for (const unsigned char *p = (const unsigned char *)m; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	h |= 1; /* 0 marks an empty slot */
+	if (2 * (n + 1) > cap) {
+		size_t ncap = cap ? cap * 2 : 64;
+		uint64_t *ns = xcalloc(ncap, sizeof *ns);
+		for (size_t i = 0; i < cap; i++)
+			if (set[i])
+				for (size_t j = set[i] & (ncap - 1);; j = (j + 1) & (ncap - 1))
+					if (!ns[j]) {
+						ns[j] = set[i];
+						break;
+					}
+		free(set);
+		set = ns;
+		cap = ncap;
+	}
+	for (size_t j = h & (cap - 1);; j = (j + 1) & (cap - 1)) {
+		if (set[j] == h)
+			return true;
+		if (!set[j]) {
+			set[j] = h;
+			n++;
+			return false;
+		}
+	}
+}
+
 void crm_dataerr(const char *file, long line, const char *fmt, ...)
 {
 	va_list ap;
-	fflush(stdout);
+	struct sb m = { 0 };
 	if (line > 0)
-		fprintf(stderr, "%s: %s:%ld: ", crm_prog, file, line);
+		sb_printf(&m, "%s:%ld: ", file, line);
 	else
-		fprintf(stderr, "%s: %s: ", crm_prog, file);
+		sb_printf(&m, "%s: ", file);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	char *body;
+	if (vasprintf(&body, fmt, ap) < 0)
+		body = NULL;
 	va_end(ap);
-	fputc('\n', stderr);
+	sb_adds(&m, body ? body : "(out of memory)");
+	free(body);
+	if (!said_before(sb_str(&m))) {
+		fflush(stdout);
+		fprintf(stderr, "%s: %s\n", crm_prog, sb_str(&m));
+	}
+	sb_free(&m);
 }
 
 void crm_flush_stdout(void)

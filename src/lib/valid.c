@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "country.h"
+#include "domain.h"
 #include "hist.h"
 #include "idna.h"
 #include "money.h"
@@ -50,8 +51,6 @@ bool valid_country_code(const char *cc)
 	return false;
 }
 
-static const char *const deal_stages[] = { "new", "qualified", "proposal", "negotiation", "won",
-					   "lost", NULL };
 
 /* Collects the problems of one record for the caller's callback. */
 struct rep {
@@ -361,14 +360,14 @@ static const char *one_of(const char *in, char **norm, const char *const *ok, co
 
 const char *valid_stage(const char *in, char **norm)
 {
-	static const char *const ok[] = { "lead", "prospect", "customer", "churned", NULL };
-	return one_of(in, norm, ok, "must be one of lead, prospect, customer, churned");
+	snprintf(whybuf, sizeof whybuf, "must be one of %s", dom_join(dom_stages));
+	return one_of(in, norm, dom_stages, whybuf);
 }
 
 const char *valid_consent(const char *in, char **norm)
 {
-	static const char *const ok[] = { "opt-in", "opt-out", NULL };
-	return one_of(in, norm, ok, "must be opt-in, opt-out or empty");
+	snprintf(whybuf, sizeof whybuf, "must be %s or empty", dom_join(dom_consents));
+	return one_of(in, norm, dom_consents, whybuf);
 }
 
 const char *valid_stamp(const char *in, char **norm)
@@ -573,13 +572,13 @@ size_t valid_event(const json_t *o, valid_fn *fn, void *ctx)
 	time_key(&p, o, "ts", true);
 	str_key(&p, o, "customer", true);
 	const char *type = str_key(&p, o, "type", true);
-	if (type && *type && !in_list(hist_types, type)) {
+	if (type && *type && !dom_in(dom_types, type)) {
 		sb_reset(&p.m);
 		valid_quote(&p.m, type, strlen(type));
 		say(&p, "type", "unknown type %s", sb_str(&p.m));
 	}
 	const char *ch = str_key(&p, o, "channel", false);
-	if (ch && !in_list(hist_channels, ch)) {
+	if (ch && !dom_in(dom_channels, ch)) {
 		sb_reset(&p.m);
 		valid_quote(&p.m, ch, strlen(ch));
 		say(&p, "channel", "unknown channel %s", sb_str(&p.m));
@@ -597,7 +596,7 @@ size_t valid_event(const json_t *o, valid_fn *fn, void *ctx)
 		say(&p, "ref", "a done needs a ref: the task it closes");
 	if (type && !strcmp(type, "deal")) {
 		const char *st = str_key(&p, o, "stage", false);
-		if (st && !in_list(deal_stages, st))
+		if (st && !dom_in(dom_deal_stages, st))
 			say_val(&p, "stage", st,
 				"must be one of new, qualified, proposal, negotiation, won, lost");
 		int_key(&p, o, "probability", 0, 100);

@@ -1,0 +1,99 @@
+/* customers.c - the customers of a report, its scope, their figures */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cust.h"
+#include "report.h"
+#include "util.h"
+
+void customers_load(struct rctx *x, bool use_stdin)
+{
+	struct recin in;
+	if (recin_open(&in, &x->d, use_stdin, x->strict) < 0)
+		exit(CRM_ERR);
+	long ci = hdr_find(&in.hdr, "id"), cn = hdr_find(&in.hdr, "name"),
+	     co = hdr_find(&in.hdr, "owner"), cs = hdr_find(&in.hdr, "stage"),
+	     cc = hdr_find(&in.hdr, "consent"), ct = hdr_find(&in.hdr, "touch"),
+	     cr = hdr_find(&in.hdr, "created"), cg = -1;
+	if (in.hdr.n && ci < 0)
+		crm_dataerr(in.name, in.hdr_line, "the customers have no 'id' column"), exit(CRM_ERR);
+	if (x->group_name && x->group_ev < 0) {
+		cg = hdr_find(&in.hdr, x->group_name);
+		if (cg < 0)
+			crm_diex("--group: unknown field '%s' (a customer column, or type, channel, "
+				 "direction, by, currency)", x->group_name);
+	}
+	struct rec r = { 0 };
+	int k;
+	while ((k = recin_next(&in, &r)) > 0) {
+		const char *id = rec_get(&r, (size_t)ci);
+		size_t i = hmap_put(&x->ids, id, strlen(id));
+		if (i < x->nci)
+			continue;
+		void *p = x->ci;
+		xgrow(&p, &x->cicap, i + 1, sizeof *x->ci);
+		x->ci = p;
+		struct cinfo *c = &x->ci[i];
+		c->id = xstrdup(id);
+		c->name = xstrdup(cn >= 0 ? rec_get(&r, (size_t)cn) : "");
+		c->group = cg >= 0 ? xstrdup(rec_get(&r, (size_t)cg)) : NULL;
+		c->owner = xstrdup(co >= 0 ? rec_get(&r, (size_t)co) : "");
+		c->stage = xstrdup(cs >= 0 ? rec_get(&r, (size_t)cs) : "");
+		c->consent = xstrdup(cc >= 0 ? rec_get(&r, (size_t)cc) : "");
+		c->touch = xstrdup(ct >= 0 ? rec_get(&r, (size_t)ct) : "");
+		if (cr < 0 || !date_parse(rec_get(&r, (size_t)cr), &c->created))
+			c->created = INT64_MIN;
+		x->nci = i + 1;
+	}
+	rec_free(&r);
+	recin_close(&in);
+	if (k < 0)
+		exit(CRM_ERR);
+}
+
+void customers_free(struct rctx *x)
+{
+	for (size_t i = 0; i < x->nci; i++) {
+		free(x->ci[i].id);
+		free(x->ci[i].name);
+		free(x->ci[i].group);
+		free(x->ci[i].owner);
+		free(x->ci[i].stage);
+		free(x->ci[i].consent);
+		free(x->ci[i].touch);
+	}
+	free(x->ci);
+	hmap_free(&x->ids);
+}
+
+const struct cinfo *customer_of(const struct rctx *x, const struct pval *id)
+{
+	if (id->kind != 's')
+		return NULL;
+	long i = hmap_get(&x->ids, id->s, id->n);
+	return i < 0 ? NULL : &x->ci[i];
+}
+
+bool wanted(const struct rctx *x, const struct event *e, bool timed)
+{
+	if (x->scoped && !customer_of(x, &e->p->v[PJ_CUSTOMER]))
+		return false;
+	if (!timed)
+		return true;
+	return e->has_ts && e->ts >= x->since && e->ts <= x->until;
+}
+
+struct derive *figures_load(struct rctx *x, bool tasks, crm_time since)
+{
+	struct derive_opts o = { .tasks = tasks, .since = since, .until = x->until,
+				 .rates = &x->rates, .strict = x->strict };
+	struct derive *dv = derive_load(&x->d, &o);
+	if (!dv)
+		exit(CRM_ERR);
+	return dv;
+}
+
+void cell_base(struct rec *r, const struct rctx *x, long long minor)
+{
+	cell_money(r, minor, x->rates.base);
+}

@@ -1,0 +1,379 @@
+/* domain.c - the vocabulary and the rules of the data */
+#include "domain.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "money.h"
+#include "scan.h"
+#include "util.h"
+
+const char *const dom_types[] = { "note", "call", "missed", "email", "meeting", "chat",
+				  "sms", "purchase", "refund", "ticket", "survey", "task",
+				  "done", "deal", "bounce", "void", "merge", "auto", NULL };
+const char *const dom_log_types[] = { "note", "call", "missed", "email", "meeting", "chat",
+				      "sms", "purchase", "refund", "ticket", "survey", "task",
+				      "done", "deal", "bounce", NULL };
+const char *const dom_channels[] = { "email", "phone", "sms", "chat", "meeting", "web", "shop",
+				     "post", "other", NULL };
+const char *const dom_stages[] = { "lead", "prospect", "customer", "churned", NULL };
+const char *const dom_deal_stages[] = { "new", "qualified", "proposal", "negotiation", "won",
+					"lost", NULL };
+const int dom_deal_prob[] = { 10, 25, 50, 75, 100, 0 };
+const char *const dom_ticket_statuses[] = { "open", "pending", "solved", "closed", NULL };
+const char *const dom_mail_statuses[] = { "pending", "sent", "failed", NULL };
+const char *const dom_consents[] = { "opt-in", "opt-out", NULL };
+
+long dom_index(const char *const *list, const char *s)
+{
+	for (long i = 0; list[i]; i++)
+		if (!strcmp(list[i], s))
+			return i;
+	return -1;
+}
+
+bool dom_in(const char *const *list, const char *s)
+{
+	return dom_index(list, s) >= 0;
+}
+
+const char *dom_join(const char *const *list)
+{
+	static char buf[512];
+	size_t k = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; list[i] && k + 1 < sizeof buf; i++)
+		k += (size_t)snprintf(buf + k, sizeof buf - k, "%s%s", i ? ", " : "", list[i]);
+	return buf;
+}
+
+const char *dom_default_channel(const char *type)
+{
+	static const char *const map[][2] = {
+		{ "call", "phone" },  { "missed", "phone" }, { "email", "email" },
+		{ "bounce", "email" }, { "meeting", "meeting" }, { "chat", "chat" },
+		{ "sms", "sms" },     { "purchase", "shop" }, { "refund", "shop" },
+		{ "ticket", "web" },  { "survey", "web" },
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (!strcmp(map[i][0], type))
+			return map[i][1];
+	return "other";
+}
+
+/* -- classes -- */
+
+static bool is(const struct pval *v, const char *s, size_t n)
+{
+	return v->n == n && !memcmp(v->s, s, n);
+}
+
+unsigned dom_classify(const struct proj *p)
+{
+	const struct pval *t = &p->v[PJ_TYPE];
+	if (t->kind != 's')
+		return DOM_CONTACT; /* no type: nothing says it is not a contact */
+	unsigned c = DOM_CONTACT;
+	bool message = false;
+	switch (t->n) {
+	case 3:
+		message = is(t, "sms", 3);
+		break;
+	case 4:
+		if (is(t, "deal", 4))
+			c |= DOM_DEAL;
+		else if (is(t, "task", 4))
+			c = DOM_TASK | DOM_INTERNAL;
+		else if (is(t, "done", 4))
+			c = DOM_DONE | DOM_INTERNAL;
+		else if (is(t, "void", 4))
+			c = DOM_VOID | DOM_INTERNAL;
+		else if (is(t, "auto", 4))
+			c = DOM_INTERNAL;
+		break;
+	case 5:
+		if (is(t, "email", 5)) {
+			c |= DOM_EMAIL;
+			message = true;
+		} else if (is(t, "merge", 5)) {
+			c = DOM_MERGE | DOM_INTERNAL;
+		}
+		break;
+	case 6:
+		if (is(t, "refund", 6))
+			c |= DOM_REFUND;
+		else if (is(t, "survey", 6))
+			c |= DOM_SURVEY;
+		else if (is(t, "ticket", 6))
+			c |= DOM_TICKET;
+		else if (is(t, "missed", 6) || is(t, "bounce", 6))
+			c = 0;
+		break;
+	case 8:
+		if (is(t, "purchase", 8))
+			c |= DOM_PURCHASE;
+		break;
+	}
+	if (message) {
+		const struct pval *s = &p->v[PJ_STATUS];
+		if (s->kind == 's' && (is(s, "pending", 7) || is(s, "failed", 6)))
+			c = (c & ~DOM_CONTACT) | DOM_UNSENT;
+	}
+	return c;
+}
+
+/* -- money -- */
+
+#define NSLOTS (26 * 26 * 26 + 1)
+
+static long long pow10ll(int e)
+{
+	long long v = 1;
+	while (e-- > 0)
+		v *= 10;
+	return v;
+}
+
+static size_t slot_of(const char *cur, size_t n)
+{
+	if (n != 3)
+		return NSLOTS - 1;
+	size_t s = 0;
+	for (size_t i = 0; i < 3; i++) {
+		char c = cur[i];
+		if (c >= 'a' && c <= 'z')
+			c -= 32;
+		if (c < 'A' || c > 'Z')
+			return NSLOTS - 1;
+		s = s * 26 + (size_t)(c - 'A');
+	}
+	return s;
+}
+
+/* Parse a positive decimal rate into num / 10^scale. */
+static bool parse_rate(const char *s, long long *num, int *scale)
+{
+	long long v = 0;
+	int sc = 0, digits = 0;
+	bool point = false;
+	for (const char *p = s; *p; p++) {
+		if (*p >= '0' && *p <= '9') {
+			if (v > 100000000000000LL || (point && sc >= 12))
+				return false;
+			v = v * 10 + (*p - '0');
+			sc += point;
+			digits++;
+		} else if (*p == '.' && !point) {
+			point = true;
+		} else {
+			return false;
+		}
+	}
+	if (!digits || v <= 0)
+		return false;
+	*num = v;
+	*scale = sc;
+	return true;
+}
+
+void dom_rates_load(struct dom_rates *r, const struct crm_dir *d, const char *cur)
+{
+	memset(r, 0, sizeof *r);
+	const char *c = conf_get(d, "currency", DOM_CURRENCY);
+	if (cur && !currency_valid(cur, r->base))
+		crm_diex("--currency: %s: not a currency code (ISO 4217: PLN, CZK, EUR)", cur);
+	if (!currency_valid(c, r->conf)) {
+		for (size_t i = d->nconf; i-- > 0;)
+			if (!strcmp(d->conf[i].key, "currency")) {
+				crm_dataerr(crm_path(d, CONF), d->conf[i].line,
+					    "currency: '%s' is not a currency code (ISO 4217: PLN, CZK, EUR)", c);
+				break;
+			}
+		exit(CRM_ERR);
+	}
+	if (!cur)
+		memcpy(r->base, r->conf, sizeof r->base);
+	r->base_exp = currency_exp(r->base);
+	size_t cap = 0;
+	for (size_t i = 0; i < d->nconf; i++) {
+		const struct conf_item *it = &d->conf[i];
+		if (strncmp(it->key, "rate.", 5))
+			continue;
+		struct dom_rate x;
+		if (!currency_valid(it->key + 5, x.cur)) {
+			crm_dataerr(crm_path(d, CONF), it->line,
+				    "%s: not a currency code after 'rate.' (rate.CZK = 0.1725)", it->key);
+			exit(CRM_ERR);
+		}
+		if (!parse_rate(it->value, &x.num, &x.scale)) {
+			crm_dataerr(crm_path(d, CONF), it->line,
+				    "%s: '%s' is not a rate (how much of the base currency one %s is "
+				    "worth, as 0.1725)",
+				    it->key, it->value, x.cur);
+			exit(CRM_ERR);
+		}
+		x.exp = currency_exp(x.cur);
+		size_t k = 0;
+		while (k < r->n && strcmp(r->v[k].cur, x.cur))
+			k++;
+		if (k == r->n) { /* a rate given twice: the last counts */
+			void *p = r->v;
+			xgrow(&p, &cap, r->n + 1, sizeof *r->v);
+			r->v = p;
+			r->n++;
+		}
+		r->v[k] = x;
+	}
+	r->unrated = xcalloc(NSLOTS, sizeof *r->unrated);
+}
+
+void dom_rates_free(struct dom_rates *r)
+{
+	free(r->v);
+	free(r->unrated);
+	memset(r, 0, sizeof *r);
+}
+
+static bool same_cur(const char *a, size_t n, const char *b)
+{
+	return n == 3 && (a[0] | 32) == (b[0] | 32) && (a[1] | 32) == (b[1] | 32) &&
+	       (a[2] | 32) == (b[2] | 32);
+}
+
+/* The rate of the currency cur[0..n) to crm.conf's currency: num / 10^scale
+ * (1 for crm.conf's own); false when there is none. */
+static bool rate_of(const struct dom_rates *r, const char *cur, size_t n, long long *num,
+		    int *scale)
+{
+	if (same_cur(cur, n, r->conf)) {
+		*num = 1;
+		*scale = 0;
+		return true;
+	}
+	for (size_t i = 0; i < r->n; i++)
+		if (same_cur(cur, n, r->v[i].cur)) {
+			*num = r->v[i].num;
+			*scale = r->v[i].scale;
+			return true;
+		}
+	return false;
+}
+
+bool dom_convert(const struct dom_rates *r, const char *cur, size_t n, long long amount,
+		 long long *out)
+{
+	if (same_cur(cur, n, r->base)) {
+		*out = amount;
+		return true;
+	}
+	long long fnum, tnum;
+	int fscale, tscale;
+	if (!rate_of(r, cur, n, &fnum, &fscale) || !rate_of(r, r->base, 3, &tnum, &tscale)) {
+		atomic_fetch_add_explicit(&r->unrated[slot_of(cur, n)], 1, memory_order_relaxed);
+		*out = 0;
+		return false;
+	}
+	char c[4] = { cur[0], cur[1], cur[2], 0 };
+	/* amount / 10^exp(from) * fnum / 10^fscale / (tnum / 10^tscale) units of
+	 * the base, times 10^base_exp: exact in 128 bits, rounded once; a
+	 * product too big for them is taken in long double */
+	__int128 num, den, q;
+	bool over = __builtin_mul_overflow((__int128)amount, (__int128)fnum, &num) ||
+		    __builtin_mul_overflow(num, (__int128)pow10ll(r->base_exp + tscale), &num) ||
+		    __builtin_mul_overflow((__int128)pow10ll(fscale + currency_exp(c)), (__int128)tnum, &den);
+	if (!over) {
+		q = (num + (num >= 0 ? den / 2 : -(den / 2))) / den;
+	} else {
+		long double v = (long double)amount * fnum * powl(10, r->base_exp + tscale - fscale -
+								   currency_exp(c)) / tnum;
+		q = (__int128)(v < 0 ? v - 0.5L : v + 0.5L);
+	}
+	*out = q > INT64_MAX ? INT64_MAX : q < INT64_MIN ? INT64_MIN : (long long)q;
+	return true;
+}
+
+bool dom_rates_missing(const struct dom_rates *r, struct sb *msg)
+{
+	if (!r->unrated)
+		return false;
+	size_t shown = 0;
+	char first[4] = "";
+	long total = 0;
+	for (size_t i = 0; i < NSLOTS; i++) {
+		long k = atomic_load(&r->unrated[i]);
+		if (!k)
+			continue;
+		total += k;
+		char cur[4] = "?";
+		if (i < NSLOTS - 1)
+			snprintf(cur, sizeof cur, "%c%c%c", (char)('A' + i / 676), (char)('A' + i / 26 % 26),
+				 (char)('A' + i % 26));
+		if (!shown)
+			snprintf(first, sizeof first, "%s", cur);
+		if (shown)
+			sb_printf(msg, ", %ld in %s", k, cur);
+		else
+			sb_printf(msg, "left out %ld %s in %s", k, k == 1 ? "event" : "events", cur);
+		shown++;
+	}
+	if (!total)
+		return false;
+	/* the rate to add: the base currency's when it is not crm.conf's and
+	 * has none, else the first currency's */
+	long long num;
+	int scale;
+	const char *need = rate_of(r, r->base, 3, &num, &scale) ? first : r->base;
+	sb_printf(msg, ": no exchange rate to %s (crm.conf: rate.%s = how much %s one %s is worth)",
+		  r->base, need, r->conf, need);
+	return true;
+}
+
+void dom_rates_warn(const struct dom_rates *r)
+{
+	struct sb m = { 0 };
+	if (dom_rates_missing(r, &m))
+		crm_warnx("%s", sb_str(&m));
+	sb_free(&m);
+}
+
+/* -- deals -- */
+
+void dom_deal_init(struct dom_deal *d)
+{
+	memset(d, 0, sizeof *d);
+	d->ts = d->t_stage = d->t_amount = d->t_prob = d->t_close = INT64_MIN;
+}
+
+void dom_deal_fold(struct dom_deal *d, const struct proj *p, crm_time ts)
+{
+	if (ts >= d->ts)
+		d->ts = ts;
+	const struct pval *v = &p->v[PJ_STAGE];
+	if (v->kind == 's' && ts >= d->t_stage) {
+		pv_str(v, d->stage, sizeof d->stage);
+		d->t_stage = ts;
+	}
+	long long n;
+	if (pval_int(&p->v[PJ_AMOUNT], &n) && ts >= d->t_amount) {
+		d->amount = n;
+		pv_str(&p->v[PJ_CURRENCY], d->cur, sizeof d->cur);
+		d->t_amount = ts;
+	}
+	if (pval_int(&p->v[PJ_PROBABILITY], &n) && ts >= d->t_prob) {
+		d->prob = n;
+		d->t_prob = ts;
+	}
+	crm_time c;
+	if (p->v[PJ_CLOSE].kind == 's' && ts >= d->t_close && pv_time(&p->v[PJ_CLOSE], &c)) {
+		d->close = c;
+		d->has_close = true;
+		d->t_close = ts;
+	}
+}
+
+bool dom_deal_open(const struct dom_deal *d)
+{
+	return strcmp(d->stage, "won") && strcmp(d->stage, "lost");
+}

@@ -1,0 +1,136 @@
+/* domain.h - the rules of crm's data, in one place: its vocabulary (types,
+ * channels, stages, statuses, consent values), what an event means (a
+ * contact, revenue, a deal's state) and how money converts between
+ * currencies. Programs and checks ask here; none restates a rule. */
+#ifndef CRM_DOMAIN_H
+#define CRM_DOMAIN_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "date.h"
+#include "dir.h"
+#include "proj.h"
+#include "util.h"
+
+/* -- the vocabulary: NULL-terminated lists -- */
+
+/* Interaction types: those a person logs, then the bookkeeping events
+ * (void, merge, auto) that programs write. */
+extern const char *const dom_types[];
+/* The types a person may log with crm-log TYPE. */
+extern const char *const dom_log_types[];
+extern const char *const dom_channels[];
+/* Stages of a customer (the stage column), in their order. */
+extern const char *const dom_stages[];
+/* Stages of a deal, in their order, and the chance to win each implies. */
+extern const char *const dom_deal_stages[];
+extern const int dom_deal_prob[];
+/* Statuses of a ticket, of a message crm-mail sends; consent values. */
+extern const char *const dom_ticket_statuses[];
+extern const char *const dom_mail_statuses[];
+extern const char *const dom_consents[];
+
+/* The base currency when crm.conf sets none. */
+#define DOM_CURRENCY "EUR"
+
+/* The index of s in the list, or -1. */
+long dom_index(const char *const *list, const char *s);
+/* True when s is in the list. */
+bool dom_in(const char *const *list, const char *s);
+/* The list joined by ", " (a static buffer: for messages). */
+const char *dom_join(const char *const *list);
+
+/* The channel a type implies when none is given ("call" -> "phone"). */
+const char *dom_default_channel(const char *type);
+
+/* -- what an event is -- */
+
+/* Classes of an event, from its type and status (bits). */
+enum {
+	DOM_CONTACT = 1u << 0,  /* a contact with the customer: see dom_classify */
+	DOM_PURCHASE = 1u << 1,
+	DOM_REFUND = 1u << 2,
+	DOM_TASK = 1u << 3,
+	DOM_DONE = 1u << 4,
+	DOM_DEAL = 1u << 5,
+	DOM_SURVEY = 1u << 6,
+	DOM_EMAIL = 1u << 7,
+	DOM_UNSENT = 1u << 8,   /* a message crm-mail has not sent (pending) or could not (failed) */
+	DOM_MERGE = 1u << 9,    /* the customer in ref is now this one */
+	DOM_TICKET = 1u << 10,
+	DOM_VOID = 1u << 11,
+	DOM_INTERNAL = 1u << 12 /* task, done and the bookkeeping events */
+};
+
+/* The classes of an event read by the projection reader. An event is a
+ * contact unless it is internal (task, done, void, merge, auto), missed,
+ * a bounce, or a message crm-mail wrote as pending or failed: a message
+ * crm-mail sends is one contact, when it is sent. */
+unsigned dom_classify(const struct proj *p);
+
+/* -- money -- */
+
+/* The exchange rates of crm.conf (rate.CUR = how much of the base currency
+ * one CUR is worth), and the amounts left out for want of one. */
+struct dom_rates {
+	char base[4];        /* the currency money is shown in */
+	int base_exp;
+	char conf[4];        /* crm.conf's currency, the one the rates are to */
+	size_t n;
+	struct dom_rate {
+		char cur[4];
+		int exp;
+		long long num; /* the rate is num / 10^scale */
+		int scale;
+	} *v;
+	atomic_long *unrated; /* events left out, per currency (26^3 + 1 slots) */
+};
+
+/* The base currency: cur when not NULL (--currency), else crm.conf's
+ * currency, else DOM_CURRENCY; and crm.conf's rate.CUR lines, which give
+ * one CUR in crm.conf's currency (so that with --currency CZK an amount in
+ * EUR is converted to crm.conf's currency with rate.EUR, then to CZK with
+ * rate.CZK). A bad currency or rate is fatal, naming the option or
+ * crm.conf's line. */
+void dom_rates_load(struct dom_rates *r, const struct crm_dir *d, const char *cur);
+void dom_rates_free(struct dom_rates *r);
+
+/* amount, in minor units of the currency cur[0..n), in minor units of the
+ * base currency: converted with the rate and rounded half away from zero.
+ * False when cur has no rate: the event is counted as left out (safe from
+ * several threads) and *out is 0. */
+bool dom_convert(const struct dom_rates *r, const char *cur, size_t n, long long amount,
+		 long long *out);
+
+/* True when some amount was left out; then *msg gets one line: "left out
+ * 3 events in CZK and 1 in USD: no exchange rate to PLN (crm.conf:
+ * rate.CZK = ...)". */
+bool dom_rates_missing(const struct dom_rates *r, struct sb *msg);
+/* Warn once (on standard error, as the program) about what was left out. */
+void dom_rates_warn(const struct dom_rates *r);
+
+/* -- a deal's state -- */
+
+/* A deal is its events folded in order: each field is what the latest
+ * event that states it says (a later stage change inherits the amount,
+ * currency, probability and close date it does not restate). */
+struct dom_deal {
+	crm_time ts;              /* the latest event */
+	crm_time t_stage, t_amount, t_prob, t_close;
+	char stage[16], cur[4];
+	long long amount, prob;
+	crm_time close;
+	bool has_close;
+};
+
+/* A deal with no event yet. */
+void dom_deal_init(struct dom_deal *d);
+/* Fold a deal event at time ts (its fields in p) into d. Events may come
+ * in any order; of two at the same time, the one folded later wins. */
+void dom_deal_fold(struct dom_deal *d, const struct proj *p, crm_time ts);
+/* True when the deal is still open (neither won nor lost). */
+bool dom_deal_open(const struct dom_deal *d);
+
+#endif
