@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > 4096)
 		return 0;
 	char *text = fuzz_cstr(data, size);
-	struct schema sc = { fuzz_fields, FUZZ_NFIELDS };
+	struct schema sc = { fuzz_fields, FUZZ_NFIELDS, false };
 	char err[2048];
 	err[0] = '\0';
 	struct expr *e = expr_parse(text, &sc, FUZZ_NOW, err, sizeof err);

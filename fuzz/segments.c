@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size > 16384)
 		return 0;
-	struct schema sc = { fuzz_fields, FUZZ_NFIELDS };
+	struct schema sc = { fuzz_fields, FUZZ_NFIELDS, false };
 	struct rule *v = NULL;
 	size_t n = 0;
 	struct rules_err err;

@@ -62,6 +62,7 @@ static const struct crm_cmd cmd = {
 	"Add a customer and print its id; change an existing one; or import many\n"
 	"(a row whose e-mail is known updates that customer instead).",
 	opts,
+	NULL,
 };
 
 /* A field to set: column name and the value as given. */

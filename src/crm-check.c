@@ -43,6 +43,7 @@ static const struct crm_cmd cmd = {
 	"stdout, a count on stderr; nothing when all is well. Exit status 0 when\n"
 	"clean, 2 when there is a problem.",
 	opts,
+	"0 no problem found, 2 problems found or the check could not be made (1 is not used)",
 };
 
 static bool quiet;

@@ -44,6 +44,7 @@ static const struct crm_cmd cmd = {
 	"customer stream on standard input when it is a pipe, a socket or a file\n"
 	"(always with the operand -), else the directory's customers.csv.",
 	opts,
+	NULL,
 };
 
 struct opts {
@@ -436,6 +437,7 @@ static int find_customers(struct opts *o)
 	struct fieldset fs;
 	fieldset_init(&fs, &in.hdr);
 	struct schema sc = fieldset_schema(&fs);
+	sc.fold = o->ascii;
 
 	struct expr *where = NULL;
 	if (o->where) {
@@ -473,7 +475,8 @@ static int find_customers(struct opts *o)
 	matcher_init(&m, o);
 	/* a literal the --where needs, to skip records before parsing them */
 	pcre2_code *lit = NULL;
-	const char *need = expr_required_literal(where, not_raw);
+	/* (with -a a value need not be in the bytes as written) */
+	const char *need = o->ascii ? NULL : expr_required_literal(where, not_raw);
 	if (need && !m.raw && !in.jsonl)
 		lit = compile(need, PCRE2_LITERAL | PCRE2_CASELESS);
 	/* --strict checks every record, so none may be skipped unparsed */
@@ -720,7 +723,7 @@ static int find_interactions(struct opts *o)
 		fs.derived[dd] = -1;
 	fs.n = NIFIELDS;
 	fs.ncols = NSHOWN;
-	struct schema sc = { ifields, NIFIELDS };
+	struct schema sc = { ifields, NIFIELDS, o->ascii };
 	struct expr *where = NULL;
 	if (o->where) {
 		char err[2048];

@@ -22,6 +22,7 @@ static const struct crm_cmd cmd = {
 	"Create a CRM directory (default: the current one) with an empty customer base,\n"
 	"an empty history, crm.conf, an example mail template and .gitattributes.",
 	opts,
+	"0 created, 2 error (1 is not used)",
 };
 
 static const char conf_text[] =

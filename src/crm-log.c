@@ -84,6 +84,7 @@ static const struct crm_cmd cmd = {
 	"or replay the history. CUSTOMER is an id, an e-mail or a unique part of a name.\n"
 	"Types: note call email meeting chat sms purchase refund ticket survey task done deal.",
 	opts,
+	NULL,
 };
 
 struct opts {
@@ -186,12 +187,12 @@ static int do_log(struct crm_dir *d, const struct opts *o, int argc, char **argv
 		crm_usage_error(&cmd, "too many operands (quote the text)");
 	const char *type = argv[1];
 	if (!dom_in(dom_log_types, type))
-		crm_diex("%s: unknown type (use one of: %s)", type, dom_join(dom_log_types));
+		crm_diex("%s: unknown type%s", type, dom_hint(type, dom_log_types));
 	if (!strcmp(type, "done"))
 		crm_diex("close a task with --done TASK");
 	const char *channel = o->channel ? o->channel : dom_default_channel(type);
 	if (!dom_in(dom_channels, channel))
-		crm_diex("--channel: %s: unknown (use one of: %s)", channel, dom_join(dom_channels));
+		crm_diex("--channel: %s: unknown%s", channel, dom_hint(channel, dom_channels));
 	bool money = !strcmp(type, "purchase") || !strcmp(type, "refund");
 	bool deal = !strcmp(type, "deal");
 	if (money && !o->amount)
@@ -264,7 +265,7 @@ static int do_log(struct crm_dir *d, const struct opts *o, int argc, char **argv
 	if (deal) {
 		long si = dom_index(dom_deal_stages, o->stage);
 		if (si < 0)
-			crm_diex("--stage: %s: use one of %s", o->stage, dom_join(dom_deal_stages));
+			crm_diex("--stage: %s: unknown%s", o->stage, dom_hint(o->stage, dom_deal_stages));
 		json_object_set_new(e, "stage", json_string(o->stage));
 		long long p = dom_deal_prob[si];
 		if (o->prob && (!parse_long(o->prob, &p) || p < 0 || p > 100))

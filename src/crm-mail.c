@@ -64,6 +64,7 @@ static const struct crm_cmd cmd = {
 	"print the messages as an mbox, or with --send pipe each to sendmail and\n"
 	"record it in the history. Safe to re-run: a customer is mailed once per campaign.",
 	opts,
+	NULL,
 };
 
 struct opts {

@@ -30,6 +30,7 @@ static const struct crm_cmd cmd = {
 	"Conflicts keep our value, are said, and are appended to conflicts.jsonl beside\n"
 	"the file; then the exit status is 1. On an error OURS is left as it was.",
 	opts,
+	"0 merged cleanly, 1 merged with conflicts, 2 error",
 };
 
 /* A value of a field, or none (NULL s): no such row or column. */

@@ -8,6 +8,7 @@
 #include "cust.h"
 #include "opt.h"
 #include "report.h"
+#include "suggest.h"
 #include "util.h"
 
 enum { O_SINCE = OPT_FIRST_LOCAL, O_UNTIL, O_BY, O_GROUP, O_LIMIT, O_WINDOW };
@@ -17,6 +18,7 @@ static const struct crm_opt opts[] = {
 	{ O_UNTIL, "until", "DATE", "up to this time (inclusive; a date: to its end)" },
 	{ O_BY, "by", "PERIOD", "day, week (from Monday), month, quarter or year" },
 	{ O_GROUP, "group", "FIELD", "split by a customer column (owner, country...) or type, channel, direction, by" },
+	{ 'w', "where", "EXPR", "only the customers for which EXPR holds (as crm-find --where)" },
 	CRM_OPT_CURRENCY,
 	{ O_LIMIT, "limit", "N", "at most N rows (top: default 10)" },
 	{ O_WINDOW, "window", "DAYS", "campaigns: days after a mail in which a reply counts (14)" },
@@ -43,15 +45,16 @@ static const struct report reports[] = {
 };
 
 static const struct crm_cmd cmd = {
-	"REPORT [--since DATE] [--until DATE] [--by PERIOD] [--group FIELD] [--currency CUR] [--limit N] [-o FORMAT]",
+	"REPORT [--since DATE] [--until DATE] [--by PERIOD] [--group FIELD] [-w EXPR] [--currency CUR] [--limit N] [-o FORMAT]",
 	"Print a report: summary, activity, revenue, top, segments, pipeline,\n"
 	"campaigns, satisfaction, followups, cohorts or owners. A customer stream on\n"
-	"standard input limits the report to those customers.",
+	"standard input, or --where, limits the report to those customers.",
 	opts,
+	NULL,
 };
 
 /* crm-segment --rfm --summary with the options that apply. */
-_Noreturn static void run_segments(const struct crm_common *c, const char *until)
+_Noreturn static void run_segments(const struct crm_common *c, const char *until, const char *where)
 {
 	char *args[16];
 	int n = 0;
@@ -76,6 +79,10 @@ _Noreturn static void run_segments(const struct crm_common *c, const char *until
 		args[n++] = "--as-of";
 		args[n++] = (char *)until;
 	}
+	if (where) {
+		args[n++] = "--where";
+		args[n++] = (char *)where;
+	}
 	args[n] = NULL;
 	/* the crm-segment beside this program first */
 	char self[4096];
@@ -97,9 +104,15 @@ static const struct report *find_report(const char *name)
 	for (const struct report *r = reports; r->name; r++)
 		if (!strcmp(r->name, name))
 			return r;
-	struct sb all = { 0 };
+	const char *names[sizeof reports / sizeof reports[0]];
+	size_t n = 0;
 	for (const struct report *r = reports; r->name; r++)
-		sb_printf(&all, "%s%s", r == reports ? "" : ", ", r->name);
+		names[n++] = r->name;
+	struct sb all = { 0 };
+	if (suggest(name, names, n, "", &all))
+		crm_diex("%s: no such report (did you mean %s?)", name, sb_str(&all));
+	for (size_t i = 0; i < n; i++)
+		sb_printf(&all, "%s%s", i ? ", " : "", names[i]);
 	crm_diex("%s: no such report (%s)", name, sb_str(&all));
 }
 
@@ -108,13 +121,14 @@ int main(int argc, char **argv)
 	crm_init(argc, argv);
 	struct crm_common c = { 0 };
 	struct rctx x = { .limit = -1, .window = 14, .group_ev = -1, .by = P_MONTH };
-	const char *arg, *since = NULL, *until = NULL;
+	const char *arg, *since = NULL, *until = NULL, *where = NULL;
 	int k;
 	while ((k = crm_getopt(argc, argv, &cmd, &c, &arg)) != -1) {
 		switch (k) {
 		case O_SINCE: since = arg; break;
 		case O_UNTIL: until = arg; break;
 		case O_GROUP: x.group_name = arg; break;
+		case 'w': where = arg; break;
 		case O_BY: {
 			static const char *const names[] = { "day", "week", "month", "quarter", "year", NULL };
 			long i = dom_index(names, arg);
@@ -143,7 +157,7 @@ int main(int argc, char **argv)
 		crm_usage_error(&cmd, "name one report");
 	const struct report *rep = find_report(argv[0]);
 	if (!rep->run)
-		run_segments(&c, until);
+		run_segments(&c, until, where);
 
 	crm_dir_open(&x.d, c.dir);
 	x.strict = c.strict;
@@ -159,11 +173,13 @@ int main(int argc, char **argv)
 		if (i >= 0)
 			x.group_ev = pj[i];
 	}
-	x.scoped = stdin_is_stream();
-	/* the customers are read when a report shows them, a stream scopes it,
-	 * or the rows are grouped by a customer column */
+	/* a stream, or --where, scopes the report to its customers */
+	bool use_stdin = stdin_is_stream();
+	x.scoped = use_stdin || where;
+	/* the customers are read when a report shows them, the report is
+	 * scoped, or the rows are grouped by a customer column */
 	if (rep->customers || x.scoped || (x.group_name && x.group_ev < 0))
-		customers_load(&x, x.scoped);
+		customers_load(&x, use_stdin, where);
 
 	struct table t;
 	char title[128];

@@ -23,6 +23,7 @@ static const struct crm_cmd cmd = {
 	"Remove customers from customers.csv. Their history stays unless --forget\n"
 	"is given, which erases every interaction that refers to them.",
 	opts,
+	"0 removed, 2 error (1 is not used)",
 };
 
 int main(int argc, char **argv)

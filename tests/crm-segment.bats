@@ -770,10 +770,15 @@ id,segment
 EOF
 }
 
-@test "SEG034: --only that matches nobody exits 1 and still prints the CSV header" {
-	run --separate-stderr crm-segment --rfm --only nobody -o csv
+@test "SEG034: --only that matches nobody exits 1 and still prints the CSV header; a name no segment has is an error" {
+	# in 2020 nobody had bought: everybody is a prospect
+	run --separate-stderr crm-segment --rfm --only Champions --as-of 2020-01-01 -o csv
 	assert_failure 1
 	assert_output "$HEADER,r,f,m,rfm,segment"
+	run --separate-stderr crm-segment --rfm --only nobody -o csv
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "crm-segment: --only: nobody: no such segment (known: Champions, Loyal, Potential Loyalists, New, Promising, Need Attention, About to Sleep, At Risk, Can't Lose, Hibernating, Prospects)"
 }
 
 @test "SEG035: --only matches the rules segment and the rfm_segment" {

@@ -3,14 +3,32 @@
 #include <string.h>
 
 #include "cust.h"
+#include "fieldset.h"
 #include "report.h"
 #include "util.h"
 
-void customers_load(struct rctx *x, bool use_stdin)
+void customers_load(struct rctx *x, bool use_stdin, const char *where)
 {
 	struct recin in;
 	if (recin_open(&in, &x->d, use_stdin, x->strict) < 0)
 		exit(CRM_ERR);
+	/* --where, as crm-find reads it: the fields of the stream and those
+	 * derived from the history */
+	struct fieldset fs;
+	fieldset_init(&fs, &in.hdr);
+	struct expr *e = NULL;
+	if (where) {
+		struct schema sc = fieldset_schema(&fs);
+		char err[2048];
+		if (!(e = expr_parse(where, &sc, x->now, err, sizeof err)))
+			crm_diex("--where: 1:%s", err);
+		bool *used = xcalloc(fs.n, sizeof *used);
+		expr_fields(e, used);
+		bool ok = fieldset_load(&fs, &x->d, used, 0, x->rates.base, x->now, x->strict);
+		free(used);
+		if (!ok)
+			exit(CRM_ERR);
+	}
 	long ci = hdr_find(&in.hdr, "id"), cn = hdr_find(&in.hdr, "name"),
 	     co = hdr_find(&in.hdr, "owner"), cs = hdr_find(&in.hdr, "stage"),
 	     cc = hdr_find(&in.hdr, "consent"), ct = hdr_find(&in.hdr, "touch"),
@@ -26,7 +44,15 @@ void customers_load(struct rctx *x, bool use_stdin)
 	struct rec r = { 0 };
 	int k;
 	while ((k = recin_next(&in, &r)) > 0) {
-		const char *id = rec_get(&r, (size_t)ci);
+		struct row_ctx rc = { .fs = &fs, .r = &r };
+		const char *id = rec_get(&r, (size_t)ci), *why;
+		if (e && !expr_eval(e, fieldset_get, &rc, &why)) {
+			if (!why)
+				continue;
+			/* a regular expression that gave up is no answer, not "no" */
+			crm_dataerr(in.name, r.line, "customer %s: --where: %s", id, why);
+			exit(CRM_ERR);
+		}
 		size_t i = hmap_put(&x->ids, id, strlen(id));
 		if (i < x->nci)
 			continue;
@@ -46,6 +72,8 @@ void customers_load(struct rctx *x, bool use_stdin)
 		x->nci = i + 1;
 	}
 	rec_free(&r);
+	expr_free(e);
+	fieldset_free(&fs);
 	recin_close(&in);
 	if (k < 0)
 		exit(CRM_ERR);

@@ -63,8 +63,9 @@ void report_owners(struct rctx *x, struct table *t);
 /* -- customers (customers.c) -- */
 
 /* Read the customers (the stream on stdin when use_stdin, else
- * customers.csv), with the --group column when grouping by one. */
-void customers_load(struct rctx *x, bool use_stdin);
+ * customers.csv), with the --group column when grouping by one; with
+ * where (--where), only those for which it holds. */
+void customers_load(struct rctx *x, bool use_stdin, const char *where);
 void customers_free(struct rctx *x);
 /* The customer of an id field, or NULL. */
 const struct cinfo *customer_of(const struct rctx *x, const struct pval *id);

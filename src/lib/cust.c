@@ -299,8 +299,20 @@ static void json_to_rec(struct recin *in, json_t *o, struct rec *r)
 
 int recin_open(struct recin *in, const struct crm_dir *d, bool use_stdin, bool strict)
 {
-	if (use_stdin)
-		return recin_open_fd(in, STDIN_FILENO, "<stdin>", strict);
+	if (use_stdin) {
+		int k = recin_open_fd(in, STDIN_FILENO, "<stdin>", strict);
+		/* a loop's input ("while read x; do crm-find ...") is no stream
+		 * of customers: say so, and how to read the directory's */
+		if (k == 0 && in->hdr.n && hdr_find(&in->hdr, "id") < 0) {
+			crm_dataerr(in->name, in->hdr_line,
+				    "standard input is read as customers, but it has no 'id' column; "
+				    "to read the directory's customers.csv instead, give the command "
+				    "</dev/null (in a 'while read' loop, standard input is the loop's)");
+			recin_close(in);
+			return -1;
+		}
+		return k;
+	}
 	const char *name = crm_path(d, CUSTOMERS);
 	int fd = openat(d->fd, CUSTOMERS, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {

@@ -45,6 +45,7 @@ struct part {
 	struct hmap dones;     /* ids closed by a done event */
 	struct sb merges;      /* "keep\0drop\0" pairs of merge records */
 	bool want_tasks, want_campaign, want_money;
+	unsigned want_cls; /* the classes of events that count for a field asked for */
 };
 
 struct derive {
@@ -113,6 +114,8 @@ static void line(const struct event *e, void *arg)
 			hmap_put(&p->dones, pj->v[PJ_REF].s, pj->v[PJ_REF].n);
 		return;
 	}
+	if (!(c & p->want_cls))
+		return; /* nothing asked for comes of it: no customer is made for it */
 	struct figures *f = fig_of(p, cust->s, cust->n, hmap_hash(cust->s, cust->n));
 	if (c & DOM_TASK) {
 		if (p->want_tasks && pj->v[PJ_ID].kind == 's')
@@ -286,6 +289,28 @@ static void follow_merges(struct part *a)
 	}
 }
 
+/* The classes of events the fields asked for are made of. */
+static unsigned wanted_classes(const struct derive_opts *o)
+{
+	unsigned m = o->mask;
+	if (!m)
+		return ~0u;
+	unsigned c = 0;
+	if (m & (1u << D_LAST_CONTACT | 1u << D_FIRST_CONTACT | 1u << D_CONTACTS))
+		c |= DOM_CONTACT;
+	if (m & (1u << D_LAST_PURCHASE | 1u << D_PURCHASES))
+		c |= DOM_PURCHASE;
+	if (m & 1u << D_REVENUE)
+		c |= DOM_PURCHASE | DOM_REFUND;
+	if (m & 1u << D_AVG_RATING)
+		c |= DOM_SURVEY;
+	if (m & 1u << D_LAST_CAMPAIGN)
+		c |= DOM_EMAIL;
+	if ((m & 1u << D_OPEN_TASKS) || o->tasks)
+		c |= DOM_TASK;
+	return c;
+}
+
 struct derive *derive_load(const struct crm_dir *d, const struct derive_opts *o)
 {
 	struct derive *dv = xcalloc(1, sizeof *dv);
@@ -299,6 +324,7 @@ struct derive *derive_load(const struct crm_dir *d, const struct derive_opts *o)
 		parts[i].want_tasks = o->tasks || !o->mask || (o->mask & 1u << D_OPEN_TASKS);
 		parts[i].want_campaign = !o->mask || (o->mask & 1u << D_LAST_CAMPAIGN);
 		parts[i].want_money = !o->mask || (o->mask & 1u << D_REVENUE);
+		parts[i].want_cls = wanted_classes(o);
 		ctx[i] = &parts[i];
 	}
 	unsigned skip = o->tasks ? 0 : 1u << PJ_TEXT | 1u << PJ_SUBJECT;

@@ -2,12 +2,14 @@
 #include "domain.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "money.h"
 #include "scan.h"
+#include "suggest.h"
 #include "util.h"
 
 const char *const dom_types[] = { "note", "call", "missed", "email", "meeting", "chat",
@@ -46,6 +48,17 @@ const char *dom_join(const char *const *list)
 	buf[0] = '\0';
 	for (size_t i = 0; list[i] && k + 1 < sizeof buf; i++)
 		k += (size_t)snprintf(buf + k, sizeof buf - k, "%s%s", i ? ", " : "", list[i]);
+	return buf;
+}
+
+const char *dom_hint(const char *s, const char *const *list)
+{
+	static char buf[600];
+	const char *h = suggest_hint(s, list, SIZE_MAX, "");
+	if (*h)
+		snprintf(buf, sizeof buf, "%s", h);
+	else
+		snprintf(buf, sizeof buf, " (use one of: %s)", dom_join(list));
 	return buf;
 }
 

@@ -42,6 +42,10 @@ bool dom_in(const char *const *list, const char *s);
 /* The list joined by ", " (a static buffer: for messages). */
 const char *dom_join(const char *const *list);
 
+/* What to tell of a value s that is not in the list: " (did you mean
+ * X?)" when one is near, else " (use one of: a, b, c)". Static text. */
+const char *dom_hint(const char *s, const char *const *list);
+
 /* The channel a type implies when none is given ("call" -> "phone"). */
 const char *dom_default_channel(const char *type);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "re.h"
+#include "suggest.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -30,6 +31,7 @@ struct expr {
 	enum field_kind fk;
 	char *text;   /* the value as written */
 	char *fold;   /* folded, for ordering text */
+	char *strip;  /* folded without diacritics, for = when the schema says so */
 	pcre2_code *eq; /* the value as a caseless literal anchored at both ends, for = */
 	double num;
 	crm_time t;
@@ -231,12 +233,17 @@ static struct expr *parse_or(struct parser *P);
 static void unknown_field(struct parser *P, const char *at, const char *name)
 {
 	struct sb b = { 0 };
-	for (size_t i = 0; i < P->s->n; i++) {
-		if (i)
-			sb_adds(&b, ", ");
-		sb_adds(&b, P->s->v[i].name);
+	const char **names = xcalloc(P->s->n + 1, sizeof *names);
+	for (size_t i = 0; i < P->s->n; i++)
+		names[i] = P->s->v[i].name;
+	if (suggest(name, names, P->s->n, "", &b)) {
+		fail(&P->l, at, "unknown field '%s' (did you mean %s?)", name, sb_str(&b));
+	} else {
+		for (size_t i = 0; i < P->s->n; i++)
+			sb_printf(&b, "%s%s", i ? ", " : "", names[i]);
+		fail(&P->l, at, "unknown field '%s' (known: %s)", name, sb_str(&b));
 	}
-	fail(&P->l, at, "unknown field '%s' (known: %s)", name, sb_str(&b));
+	free(names);
 	sb_free(&b);
 }
 
@@ -355,6 +362,11 @@ static struct expr *parse_test(struct parser *P)
 		struct sb b = { 0 };
 		u8_fold(e->text, strlen(e->text), false, &b);
 		e->fold = xstrdup(sb_str(&b));
+		if (P->s->fold) {
+			sb_reset(&b);
+			u8_fold(e->text, strlen(e->text), true, &b);
+			e->strip = xstrdup(sb_str(&b));
+		}
 		sb_free(&b);
 		int ec;
 		PCRE2_SIZE eo;
@@ -494,6 +506,7 @@ void expr_free(struct expr *e)
 	free(e->text);
 	free(e->fold);
 	free(e->src);
+	free(e->strip);
 	if (e->re)
 		pcre2_code_free(e->re);
 	if (e->eq)
@@ -531,6 +544,11 @@ static int match(const struct expr *e, const pcre2_code *re, const char *v, size
  * that a caseless search for the value in raw bytes finds every match. */
 static int text_eq(const struct expr *e, const char *v, size_t n)
 {
+	if (e->strip) {
+		sb_reset(&foldbuf);
+		u8_fold(v, n, true, &foldbuf);
+		return !strcmp(sb_str(&foldbuf), e->strip);
+	}
 	return match(e, e->eq, v, n);
 }
 

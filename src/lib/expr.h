@@ -19,6 +19,7 @@ struct field {
 struct schema {
 	const struct field *v;
 	size_t n;
+	bool fold; /* = and != also ignore diacritics (crm-find -a): krakow is Kraków */
 };
 
 struct expr;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "suggest.h"
 #include "util.h"
 
 void fieldset_init(struct fieldset *fs, const struct hdr *h)
@@ -57,7 +58,7 @@ bool fieldset_load(struct fieldset *fs, const struct crm_dir *d, const bool *use
 
 struct schema fieldset_schema(const struct fieldset *fs)
 {
-	return (struct schema){ fs->v, fs->n };
+	return (struct schema){ fs->v, fs->n, false };
 }
 
 long fieldset_index(const struct fieldset *fs, const char *name)
@@ -71,11 +72,13 @@ long fieldset_index(const struct fieldset *fs, const char *name)
 void fieldset_unknown(const struct fieldset *fs, const char *what, const char *name)
 {
 	struct sb b = { 0 };
-	for (size_t i = 0; i < fs->n; i++) {
-		if (i)
-			sb_adds(&b, ", ");
-		sb_adds(&b, fs->v[i].name);
-	}
+	const char **names = xcalloc(fs->n + 1, sizeof *names);
+	for (size_t i = 0; i < fs->n; i++)
+		names[i] = fs->v[i].name;
+	if (suggest(name, names, fs->n, "", &b))
+		crm_diex("%s: unknown field '%s' (did you mean %s?)", what, name, sb_str(&b));
+	for (size_t i = 0; i < fs->n; i++)
+		sb_printf(&b, "%s%s", i ? ", " : "", names[i]);
 	crm_diex("%s: unknown field '%s' (known: %s)", what, name, sb_str(&b));
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "suggest.h"
 #include "util.h"
 
 static void print_usage(FILE *f, const struct crm_cmd *cmd)
@@ -43,7 +44,7 @@ void crm_help(const struct crm_cmd *cmd)
 		else
 			printf("  %-24s  %s\n", left, o->help);
 	}
-	printf("\nExit status: 0 done, 1 nothing matched or nothing to do, 2 error.\n");
+	printf("\nExit status: %s.\n", cmd->exits ? cmd->exits : CRM_EXITS);
 }
 
 void crm_usage_error(const struct crm_cmd *cmd, const char *msg)
@@ -91,11 +92,22 @@ int crm_getopt(int argc, char **argv, const struct crm_cmd *cmd,
 		case -1:
 			return -1;
 		case '?': {
-			char m[128];
-			if (optopt && optopt < 256)
+			char m[256];
+			if (optopt && optopt < 256) {
 				snprintf(m, sizeof m, "unknown option '-%c'", optopt);
-			else
-				snprintf(m, sizeof m, "unknown option '%s'", argv[optind - 1]);
+			} else {
+				/* the long options of the table, for a hint */
+				const char *names[128];
+				size_t n = 0;
+				for (const struct crm_opt *o = cmd->opts; (o->key || o->name) && n < 128; o++)
+					if (o->name)
+						names[n++] = o->name;
+				char word[64];
+				const char *a = argv[optind - 1];
+				snprintf(word, sizeof word, "%.*s", (int)strcspn(a + 2, "="), a + 2);
+				snprintf(m, sizeof m, "unknown option '%.64s'%s", a,
+					 suggest_hint(word, names, n, "--"));
+			}
 			crm_usage_error(cmd, m);
 		}
 		case ':': {

@@ -21,7 +21,12 @@ struct crm_cmd {
 	const char *usage;
 	const char *about;
 	const struct crm_opt *opts;
+	/* what the exit statuses mean, as the manual says: "0 ..., 1 ..., 2
+	 * ..."; NULL for the toolkit's usual ones (CRM_EXITS) */
+	const char *exits;
 };
+
+#define CRM_EXITS "0 done, 1 nothing matched or nothing to do, 2 error"
 
 /* Codes of the long-only options every program may share. */
 enum {
