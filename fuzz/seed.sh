@@ -59,6 +59,29 @@ not (last_contact or revenue) and -6m<created
 EXPRS
 seed_lines expr "$tmp.rules"
 rm -f "$tmp" "$tmp.rules"
+
+# The shapes that once overflowed a stack or hid a failure: nesting past
+# the limit and just within it, long chains, a pattern that backtracks
+# without end, control characters and encoded-words in values.
+# many N S: S repeated N times
+many() { awk -v n="$1" -v s="$2" 'BEGIN { for (i = 0; i < n; i++) printf "%s", s }'; }
+shape() {
+	printf '%s' "$2" >"$tmp"
+	seed "$1" "$tmp"
+}
+shape expr "$(many 300 '(')country=PL$(many 300 ')')"
+shape expr "$(many 256 '(')country=PL$(many 256 ')')"
+shape expr "$(many 300 'not ')name"
+shape expr "id$(many 300 ' and id') or $(many 100 'not (')name$(many 100 ')')"
+shape expr 'name~/!|(a+)+$/ or not name~/(x+x+)+y/'
+shape expr "$(printf 'name="Eve\033[31m" or company~/\x0b|\x85/ or city="\302\205"')"
+shape expr 'created<+9000y or last_contact>9999-12-31T23:30:00-01:00'
+shape segments "$(printf 'Deep: %sid%s\nNots: %sid\n' "$(many 300 '(')" "$(many 300 ')')" "$(many 300 'not ')")"
+shape segments "$(printf 'Flat: id%s\nOdd: not name~/!|(a+)+$/\n' "$(many 500 ' and id')")"
+shape segments "$(printf 'Ctl\033: name="a\013b"\nC1: city="\302\205"\n')"
+shape template "$(printf 'Subject: {{word}} {{huge}}\nCc: {{ctl}} <cc@example.org>\nBcc: spy@example.org\nX-Ctl: \033[2J{{ctl}}\nX-Long: {{huge}}{{huge}}\n\nHello {{ctl}}\n')"
+shape template "$(printf 'Subject: =?UTF-8?B?RXZlDQpCY2M6IGV2aWxAZXhhbXBsZS5jb20=?= {{name}}\nReply-To: {{word}} <r@example.org>\n\n{{word}}\n')"
+shape mail "$(printf 'From a@example.org Sun Nov 22 10:00:00 2026\nFrom: =?UTF-8?B?RXZlDQpCY2M6IGV2aWxAZXhhbXBsZS5jb20=?= <e@example.org>\nTo: "x\033[2J" <t@example.org>\nSubject: =?UTF-8?Q?a=0Bb=C2=85c?=\n\nbody\033\n')"
 for t in fuzz/corpus/*/; do
 	printf '%s: %s seeds\n' "$(basename "$t")" "$(ls "$t" | wc -l)"
 done

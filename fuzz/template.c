@@ -4,8 +4,12 @@
  * gains a line that is not a folded continuation (no header injection),
  * encoded-word lines stay within 78 characters, the quoted-printable body
  * is short-lined 7-bit text that decodes to the body, and an mbox message
- * has no unquoted From_ line. */
+ * has no unquoted From_ line. Every header line fits 998 octets and holds
+ * no control character, and text that looks like an encoded-word is never
+ * left for a reader to decode. */
 #include "fuzz.h"
+
+#include <ctype.h>
 
 #include "mail.h"
 
@@ -21,11 +25,18 @@ static const char *const fields[][2] = {
 		  "incididunt ut labore et dolore magna aliqua Ut enim ad minim veniam" },
 	{ "cyr", "Шановний клієнте, дякуємо за ваше замовлення у нашому магазині" },
 	{ "empty", "" },
+	{ "ctl", "Eve\x1b[31m\x0b\x0c\x7f\xc2\x85\tend" },
+	{ "word", "=?UTF-8?B?RXZlDQpCY2M6IGV2aWxAZXhhbXBsZS5jb20=?=" },
+	{ "huge", NULL }, /* 1500 letters without a space, made on the first run */
 };
+
+static char huge[1501];
 
 static const char *look(void *ctx, const char *field)
 {
 	(void)ctx;
+	if (!strcmp(field, "huge"))
+		return huge;
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
 		if (!strcmp(fields[i][0], field))
 			return fields[i][1];
@@ -37,16 +48,40 @@ static const char *look(void *ctx, const char *field)
 static void check_header(const char *h, size_t n, const char *name, bool ascii)
 {
 	fuzz_check(n > 0 && h[n - 1] == '\n', "a header ends with a line end");
-	fuzz_check(!memchr(h, '\r', n) && !memchr(h, '\0', n), "a header holds no CR or NUL");
 	size_t start = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (h[i] != '\n')
+		unsigned char c = (unsigned char)h[i];
+		if (c != '\n') {
+			fuzz_check(c >= ' ' && c != 0x7F, "a header holds no control character");
+			fuzz_check(!(c == 0xC2 && i + 1 < n && (unsigned char)h[i + 1] >= 0x80 &&
+				     (unsigned char)h[i + 1] <= 0x9F),
+				   "a header holds no C1 control character");
 			continue;
+		}
 		fuzz_check(i + 1 == n || h[i + 1] == ' ', "a header line break is a fold");
+		fuzz_check(i - start <= MAIL_LINE_MAX, "a header line fits 998 octets");
 		if (!ascii && strlen(name) < 60)
 			fuzz_check(i - start <= 78, "an encoded header line fits 78 characters");
 		start = i + 1;
 	}
+}
+
+/* Whether every "=?" of h[0..n) opens one of our own encoded-words (the
+ * padding of whose base64 may be followed by their "?="). */
+static bool only_our_words(const char *h, size_t n)
+{
+	const char *p = h, *e = h + n;
+	while ((p = memmem(p, (size_t)(e - p), "=?", 2))) {
+		if ((size_t)(e - p) < 10 || memcmp(p, "=?UTF-8?B?", 10))
+			return false;
+		p += 10;
+		while (p < e && (isalnum((unsigned char)*p) || *p == '+' || *p == '/' || *p == '='))
+			p++;
+		if (e - p < 2 || memcmp(p, "?=", 2))
+			return false;
+		p += 2;
+	}
+	return true;
 }
 
 static void header(struct sb *msg, const char *name, const char *value)
@@ -55,8 +90,28 @@ static void header(struct sb *msg, const char *name, const char *value)
 	mail_header(msg, name, value);
 	bool ascii = true;
 	for (const char *p = value; *p; p++)
-		ascii = ascii && (unsigned char)*p < 0x80;
+		ascii = ascii && (unsigned char)*p < 0x80 && (unsigned char)*p >= ' ' && *p != 0x7F;
+	ascii = ascii && !strstr(value, "=?");
 	check_header(msg->s + from, msg->len - from, name, ascii);
+	if (strstr(value, "=?") && !strpbrk(name, "=?"))
+		fuzz_check(only_our_words(msg->s + from, msg->len - from),
+			   "text like an encoded-word is encoded itself");
+}
+
+/* An address header as crm-mail writes it: the display name made safe by
+ * mail_address, the line folded by mail_header_raw or refused. */
+static void address(struct sb *msg, const char *hname, const char *name, const char *addr)
+{
+	struct sb v = { 0 };
+	mail_address(&v, name, addr);
+	size_t from = msg->len;
+	if (mail_header_raw(msg, hname, v.s)) {
+		check_header(msg->s + from, msg->len - from, hname, false);
+		if (strstr(name, "=?"))
+			fuzz_check(only_our_words(msg->s + from, msg->len - from),
+				   "a display name like an encoded-word is encoded itself");
+	}
+	sb_free(&v);
 }
 
 static int hexval(char c)
@@ -123,14 +178,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_check(strtol(err, &end, 10) >= 1 && *end == ':', "a template error names its line");
 		return 0;
 	}
+	if (!huge[0])
+		memset(huge, 'x', sizeof huge - 1);
 	struct sb msg = { 0 }, v = { 0 }, addr = { 0 };
 	char *missing;
-	mail_address(&addr, look(NULL, "name"), "evil@example.org");
-	if (!has_line_break(addr.s, addr.len))
-		header(&msg, "To", addr.s);
-	sb_reset(&addr);
-	mail_address(&addr, look(NULL, "company"), "sales@example.org");
-	header(&msg, "Cc", addr.s);
+	static const char *const names[] = { "name", "company", "ctl", "word", "huge", "cyr" };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		address(&msg, "To", look(NULL, names[i]), "evil@example.org");
 	for (size_t i = 0; i < t.nh; i++) {
 		sb_reset(&v);
 		if (tmpl_render(t.h[i].value, look, NULL, &v, &missing) < 0) {

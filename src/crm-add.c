@@ -21,6 +21,7 @@
 #include "tags.h"
 #include "utf8.h"
 #include "util.h"
+#include "valid.h"
 
 enum {
 	O_COUNTRY = OPT_FIRST_LOCAL,
@@ -104,49 +105,23 @@ static void sets_free(struct sets *s)
 	memset(s, 0, sizeof *s);
 }
 
-/* Normalise the value of column col. Returns NULL and sets *out (new
- * string), or the reason the value is refused. */
-static const char *normalise(const char *col, const char *val, bool importing, char **out)
+/* Normalise the value of column col: what crm-add keeps for itself, then
+ * the rule of the column (valid.h), the one crm-check applies. Returns
+ * NULL and sets *out (new string), or the reason the value is refused:
+ * with *rule set, a reason of the rule, to be shown as valid_say shows it. */
+static const char *normalise(const char *col, const char *val, bool importing, char **out,
+			     bool *rule)
 {
 	*out = NULL;
-	if (!strcmp(col, "email"))
-		return check_email(val, out);
-	if (!strcmp(col, "country"))
-		return check_country(val, out);
-	if (!strcmp(col, "stage"))
-		return check_stage(val, out);
-	if (!strcmp(col, "consent"))
-		return check_consent(val, out);
-	if (!strcmp(col, "id")) {
-		if (!importing)
-			return "is made by crm-add and cannot be set";
-		if (*val && !id_valid(val))
-			return "is not an id of this CRM (13 characters of base32)";
-	}
-	if (!strcmp(col, "created") || !strcmp(col, "updated")) {
-		if (!importing)
-			return "is kept by crm-add and cannot be set";
-		crm_time t;
-		if (*val && !date_parse(val, &t))
-			return "is not a date (YYYY-MM-DDThh:mm:ssZ)";
-		if (*val) {
-			char b[DATE_BUFSZ];
-			date_fmt(t, b);
-			*out = xstrdup(b);
-			return NULL;
-		}
-	}
-	if (!strcmp(col, "name")) {
-		for (const char *p = val; *p; p++)
-			if ((unsigned char)*p < 0x20 && *p != '\t')
-				return "holds a line break or a control character";
-	}
-	if (!u8_valid(val, strlen(val), NULL))
-		return "is not valid UTF-8";
+	*rule = false;
 	if (!*col)
 		return "has no column name";
-	*out = xstrdup(val);
-	return NULL;
+	if (!strcmp(col, "id") && !importing)
+		return "is made by crm-add and cannot be set";
+	if ((!strcmp(col, "created") || !strcmp(col, "updated")) && !importing)
+		return "is kept by crm-add and cannot be set";
+	*rule = true;
+	return valid_field(col, val, out);
 }
 
 struct ctx {
@@ -204,7 +179,16 @@ static long apply(struct ctx *x, long row, const struct sets *s, bool is_new, bo
 	for (size_t i = 0; i < s->n; i++) {
 		const char *col = s->v[i].col;
 		char *v;
-		const char *bad = normalise(col, s->v[i].val, importing, &v);
+		bool rule;
+		const char *bad = normalise(col, s->v[i].val, importing, &v, &rule);
+		if (bad && rule) {
+			struct sb m = { 0 };
+			valid_say(&m, col, s->v[i].val, bad);
+			*why = xstrdup(sb_str(&m));
+			*whycol = NULL;
+			sb_free(&m);
+			goto undo;
+		}
 		if (bad) {
 			*why = xstrdup(bad);
 			*whycol = xstrdup(col);
@@ -392,7 +376,7 @@ static long import_match(struct ctx *x, const struct sets *s)
 				return (long)r;
 	if (email) {
 		char *norm;
-		if (check_email(email, &norm) == NULL) {
+		if (valid_email(email, &norm) == NULL) {
 			long o = email_owner(x, norm, -1);
 			free(norm);
 			if (o >= 0)

@@ -37,20 +37,27 @@
 
 #include "conflicts.h"
 #include "csvrec.h"
+#include "cust.h"
+#include "cust.h"
 #include "dir.h"
 #include "domain.h"
+#include "fieldset.h"
 #include "git.h"
 #include "hist.h"
 #include "hmap.h"
 #include "jsonl.h"
 #include "lit.h"
 #include "opt.h"
+#include "rules.h"
 #include "scan.h"
 #include "utf8.h"
 #include "util.h"
 #include "valid.h"
 
 enum { O_STAGED = OPT_FIRST_LOCAL };
+
+/* The rules of crm-segment. */
+#define SEGMENTS "segments.conf"
 
 /* No --strict: every bad line is a problem already; no --color: no table. */
 static const struct crm_opt opts[] = {
@@ -89,6 +96,7 @@ static void quit(void)
 struct problem {
 	long long at; /* its line; in the history, its byte offset until the end */
 	int rank;     /* problems of one line: in the order of the checks */
+	long col;     /* the column it names; 0: none */
 	size_t seq;   /* and in the order they were found */
 	char *msg;
 	bool warn;    /* a warning: shown, not an error */
@@ -103,7 +111,8 @@ struct file {
 	size_t nwarn; /* of the n, the warnings */
 };
 
-static void note(struct file *f, long long at, int rank, bool warn, const char *fmt, va_list ap)
+static void note(struct file *f, long long at, int rank, long col, bool warn, const char *fmt,
+		 va_list ap)
 {
 	if (quiet && !warn)
 		quit();
@@ -115,7 +124,7 @@ static void note(struct file *f, long long at, int rank, bool warn, const char *
 	void *p = f->v;
 	xgrow(&p, &f->cap, f->n + 1, sizeof *f->v);
 	f->v = p;
-	f->v[f->n] = (struct problem){ at, rank, f->n, s, warn };
+	f->v[f->n] = (struct problem){ at, rank, col, f->n, s, warn };
 	f->n++;
 	f->nwarn += warn;
 }
@@ -127,7 +136,19 @@ static void problem(struct file *f, long long at, int rank, const char *fmt, ...
 {
 	va_list ap;
 	va_start(ap, fmt);
-	note(f, at, rank, false, fmt, ap);
+	note(f, at, rank, 0, false, fmt, ap);
+	va_end(ap);
+}
+
+/* A problem at a column of the line. */
+static void problem_at(struct file *f, long long at, long col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void problem_at(struct file *f, long long at, long col, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	note(f, at, 0, col, false, fmt, ap);
 	va_end(ap);
 }
 
@@ -140,7 +161,7 @@ static void warning(struct file *f, long long at, int rank, const char *fmt, ...
 {
 	va_list ap;
 	va_start(ap, fmt);
-	note(f, at, rank, true, fmt, ap);
+	note(f, at, rank, 0, true, fmt, ap);
 	va_end(ap);
 }
 
@@ -160,8 +181,11 @@ static void print_file(struct file *f)
 	if (f->n) /* qsort wants an array, even of nothing */
 		qsort(f->v, f->n, sizeof *f->v, by_line);
 	for (size_t i = 0; i < f->n; i++) {
-		printf("%s:%lld: %s%s\n", f->name, f->v[i].at, f->v[i].warn ? "warning: " : "",
-		       f->v[i].msg);
+		if (f->v[i].col)
+			printf("%s:%lld:%ld: %s\n", f->name, f->v[i].at, f->v[i].col, f->v[i].msg);
+		else
+			printf("%s:%lld: %s%s\n", f->name, f->v[i].at, f->v[i].warn ? "warning: " : "",
+			       f->v[i].msg);
 		free(f->v[i].msg);
 		if (ferror(stdout))
 			crm_flush_stdout();
@@ -368,7 +392,8 @@ static bool hset_has(const struct hset *s, uint64_t h)
 
 struct check {
 	struct crm_dir d;
-	struct file cust, hist, conflicts;
+	struct file cust, hist, conflicts, segments;
+	struct hdr hdr;      /* of customers.csv; no columns when it has none */
 	bool have_ids;       /* customers.csv gave its ids: refer to them */
 	struct hset ids;     /* the hashes of the customer ids */
 	struct sb tmp, tmp2;
@@ -420,6 +445,7 @@ static bool hset_put_shared(struct hset *s, uint64_t h)
 struct cpart {
 	struct check *x;
 	const struct valid_cols *c;
+	const struct hdr *h;  /* the header */
 	size_t hdr_n;
 	struct csvin *in;
 	long stop;            /* the first line of the next stretch; 0: none */
@@ -467,7 +493,7 @@ static void row_keys_end(struct cpart *P)
 static void check_row(struct cpart *P, const struct rec *r, long line)
 {
 	const struct valid_cols *c = P->c;
-	bool clean = valid_customer_clean(c, r, &P->memo);
+	bool clean = valid_customer_clean(P->h, c, r, &P->memo);
 	uint64_t hid = 0, hmail = 0;
 	if (c->id >= 0) {
 		size_t n = rec_len(r, (size_t)c->id);
@@ -491,7 +517,7 @@ static void check_row(struct cpart *P, const struct rec *r, long line)
 	row_keys(P, hid, hmail);
 	if (!clean) {
 		struct at at = { &P->f, line, C_VALUES };
-		valid_customer(c, r, on_problem, &at);
+		valid_customer(P->h, r, on_problem, &at);
 	}
 }
 
@@ -591,6 +617,7 @@ static void check_customers(struct check *x)
 	struct at hat = { f, line, C_FIELDS };
 	hdr_from_rec(&h, &r);
 	rec_free(&r);
+	hdr_copy(&x->hdr, &h);
 	valid_header(&h, on_problem, &hat);
 	valid_cols_find(&c, &h);
 	x->have_ids = c.id >= 0;
@@ -607,7 +634,7 @@ static void check_customers(struct check *x)
 	int np = size > (16 << 20) && split > 0 ? 2 : 1;
 	int fd2 = -1;
 	for (int i = 0; i < np; i++)
-		parts[i] = (struct cpart){ .x = x, .c = &c, .hdr_n = h.n, .in = in, .emails = &emails };
+		parts[i] = (struct cpart){ .x = x, .c = &c, .h = &h, .hdr_n = h.n, .in = in, .emails = &emails };
 	if (np == 2) {
 		fd2 = open_data(x, CUSTOMERS, true);
 		if (lseek(fd2, (off_t)split, SEEK_SET) < 0)
@@ -1536,13 +1563,58 @@ static void check_conflict(struct check *x, const json_t *o, long line)
 	sb_free(&m);
 }
 
+static void on_rule(void *ctx, const struct rules_err *err)
+{
+	struct check *x = ctx;
+	const char *m = err->msg;
+	while (*m == ' ')
+		m++;
+	problem_at(&x->segments, err->line, err->col, "%s", m);
+}
+
+/* segments.conf, when there is one: every rule as crm-segment reads it
+ * over this directory, whose fields are the columns of customers.csv (the
+ * new file's when it has no header), the columns crm-segment adds and the
+ * fields derived from the history. */
+static void check_segments(struct check *x)
+{
+	int fd = open_data(x, SEGMENTS, false);
+	if (fd < 0)
+		return;
+	struct sb text = { 0 };
+	if (read_all(fd, &text) < 0)
+		crm_die("%s", x->segments.name);
+	close(fd);
+	struct hdr h = { 0 };
+	if (x->hdr.n)
+		hdr_copy(&h, &x->hdr);
+	else
+		for (size_t i = 0; i < cust_ncolumns; i++)
+			hdr_add(&h, cust_columns[i]);
+	static const char *const added[] = { "r", "f", "m", "rfm", "rfm_segment", "lifecycle",
+					     "segment", "p_alive", "exp_purchases", "exp_revenue" };
+	for (size_t i = 0; i < sizeof added / sizeof added[0]; i++)
+		hdr_add(&h, added[i]);
+	struct fieldset fs;
+	fieldset_init(&fs, &h);
+	struct schema sc = fieldset_schema(&fs);
+	size_t nrules;
+	size_t bad = rules_check(text.s ? text.s : "", text.len, &sc, crm_now(), &nrules, on_rule, x);
+	if (!bad && !nrules)
+		warning(&x->segments, 1, 0, "no rules (lines NAME: EXPR): crm-segment without options "
+					     "will refuse it");
+	fieldset_free(&fs);
+	hdr_free(&h);
+	sb_free(&text);
+}
+
 /* "crm-check: 3 problems in customers.csv, 1 in interactions.jsonl" */
 static void summary(const struct check *x, size_t total)
 {
-	const struct file *fs[] = { &x->cust, &x->hist, &x->conflicts };
+	const struct file *fs[] = { &x->cust, &x->hist, &x->segments, &x->conflicts };
 	struct sb b = { 0 };
 	size_t warns = 0;
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < sizeof fs / sizeof fs[0]; i++) {
 		size_t n = fs[i]->n - fs[i]->nwarn;
 		warns += fs[i]->nwarn;
 		if (!n)
@@ -1566,9 +1638,9 @@ static size_t check_dir(const char *dir, const char *prefix)
 {
 	struct check x = { 0 };
 	crm_dir_open(&x.d, dir);
-	static const char *const names[] = { CUSTOMERS, INTERACTIONS, CONFLICTS };
-	struct file *fs[] = { &x.cust, &x.hist, &x.conflicts };
-	for (size_t i = 0; i < 3; i++) {
+	static const char *const names[] = { CUSTOMERS, INTERACTIONS, CONFLICTS, SEGMENTS };
+	struct file *fs[] = { &x.cust, &x.hist, &x.conflicts, &x.segments };
+	for (size_t i = 0; i < 4; i++) {
 		if (!prefix) {
 			fs[i]->name = crm_path_dup(&x.d, names[i]);
 			continue;
@@ -1585,6 +1657,9 @@ static size_t check_dir(const char *dir, const char *prefix)
 	check_history(&x);
 	total += x.hist.n - x.hist.nwarn;
 	print_file(&x.hist);
+	check_segments(&x);
+	total += x.segments.n - x.segments.nwarn;
+	print_file(&x.segments);
 	each_line(&x, CONFLICTS, &x.conflicts, check_conflict);
 	total += x.conflicts.n - x.conflicts.nwarn;
 	print_file(&x.conflicts);
@@ -1597,6 +1672,8 @@ static size_t check_dir(const char *dir, const char *prefix)
 	free(x.cust.name);
 	free(x.hist.name);
 	free(x.conflicts.name);
+	free(x.segments.name);
+	hdr_free(&x.hdr);
 	crm_dir_close(&x.d);
 	return total;
 }

@@ -17,6 +17,7 @@
 #include "hist.h"
 #include "lit.h"
 #include "opt.h"
+#include "re.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -202,18 +203,46 @@ static void matcher_free(struct matcher *m)
 	sb_free(&m->buf);
 }
 
-static bool match_raw(struct matcher *m, const pcre2_code *re, const char *s, size_t n)
+/* A match of re in s[0..n): 1, 0, or -1 when PCRE2 gave up (re_error). */
+static int match_raw(struct matcher *m, const pcre2_code *re, const char *s, size_t n)
 {
-	return pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, m->md, NULL) >= 0;
+	return re_match(re, s, n, 0, m->md);
 }
 
-static bool match_field(struct matcher *m, const char *s, size_t n)
+static int match_field(struct matcher *m, const char *s, size_t n)
 {
 	if (!m->fold)
 		return match_raw(m, m->re, s, n);
 	sb_reset(&m->buf);
 	u8_fold(s, n, true, &m->buf);
 	return match_raw(m, m->re, sb_str(&m->buf), m->buf.len);
+}
+
+/* Report a record PATTERN or the --where cannot be decided for (a regular
+ * expression gave up): "file:line: customer ID: what: why". */
+static void undecided(const char *file, long line, const char *kind, const char *id, size_t idn,
+		      const char *what, const char *why)
+{
+	if (idn)
+		crm_dataerr(file, line, "%s %.*s: %s: %s", kind, (int)idn, id, what, why);
+	else
+		crm_dataerr(file, line, "%s: %s", what, why);
+}
+
+/* PATTERN as messages name it. */
+static const char *pattern_name(struct sb *b, const struct opts *o)
+{
+	sb_reset(b);
+	sb_printf(b, "PATTERN '%s'", o->pattern);
+	return sb_str(b);
+}
+
+/* Why PCRE2 gave up on PATTERN, as the expression's messages say it. */
+static const char *pattern_why(struct sb *b)
+{
+	sb_reset(b);
+	sb_printf(b, "the regular expression gave up: %s", re_error());
+	return sb_str(b);
 }
 
 /* A record known only by its id, for the derived fields. */
@@ -466,6 +495,7 @@ static int find_customers(struct opts *o)
 	 * whole buffer and the records before its hit are skipped unseen. */
 	const char *hit = NULL, *hit_end = NULL;
 	unsigned long hit_moves = 0;
+	bool whole = true; /* the search over the whole buffer did not give up */
 	/* Derived tests decided from the id alone, before parsing the record. */
 	bool *avail = xcalloc(fs.n, sizeof *avail);
 	for (size_t i = 0; i < fs.n; i++)
@@ -536,20 +566,29 @@ static int find_customers(struct opts *o)
 					else
 						quoted = false;
 				}
-				if (!match_raw(&m, pre, sb_str(&m.buf), m.buf.len))
+				if (match_raw(&m, pre, sb_str(&m.buf), m.buf.len) == 0)
 					continue;
 			} else if (pre && plain) {
+				int k2 = 1;
 				const char *end = in.csv->b.buf + in.csv->b.end;
-				if (!hit || hit_moves != in.csv->b.moves || hit_end != end || hit < s) {
+				if (whole && (!hit || hit_moves != in.csv->b.moves || hit_end != end || hit < s)) {
 					/* search on from this record to the end of what is read */
 					hit_moves = in.csv->b.moves;
 					hit_end = end;
-					int k2 = pcre2_match(pre, (PCRE2_SPTR)s, (size_t)(end - s), 0, 0, m.md, NULL);
-					hit = k2 >= 0 ? s + pcre2_get_ovector_pointer(m.md)[0] : end;
+					int f = re_match(pre, s, (size_t)(end - s), 0, m.md);
+					if (f < 0)
+						whole = false; /* gave up over many records: one at a time */
+					else
+						hit = f ? s + pcre2_get_ovector_pointer(m.md)[0] : end;
 				}
-				if (hit >= s + n && hit != end)
-					continue; /* the next match is further on */
-				if (hit == end && !match_raw(&m, pre, s, n))
+				if (!whole)
+					k2 = match_raw(&m, pre, s, n);
+				else if (hit >= s + n && hit != end)
+					k2 = 0; /* the next match is further on */
+				else if (hit == end)
+					k2 = match_raw(&m, pre, s, n);
+				/* -1: the bytes cannot tell; the fields will */
+				if (k2 == 0)
 					continue;
 			}
 			if (early && plain && *s != '"') {
@@ -557,8 +596,14 @@ static int find_customers(struct opts *o)
 				const char *comma = memchr(s, ',', n);
 				size_t idn = comma ? (size_t)(comma - s) : n;
 				struct id_ctx ic = { &fs, s, idn, "" };
-				if (!expr_may_match(where, avail, id_get, &ic))
-					continue;
+				const char *why;
+				if (!expr_may_match(where, avail, id_get, &ic, &why)) {
+					if (!why)
+						continue;
+					undecided(in.name, line, "customer", s, idn, "--where", why);
+					status = CRM_ERR;
+					break;
+				}
 			}
 			if (csvin_parse(in.csv, s, n, &r) < 0) {
 				crm_dataerr(in.name, line, "%s", in.csv->err);
@@ -582,15 +627,32 @@ static int find_customers(struct opts *o)
 			if (got == 0)
 				break;
 		}
+		const char *id = fs.id_col >= 0 ? rec_get(&r, (size_t)fs.id_col) : "";
+		size_t idn = fs.id_col >= 0 ? rec_len(&r, (size_t)fs.id_col) : 0;
 		if (m.re) {
-			bool found = false;
+			int found = 0;
 			for (size_t i = 0; i < r.n && !found; i++)
 				found = match_field(&m, r.v[i], r.len[i]);
+			if (found < 0) {
+				struct sb b = { 0 }, w = { 0 };
+				undecided(in.name, r.line, "customer", id, idn, pattern_name(&b, o),
+					  pattern_why(&w));
+				sb_free(&b);
+				sb_free(&w);
+				status = CRM_ERR;
+				break;
+			}
 			if (!found)
 				continue;
 		}
-		if (where && !expr_eval(where, fieldset_get, &c))
-			continue;
+		const char *why;
+		if (where && !expr_eval(where, fieldset_get, &c, &why)) {
+			if (!why)
+				continue;
+			undecided(in.name, r.line, "customer", id, idn, "--where", why);
+			status = CRM_ERR;
+			break;
+		}
 		if (!sink_add(&k, &c))
 			break;
 	}
@@ -657,23 +719,26 @@ static const char *iget(void *ctx, size_t f, size_t *len)
 	return "";
 }
 
-static bool ijson_match(struct matcher *m, json_t *o)
+/* PATTERN in a value of o: 1, 0, or -1 when PCRE2 gave up. */
+static int ijson_match(struct matcher *m, json_t *o)
 {
 	const char *key;
 	json_t *v;
 	json_object_foreach(o, key, v)
 	{
-		if (json_is_string(v) && match_field(m, json_string_value(v), json_string_length(v)))
-			return true;
-		if (json_is_number(v)) {
+		int k = 0;
+		if (json_is_string(v)) {
+			k = match_field(m, json_string_value(v), json_string_length(v));
+		} else if (json_is_number(v)) {
 			char b[64];
 			int n = json_is_integer(v) ? snprintf(b, sizeof b, "%lld", (long long)json_integer_value(v))
 						   : snprintf(b, sizeof b, "%.17g", json_real_value(v));
-			if (match_field(m, b, (size_t)n))
-				return true;
+			k = match_field(m, b, (size_t)n);
 		}
+		if (k)
+			return k;
 	}
-	return false;
+	return 0;
 }
 
 static int find_interactions(struct opts *o)
@@ -721,7 +786,7 @@ static int find_interactions(struct opts *o)
 	int got = 0;
 	struct rec r = { 0 };
 	while (in->b.fd >= 0 && (got = linein_next(in, &s, &n, &torn)) > 0) {
-		if (m.raw && !o->c.strict && !memchr(s, '\\', n) && !match_raw(&m, m.raw, s, n))
+		if (m.raw && !o->c.strict && !memchr(s, '\\', n) && match_raw(&m, m.raw, s, n) == 0)
 			continue;
 		char err[200];
 		json_t *obj = jsonl_parse(s, n, err, sizeof err);
@@ -737,7 +802,22 @@ static int find_interactions(struct opts *o)
 		}
 		struct ictx c = { .o = obj };
 		bool more = true;
-		if ((!m.re || ijson_match(&m, obj)) && (!where || expr_eval(where, iget, &c))) {
+		int found = m.re ? ijson_match(&m, obj) : 1;
+		const char *why = NULL;
+		struct sb pb = { 0 }, pw = { 0 };
+		if (found > 0 && where)
+			found = expr_eval(where, iget, &c, &why) ? 1 : why ? -1 : 0;
+		if (found < 0) {
+			const char *eid = json_string_value(json_object_get(obj, "id"));
+			undecided(in->b.name, in->line, "interaction", eid ? eid : "", eid ? strlen(eid) : 0,
+				  why ? "--where" : pattern_name(&pb, o), why ? why : pattern_why(&pw));
+			sb_free(&pb);
+			sb_free(&pw);
+			json_decref(obj);
+			status = CRM_ERR;
+			break;
+		}
+		if (found) {
 			if (k.verbatim) {
 				more = sink_add_line(&k, s, n);
 			} else {

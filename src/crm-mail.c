@@ -29,6 +29,7 @@
 #include "scan.h"
 #include "utf8.h"
 #include "util.h"
+#include "valid.h"
 
 enum {
 	O_CAMPAIGN = OPT_FIRST_LOCAL,
@@ -123,15 +124,20 @@ static void ev_past(const struct event *e, void *arg)
 	}
 }
 
+/* The customer a template is rendered for. While a header is rendered
+ * (header set), the first value with a control character is noted: its
+ * field in bad, the character in badcp. */
 struct look {
 	const struct hdr *h;
 	const struct rec *r;
 	char first[256];
+	bool header;
+	char bad[64];
+	long badcp;
 };
 
-static const char *lookup(void *ctx, const char *field)
+static const char *value_of(struct look *l, const char *field)
 {
-	struct look *l = ctx;
 	long fc = hdr_find(l->h, field);
 	if (fc >= 0 && *rec_get(l->r, (size_t)fc))
 		return rec_get(l->r, (size_t)fc); /* a column of the stream comes first */
@@ -151,21 +157,62 @@ static const char *lookup(void *ctx, const char *field)
 	return c >= 0 ? rec_get(l->r, (size_t)c) : NULL;
 }
 
-/* Run the sendmail command with the message on its stdin; the exit status,
- * or -1 when it could not be started (errno set). */
-static int pipe_to(const char *command, const char *rcpt, const char *msg, size_t n)
+static const char *lookup(void *ctx, const char *field)
+{
+	struct look *l = ctx;
+	const char *v = value_of(l, field);
+	long cp;
+	if (l->header && v && !l->bad[0] && (cp = valid_control_char(v)) >= 0) {
+		snprintf(l->bad, sizeof l->bad, "%s", field);
+		l->badcp = cp;
+	}
+	return v;
+}
+
+/* Render a header's template s for the customer of l into out. Returns
+ * NULL, or why the message cannot be sent (in whybuf): a field without a
+ * value, or a control character (a line break among them) in a value. */
+static const char *render_header(const char *s, const char *hname, struct look *l,
+				 struct sb *out, char *whybuf, size_t n)
+{
+	char *missing = NULL;
+	l->header = true;
+	l->bad[0] = '\0';
+	int k = tmpl_render(s, lookup, l, out, &missing);
+	l->header = false;
+	if (k < 0) {
+		snprintf(whybuf, n, "no value for {{%s}}", missing);
+		free(missing);
+		return whybuf;
+	}
+	if (l->bad[0] && (l->badcp == '\n' || l->badcp == '\r'))
+		snprintf(whybuf, n, "a line break in {{%s}}, for the %s header", l->bad, hname);
+	else if (l->bad[0])
+		snprintf(whybuf, n, "a control character (U+%04lX) in {{%s}}, for the %s header",
+			 (unsigned long)l->badcp, l->bad, hname);
+	else
+		return NULL;
+	return whybuf;
+}
+
+/* Run the sendmail command with the message on its stdin, the recipients
+ * rcpt[0..nrcpt) after "--" (the envelope: a bcc is there and in no
+ * header); the exit status, or -1 when it could not be started (errno set). */
+static int pipe_to(const char *command, char *const *rcpt, size_t nrcpt, const char *msg,
+		   size_t n)
 {
 	char **argv0 = split(command, ' ', NULL);
 	size_t k = 0;
 	for (char **p = argv0; *p; p++)
 		k++;
-	char **argv = xcalloc(k + 3, sizeof *argv);
+	char **argv = xcalloc(k + nrcpt + 2, sizeof *argv);
 	size_t j = 0;
 	for (char **p = argv0; *p; p++)
 		if (**p)
 			argv[j++] = *p;
 	argv[j++] = "--";
-	argv[j++] = (char *)rcpt;
+	for (size_t i = 0; i < nrcpt; i++)
+		argv[j++] = rcpt[i];
 	argv[j] = NULL;
 	int fds[2];
 	if (pipe(fds) < 0) {
@@ -302,13 +349,14 @@ static void add_skip(struct skip **v, size_t *n, size_t *cap, const struct rec *
 }
 
 /* An address header from "Name <addr>" (or a bare address): only the name
- * is encoded, so the address stays readable to every mail program. */
-static void address_header(struct sb *out, const char *hname, const char *value)
+ * is encoded, so the address stays readable to every mail program. False
+ * when a line would pass MAIL_LINE_MAX. */
+static bool address_header(struct sb *out, const char *hname, const char *value)
 {
 	const char *lt = strrchr(value, '<'), *gt = lt ? strchr(lt, '>') : NULL;
 	if (!lt || !gt) {
 		mail_header(out, hname, value);
-		return;
+		return true;
 	}
 	char *name = xstrndup(value, (size_t)(lt - value));
 	char *n = name;
@@ -324,15 +372,55 @@ static void address_header(struct sb *out, const char *hname, const char *value)
 	char *addr = xstrndup(lt + 1, (size_t)(gt - lt - 1));
 	struct sb v = { 0 };
 	mail_address(&v, n, addr);
-	mail_header(out, hname, sb_str(&v));
+	bool ok = u8_is_ascii(v.s, v.len) ? mail_header_raw(out, hname, sb_str(&v))
+					 : (mail_header(out, hname, sb_str(&v)), true);
 	sb_free(&v);
 	free(name);
 	free(addr);
+	return ok;
+}
+
+/* The crm.conf bcc addresses (separated by commas), each as valid_email
+ * takes it and in the form mail_addr_wire gives; a bad one is fatal. */
+static char **bcc_list(const struct crm_dir *d, size_t *n)
+{
+	*n = 0;
+	const char *v = conf_get(d, "bcc", NULL);
+	if (!v || !*v)
+		return NULL;
+	long line = 0;
+	for (size_t i = d->nconf; i-- > 0 && !line;)
+		if (!strcmp(d->conf[i].key, "bcc"))
+			line = d->conf[i].line;
+	char **parts = split(v, ',', NULL);
+	size_t cnt = 0;
+	for (char **p = parts; *p; p++)
+		cnt++;
+	char **out = xcalloc(cnt + 1, sizeof *out);
+	for (char **p = parts; *p; p++) {
+		char *a = str_trim(*p), *norm;
+		if (!*a)
+			continue;
+		const char *why = valid_email(a, &norm);
+		if (why) {
+			struct sb m = { 0 };
+			valid_say(&m, "bcc", a, why);
+			crm_dataerr(crm_path(d, CONF), line, "%s", sb_str(&m));
+			exit(CRM_ERR);
+		}
+		struct sb w = { 0 };
+		mail_addr_wire(&w, norm);
+		out[(*n)++] = xstrdup(sb_str(&w));
+		sb_free(&w);
+		free(norm);
+	}
+	free_strv(parts);
+	return out;
 }
 
 /* A message that waits for the pending lines to be pushed (--sync). */
 struct held {
-	char *id, *addr, *msgid, *subject;
+	char *id, *addr, *msgid, *subject; /* addr: as SMTP takes it */
 	struct sb msg;
 	struct rec r;
 };
@@ -348,10 +436,16 @@ struct tally {
 /* Hand one message to the sendmail command and log the outcome (its
  * pending line is logged already). */
 static void deliver(struct crm_dir *d, const char *sendmail, const char *campaign, const char *id,
-		    const char *addr, const char *msgid, const char *subject, const struct sb *msg,
-		    const struct rec *r, struct tally *t)
+		    const char *wire, char *const *bcc, size_t nbcc, const char *msgid,
+		    const char *subject, const struct sb *msg, const struct rec *r, struct tally *t)
 {
-	int code = pipe_to(sendmail, addr, msg->s, msg->len);
+	/* the customer (in the form SMTP takes) and the template's Bcc */
+	char **rcpt = xcalloc(nbcc + 1, sizeof *rcpt);
+	rcpt[0] = (char *)wire;
+	for (size_t b = 0; b < nbcc; b++)
+		rcpt[b + 1] = bcc[b];
+	int code = pipe_to(sendmail, rcpt, nbcc + 1, msg->s, msg->len);
+	free(rcpt);
 	if (code == 0) {
 		log_event(d, id, campaign, msgid, subject, "sent", 0);
 		t->ok++;
@@ -376,7 +470,7 @@ static void deliver(struct crm_dir *d, const char *sendmail, const char *campaig
  * outcome is committed and pushed after them. A refused push sends
  * nothing. Returns false when nothing was sent for that reason. */
 static bool send_held(struct crm_dir *d, struct held *v, size_t n, const char *sendmail,
-		      const char *campaign, long rate, struct tally *t)
+		      char *const *bcc, size_t nbcc, const char *campaign, long rate, struct tally *t)
 {
 	struct sb lines = { 0 }, msg = { 0 };
 	for (size_t i = 0; i < n; i++)
@@ -391,8 +485,8 @@ static bool send_held(struct crm_dir *d, struct held *v, size_t n, const char *s
 			struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
 			nanosleep(&ts, NULL);
 		}
-		deliver(d, sendmail, campaign, v[i].id, v[i].addr, v[i].msgid, v[i].subject, &v[i].msg,
-			&v[i].r, t);
+		deliver(d, sendmail, campaign, v[i].id, v[i].addr, bcc, nbcc, v[i].msgid, v[i].subject,
+			&v[i].msg, &v[i].r, t);
 	}
 	if (pushed) {
 		sb_reset(&msg);
@@ -490,6 +584,14 @@ int main(int argc, char **argv)
 		crm_diex("no sender: give the template a From: line or set 'from =' in crm.conf");
 	if (!subject_t)
 		crm_diex("%s: the template has no Subject: line", tpath);
+	/* a Bcc: line would show its address to every recipient, a Cc: one
+	 * would copy every message to one person: neither is copied */
+	for (size_t i = 0; i < t.nh; i++)
+		if (ascii_ieq(t.h[i].name, "Bcc") || ascii_ieq(t.h[i].name, "Cc"))
+			crm_warnx("%s: the %s: line is not copied into the messages (for a copy of "
+				  "each, set bcc in crm.conf)", tpath, t.h[i].name);
+	size_t nbcc;
+	char **bcc = bcc_list(&d, &nbcc);
 	/* the domain of the Message-IDs: the sender's */
 	const char *at = strrchr(from, '@');
 	char domain[256] = "crm.invalid";
@@ -564,8 +666,16 @@ int main(int argc, char **argv)
 	bool progress = isatty(STDERR_FILENO) && o.send;
 	while ((got = recin_next(&in, &r)) > 0) {
 		struct row_ctx rc = { .fs = &fs, .r = &r };
-		if (where && !expr_eval(where, fieldset_get, &rc))
-			continue;
+		const char *undecided;
+		if (where && !expr_eval(where, fieldset_get, &rc, &undecided)) {
+			if (!undecided)
+				continue;
+			/* not knowing whom to mail is no answer: stop here */
+			crm_dataerr(in.name, r.line, "customer %s: --where: %s", rec_get(&r, (size_t)cid),
+				    undecided);
+			got = -1;
+			break;
+		}
 		const char *id = rec_get(&r, (size_t)cid);
 		const char *email = rec_get(&r, (size_t)cem);
 		const char *name = cna >= 0 ? rec_get(&r, (size_t)cna) : "";
@@ -574,15 +684,16 @@ int main(int argc, char **argv)
 		char *addr = NULL;
 		long pi = hmap_get(&past.msg, id, strlen(id));
 		long li = hmap_get(&past.last, id, strlen(id));
-		if (!*email)
+		const char *bad_email = *email ? valid_email(email, &addr) : NULL;
+		long namecp = valid_control_char(name);
+		if (!*email) {
 			why = "no e-mail";
-		else if (!u8_is_ascii(email, strlen(email)))
-			why = "a non-ASCII e-mail address (not supported)";
-		else if (check_email(email, &addr))
-			why = "an invalid e-mail";
-		else if (bounces_why(&bounced, addr))
+		} else if (bad_email) {
+			snprintf(whybuf, sizeof whybuf, "an invalid e-mail: %s", bad_email);
+			why = whybuf;
+		} else if (bounces_why(&bounced, addr)) {
 			why = bounces_why(&bounced, addr);
-		else if (!o.transactional && (cco < 0 || strcmp(rec_get(&r, (size_t)cco), "opt-in")))
+		} else if (!o.transactional && (cco < 0 || strcmp(rec_get(&r, (size_t)cco), "opt-in")))
 			why = "no opt-in consent";
 		else if (pi >= 0 && past.status[pi] == 's')
 			why = "already sent in this campaign";
@@ -594,18 +705,20 @@ int main(int argc, char **argv)
 			date_fmt_day(past.last_ts[li], day);
 			snprintf(whybuf, sizeof whybuf, "mailed on %s, within %ld days", day, cap_days);
 			why = whybuf;
-		} else if (has_line_break(name, strlen(name)))
-			why = "a line break in the name";
-		/* render */
-		struct look lk = { &in.hdr, &r, "" };
-		struct sb subj = { 0 }, body = { 0 }, hv = { 0 };
-		char *missing = NULL;
-		if (!why && tmpl_render(subject_t, lookup, &lk, &subj, &missing) < 0) {
-			snprintf(whybuf, sizeof whybuf, "no value for {{%s}}", missing);
+		} else if (namecp == '\n' || namecp == '\r') {
+			why = "a line break in the name, for the To header";
+		} else if (namecp >= 0) {
+			snprintf(whybuf, sizeof whybuf,
+				 "a control character (U+%04lX) in the name, for the To header",
+				 (unsigned long)namecp);
 			why = whybuf;
 		}
-		if (!why && has_line_break(subj.s, subj.len))
-			why = "a line break in a value of a header (Subject)";
+		/* render */
+		struct look lk = { .h = &in.hdr, .r = &r };
+		struct sb subj = { 0 }, body = { 0 }, hv = { 0 }, wire = { 0 };
+		char *missing = NULL;
+		if (!why)
+			why = render_header(subject_t, "Subject", &lk, &subj, whybuf, sizeof whybuf);
 		if (!why && tmpl_render(t.body, lookup, &lk, &body, &missing) < 0) {
 			snprintf(whybuf, sizeof whybuf, "no value for {{%s}}", missing);
 			why = whybuf;
@@ -621,44 +734,47 @@ int main(int argc, char **argv)
 			char date[64];
 			mail_date(crm_now(), date, sizeof date);
 			sb_reset(&hv);
-			if (tmpl_render(from, lookup, &lk, &hv, &missing) < 0 || has_line_break(hv.s, hv.len)) {
-				why = "a bad value in the From header";
-			} else {
-				address_header(&msg, "From", hv.s);
-			}
+			why = render_header(from, "From", &lk, &hv, whybuf, sizeof whybuf);
+			if (!why && !address_header(&msg, "From", hv.s))
+				why = "a line of the From header would be longer than 998 characters";
 			sb_reset(&hv);
-			mail_address(&hv, name, addr);
-			mail_header(&msg, "To", hv.s);
+			mail_addr_wire(&wire, addr);
+			mail_address(&hv, name, sb_str(&wire));
+			if (!why && !mail_header_raw(&msg, "To", hv.s))
+				why = "a line of the To header would be longer than 998 characters";
 			mail_header(&msg, "Subject", subj.s);
-			mail_header(&msg, "Date", date);
-			mail_header(&msg, "Message-ID", msgid);
+			mail_header_raw(&msg, "Date", date);
+			mail_header_raw(&msg, "Message-ID", msgid);
 			for (size_t i = 0; i < t.nh && !why; i++) {
+				/* ours, and the copies a template must not make */
 				static const char *const own[] = { "From", "To", "Subject", "Date", "Message-ID",
 								   "MIME-Version", "Content-Type",
-								   "Content-Transfer-Encoding", NULL };
+								   "Content-Transfer-Encoding", "Cc", "Bcc",
+								   NULL };
 				bool skip_h = false;
 				for (const char *const *p = own; *p; p++)
 					skip_h |= ascii_ieq(*p, t.h[i].name);
 				if (skip_h)
 					continue;
 				sb_reset(&hv);
-				if (tmpl_render(t.h[i].value, lookup, &lk, &hv, &missing) < 0) {
-					snprintf(whybuf, sizeof whybuf, "no value for {{%s}}", missing);
-					why = whybuf;
-				} else if (has_line_break(hv.s, hv.len)) {
-					snprintf(whybuf, sizeof whybuf, "a line break in a value of a header (%s)",
-						 t.h[i].name);
-					why = whybuf;
-				} else if (ascii_ieq(t.h[i].name, "Reply-To") || ascii_ieq(t.h[i].name, "Cc") ||
-					   ascii_ieq(t.h[i].name, "Sender")) {
-					address_header(&msg, t.h[i].name, sb_str(&hv));
+				why = render_header(t.h[i].value, t.h[i].name, &lk, &hv, whybuf, sizeof whybuf);
+				if (why)
+					break;
+				if (ascii_ieq(t.h[i].name, "Reply-To") || ascii_ieq(t.h[i].name, "Sender")) {
+					if (!address_header(&msg, t.h[i].name, sb_str(&hv))) {
+						snprintf(whybuf, sizeof whybuf,
+							 "a line of the %s header would be longer than 998 characters",
+							 t.h[i].name);
+						why = whybuf;
+					}
 				} else {
 					mail_header(&msg, t.h[i].name, sb_str(&hv));
 				}
 			}
 			if (!why && unsub && !o.transactional) {
 				sb_reset(&hv);
-				if (tmpl_render(unsub, lookup, &lk, &hv, &missing) < 0 || has_line_break(hv.s, hv.len)) {
+				if (render_header(unsub, "List-Unsubscribe", &lk, &hv, whybuf, sizeof whybuf) ||
+				    !u8_is_ascii(hv.s, hv.len)) {
 					why = "a bad value in the unsubscribe address";
 				} else {
 					char **v = split(sb_str(&hv), ',', NULL);
@@ -679,16 +795,18 @@ int main(int argc, char **argv)
 						https |= !strncmp(s, "https://", 8);
 					}
 					free_strv(v);
-					if (lu.len)
-						mail_header(&msg, "List-Unsubscribe", lu.s);
+					if (lu.len && !mail_header_raw(&msg, "List-Unsubscribe", lu.s))
+						why = "a line of the List-Unsubscribe header would be longer "
+						      "than 998 characters";
 					if (https)
-						mail_header(&msg, "List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+						mail_header_raw(&msg, "List-Unsubscribe-Post",
+								"List-Unsubscribe=One-Click");
 					sb_free(&lu);
 				}
 			}
-			mail_header(&msg, "MIME-Version", "1.0");
-			mail_header(&msg, "Content-Type", "text/plain; charset=UTF-8");
-			mail_header(&msg, "Content-Transfer-Encoding", "quoted-printable");
+			mail_header_raw(&msg, "MIME-Version", "1.0");
+			mail_header_raw(&msg, "Content-Type", "text/plain; charset=UTF-8");
+			mail_header_raw(&msg, "Content-Transfer-Encoding", "quoted-printable");
 			sb_addc(&msg, '\n');
 			mail_qp(&msg, body.s ? body.s : "", body.len);
 		}
@@ -702,6 +820,7 @@ int main(int argc, char **argv)
 			sb_free(&subj);
 			sb_free(&body);
 			sb_free(&hv);
+			sb_free(&wire);
 			continue;
 		}
 		if (o.limit >= 0 && n_planned >= o.limit) {
@@ -709,6 +828,7 @@ int main(int argc, char **argv)
 			sb_free(&subj);
 			sb_free(&body);
 			sb_free(&hv);
+			sb_free(&wire);
 			break;
 		}
 		n_planned++;
@@ -735,10 +855,10 @@ int main(int argc, char **argv)
 			xgrow(&q, &hcap, nheld + 1, sizeof *held);
 			held = q;
 			struct held *h = &held[nheld++];
-			*h = (struct held){ xstrdup(id), addr, xstrdup(msgid), xstrdup(subj.s), { 0 }, { 0 } };
+			*h = (struct held){ xstrdup(id), xstrdup(sb_str(&wire)), xstrdup(msgid), xstrdup(subj.s),
+					    { 0 }, { 0 } };
 			sb_add(&h->msg, msg.s, msg.len);
 			rec_copy(&h->r, &r);
-			addr = NULL; /* the held message has it */
 		} else {
 			if (o.rate > 0 && n_planned > 1) {
 				long ms = 60000 / o.rate;
@@ -747,17 +867,18 @@ int main(int argc, char **argv)
 			}
 			log_event(&d, id, campaign, msgid, subj.s, "pending", 0);
 			struct tally ty = { n_ok, n_fail, skips, nskip, skcap, progress };
-			deliver(&d, sendmail, campaign, id, addr, msgid, subj.s, &msg, &r, &ty);
+			deliver(&d, sendmail, campaign, id, sb_str(&wire), bcc, nbcc, msgid, subj.s, &msg, &r, &ty);
 			n_ok = ty.ok, n_fail = ty.fail, skips = ty.skips, nskip = ty.nskip, skcap = ty.skcap;
 		}
 		free(addr);
 		sb_free(&subj);
 		sb_free(&body);
 		sb_free(&hv);
+		sb_free(&wire);
 	}
 	if (nheld) {
 		struct tally ty = { n_ok, n_fail, skips, nskip, skcap, progress };
-		if (got >= 0 && !send_held(&d, held, nheld, sendmail, campaign, o.rate, &ty))
+		if (got >= 0 && !send_held(&d, held, nheld, sendmail, bcc, nbcc, campaign, o.rate, &ty))
 			got = -1; /* the exit status of an error */
 		n_ok = ty.ok, n_fail = ty.fail, skips = ty.skips, nskip = ty.nskip, skcap = ty.skcap;
 		for (size_t i = 0; i < nheld; i++) {
@@ -815,6 +936,9 @@ int main(int argc, char **argv)
 	tmpl_free(&t);
 	free(tpath);
 	bounces_free(&bounced);
+	for (size_t b = 0; b < nbcc; b++)
+		free(bcc[b]);
+	free(bcc);
 	hmap_free(&past.msg);
 	hmap_free(&past.last);
 	free(past.status);

@@ -254,6 +254,7 @@ struct seg {
 	crm_time asof;
 	long idcol;
 	const struct hdr *out;
+	const char *in_name, *rules_path; /* for messages */
 	long c_r, c_f, c_m, c_rfm, c_rseg, c_seg, c_life, c_alive, c_epur, c_erev;
 	long t_new, t_act, t_risk, t_lapse;
 	/* --predict */
@@ -265,11 +266,21 @@ struct seg {
 	struct expr *where; /* --where, or NULL */
 };
 
-/* Whether --where takes the customer r (with the columns of the output). */
+/* Whether --where takes the customer r (with the columns of the output).
+ * A test that cannot be decided (a regular expression that gave up) is
+ * fatal: no answer is not "no". */
 static bool selected(const struct seg *g, const struct rec *r)
 {
 	struct row_ctx rc = { .fs = g->fs, .r = r };
-	return !g->where || expr_eval(g->where, fieldset_get, &rc);
+	const char *why;
+	if (!g->where || expr_eval(g->where, fieldset_get, &rc, &why))
+		return true;
+	if (why) {
+		crm_dataerr(g->in_name, r->line, "customer %s: --where: %s",
+			    g->idcol >= 0 ? rec_get(r, (size_t)g->idcol) : "", why);
+		exit(CRM_ERR);
+	}
+	return false;
 }
 
 /* The RFM figures of customer number order, whose record is r. */
@@ -419,11 +430,21 @@ static bool finish_row(const struct seg *g, struct cust *c)
 	if (g->c_seg >= 0) {
 		struct row_ctx rc = { .fs = g->fs, .r = r };
 		const char *seg = o->def ? o->def : "";
-		for (size_t k = 0; k < g->nrules; k++)
-			if (expr_eval(g->rules[k].e, fieldset_get, &rc)) {
+		for (size_t k = 0; k < g->nrules; k++) {
+			const char *why;
+			if (expr_eval(g->rules[k].e, fieldset_get, &rc, &why)) {
 				seg = g->rules[k].name;
 				break;
 			}
+			if (why) {
+				/* no answer is not "no": the customer would land in
+				 * the wrong segment */
+				crm_dataerr(g->in_name, r->line, "customer %s: %s:%ld: rule '%s': %s",
+					    g->idcol >= 0 ? rec_get(r, (size_t)g->idcol) : "",
+					    g->rules_path, g->rules[k].line, g->rules[k].name, why);
+				exit(CRM_ERR);
+			}
+		}
 		rec_set(r, (size_t)g->c_seg, seg, strlen(seg));
 	}
 	/* --only: keep the customers of the named segments */
@@ -653,7 +674,8 @@ int main(int argc, char **argv)
 	}
 
 	struct seg g = { .o = &o, .fs = &fs, .rules = rules, .nrules = nrules, .asof = asof, .where = where,
-			 .idcol = idcol, .out = &out, .c_r = c_r, .c_f = c_f, .c_m = c_m,
+			 .idcol = idcol, .out = &out, .in_name = in.name, .rules_path = rules_path,
+			 .c_r = c_r, .c_f = c_f, .c_m = c_m,
 			 .c_rfm = c_rfm, .c_rseg = c_rseg, .c_seg = c_seg, .c_life = c_life,
 			 .c_alive = c_alive, .c_epur = c_epur, .c_erev = c_erev, .buyers = &buyers,
 			 .pp = &pp, .horizon = horizon, .rate = rate, .decimals = fs.rates.base_exp };

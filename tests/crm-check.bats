@@ -12,10 +12,10 @@ clean_crm() {
 	mkdir acme
 	cd acme || return 1
 	cat >customers.csv <<'EOF'
-id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated
+id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated,note
 01aaaaaaaaaaa,Anna Nowak,anna@example.pl,+48 600 100 200,,PL,Gdańsk,vip,ewa,customer,opt-in,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z
-01bbbbbbbbbbb,Петър Петров,петър@пример.бг,,"Acme, ""Ltd""
-Sofia office",BG,София,,,lead,,2026-02-01T12:00:00Z,2026-02-01T12:00:00Z
+01bbbbbbbbbbb,Петър Петров,петър@пример.бг,,"Acme, ""Ltd""",BG,София,,,lead,,2026-02-01T12:00:00Z,2026-02-01T12:00:00Z,"Sofia office,
+second floor"
 01ccccccccccc,Jiří Dvořák,jiri@example.cz,,,CZ,Plzeň,,,prospect,opt-out,2026-03-01T08:00:00Z,2026-03-01T08:00:00Z
 EOF
 	cat >interactions.jsonl <<'EOF'
@@ -78,10 +78,11 @@ EOF
 }
 
 # What crm-check prints for bad_crm, every line.
-BAD_OUT='customers.csv:6: duplicate id 01aaaaaaaaaaa; first on line 2
+BAD_OUT='customers.csv:3: company "Acme, \"Ltd\"\nSofia office": holds a line break (the field is one line)
+customers.csv:6: duplicate id 01aaaaaaaaaaa; first on line 2
 customers.csv:7: duplicate email anna@example.pl; first on line 2
 customers.csv:8: email "ewa@@example.pl": needs exactly one '"'@'"' with a name before it
-customers.csv:9: country "Germany": must be a two-letter ISO 3166 code (PL, CZ, BG, DE)
+customers.csv:9: country "Germany": write it as "DE"
 customers.csv:10: stage "vip": must be one of lead, prospect, customer, churned
 customers.csv:11: consent "yes": must be opt-in, opt-out or empty
 customers.csv:12: created "2026-02-30T08:00:00Z": not a time (YYYY-MM-DDThh:mm:ssZ)
@@ -127,7 +128,7 @@ interactions.jsonl:20: string or '"'}'"' expected near '"'}'"''
 	run --separate-stderr crm-check
 	assert_failure 2
 	assert_output "$BAD_OUT"
-	assert_equal "$stderr" 'crm-check: 11 problems in customers.csv, 15 in interactions.jsonl; 1 warning'
+	assert_equal "$stderr" 'crm-check: 12 problems in customers.csv, 15 in interactions.jsonl; 1 warning'
 }
 
 @test "CHK004: LC_ALL=C reads the data exactly as a UTF-8 locale does" {
@@ -147,7 +148,7 @@ interactions.jsonl:20: string or '"'}'"' expected near '"'}'"''
 @test "CHK005: problems go to stdout one a line, so wc -l counts them" {
 	bad_crm
 	run bash -c 'crm-check 2>/dev/null | wc -l'
-	assert_output 27
+	assert_output 28
 }
 
 @test "CHK006: the line is the physical one after quoted fields with line breaks" {
@@ -159,7 +160,10 @@ interactions.jsonl:20: string or '"'}'"' expected near '"'}'"''
 	: >interactions.jsonl
 	run --separate-stderr crm-check
 	assert_failure 2
-	assert_output 'customers.csv:6: country "XX": not an ISO 3166 country code
+	assert_output 'customers.csv:2: name "Anna\nNowak": holds a line break (the field is one line)
+customers.csv:2: company "Acme\n\nGdańsk": holds a line break (the field is one line)
+customers.csv:6: name "Jan \"Janek\"\nKowalski": holds a line break (the field is one line)
+customers.csv:6: country "XX": not an ISO 3166 country code
 customers.csv:8: email "ewa@example": needs a domain with a dot (name@example.com)'
 }
 
@@ -171,7 +175,8 @@ customers.csv:8: email "ewa@example": needs a domain with a dot (name@example.co
 	printf '\n{"id":"02a","ts":"2026-04-01T10:00:00Z","customer":"01aaaaaaaaaaa","type":"note"}\r\n\n{"id":"02a","ts":"2026-04-01T10:00:00Z","customer":"01bbbbbbbbbbb","type":"note"}\r\n' >interactions.jsonl
 	run --separate-stderr crm-check
 	assert_failure 2
-	assert_output 'customers.csv:5: stage "Lead": write it as "lead"
+	assert_output 'customers.csv:2: name "Anna\r\nNowak": holds a line break (the field is one line)
+customers.csv:5: stage "Lead": write it as "lead"
 interactions.jsonl:4: duplicate id 02a; first on line 2'
 }
 
@@ -200,7 +205,7 @@ interactions.jsonl:4: duplicate id 02a; first on line 2'
 	run --separate-stderr crm-check -d acme
 	assert_failure 2
 	assert_output "$(printf '%s\n' "$BAD_OUT" | sed 's/^/acme\//; s/not in customers/not in acme\/customers/')"
-	assert_equal "$stderr" 'crm-check: 11 problems in acme/customers.csv, 15 in acme/interactions.jsonl; 1 warning'
+	assert_equal "$stderr" 'crm-check: 12 problems in acme/customers.csv, 15 in acme/interactions.jsonl; 1 warning'
 	run --separate-stderr crm-check --dir=acme -q
 	assert_failure 2
 	assert_output ''
@@ -650,4 +655,106 @@ crm-check: 1 problem in sub/east/interactions.jsonl; 1 warning'
 	run --separate-stderr crm-check --staged
 	assert_failure 2
 	assert_equal "$stderr" 'crm-check: --staged: not in a git work tree'
+}
+
+@test "CHK036: segments.conf: every bad rule with its line and column, as crm-segment reads it" {
+	clean_crm
+	{
+		echo '# the rules of acme'
+		echo 'Whales: revenue>=150000'
+		printf 'Deep: '; printf '(%.0s' {1..300}; printf 'stage=lead'; printf ')%.0s' {1..300}; echo
+		echo 'Typo: revnue>5'
+		printf 'Nots: '; printf 'not %.0s' {1..300}; echo 'stage'
+		echo 'Top: r=5 and rfm_segment=Champions and lifecycle=active'
+		echo 'no colon here'
+	} >segments.conf
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_line --index 0 'segments.conf:3:263: too deeply nested (more than 256 brackets and nots)'
+	assert_line --index 1 "segments.conf:4:7: unknown field 'revnue' (did you mean revenue?)"
+	assert_line --index 2 'segments.conf:5:1031: too deeply nested (more than 256 brackets and nots)'
+	assert_line --index 3 "segments.conf:7: expected 'NAME: EXPR'"
+	assert_equal "${#lines[@]}" 4
+	assert_equal "$stderr" 'crm-check: 4 problems in segments.conf'
+	# what crm-check says of the first one, crm-segment says too
+	run --separate-stderr crm-segment
+	assert_failure 2
+	assert_equal "$stderr" 'crm-segment: segments.conf:3:263: too deeply nested (more than 256 brackets and nots)'
+}
+
+@test "CHK037: a good segments.conf is clean; one without rules is a warning; none is nothing to check" {
+	clean_crm
+	printf 'VIP: tags=vip or revenue>1000\nRest: id\n' >segments.conf
+	run --separate-stderr crm-check
+	assert_success
+	assert_output ''
+	printf '# nothing yet\n\n' >segments.conf
+	run --separate-stderr crm-check
+	assert_success
+	assert_output 'segments.conf:1: warning: no rules (lines NAME: EXPR): crm-segment without options will refuse it'
+	assert_equal "$stderr" 'crm-check: 1 warning'
+	rm segments.conf
+	run --separate-stderr crm-check
+	assert_success
+	assert_output ''
+}
+
+@test "CHK038: control characters in one-line fields are problems; free text may hold line breaks and tabs" {
+	mkdir acme && cd acme
+	{
+		echo "$HDR,note"
+		printf '01aaaaaaaaaaa,Eve\033[31m,eve@example.pl,+48\t600,"Acme\vLtd",PL,Kra\fków,vip\302\205x,o\177la,lead,,,,"line one\n\tline two"\n'
+		printf '01bbbbbbbbbbb,Jan,jan@example.pl,,,PL,,,,lead,,,,bell\a\n'
+	} >customers.csv
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_output 'customers.csv:2: name "Eve\u001B[31m": holds a control character (U+001B)
+customers.csv:2: phone "+48\t600": holds a control character (U+0009)
+customers.csv:2: company "Acme\u000BLtd": holds a control character (U+000B)
+customers.csv:2: city "Kra\fków": holds a control character (U+000C)
+customers.csv:2: tags "vip\u0085x": holds a control character (U+0085)
+customers.csv:2: owner "o\u007Fla": holds a control character (U+007F)
+customers.csv:4: note "bell\u0007": holds a control character (U+0007)'
+}
+
+@test "CHK039: country names and alpha-3 codes are not the stored form; UK and other unassigned codes are refused" {
+	mkdir acme && cd acme
+	{
+		echo "$HDR"
+		echo '01aaaaaaaaaaa,Anna,anna@example.pl,,,Polska,,,,lead,,,'
+		echo '01bbbbbbbbbbb,Jiří,jiri@example.cz,,,Česká republika,,,,lead,,,'
+		echo '01ccccccccccc,Петър,petar@example.bg,,,България,,,,lead,,,'
+		echo '01ddddddddddd,Hans,hans@example.de,,,deu,,,,lead,,,'
+		echo '01eeeeeeeeeee,John,john@example.co.uk,,,UK,,,,lead,,,'
+		echo '01fffffffffff,Ola,ola@example.no,,,Narnia,,,,lead,,,'
+	} >customers.csv
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_output 'customers.csv:2: country "Polska": write it as "PL"
+customers.csv:3: country "Česká republika": write it as "CZ"
+customers.csv:4: country "България": write it as "BG"
+customers.csv:5: country "deu": write it as "DE"
+customers.csv:6: country "UK": not an ISO 3166 country code (the United Kingdom is GB)
+customers.csv:7: country "Narnia": not an ISO 3166 country code (PL, CZ, BG, DE) or a country'"'"'s name'
+}
+
+@test "CHK040: addresses crm-mail could not send to, and a customer without a name" {
+	mkdir acme && cd acme
+	local long label
+	long=$(printf 'a%.0s' {1..65}) label=$(printf 'b%.0s' {1..64})
+	{
+		echo "$HDR"
+		echo "01aaaaaaaaaaa,Anna,$long@example.pl,,,,,,,lead,,,"
+		echo "01bbbbbbbbbbb,Jan,jan@$label.pl,,,,,,,lead,,,"
+		echo "01ccccccccccc,Ewa,ewa@-example.pl,,,,,,,lead,,,"
+		echo "01ddddddddddd,,ola@example.pl,,,,,,,lead,,,"
+		echo "01eeeeeeeeeee,Zoë,zoë@żółw.pl,,,,,,,lead,,,"
+		echo "01fffffffffff,Петър,петър@пример.бг,,,,,,,lead,,,"
+	} >customers.csv
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_output "customers.csv:2: email \"${long:0:60}\"...: has more than 64 bytes before the '@' (mail servers refuse it)
+customers.csv:3: email \"jan@${label:0:56}\"...: has a part of the domain longer than 63 characters
+customers.csv:4: email \"ewa@-example.pl\": has a part of the domain that starts or ends with '-'
+customers.csv:5: a customer needs a name"
 }

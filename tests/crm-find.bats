@@ -1093,3 +1093,126 @@ EOF
 	assert_success
 	assert_ids "$ANNA"
 }
+
+# --- deep and runaway expressions ---------------------------------------------
+
+# $1 copies of $2, then $3, then $1 copies of $4: one word for --where.
+nest() {
+	local i s=""
+	for ((i = 0; i < $1; i++)); do s+=$2; done
+	s+=$3
+	for ((i = 0; i < $1; i++)); do s+=$4; done
+	printf '%s' "$s"
+}
+
+@test "FIND070: 40,000 nested brackets are an error at the 257th, not a crash" {
+	run --separate-stderr crm-find --where "$(nest 40000 '(' 'country=PL' ')')"
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "crm-find: --where: 1:257: too deeply nested (more than 256 brackets and nots)"
+	# 256 levels are fine
+	find_ids --where "$(nest 256 '(' 'country=CZ' ')')"
+	assert_success
+	assert_ids "$JIRI"
+}
+
+@test "FIND071: 30,000 nots are an error at the 257th, not a crash; 256 are fine" {
+	run --separate-stderr crm-find --where "$(nest 30000 'not ' 'country' '')"
+	assert_failure 2
+	assert_output ""
+	# each "not " is 4 characters: the 257th starts at column 1025
+	assert_equal "$stderr" "crm-find: --where: 1:1025: too deeply nested (more than 256 brackets and nots)"
+	find_ids --where "$(nest 255 'not ' 'country' '')"
+	assert_success
+	assert_ids "$ZHANA"
+	find_ids --where "$(nest 256 'not ' 'country' '')"
+	assert_success
+	assert_ids "$LUKASZ" "$JIRI" "$PETAR" "$JURGEN" "$ANNA" "$TOMASZ" "$CLAIRE"
+}
+
+@test "FIND072: a flat chain of 10,000 ands and ors is evaluated, and a mixed one too" {
+	local i w=country
+	for ((i = 1; i < 10000; i++)); do w+=" and country"; done
+	find_ids --where "$w and country=BG"
+	assert_success
+	assert_ids "$PETAR"
+	w="id=x0"
+	for ((i = 1; i < 10000; i++)); do w+=" or id=x$i"; done
+	find_ids --where "$w or city=Lyon"
+	assert_success
+	assert_ids "$CLAIRE"
+	find_ids --where "($w) and country or not country"
+	assert_success
+	assert_ids "$ZHANA"
+}
+
+# A customer whose name makes /!|(a+)+$/ backtrack without end: 40 a's, then
+# the '!' the pattern would find.
+runaway_customer() {
+	printf '01aaaaaaaaaa9,%s!,run@example.pl,,,PL,,,,lead,,2026-11-01T00:00:00Z,2026-11-01T00:00:00Z,\n' \
+		"$(printf 'a%.0s' {1..40})" >>customers.csv
+}
+
+@test "FIND073: a regular expression that gives up is an error naming the record and the test, never 'no match'" {
+	runaway_customer
+	run --separate-stderr crm-find --where 'name~/!|(a+)+$/' -f id
+	assert_failure 2
+	assert_regex "$stderr" '^crm-find: customers\.csv:11: customer 01aaaaaaaaaa9: --where: name~/!\|\(a\+\)\+\$/: the regular expression gave up: (match limit exceeded|JIT stack limit reached)$'
+	# not does not turn the lack of an answer into a yes
+	run --separate-stderr crm-find --where 'not name~/!|(a+)+$/' -f id
+	assert_failure 2
+	refute_output --partial 01aaaaaaaaaa9
+	assert_regex "$stderr" '^crm-find: customers\.csv:11: customer 01aaaaaaaaaa9: --where: name~/!\|\(a\+\)\+\$/: the regular expression gave up: '
+	run --separate-stderr crm-find --where 'name!~/!|(a+)+$/' -f id
+	assert_failure 2
+	refute_output --partial 01aaaaaaaaaa9
+	# the same pattern on the other customers is answered
+	find_ids --where 'country=CZ and name~/!|(a+)+$/'
+	assert_failure 1
+	assert_ids
+}
+
+@test "FIND074: PATTERN that gives up is an error too, with or without -a, on customers and interactions" {
+	runaway_customer
+	for a in '' -a; do
+		run --separate-stderr crm-find $a '!|(a+)+$' -f id
+		assert_failure 2
+		refute_output --partial 01aaaaaaaaaa9
+		assert_regex "$stderr" "^crm-find: customers\\.csv:11: customer 01aaaaaaaaaa9: PATTERN '!\\|\\(a\\+\\)\\+\\\$': the regular expression gave up: "
+	done
+	printf '{"id":"02bbbbbbbbb36","ts":"2026-11-22T09:40:00Z","customer":"01aaaaaaaaaa9","type":"note","channel":"other","by":"tester","text":"%s!"}\n' \
+		"$(printf 'a%.0s' {1..40})" >>interactions.jsonl
+	run --separate-stderr crm-find -i '!|(a+)+$'
+	assert_failure 2
+	assert_regex "$stderr" "^crm-find: interactions\\.jsonl:36: interaction 02bbbbbbbbb36: PATTERN '!\\|\\(a\\+\\)\\+\\\$': the regular expression gave up: "
+	run --separate-stderr crm-find -i --where 'text~/!|(a+)+$/'
+	assert_failure 2
+	assert_regex "$stderr" '^crm-find: interactions\.jsonl:36: interaction 02bbbbbbbbb36: --where: text~/!\|\(a\+\)\+\$/: the regular expression gave up: '
+}
+
+@test "FIND075: a date past 9999-12-31 in --where is an error, not a clamped date" {
+	run --separate-stderr crm-find --where 'created<+9000y'
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "crm-find: --where: 1:9: '+9000y' falls outside the years 0000 to 9999"
+	CRM_NOW=9999-12-31T12:00:00Z run --separate-stderr crm-find --where 'created<+1d'
+	assert_failure 2
+	assert_equal "$stderr" "crm-find: --where: 1:9: '+1d' falls outside the years 0000 to 9999"
+	CRM_NOW=9999-12-31T12:00:00Z find_ids --where 'created<today'
+	assert_success
+	assert_ids "$LUKASZ" "$JIRI" "$PETAR" "$JURGEN" "$ANNA" "$ZHANA" "$TOMASZ" "$CLAIRE"
+	# on a text field the same word is only text
+	find_ids --where 'name=+9000y'
+	assert_failure 1
+}
+
+@test "FIND076: -o md makes HTML and table syntax in a cell inert" {
+	cat >>customers.csv <<'EOF'
+01aaaaaaaaaa9,<script>alert(1)</script>,x@example.pl,,"<img src=x onerror=alert(2)> & Co | `rm -rf` \|",PL,,,,lead,,2026-11-01T00:00:00Z,2026-11-01T00:00:00Z,
+EOF
+	run --separate-stderr crm-find --where id=01aaaaaaaaaa9 -f id,name,company -o md
+	assert_success
+	assert_output '| id | name | company |
+| --- | --- | --- |
+| 01aaaaaaaaaa9 | &lt;script&gt;alert(1)&lt;/script&gt; | &lt;img src=x onerror=alert(2)&gt; &amp; Co \| \`rm -rf\` \\\| |'
+}

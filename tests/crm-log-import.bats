@@ -1092,3 +1092,18 @@ Café – 10 €, Łódź, Příbram, „Über“ & &unknown; &EACUTE;'
 2026-11-04T23:00:00Z
 2026-11-05T14:30:00Z'
 }
+
+@test "IMP049: a lead's display name never brings a control character into customers.csv" {
+	# "Eve" ESC [2J, and "Bob" CR LF "Bcc: x", as encoded-words
+	printf '%s\n' 'From: =?UTF-8?B?RXZlG1sySg==?= <eve@firma.example>' 'To: sales@acme.example' \
+		'Subject: a' 'Message-ID: <a@x>' '' 'x' '' 'From x Sat Nov 21 08:00:00 2026' \
+		'From: =?UTF-8?B?Qm9iDQpCY2M6IHg=?= <bob@firma.example>' 'To: sales@acme.example' \
+		'Subject: b' 'Message-ID: <b@x>' '' 'y' >two.mbox
+	run --separate-stderr crm-log --import-mail two.mbox --new-leads
+	assert_success
+	run bash -c "tail -n 2 customers.csv | cut -d, -f2,3"
+	assert_output 'Eve [2J,eve@firma.example
+Bob Bcc: x,bob@firma.example'
+	run crm-check
+	assert_success
+}

@@ -993,3 +993,24 @@ crm-log: calls.csv: read 7, added 5, duplicates 0, unmatched 2, malformed 0 (dry
 	assert_equal "${stderr_lines[0]}" 'crm-log: --delimiter, --encoding and --verbose go with --import or --import-calls'
 	assert_no_history
 }
+
+@test "LOG089: a date past 9999-12-31 is an error, not clamped to an earlier one" {
+	run --separate-stderr crm-log anna task "Some day" --due +9000y
+	assert_failure 2
+	assert_equal "$stderr" "crm-log: --due: '+9000y' falls outside the years 0000 to 9999"
+	CRM_NOW=9999-12-31T12:00:00Z run --separate-stderr crm-log anna task "Tomorrow" --due +1d
+	assert_failure 2
+	assert_equal "$stderr" "crm-log: --due: '+1d' falls outside the years 0000 to 9999"
+	run --separate-stderr crm-log anna task "Late" --due 9999-12-31T23:30:00-01:00
+	assert_failure 2
+	assert_equal "$stderr" "crm-log: --due: '9999-12-31T23:30:00-01:00' is not a date (2026-11-22, 2026-11-22T14:30, -3d, +1w, today)"
+	assert_no_history
+	run --separate-stderr crm-log -l --since +9000y
+	assert_failure 2
+	assert_equal "$stderr" "crm-log: --since: '+9000y' falls outside the years 0000 to 9999"
+	# the last day is still a day
+	CRM_NOW=9999-12-30 run --separate-stderr crm-log anna task "Last" --due +1d
+	assert_success
+	run jq -r .due interactions.jsonl
+	assert_output 9999-12-31T00:00:00Z
+}

@@ -1489,3 +1489,74 @@ EOF
 	assert_output "id,exp_revenue
 0pr000000001t,25.56"
 }
+
+# --- deep and runaway rules ---------------------------------------------------
+
+# Print a rule line "$1: " and then $2 copies of $3, $4, and $2 copies of $5.
+rule_line() {
+	awk -v name="$1" -v n="$2" -v a="$3" -v mid="$4" -v b="$5" 'BEGIN {
+		printf "%s: ", name
+		for (i = 0; i < n; i++) printf "%s", a
+		printf "%s", mid
+		for (i = 0; i < n; i++) printf "%s", b
+		printf "\n"
+	}'
+}
+
+@test "SEG064: 40,000 nested brackets or 60,000 nots in segments.conf are an error with line and column, not a crash" {
+	{ echo 'Whales: revenue>=1500'; rule_line Deep 40000 '(' 'stage=lead' ')'; } >segments.conf
+	run --separate-stderr crm-segment
+	assert_failure 2
+	assert_output ""
+	# "Deep: " then 256 brackets: the 257th is character 263
+	assert_equal "$stderr" "crm-segment: segments.conf:2:263: too deeply nested (more than 256 brackets and nots)"
+	{ echo 'Whales: revenue>=1500'; echo; rule_line Nots 60000 'not ' 'stage' ''; } >segments.conf
+	run --separate-stderr crm-segment
+	assert_failure 2
+	assert_equal "$stderr" "crm-segment: segments.conf:3:1031: too deeply nested (more than 256 brackets and nots)"
+	# 256 of them are fine, and segment as the plain rules do
+	{ rule_line Deep 256 '(' 'revenue>=1500' ')'; rule_line Nots 256 'not ' 'stage=customer' ''; } >segments.conf
+	run --separate-stderr crm-segment -o csv
+	assert_success
+	deep=$output
+	printf 'Deep: revenue>=1500\nNots: stage=customer\n' >segments.conf
+	run --separate-stderr crm-segment -o csv
+	assert_equal "$deep" "$output"
+	run grep -c ',Deep$' <<<"$deep"
+	assert_output 3
+}
+
+@test "SEG065: a flat chain of 200,000 tests is too long; one of 50,000 is evaluated, without recursion" {
+	awk 'BEGIN { printf "Flat: "; for (i = 1; i < 200000; i++) printf "stage=lead and "; print "stage=lead" }' >segments.conf
+	run --separate-stderr crm-segment
+	assert_failure 2
+	assert_output ""
+	# "Flat: " then 100,000 tests of 15 characters ("stage=lead and ")
+	assert_equal "$stderr" "crm-segment: segments.conf:1:1500007: too long (more than 100000 tests)"
+	awk 'BEGIN { printf "Flat: "; for (i = 1; i < 50000; i++) printf "stage=lead or "; print "stage=prospect" }' >segments.conf
+	run --separate-stderr bash -c 'crm-segment | crm-find -f id,segment -o csv --where segment'
+	assert_success
+	assert_output "id,segment
+01jz00000001w,Flat
+01jz00000007y,Flat
+01jz00000004x,Flat
+01jz00000000z,Flat"
+}
+
+@test "SEG066: a rule whose regular expression gives up is an error naming the customer, the rule and its line" {
+	printf '01jz00000008a,%s!,run@example.pl,,,PL,,,,lead,,2026-11-01T00:00:00Z,2026-11-01T00:00:00Z\n' \
+		"$(printf 'a%.0s' {1..40})" >>customers.csv
+	printf 'Whales: revenue>=1500\nOdd: not name~/!|(a+)+$/\n' >segments.conf
+	run --separate-stderr crm-segment -o csv
+	assert_failure 2
+	refute_output --partial 01jz00000008a
+	# (after the warning about the amounts in EUR, which have no rate here)
+	assert_regex "${stderr##*$'\n'}" '^crm-segment: customers\.csv:22: customer 01jz00000008a: segments\.conf:2: rule '"'Odd'"': name~/!\|\(a\+\)\+\$/: the regular expression gave up: (match limit exceeded|JIT stack limit reached)$'
+}
+
+@test "SEG067: --as-of past 9999-12-31 is an error" {
+	run --separate-stderr crm-segment --rfm --as-of +9000y
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "crm-segment: --as-of: '+9000y' falls outside the years 0000 to 9999"
+}

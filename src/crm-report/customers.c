@@ -45,9 +45,14 @@ void customers_load(struct rctx *x, bool use_stdin, const char *where)
 	int k;
 	while ((k = recin_next(&in, &r)) > 0) {
 		struct row_ctx rc = { .fs = &fs, .r = &r };
-		if (e && !expr_eval(e, fieldset_get, &rc))
-			continue;
-		const char *id = rec_get(&r, (size_t)ci);
+		const char *id = rec_get(&r, (size_t)ci), *why;
+		if (e && !expr_eval(e, fieldset_get, &rc, &why)) {
+			if (!why)
+				continue;
+			/* a regular expression that gave up is no answer, not "no" */
+			crm_dataerr(in.name, r.line, "customer %s: --where: %s", id, why);
+			exit(CRM_ERR);
+		}
 		size_t i = hmap_put(&x->ids, id, strlen(id));
 		if (i < x->nci)
 			continue;

@@ -1,4 +1,5 @@
-/* cust.c - the customer table, customer streams and field rules */
+/* cust.c - the customer table and customer streams (the rules of the
+ * fields are in valid.c) */
 #include "cust.h"
 
 #include <errno.h>
@@ -842,84 +843,6 @@ void recin_close(struct recin *in)
 	hdr_free(&in->hdr);
 	free(in->name);
 	memset(in, 0, sizeof *in);
-}
-
-const char *check_email(const char *in, char **v)
-{
-	*v = NULL;
-	if (!*in) {
-		*v = xstrdup("");
-		return NULL;
-	}
-	const char *at = strchr(in, '@');
-	if (!at || at == in || strchr(at + 1, '@'))
-		return "needs exactly one '@' with a name before it";
-	for (const char *p = in; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c <= ' ' || c == 0x7F || c == ',' || c == '<' || c == '>' || c == '"' || c == '(' ||
-		    c == ')' || c == ';' || c == '\\' || c == '[' || c == ']' || c == ':')
-			return "holds a space or a character not allowed in an address";
-	}
-	const char *dom = at + 1;
-	if (!strchr(dom, '.') || dom[0] == '.' || dom[strlen(dom) - 1] == '.' || strstr(dom, ".."))
-		return "needs a domain with a dot (name@example.com)";
-	if (in[0] == '.' || at[-1] == '.' || strstr(in, ".."))
-		return "has a misplaced dot";
-	for (const char *p = dom; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (!(c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '-' || c == '.'))
-			return "has a character not allowed in a domain";
-	}
-	if (!u8_valid(in, strlen(in), NULL))
-		return "is not valid UTF-8";
-	struct sb b = { 0 };
-	u8_fold(in, strlen(in), false, &b);
-	*v = xstrdup(sb_str(&b));
-	sb_free(&b);
-	return NULL;
-}
-
-const char *check_country(const char *in, char **v)
-{
-	*v = NULL;
-	if (!*in) {
-		*v = xstrdup("");
-		return NULL;
-	}
-	if (strlen(in) != 2 || !((in[0] | 32) >= 'a' && (in[0] | 32) <= 'z') ||
-	    !((in[1] | 32) >= 'a' && (in[1] | 32) <= 'z'))
-		return "must be a two-letter ISO 3166 code (PL, CZ, BG, DE)";
-	char b[3] = { (char)(in[0] & ~32), (char)(in[1] & ~32), 0 };
-	*v = xstrdup(b);
-	return NULL;
-}
-
-static const char *one_of(const char *in, char **v, const char *const *ok, const char *why)
-{
-	*v = NULL;
-	if (!*in) {
-		*v = xstrdup("");
-		return NULL;
-	}
-	for (const char *const *p = ok; *p; p++)
-		if (ascii_ieq(in, *p)) {
-			*v = xstrdup(*p);
-			return NULL;
-		}
-	return why;
-}
-
-const char *check_stage(const char *in, char **v)
-{
-	static const char *const ok[] = { "lead", "prospect", "customer", "churned", NULL };
-	return one_of(in, v, ok, "must be one of lead, prospect, customer, churned");
-}
-
-const char *check_consent(const char *in, char **v)
-{
-	static const char *const ok[] = { "opt-in", "opt-out", NULL };
-	return one_of(in, v, ok, "must be opt-in, opt-out or empty");
 }
 
 /* Split a row without quotes or CRs (most rows) at its commas, as libcsv

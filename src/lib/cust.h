@@ -1,5 +1,5 @@
-/* cust.h - customers: the table a writer changes, the stream a reader reads,
- * and the rules every customer field follows */
+/* cust.h - customers: the table a writer changes, the stream a reader reads
+ * (the rules every customer field follows are in valid.h) */
 #ifndef CRM_CUST_H
 #define CRM_CUST_H
 
@@ -216,12 +216,5 @@ int recin_open_import(struct recin *in, const struct impin *src, bool strict);
  * JSONL stream). Returns 1, 0 at the end, -1 on an error (reported). */
 int recin_next(struct recin *in, struct rec *r);
 void recin_close(struct recin *in);
-
-/* Checks of single fields. Each returns NULL when the value is fine (after
- * normalising it in *v, a new string the caller frees) or the reason. */
-const char *check_email(const char *in, char **v);
-const char *check_country(const char *in, char **v);
-const char *check_stage(const char *in, char **v);
-const char *check_consent(const char *in, char **v);
 
 #endif

@@ -225,7 +225,10 @@ bool date_parse(const char *s, crm_time *t)
 		return false;
 	int64_t day = days_from_civil(y, (unsigned)mo, (unsigned)d);
 	long sec = h * 3600L + mi * 60L + se;
-	*t = zoned ? day * 86400 + sec - off : date_local(day, sec);
+	crm_time v = zoned ? day * 86400 + sec - off : date_local(day, sec);
+	if (v < DATE_MIN || v > DATE_MAX) /* an offset can move a time out of the years */
+		return false;
+	*t = v;
 	return true;
 }
 
@@ -248,7 +251,8 @@ crm_time add_months(crm_time t, int months)
 	return date_local(days_from_civil(y, m, d), tod);
 }
 
-bool date_parse_rel(const char *s, crm_time now, crm_time *t)
+/* date_parse_rel without the check of the range. */
+static bool parse_rel(const char *s, crm_time now, crm_time *t)
 {
 	if (date_parse(s, t))
 		return true;
@@ -288,6 +292,21 @@ bool date_parse_rel(const char *s, crm_time now, crm_time *t)
 		return true;
 	}
 	return false;
+}
+
+bool date_parse_rel(const char *s, crm_time now, crm_time *t)
+{
+	crm_time v;
+	if (!parse_rel(s, now, &v) || v < DATE_MIN || v > DATE_MAX)
+		return false; /* +9000y is no date, not a clamped or wrapped one */
+	*t = v;
+	return true;
+}
+
+bool date_out_of_range(const char *s, crm_time now)
+{
+	crm_time v;
+	return parse_rel(s, now, &v) && (v < DATE_MIN || v > DATE_MAX);
 }
 
 /* Write the civil time day, sec as "YYYY-MM-DD" followed by tail's form. */
@@ -349,6 +368,8 @@ bool date_parse_bound(const char *s, crm_time now, bool end, crm_time *t)
 crm_time date_option(const char *opt, const char *s, bool end)
 {
 	crm_time t;
+	if (!date_parse_bound(s, crm_now(), end, &t) && date_out_of_range(s, crm_now()))
+		crm_diex("--%s: '%s' falls outside the years 0000 to 9999", opt, s);
 	if (!date_parse_bound(s, crm_now(), end, &t))
 		crm_diex("--%s: '%s' is not a date (2026-11-22, 2026-11-22T14:30, -3d, +1w, today)", opt,
 			 s);

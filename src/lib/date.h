@@ -11,6 +11,11 @@ typedef int64_t crm_time;
 
 #define DATE_BUFSZ 21 /* "YYYY-MM-DDThh:mm:ssZ" and its NUL */
 
+/* The times a date can name: years of four digits, 0000-01-01T00:00:00Z
+ * to 9999-12-31T23:59:59Z. The parsers refuse a time outside them. */
+#define DATE_MIN ((crm_time)-62167219200)
+#define DATE_MAX ((crm_time)253402300799)
+
 /* The time zone in which a person's times are read and shown (files keep
  * UTC): crm.conf "timezone" (an IANA name, set by crm_dir_open), else $TZ,
  * else UTC. date_set_zone(NULL) takes $TZ or UTC; a name that is no zone
@@ -30,13 +35,20 @@ crm_time crm_now(void);
 /* Parse an absolute time: YYYY-MM-DD, YYYY-MM-DDThh:mm[:ss] followed by
  * nothing, Z or an offset (+hh:mm, -hhmm); a space may stand for T. A time
  * without Z or an offset, and a date alone (its midnight), are read in the
- * zone. Returns false when s is not one of these or names no real day. */
+ * zone. Returns false when s is not one of these, names no real day, or
+ * falls outside DATE_MIN..DATE_MAX (an offset or a zone can move it). */
 bool date_parse(const char *s, crm_time *t);
 
 /* Like date_parse, and also the relative forms of the expression language:
  * today, yesterday, now, -30d, -2w, -6m, -1y (also with +), counted from now
- * and, for d/w/m/y, from the start of that day in the zone. */
+ * and, for d/w/m/y, from the start of that day in the zone. False for a
+ * time outside DATE_MIN..DATE_MAX too ("+9000y"): not a date moved to the
+ * edge. */
 bool date_parse_rel(const char *s, crm_time now, crm_time *t);
+
+/* True when s has a form of date_parse_rel whose time falls outside
+ * DATE_MIN..DATE_MAX: the reason date_parse_rel refused it. */
+bool date_out_of_range(const char *s, crm_time now);
 
 /* The one reading of --since, --until and --as-of: any form of
  * date_parse_rel. As an upper bound (end true), a form that names a day
@@ -46,7 +58,8 @@ bool date_parse_bound(const char *s, crm_time now, bool end, crm_time *t);
 
 /* The value of a date option (--since, --until, --as-of, --due, --ts...)
  * as date_parse_bound reads it, counted from crm_now(); a value that is no
- * date is fatal, naming the option and the forms it takes. */
+ * date is fatal, naming the option and the forms it takes, or saying that
+ * it falls outside the years 0000 to 9999. */
 crm_time date_option(const char *opt, const char *s, bool end);
 
 /* Write t as YYYY-MM-DDThh:mm:ssZ into buf (DATE_BUFSZ bytes): the stored

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "re.h"
 #include "suggest.h"
 #include "utf8.h"
 #include "util.h"
@@ -17,9 +18,13 @@ enum nk { N_AND, N_OR, N_NOT, N_TEST, N_EXISTS };
 enum op { OP_EQ, OP_NE, OP_RE, OP_NRE, OP_LT, OP_LE, OP_GT, OP_GE };
 enum vk { V_TEXT, V_NUM, V_DATE, V_DAY, V_RE };
 
+/* A node: N_AND and N_OR hold their operands in kid[] (a chain of and or
+ * or is one node, however long: nothing recurses along it), N_NOT one
+ * operand, a test none. */
 struct expr {
 	enum nk k;
-	struct expr *a, *b;
+	struct expr **kid;
+	size_t nkid;
 	size_t field;
 	enum op op;
 	enum vk vk;
@@ -31,6 +36,7 @@ struct expr {
 	double num;
 	crm_time t;
 	pcre2_code *re;
+	char *src;    /* the test as written, for messages */
 };
 
 /* Lexer */
@@ -180,6 +186,8 @@ struct parser {
 	struct lex l;
 	const struct schema *s;
 	crm_time now;
+	unsigned depth;  /* of brackets and nots around the token */
+	size_t ntests;
 };
 
 static struct expr *node(enum nk k)
@@ -187,6 +195,14 @@ static struct expr *node(enum nk k)
 	struct expr *e = xcalloc(1, sizeof *e);
 	e->k = k;
 	return e;
+}
+
+static void add_kid(struct expr *e, struct expr *k, size_t *cap)
+{
+	void *p = e->kid;
+	xgrow(&p, cap, e->nkid + 1, sizeof *e->kid);
+	e->kid = p;
+	e->kid[e->nkid++] = k;
 }
 
 static const char *op_name(enum op op)
@@ -234,7 +250,7 @@ static void unknown_field(struct parser *P, const char *at, const char *name)
 static bool compile_re(struct parser *P, struct expr *e, const char *pat, const char *flags,
 		       const char *at)
 {
-	uint32_t o = PCRE2_UTF | PCRE2_UCP;
+	uint32_t o = PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF;
 	for (const char *f = flags; *f; f++) {
 		switch (*f) {
 		case 'i': o |= PCRE2_CASELESS; break;
@@ -270,6 +286,10 @@ static struct expr *parse_test(struct parser *P)
 		return NULL;
 	}
 	const char *fat = l->start;
+	if (++P->ntests > EXPR_MAX_TESTS) {
+		fail(l, fat, "too long (more than %d tests)", EXPR_MAX_TESTS);
+		return NULL;
+	}
 	size_t fi = 0;
 	while (fi < P->s->n && strcmp(P->s->v[fi].name, l->val))
 		fi++;
@@ -322,6 +342,9 @@ static struct expr *parse_test(struct parser *P)
 		} else if (date_parse_rel(l->val, P->now, &t)) {
 			e->vk = ascii_ieq(l->val, "now") ? V_DATE : V_DAY;
 			e->t = t;
+		} else if (fk == FK_DATE && date_out_of_range(l->val, P->now)) {
+			fail(l, vat, "'%s' falls outside the years 0000 to 9999", l->val);
+			goto bad;
 		} else {
 			e->vk = V_TEXT;
 		}
@@ -348,8 +371,8 @@ static struct expr *parse_test(struct parser *P)
 		int ec;
 		PCRE2_SIZE eo;
 		e->eq = pcre2_compile((PCRE2_SPTR)e->text, PCRE2_ZERO_TERMINATED,
-				      PCRE2_LITERAL | PCRE2_CASELESS | PCRE2_UTF | PCRE2_ANCHORED |
-					      PCRE2_ENDANCHORED,
+				      PCRE2_LITERAL | PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF |
+					      PCRE2_ANCHORED | PCRE2_ENDANCHORED,
 				      &ec, &eo, NULL);
 		if (!e->eq) {
 			fail(l, vat, "not valid UTF-8");
@@ -357,6 +380,7 @@ static struct expr *parse_test(struct parser *P)
 		}
 		pcre2_jit_compile(e->eq, PCRE2_JIT_COMPLETE);
 	}
+	e->src = xstrndup(fat, (size_t)(l->p - fat));
 	next(l);
 	return e;
 bad:
@@ -364,22 +388,39 @@ bad:
 	return NULL;
 }
 
+/* One level deeper for a '(' or a 'not' at the current token; false (and
+ * the error set) past EXPR_MAX_DEPTH, before the parser recurses again. */
+static bool deeper(struct parser *P)
+{
+	if (++P->depth <= EXPR_MAX_DEPTH)
+		return true;
+	fail(&P->l, P->l.start, "too deeply nested (more than %d brackets and nots)", EXPR_MAX_DEPTH);
+	return false;
+}
+
 static struct expr *parse_not(struct parser *P)
 {
 	struct lex *l = &P->l;
 	if (l->t == T_NOT) {
+		if (!deeper(P))
+			return NULL;
 		next(l);
 		struct expr *a = parse_not(P);
+		P->depth--;
 		if (!a)
 			return NULL;
 		struct expr *e = node(N_NOT);
-		e->a = a;
+		size_t cap = 0;
+		add_kid(e, a, &cap);
 		return e;
 	}
 	if (l->t == T_LP) {
 		const char *at = l->start;
+		if (!deeper(P))
+			return NULL;
 		next(l);
 		struct expr *e = parse_or(P);
+		P->depth--;
 		if (!e)
 			return NULL;
 		if (l->t != T_RP) {
@@ -394,46 +435,44 @@ static struct expr *parse_not(struct parser *P)
 	return parse_test(P);
 }
 
-static struct expr *parse_and(struct parser *P)
+/* Operands joined by the keyword tk, read by sub: the operand alone, or a
+ * node of kind k holding them all. */
+static struct expr *parse_chain(struct parser *P, enum tk tk, enum nk k,
+				struct expr *(*sub)(struct parser *))
 {
-	struct expr *a = parse_not(P);
-	while (a && P->l.t == T_AND) {
+	struct expr *a = sub(P);
+	if (!a || P->l.t != tk)
+		return a;
+	struct expr *e = node(k);
+	size_t cap = 0;
+	add_kid(e, a, &cap);
+	while (P->l.t == tk) {
 		next(&P->l);
-		struct expr *b = parse_not(P);
+		struct expr *b = sub(P);
 		if (!b) {
-			expr_free(a);
+			expr_free(e);
 			return NULL;
 		}
-		struct expr *e = node(N_AND);
-		e->a = a;
-		e->b = b;
-		a = e;
+		add_kid(e, b, &cap);
 	}
-	return a;
+	return e;
+}
+
+static struct expr *parse_and(struct parser *P)
+{
+	return parse_chain(P, T_AND, N_AND, parse_not);
 }
 
 static struct expr *parse_or(struct parser *P)
 {
-	struct expr *a = parse_and(P);
-	while (a && P->l.t == T_OR) {
-		next(&P->l);
-		struct expr *b = parse_and(P);
-		if (!b) {
-			expr_free(a);
-			return NULL;
-		}
-		struct expr *e = node(N_OR);
-		e->a = a;
-		e->b = b;
-		a = e;
-	}
-	return a;
+	return parse_chain(P, T_OR, N_OR, parse_and);
 }
 
 struct expr *expr_parse(const char *text, const struct schema *s, crm_time now, char *err,
 			size_t err_size)
 {
-	struct parser P = { { text, text, T_EOF, text, NULL, "", OP_EQ, err, err_size, false }, s, now };
+	struct parser P = { { text, text, T_EOF, text, NULL, "", OP_EQ, err, err_size, false },
+			    s, now, 0, 0 };
 	err[0] = '\0';
 	next(&P.l);
 	if (P.l.t == T_EOF && !P.l.failed) {
@@ -461,10 +500,12 @@ void expr_free(struct expr *e)
 {
 	if (!e)
 		return;
-	expr_free(e->a);
-	expr_free(e->b);
+	for (size_t i = 0; i < e->nkid; i++)
+		expr_free(e->kid[i]);
+	free(e->kid);
 	free(e->text);
 	free(e->fold);
+	free(e->src);
 	free(e->strip);
 	if (e->re)
 		pcre2_code_free(e->re);
@@ -479,34 +520,39 @@ void expr_fields(const struct expr *e, bool *used)
 		return;
 	if (e->k == N_TEST || e->k == N_EXISTS)
 		used[e->field] = true;
-	expr_fields(e->a, used);
-	expr_fields(e->b, used);
+	for (size_t i = 0; i < e->nkid; i++)
+		expr_fields(e->kid[i], used);
 }
 
-/* Evaluation */
-static _Thread_local pcre2_match_data *md;
+/* Evaluation: each step gives 1 (holds), 0 (does not) or -1 (cannot be
+ * told: a regular expression gave up), the reason then in evalerr. */
 static _Thread_local struct sb foldbuf;
+static _Thread_local char evalerr[512];
 
-static bool re_match(const pcre2_code *re, const char *s, size_t n)
+/* A match of re in v[0..n) by test e: 1, 0, or -1 with evalerr naming the
+ * test and PCRE2's reason. */
+static int match(const struct expr *e, const pcre2_code *re, const char *v, size_t n)
 {
-	if (!md)
-		md = pcre2_match_data_create(4, NULL);
-	return pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, md, NULL) >= 0;
+	int k = re_match(re, v, n, 0, NULL);
+	if (k < 0)
+		snprintf(evalerr, sizeof evalerr, "%s: the regular expression gave up: %s", e->src,
+			 re_error());
+	return k;
 }
 
 /* Equality without case: Unicode simple case folding, as PCRE2 has it, so
  * that a caseless search for the value in raw bytes finds every match. */
-static bool text_eq(const struct expr *e, const char *v, size_t n)
+static int text_eq(const struct expr *e, const char *v, size_t n)
 {
 	if (e->strip) {
 		sb_reset(&foldbuf);
 		u8_fold(v, n, true, &foldbuf);
 		return !strcmp(sb_str(&foldbuf), e->strip);
 	}
-	return re_match(e->eq, v, n);
+	return match(e, e->eq, v, n);
 }
 
-static bool list_has(const struct expr *x, const char *v, size_t n)
+static int list_has(const struct expr *x, const char *v, size_t n)
 {
 	const char *e = v + n;
 	while (v < e) {
@@ -517,11 +563,12 @@ static bool list_has(const struct expr *x, const char *v, size_t n)
 			a++;
 		while (b > a && b[-1] == ' ')
 			b--;
-		if (text_eq(x, a, (size_t)(b - a)))
-			return true;
+		int k = text_eq(x, a, (size_t)(b - a));
+		if (k)
+			return k;
 		v = end + 1;
 	}
-	return false;
+	return 0;
 }
 
 static int cmp_num(double a, double b)
@@ -540,19 +587,21 @@ static bool ordered(enum op op, int c)
 	}
 }
 
-static bool test(const struct expr *e, const char *v, size_t n)
+static int test(const struct expr *e, const char *v, size_t n)
 {
 	enum field_kind fk = e->fk;
 	switch (e->op) {
 	case OP_RE:
-		return re_match(e->re, v, n);
-	case OP_NRE:
-		return !re_match(e->re, v, n);
+		return match(e, e->re, v, n);
+	case OP_NRE: {
+		int k = match(e, e->re, v, n);
+		return k < 0 ? k : !k;
+	}
 	case OP_EQ:
 	case OP_NE: {
-		bool eq;
+		int eq;
 		if (e->vk == V_RE) {
-			eq = re_match(e->re, v, n);
+			eq = match(e, e->re, v, n);
 		} else if (fk == FK_LIST) {
 			eq = list_has(e, v, n);
 		} else if (e->vk == V_DAY) {
@@ -567,6 +616,8 @@ static bool test(const struct expr *e, const char *v, size_t n)
 		} else {
 			eq = text_eq(e, v, n);
 		}
+		if (eq < 0)
+			return eq;
 		return e->op == OP_EQ ? eq : !eq;
 	}
 	default:
@@ -579,7 +630,7 @@ static bool test(const struct expr *e, const char *v, size_t n)
 	if (e->vk == V_DATE || e->vk == V_DAY) {
 		crm_time t;
 		if (!date_parse(v, &t))
-			return false;
+			return 0;
 		if (e->vk == V_DATE)
 			return ordered(e->op, t < e->t ? -1 : t > e->t);
 		/* a day stands for all of it: <= 2026-01-31 includes that day */
@@ -589,7 +640,7 @@ static bool test(const struct expr *e, const char *v, size_t n)
 		case OP_LE: return t < hi;
 		case OP_GT: return t >= hi;
 		case OP_GE: return t >= lo;
-		default: return false;
+		default: return 0;
 		}
 	}
 	sb_reset(&foldbuf);
@@ -597,64 +648,84 @@ static bool test(const struct expr *e, const char *v, size_t n)
 	return ordered(e->op, strcmp(sb_str(&foldbuf), e->fold));
 }
 
-static bool eval(const struct expr *e, expr_get get, void *ctx)
+/* Whether every field e names is in avail[] (NULL: all are). */
+static bool known(const struct expr *e, const bool *avail)
 {
+	if (!avail)
+		return true;
+	if ((e->k == N_TEST || e->k == N_EXISTS) && !avail[e->field])
+		return false;
+	for (size_t i = 0; i < e->nkid; i++)
+		if (!known(e->kid[i], avail))
+			return false;
+	return true;
+}
+
+/* e for the record: with avail NULL, its value; else whether it may hold
+ * when only the fields in avail[] are known (1 when it depends on others).
+ * The recursion goes as deep as the brackets and nots, never along a chain. */
+static int eval(const struct expr *e, const bool *avail, expr_get get, void *ctx)
+{
+	if (avail && known(e, avail))
+		avail = NULL;
 	switch (e->k) {
 	case N_AND:
-		return eval(e->a, get, ctx) && eval(e->b, get, ctx);
-	case N_OR:
-		return eval(e->a, get, ctx) || eval(e->b, get, ctx);
-	case N_NOT:
-		return !eval(e->a, get, ctx);
+	case N_OR: {
+		/* and: false at the first false; or: true at the first true */
+		int stop = e->k == N_OR;
+		for (size_t i = 0; i < e->nkid; i++) {
+			int k = eval(e->kid[i], avail, get, ctx);
+			if (k < 0 || k == stop)
+				return k;
+		}
+		return !stop;
+	}
+	case N_NOT: {
+		if (avail)
+			return 1; /* depends on what is not known yet */
+		int k = eval(e->kid[0], NULL, get, ctx);
+		return k < 0 ? k : !k;
+	}
 	case N_EXISTS: {
+		if (avail)
+			return 1;
 		size_t n;
 		get(ctx, e->field, &n);
 		return n > 0;
 	}
 	case N_TEST: {
+		if (avail)
+			return 1;
 		size_t n;
 		const char *v = get(ctx, e->field, &n);
 		if (!n)
-			return false; /* as SQL's NULL: no comparison holds */
+			return 0; /* as SQL's NULL: no comparison holds */
 		return test(e, v, n);
 	}
 	}
-	return false;
+	return 0;
 }
 
-bool expr_eval(const struct expr *e, expr_get get, void *ctx)
+bool expr_eval(const struct expr *e, expr_get get, void *ctx, const char **err)
 {
-	return eval(e, get, ctx);
+	int k = eval(e, NULL, get, ctx);
+	*err = k < 0 ? evalerr : NULL;
+	return k > 0;
 }
 
-static bool known(const struct expr *e, const bool *avail)
+bool expr_may_match(const struct expr *e, const bool *avail, expr_get get, void *ctx,
+		    const char **err)
 {
-	if (!e)
-		return true;
-	if ((e->k == N_TEST || e->k == N_EXISTS) && !avail[e->field])
-		return false;
-	return known(e->a, avail) && known(e->b, avail);
-}
-
-bool expr_may_match(const struct expr *e, const bool *avail, expr_get get, void *ctx)
-{
-	if (known(e, avail))
-		return eval(e, get, ctx);
-	switch (e->k) {
-	case N_AND:
-		return expr_may_match(e->a, avail, get, ctx) && expr_may_match(e->b, avail, get, ctx);
-	case N_OR:
-		return expr_may_match(e->a, avail, get, ctx) || expr_may_match(e->b, avail, get, ctx);
-	default:
-		return true; /* depends on what is not known yet */
-	}
+	int k = eval(e, avail, get, ctx);
+	*err = k < 0 ? evalerr : NULL;
+	return k > 0;
 }
 
 static void required(const struct expr *e, const bool *not_raw, const char **best)
 {
 	if (e->k == N_AND) {
-		required(e->a, not_raw, best);
-		required(e->b, not_raw, best);
+		for (size_t i = 0; i < e->nkid; i++)
+			required(e->kid[i], not_raw, best);
 		return;
 	}
 	/* only text: a date or a number may be written otherwise in the data */

@@ -452,11 +452,22 @@ static void table(struct out *o)
 	free(w);
 }
 
+/* A cell of a Markdown table: what a wiki would read as markup is made
+ * inert. '|' and '`' (a cell's end, a code span) and '\\' (which would
+ * escape them) get a backslash; '<', '>' and '&' (HTML, which wikis let
+ * through) become entities; a line break is the only HTML written. */
 static void md_put(struct sb *b, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '|')
-			sb_adds(b, "\\|");
+		if (s[i] == '|' || s[i] == '`' || s[i] == '\\') {
+			sb_addc(b, '\\');
+			sb_addc(b, s[i]);
+		} else if (s[i] == '<')
+			sb_adds(b, "&lt;");
+		else if (s[i] == '>')
+			sb_adds(b, "&gt;");
+		else if (s[i] == '&')
+			sb_adds(b, "&amp;");
 		else if (s[i] == '\n')
 			sb_adds(b, "<br>");
 		else if (s[i] == '\r')

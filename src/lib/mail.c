@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idna.h"
 #include "utf8.h"
 
 static char *dupn(const char *s, size_t n)
@@ -181,39 +182,74 @@ static void encoded_words(struct sb *out, const char *s, size_t n, size_t first,
 	}
 }
 
-void mail_header(struct sb *out, const char *name, const char *value)
+/* Whether text must go as encoded-words rather than as it is: it holds a
+ * byte beyond ASCII or a control character, or "=?" (a mail reader would
+ * decode text that looks like an encoded-word: encoded, it reads as
+ * written), or a word (a run without spaces) longer than room characters
+ * for the first, 77 for the others: a line could not be folded to 78. */
+static bool needs_words(const char *v, size_t n, size_t room)
 {
-	size_t n = strlen(value);
+	if (!u8_is_ascii(v, n))
+		return true;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)v[i] < ' ' || v[i] == 0x7F || (v[i] == '=' && i + 1 < n && v[i + 1] == '?'))
+			return true;
+	for (size_t i = 0; i < n;) {
+		size_t wl = 0;
+		while (i + wl < n && v[i + wl] != ' ')
+			wl++;
+		if (wl > room)
+			return true;
+		room = 77;
+		i += wl + 1;
+	}
+	return false;
+}
+
+/* Append "Name: value" folded before a word that would pass column 78,
+ * where there is a space to fold at. Returns the longest line written,
+ * without its line end. */
+static size_t fold_ascii(struct sb *out, const char *name, const char *value)
+{
 	sb_adds(out, name);
 	sb_adds(out, ": ");
-	size_t col = strlen(name) + 2;
-	if (u8_is_ascii(value, n)) {
-		/* fold before a word that would pass column 78, where there is
-		 * a space to fold at */
-		const char *p = value;
-		bool first = true;
-		while (*p || first) {
-			size_t wl = strcspn(p, " ");
-			if (!first) {
-				if (col + 1 + wl > 78) {
-					sb_adds(out, "\n ");
-					col = 1;
-				} else {
-					sb_addc(out, ' ');
-					col++;
-				}
+	size_t col = strlen(name) + 2, longest = 0;
+	const char *p = value;
+	bool first = true;
+	while (*p || first) {
+		size_t wl = strcspn(p, " ");
+		if (!first) {
+			if (col + 1 + wl > 78) {
+				if (col > longest)
+					longest = col;
+				sb_adds(out, "\n ");
+				col = 1;
+			} else {
+				sb_addc(out, ' ');
+				col++;
 			}
-			sb_add(out, p, wl);
-			col += wl;
-			p += wl;
-			first = false;
-			if (*p != ' ')
-				break;
-			p++;
 		}
-		sb_addc(out, '\n');
+		sb_add(out, p, wl);
+		col += wl;
+		p += wl;
+		first = false;
+		if (*p != ' ')
+			break;
+		p++;
+	}
+	sb_addc(out, '\n');
+	return col > longest ? col : longest;
+}
+
+void mail_header(struct sb *out, const char *name, const char *value)
+{
+	size_t n = strlen(value), col = strlen(name) + 2;
+	if (!needs_words(value, n, col < 78 ? 78 - col : 0)) {
+		fold_ascii(out, name, value);
 		return;
 	}
+	sb_adds(out, name);
+	sb_adds(out, ": ");
 	/* encoded-words of at most 39 bytes of UTF-8 each (52 characters of
 	 * base64, 64 with the =?UTF-8?B?...?= around them), cut between
 	 * characters */
@@ -227,6 +263,16 @@ void mail_header(struct sb *out, const char *name, const char *value)
 	sb_addc(out, '\n');
 }
 
+bool mail_header_raw(struct sb *out, const char *name, const char *value)
+{
+	struct sb h = { 0 };
+	bool ok = fold_ascii(&h, name, value) <= MAIL_LINE_MAX;
+	if (ok)
+		sb_add(out, h.s, h.len);
+	sb_free(&h);
+	return ok;
+}
+
 void mail_address(struct sb *out, const char *name, const char *addr)
 {
 	size_t n = strlen(name);
@@ -234,8 +280,8 @@ void mail_address(struct sb *out, const char *name, const char *addr)
 		sb_adds(out, addr);
 		return;
 	}
-	if (!u8_is_ascii(name, n)) {
-		/* words joined by a space, where mail_header may fold */
+	if (needs_words(name, n, 60)) {
+		/* words joined by a space, where a header may fold */
 		encoded_words(out, name, n, 39, " ");
 	} else if (strpbrk(name, "()<>[]:;@\\,.\"")) {
 		sb_addc(out, '"');
@@ -251,6 +297,21 @@ void mail_address(struct sb *out, const char *name, const char *addr)
 	sb_adds(out, " <");
 	sb_adds(out, addr);
 	sb_addc(out, '>');
+}
+
+void mail_addr_wire(struct sb *out, const char *addr)
+{
+	const char *at = strrchr(addr, '@');
+	if (!at) {
+		sb_adds(out, addr);
+		return;
+	}
+	size_t mark = out->len;
+	sb_add(out, addr, (size_t)(at + 1 - addr));
+	if (!idna_to_ascii(at + 1, strlen(at + 1), out)) {
+		out->len = mark; /* valid_email takes no such address: kept as it is */
+		sb_adds(out, addr);
+	}
 }
 
 void mail_qp(struct sb *out, const char *s, size_t n)

@@ -34,15 +34,33 @@ typedef const char *(*tmpl_lookup)(void *ctx, const char *field);
  * *missing (a new string). */
 int tmpl_render(const char *s, tmpl_lookup look, void *ctx, struct sb *out, char **missing);
 
-/* Append a header "Name: value" to out, with value as RFC 2047 encoded-words
- * (B, UTF-8, at most 75 characters each, never splitting a character) when
- * it is not plain ASCII, folded so lines stay within 78 characters. */
+/* The longest line a message may have, without its CR LF (RFC 5322). */
+#define MAIL_LINE_MAX 998
+
+/* Append an unstructured header "Name: value" (a subject, a header of a
+ * template) to out. The value goes as RFC 2047 encoded-words (B, UTF-8, at
+ * most 75 characters each, never splitting a character, one a line) when
+ * it holds a byte beyond ASCII, a control character or "=?" (text that
+ * looks like an encoded-word is encoded itself, so a reader shows it as
+ * written), or a word too long to fold; else as it is, folded at spaces
+ * so that lines stay within 78 characters. No line passes MAIL_LINE_MAX. */
 void mail_header(struct sb *out, const char *name, const char *value);
 
-/* Append "Display Name <addr>" as a header value suitable for mail_header's
- * raw form: the display name encoded when not ASCII, quoted when it holds
- * specials. */
+/* Append a structured header (addresses made by mail_address, a date, a
+ * Message-ID, List-Unsubscribe) as it is, folded at spaces before column
+ * 78. value must be printable ASCII. Returns false, appending nothing,
+ * when a line would still pass MAIL_LINE_MAX (a word that long). */
+bool mail_header_raw(struct sb *out, const char *name, const char *value);
+
+/* Append "Display Name <addr>" as a value for mail_header_raw: the display
+ * name as encoded-words when mail_header would encode it (or it has a word
+ * of more than 60 characters), quoted when it holds specials. */
 void mail_address(struct sb *out, const char *name, const char *addr);
+
+/* Append addr (an address valid_email takes) as it goes to a mail server
+ * and into a header: its domain in the ASCII form of idna.h
+ * ("anna@żółw.pl" gives "anna@xn--w-uga1v8h.pl"). */
+void mail_addr_wire(struct sb *out, const char *addr);
 
 /* Append s as a quoted-printable body: lines at most 76 characters, '=' as
  * =3D, trailing white space encoded, LF line ends. */

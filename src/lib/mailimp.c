@@ -22,6 +22,7 @@
 #include "msg.h"
 #include "proj.h"
 #include "utf8.h"
+#include "valid.h"
 
 #define TEXT_CHARS 200     /* the excerpt of the body kept in "text" */
 #define SUBJECT_CHARS 998  /* the longest line RFC 5322 allows */
@@ -219,17 +220,20 @@ static void match(struct imp *x, const char *addr, long **rows, size_t *n, size_
 /* Add the sender as a lead; its row, or -1 when its address is refused. */
 static long add_lead(struct imp *x, const struct msg_addr *a)
 {
-	char *email;
-	if (check_email(a->addr, &email) || !*email) {
+	char *email, *dn = NULL;
+	if (valid_email(a->addr, &email) || !*email) {
 		free(email);
 		return -1;
 	}
 	size_t row = ctable_new_customer(&x->t, x->now);
 	struct sb name = { 0 };
-	if (*a->name)
-		sb_adds(&name, a->name);
+	/* a display name crm-add would refuse (a control character decoded
+	 * from an encoded word) gives way to the address's local part */
+	if (*a->name && !valid_line(a->name, &dn))
+		sb_adds(&name, dn);
 	else
 		sb_add(&name, email, strcspn(email, "@"));
+	free(dn);
 	size_t cn = ctable_col_add(&x->t, "name"), ce = ctable_col_add(&x->t, "email");
 	rec_set(&x->t.rows[row], cn, name.s, name.len);
 	rec_set(&x->t.rows[row], ce, email, strlen(email));

@@ -46,16 +46,20 @@ static int parse_line(char *line, const struct schema *sc, crm_time now, struct 
 		snprintf(err->msg, sizeof err->msg, "%s", m ? m + 1 : msg);
 		return -1;
 	}
-	*r = (struct rule){ xstrdup(name), e };
+	*r = (struct rule){ xstrdup(name), e, 0 };
 	return 1;
 }
 
-int rules_parse(const char *text, size_t n, const struct schema *sc, crm_time now,
-		struct rule **out, size_t *nout, struct rules_err *err)
+/* Read the lines of text: each rule goes into *out (when out is set),
+ * each bad line to fn (when set: then reading goes on) or, without fn,
+ * ends the reading with -1 and err filled. Returns the number of bad lines
+ * (fn) or 0, and -1 as said. */
+static long walk(const char *text, size_t n, const struct schema *sc, crm_time now,
+		 struct rule **out, size_t *nout, struct rules_err *err, rules_fn *fn, void *ctx)
 {
 	struct rule *v = NULL;
 	size_t cap = 0, nv = 0, i = 0;
-	long no = 0;
+	long no = 0, bad = 0;
 	struct sb line = { 0 };
 	while (i < n) {
 		const char *e = memchr(text + i, '\n', n - i);
@@ -70,21 +74,53 @@ int rules_parse(const char *text, size_t n, const struct schema *sc, crm_time no
 		int k = parse_line(line.s, sc, now, &r, err);
 		if (k < 0) {
 			err->line = no;
+			bad++;
+			if (fn) {
+				fn(ctx, err);
+				continue;
+			}
 			rules_free(v, nv);
 			sb_free(&line);
 			return -1;
 		}
 		if (k == 0)
 			continue;
+		r.line = no;
+		if (!out) {
+			free(r.name);
+			expr_free(r.e);
+			nv++;
+			continue;
+		}
 		void *p = v;
 		xgrow(&p, &cap, nv + 1, sizeof *v);
 		v = p;
 		v[nv++] = r;
 	}
 	sb_free(&line);
-	*out = v;
+	if (out)
+		*out = v;
 	*nout = nv;
-	return 0;
+	return bad;
+}
+
+int rules_parse(const char *text, size_t n, const struct schema *sc, crm_time now,
+		struct rule **out, size_t *nout, struct rules_err *err)
+{
+	return walk(text, n, sc, now, out, nout, err, NULL, NULL) < 0 ? -1 : 0;
+}
+
+static void ignore(void *ctx, const struct rules_err *err)
+{
+	(void)ctx;
+	(void)err;
+}
+
+size_t rules_check(const char *text, size_t n, const struct schema *sc, crm_time now,
+		   size_t *nrules, rules_fn *fn, void *ctx)
+{
+	struct rules_err err;
+	return (size_t)walk(text, n, sc, now, NULL, nrules, &err, fn ? fn : ignore, ctx);
 }
 
 void rules_free(struct rule *v, size_t n)

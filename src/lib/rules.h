@@ -10,6 +10,7 @@
 struct rule {
 	char *name;
 	struct expr *e;
+	long line; /* where it is in the file */
 };
 
 /* Where a rules file went wrong: the line, the column (0 when the message
@@ -26,5 +27,16 @@ struct rules_err {
 int rules_parse(const char *text, size_t n, const struct schema *sc, crm_time now,
 		struct rule **out, size_t *nout, struct rules_err *err);
 void rules_free(struct rule *v, size_t n);
+
+/* Called for each bad line by rules_check, with its line, column and
+ * reason as rules_parse gives them. */
+typedef void rules_fn(void *ctx, const struct rules_err *err);
+
+/* Check rules as rules_parse reads them, but report every bad line through
+ * fn (NULL: only count them) instead of stopping at the first, and keep
+ * nothing: *nrules gets the number of good rules. Returns the number of
+ * bad lines. */
+size_t rules_check(const char *text, size_t n, const struct schema *sc, crm_time now,
+		   size_t *nrules, rules_fn *fn, void *ctx);
 
 #endif

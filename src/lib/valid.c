@@ -6,9 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cust.h"
+#include "country.h"
 #include "domain.h"
 #include "hist.h"
+#include "idna.h"
 #include "money.h"
 #include "utf8.h"
 
@@ -81,8 +82,8 @@ static void say(struct rep *p, const char *field, const char *fmt, ...)
 static void say_val(struct rep *p, const char *field, const char *val, const char *why)
 {
 	sb_reset(&p->m);
-	valid_quote(&p->m, val, strlen(val));
-	say(p, field, "%s %s: %s", field, sb_str(&p->m), why);
+	valid_say(&p->m, field, val, why);
+	say(p, field, "%s", sb_str(&p->m));
 }
 
 static void say_json(struct rep *p, const char *field, const json_t *v, const char *why)
@@ -103,6 +104,13 @@ static void say_form(struct rep *p, const char *field, const char *val, const ch
 	sb_free(&w);
 }
 
+void valid_say(struct sb *out, const char *field, const char *val, const char *why)
+{
+	sb_printf(out, "%s ", field);
+	valid_quote(out, val, strlen(val));
+	sb_printf(out, ": %s", why);
+}
+
 void valid_quote(struct sb *b, const char *s, size_t n)
 {
 	size_t max = 60, cut = n;
@@ -112,13 +120,31 @@ void valid_quote(struct sb *b, const char *s, size_t n)
 		while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
 			cut--;
 	}
-	json_t *j = json_stringn_nocheck(s, cut);
-	char *t = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
-	json_decref(j);
-	if (!t)
-		crm_diex("out of memory");
-	sb_adds(b, t);
-	free(t);
+	/* as JSON writes a string, and DEL and C1 escaped too: a message must
+	 * not carry a control character to the terminal */
+	sb_addc(b, '"');
+	const unsigned char *u = (const unsigned char *)s;
+	for (size_t i = 0; i < cut;) {
+		unsigned cp;
+		size_t k = u8_decode(u + i, cut - i, &cp);
+		if (!k) {
+			sb_adds(b, "\\uFFFD"); /* not UTF-8 */
+			i++;
+			continue;
+		}
+		static const char short_esc[] = "\bb\ff\nn\rr\tt\"\"\\\\";
+		const char *e = cp < 0x80 ? memchr(short_esc, (int)cp, sizeof short_esc - 1) : NULL;
+		if (e && (e - short_esc) % 2 == 0) {
+			sb_addc(b, '\\');
+			sb_addc(b, e[1]);
+		} else if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
+			sb_printf(b, "\\u%04X", cp);
+		} else {
+			sb_add(b, s + i, k);
+		}
+		i += k;
+	}
+	sb_addc(b, '"');
 	if (cut < n)
 		sb_adds(b, "...");
 }
@@ -153,6 +179,250 @@ const char *valid_time(const char *s, char canon[DATE_BUFSZ])
 	/* Readers compare these as strings: one form keeps the order right. */
 	memcpy(canon, b, DATE_BUFSZ);
 	return "not in the stored form YYYY-MM-DDThh:mm:ssZ";
+}
+
+/* -- The rules of single values -- */
+
+/* The first control character of s (C0 but those in allow, DEL, C1), as
+ * a code point, or -1. s is valid UTF-8. */
+static long control(const char *s, const char *allow)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p < 0x20 && !strchr(allow, *p)) || *p == 0x7F)
+			return *p;
+		if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+			return p[1];
+	}
+	return -1;
+}
+
+long valid_control_char(const char *s)
+{
+	return control(s, "");
+}
+
+static _Thread_local char whybuf[128];
+
+/* Why a value is refused for its control characters, or NULL: a line break
+ * is named as one where the field is a single line. */
+static const char *controls(const char *in, bool oneline)
+{
+	long c = control(in, oneline ? "" : "\t\n\r");
+	if (c < 0)
+		return NULL;
+	if (c == '\n' || c == '\r')
+		return "holds a line break (the field is one line)";
+	snprintf(whybuf, sizeof whybuf, "holds a control character (U+%04lX)", (unsigned long)c);
+	return whybuf;
+}
+
+/* The common start of a rule: an empty value is fine as it is (1), a value
+ * that is not UTF-8 is refused (-1, *why set), else go on (0). */
+static int start(const char *in, char **norm, const char **why)
+{
+	*norm = NULL;
+	*why = NULL;
+	if (!*in) {
+		*norm = xstrdup("");
+		return 1;
+	}
+	if (!u8_valid(in, strlen(in), NULL)) {
+		*why = "is not valid UTF-8";
+		return -1;
+	}
+	return 0;
+}
+
+static const char *kept(const char *in, char **norm, bool oneline)
+{
+	const char *why;
+	if (start(in, norm, &why))
+		return why;
+	if ((why = controls(in, oneline)))
+		return why;
+	*norm = xstrdup(in);
+	return NULL;
+}
+
+const char *valid_line(const char *in, char **norm)
+{
+	return kept(in, norm, true);
+}
+
+const char *valid_text(const char *in, char **norm)
+{
+	return kept(in, norm, false);
+}
+
+const char *valid_id(const char *in, char **norm)
+{
+	const char *why;
+	if (start(in, norm, &why))
+		return why;
+	/* ids are typed as operands and kept by other systems: one word */
+	if (control(in, "") >= 0 || strpbrk(in, " "))
+		return "holds a space or a control character (an id is one word)";
+	*norm = xstrdup(in);
+	return NULL;
+}
+
+/* The limits of SMTP (RFC 5321): a mail server refuses a longer part. */
+#define LOCAL_MAX 64
+#define LABEL_MAX 63
+#define ADDRESS_MAX 254
+
+const char *valid_email(const char *in, char **norm)
+{
+	const char *why;
+	if (start(in, norm, &why))
+		return why;
+	const char *at = strchr(in, '@');
+	if (!at || at == in || strchr(at + 1, '@'))
+		return "needs exactly one '@' with a name before it";
+	if (control(in, "") >= 0)
+		return "holds a space or a character not allowed in an address";
+	for (const char *p = in; *p; p++)
+		if (strchr(" ,<>\"();\\[]:", *p))
+			return "holds a space or a character not allowed in an address";
+	const char *dom = at + 1;
+	if (!strchr(dom, '.') || dom[0] == '.' || dom[strlen(dom) - 1] == '.' || strstr(dom, ".."))
+		return "needs a domain with a dot (name@example.com)";
+	if (in[0] == '.' || at[-1] == '.' || strstr(in, ".."))
+		return "has a misplaced dot";
+	for (const char *p = dom; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (!(c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '-' || c == '.'))
+			return "has a character not allowed in a domain";
+	}
+	struct sb b = { 0 }, wire = { 0 };
+	u8_fold(in, strlen(in), false, &b);
+	const char *f = sb_str(&b), *fat = strchr(f, '@');
+	/* what crm-mail sends to: the domain in its ASCII form */
+	bool ascii = idna_to_ascii(fat + 1, strlen(fat + 1), &wire);
+	why = NULL;
+	if ((size_t)(fat - f) > LOCAL_MAX)
+		why = "has more than 64 bytes before the '@' (mail servers refuse it)";
+	else if (!ascii)
+		why = "has a domain that cannot be written in ASCII (IDNA)";
+	else if ((size_t)(fat - f) + 1 + wire.len > ADDRESS_MAX)
+		why = "is longer than 254 characters (mail servers refuse it)";
+	for (const char *l = sb_str(&wire); !why && *l;) {
+		size_t n = strcspn(l, ".");
+		if (n > LABEL_MAX)
+			why = "has a part of the domain longer than 63 characters";
+		else if (l[0] == '-' || l[n - 1] == '-')
+			why = "has a part of the domain that starts or ends with '-'";
+		l += n + (l[n] == '.');
+	}
+	if (!why)
+		*norm = xstrdup(f);
+	sb_free(&b);
+	sb_free(&wire);
+	return why;
+}
+
+const char *valid_country(const char *in, char **norm)
+{
+	const char *why;
+	if (start(in, norm, &why))
+		return why;
+	char code[3];
+	size_t n = strlen(in);
+	bool letters = n == 2 && ((in[0] | 32) >= 'a' && (in[0] | 32) <= 'z') &&
+		       ((in[1] | 32) >= 'a' && (in[1] | 32) <= 'z');
+	if (letters) {
+		/* two letters are a code, which must be assigned: "UK" is none */
+		code[0] = (char)(in[0] & ~32);
+		code[1] = (char)(in[1] & ~32);
+		code[2] = '\0';
+		if (!valid_country_code(code))
+			return !strcmp(code, "UK") ? "not an ISO 3166 country code (the United Kingdom is GB)"
+						   : "not an ISO 3166 country code";
+	} else if (!country_code(in, code) || !valid_country_code(code)) {
+		return "not an ISO 3166 country code (PL, CZ, BG, DE) or a country's name";
+	}
+	*norm = xstrdup(code);
+	return NULL;
+}
+
+static const char *one_of(const char *in, char **norm, const char *const *ok, const char *why)
+{
+	const char *bad;
+	if (start(in, norm, &bad))
+		return bad;
+	for (const char *const *p = ok; *p; p++)
+		if (ascii_ieq(in, *p)) {
+			*norm = xstrdup(*p);
+			return NULL;
+		}
+	return why;
+}
+
+const char *valid_stage(const char *in, char **norm)
+{
+	snprintf(whybuf, sizeof whybuf, "must be one of %s", dom_join(dom_stages));
+	return one_of(in, norm, dom_stages, whybuf);
+}
+
+const char *valid_consent(const char *in, char **norm)
+{
+	snprintf(whybuf, sizeof whybuf, "must be %s or empty", dom_join(dom_consents));
+	return one_of(in, norm, dom_consents, whybuf);
+}
+
+const char *valid_stamp(const char *in, char **norm)
+{
+	const char *why;
+	if (start(in, norm, &why))
+		return why;
+	crm_time t;
+	if (!date_parse(in, &t))
+		return "not a time (YYYY-MM-DDThh:mm:ssZ)";
+	char b[DATE_BUFSZ];
+	date_fmt(t, b);
+	*norm = xstrdup(b);
+	return NULL;
+}
+
+const char *valid_touch(const char *in, char **norm)
+{
+	const char *why;
+	if (start(in, norm, &why))
+		return why;
+	long long days;
+	if (!parse_long(in, &days) || days < 1)
+		return "must be a whole number of days, 1 or more";
+	char b[32];
+	snprintf(b, sizeof b, "%lld", days);
+	*norm = xstrdup(b);
+	return NULL;
+}
+
+/* The rule of each column that has one of its own; the others are free
+ * text. */
+static const struct {
+	const char *col;
+	valid_rule *rule;
+} field_rules[] = {
+	{ "id", valid_id },	    { "name", valid_line },	  { "email", valid_email },
+	{ "phone", valid_line },    { "company", valid_line },	  { "country", valid_country },
+	{ "city", valid_line },	    { "tags", valid_line },	  { "owner", valid_line },
+	{ "stage", valid_stage },   { "consent", valid_consent }, { "created", valid_stamp },
+	{ "updated", valid_stamp }, { "touch", valid_touch },
+};
+
+valid_rule *valid_rule_of(const char *col)
+{
+	for (size_t i = 0; i < sizeof field_rules / sizeof field_rules[0]; i++)
+		if (!strcmp(field_rules[i].col, col))
+			return field_rules[i].rule;
+	return valid_text;
+}
+
+const char *valid_field(const char *col, const char *in, char **norm)
+{
+	return valid_rule_of(col)(in, norm);
 }
 
 void valid_cols_find(struct valid_cols *c, const struct hdr *h)
@@ -205,26 +475,6 @@ size_t valid_header(const struct hdr *h, valid_fn *fn, void *ctx)
 	return p.n;
 }
 
-/* A field checked by one of the check_* rules of cust.h. */
-static void rule(struct rep *p, const struct rec *r, long col, const char *field,
-		 const char *(*check)(const char *, char **))
-{
-	if (col < 0)
-		return;
-	const char *v = rec_get(r, (size_t)col);
-	char *norm;
-	const char *why = check(v, &norm);
-	if (why)
-		say_val(p, field, v, why);
-	else if (!strcmp(field, "country") && *norm && !valid_country_code(norm))
-		say_val(p, field, v,
-			!strcmp(norm, "UK") ? "not an ISO 3166 country code (the United Kingdom is GB)"
-					    : "not an ISO 3166 country code");
-	else if (strcmp(norm, v))
-		say_form(p, field, v, norm);
-	free(norm);
-}
-
 /* A time v of the field: a problem when it is none, a note of the
  * canonical form when it is written another way. */
 static void check_time(struct rep *p, const char *field, const char *v)
@@ -237,27 +487,27 @@ static void check_time(struct rep *p, const char *field, const char *v)
 		say_val(p, field, v, why);
 }
 
-static void time_col(struct rep *p, const struct rec *r, long col, const char *field)
-{
-	if (col >= 0 && *rec_get(r, (size_t)col))
-		check_time(p, field, rec_get(r, (size_t)col));
-}
-
-size_t valid_customer(const struct valid_cols *c, const struct rec *r, valid_fn *fn, void *ctx)
+size_t valid_customer(const struct hdr *h, const struct rec *r, valid_fn *fn, void *ctx)
 {
 	struct rep p = { fn, ctx, 0, { 0 } };
-	rule(&p, r, c->email, "email", check_email);
-	rule(&p, r, c->country, "country", check_country);
-	rule(&p, r, c->stage, "stage", check_stage);
-	rule(&p, r, c->consent, "consent", check_consent);
-	time_col(&p, r, c->created, "created");
-	time_col(&p, r, c->updated, "updated");
-	if (c->touch >= 0 && *rec_get(r, (size_t)c->touch)) {
-		long long days;
-		if (!parse_long(rec_get(r, (size_t)c->touch), &days) || days < 1)
-			say_val(&p, "touch", rec_get(r, (size_t)c->touch),
-				"must be a whole number of days, 1 or more");
+	for (size_t c = 0; c < h->n && c < r->n; c++) {
+		const char *v = rec_get(r, c), *col = h->name[c];
+		if (!*v) {
+			if (!strcmp(col, "name"))
+				say(&p, col, "a customer needs a name");
+			continue;
+		}
+		char *norm;
+		const char *why = valid_field(col, v, &norm);
+		if (why)
+			say_val(&p, col, v, why);
+		else if (strcmp(norm, v))
+			say_form(&p, col, v, norm);
+		free(norm);
 	}
+	long cn = hdr_find(h, "name");
+	if (cn >= 0 && (size_t)cn >= r->n)
+		say(&p, "name", "a customer needs a name");
 	sb_free(&p.m);
 	return p.n;
 }
@@ -485,10 +735,13 @@ static bool rule_clean(const struct rec *r, long col, int which, struct valid_me
 	return ok;
 }
 
-bool valid_customer_clean(const struct valid_cols *c, const struct rec *r, struct valid_memo *m)
+bool valid_customer_clean(const struct hdr *h, const struct valid_cols *c, const struct rec *r,
+			  struct valid_memo *m)
 {
-	if (!rule_clean(r, c->email, -1, m, check_email) || !rule_clean(r, c->country, 0, m, check_country) ||
-	    !rule_clean(r, c->stage, 1, m, check_stage) || !rule_clean(r, c->consent, 2, m, check_consent))
+	if (c->name < 0 || (size_t)c->name >= r->n || !*rec_get(r, (size_t)c->name))
+		return false;
+	if (!rule_clean(r, c->email, -1, m, valid_email) || !rule_clean(r, c->country, 0, m, valid_country) ||
+	    !rule_clean(r, c->stage, 1, m, valid_stage) || !rule_clean(r, c->consent, 2, m, valid_consent))
 		return false;
 	const long times[] = { c->created, c->updated };
 	for (size_t i = 0; i < 2; i++)
@@ -499,6 +752,25 @@ bool valid_customer_clean(const struct valid_cols *c, const struct rec *r, struc
 	if (c->touch >= 0 && *rec_get(r, (size_t)c->touch) &&
 	    (!parse_long(rec_get(r, (size_t)c->touch), &days) || days < 1))
 		return false;
+	/* the other columns: their rules look for control characters (and a
+	 * space in an id); the record is UTF-8 already */
+	if (m->nrule != h->n) {
+		free(m->rule);
+		m->rule = xcalloc(h->n ? h->n : 1, sizeof *m->rule);
+		m->nrule = h->n;
+		for (size_t i = 0; i < h->n; i++)
+			m->rule[i] = valid_rule_of(h->name[i]);
+	}
+	for (size_t i = 0; i < r->n && i < h->n; i++) {
+		const char *v = rec_get(r, i);
+		valid_rule *rule = m->rule[i];
+		if (rule == valid_line || rule == valid_id) {
+			if (control(v, "") >= 0 || (rule == valid_id && strchr(v, ' ')))
+				return false;
+		} else if (rule == valid_text && control(v, "\t\n\r") >= 0) {
+			return false;
+		}
+	}
 	return true;
 }
 
@@ -506,5 +778,6 @@ void valid_memo_free(struct valid_memo *m)
 {
 	for (size_t i = 0; i < sizeof m->last / sizeof m->last[0]; i++)
 		free(m->last[i]);
+	free(m->rule);
 	memset(m, 0, sizeof *m);
 }

@@ -1,6 +1,9 @@
-/* valid.h - the rules of whole records: a customer row, its header, an
- * interaction. Each check reports every problem it finds through a callback,
- * so a checker can list them all and a writer can refuse the record. */
+/* valid.h - the rules of the data: of each value of a customer column, of
+ * whole records (a customer row, its header, an interaction). crm-add,
+ * crm-log's new leads and crm-check all ask these, so what one program
+ * takes the others take too. A record check reports every problem it finds
+ * through a callback, so a checker can list them all and a writer can
+ * refuse the record. */
 #ifndef CRM_VALID_H
 #define CRM_VALID_H
 
@@ -30,26 +33,82 @@ void valid_cols_find(struct valid_cols *c, const struct hdr *h);
  * columns id, name and email present. Returns the number of problems. */
 size_t valid_header(const struct hdr *h, valid_fn *fn, void *ctx);
 
-/* Check the fields of one customer row (columns found by valid_cols_find):
- * email, country (an assigned ISO 3166 code), stage, consent, created and
- * updated (stored timestamps), touch (whole days); values that are fine but
- * not in their stored form ("pl" for "PL") are problems too. Empty values
- * are fine. Uniqueness is the caller's: it needs the other rows. Returns the
- * number of problems. */
-size_t valid_customer(const struct valid_cols *c, const struct rec *r, valid_fn *fn, void *ctx);
+/* The rule of one value: NULL when in may be stored, with *norm set to the
+ * form it is stored in (a new string the caller frees: "PL" for "pl" or
+ * "Polska"), else the reason it is refused, in words that follow the field
+ * and its value in a message ("not an ISO 3166 country code", shown as
+ * 'country "UK": not an ISO 3166 country code'), and *norm NULL. Every
+ * rule takes the empty value, and refuses bytes that are not UTF-8. */
+typedef const char *valid_rule(const char *in, char **norm);
+
+/* A one-line field (name, phone, company, city, tags, owner): no control
+ * character at all (C0 with TAB, CR and LF, DEL, C1 U+0080-U+009F). */
+valid_rule valid_line;
+/* Free text (a column without a rule of its own, such as note): line
+ * breaks and tabs are fine, other control characters are not. */
+valid_rule valid_text;
+/* An id: one word, no space or control character. crm-add makes them
+ * (id.h), but an import may keep the ids of another system. */
+valid_rule valid_id;
+/* An e-mail address crm-mail can send to: one '@' with a name before it,
+ * no space, control character or special of RFC 5322, a domain with a dot
+ * of letters, digits, '-' and letters beyond ASCII, within the limits of
+ * SMTP (64 bytes before the '@', labels of 63 in the domain's IDNA form,
+ * 254 in all); stored lower-cased (Unicode). Letters beyond ASCII before
+ * the '@' are fine: crm-mail sends such mail as SMTPUTF8 (RFC 6531), and
+ * the domain in its ASCII form (idna.h). */
+valid_rule valid_email;
+/* An assigned ISO 3166 alpha-2 code (any case: two letters are always a
+ * code, so "UK" is refused with a hint at GB), or a country's name or
+ * alpha-3 code that country.h knows ("Polska", "Česká republika",
+ * "България", "POL"), stored as the code. */
+valid_rule valid_country;
+/* lead, prospect, customer or churned (any case). */
+valid_rule valid_stage;
+/* opt-in or opt-out (any case). */
+valid_rule valid_consent;
+/* A time (date_parse), stored as YYYY-MM-DDThh:mm:ssZ. */
+valid_rule valid_stamp;
+/* A whole number of days, 1 or more. */
+valid_rule valid_touch;
+
+/* The rule of the column named col: the one above made for it (name:
+ * valid_line, created: valid_stamp, ...), valid_text for any other. */
+valid_rule *valid_rule_of(const char *col);
+
+/* valid_rule_of(col)(in, norm). */
+const char *valid_field(const char *col, const char *in, char **norm);
+
+/* The first control character of s (any of C0, TAB and line breaks
+ * included, DEL, or C1 U+0080-U+009F) as a code point, or -1 when there is
+ * none. s is UTF-8. */
+long valid_control_char(const char *s);
+
+/* Append the message of a refused value, 'FIELD "VALUE": WHY', the value
+ * quoted and cut as by valid_quote: the one message every program gives. */
+void valid_say(struct sb *out, const char *field, const char *val, const char *why);
+
+/* Check every value of one customer row (h its header) by its column's
+ * rule; values that are fine but not in their stored form ("pl" for "PL")
+ * are problems too, and so is an empty name. Uniqueness is the caller's:
+ * it needs the other rows. Returns the number of problems. */
+size_t valid_customer(const struct hdr *h, const struct rec *r, valid_fn *fn, void *ctx);
 
 /* What valid_customer_clean keeps from row to row: the last value of a
  * few columns found clean. Zero it before the first row. */
 struct valid_memo {
 	char *last[3]; /* country, stage, consent */
+	valid_rule **rule; /* the rule of each column of the header */
+	size_t nrule;
 };
 
-/* True when valid_customer would find no problem in r: the same checks
- * (check_email and the others of cust.h), a value equal to the last one
+/* True when valid_customer would find no problem in r (h its header, c
+ * its columns): the same rules, a value equal to the last one
  * found clean in its column taken at once, and times in the stored form
  * seen without a full parse when their day was seen. False means "ask
  * valid_customer". */
-bool valid_customer_clean(const struct valid_cols *c, const struct rec *r, struct valid_memo *m);
+bool valid_customer_clean(const struct hdr *h, const struct valid_cols *c, const struct rec *r,
+			  struct valid_memo *m);
 void valid_memo_free(struct valid_memo *m);
 
 /* Check one interaction on its own: id, ts, customer and type present;

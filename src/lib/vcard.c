@@ -9,6 +9,7 @@
 #include "charset.h"
 #include "country.h"
 #include "cust.h"
+#include "valid.h"
 #include "id.h"
 #include "msg.h"
 #include "utf8.h"
@@ -449,7 +450,7 @@ static void take(struct vcard *c, struct gather *g, const struct prop *p, const 
 		/* an Exchange path (/o=.../cn=...) or "Name <a@b>" is no
 		 * address: another EMAIL of the card is taken instead, or none */
 		char *e = text(v, n), *norm;
-		const char *why = check_email(e, &norm);
+		const char *why = valid_email(e, &norm);
 		free(norm);
 		if (!why) {
 			choose(c, g, VC_EMAIL, e, p->pref);
@@ -580,7 +581,8 @@ static void finish(struct vcard *c, struct gather *g)
 	}
 	char code[3];
 	if (*c->v[VC_COUNTRY]) {
-		if (country_code(c->v[VC_COUNTRY], code)) {
+		/* ADR holds a country's name: "UK" there is one (GB) */
+		if (country_code(c->v[VC_COUNTRY], code) && valid_country_code(code)) {
 			free(c->v[VC_COUNTRY]);
 			c->v[VC_COUNTRY] = xstrdup(code);
 		} else {

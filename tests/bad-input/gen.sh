@@ -1,6 +1,7 @@
 #!/bin/sh
 # gen.sh DIR - write the bad inputs too big to keep in git into DIR: a
-# record of 10 MB, a header of 100,000 columns, 10,000 nested brackets.
+# record of 10 MB, a header of 100,000 columns, 10,000 nested brackets,
+# rules nested 40,000 deep or 200,000 tests long.
 set -eu
 d=$1
 mkdir -p "$d"
@@ -25,3 +26,12 @@ g='{"id":"01kbbbbbbbbb1","ts":"2026-11-01T09:00:00Z","customer":"01kaaaaaaaaa1",
   big 10000 '['; big 10000 ']'; printf '}\n'; big 10000 '['; printf '\n'; } >"$d/jsonl-deep-nesting.jsonl"
 { printf '%s\n{"id":"01kbbbbbbbbb2","ts":"2026-11-02T09:00:00Z","customer":"01kaaaaaaaaa2","type":"note","text":"' "$g"
   big 10485760 b; printf '"}\n'; } >"$d/jsonl-line-10mb.jsonl"
+
+# expressions too deep or too long for a stack: 40,000 brackets, 60,000
+# nots, a chain of 200,000 tests
+awk 'BEGIN { printf "VIP: revenue>10000\nDeep: "; for (i = 0; i < 40000; i++) printf "(";
+	printf "id"; for (i = 0; i < 40000; i++) printf ")"; printf "\n" }' >"$d/segments-40000-brackets.conf"
+awk 'BEGIN { printf "VIP: revenue>10000\nNots: "; for (i = 0; i < 60000; i++) printf "not ";
+	printf "id\n" }' >"$d/segments-60000-nots.conf"
+awk 'BEGIN { printf "VIP: revenue>10000\nFlat: id"; for (i = 1; i < 200000; i++) printf " and id";
+	printf "\n" }' >"$d/segments-200000-tests.conf"

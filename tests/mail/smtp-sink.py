@@ -9,7 +9,8 @@ connections, and for every accepted recipient of a message writes the
 message's bytes (as received, CR LF and all) to DIR/N.eml (N = 1, 2, ...)
 and appends "N ADDRESS" to DIR/rcpt; started again on the same DIR it goes
 on from the highest N there. RCPT TO an address given with --reject
-is answered "550 no such user". Runs until killed.
+is answered "550 no such user". It takes SMTPUTF8 (RFC 6531): addresses
+with letters beyond ASCII. Runs until killed.
 """
 import asyncio
 import os
@@ -64,7 +65,8 @@ async def main():
     handler = Sink(folder, reject)
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
-        lambda: SMTP(handler, decode_data=False, hostname="sink.test"),
+        lambda: SMTP(handler, decode_data=False, hostname="sink.test",
+                     enable_SMTPUTF8=True),
         host="127.0.0.1", port=0)
     port = server.sockets[0].getsockname()[1]
     with open(os.path.join(folder, "port.tmp"), "w") as f:
