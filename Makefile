@@ -72,16 +72,11 @@ tests/faults/shim.so: tests/faults/shim.c
 # as its byte-wise path does (vecsame), and so does a line that fits the
 # front it learnt (frontcheck); the hash map keeps every key, index and
 # word (hmapcheck); the models of crm-segment --predict agree with closed
-# forms, the CDNOW papers and simulated customers (predictcheck); the
-# changes of customer fields read from git, as crm-report changes lists
-# them (changes).
+# forms, the CDNOW papers and simulated customers (predictcheck).
 TESTBINS = build/tests/vecsame build/tests/frontcheck build/tests/hmapcheck build/tests/wordscheck \
-	build/tests/predictcheck build/tests/changes \
+	build/tests/predictcheck \
 	build/tests/cscancheck build/tests/validsame
 build/tests/%: tests/proj/%.c build/libcrm.a src/lib/*.h
-	@mkdir -p build/tests
-	$(CC) $(CFLAGS) -Isrc/lib -o $@ $< build/libcrm.a $(LDFLAGS) $(LDLIBS)
-build/tests/%: tests/team/%.c build/libcrm.a src/lib/*.h
 	@mkdir -p build/tests
 	$(CC) $(CFLAGS) -Isrc/lib -o $@ $< build/libcrm.a $(LDFLAGS) $(LDLIBS)
 

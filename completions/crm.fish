@@ -483,7 +483,8 @@ function __crm_reports
         "satisfaction	average rating, CSAT and NPS of each period" \
         "followups	overdue and due tasks, customers losing touch" \
         "cohorts	customers of each first-purchase month buying again" \
-        "owners	customers, contacts, tasks and revenue of each owner"
+        "owners	customers, contacts, tasks and revenue of each owner" \
+        "changes	who changed consent or stage, and when (git history)"
 end
 
 # What crm-report --group takes: the columns of the CRM directory's

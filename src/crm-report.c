@@ -41,14 +41,15 @@ static const struct report reports[] = {
 	{ "followups", report_followups, true, false, "tasks overdue or due this week, customers losing touch" },
 	{ "cohorts", report_cohorts, false, true, "customers by first purchase month, and who bought again" },
 	{ "owners", report_owners, true, false, "customers, contacts, open tasks and revenue per owner" },
+	{ "changes", report_changes, false, false, "changes of consent and stage in the git history: who and when" },
 	{ NULL, NULL, false, false, NULL },
 };
 
 static const struct crm_cmd cmd = {
 	"REPORT [--since DATE] [--until DATE] [--by PERIOD] [--group FIELD] [-w EXPR] [--currency CUR] [--limit N] [-o FORMAT]",
 	"Print a report: summary, activity, revenue, top, segments, pipeline,\n"
-	"campaigns, satisfaction, followups, cohorts or owners. A customer stream on\n"
-	"standard input, or --where, limits the report to those customers.",
+	"campaigns, satisfaction, followups, cohorts, owners or changes. A customer\n"
+	"stream on standard input, or --where, limits the report to those customers.",
 	opts,
 	NULL,
 };
@@ -165,6 +166,7 @@ int main(int argc, char **argv)
 	/* an event dated later than now is not history yet */
 	x.since = since ? date_option("since", since, false) : INT64_MIN;
 	x.until = until ? date_option("until", until, true) : x.now;
+	x.until_given = until != NULL;
 	dom_rates_load(&x.rates, &x.d, c.currency);
 	if (x.group_name) {
 		static const char *const ev[] = { "type", "channel", "direction", "by", "currency", NULL };

@@ -278,6 +278,11 @@ $P Petr Svoboda: added
 $BOB_ID Bob Brown: removed"
 }
 
+# crm-report changes as the rows of a CSV without its header, tab-separated.
+changes_tsv() {
+	crm-report changes -o csv "$@" | tail -n +2 | tr , '\t'
+}
+
 @test "TEAM007: the changes of consent and stage along the git history, with who and when (crm-report changes)" {
 	team
 	as anna crm-add --update "$ANNA_ID" --consent opt-out --stage customer >/dev/null
@@ -301,8 +306,10 @@ $BOB_ID Bob Brown: removed"
 	prospect=$(git log --format=%h --grep='Bob a prospect')
 	unknown=$(git log --format=%h --grep='consent unknown')
 	merge=$(git log --format=%h --merges)
-	run "$TOP/build/tests/changes" .
+	run --separate-stderr crm-report changes -o csv
 	assert_success
+	assert_line --index 0 'when,who,commit,id,name,field,from,to'
+	run changes_tsv
 	assert_output "2026-11-22T10:00:00Z	anna	$first	$ANNA_ID	Anna Nowak	stage		lead
 2026-11-22T10:00:00Z	anna	$first	$ANNA_ID	Anna Nowak	consent		opt-in
 2026-11-22T10:00:00Z	anna	$first	$BOB_ID	Bob Brown	stage		lead
@@ -313,7 +320,7 @@ $BOB_ID Bob Brown: removed"
 2026-11-23T09:30:00Z	piotr	$unknown	$ANNA_ID	Anna Nowak	consent	opt-in	
 2026-11-24T10:00:00Z	piotr	$merge	$ANNA_ID	Anna Nowak	consent		opt-in"
 	# since a day: the changes made since then
-	run "$TOP/build/tests/changes" . 2026-11-23T09:00:00Z
+	run changes_tsv --since 2026-11-23T09:00:00Z
 	assert_success
 	assert_output "2026-11-23T09:00:00Z	piotr	$prospect	$BOB_ID	Bob Brown	stage	lead	prospect
 2026-11-23T09:30:00Z	piotr	$unknown	$ANNA_ID	Anna Nowak	consent	opt-in	

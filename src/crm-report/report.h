@@ -26,6 +26,7 @@ struct cinfo {
 struct rctx {
 	struct crm_dir d;
 	crm_time now, since, until; /* since: INT64_MIN without --since; until: now without --until */
+	bool until_given;        /* --until was given */
 	bool strict;
 	bool scoped;             /* a customer stream limits the report to its customers */
 	enum period by;
@@ -36,6 +37,7 @@ struct rctx {
 	struct hmap ids;         /* customer id -> index in ci */
 	struct cinfo *ci;
 	size_t nci, cicap;
+	struct table *out;       /* the table a report is filling, for its callbacks */
 };
 
 /* A report: its name, what it does, and whether it shows the customers
@@ -59,6 +61,7 @@ void report_satisfaction(struct rctx *x, struct table *t);
 void report_followups(struct rctx *x, struct table *t);
 void report_cohorts(struct rctx *x, struct table *t);
 void report_owners(struct rctx *x, struct table *t);
+void report_changes(struct rctx *x, struct table *t);
 
 /* -- customers (customers.c) -- */
 
