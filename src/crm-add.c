@@ -300,8 +300,13 @@ static long add_one(struct ctx *x, const struct sets *s, bool importing, const c
 			crm_warnx("%s", why);
 		free(why);
 		free(col);
-		rec_free(&x->t.rows[row]);
-		x->t.n--;
+		if ((size_t)row == x->t.n - 1) {
+			rec_free(&x->t.rows[row]);
+			x->t.n--;
+		} else {
+			/* rows a lookup loaded came after it: they stay where they are */
+			x->t.rows[row].gone = true;
+		}
 		return -1;
 	}
 	x->added++;

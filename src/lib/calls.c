@@ -10,6 +10,7 @@
 #include "cust.h"
 #include "date.h"
 #include "domain.h"
+#include "evimport.h"
 #include "hist.h"
 #include "id.h"
 #include "lock.h"
@@ -356,18 +357,8 @@ int calls_import(struct crm_dir *d, const char *file, const struct colmap *map,
 	hist_free(&h);
 	if (calls_read(&x, &src, map) < 0)
 		goto out;
-	if (o->dry_run) {
-		fputs(sb_str(&x.out), stdout);
-	} else if (x.added && crm_append(d, INTERACTIONS, x.out.s, x.out.len) < 0) {
-		crm_warnx("nothing was imported");
-		goto out;
-	} else {
-		fputs(sb_str(&x.ids), stdout);
-	}
-	fprintf(stderr, "%s: %s: read %ld, added %ld, duplicates %ld, unmatched %ld, malformed %ld%s\n",
-		crm_prog, x.name, x.read, x.added, x.dups, x.unmatched, x.malformed,
-		o->dry_run ? " (dry run)" : "");
-	rc = x.added || x.dups ? CRM_OK : CRM_NONE;
+	struct evcounts c = { x.read, x.added, x.dups, x.unmatched, x.malformed };
+	rc = evimport_finish(d, o->dry_run, &x.out, &x.ids, x.name, &c);
 out:
 	calls_free(&x);
 	ctable_free(&t);

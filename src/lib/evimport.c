@@ -546,26 +546,6 @@ static int check_fields(struct imp *x)
 
 /* ---------------------------------------------------------------- customers */
 
-/* Record row under the key k in m (rows in *v): -2 once two rows have it. */
-static void who_put(struct hmap *m, long **v, size_t *cap, const char *k, size_t n, long row)
-{
-	bool known = hmap_get(m, k, n) >= 0;
-	size_t i = hmap_put(m, k, n);
-	void *p = *v;
-	xgrow(&p, cap, i + 1, sizeof **v);
-	*v = p;
-	if (!known)
-		(*v)[i] = row;
-	else if ((*v)[i] != row)
-		(*v)[i] = -2;
-}
-
-static long who_get(const struct hmap *m, const long *v, const char *k, size_t n)
-{
-	long i = hmap_get(m, k, n);
-	return i < 0 ? -1 : v[i];
-}
-
 /* s lower-cased (Unicode), its runs of white space made one space, none
  * at the ends: how ids, e-mails and names are compared. */
 static void fold(const char *s, struct sb *out)
@@ -605,7 +585,7 @@ static void index_customers(struct imp *x)
 				continue;
 			fold(cols[i], &k);
 			if (k.len)
-				who_put(maps[i], rows[i], caps[i], k.s, k.len, (long)r);
+				hmap_put_row(maps[i], rows[i], caps[i], k.s, k.len, (long)r);
 		}
 		if (cp >= 0)
 			phone_book_add(&x->book, rec_get(w, (size_t)cp), (long)r);
@@ -624,9 +604,9 @@ static long who(struct imp *x, const char *field, const char *v, const char **wh
 	if (any || !strcmp(field, "email")) {
 		*what = any ? "id or e-mail" : "e-mail";
 		if (any)
-			r = who_get(&x->ids, x->id_row, k.s, k.len);
+			r = hmap_get_row(&x->ids, x->id_row, k.s, k.len);
 		if (r == -1)
-			r = who_get(&x->emails, x->email_row, k.s, k.len);
+			r = hmap_get_row(&x->emails, x->email_row, k.s, k.len);
 	}
 	if (r == -1 && (any || !strcmp(field, "phone"))) {
 		struct sb num = { 0 };
@@ -638,7 +618,7 @@ static long who(struct imp *x, const char *field, const char *v, const char **wh
 	}
 	if (r == -1 && (any || !strcmp(field, "name"))) {
 		*what = any ? "id, e-mail, phone number or name" : "name";
-		r = who_get(&x->names, x->name_row, k.s, k.len);
+		r = hmap_get_row(&x->names, x->name_row, k.s, k.len);
 	}
 	sb_free(&k);
 	return r;
@@ -984,18 +964,8 @@ int evimport_run(struct crm_dir *d, const char *file, struct evimport_opts *o)
 	hist_free(&h);
 	for (size_t i = 0; i < x.nrows; i++)
 		take(&x, &x.rows[i]);
-	if (o->dry_run) {
-		fputs(sb_str(&x.out), stdout);
-	} else if (x.added && crm_append(d, INTERACTIONS, x.out.s, x.out.len) < 0) {
-		crm_warnx("nothing was imported");
-		goto out;
-	} else {
-		fputs(sb_str(&x.ids_out), stdout);
-	}
-	fprintf(stderr, "%s: %s: read %ld, added %ld, duplicates %ld, unmatched %ld, malformed %ld%s\n",
-		crm_prog, x.in.name, x.read, x.added, x.dups, x.unmatched, x.malformed,
-		o->dry_run ? " (dry run)" : "");
-	rc = x.added || x.dups ? CRM_OK : CRM_NONE;
+	struct evcounts c = { x.read, x.added, x.dups, x.unmatched, x.malformed };
+	rc = evimport_finish(d, o->dry_run, &x.out, &x.ids_out, x.in.name, &c);
 out:
 	hist_free(&h);
 	for (size_t i = 0; i < x.nrows; i++) {
@@ -1027,4 +997,21 @@ out:
 	colmap_free(&x.map);
 	free(x.set);
 	return rc;
+}
+
+int evimport_finish(const struct crm_dir *d, bool dry, const struct sb *out, const struct sb *ids,
+		    const char *name, const struct evcounts *c)
+{
+	if (dry) {
+		fputs(sb_str(out), stdout);
+	} else if (c->added && crm_append(d, INTERACTIONS, out->s, out->len) < 0) {
+		crm_warnx("nothing was imported");
+		return CRM_ERR;
+	} else {
+		fputs(sb_str(ids), stdout);
+	}
+	fprintf(stderr, "%s: %s: read %ld, added %ld, duplicates %ld, unmatched %ld, malformed %ld%s\n",
+		crm_prog, name, c->read, c->added, c->dups, c->unmatched, c->malformed,
+		dry ? " (dry run)" : "");
+	return c->added || c->dups ? CRM_OK : CRM_NONE;
 }

@@ -55,6 +55,21 @@ void evimport_set(struct evimport_opts *o, const char *arg);
  * be used or the append failed (then nothing was written). */
 int evimport_run(struct crm_dir *d, const char *file, struct evimport_opts *o);
 
+/* What an import of interactions counted. */
+struct evcounts {
+	long read, added, dups, unmatched, malformed;
+};
+
+/* The end of an import of interactions, the same for every kind: the new
+ * lines out appended to the history of d with one write, or with dry
+ * shown on standard output instead; the ids of the lines added (ids)
+ * printed; "NAME: read R, added A, duplicates D, unmatched U, malformed M"
+ * said on standard error. Returns CRM_OK when a line was added or every
+ * matched one was a duplicate, CRM_NONE when none matched, CRM_ERR after
+ * reporting that the append failed (then nothing was written). */
+int evimport_finish(const struct crm_dir *d, bool dry, const struct sb *out, const struct sb *ids,
+		    const char *name, const struct evcounts *c);
+
 /* Read a time as people write it into *t: the forms of date_parse
  * (2026-11-05, 2026-11-05 14:30, 2026-11-05T14:30:00+01:00), 2026/11/05,
  * and day first with dots (05.11.2026, 5. 11. 2026), each with a time of

@@ -305,3 +305,22 @@ void hmap_free(struct hmap *m)
 	sb_free(&m->keys);
 	memset(m, 0, sizeof *m);
 }
+
+void hmap_put_row(struct hmap *m, long **rows, size_t *cap, const char *key, size_t n, long row)
+{
+	bool known = hmap_get(m, key, n) >= 0;
+	size_t i = hmap_put(m, key, n);
+	void *p = *rows;
+	xgrow(&p, cap, i + 1, sizeof **rows);
+	*rows = p;
+	if (!known)
+		(*rows)[i] = row;
+	else if ((*rows)[i] != row)
+		(*rows)[i] = -2;
+}
+
+long hmap_get_row(const struct hmap *m, const long *rows, const char *key, size_t n)
+{
+	long i = hmap_get(m, key, n);
+	return i < 0 ? -1 : rows[i];
+}

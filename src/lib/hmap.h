@@ -75,4 +75,11 @@ bool hmap_walk(const struct hmap *m, size_t *pos, struct hwalk *w);
 const char *hmap_key(const struct hmap *m, size_t i, size_t *n);
 void hmap_free(struct hmap *m);
 
+/* A map from keys to the row of a table that has them, in rows[] beside
+ * the map (by index): a key that two different rows have maps to -2, so
+ * that a lookup by it is known to be ambiguous. */
+void hmap_put_row(struct hmap *m, long **rows, size_t *cap, const char *key, size_t n, long row);
+/* The row of key: -1 when no row has it, -2 when two rows have it. */
+long hmap_get_row(const struct hmap *m, const long *rows, const char *key, size_t n);
+
 #endif

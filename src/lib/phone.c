@@ -28,26 +28,6 @@ bool phone_norm(const char *in, struct sb *out)
 	return digits >= 3 && digits <= 20;
 }
 
-/* Record row under key in map m (values in *v): -2 once two rows have it. */
-static void book_put(struct hmap *m, long **v, size_t *cap, const char *key, size_t n, long row)
-{
-	bool known = hmap_get(m, key, n) >= 0;
-	size_t i = hmap_put(m, key, n);
-	void *p = *v;
-	xgrow(&p, cap, i + 1, sizeof **v);
-	*v = p;
-	if (!known)
-		(*v)[i] = row;
-	else if ((*v)[i] != row)
-		(*v)[i] = -2;
-}
-
-static long book_get(const struct hmap *m, const long *v, const char *key, size_t n)
-{
-	long i = hmap_get(m, key, n);
-	return i < 0 ? -1 : v[i];
-}
-
 /* The national part of a normalised number, or NULL when it is too short. */
 static const char *national(const char *num)
 {
@@ -68,12 +48,12 @@ void phone_book_add(struct phone_book *b, const char *field, long row)
 		if (!phone_norm(*q, &num))
 			continue;
 		const char *s = sb_str(&num), *nat = national(s);
-		book_put(&b->exact, &b->v_exact, &b->c_exact, s, num.len, row);
+		hmap_put_row(&b->exact, &b->v_exact, &b->c_exact, s, num.len, row);
 		if (!nat)
 			continue;
-		book_put(&b->all, &b->v_all, &b->c_all, nat, PHONE_NATIONAL, row);
+		hmap_put_row(&b->all, &b->v_all, &b->c_all, nat, PHONE_NATIONAL, row);
 		if (s[0] != '+')
-			book_put(&b->plain, &b->v_plain, &b->c_plain, nat, PHONE_NATIONAL, row);
+			hmap_put_row(&b->plain, &b->v_plain, &b->c_plain, nat, PHONE_NATIONAL, row);
 	}
 	sb_free(&num);
 	free_strv(v);
@@ -82,7 +62,7 @@ void phone_book_add(struct phone_book *b, const char *field, long row)
 
 long phone_book_find(const struct phone_book *b, const char *num)
 {
-	long r = book_get(&b->exact, b->v_exact, num, strlen(num));
+	long r = hmap_get_row(&b->exact, b->v_exact, num, strlen(num));
 	if (r != -1)
 		return r;
 	const char *nat = national(num);
@@ -90,8 +70,8 @@ long phone_book_find(const struct phone_book *b, const char *num)
 		return -1;
 	/* two numbers with country prefixes are the same only when equal */
 	if (num[0] == '+')
-		return book_get(&b->plain, b->v_plain, nat, PHONE_NATIONAL);
-	return book_get(&b->all, b->v_all, nat, PHONE_NATIONAL);
+		return hmap_get_row(&b->plain, b->v_plain, nat, PHONE_NATIONAL);
+	return hmap_get_row(&b->all, b->v_all, nat, PHONE_NATIONAL);
 }
 
 void phone_book_free(struct phone_book *b)
