@@ -400,7 +400,7 @@ echo "peers:     $(grep --version | head -n 1); mlr $(mlr --version | awk '{ pri
 if [ -z "$duck_note" ]; then
 	echo "           duckdb $duck_version (@duckdb/node-api $(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' bench/node_modules/@duckdb/node-api/package.json | head -n 1), node $(node --version))"
 else
-	echo "           duckdb: left out ($duck_note)"
+	echo "           duckdb: left out: $duck_note"
 fi
 echo "data:      $D: $gen_note"
 for f in customers.csv interactions.jsonl; do
