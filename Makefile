@@ -179,9 +179,22 @@ check-fuzz:
 bench/gen: bench/gen.c
 	$(CC) -O2 -o $@ bench/gen.c
 
-# Speed and memory against grep, mlr, jq and csvkit on generated data (not
-# part of make check: it writes 1.4 GB into bench/data and takes minutes).
-bench: deps all bench/gen
+# The npm peers of the bench (DuckDB: bench/duckdb.mjs), installed into
+# bench/node_modules from the committed lockfile when missing or when
+# bench/package.json or the lockfile changed. Without node and npm (or
+# without the registry) the bench runs without them and says so.
+bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.json
+	@if command -v node >/dev/null && command -v npm >/dev/null; then \
+		npm ci --prefix bench --no-audit --no-fund || \
+		echo "npm ci failed: the bench runs without DuckDB"; \
+	else \
+		echo "node or npm is missing: the bench runs without DuckDB"; \
+	fi
+
+# Speed and memory against grep, mlr, jq, csvkit and DuckDB on generated
+# data (not part of make check: it writes 1.4 GB into bench/data and takes
+# minutes).
+bench: deps all bench/gen bench/node_modules/.package-lock.json
 	@command -v csvgrep >/dev/null && command -v /usr/bin/time >/dev/null || { \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get install -y -qq csvkit time; }

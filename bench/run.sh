@@ -1,6 +1,6 @@
 #!/bin/bash
-# bench/run.sh - time crm-find against grep (the floor), Miller, jq and csvkit,
-# and the everyday commands against grep -c and cp
+# bench/run.sh - time crm-find against grep (the floor), Miller, jq, csvkit
+# and DuckDB, and the everyday commands against grep -c and cp
 #
 # Generates the data once into bench/data/ (reused while the sizes and
 # bench/gen.c are unchanged), runs every command three times (once when a
@@ -8,6 +8,10 @@
 # resident memory, the count each command found and the ratios. The
 # writers of cases 7 to 9 change a copy of the data (bench/data/.scratch,
 # made when the cases run), each run another customer.
+#
+# DuckDB runs through bench/duckdb.mjs (node and the npm package
+# @duckdb/node-api in bench/node_modules, which make bench installs); when
+# either is missing its rows are left out with a note.
 #
 # usage: bench/run.sh [--data-only] [--cases LIST]
 #   --data-only: make the data and stop
@@ -48,6 +52,17 @@ done
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+
+# DuckDB: optional. duck_note says why its rows are left out.
+duck_note="" duck_version=""
+if ! command -v node >/dev/null 2>&1; then
+	duck_note="node is missing"
+elif [ ! -f bench/node_modules/@duckdb/node-api/package.json ]; then
+	duck_note="bench/node_modules/@duckdb/node-api is missing (make bench installs it)"
+elif ! duck_version=$(node bench/duckdb.mjs - 2>"$tmp/duckerr"); then
+	duck_note="bench/duckdb.mjs does not run: $(head -c 200 "$tmp/duckerr" | tr '\n' ' ')"
+fi
+[ -z "$duck_note" ] || echo "run.sh: without DuckDB: $duck_note" >&2
 
 # ---- data -------------------------------------------------------------
 
@@ -166,6 +181,12 @@ measure() {
 	r_count+=("$count") r_runs+=("$runs") r_note+=("$note")
 }
 
+# duck CASE LABEL COMMAND [CANON]: measure a DuckDB peer (LABEL starts with
+# "duckdb"), or nothing when DuckDB is not there
+duck() {
+	[ -n "$duck_note" ] || measure "$1" peer "$2" "$3" "${4-}"
+}
+
 load_before=$(cut -d ' ' -f 1-3 /proc/loadavg)
 # Warm the page cache so that the first command does not pay for the disk.
 cat "$D/customers.csv" "$D/interactions.jsonl" >/dev/null
@@ -179,6 +200,8 @@ cat "$D/customers.csv" "$D/interactions.jsonl" >/dev/null
 		'crm-find -d "$D" -c '\''łukasz'\'''
 	measure 1 peer "mlr filter (every field)" \
 		'mlr --icsv --onidx filter '\''found = false; for (k, v in $*) { if (tolower(v) =~ "łukasz") { found = true } } found'\'' then count "$D/customers.csv"'
+	duck 1 "duckdb SQL (every field)" \
+		"node bench/duckdb.mjs \"SELECT count(*) FROM read_csv('\$D/customers.csv', header = true, delim = ',', all_varchar = true) WHERE contains(lower(concat_ws(chr(10), *COLUMNS(*))), 'łukasz')\""
 
 	# (2) two column tests
 	measure 2 floor "grep -ciE (floor; lines)" \
@@ -189,6 +212,8 @@ cat "$D/customers.csv" "$D/interactions.jsonl" >/dev/null
 		'mlr --icsv --onidx filter '\''tolower($country) == "pl" && any(splitax(tolower($tags), ";"), func(t) { return t == "vip" })'\'' then count "$D/customers.csv"'
 	measure 2 peer "csvgrep | csvgrep" \
 		'csvgrep -c country -r '\''(?i)^pl$'\'' "$D/customers.csv" | csvgrep -c tags -r '\''(?i)(^|;)vip(;|$)'\'' | csvcut -c id | tail -n +2 | wc -l'
+	duck 2 "duckdb SQL" \
+		"node bench/duckdb.mjs \"SELECT count(*) FROM read_csv('\$D/customers.csv', header = true, delim = ',', all_varchar = true) WHERE lower(country) = 'pl' AND list_contains(string_split(lower(tags), ';'), 'vip')\""
 
 	# (3) fields derived from the history
 	measure 3 floor "grep -c (floor; history pass)" \
@@ -199,6 +224,8 @@ cat "$D/customers.csv" "$D/interactions.jsonl" >/dev/null
 		'jq -r '\''select(.type != "task" and .type != "done") | [.customer, .ts, (if .currency == "PLN" and .type == "purchase" then .amount elif .currency == "PLN" and .type == "refund" then -.amount else "" end)] | @tsv'\'' "$D/interactions.jsonl" | awk -F '\''\t'\'' -v cut="$CUT" '\''FILENAME == ARGV[1] { if (!inq && FNR > 1) ids[substr($0, 1, index($0, ",") - 1)] = 1; if (gsub(/"/, "&") % 2) inq = !inq; next } { if ($2 > last[$1]) last[$1] = $2; if ($3 != "") { rev[$1] += $3; has[$1] = 1 } } END { n = 0; for (c in last) if ((c in ids) && (c in has) && rev[c] > 100000 && last[c] < cut) n++; print n }'\'' "$D/customers.csv" -'
 	measure 3 peer "mlr put | mlr join" \
 		'mlr --ijsonl --ocsv put -q '\''if ($type != "task" && $type != "done") { c = $customer; if (is_absent(@last[c]) || $ts > @last[c]) { @last[c] = $ts } if (($currency ?? "") == "PLN" && ($type == "purchase" || $type == "refund")) { r = @rev[c] ?? 0; @rev[c] = $type == "purchase" ? r + $amount : r - $amount } } end { print "id"; for (c, l in @last) { if (is_present(@rev[c]) && @rev[c] > 100000 && l < ENV["CUT"]) { print c } } }'\'' "$D/interactions.jsonl" | mlr -S --icsv --onidx join -j id -f /dev/stdin then count "$D/customers.csv"'
+	duck 3 "duckdb SQL (join)" \
+		"node bench/duckdb.mjs \"SELECT count(*) FROM (SELECT customer, max(ts) AS last, sum(CASE type WHEN 'purchase' THEN amount ELSE -amount END) FILTER (currency = 'PLN' AND type IN ('purchase', 'refund')) AS rev FROM read_json('\$D/interactions.jsonl', format = 'newline_delimited', columns = {customer: 'VARCHAR', ts: 'VARCHAR', type: 'VARCHAR', amount: 'DOUBLE', currency: 'VARCHAR'}) WHERE type IS DISTINCT FROM 'task' AND type IS DISTINCT FROM 'done' GROUP BY customer) WHERE rev > 100000 AND last < '\$CUT' AND customer IN (SELECT id FROM read_csv('\$D/customers.csv', header = true, delim = ',', all_varchar = true))\""
 
 	# (4) RFM scores over the whole customer base
 	# (the ids of customers.csv: the first field of every record, skipping
@@ -208,6 +235,9 @@ cat "$D/customers.csv" "$D/interactions.jsonl" >/dev/null
 		'crm-find -f id,r,f,m | tail -n +2 | grep -v '\'',,,$'\'' | LC_ALL=C sort'
 	measure 4 peer "jq | awk | sort (x3) | join" \
 		'jq -r '\''($ENV.NOWTS | fromdate) as $now | select((.type == "purchase" or .type == "refund") and (.customer | type) == "string" and .customer != "" and (.ts | type) == "string" and .ts <= $ENV.NOWTS) | [.customer, .type, (($now - (.ts | fromdate)) / 86400 | floor), (if .currency == "PLN" and (.amount | type) == "number" then .amount else "" end)] | @tsv'\'' "$D/interactions.jsonl" | awk -F '\''\t'\'' '\''FILENAME == ARGV[1] { if (!inq && FNR > 1) ids[substr($0, 1, index($0, ",") - 1)] = 1; if (gsub(/"/, "&") % 2) inq = !inq; next } $2 == "purchase" { f[$1]++; if (!($1 in d) || $3 < d[$1]) d[$1] = $3 } $4 != "" { m[$1] += $2 == "purchase" ? $4 : -$4 } END { for (c in f) if (c in ids) print c "\t" d[c] "\t" f[c] "\t" m[c] + 0 }'\'' "$D/customers.csv" - >"$W/b" && n=$(wc -l <"$W/b") && export LC_ALL=C && sort -t "$(printf '\''\t'\'')" -k2,2nr -k1,1 "$W/b" | awk -v n="$n" '\''{ print $1 "\t" int((5 * NR + n - 1) / n) }'\'' | sort >"$W/r" && sort -t "$(printf '\''\t'\'')" -k3,3n -k1,1 "$W/b" | awk -v n="$n" '\''{ print $1 "\t" int((5 * NR + n - 1) / n) }'\'' | sort >"$W/f" && sort -t "$(printf '\''\t'\'')" -k4,4n -k1,1 "$W/b" | awk -v n="$n" '\''{ print $1 "\t" int((5 * NR + n - 1) / n) }'\'' | sort >"$W/m" && join -t "$(printf '\''\t'\'')" "$W/r" "$W/f" | join -t "$(printf '\''\t'\'')" - "$W/m" | tr '\''\t'\'' , | sort' \
+		'cat'
+	duck 4 "duckdb SQL (window)" \
+		"node bench/duckdb.mjs \"WITH h AS (SELECT customer, type, date_diff('second', CAST(ts AS TIMESTAMP), TIMESTAMP '\$NOWTS') // 86400 AS days, CASE WHEN currency = 'PLN' THEN amount END AS amount FROM read_json('\$D/interactions.jsonl', format = 'newline_delimited', columns = {customer: 'VARCHAR', ts: 'VARCHAR', type: 'VARCHAR', amount: 'DOUBLE', currency: 'VARCHAR'}) WHERE type IN ('purchase', 'refund') AND customer <> '' AND ts <= '\$NOWTS'), b AS (SELECT customer AS id, min(days) FILTER (type = 'purchase') AS d, count(*) FILTER (type = 'purchase') AS f, CAST(coalesce(sum(CASE type WHEN 'purchase' THEN amount ELSE -amount END), 0) AS BIGINT) AS m FROM h GROUP BY customer HAVING f > 0 AND customer IN (SELECT id FROM read_csv('\$D/customers.csv', header = true, delim = ',', all_varchar = true))), s AS (SELECT id, (5 * row_number() OVER (ORDER BY d DESC, id) + count(*) OVER () - 1) // count(*) OVER () AS r, (5 * row_number() OVER (ORDER BY f, id) + count(*) OVER () - 1) // count(*) OVER () AS f, (5 * row_number() OVER (ORDER BY m, id) + count(*) OVER () - 1) // count(*) OVER () AS m FROM b) SELECT concat_ws(',', id, r, f, m) AS line FROM s ORDER BY line\"" \
 		'cat'
 
 	# (5) reports over the whole history: activity, revenue, cohorts. Ours
@@ -236,6 +266,9 @@ cat "$D/customers.csv" "$D/interactions.jsonl" >/dev/null
 	measure 5a peer "mlr put -q (activity)" \
 		'mlr --ijsonl --ojsonl put -q '\''if ($type != "task" && $type != "done" && is_string($ts)) { k = substr1($ts, 1, 7) . "," . ($channel ?? "") . "," . $type; d = $direction ?? ""; @n[k] = (@n[k] ?? 0) + 1; @i[k] = (@i[k] ?? 0) + (d == "in" ? 1 : 0); @o[k] = (@o[k] ?? 0) + (d == "out" ? 1 : 0) } end { for (k, v in @n) { print k . "," . v . "," . @i[k] . "," . @o[k] } }'\'' "$D/interactions.jsonl" | LC_ALL=C sort' \
 		'cat'
+	duck 5a "duckdb SQL (activity)" \
+		"node bench/duckdb.mjs \"SELECT concat_ws(',', k, count(*), count(*) FILTER (direction = 'in'), count(*) FILTER (direction = 'out')) AS line FROM (SELECT concat_ws(',', substr(ts, 1, 7), coalesce(channel, ''), coalesce(type, '')) AS k, direction FROM read_json('\$D/interactions.jsonl', format = 'newline_delimited', columns = {ts: 'VARCHAR', type: 'VARCHAR', channel: 'VARCHAR', direction: 'VARCHAR'}) WHERE type IS DISTINCT FROM 'task' AND type IS DISTINCT FROM 'done' AND ts IS NOT NULL) GROUP BY k ORDER BY line\"" \
+		'cat'
 	measure 5b peer "jq | awk (revenue)" \
 		'jq -r '\''select((.type == "purchase" or .type == "refund") and (.ts | type) == "string" and (.amount | type) == "number" and .amount == (.amount | floor)) | [.ts[0:7], .currency, .type, .amount] | @tsv'\'' "$D/interactions.jsonl" | awk -F '\''\t'\'' '\''{ k = $1 "," $2; if ($3 == "purchase") { o[k]++; v[k] += $4 } else { r[k]++; v[k] -= $4 } } END { for (k in v) { a = v[k] < 0 ? -v[k] : v[k]; printf "%s,%d,%d,%s%d.%02d\n", k, o[k], r[k], v[k] < 0 ? "-" : "", int(a / 100), a % 100 } }'\'' | LC_ALL=C sort' \
 		'cat'
@@ -245,11 +278,17 @@ cat "$D/customers.csv" "$D/interactions.jsonl" >/dev/null
 	measure 5b peer "mlr put -q (revenue)" \
 		'mlr --ijsonl --ojsonl put -q '\''if (($type == "purchase" || $type == "refund") && is_string($ts) && is_int($amount)) { k = substr1($ts, 1, 7) . "," . ($currency ?? ""); b = $type == "purchase"; @o[k] = (@o[k] ?? 0) + (b ? 1 : 0); @r[k] = (@r[k] ?? 0) + (b ? 0 : 1); @v[k] = (@v[k] ?? 0) + (b ? $amount : -$amount) } end { for (k, v in @v) { a = abs(v); print k . "," . @o[k] . "," . @r[k] . "," . (v < 0 ? "-" : "") . fmtnum(a // 100, "%d") . "." . fmtnum(a % 100, "%02d") } }'\'' "$D/interactions.jsonl" | LC_ALL=C sort' \
 		'cat'
+	duck 5b "duckdb SQL (revenue)" \
+		"node bench/duckdb.mjs \"SELECT concat(k, ',', o, ',', r, ',', CASE WHEN v < 0 THEN '-' ELSE '' END, abs(v) // 100, '.', lpad(CAST(abs(v) % 100 AS VARCHAR), 2, '0')) AS line FROM (SELECT concat(substr(ts, 1, 7), ',', coalesce(currency, '')) AS k, count(*) FILTER (type = 'purchase') AS o, count(*) FILTER (type = 'refund') AS r, sum(CASE type WHEN 'purchase' THEN CAST(amount AS BIGINT) ELSE -CAST(amount AS BIGINT) END) AS v FROM read_json('\$D/interactions.jsonl', format = 'newline_delimited', columns = {ts: 'VARCHAR', type: 'VARCHAR', amount: 'DOUBLE', currency: 'VARCHAR'}) WHERE type IN ('purchase', 'refund') AND ts IS NOT NULL AND amount = floor(amount) GROUP BY k) ORDER BY line\"" \
+		'cat'
 	measure 5c peer "jq | awk (cohorts)" \
 		'jq -r '\''select(.type == "purchase" and (.customer | type) == "string" and (.ts | type) == "string" and .ts <= $ENV.NOWTS) | [.customer, .ts[0:7]] | @tsv'\'' "$D/interactions.jsonl" | awk -F '\''\t'\'' -v now="$NOWTS" '\''function mon(s) { return substr(s, 1, 4) * 12 + substr(s, 6, 2) - 1 } { c = $1; x = mon($2); if (!((c, x) in seen)) { seen[c, x] = 1; if (!(c in first) || x < first[c]) first[c] = x } } END { nm = mon(now); lo = nm + 1; for (c in first) { size[first[c]]++; if (first[c] < lo) lo = first[c] } nc = nm - lo; if (nc > 14) nc = 14; for (k in seen) { split(k, p, SUBSEP); off = p[2] - first[p[1]]; if (off >= 1 && off <= nc) again[first[p[1]], off]++ } for (co = lo; co <= nm; co++) { if (!size[co]) continue; line = sprintf("%04d-%02d,%d", int(co / 12), co % 12 + 1, size[co]); for (k = 1; k <= nc; k++) { if (co + k > nm) line = line ","; else { t = int((again[co, k] * 2000 + size[co]) / (2 * size[co])); line = line "," int(t / 10) "." t % 10 } } print line } }'\'' | LC_ALL=C sort' \
 		'cat'
 	measure 5c peer "awk (cohorts)" \
 		'awk -v now="$NOWTS" '\''function mon(s) { return substr(s, 1, 4) * 12 + substr(s, 6, 2) - 1 } !index($0, "\"type\":\"purchase\"") || !match($0, /"customer":"[^"]*"/) { next } { c = substr($0, RSTART + 12, RLENGTH - 13); if (!match($0, /"ts":"[^"]*"/)) next; t = substr($0, RSTART + 6, RLENGTH - 7); if (t > now) next; x = mon(t); if (!((c, x) in seen)) { seen[c, x] = 1; if (!(c in first) || x < first[c]) first[c] = x } } END { nm = mon(now); lo = nm + 1; for (c in first) { size[first[c]]++; if (first[c] < lo) lo = first[c] } nc = nm - lo; if (nc > 14) nc = 14; for (k in seen) { split(k, p, SUBSEP); off = p[2] - first[p[1]]; if (off >= 1 && off <= nc) again[first[p[1]], off]++ } for (co = lo; co <= nm; co++) { if (!size[co]) continue; line = sprintf("%04d-%02d,%d", int(co / 12), co % 12 + 1, size[co]); for (k = 1; k <= nc; k++) { if (co + k > nm) line = line ","; else { t = int((again[co, k] * 2000 + size[co]) / (2 * size[co])); line = line "," int(t / 10) "." t % 10 } } print line } }'\'' "$D/interactions.jsonl" | LC_ALL=C sort' \
+		'cat'
+	duck 5c "duckdb SQL (cohorts)" \
+		"node bench/duckdb.mjs \"WITH p AS (SELECT DISTINCT customer AS c, CAST(substr(ts, 1, 4) AS INTEGER) * 12 + CAST(substr(ts, 6, 2) AS INTEGER) - 1 AS x FROM read_json('\$D/interactions.jsonl', format = 'newline_delimited', columns = {customer: 'VARCHAR', ts: 'VARCHAR', type: 'VARCHAR'}) WHERE type = 'purchase' AND customer IS NOT NULL AND ts IS NOT NULL AND ts <= '\$NOWTS'), f AS (SELECT c, min(x) AS co FROM p GROUP BY c), k AS (SELECT nm, least(nm - min(co), 14) AS nc FROM f, (SELECT CAST(substr('\$NOWTS', 1, 4) AS INTEGER) * 12 + CAST(substr('\$NOWTS', 6, 2) AS INTEGER) - 1 AS nm) GROUP BY nm), s AS (SELECT co, count(*) AS size FROM f GROUP BY co), a AS (SELECT co, x - co AS off, count(*) AS n FROM p JOIN f USING (c) GROUP BY co, off), cell AS (SELECT s.co, s.size, o.off, CASE WHEN s.co + o.off > k.nm THEN '' ELSE printf('%d.%d', (coalesce(a.n, 0) * 2000 + s.size) // (2 * s.size) // 10, (coalesce(a.n, 0) * 2000 + s.size) // (2 * s.size) % 10) END AS v FROM s CROSS JOIN k CROSS JOIN range(1, greatest(k.nc, 0) + 1) AS o(off) LEFT JOIN a ON a.co = s.co AND a.off = o.off) SELECT concat(printf('%04d-%02d,%d', s.co // 12, s.co % 12 + 1, s.size), (SELECT string_agg(',' || v, '' ORDER BY off) FROM cell WHERE cell.co = s.co)) AS line FROM s ORDER BY line\"" \
 		'cat'
 }
 
@@ -361,6 +400,11 @@ echo "crm benchmark - $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "crm-find:  $(crm-find --version 2>&1 | head -n 1)"
 echo "machine:   nproc=$(nproc), $(grep -m 1 'model name' /proc/cpuinfo | cut -d : -f 2- | sed 's/^ *//'), $(awk '/MemTotal/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo)"
 echo "peers:     $(grep --version | head -n 1); mlr $(mlr --version | awk '{ print $2 }'); $(jq --version); csvgrep $(csvgrep --version 2>&1 | awk '{ print $2 }'); awk: $(readlink -f "$(command -v awk)" | xargs basename)"
+if [ -z "$duck_note" ]; then
+	echo "           duckdb $duck_version (@duckdb/node-api $(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' bench/node_modules/@duckdb/node-api/package.json | head -n 1), node $(node --version))"
+else
+	echo "           duckdb: left out: $duck_note"
+fi
 echo "data:      $D: $gen_note"
 for f in customers.csv interactions.jsonl; do
 	printf '           %-20s %12s bytes (%s MB)\n' "$f" "$(stat -c %s "$D/$f")" \
