@@ -2,6 +2,7 @@
 #include "utf8.h"
 
 #include <locale.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 #include <wchar.h>
@@ -10,6 +11,13 @@
 #include "foldtab.h"
 
 static _Thread_local bool ready;
+static locale_t utf8_loc;
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+
+static void utf8_loc_make(void)
+{
+	utf8_loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
 
 void u8_thread_init(void)
 {
@@ -17,12 +25,12 @@ void u8_thread_init(void)
 		return;
 	ready = true;
 	/* Data is UTF-8 whatever LC_ALL says (cron runs with LC_ALL=C), so the
-	 * character tables come from C.UTF-8, set for this thread only. */
-	static locale_t loc;
-	if (!loc)
-		loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-	if (loc)
-		uselocale(loc);
+	 * character tables come from C.UTF-8, set for this thread only; the
+	 * locale is made once for all threads (two threads that start at once
+	 * must not each make one) */
+	pthread_once(&utf8_once, utf8_loc_make);
+	if (utf8_loc)
+		uselocale(utf8_loc);
 }
 
 size_t u8_decode(const unsigned char *s, size_t n, unsigned *cp)
