@@ -999,7 +999,7 @@ out:
 	return rc;
 }
 
-int evimport_finish(const struct crm_dir *d, bool dry, const struct sb *out, const struct sb *ids,
+int evimport_finish(const struct crm_dir *d, bool dry, struct sb *out, struct sb *ids,
 		    const char *name, const struct evcounts *c)
 {
 	if (dry) {

@@ -67,7 +67,7 @@ struct evcounts {
  * said on standard error. Returns CRM_OK when a line was added or every
  * matched one was a duplicate, CRM_NONE when none matched, CRM_ERR after
  * reporting that the append failed (then nothing was written). */
-int evimport_finish(const struct crm_dir *d, bool dry, const struct sb *out, const struct sb *ids,
+int evimport_finish(const struct crm_dir *d, bool dry, struct sb *out, struct sb *ids,
 		    const char *name, const struct evcounts *c);
 
 /* Read a time as people write it into *t: the forms of date_parse
