@@ -691,7 +691,8 @@ static void merge_history(struct merge *m, char **files, char **names, struct sb
 	free(seen);
 	pick_dups(&x, &x.o, false);
 	pick_dups(&x, &x.t, true);
-	qsort(x.v, x.n, sizeof *x.v, pick_cmp);
+	if (x.n) /* qsort wants an array, even of nothing */
+		qsort(x.v, x.n, sizeof *x.v, pick_cmp);
 	void *p = out->s;
 	xgrow(&p, &out->cap, x.o.data.len + x.t.data.len + 1, 1);
 	out->s = p;

@@ -135,7 +135,8 @@ static int cmp_key(const void *a, const void *b)
 /* Number the keys 1..n in order and give each ceil(5 * rank / n). */
 static void score(struct key *k, size_t n)
 {
-	qsort(k, n, sizeof *k, cmp_key);
+	if (n) /* qsort wants an array, even of nothing */
+		qsort(k, n, sizeof *k, cmp_key);
 	for (size_t i = 0; i < n; i++)
 		*k[i].score = (int)((5 * (i + 1) + n - 1) / n);
 }

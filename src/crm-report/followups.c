@@ -71,7 +71,8 @@ void report_followups(struct rctx *x, struct table *t)
 		v[n++] = (struct follow){ 3, f->last_contact, xstrdup(x->ci[i].id), xstrdup(x->ci[i].name),
 					  xstrdup(""), xstrdup(det), since };
 	}
-	qsort(v, n, sizeof *v, by_follow);
+	if (n) /* qsort wants an array, even of nothing */
+		qsort(v, n, sizeof *v, by_follow);
 	for (size_t i = 0; i < n; i++) {
 		struct rec *r = table_row(t);
 		char d[DATE_BUFSZ];

@@ -117,7 +117,8 @@ char **keyed_sorted(const struct keyed *k)
 		const char *s = hmap_key(&k->keys, i, &l);
 		v[i] = xstrndup(s, l);
 	}
-	qsort(v, k->keys.n, sizeof *v, cmp_str);
+	if (k->keys.n) /* qsort wants an array, even of nothing */
+		qsort(v, k->keys.n, sizeof *v, cmp_str);
 	return v;
 }
 

@@ -43,7 +43,8 @@ void report_top(struct rctx *x, struct table *t)
 		v = p;
 		v[n++] = one;
 	}
-	qsort(v, n, sizeof *v, by_revenue);
+	if (n) /* qsort wants an array, even of nothing */
+		qsort(v, n, sizeof *v, by_revenue);
 	long lim = x->limit >= 0 ? x->limit : 10;
 	for (size_t k = 0; k < n && (long)k < lim; k++) {
 		struct pval id = { v[k].id, v[k].idn, 's' };
