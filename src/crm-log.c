@@ -11,6 +11,7 @@
 #include "cscan.h"
 #include "cust.h"
 #include "date.h"
+#include "derive.h"
 #include "dir.h"
 #include "domain.h"
 #include "evimport.h"
@@ -23,6 +24,7 @@
 #include "opt.h"
 #include "proj.h"
 #include "scan.h"
+#include "utf8.h"
 #include "util.h"
 
 enum {
@@ -73,7 +75,7 @@ static const struct crm_opt opts[] = {
 	{ O_CLOSE, "close", "DATE", "deal: expected close date" },
 	{ O_REF, "ref", "ID", "deal: the deal's first event, for a later stage change" },
 	{ 's', "set", "FIELD=VALUE", "set any other field (repeatable)" },
-	{ O_DONE, "done", "TASK", "close the task with this id" },
+	{ O_DONE, "done", "TASK", "close a task: its id, its customer's only open one, or a unique part of its text" },
 	{ 'l', "list", NULL, "replay the history (of one customer) in time order" },
 	{ O_SINCE, "since", "DATE", "with -l: from this time on (inclusive)" },
 	{ O_UNTIL, "until", "DATE", "with -l: up to this time (a date: to its end)" },
@@ -97,7 +99,7 @@ static const struct crm_opt opts[] = {
 
 static const struct crm_cmd cmd = {
 	"[options] CUSTOMER TYPE [TEXT]\n"
-	"--done TASK [TEXT]\n"
+	"--done TASK|CUSTOMER [TEXT]\n"
 	"-l [CUSTOMER] [--since DATE] [--until DATE] [--type TYPE]\n"
 	"--import-mail PATH... [--new-leads] [-n]\n"
 	"--import-calls FILE|- [--map SRC=DST]... [-n]\n"
@@ -250,18 +252,159 @@ static int append(struct crm_dir *d, json_t *o, bool dry)
 	return rc;
 }
 
+/* An open task a --done may mean. */
+struct cand {
+	char *id, *text;
+	crm_time due;
+};
+
+static int by_due(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+	if (x->due != y->due) { /* those without a due date last */
+		if (x->due == INT64_MIN || y->due == INT64_MIN)
+			return x->due == INT64_MIN ? 1 : -1;
+		return x->due < y->due ? -1 : 1;
+	}
+	return strcmp(x->id, y->id);
+}
+
+/* The open tasks (derive.h: the one rule of what is open) of the customer
+ * cid, or, with cid NULL, those whose text holds the folded key. */
+static size_t open_tasks(const struct crm_dir *d, const char *cid, const char *fkey, bool strict,
+			 struct cand **out)
+{
+	struct derive_opts dopt = { .mask = 1u << D_OPEN_TASKS, .tasks = true, .since = INT64_MIN,
+				    .until = INT64_MAX, .strict = strict };
+	struct derive *dv = derive_load(d, &dopt);
+	if (!dv)
+		exit(CRM_ERR); /* reported; nothing written */
+	struct cand *v = NULL;
+	size_t n = 0, cap = 0, pos = 0;
+	struct open_task ot;
+	struct sb f = { 0 };
+	while (derive_task(dv, &pos, &ot)) {
+		if (cid && (ot.customern != strlen(cid) || memcmp(ot.customer, cid, ot.customern)))
+			continue;
+		if (!cid) {
+			sb_reset(&f);
+			u8_fold(ot.text, ot.textn, true, &f);
+			if (!strstr(sb_str(&f), fkey))
+				continue;
+		}
+		void *p = v;
+		xgrow(&p, &cap, n + 1, sizeof *v);
+		v = p;
+		v[n++] = (struct cand){ xstrndup(ot.id, ot.idn), xstrndup(ot.text, ot.textn), ot.due };
+	}
+	sb_free(&f);
+	derive_free(dv);
+	qsort(v, n, sizeof *v, by_due);
+	*out = v;
+	return n;
+}
+
+static void cands_free(struct cand *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].id);
+		free(v[i].text);
+	}
+	free(v);
+}
+
+/* The tasks to choose from, one a line: id, due day (- for none), text. */
+static void cands_list(const struct cand *v, size_t n, struct sb *b)
+{
+	for (size_t i = 0; i < n; i++) {
+		char day[DATE_BUFSZ] = "-";
+		if (v[i].due != INT64_MIN)
+			date_fmt_day(v[i].due, day);
+		sb_printf(b, "\n  %s  %s  %s", v[i].id, day, v[i].text);
+	}
+}
+
+/* The id of the task --done key means: a task's id; else the only open
+ * task of the customer the key names; else the only open task whose text
+ * holds the key (compared as names are, without regard to case or
+ * diacritics). Several or none is fatal, naming the candidates. The
+ * returned id is the caller's to free. */
+static char *which_task(struct crm_dir *d, const char *key, bool strict)
+{
+	if (id_valid(key)) {
+		struct ref_find f;
+		find_ref(d, key, strict, &f);
+		if (f.off >= 0 && !strcmp(f.type, "task"))
+			return xstrdup(key);
+		if (f.off >= 0)
+			crm_diex("%s: no task has this id", key);
+	}
+	struct ctable t;
+	ctable_open(&t, d);
+	struct cwant w;
+	cwant_init(&w, key, true);
+	if (ctable_lookup(&t, &w, 1) < 0)
+		exit(CRM_ERR); /* reported; nothing written */
+	struct cand *v = NULL;
+	size_t n = 0;
+	char *id = NULL;
+	struct sb b = { 0 };
+	if (w.row >= 0) {
+		const char *cid = rec_get(&t.rows[w.row], (size_t)ctable_col(&t, "id"));
+		long cn = ctable_col(&t, "name");
+		const char *name = cn >= 0 ? rec_get(&t.rows[w.row], (size_t)cn) : cid;
+		n = open_tasks(d, cid, NULL, strict, &v);
+		if (n == 1) {
+			id = xstrdup(v[0].id);
+		} else if (!n) {
+			crm_warnx("%s (%s) has no open task", name, cid);
+		} else {
+			cands_list(v, n, &b);
+			crm_warnx("%s (%s) has %zu open tasks; say which by id or by part of its text:%s",
+				  name, cid, n, sb_str(&b));
+		}
+	} else {
+		struct sb f = { 0 };
+		u8_fold(key, strlen(key), true, &f);
+		if (f.len)
+			n = open_tasks(d, NULL, sb_str(&f), strict, &v);
+		sb_free(&f);
+		if (n == 1) {
+			id = xstrdup(v[0].id);
+		} else if (n) {
+			cands_list(v, n, &b);
+			crm_warnx("'%s' is in the text of %zu open tasks; say which by id:%s", key, n,
+				  sb_str(&b));
+		} else if (w.nnames) {
+			cwant_report(&w);
+		} else if (id_valid(key)) {
+			crm_warnx("%s: no task has this id", key);
+		} else {
+			crm_warnx("%s: no customer and no open task's text matches it", key);
+		}
+	}
+	sb_free(&b);
+	cands_free(v, n);
+	cwant_free(&w);
+	ctable_free(&t);
+	if (!id)
+		exit(CRM_ERR); /* nothing written */
+	return id;
+}
+
 static int do_done(struct crm_dir *d, const struct opts *o, int argc, char **argv, bool dry,
 		   bool strict)
 {
 	if (argc > 1)
-		crm_usage_error(&cmd, "--done takes the task id and an optional text");
+		crm_usage_error(&cmd, "--done takes a task (its id, customer or text) and an optional text");
 	crm_lock(d);
+	char *tid = which_task(d, o->done, strict);
 	struct ref_find f;
-	find_ref(d, o->done, strict, &f);
+	find_ref(d, tid, strict, &f);
 	if (f.off < 0 || strcmp(f.type, "task"))
-		crm_diex("%s: no task has this id", o->done);
+		crm_diex("%s: no task has this id", tid);
 	if (f.done_off >= 0)
-		crm_diex("%s: the task is already done (%s)", o->done, f.done_id);
+		crm_diex("%s: the task is already done (%s)", tid, f.done_id);
 	json_t *e = json_object();
 	char id[ID_LEN + 1];
 	id_new(id);
@@ -271,11 +414,12 @@ static int do_done(struct crm_dir *d, const struct opts *o, int argc, char **arg
 	json_object_set_new(e, "type", json_string("done"));
 	json_object_set_new(e, "channel", json_string("other"));
 	json_object_set_new(e, "by", json_string(crm_user()));
-	json_object_set_new(e, "ref", json_string(o->done));
+	json_object_set_new(e, "ref", json_string(tid));
 	if (argc)
 		json_object_set_new(e, "text", json_string(argv[0]));
 	int rc = append(d, e, dry);
 	json_decref(e);
+	free(tid);
 	return rc;
 }
 
