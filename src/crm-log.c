@@ -99,7 +99,7 @@ static const struct crm_opt opts[] = {
 
 static const struct crm_cmd cmd = {
 	"[options] CUSTOMER TYPE [TEXT]\n"
-	"--done TASK|CUSTOMER [TEXT]\n"
+	"--done TASK [TEXT]\n"
 	"-l [CUSTOMER] [--since DATE] [--until DATE] [--type TYPE]\n"
 	"--import-mail PATH... [--new-leads] [-n]\n"
 	"--import-calls FILE|- [--map SRC=DST]... [-n]\n"
@@ -563,6 +563,8 @@ struct pick {
 	size_t ntypes;
 	bool has_since, has_until;
 	crm_time since, until;
+	bool tasks;       /* a task listing: note the tasks closed */
+	struct hmap dones; /* the tasks a done event (up to --until) closed */
 	struct sb arena;
 	struct item *v;
 	size_t n, cap;
@@ -575,6 +577,9 @@ static void ev_pick(const struct event *e, void *ctx)
 	if (k->only && !(p->v[PJ_CUSTOMER].kind == 's' && p->v[PJ_CUSTOMER].n == k->only_n &&
 			 !memcmp(p->v[PJ_CUSTOMER].s, k->only, k->only_n)))
 		return;
+	if (k->tasks && pv_is(&p->v[PJ_TYPE], "done") && p->v[PJ_REF].kind == 's' &&
+	    (!k->has_until || (e->has_ts && e->ts <= k->until)))
+		hmap_put(&k->dones, p->v[PJ_REF].s, p->v[PJ_REF].n);
 	if (k->ntypes) {
 		bool ok = false;
 		for (size_t i = 0; i < k->ntypes && !ok; i++)
@@ -650,6 +655,79 @@ static void names_of(const struct crm_dir *d, const struct item *v, size_t n, st
 	ctable_free(&t);
 }
 
+/* The name of the customer of the event e: the one of -l CUSTOMER, else
+ * looked up in what names_of read. */
+static const char *name_of(json_t *e, const char *only_name, const struct hmap *ids, char **names)
+{
+	const char *cust = json_str(e, "customer");
+	if (only_name)
+		return only_name;
+	long ni = hmap_get(ids, cust, strlen(cust));
+	return ni >= 0 && names[ni] ? names[ni] : cust;
+}
+
+/* A listing of tasks only (-l --type task): each with its id, due date and
+ * status, open or done, as columns. */
+static void list_tasks(const struct item *v, size_t n, enum fmt f, const char *only_name,
+		       const struct pick *want, const struct crm_dir *d, const struct crm_common *c,
+		       struct hmap *ids, char ***names)
+{
+	static const char *const human[] = { "id", "due", "status", "when", "customer", "what" };
+	static const char *const full[] = { "id", "ts", "customer", "name", "due", "status",
+					     "by", "subject", "text" };
+	bool readable = f == FMT_TABLE || f == FMT_MD || f == FMT_HTML;
+	size_t ncols = readable ? 6 : 9;
+	struct hdr cols = { 0 };
+	for (size_t i = 0; i < ncols; i++)
+		hdr_add(&cols, readable ? human[i] : full[i]);
+	bool numeric[9] = { 0 };
+	struct out *out = out_open(f, &cols, numeric, fmt_color(c->color));
+	if (!only_name)
+		names_of(d, v, n, ids, names);
+	struct rec r = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		char err[200];
+		json_t *e = jsonl_parse(v[i].base + v[i].text, v[i].len, err, sizeof err);
+		const char *id = json_str(e, "id");
+		const char *status = hmap_get(&want->dones, id, strlen(id)) >= 0 ? "done" : "open";
+		const char *name = name_of(e, only_name, ids, *names);
+		rec_clear(&r);
+		if (readable) {
+			crm_time t;
+			char w[DATE_BUFSZ] = "", due[DATE_BUFSZ] = "";
+			if (date_parse(json_str(e, "ts"), &t)) { /* as -l shows it */
+				date_fmt(t, w);
+				w[16] = '\0';
+				w[10] = ' ';
+			}
+			if (date_parse(json_str(e, "due"), &t))
+				date_fmt_day(t, due);
+			struct sb what = { 0 };
+			const char *subj = json_str(e, "subject"), *text = json_str(e, "text");
+			sb_adds(&what, subj);
+			if (*subj && *text)
+				sb_adds(&what, " — ");
+			sb_adds(&what, text);
+			const char *vals[] = { id, due, status, w, name, sb_str(&what) };
+			for (size_t k = 0; k < 6; k++)
+				rec_push(&r, vals[k], strlen(vals[k]));
+			sb_free(&what);
+		} else {
+			for (size_t k = 0; k < 9; k++) {
+				const char *val = !strcmp(full[k], "name")     ? name
+						  : !strcmp(full[k], "status") ? status
+									       : json_str(e, full[k]);
+				rec_push(&r, val, strlen(val));
+			}
+		}
+		out_row(out, &r);
+		json_decref(e);
+	}
+	rec_free(&r);
+	out_close(out);
+	hdr_free(&cols);
+}
+
 static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **argv,
 		   const struct crm_common *c)
 {
@@ -669,9 +747,12 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 		only_name = xstrdup(cn >= 0 ? rec_get(&t.rows[row], (size_t)cn) : want.only);
 		ctable_free(&t);
 	}
-	for (size_t i = 0; i < o->ntypes; i++)
+	want.tasks = o->ntypes > 0;
+	for (size_t i = 0; i < o->ntypes; i++) {
 		if (!dom_in(dom_types, o->types[i]))
 			crm_diex("--type: %s: unknown type", o->types[i]);
+		want.tasks = want.tasks && !strcmp(o->types[i], "task");
+	}
 	want.has_since = o->since != NULL;
 	want.has_until = o->until != NULL;
 	if (want.has_since)
@@ -683,7 +764,8 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 	struct hscan h;
 	struct lit lits[3];
 	if (open_history(d, want.only, &h, lits)) {
-		struct proj p = { .skip = ~(1u << PJ_CUSTOMER | 1u << PJ_TYPE | 1u << PJ_TS) };
+		struct proj p = { .skip = ~(1u << PJ_CUSTOMER | 1u << PJ_TYPE | 1u << PJ_TS |
+					    (want.tasks ? 1u << PJ_REF : 0)) };
 		struct hscan_item it;
 		while (next_event(&h, &p, c->strict, &it)) {
 			struct event e = { .p = &p, .text = it.s, .len = it.n, .off = it.off, .torn = !it.nl };
@@ -709,6 +791,8 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 			if (ferror(stdout))
 				crm_flush_stdout();
 		}
+	} else if (want.tasks) {
+		list_tasks(v, n, f, only_name, &want, d, c, &ids, &names);
 	} else {
 		static const char *const human[] = { "when", "customer", "type", "dir", "what", "amount" };
 		static const char *const full[] = { "id", "ts", "customer", "name", "type", "channel",
@@ -792,6 +876,7 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 	}
 	free(v);
 	sb_free(&want.arena);
+	hmap_free(&want.dones);
 	for (size_t i = 0; names && i < ids.n; i++)
 		free(names[i]);
 	free(names);
