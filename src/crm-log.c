@@ -299,7 +299,8 @@ static size_t open_tasks(const struct crm_dir *d, const char *cid, const char *f
 	}
 	sb_free(&f);
 	derive_free(dv);
-	qsort(v, n, sizeof *v, by_due);
+	if (n)
+		qsort(v, n, sizeof *v, by_due);
 	*out = v;
 	return n;
 }
@@ -779,7 +780,8 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 	struct item *v = want.v;
 	for (size_t i = 0; i < n; i++)
 		v[i].base = want.arena.s;
-	qsort(v, n, sizeof *v, by_time);
+	if (n)
+		qsort(v, n, sizeof *v, by_time);
 	struct hmap ids = { 0 };
 	char **names = NULL;
 	enum fmt f = fmt_choose(c->format, FMT_JSONL, FMTS_ALL);
