@@ -332,14 +332,13 @@ static void cands_list(const struct cand *v, size_t n, struct sb *b)
  * returned id is the caller's to free. */
 static char *which_task(struct crm_dir *d, const char *key, bool strict)
 {
-	if (id_valid(key)) {
-		struct ref_find f;
-		find_ref(d, key, strict, &f);
-		if (f.off >= 0 && !strcmp(f.type, "task"))
-			return xstrdup(key);
-		if (f.off >= 0)
-			crm_diex("%s: no task has this id", key);
-	}
+	/* an id first: only the lines that hold it are read */
+	struct ref_find r;
+	find_ref(d, key, strict, &r);
+	if (r.off >= 0 && !strcmp(r.type, "task"))
+		return xstrdup(key);
+	if (r.off >= 0)
+		crm_diex("%s: no task has this id", key);
 	struct ctable t;
 	ctable_open(&t, d);
 	struct cwant w;
