@@ -148,6 +148,18 @@ _crm_customers() {
 	[[ -n $list ]] && mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY <<<"$list"
 }
 
+# Offer the ids of the open tasks of the command line's CRM directory that
+# start with $1 (default: $cur), from crm-log's listing of the tasks.
+_crm_open_tasks() {
+	local dir list
+	dir=$(_crm_dir) || return
+	[[ -n $dir ]] || return
+	list=$(crm-log -d "$dir" -l --type task -o tsv </dev/null 2>/dev/null |
+		CRM_PREFIX=${1-$cur} LC_ALL=C awk -F '\t' '
+		NR > 1 && $6 == "open" && index($1, ENVIRON["CRM_PREFIX"]) == 1 { print $1 }')
+	[[ -n $list ]] && mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY <<<"$list"
+}
+
 # Print the column names of the header of the customers.csv of directory $1,
 # then those of the words of $2 that are not among them, one a line. Reads
 # quoted names, doubled quotes, CRLF and a byte order mark.
@@ -263,6 +275,7 @@ _crm_cmd_log() {
 		--rating) _crm_words '1 2 3 4 5' "$3" ;;
 		--score) _crm_words '0 1 2 3 4 5 6 7 8 9 10' "$3" ;;
 		--import-mail) _crm_files "$3" ;;
+		--done) _crm_open_tasks "$3" ;;
 		*) return 1 ;;
 		esac
 		;;

@@ -148,6 +148,14 @@ function __crm_dir
     test -f $d/customers.csv; and echo $d
 end
 
+# The ids of the open tasks, each with its text, from crm-log's listing of
+# the tasks.
+function __crm_open_tasks
+    set -l dir (__crm_dir); or return
+    crm-log -d $dir -l --type task -o tsv </dev/null 2>/dev/null |
+        LC_ALL=C awk -F '\t' 'NR > 1 && $6 == "open" { print $1 "\t" $9 }'
+end
+
 # The ids and e-mails of the customers, each with the customer's name, that
 # contain the word being completed (fish picks among them, and is slow with
 # tens of thousands). A small CSV reader: quoted fields, doubled quotes, line
@@ -348,7 +356,7 @@ function __crm_complete_log
     complete -c $c -l close -x -d 'deal: expected close date'
     complete -c $c -l ref -x -d "deal: the deal's first event, for a later stage change"
     complete -c $c -s s -l set -x -d 'set any other field (repeatable)'
-    complete -c $c -l done -x -d 'close the task with this id'
+    complete -c $c -l done -x -a '(__crm_open_tasks)' -d "close a task: its id, its customer's only open one, or a unique part of its text"
     complete -c $c -s l -l list -d 'replay the history (of one customer) in time order'
     complete -c $c -l since -x -d 'with -l: from this time on (inclusive)'
     complete -c $c -l until -x -d 'with -l: up to this time (a date: to its end)'

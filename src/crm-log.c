@@ -11,6 +11,7 @@
 #include "cscan.h"
 #include "cust.h"
 #include "date.h"
+#include "derive.h"
 #include "dir.h"
 #include "domain.h"
 #include "evimport.h"
@@ -23,6 +24,7 @@
 #include "opt.h"
 #include "proj.h"
 #include "scan.h"
+#include "utf8.h"
 #include "util.h"
 
 enum {
@@ -73,7 +75,7 @@ static const struct crm_opt opts[] = {
 	{ O_CLOSE, "close", "DATE", "deal: expected close date" },
 	{ O_REF, "ref", "ID", "deal: the deal's first event, for a later stage change" },
 	{ 's', "set", "FIELD=VALUE", "set any other field (repeatable)" },
-	{ O_DONE, "done", "TASK", "close the task with this id" },
+	{ O_DONE, "done", "TASK", "close a task: its id, its customer's only open one, or a unique part of its text" },
 	{ 'l', "list", NULL, "replay the history (of one customer) in time order" },
 	{ O_SINCE, "since", "DATE", "with -l: from this time on (inclusive)" },
 	{ O_UNTIL, "until", "DATE", "with -l: up to this time (a date: to its end)" },
@@ -250,18 +252,159 @@ static int append(struct crm_dir *d, json_t *o, bool dry)
 	return rc;
 }
 
+/* An open task a --done may mean. */
+struct cand {
+	char *id, *text;
+	crm_time due;
+};
+
+static int by_due(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+	if (x->due != y->due) { /* those without a due date last */
+		if (x->due == INT64_MIN || y->due == INT64_MIN)
+			return x->due == INT64_MIN ? 1 : -1;
+		return x->due < y->due ? -1 : 1;
+	}
+	return strcmp(x->id, y->id);
+}
+
+/* The open tasks (derive.h: the one rule of what is open) of the customer
+ * cid, or, with cid NULL, those whose text holds the folded key. */
+static size_t open_tasks(const struct crm_dir *d, const char *cid, const char *fkey, bool strict,
+			 struct cand **out)
+{
+	struct derive_opts dopt = { .mask = 1u << D_OPEN_TASKS, .tasks = true, .since = INT64_MIN,
+				    .until = INT64_MAX, .strict = strict };
+	struct derive *dv = derive_load(d, &dopt);
+	if (!dv)
+		exit(CRM_ERR); /* reported; nothing written */
+	struct cand *v = NULL;
+	size_t n = 0, cap = 0, pos = 0;
+	struct open_task ot;
+	struct sb f = { 0 };
+	while (derive_task(dv, &pos, &ot)) {
+		if (cid && (ot.customern != strlen(cid) || memcmp(ot.customer, cid, ot.customern)))
+			continue;
+		if (!cid) {
+			sb_reset(&f);
+			u8_fold(ot.text, ot.textn, true, &f);
+			if (!strstr(sb_str(&f), fkey))
+				continue;
+		}
+		void *p = v;
+		xgrow(&p, &cap, n + 1, sizeof *v);
+		v = p;
+		v[n++] = (struct cand){ xstrndup(ot.id, ot.idn), xstrndup(ot.text, ot.textn), ot.due };
+	}
+	sb_free(&f);
+	derive_free(dv);
+	if (n)
+		qsort(v, n, sizeof *v, by_due);
+	*out = v;
+	return n;
+}
+
+static void cands_free(struct cand *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].id);
+		free(v[i].text);
+	}
+	free(v);
+}
+
+/* The tasks to choose from, one a line: id, due day (- for none), text. */
+static void cands_list(const struct cand *v, size_t n, struct sb *b)
+{
+	for (size_t i = 0; i < n; i++) {
+		char day[DATE_BUFSZ] = "-";
+		if (v[i].due != INT64_MIN)
+			date_fmt_day(v[i].due, day);
+		sb_printf(b, "\n  %s  %s  %s", v[i].id, day, v[i].text);
+	}
+}
+
+/* The id of the task --done key means: a task's id; else the only open
+ * task of the customer the key names; else the only open task whose text
+ * holds the key (compared as names are, without regard to case or
+ * diacritics). Several or none is fatal, naming the candidates. The
+ * returned id is the caller's to free. */
+static char *which_task(struct crm_dir *d, const char *key, bool strict)
+{
+	/* an id first: only the lines that hold it are read */
+	struct ref_find r;
+	find_ref(d, key, strict, &r);
+	if (r.off >= 0 && !strcmp(r.type, "task"))
+		return xstrdup(key);
+	if (r.off >= 0)
+		crm_diex("%s: no task has this id", key);
+	struct ctable t;
+	ctable_open(&t, d);
+	struct cwant w;
+	cwant_init(&w, key, true);
+	if (ctable_lookup(&t, &w, 1) < 0)
+		exit(CRM_ERR); /* reported; nothing written */
+	struct cand *v = NULL;
+	size_t n = 0;
+	char *id = NULL;
+	struct sb b = { 0 };
+	if (w.row >= 0) {
+		const char *cid = rec_get(&t.rows[w.row], (size_t)ctable_col(&t, "id"));
+		long cn = ctable_col(&t, "name");
+		const char *name = cn >= 0 ? rec_get(&t.rows[w.row], (size_t)cn) : cid;
+		n = open_tasks(d, cid, NULL, strict, &v);
+		if (n == 1) {
+			id = xstrdup(v[0].id);
+		} else if (!n) {
+			crm_warnx("%s (%s) has no open task", name, cid);
+		} else {
+			cands_list(v, n, &b);
+			crm_warnx("%s (%s) has %zu open tasks; say which by id or by part of its text:%s",
+				  name, cid, n, sb_str(&b));
+		}
+	} else {
+		struct sb f = { 0 };
+		u8_fold(key, strlen(key), true, &f);
+		if (f.len)
+			n = open_tasks(d, NULL, sb_str(&f), strict, &v);
+		sb_free(&f);
+		if (n == 1) {
+			id = xstrdup(v[0].id);
+		} else if (n) {
+			cands_list(v, n, &b);
+			crm_warnx("'%s' is in the text of %zu open tasks; say which by id:%s", key, n,
+				  sb_str(&b));
+		} else if (w.nnames) {
+			cwant_report(&w);
+		} else if (id_valid(key)) {
+			crm_warnx("%s: no task has this id", key);
+		} else {
+			crm_warnx("%s: no customer and no open task's text matches it", key);
+		}
+	}
+	sb_free(&b);
+	cands_free(v, n);
+	cwant_free(&w);
+	ctable_free(&t);
+	if (!id)
+		exit(CRM_ERR); /* nothing written */
+	return id;
+}
+
 static int do_done(struct crm_dir *d, const struct opts *o, int argc, char **argv, bool dry,
 		   bool strict)
 {
 	if (argc > 1)
-		crm_usage_error(&cmd, "--done takes the task id and an optional text");
+		crm_usage_error(&cmd, "--done takes a task (its id, customer or text) and an optional text");
 	crm_lock(d);
+	char *tid = which_task(d, o->done, strict);
 	struct ref_find f;
-	find_ref(d, o->done, strict, &f);
+	find_ref(d, tid, strict, &f);
 	if (f.off < 0 || strcmp(f.type, "task"))
-		crm_diex("%s: no task has this id", o->done);
+		crm_diex("%s: no task has this id", tid);
 	if (f.done_off >= 0)
-		crm_diex("%s: the task is already done (%s)", o->done, f.done_id);
+		crm_diex("%s: the task is already done (%s)", tid, f.done_id);
 	json_t *e = json_object();
 	char id[ID_LEN + 1];
 	id_new(id);
@@ -271,11 +414,12 @@ static int do_done(struct crm_dir *d, const struct opts *o, int argc, char **arg
 	json_object_set_new(e, "type", json_string("done"));
 	json_object_set_new(e, "channel", json_string("other"));
 	json_object_set_new(e, "by", json_string(crm_user()));
-	json_object_set_new(e, "ref", json_string(o->done));
+	json_object_set_new(e, "ref", json_string(tid));
 	if (argc)
 		json_object_set_new(e, "text", json_string(argv[0]));
 	int rc = append(d, e, dry);
 	json_decref(e);
+	free(tid);
 	return rc;
 }
 
@@ -419,6 +563,8 @@ struct pick {
 	size_t ntypes;
 	bool has_since, has_until;
 	crm_time since, until;
+	bool tasks;       /* a task listing: note the tasks closed */
+	struct hmap dones; /* the tasks a done event (up to --until) closed */
 	struct sb arena;
 	struct item *v;
 	size_t n, cap;
@@ -431,6 +577,9 @@ static void ev_pick(const struct event *e, void *ctx)
 	if (k->only && !(p->v[PJ_CUSTOMER].kind == 's' && p->v[PJ_CUSTOMER].n == k->only_n &&
 			 !memcmp(p->v[PJ_CUSTOMER].s, k->only, k->only_n)))
 		return;
+	if (k->tasks && pv_is(&p->v[PJ_TYPE], "done") && p->v[PJ_REF].kind == 's' &&
+	    (!k->has_until || (e->has_ts && e->ts <= k->until)))
+		hmap_put(&k->dones, p->v[PJ_REF].s, p->v[PJ_REF].n);
 	if (k->ntypes) {
 		bool ok = false;
 		for (size_t i = 0; i < k->ntypes && !ok; i++)
@@ -506,6 +655,79 @@ static void names_of(const struct crm_dir *d, const struct item *v, size_t n, st
 	ctable_free(&t);
 }
 
+/* The name of the customer of the event e: the one of -l CUSTOMER, else
+ * looked up in what names_of read. */
+static const char *name_of(json_t *e, const char *only_name, const struct hmap *ids, char **names)
+{
+	const char *cust = json_str(e, "customer");
+	if (only_name)
+		return only_name;
+	long ni = hmap_get(ids, cust, strlen(cust));
+	return ni >= 0 && names[ni] ? names[ni] : cust;
+}
+
+/* A listing of tasks only (-l --type task): each with its id, due date and
+ * status, open or done, as columns. */
+static void list_tasks(const struct item *v, size_t n, enum fmt f, const char *only_name,
+		       const struct pick *want, const struct crm_dir *d, const struct crm_common *c,
+		       struct hmap *ids, char ***names)
+{
+	static const char *const human[] = { "id", "due", "status", "when", "customer", "what" };
+	static const char *const full[] = { "id", "ts", "customer", "name", "due", "status",
+					     "by", "subject", "text" };
+	bool readable = f == FMT_TABLE || f == FMT_MD || f == FMT_HTML;
+	size_t ncols = readable ? 6 : 9;
+	struct hdr cols = { 0 };
+	for (size_t i = 0; i < ncols; i++)
+		hdr_add(&cols, readable ? human[i] : full[i]);
+	bool numeric[9] = { 0 };
+	struct out *out = out_open(f, &cols, numeric, fmt_color(c->color));
+	if (!only_name)
+		names_of(d, v, n, ids, names);
+	struct rec r = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		char err[200];
+		json_t *e = jsonl_parse(v[i].base + v[i].text, v[i].len, err, sizeof err);
+		const char *id = json_str(e, "id");
+		const char *status = hmap_get(&want->dones, id, strlen(id)) >= 0 ? "done" : "open";
+		const char *name = name_of(e, only_name, ids, *names);
+		rec_clear(&r);
+		if (readable) {
+			crm_time t;
+			char w[DATE_BUFSZ] = "", due[DATE_BUFSZ] = "";
+			if (date_parse(json_str(e, "ts"), &t)) { /* as -l shows it */
+				date_fmt(t, w);
+				w[16] = '\0';
+				w[10] = ' ';
+			}
+			if (date_parse(json_str(e, "due"), &t))
+				date_fmt_day(t, due);
+			struct sb what = { 0 };
+			const char *subj = json_str(e, "subject"), *text = json_str(e, "text");
+			sb_adds(&what, subj);
+			if (*subj && *text)
+				sb_adds(&what, " — ");
+			sb_adds(&what, text);
+			const char *vals[] = { id, due, status, w, name, sb_str(&what) };
+			for (size_t k = 0; k < 6; k++)
+				rec_push(&r, vals[k], strlen(vals[k]));
+			sb_free(&what);
+		} else {
+			for (size_t k = 0; k < 9; k++) {
+				const char *val = !strcmp(full[k], "name")     ? name
+						  : !strcmp(full[k], "status") ? status
+									       : json_str(e, full[k]);
+				rec_push(&r, val, strlen(val));
+			}
+		}
+		out_row(out, &r);
+		json_decref(e);
+	}
+	rec_free(&r);
+	out_close(out);
+	hdr_free(&cols);
+}
+
 static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **argv,
 		   const struct crm_common *c)
 {
@@ -525,9 +747,12 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 		only_name = xstrdup(cn >= 0 ? rec_get(&t.rows[row], (size_t)cn) : want.only);
 		ctable_free(&t);
 	}
-	for (size_t i = 0; i < o->ntypes; i++)
+	want.tasks = o->ntypes > 0;
+	for (size_t i = 0; i < o->ntypes; i++) {
 		if (!dom_in(dom_types, o->types[i]))
 			crm_diex("--type: %s: unknown type", o->types[i]);
+		want.tasks = want.tasks && !strcmp(o->types[i], "task");
+	}
 	want.has_since = o->since != NULL;
 	want.has_until = o->until != NULL;
 	if (want.has_since)
@@ -539,7 +764,8 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 	struct hscan h;
 	struct lit lits[3];
 	if (open_history(d, want.only, &h, lits)) {
-		struct proj p = { .skip = ~(1u << PJ_CUSTOMER | 1u << PJ_TYPE | 1u << PJ_TS) };
+		struct proj p = { .skip = ~(1u << PJ_CUSTOMER | 1u << PJ_TYPE | 1u << PJ_TS |
+					    (want.tasks ? 1u << PJ_REF : 0)) };
 		struct hscan_item it;
 		while (next_event(&h, &p, c->strict, &it)) {
 			struct event e = { .p = &p, .text = it.s, .len = it.n, .off = it.off, .torn = !it.nl };
@@ -566,6 +792,8 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 			if (ferror(stdout))
 				crm_flush_stdout();
 		}
+	} else if (want.tasks) {
+		list_tasks(v, n, f, only_name, &want, d, c, &ids, &names);
 	} else {
 		static const char *const human[] = { "when", "customer", "type", "dir", "what", "amount" };
 		static const char *const full[] = { "id", "ts", "customer", "name", "type", "channel",
@@ -649,6 +877,7 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 	}
 	free(v);
 	sb_free(&want.arena);
+	hmap_free(&want.dones);
 	for (size_t i = 0; names && i < ids.n; i++)
 		free(names[i]);
 	free(names);

@@ -231,6 +231,22 @@ two_customers() {
 	assert_output ''
 }
 
+@test "crm-log --done: the ids of the open tasks" {
+	two_customers
+	local t1 t2 t3
+	t1=$(crm-log anna task 'Call back')
+	t2=$(crm-log jiri task 'Send the offer' --due +3d)
+	t3=$(crm-log anna task 'Visit')
+	crm-log --done "$t3" >/dev/null
+	run comp 'crm-log --done '
+	assert_output "$(printf '%s\n' "$t1" "$t2" | LC_ALL=C sort)"
+	run comp "crm-log --done=$t2"
+	assert_output "$t2"
+	# a task done is not offered
+	run comp "crm-log --done $t3"
+	assert_output ''
+}
+
 @test "customers: the directory from -d, --dir=, -nd, CRM_DIR or a parent" {
 	two_customers
 	cd "$WORK"

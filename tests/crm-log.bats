@@ -1014,3 +1014,93 @@ crm-log: calls.csv: read 7, added 5, duplicates 0, unmatched 2, malformed 0 (dry
 	run jq -r .due interactions.jsonl
 	assert_output 9999-12-31T00:00:00Z
 }
+
+# --- closing a task by its customer or its text ------------------------------
+
+@test "LOG090: --done CUSTOMER closes the customer's only open task, named as customers are" {
+	add_as ZOFIA "Zofia Żółć" -e zofia@example.com
+	log_as T1 anna task "Call back" --due +3d
+	log_as T2 zofia task "Przygotować umowę"
+	log_as DONE --done zolc "Umowa wysłana"
+	assert_equal "$(last_line)" \
+		"$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"done","channel":"other","by":"tester","ref":"%s","text":"Umowa wysłana"}' "$DONE" "$NOW" "$ZOFIA" "$T2")"
+	log_as DONE2 --done anna@example.com
+	run jq -r .ref <(last_line)
+	assert_output "$T1"
+	# nothing open any more
+	run --separate-stderr crm-log --done anna
+	assert_failure 2
+	assert_equal "$stderr" "crm-log: Anna Nowak ($ANNA) has no open task"
+	run wc -l <interactions.jsonl
+	assert_output 4
+}
+
+@test "LOG091: --done CUSTOMER with several open tasks lists them by due date and writes nothing" {
+	log_as T1 anna task "Send the offer"
+	log_as T2 anna task "Call back" --due 2026-12-01
+	log_as T3 anna task "Visit" --due +3d
+	log_as D --done "$T3"
+	log_as T4 anna task "Book a room" --due 2026-11-20
+	run --separate-stderr crm-log --done Nowak
+	assert_failure 2
+	assert_equal "$output" ""
+	assert_equal "$stderr" "crm-log: Anna Nowak ($ANNA) has 3 open tasks; say which by id or by part of its text:
+  $T4  2026-11-20  Book a room
+  $T2  2026-12-01  Call back
+  $T1  -  Send the offer"
+	run wc -l <interactions.jsonl
+	assert_output 5
+}
+
+@test "LOG092: --done takes a unique part of an open task's text, without regard to case or diacritics" {
+	add_as BOB "Bob Brown" -e bob@example.com
+	log_as T1 anna task "Wysłać ÓFERTĘ"
+	log_as T2 bob task "Call Anna back"
+	log_as T3 bob task "call the bank"
+	log_as DONE --done oferte
+	run jq -r '.ref + " " + .customer' <(last_line)
+	assert_output "$T1 $ANNA"
+	# the text of a task already done is no candidate
+	run --separate-stderr crm-log --done oferte
+	assert_failure 2
+	assert_equal "$stderr" "crm-log: oferte: no customer and no open task's text matches it"
+	run --separate-stderr crm-log --done CALL
+	assert_failure 2
+	assert_equal "$stderr" "crm-log: 'CALL' is in the text of 2 open tasks; say which by id:
+  $T2  -  Call Anna back
+  $T3  -  call the bank"
+	log_as DONE2 --done "the bank"
+	run jq -r .ref <(last_line)
+	assert_output "$T3"
+	run wc -l <interactions.jsonl
+	assert_output 5
+}
+
+@test "LOG093: --done of a part of several customers' names that no open task's text holds names the customers" {
+	add_as ANNE "Anne Nowicka" -e anne@example.com
+	log_as T1 anna task "Call back"
+	run --separate-stderr crm-log --done "now"
+	assert_failure 2
+	assert_equal "$stderr" "crm-log: 'now' matches 2 customers; say which by id or email:
+  $ANNA  Anna Nowak  anna@example.com
+  $ANNE  Anne Nowicka  anne@example.com"
+	run wc -l <interactions.jsonl
+	assert_output 1
+}
+
+@test "LOG094: -l --type task lists tasks with their id, due date and status as columns" {
+	add_as BOB "Bob Brown" -e bob@example.com
+	log_as T1 anna task "Call back" --due +3d --ts 2026-11-20T09:00:00Z
+	log_as T2 bob task "Send the offer" --subject Offer --ts 2026-11-21T08:30:00Z
+	log_as D --done "$T1" --ts 2026-11-21T12:00:00Z
+	run -0 crm-log -l --type task -o table
+	assert_output "id             due         status  when              customer    what
+$T1  2026-11-25  done    2026-11-20 09:00  Anna Nowak  Call back
+$T2              open    2026-11-21 08:30  Bob Brown   Offer — Send the offer"
+	run -0 crm-log -l bob --type task -o csv
+	assert_output "id,ts,customer,name,due,status,by,subject,text
+$T2,2026-11-21T08:30:00Z,$BOB,Bob Brown,,open,tester,Offer,Send the offer"
+	# as of --until, before the task was done, it was open
+	run -0 crm-log -l anna --type task --until 2026-11-21T10:00:00Z -o tsv
+	assert_output "$(printf 'id\tts\tcustomer\tname\tdue\tstatus\tby\tsubject\ttext\n%s\t2026-11-20T09:00:00Z\t%s\tAnna Nowak\t2026-11-25T00:00:00Z\topen\ttester\t\tCall back' "$T1" "$ANNA")"
+}

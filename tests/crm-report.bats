@@ -939,3 +939,95 @@ EOF
 	run -0 --separate-stderr crm-report owners -o csv
 	run -0 --separate-stderr crm-report summary -o csv
 }
+
+# --- charts of several currencies, deals without an amount, followups as of --until
+
+@test "REP044: -o html with rates: the revenue chart plots each month's total, or its base-currency row" {
+	printf 'currency = PLN\ntouch_days = 60\nrate.EUR = 4.30\n' >crm.conf
+	# 2026-07: 100.00 PLN + 50.00 EUR x 4.30 = 315.00; 2026-09 only PLN:
+	# 250.50 + 79.99 - 50.50 = 279.99; 2026-10: 353.45 + 50.00 x 4.30 = 568.45
+	run -0 --separate-stderr crm-report revenue -o html
+	printf '%s\n' "$output" >revenue.html
+	assert_html revenue.html
+	run -0 grep -o '<title>2026-[0-9]*: [0-9.]*</title>' revenue.html
+	assert_output - <<'EOF'
+<title>2026-07: 315</title>
+<title>2026-08: 0</title>
+<title>2026-09: 279.99</title>
+<title>2026-10: 568.45</title>
+<title>2026-11: 0</title>
+EOF
+	# without rates, the base currency's rows alone
+	printf 'currency = PLN\n' >crm.conf
+	run -0 --separate-stderr crm-report revenue -o html
+	printf '%s\n' "$output" >revenue.html
+	run -0 grep -o '<title>2026-[0-9]*: [0-9.]*</title>' revenue.html
+	assert_output - <<'EOF'
+<title>2026-07: 100</title>
+<title>2026-08: 0</title>
+<title>2026-09: 279.99</title>
+<title>2026-10: 353.45</title>
+<title>2026-11: 0</title>
+EOF
+}
+
+@test "REP045: pipeline: a deal without an amount counts among the deals of the base currency, with no row or total of its own" {
+	printf 'currency = PLN\ntouch_days = 60\nrate.EUR = 4.30\n' >crm.conf
+	cat >>interactions.jsonl <<'EOF'
+{"id":"01kbd00000007","ts":"2026-11-16T09:00:00Z","customer":"01kaaaaaaaaa4","type":"deal","channel":"other","by":"tester","stage":"new","probability":10}
+{"id":"01kbd00000008","ts":"2026-11-17T09:00:00Z","customer":"01kaaaaaaaaa6","type":"deal","channel":"other","by":"alice","stage":"lost","probability":0}
+EOF
+	# D2: 123.45 EUR x 4.30 = 530.835 -> 530.84, weighted 50% 265.42
+	run -0 --separate-stderr crm-report pipeline -o csv
+	assert_output - <<'EOF'
+section,key,currency,deals,value,weighted,share
+open,new,PLN,2,200.00,20.00,
+open,qualified,EUR,1,123.45,61.73,
+open,qualified,total PLN,1,530.84,265.42,
+open,proposal,PLN,1,1200.00,600.00,
+closes,2026-12,PLN,2,1400.00,620.00,
+closes,2027-01,EUR,1,123.45,61.73,
+closes,2027-01,total PLN,1,530.84,265.42,
+closed,lost,PLN,2,300.00,0.00,
+closed,won,PLN,2,600.00,600.00,
+win_rate,,,4,,,50.0
+EOF
+}
+
+@test "REP046: pipeline -o html: the chart plots one currency, the totals where there are rates" {
+	printf 'currency = PLN\ntouch_days = 60\nrate.EUR = 4.30\n' >crm.conf
+	run -0 --separate-stderr crm-report pipeline -o html
+	printf '%s\n' "$output" >pipeline.html
+	assert_html pipeline.html
+	run -0 grep -o '<title>[^<]*: [0-9.]*</title>' pipeline.html
+	assert_output - <<'EOF'
+<title>new: 200</title>
+<title>qualified: 530.84</title>
+<title>proposal: 1200</title>
+<title>2026-12: 1400</title>
+<title>2027-01: 530.84</title>
+<title>lost: 300</title>
+<title>won: 600</title>
+EOF
+	# without rates, the EUR deal is not charted at all
+	printf 'currency = PLN\n' >crm.conf
+	run -0 --separate-stderr crm-report pipeline -o html
+	printf '%s\n' "$output" >pipeline.html
+	run -0 grep -o '<title>qualified: [0-9.]*</title>' pipeline.html
+	assert_output '<title>qualified: 0</title>'
+}
+
+@test "REP047: followups --until a past day counts the days from that day's end" {
+	# as of 2026-11-18 23:59:59: T4, T5 and T6 are not yet written; T1 is 3
+	# days late, T7 due in 3 days, T2 in 7 (due within the week up to 11-25);
+	# Klaus's latest contact (10-20 09:00) is 29 days 14 hours old, not more
+	# than his 30; Ola's (09-01 08:00) 78 days
+	run -0 --separate-stderr crm-report followups --until 2026-11-18 -o csv
+	assert_output - <<'EOF'
+kind,date,id,name,task,detail,days
+overdue,2026-11-15,01kaaaaaaaaa1,Anna Nowak,01kbt00000001,Wycena,3
+due,2026-11-21,01kaaaaaaaaa3,Мария Петрова,01kbt00000007,Telefon,-3
+due,2026-11-25,01kaaaaaaaaa2,Jan Dvořák,01kbt00000002,Umowa,-7
+losing touch,2026-09-01,01kaaaaaaaaa6,Ola Lis,,every 60 days,78
+EOF
+}

@@ -36,8 +36,10 @@ void report_followups(struct rctx *x, struct table *t)
 	long def_touch = conf_long(&x->d, "touch_days", 90);
 	struct follow *v = NULL;
 	size_t n = 0, cap = 0, pos = 0;
-	crm_time today = day_start(x->now);
-	crm_time horizon = date_local(date_day(x->now) + 8, 0); /* due within the coming week */
+	/* the days are counted from the report's end: --until, else now */
+	crm_time end = x->until;
+	crm_time today = day_start(end);
+	crm_time horizon = date_local(date_day(end) + 8, 0); /* due within the coming week */
 	struct open_task ot;
 	while (derive_task(dv, &pos, &ot)) {
 		if (ot.due == INT64_MIN || ot.due >= horizon)
@@ -51,7 +53,7 @@ void report_followups(struct rctx *x, struct table *t)
 		v = p;
 		v[n++] = (struct follow){ ot.due < today ? 1 : 2, ot.due, xstrndup(ot.customer, ot.customern),
 					  xstrdup(ci ? ci->name : ""), xstrndup(ot.id, ot.idn),
-					  xstrndup(ot.text, ot.textn), (long)(date_day(x->now) - date_day(ot.due)) };
+					  xstrndup(ot.text, ot.textn), (long)(date_day(end) - date_day(ot.due)) };
 	}
 	for (size_t i = 0; i < x->nci; i++) {
 		long long touch;
@@ -60,7 +62,7 @@ void report_followups(struct rctx *x, struct table *t)
 		const struct figures *f = derive_of(dv, x->ci[i].id, strlen(x->ci[i].id));
 		if (!f || f->last_contact == INT64_MIN)
 			continue; /* never contacted: a lead, not a customer losing touch */
-		long since = (long)((x->now - f->last_contact) / 86400);
+		long since = (long)((end - f->last_contact) / 86400);
 		if (since <= touch)
 			continue;
 		void *p = v;

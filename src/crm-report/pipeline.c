@@ -74,27 +74,34 @@ void report_pipeline(struct rctx *x, struct table *t)
 	t->chart_label = 1;
 	t->chart_value = 4;
 	t->no_bar = true;
+	/* one currency in the chart: of each key its total in the base
+	 * currency, else its row in the base currency */
+	t->chart_marked = true;
 	struct keyed k = { .size = sizeof(struct prow) };
 	char key[256];
 	for (size_t i = 0; i < dc.ids.n; i++) {
 		const struct dom_deal *d = &dc.v[i];
 		long long base = 0;
 		bool rated = true;
-		if (d->t_amount != INT64_MIN) { /* a deal without a value has none to convert */
+		/* a deal without a value counts among the deals of the base
+		 * currency's row, adding nothing to its value */
+		const char *cur = x->rates.base;
+		if (d->t_amount != INT64_MIN && *d->cur) {
 			rated = dom_convert(&x->rates, d->cur, strlen(d->cur), d->amount, &base);
+			cur = d->cur;
 		}
 		if (dom_deal_open(d)) {
 			long si = dom_index(dom_deal_stages, d->stage);
-			snprintf(key, sizeof key, "1 open\x1f%ld %s\x1f%s", si < 0 ? 9 : si, d->stage, d->cur);
+			snprintf(key, sizeof key, "1 open\x1f%ld %s\x1f%s", si < 0 ? 9 : si, d->stage, cur);
 			add(&k, key, d, base, rated);
 			if (d->has_close) {
 				char m[16];
 				period_label(d->close, P_MONTH, m);
-				snprintf(key, sizeof key, "2 closes\x1f%s\x1f%s", m, d->cur);
+				snprintf(key, sizeof key, "2 closes\x1f%s\x1f%s", m, cur);
 				add(&k, key, d, base, rated);
 			}
 		} else if (d->ts >= x->since && d->ts <= x->until) {
-			snprintf(key, sizeof key, "3 closed\x1f%s\x1f%s", d->stage, d->cur);
+			snprintf(key, sizeof key, "3 closed\x1f%s\x1f%s", d->stage, cur);
 			add(&k, key, d, base, rated);
 			static const char wr[] = "4 win_rate\x1f\x1f";
 			struct prow *r = keyed_row(&k, wr, sizeof wr - 1);
@@ -107,6 +114,7 @@ void report_pipeline(struct rctx *x, struct table *t)
 	 * gets a total in the base currency */
 	struct prow sum = { 0 };
 	bool other = false, any = false;
+	long base_row = -1; /* of the key */
 	char label[64];
 	snprintf(label, sizeof label, "total %s", x->rates.base);
 	for (size_t i = 0; keys[i]; i++) {
@@ -128,6 +136,8 @@ void report_pipeline(struct rctx *x, struct table *t)
 		} else {
 			row_cells(r, v->deals, v->value, v->weighted, *cur ? cur : x->rates.base);
 			other |= strcasecmp(cur, x->rates.base) != 0;
+			if (!strcasecmp(cur, x->rates.base))
+				base_row = (long)t->n - 1;
 			if (v->rated) {
 				sum.deals += v->deals;
 				sum.base_value += v->base_value;
@@ -144,10 +154,14 @@ void report_pipeline(struct rctx *x, struct table *t)
 				cell_str(r, label);
 				row_cells(r, sum.deals, sum.base_value, sum.base_weighted, x->rates.base);
 				any = true;
+				base_row = (long)t->n - 1;
 			}
 			if (last) {
+				if (base_row >= 0)
+					table_chart_row(t, (size_t)base_row);
 				memset(&sum, 0, sizeof sum);
 				other = false;
+				base_row = -1;
 			}
 		}
 		free_strv(p);

@@ -77,17 +77,20 @@ void report_revenue(struct rctx *x, struct table *t)
 	static const char *const names[] = { "currency", "orders", "refunds", "revenue", "aov", NULL };
 	size_t first = period_cols(x, t, names, "snnnn");
 	t->chart_value = (long)first + 3;
-	t->only_col = (long)first; /* one currency in the chart: the base one */
+	/* one currency in the chart: of each period (and group) its total in
+	 * the base currency, else its row in the base currency */
+	t->chart_marked = true;
 	t->no_bar = true;
 	/* with exchange rates, a period (and group) in any other currency than
 	 * the base one gets a total in the base currency */
 	bool totals = x->rates.n > 0, any = false;
-	static char label[64]; /* the chart's rows are named by it */
+	char label[64];
 	snprintf(label, sizeof label, "total %s", x->rates.base);
 	size_t off = x->group_name ? 2 : 1;
 	char **keys = keyed_sorted(&k);
 	struct rev sum = { 0 };
 	bool other = false;
+	long base_row = -1; /* of the period (and group) */
 	for (size_t i = 0; keys[i]; i++) {
 		const struct rev *v = keyed_row(&k, keys[i], strlen(keys[i]));
 		size_t np;
@@ -105,6 +108,8 @@ void report_revenue(struct rctx *x, struct table *t)
 		}
 		free_strv(p);
 		other |= *cur && !is_base(x, cur, strlen(cur));
+		if (*cur && is_base(x, cur, strlen(cur)))
+			base_row = (long)t->n - 1;
 		free(cur);
 		if (v->rated) {
 			sum.orders += v->orders;
@@ -123,15 +128,18 @@ void report_revenue(struct rctx *x, struct table *t)
 			money_cells(r, sum.orders, sum.refunds, sum.base_bought - sum.base_refunded,
 				    sum.base_bought, x->rates.base);
 			any = true;
+			base_row = (long)t->n - 1;
 		}
 		if (last) {
+			if (base_row >= 0)
+				table_chart_row(t, (size_t)base_row);
 			memset(&sum, 0, sizeof sum);
 			other = false;
+			base_row = -1;
 		}
 	}
 	free_strv(keys);
 	keyed_free(&k);
-	t->only_val = any ? label : x->rates.base;
 	if (any)
 		dom_rates_warn(&x->rates);
 }

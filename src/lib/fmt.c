@@ -576,7 +576,7 @@ void table_init(struct table *t, const char *title)
 {
 	memset(t, 0, sizeof *t);
 	snprintf(t->title, sizeof t->title, "%s", title);
-	t->chart_label = t->chart_value = t->only_col = -1;
+	t->chart_label = t->chart_value = -1;
 }
 
 void table_cols(struct table *t, const char *const *colnames, const char *kinds)
@@ -643,6 +643,7 @@ void table_free(struct table *t)
 	for (size_t i = 0; i < t->cap; i++)
 		rec_free(&t->rows[i]);
 	free(t->rows);
+	free(t->marked);
 	hdr_free(&t->cols);
 	memset(t, 0, sizeof *t);
 }
@@ -661,6 +662,14 @@ static void grouped(const char *s, char *out, size_t n)
 		out[k++] = p[i];
 	}
 	snprintf(out + k, n - k, "%s", p + digits);
+}
+
+void table_chart_row(struct table *t, size_t i)
+{
+	void *p = t->marked;
+	xgrow0(&p, &t->mcap, i + 1, sizeof *t->marked);
+	t->marked = p;
+	t->marked[i] = true;
 }
 
 static double num_of(const char *s)
@@ -685,7 +694,7 @@ static void html_chart(struct sb *b, const struct table *t)
 			k++;
 		if (k == nl)
 			labels[nl++] = l; /* every period gets a bar, 0 high when empty */
-		if (t->only_col >= 0 && strcmp(rec_get(&t->rows[i], (size_t)t->only_col), t->only_val))
+		if (t->chart_marked && (i >= t->mcap || !t->marked[i]))
 			continue;
 		vals[k] += num_of(rec_get(&t->rows[i], (size_t)t->chart_value));
 	}

@@ -63,8 +63,9 @@ struct table {
 	struct rec *rows;
 	size_t n, cap;
 	long chart_label, chart_value; /* columns for the chart and the bar, or -1 */
-	long only_col;                 /* chart only the rows whose only_col is only_val */
-	const char *only_val;
+	bool chart_marked;             /* chart only the rows marked (table_chart_row) */
+	bool *marked;                  /* of each row, with chart_marked */
+	size_t mcap;
 	bool no_bar;                   /* values that do not compare (currencies): no bar */
 };
 
@@ -75,6 +76,9 @@ void table_init(struct table *t, const char *title);
 void table_cols(struct table *t, const char *const *names, const char *kinds);
 /* A new row at the end, and its cells, added left to right. */
 struct rec *table_row(struct table *t);
+/* Chart row i (with chart_marked set, the other rows are left out of the
+ * HTML chart: a report whose rows are in several currencies charts one). */
+void table_chart_row(struct table *t, size_t i);
 void cell_str(struct rec *r, const char *s);
 void cell_num(struct rec *r, long long v);
 /* Minor units of cur in major units ("1234.50"). */
