@@ -69,11 +69,10 @@ tests/faults/shim.so: tests/faults/shim.c
 
 # Checks in C of the library's inner parts, test tooling like the shim,
 # built with the library's flags: the history reader's vector path reads
-# as its byte-wise path does (vecsame), and so does a line that fits the
-# front it learnt (frontcheck); the hash map keeps every key, index and
+# as its byte-wise path does (vecsame); the hash map keeps every key, index and
 # word (hmapcheck); the models of crm-segment --predict agree with closed
 # forms, the CDNOW papers and simulated customers (predictcheck).
-TESTBINS = build/tests/vecsame build/tests/frontcheck build/tests/hmapcheck build/tests/wordscheck \
+TESTBINS = build/tests/vecsame build/tests/hmapcheck build/tests/wordscheck \
 	build/tests/predictcheck \
 	build/tests/cscancheck build/tests/validsame
 build/tests/%: tests/proj/%.c build/libcrm.a src/lib/*.h

@@ -5,7 +5,7 @@
  * history asks it, through jsonl_parse, which also refuses a NUL byte or
  * invalid UTF-8 anywhere in the line (Jansson alone lets a NUL byte pass
  * between two tokens). Tried asking for every field and for every other,
- * and after a line that taught the reader the front of the lines. */
+ * and with a reader that read another line before. */
 #include "fuzz.h"
 
 #include <jansson.h>
@@ -101,21 +101,20 @@ static int project(struct proj *p, const uint8_t *data, size_t size, size_t pad,
 	return r;
 }
 
-/* A line as crm writes it, long enough to teach the reader the fronts of
- * the lines (id, ts, customer, type; then channel and by). */
+/* A line as crm writes it. */
 static const char teacher[] =
 	"{\"id\":\"1gnna29kge5wp\",\"ts\":\"2023-01-01T00:00:24Z\",\"customer\":\"1fh1n60jtcpep\","
 	"\"type\":\"call\",\"channel\":\"phone\",\"by\":\"petar\",\"text\":\"a call\"}";
 
 /* The line read by a reader that has read first the line before[0..bn)
- * (NULL for none), which teaches it a front the line may fit. */
+ * (NULL for none) twice: what a reader keeps from line to line must not
+ * change what it reads. */
 static void try(const uint8_t *data, size_t size, const json_t *o, bool blank, unsigned skip,
 		size_t pad, const void *before, size_t bn)
 {
 	struct proj p = { .skip = skip };
 	char err[200] = "";
 	if (before) {
-		/* twice: the first front is learnt from the first, the second from the second */
 		project(&p, before, bn, pad, err);
 		project(&p, before, bn, pad, err);
 	}
@@ -150,7 +149,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t pad = size ? data[0] % 64 : 0;
 		try(data, size, o, blank, 0, pad, NULL, 0);
 		try(data, size, o, blank, 0x155555u, 63 - pad, NULL, 0);
-		/* after a line that teaches a front: crm's, or the line itself */
+		/* after another line: crm's, or the line itself */
 		try(data, size, o, blank, 0, pad, teacher, sizeof teacher - 1);
 		try(data, size, o, blank, 0xAAAAAu, 63 - pad, data, size);
 	}

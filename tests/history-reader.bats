@@ -48,14 +48,6 @@ make_history() {
 	assert_output --regexp '^[0-9]+ lines, 0 read differently$'
 }
 
-@test "HIST004: a line that fits the fronts the reader learnt reads as the byte-wise path reads it" {
-	[[ -x $TOP/build/tests/frontcheck ]] || skip "build/tests/frontcheck is not built (make check builds it)"
-	run "$TOP/build/tests/frontcheck"
-	((status != 77)) || skip "$output"
-	assert_success
-	assert_output --regexp '^[0-9]+ lines, [1-9][0-9]* fitted the front, [1-9][0-9]* the second front too, 0 read differently$'
-}
-
 @test "HIST002: a history of over 32 MiB read in parts gives what the same history read as a stream gives" {
 	make_history 150000
 	(($(stat -c %s interactions.jsonl) > 32 * 1024 * 1024))

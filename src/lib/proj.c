@@ -711,181 +711,6 @@ static int scan(struct proj *p, const struct walk *w, const char *s, size_t n)
 	}
 }
 
-/* -- the front of the lines (struct proj_front) -- */
-
-/* The string-valued known fields from offset from of the line s[0..n),
- * each followed by a comma before base + width, into f->nf, f->fidx,
- * f->foff and f->flen (offsets from base). The line is one scan_plain read
- * whole, so it is a valid object without blanks. */
-static void front_shape(struct proj_front *f, const char *s, size_t n, size_t base, size_t from,
-			size_t width)
-{
-	size_t i = from;
-	f->nf = 0;
-	while (f->nf < PROJ_FRONT_MAX && i < n && s[i] == '"') {
-		const char *ke = memchr(s + i + 1, '"', n - i - 1);
-		if (!ke)
-			break;
-		int idx = key_index(s + i + 1, (size_t)(ke - s) - i - 1);
-		size_t vo = (size_t)(ke - s) + 2;
-		if (idx < 0 || s[vo] != '"')
-			break;
-		const char *ve = memchr(s + vo + 1, '"', n - vo - 1);
-		if (!ve || memchr(s + vo + 1, '\\', (size_t)(ve - s) - vo - 1))
-			break;
-		size_t c = (size_t)(ve - s) + 1; /* the comma after the value */
-		if (s[c] != ',' || c + 1 > base + width)
-			break;
-		f->fidx[f->nf] = (unsigned char)idx;
-		f->foff[f->nf] = (unsigned char)(vo + 1 - base);
-		f->flen[f->nf] = (unsigned char)((size_t)(ve - s) - vo - 1);
-		f->nf++;
-		i = c + 1;
-	}
-}
-
-/* Make the front of its first nf fields, from the bytes of a line they
- * were shaped from: t[0..have) from the front's base. */
-static void front_build(struct proj_front *f, const char *t, size_t have, unsigned nf)
-{
-	if (t != (const char *)f->t) {
-		memset(f->t, 0, sizeof f->t);
-		memcpy(f->t, t, have < PROJ_FRONT ? have : PROJ_FRONT);
-	}
-	f->nf = nf;
-	f->len = (unsigned)f->foff[nf - 1] + f->flen[nf - 1] + 2;
-	f->fields = 0;
-	memset(f->mk, 0, sizeof f->mk);
-	memset(f->mk, 0xFF, f->len);
-	for (unsigned i = 0; i < nf; i++) {
-		f->fields |= 1u << f->fidx[i];
-		memset(f->mk + f->foff[i], 0, f->flen[i]);
-	}
-	f->q[0] = f->q[1] = 0;
-	for (unsigned j = 0; j < f->len; j++)
-		if (f->t[j] == '"')
-			f->q[j >> 6] |= 1ull << (j & 63);
-}
-
-/* Whether the bytes at pos in w's buffer fit the front: the same bytes
- * outside its values, and quotes nowhere else (so no quote or backslash
- * in a value). The line reaches at least 2 bytes past pos + width, which
- * is 64 or PROJ_FRONT (and the front's length at most that). */
-static inline bool front_fits(const struct proj_front *f, const struct walk *w, size_t pos,
-			      int width)
-{
-	const uint64_t *qm = w->qm;
-	size_t k = pos >> 6;
-	unsigned sh = pos & 63;
-	/* the line reaches past the next word: qm[k + 1] is of the buffer */
-	uint64_t a = qm[k], b = qm[k + 1];
-	uint64_t q0 = sh ? a >> sh | b << (64 - sh) : a;
-	if (f->len < 64) {
-		if ((q0 & ((1ull << f->len) - 1)) != f->q[0])
-			return false;
-	} else {
-		if (q0 != f->q[0])
-			return false;
-		uint64_t c = sh && k + 2 < w->nw ? qm[k + 2] : 0;
-		uint64_t q1 = sh ? b >> sh | c << (64 - sh) : b;
-		if (f->len > 64 && (q1 & ((1ull << (f->len - 64)) - 1)) != f->q[1])
-			return false;
-	}
-	const unsigned char *s = (const unsigned char *)w->base + pos;
-#ifdef __SSE2__
-	__m128i d = _mm_setzero_si128();
-	for (int i = 0; i < width; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		__m128i t = _mm_loadu_si128((const __m128i *)(const void *)(f->t + i));
-		__m128i m = _mm_loadu_si128((const __m128i *)(const void *)(f->mk + i));
-		d = _mm_or_si128(d, _mm_and_si128(_mm_xor_si128(v, t), m));
-	}
-	return _mm_movemask_epi8(_mm_cmpeq_epi8(d, _mm_setzero_si128())) == 0xFFFF;
-#else
-	uint64_t d = 0;
-	for (int i = 0; i < width; i += 8) {
-		uint64_t v, t, m;
-		memcpy(&v, s + i, 8), memcpy(&t, f->t + i, 8), memcpy(&m, f->mk + i, 8);
-		d |= (v ^ t) & m;
-	}
-	return !d;
-#endif
-}
-
-/* The values of a front that fit, from pos in b, for the fields asked for. */
-static inline void front_take(struct proj *p, const struct proj_front *f, const char *b, size_t pos)
-{
-	for (unsigned i = 0; i < f->nf; i++) {
-		int idx = f->fidx[i];
-		if (p->skip & 1u << idx)
-			continue;
-		p->v[idx] = (struct pval){ b + pos + f->foff[i], f->flen[i], 's' };
-		p->set |= 1u << idx;
-	}
-}
-
-/* After scan_plain read the line s[0..n) whole: learn the front (based at
- * base, its fields from from, within width bytes, at least least of them)
- * from it when there is none yet, or, when it did not fit, keep of the
- * front the fields the line shares with it. A front the lines keep missing
- * is given up. True when the front's fields changed. */
-static bool front_learn(struct proj_front *f, const char *s, size_t n, size_t base, size_t from,
-			size_t width, unsigned least)
-{
-	struct proj_front t;
-	front_shape(&t, s, n, base, from, width);
-	if (!f->state) {
-		if (t.nf >= least) {
-			memcpy(f->fidx, t.fidx, sizeof t.fidx);
-			memcpy(f->foff, t.foff, sizeof t.foff);
-			memcpy(f->flen, t.flen, sizeof t.flen);
-			front_build(f, s + base, n - base, t.nf);
-			f->state = 1;
-			return true;
-		}
-		if (++f->misses > 64)
-			f->state = -1;
-		return false;
-	}
-	unsigned c = 0;
-	while (c < t.nf && c < f->nf && t.fidx[c] == f->fidx[c] && t.foff[c] == f->foff[c] &&
-	       t.flen[c] == f->flen[c])
-		c++;
-	bool changed = c >= least && c < f->nf;
-	if (changed)
-		front_build(f, (const char *)f->t, PROJ_FRONT, c);
-	if (++f->misses > 64 + f->hits / 4)
-		f->state = -1;
-	return changed;
-}
-
-/* The second front for the bytes at s (the 16 after the first front, of a
- * line that reaches past them): its slot in p->next, by the 8 bytes that
- * start the value of a key of 6 bytes ("type", quoted, and a colon), or by
- * whatever else is there. */
-static inline struct proj_front *next_front(struct proj *p, const char *s)
-{
-	uint64_t v;
-	memcpy(&v, s + 8, 8);
-	return &p->next[(v * 0x9E3779B97F4A7C15ull) >> 59 & (PROJ_NEXT - 1)];
-}
-
-/* What scan_plain read the line s[0..n) with, to learn from when it read
- * it whole: the first front, and the second. */
-static void fronts_learn(struct proj *p, const char *s, size_t n)
-{
-	struct proj_front *f = &p->front;
-	if (f->state >= 0 && (!f->state || f->missed) && n >= PROJ_FRONT + 2) {
-		/* the second fronts follow the first: they start over */
-		if (front_learn(f, s, n, 0, 1, PROJ_FRONT, 2))
-			memset(p->next, 0, sizeof p->next);
-		return;
-	}
-	struct proj_front *g = p->next_missed;
-	if (g && g->state >= 0)
-		front_learn(g, s, n, f->len, f->len, PROJ_NEXT_WIDTH, 1);
-}
-
 /* The line as crm writes it, {"key":value,...} without blanks, its
  * values strings or numbers, read from the index's bits alone: the quotes
  * are taken in order, one mask word carried from string to string, and
@@ -904,32 +729,6 @@ static int scan_plain(struct proj *p, const struct walk *w, const char *s, size_
 	struct seen sn;
 	sn.fields = 0;
 	sn.nother = 0;
-	struct proj_front *f = &p->front;
-	bool fitted = false;
-	f->missed = false;
-	p->next_missed = NULL;
-	if (f->state > 0 && n >= PROJ_FRONT + 2) {
-		fitted = front_fits(f, w, pos, PROJ_FRONT);
-		f->missed = !fitted;
-	}
-	if (fitted) {
-		front_take(p, f, b, pos);
-		f->hits++;
-		sn.fields = f->fields;
-		pos += f->len;
-		if (pos + PROJ_NEXT_WIDTH + 2 <= end) {
-			/* the second front, after the first */
-			struct proj_front *g = next_front(p, b + pos);
-			if (g->state > 0 && front_fits(g, w, pos, PROJ_NEXT_WIDTH)) {
-				front_take(p, g, b, pos);
-				g->hits++;
-				sn.fields |= g->fields;
-				pos += g->len;
-			} else {
-				p->next_missed = g;
-			}
-		}
-	}
 	k = pos >> 6;
 	m = w->qm[k] & (~0ull << (pos & 63));
 	/* the next quote or backslash, its bit taken */
@@ -943,7 +742,7 @@ static int scan_plain(struct proj *p, const struct walk *w, const char *s, size_
 		(at) = (k << 6) + (size_t)__builtin_ctzll(m); \
 		m &= m - 1; \
 	} while (0)
-	if (!fitted && b[++pos] == '}')
+	if (b[++pos] == '}')
 		return pos + 1 == end ? OK : ELSE;
 	for (;;) {
 		NEXT(qo);
@@ -1100,8 +899,6 @@ int proj_line_idx(struct proj *p, const struct proj_idx *x, const char *s, size_
 	if (x && line_clean(x, s, n)) {
 		w = (struct walk){ x->base, x->qm, x->nw };
 		r = scan_plain(p, &w, s, n);
-		if (r == OK && (p->front.missed || p->next_missed || !p->front.state))
-			fronts_learn(p, s, n);
 		if (r == ELSE)
 			clear(p);
 	}

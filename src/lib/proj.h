@@ -38,38 +38,12 @@ struct proj_idx {
 	size_t *np, nn, npcap; /* the places of the newlines (offsets from base), in order */
 };
 
-/* The front of the lines: the first fields, string valued, whose keys and
- * value widths repeat from line to line (in crm's history: id, ts and
- * customer). Learnt from the lines read; a line whose first PROJ_FRONT
- * bytes fit it has those fields taken from it without reading them one by
- * one. After it, a second front, one of PROJ_NEXT chosen by the bytes that
- * follow the first (the type: "type":"purchase","channel":"shop",), of up
- * to PROJ_NEXT_WIDTH bytes. */
-#define PROJ_FRONT 96
-#define PROJ_FRONT_MAX 8
-#define PROJ_NEXT 32
-#define PROJ_NEXT_WIDTH 64
-struct proj_front {
-	int state;        /* 0 not learnt yet, 1 in use, -1 given up */
-	bool missed;      /* the line just read did not fit */
-	unsigned len;     /* the bytes it covers: up to the comma after its last value */
-	unsigned nf;      /* its fields */
-	unsigned fields;  /* their bits (1 << PJ_...) */
-	long hits, misses;
-	uint64_t q[2];    /* the quotes among its bytes */
-	unsigned char t[PROJ_FRONT];  /* the bytes of a line it was learnt from */
-	unsigned char mk[PROJ_FRONT]; /* 0xFF where a line's bytes must be the same */
-	unsigned char fidx[PROJ_FRONT_MAX], foff[PROJ_FRONT_MAX], flen[PROJ_FRONT_MAX];
-};
-
 struct proj {
 	unsigned skip;  /* bits (1 << PJ_...) of fields the caller does not need */
 	struct pval v[PJ_MAX];
 	unsigned set;   /* bits of the fields of v the last line filled: the others are zero */
 	struct sb own; /* decoded strings when the slow path was taken */
 	struct proj_idx idx; /* proj_line's index of its line */
-	struct proj_front front, next[PROJ_NEXT];
-	struct proj_front *next_missed; /* the second front the line just read missed */
 };
 
 /* Set to read every line byte by byte, without the vector instructions
