@@ -177,3 +177,51 @@ EOF
 	run -0 crm-find -o csv
 	assert_line --index 1 --partial '2026-11-22T10:00:00Z'
 }
+
+@test "IFACE011: crm help lists the other crm-* programs on PATH, each once, sorted; crm NAME runs them" {
+	mkdir p1 p2 p2/crm-adir
+	printf '#!/bin/sh\necho "zeta: $*"\n' >p1/crm-zeta
+	printf '#!/bin/sh\necho "alpha: $*"; exit 3\n' >p2/crm-alpha
+	chmod +x p1/crm-zeta p2/crm-alpha
+	cp p1/crm-zeta p2/crm-zeta       # the same name twice: listed once
+	cp p1/crm-zeta p2/crm-find       # a program of the toolkit: not listed again
+	printf 'not a program\n' >p2/crm-text # not executable: no command
+	local bin
+	bin=$(dirname "$(command -v crm)")
+	PATH="$PWD/p1:$PWD/p2:$bin:/usr/bin:/bin" run --separate-stderr crm help
+	assert_success
+	assert_equal "$stderr" ""
+	assert_line --index 0 "usage: crm COMMAND [ARGS...]"
+	assert_equal "$(sed -n '/^other crm-\* programs on PATH:$/,/^$/p' <<<"$output")" "other crm-* programs on PATH:
+  alpha
+  zeta"
+	# after the toolkit's own, before the last line
+	assert_equal "$(tail -n 7 <<<"$output")" "  diff      git diff driver: customers field by field
+
+other crm-* programs on PATH:
+  alpha
+  zeta
+
+'crm help COMMAND' shows the options of one."
+	# crm NAME runs crm-NAME from PATH with the arguments, and exits with its status
+	PATH="$PWD/p1:$PWD/p2:$bin:/usr/bin:/bin" run --separate-stderr crm alpha 'x y' z
+	assert_equal "$status" 3
+	assert_output "alpha: x y z"
+	PATH="$PWD/p1:$PWD/p2:$bin:/usr/bin:/bin" run --separate-stderr crm zeta
+	assert_success
+	assert_output "zeta: "
+	# crm find is still the toolkit's, found beside crm
+	PATH="$PWD/p1:$PWD/p2:$bin:/usr/bin:/bin" run --separate-stderr crm find -f name
+	assert_success
+	assert_output "name
+Zofia Kamińska"
+	# no crm-* of anyone else: no such section
+	PATH="$bin:/usr/bin:/bin" run crm help
+	refute_line --partial "other crm-*"
+	# a file that is no program, a path: no command
+	PATH="$PWD/p1:$PWD/p2:$bin:/usr/bin:/bin" run --separate-stderr crm text
+	assert_failure 2
+	PATH="$PWD/p1:$PWD/p2:$bin:/usr/bin:/bin" run --separate-stderr crm ../p1/crm-zeta
+	assert_failure 2
+	assert_equal "$stderr" "crm: '../p1/crm-zeta' is not a crm command; see 'crm help'"
+}
