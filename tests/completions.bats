@@ -406,7 +406,7 @@ two_customers() {
 	run complete -p crm-report
 	assert_success
 	run comp 'crm-report c'
-	assert_output "$(printf '%s\n' campaigns cohorts)"
+	assert_output "$(printf '%s\n' campaigns changes cohorts)"
 	run comp 'crm-report co'
 	assert_output 'cohorts'
 	run comp 'crm report s'

@@ -225,3 +225,30 @@ Zofia Kamińska"
 	assert_failure 2
 	assert_equal "$stderr" "crm: '../p1/crm-zeta' is not a crm command; see 'crm help'"
 }
+
+# "LETTER LONG PROGRAM" for every short option in the --help of every program.
+short_letters() {
+	local p
+	for p in "$TOP"/bin/crm-*; do
+		"$p" --help | sed -nE "s|^ +-([[:alnum:]]), --([[:alnum:]-]+).*|\1 \2 ${p##*/}|p"
+	done
+}
+
+@test "IFACE012: a short letter means the same long option in every program that has it" {
+	run short_letters
+	assert_success
+	# the parse found the options (every program has -h and -V)
+	assert_equal "$(grep -c '^h help ' <<<"$output")" "$(ls "$TOP"/bin/crm-* | wc -l)"
+	assert_line "w where crm-find"
+	run awk '{ if (($1 in long) && long[$1] != $2) print "-" $1 ": --" long[$1] " (" prog[$1] ") and --" $2 " (" $3 ")"; else { long[$1] = $2; prog[$1] = $3 } }' <<<"$output"
+	assert_success
+	assert_output ""
+}
+
+@test "IFACE013: crm(7) has the table of the short letters, as the programs' --help say them" {
+	local table
+	table=$(mandoc -Tutf8 "$TOP/man/crm.7" | col -bx | sed -n '/^   Short options$/,/^   Naming a customer$/p' |
+		sed -nE 's/^ +-([[:alnum:]]) +--([[:alnum:]-]+).*/\1 \2/p' | sort)
+	[ -n "$table" ] || fail "no table of short options in crm(7)"
+	assert_equal "$table" "$(short_letters | cut -d' ' -f1,2 | sort -u)"
+}

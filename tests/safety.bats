@@ -305,7 +305,7 @@ crm-add: nothing was changed"
 	# no temporary file is left behind
 	run ls -A
 	assert_output "$(cat ../files)"
-	run --separate-stderr limited 4 crm-add "Bob Builder" -e bob@example.com -c "$(repeat c 100)"
+	run --separate-stderr limited 4 crm-add "Bob Builder" -e bob@example.com --company "$(repeat c 100)"
 	assert_failure 2
 	assert_output ""
 	cmp customers.csv ../before
