@@ -110,8 +110,16 @@ static bool wait_lock(int fd, double limit)
 #define HOLDER ".crm.lock"
 
 /* The directories whose holder file this process wrote (one is usual; a
- * program with two directories locked at once is allowed a few). */
-static int held_fd[4] = { -1, -1, -1, -1 };
+ * program with two directories locked at once is allowed a few), and the
+ * file as written: another holder that rewrites it changes its time. */
+static struct held {
+	int fd; /* the directory, or -1 */
+	dev_t dev;
+	ino_t ino;
+	struct timespec mtim;
+} held[4] = { { .fd = -1 }, { .fd = -1 }, { .fd = -1 }, { .fd = -1 } };
+
+#define NHELD (sizeof held / sizeof *held)
 
 /* A name, user or the like made fit for one field of the line. */
 static void field_put(struct sb *b, const char *s)
@@ -123,50 +131,38 @@ static void field_put(struct sb *b, const char *s)
 		sb_addc(b, '?');
 }
 
-/* Whether the holder file of the directory fd says it is ours. */
-static bool holder_is_us(int fd)
-{
-	char buf[512];
-	int f = openat(fd, HOLDER, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-	if (f < 0)
-		return false;
-	ssize_t k = read(f, buf, sizeof buf - 1);
-	close(f);
-	if (k <= 0)
-		return false;
-	buf[k] = 0;
-	char *p = strchr(buf, '\t');
-	p = p ? strchr(p + 1, '\t') : NULL;
-	return p && strtol(p + 1, NULL, 10) == (long)getpid();
-}
-
-/* Remove the holder file of held_fd[i] when it is still ours (a lock
- * released by closing the directory may have been taken by another since),
- * and forget it. */
+/* Remove the holder file of held[i] when it is still the one we wrote (a
+ * lock released by closing the directory may have been taken by another
+ * since), and forget it. Reads nothing: a writer that can open no more
+ * files still cleans up. */
 static void holder_drop(size_t i)
 {
-	if (held_fd[i] < 0)
+	struct held *h = &held[i];
+	if (h->fd < 0)
 		return;
-	if (holder_is_us(held_fd[i]))
-		unlinkat(held_fd[i], HOLDER, 0);
-	close(held_fd[i]);
-	held_fd[i] = -1;
+	struct stat st;
+	if (fstatat(h->fd, HOLDER, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_dev == h->dev &&
+	    st.st_ino == h->ino && st.st_mtim.tv_sec == h->mtim.tv_sec &&
+	    st.st_mtim.tv_nsec == h->mtim.tv_nsec)
+		unlinkat(h->fd, HOLDER, 0);
+	close(h->fd);
+	h->fd = -1;
 }
 
 static void holder_drop_all(void)
 {
-	for (size_t i = 0; i < sizeof held_fd / sizeof *held_fd; i++)
+	for (size_t i = 0; i < NHELD; i++)
 		holder_drop(i);
 }
 
-/* The slot of held_fd that names the same directory as d, or -1. */
+/* The slot of held that names the same directory as d, or -1. */
 static int holder_slot(const struct crm_dir *d)
 {
 	struct stat a, b;
 	if (fstat(d->fd, &a) < 0)
 		return -1;
-	for (size_t i = 0; i < sizeof held_fd / sizeof *held_fd; i++)
-		if (held_fd[i] >= 0 && fstat(held_fd[i], &b) == 0 && a.st_dev == b.st_dev &&
+	for (size_t i = 0; i < NHELD; i++)
+		if (held[i].fd >= 0 && fstat(held[i].fd, &b) == 0 && a.st_dev == b.st_dev &&
 		    a.st_ino == b.st_ino)
 			return (int)i;
 	return -1;
@@ -179,14 +175,19 @@ static void holder_write(const struct crm_dir *d)
 {
 	static bool registered;
 	size_t slot = 0;
-	while (slot < sizeof held_fd / sizeof *held_fd && held_fd[slot] >= 0)
+	while (slot < NHELD && held[slot].fd >= 0)
 		slot++;
-	if (slot == sizeof held_fd / sizeof *held_fd)
+	if (slot == NHELD)
+		return;
+	int dfd = openat(d->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
 		return;
 	int f = openat(d->fd, HOLDER, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
 		       0666);
-	if (f < 0)
+	if (f < 0) {
+		close(dfd);
 		return;
+	}
 	struct sb b = { 0 };
 	char now[DATE_BUFSZ];
 	date_fmt(crm_now(), now);
@@ -194,18 +195,16 @@ static void holder_write(const struct crm_dir *d)
 	sb_addc(&b, '\t');
 	field_put(&b, crm_user());
 	sb_printf(&b, "\t%ld\t%s\n", (long)getpid(), now);
-	bool ok = write_full(f, b.s, b.len) == 0;
+	struct stat st;
+	bool ok = write_full(f, b.s, b.len) == 0 && fstat(f, &st) == 0;
 	close(f);
 	sb_free(&b);
 	if (!ok) {
 		unlinkat(d->fd, HOLDER, 0);
+		close(dfd);
 		return;
 	}
-	held_fd[slot] = openat(d->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (held_fd[slot] < 0) {
-		unlinkat(d->fd, HOLDER, 0);
-		return;
-	}
+	held[slot] = (struct held){ dfd, st.st_dev, st.st_ino, st.st_mtim };
 	if (!registered)
 		registered = atexit(holder_drop_all) == 0;
 }
