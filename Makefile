@@ -19,9 +19,13 @@ LIBSRC = $(wildcard src/lib/*.c)
 LIBOBJ = $(LIBSRC:src/lib/%.c=build/lib/%.o)
 BINS = $(PROGS:%=bin/%)
 
-DEBS = tzdata libcsv-dev libpcre2-dev libjansson-dev bats bats-support bats-assert git \
-       mandoc jq miller shellcheck msmtp python3 python3-aiosmtpd parallel \
-       chromium
+# The Debian packages: DEBS to build the programs and run them (make demo
+# also uses git); TEST_DEBS only for the tests (make check), the benchmark
+# and the manual's lint: Bats, the tools the tests check the output with,
+# a mail server and client, the browser that renders the HTML reports.
+DEBS = tzdata libcsv-dev libpcre2-dev libjansson-dev git
+TEST_DEBS = bats bats-support bats-assert mandoc bsdextrautils jq miller shellcheck msmtp \
+	python3 python3-aiosmtpd parallel chromium
 
 all: $(BINS)
 
@@ -57,6 +61,9 @@ endef
 deps:
 	$(call install-debs,$(DEBS))
 
+deps-test:
+	$(call install-debs,$(TEST_DEBS))
+
 # clang, for the fuzz targets only.
 deps-fuzz:
 	$(call install-debs,clang)
@@ -89,14 +96,14 @@ BATS_PAR = $(BATS) --jobs $(JOBS) --no-parallelize-within-files
 SERIAL_TESTS = tests/faults.bats
 PAR_TESTS = $(filter-out $(SERIAL_TESTS),$(wildcard tests/*.bats))
 
-check: deps all tests/faults/shim.so $(TESTBINS)
+check: deps deps-test all tests/faults/shim.so $(TESTBINS)
 	LC_ALL=C.UTF-8 $(BATS_PAR) $(PAR_TESTS)
 	LC_ALL=C.UTF-8 $(BATS) $(SERIAL_TESTS)
 
 demo: deps all
 	sh examples/demo.sh
 
-asan:
+asan: deps deps-test
 	$(MAKE) clean
 	$(MAKE) -j$(JOBS) OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
 		LDFLAGS="-fsanitize=address,undefined -static-libasan -static-libubsan" all tests/faults/shim.so \
@@ -193,7 +200,7 @@ bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.jso
 # Speed and memory against grep, mlr, jq, csvkit and DuckDB on generated
 # data (not part of make check: it writes 1.4 GB into bench/data and takes
 # minutes).
-bench: deps all bench/gen bench/node_modules/.package-lock.json
+bench: deps deps-test all bench/gen bench/node_modules/.package-lock.json
 	@command -v csvgrep >/dev/null && command -v /usr/bin/time >/dev/null || { \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get install -y -qq csvkit time; }
@@ -202,6 +209,6 @@ bench: deps all bench/gen bench/node_modules/.package-lock.json
 clean:
 	rm -rf build bin bench/gen tests/faults/shim.so
 
-.PHONY: all deps deps-fuzz check demo asan bench check-man install uninstall check-install clean \
+.PHONY: all deps deps-test deps-fuzz check demo asan bench check-man install uninstall check-install clean \
 	fuzz fuzz-corpus fuzz-run check-fuzz
 .SECONDARY: $(LIBOBJ) $(FUZZ_LIBOBJ)

@@ -239,8 +239,8 @@ _crm_cmd_init() {
 _crm_cmd_add() {
 	case $1 in
 	options)
-		_crm_opts='-e= --email= -p= --phone= -c= --company= --country= --city=
-			-t= --tag= --untag= --owner= --stage= --consent= -s= --set= --name=
+		_crm_opts='-e= --email= -p= --phone= --company= --country= --city=
+			--tag= --untag= --owner= --stage= --consent= -s= --set= --name=
 			--allow-duplicate --update= --import= --map= --delimiter= --encoding=
 			--keep-columns --merge= -n --dry-run -d= --dir= --strict -h --help
 			-V --version'
@@ -371,7 +371,7 @@ _crm_find_fields() {
 _crm_cmd_find() {
 	case $1 in
 	options)
-		_crm_opts='-w= --where= -F --fixed-strings -s --case-sensitive -a --ascii
+		_crm_opts='-w= --where= -F --fixed-strings --case-sensitive -a --ascii
 			-f= --fields= --sort= --limit= -c --count -i --interactions
 			--currency= -o= --format= --safe-csv -d= --dir= --color=? --strict -h --help
 			-V --version'

@@ -56,7 +56,7 @@ function __crm_spec_init
     printf '%s\n' git h/help V/version
 end
 function __crm_spec_add
-    printf '%s\n' e/email= p/phone= c/company= country= city= t/tag= untag= owner= \
+    printf '%s\n' e/email= p/phone= company= country= city= tag= untag= owner= \
         stage= consent= s/set= name= allow-duplicate update= import= map= \
         delimiter= encoding= keep-columns merge= n/dry-run d/dir= strict h/help V/version
 end
@@ -80,7 +80,7 @@ function __crm_spec_diff
     printf '%s\n' textconv h/help V/version
 end
 function __crm_spec_find
-    printf '%s\n' w/where= F/fixed-strings s/case-sensitive a/ascii f/fields= \
+    printf '%s\n' w/where= F/fixed-strings case-sensitive a/ascii f/fields= \
         sort= limit= c/count i/interactions currency= o/format= safe-csv d/dir= \
         'color=?' strict h/help V/version
 end
@@ -315,10 +315,10 @@ function __crm_complete_add
     __crm_common_options $c
     complete -c $c -s e -l email -x -d 'e-mail address (stored lower-cased, unique)'
     complete -c $c -s p -l phone -x -d 'phone number'
-    complete -c $c -s c -l company -x -d company
+    complete -c $c -l company -x -d company
     complete -c $c -l country -x -d 'country, ISO 3166 alpha-2 (PL, CZ, BG)'
     complete -c $c -l city -x -d city
-    complete -c $c -s t -l tag -x -d 'add a tag (repeatable)'
+    complete -c $c -l tag -x -d 'add a tag (repeatable)'
     complete -c $c -l untag -x -d 'with --update: remove a tag (repeatable)'
     complete -c $c -l owner -x -d 'who looks after the customer'
     complete -c $c -l stage -x -a 'lead prospect customer churned' -d 'lead, prospect, customer or churned'
@@ -422,7 +422,7 @@ function __crm_complete_find
     complete -c $c -f
     complete -c $c -s w -l where -x -a '(__crm_find_fields)' -d 'keep records for which EXPR holds (see crm-expr(7))'
     complete -c $c -s F -l fixed-strings -d 'take PATTERN literally, not as a regular expression'
-    complete -c $c -s s -l case-sensitive -d 'match PATTERN with case (default: without)'
+    complete -c $c -l case-sensitive -d 'match PATTERN with case (default: without)'
     complete -c $c -s a -l ascii -d 'also ignore diacritics (dvorak finds Dvořák)'
     complete -c $c -s f -l fields -x -a '(__crm_find_field_list)' -d 'output these fields, comma-separated (derived ones too)'
     complete -c $c -l sort -x -a '(__crm_find_sort)' -d 'sort by a field (numbers and dates by value)'

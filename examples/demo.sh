@@ -13,8 +13,8 @@ cd "$work/acme"
 if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then b=$(printf '\033[1m') n=$(printf '\033[0m'); else b= n=; fi
 step() { printf '\n%s$ %s%s\n' "$b" "$*" "$n"; }
 
-step "crm-add 'Kateřina Horáková' -e KATERINA@example.cz --country cz -t newsletter --consent opt-in"
-id=$(crm-add 'Kateřina Horáková' -e KATERINA@example.cz --country cz -t newsletter --consent opt-in)
+step "crm-add 'Kateřina Horáková' -e KATERINA@example.cz --country cz --tag newsletter --consent opt-in"
+id=$(crm-add 'Kateřina Horáková' -e KATERINA@example.cz --country cz --tag newsletter --consent opt-in)
 echo "$id"
 
 step "crm-log katerina call 'Asked for the catalogue' --in"
@@ -76,7 +76,7 @@ crm-check && echo "crm-check: no problems"
 
 step "git diff --no-index: only the changed row differs"
 cp customers.csv before.csv
-crm-add --update lukasz.zolc@example.pl -t loyal >/dev/null
+crm-add --update lukasz.zolc@example.pl --tag loyal >/dev/null
 git diff --no-index --stat before.csv customers.csv || true
 rm before.csv
 

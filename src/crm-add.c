@@ -39,15 +39,17 @@ enum {
 	O_DELIM,
 	O_ENCODING,
 	O_KEEP,
+	O_COMPANY,
+	O_TAG,
 };
 
 static const struct crm_opt opts[] = {
 	{ 'e', "email", "EMAIL", "e-mail address (stored lower-cased, unique)" },
 	{ 'p', "phone", "PHONE", "phone number" },
-	{ 'c', "company", "COMPANY", "company" },
+	{ O_COMPANY, "company", "COMPANY", "company" },
 	{ O_COUNTRY, "country", "CC", "country, ISO 3166 alpha-2 (PL, CZ, BG)" },
 	{ O_CITY, "city", "CITY", "city" },
-	{ 't', "tag", "TAG", "add a tag (repeatable)" },
+	{ O_TAG, "tag", "TAG", "add a tag (repeatable)" },
 	{ O_UNTAG, "untag", "TAG", "with --update: remove a tag (repeatable)" },
 	{ O_OWNER, "owner", "USER", "who looks after the customer" },
 	{ O_STAGE, "stage", "STAGE", "lead, prospect, customer or churned" },
@@ -854,8 +856,8 @@ int main(int argc, char **argv)
 		switch (k) {
 		case 'e': sets_add(&s, "email", arg); break;
 		case 'p': sets_add(&s, "phone", arg); break;
-		case 'c': sets_add(&s, "company", arg); break;
-		case 't': sets_add(&s, "tags", arg); break;
+		case O_COMPANY: sets_add(&s, "company", arg); break;
+		case O_TAG: sets_add(&s, "tags", arg); break;
 		case O_UNTAG: sets_add(&s, "untag", arg); break;
 		case O_COUNTRY: sets_add(&s, "country", arg); break;
 		case O_CITY: sets_add(&s, "city", arg); break;

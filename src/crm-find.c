@@ -21,12 +21,12 @@
 #include "utf8.h"
 #include "util.h"
 
-enum { O_SORT = OPT_FIRST_LOCAL, O_LIMIT, O_WIDE };
+enum { O_SORT = OPT_FIRST_LOCAL, O_LIMIT, O_WIDE, O_CASED };
 
 static const struct crm_opt opts[] = {
 	{ 'w', "where", "EXPR", "keep records for which EXPR holds (see crm-expr(7))" },
 	{ 'F', "fixed-strings", NULL, "take PATTERN literally, not as a regular expression" },
-	{ 's', "case-sensitive", NULL, "match PATTERN with case (default: without)" },
+	{ O_CASED, "case-sensitive", NULL, "match PATTERN with case (default: without)" },
 	{ 'a', "ascii", NULL, "also ignore diacritics (dvorak finds Dvořák)" },
 	{ 'f', "fields", "FIELDS", "output these fields, comma-separated (derived ones too)" },
 	{ O_SORT, "sort", "FIELD[:desc]", "sort by a field (numbers and dates by value)" },
@@ -41,7 +41,7 @@ static const struct crm_opt opts[] = {
 };
 
 static const struct crm_cmd cmd = {
-	"[PATTERN] [-w EXPR] [-F] [-s] [-a] [-f FIELDS] [--sort FIELD[:desc]] [--limit N] [-c] [-i] [--currency CUR] [-o FORMAT] [-]",
+	"[PATTERN] [-w EXPR] [-F] [--case-sensitive] [-a] [-f FIELDS] [--sort FIELD[:desc]] [--limit N] [-c] [-i] [--currency CUR] [-o FORMAT] [-]",
 	"Print the customers (with -i the interactions) that match PATTERN, a regular\n"
 	"expression tried on every field, and the expression of --where. Reads a\n"
 	"customer stream on standard input when it is a pipe, a socket or a file\n"
@@ -861,7 +861,7 @@ int main(int argc, char **argv)
 		switch (k) {
 		case 'w': o.where = arg; break;
 		case 'F': o.fixed = true; break;
-		case 's': o.cased = true; break;
+		case O_CASED: o.cased = true; break;
 		case 'a': o.ascii = true; break;
 		case 'f': o.fields = arg; break;
 		case 'c': o.count = true; break;

@@ -97,6 +97,7 @@ static const char *const ignores[] = {
 	LOCAL_CONF,          /* one person's settings */
 	"conflicts.jsonl",   /* what one merge left to settle, in one clone */
 	".crm-mail.lock",    /* crm-mail --send running */
+	".crm.lock",         /* who holds the lock of the directory */
 	".*.tmp.*",          /* a rewrite under way */
 };
 

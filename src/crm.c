@@ -1,10 +1,12 @@
 /* crm - run a crm program by its short name: "crm find ..." runs crm-find */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -51,6 +53,87 @@ static bool installed(const char *prog)
 	return ok;
 }
 
+/* The directory of the running executable into dir (symbolic links
+ * resolved), or false. */
+static bool self_dir(char *dir, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", dir, size - 1);
+	if (n <= 0)
+		return false;
+	dir[n] = '\0';
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		return false;
+	*slash = '\0';
+	return true;
+}
+
+static bool builtin(const char *name)
+{
+	for (size_t i = 0; i < sizeof progs / sizeof progs[0]; i++)
+		if (!strcmp(progs[i].name, name))
+			return true;
+	return false;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Add to *v (*n of them) the NAMEs of the executable files crm-NAME in
+ * dir that are not programs of the toolkit and not in *v yet. */
+static void scan_plugins(const char *dir, char ***v, size_t *n, size_t *cap)
+{
+	DIR *d = opendir(*dir ? dir : ".");
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		const char *name = e->d_name + 4;
+		if (strncmp(e->d_name, "crm-", 4) || !*name || builtin(name))
+			continue;
+		bool seen = false;
+		for (size_t i = 0; i < *n && !seen; i++)
+			seen = !strcmp((*v)[i], name);
+		if (seen)
+			continue;
+		char path[PATH_MAX];
+		struct stat st;
+		if ((size_t)snprintf(path, sizeof path, "%s/%s", *dir ? dir : ".", e->d_name) >= sizeof path ||
+		    stat(path, &st) < 0 || !S_ISREG(st.st_mode) || access(path, X_OK) < 0)
+			continue;
+		xgrow((void **)v, cap, *n + 1, sizeof **v);
+		(*v)[(*n)++] = xstrdup(name);
+	}
+	closedir(d);
+}
+
+/* The other crm-* programs, as "crm NAME" finds them (beside crm, then on
+ * PATH): each once, sorted. */
+static void plugins(FILE *f)
+{
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+	char dir[PATH_MAX];
+	if (self_dir(dir, sizeof dir))
+		scan_plugins(dir, &v, &n, &cap);
+	const char *p = getenv("PATH");
+	char **dirs = split(p ? p : "/usr/bin:/bin", ':', NULL);
+	for (char **d = dirs; *d; d++)
+		scan_plugins(*d, &v, &n, &cap);
+	free_strv(dirs);
+	if (n) {
+		qsort(v, n, sizeof *v, name_cmp);
+		fprintf(f, "\nother crm-* programs on PATH:\n");
+		for (size_t i = 0; i < n; i++)
+			fprintf(f, "  %s\n", v[i]);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: crm COMMAND [ARGS...]\n"
@@ -63,11 +146,15 @@ static void usage(FILE *f)
 		if (installed(name))
 			fprintf(f, "  %-9s %s\n", progs[i].name, progs[i].about);
 	}
+	plugins(f);
 	fprintf(f, "\n'crm help COMMAND' shows the options of one.\n");
 }
 
 static _Noreturn void run(const char *name, char **argv)
 {
+	/* a name is looked for, not a path: "crm ../x" runs nothing */
+	if (!*name || strchr(name, '/') || strlen(name) > 200)
+		crm_diex("'%s' is not a crm command; see 'crm help'", name);
 	char prog[256];
 	snprintf(prog, sizeof prog, "crm-%s", name);
 	/* Prefer the program beside this one, so a build tree works as installed. */

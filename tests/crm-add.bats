@@ -71,8 +71,8 @@ EOF
 
 @test "ADD004: every option goes to its column" {
 	new_crm
-	add_as a 'Anna Nowak' -e anna@example.pl -p '+48 600 100 200' -c 'Nowak Sp. z o.o.' \
-		--country PL --city Gdańsk -t vip --owner ewa --stage customer --consent opt-in
+	add_as a 'Anna Nowak' -e anna@example.pl -p '+48 600 100 200' --company 'Nowak Sp. z o.o.' \
+		--country PL --city Gdańsk --tag vip --owner ewa --stage customer --consent opt-in
 	diff -u - customers.csv <<EOF
 $HDR
 $a,Anna Nowak,anna@example.pl,+48 600 100 200,Nowak Sp. z o.o.,PL,Gdańsk,vip,ewa,customer,opt-in,$NOW,$NOW
@@ -228,13 +228,13 @@ EOF
 
 @test "ADD021: tags are split on ; and , trimmed, merged, repeated ones dropped ignoring case" {
 	new_crm
-	add_as a 'Anna Nowak' -t vip -t ' b2b , VIP;partner ' -t ';;' -t 'Partner,  newsletter'
+	add_as a 'Anna Nowak' --tag vip --tag ' b2b , VIP;partner ' --tag ';;' --tag 'Partner,  newsletter'
 	assert_equal "$(rows)" "$a,Anna Nowak,,,,,,vip;b2b;partner;newsletter,,lead,,$NOW,$NOW"
 }
 
 @test "ADD022: repeated tags are found ignoring case in Polish and Cyrillic too" {
 	new_crm
-	add_as a 'Łukasz Żółć' -t 'żółw;ŻÓŁW' -t 'Клиент, КЛИЕНТ' -t 'Żółw'
+	add_as a 'Łukasz Żółć' --tag 'żółw;ŻÓŁW' --tag 'Клиент, КЛИЕНТ' --tag 'Żółw'
 	assert_equal "$(rows)" "$a,Łukasz Żółć,,,,,,żółw;Клиент,,lead,,$NOW,$NOW"
 }
 
@@ -292,9 +292,9 @@ EOF
 
 @test "ADD029: Polish, Czech and Bulgarian names round-trip byte for byte" {
 	new_crm
-	add_as a 'Łukasz Żółć' -e łukasz@example.pl --country PL --city Kraków -c 'Zakłady Łąckie'
-	add_as b 'Jiří Dvořák' --country CZ --city Plzeň -t 'Důležitý'
-	add_as c 'Петър Петров' --country BG --city София -c 'Слънце ЕООД' --owner 'Мария'
+	add_as a 'Łukasz Żółć' -e łukasz@example.pl --country PL --city Kraków --company 'Zakłady Łąckie'
+	add_as b 'Jiří Dvořák' --country CZ --city Plzeň --tag 'Důležitý'
+	add_as c 'Петър Петров' --country BG --city София --company 'Слънце ЕООД' --owner 'Мария'
 	diff -u - customers.csv <<EOF
 $HDR
 $a,Łukasz Żółć,łukasz@example.pl,,Zakłady Łąckie,PL,Kraków,,,lead,,$NOW,$NOW
@@ -330,7 +330,7 @@ EOF
 
 @test "ADD032: fields are quoted only when needed" {
 	new_crm
-	add_as a "Seán O'Brien" -c 'Smith & Sons; Ltd.' --city 'Nowy Sącz' -p '(+48) 600-100'
+	add_as a "Seán O'Brien" --company 'Smith & Sons; Ltd.' --city 'Nowy Sącz' -p '(+48) 600-100'
 	assert_equal "$(rows)" "$a,Seán O'Brien,,(+48) 600-100,Smith & Sons; Ltd.,,Nowy Sącz,,,lead,,$NOW,$NOW"
 }
 
@@ -402,8 +402,8 @@ EOF
 
 @test "ADD043: --update -t adds to the tags already there" {
 	new_crm
-	add_as a 'Anna Nowak' -t 'vip;b2b'
-	CRM_NOW=$LATER crm-add --update "$a" -t 'B2B, partner' >/dev/null
+	add_as a 'Anna Nowak' --tag 'vip;b2b'
+	CRM_NOW=$LATER crm-add --update "$a" --tag 'B2B, partner' >/dev/null
 	assert_equal "$(rows)" "$a,Anna Nowak,,,,,,vip;b2b;partner,,lead,,$NOW,$LATER"
 }
 
@@ -1026,7 +1026,7 @@ Try 'crm-add --help' for more information."
 	crm-init u >/dev/null
 	for d in c u; do
 		if [ "$d" = c ]; then loc=C; else loc=C.UTF-8; fi
-		LC_ALL=$loc crm-add -d $d 'Łukasz Żółć' -e ŁUKASZ@EXAMPLE.PL -t 'Żółw, ŻÓŁW' \
+		LC_ALL=$loc crm-add -d $d 'Łukasz Żółć' -e ŁUKASZ@EXAMPLE.PL --tag 'Żółw, ŻÓŁW' \
 			-c $'Acme, "Ltd"\nsecond line' --city Kraków | sed "s/.*/ID/" >$d.out
 		sed -E '2,$s/^[0-9a-hjkmnp-tv-z]{13},/ID,/' $d/customers.csv >$d.csv
 	done
@@ -1192,7 +1192,7 @@ crm-add: nothing was merged"
 	assert_failure 2
 	assert_output ''
 	assert_equal "${stderr_lines[0]}" "crm-add: --merge needs the customers to merge into KEEP"
-	run --separate-stderr crm-add --merge 01aaaaaaaaaaa 01ccccccccccc -t vip
+	run --separate-stderr crm-add --merge 01aaaaaaaaaaa 01ccccccccccc --tag vip
 	assert_failure 2
 	assert_equal "${stderr_lines[0]}" "crm-add: --merge takes only the ids of the customers"
 	assert_same_file before.csv customers.csv
@@ -1238,7 +1238,7 @@ crm-add: nothing was changed"
 
 @test "ADD119: --update --untag takes tags away, ignoring case in any script; a tag not there is nothing to change" {
 	new_crm
-	add_as a 'Anna Nowak' -t 'vip;b2b;Żółw;partner'
+	add_as a 'Anna Nowak' --tag 'vip;b2b;Żółw;partner'
 	CRM_NOW=$LATER run --separate-stderr crm-add -n --update "$a" --untag VIP --untag 'żÓŁW, nobody'
 	assert_success
 	assert_output "update $a
@@ -1252,14 +1252,14 @@ crm-add: nothing was changed"
 	assert_equal "$stderr" "crm-add: $a: nothing to change"
 	assert_same_file before.csv customers.csv
 	# added and taken in one go: the tag is gone, whatever the order
-	crm-add --update "$a" --untag new -t new >/dev/null
+	crm-add --update "$a" --untag new --tag new >/dev/null
 	assert_equal "$(rows | cut -d, -f8)" 'b2b;partner'
 }
 
 @test "ADD120: a column untag on import (a file or a pipe) takes tags away after the row's own tags; it is no column of the base" {
 	new_crm
-	add_as a 'Anna Nowak' -e anna@example.pl -t 'vip;b2b'
-	add_as b 'Petr Novák' -e petr@example.cz -t 'vip;newsletter'
+	add_as a 'Anna Nowak' -e anna@example.pl --tag 'vip;b2b'
+	add_as b 'Petr Novák' -e petr@example.cz --tag 'vip;newsletter'
 	cat >in.csv <<'EOF'
 email,tags,untag
 anna@example.pl,vip;loyal,VIP
@@ -1280,7 +1280,7 @@ $b,"
 
 @test "ADD121: --set FIELD= empties a field (also --city ''); tags stay" {
 	new_crm
-	add_as a 'Anna Nowak' -e anna@example.pl --city Poznań -p 600 -t vip
+	add_as a 'Anna Nowak' -e anna@example.pl --city Poznań -p 600 --tag vip
 	CRM_NOW=$LATER run --separate-stderr crm-add --update "$a" --set city= -p ''
 	assert_success
 	assert_equal "$(rows)" "$a,Anna Nowak,anna@example.pl,,,,,vip,,lead,,$NOW,$LATER"
@@ -1584,7 +1584,7 @@ EOF
 	new_crm
 	add_as a 'Anna Nowak' --country Polska
 	add_as b 'Jiří Dvořák' --country 'Česká republika'
-	add_as c 'Петър Петров' -c Acme
+	add_as c 'Петър Петров' --company Acme
 	crm-add --update "$c" --country България >/dev/null
 	printf 'name,country\nHans Müller,Deutschland\nJan Kos,pol\n' >in.csv
 	printf '%s\n' '{"name":"Ivan Ivanov","country":"bulgaria"}' '{"name":"Eva Nováková","country":"Česko"}' >in.jsonl
@@ -1612,7 +1612,7 @@ John Smith,GB"
 	cp customers.csv before.csv
 	run --separate-stderr crm-add $'Eve\e[2J'
 	refused_with 'crm-add: name "Eve\u001B[2J": holds a control character (U+001B)'
-	run --separate-stderr crm-add --update "$a" -c $'Acme\vLtd'
+	run --separate-stderr crm-add --update "$a" --company $'Acme\vLtd'
 	refused_with 'crm-add: company "Acme\u000BLtd": holds a control character (U+000B)'
 	printf 'name,city\nOla Kot,"Gdańsk\302\205"\n' >c1.csv
 	run --separate-stderr crm-add --import c1.csv

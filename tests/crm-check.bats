@@ -481,7 +481,7 @@ interactions.jsonl:8: ref 02a: line 3 is not a deal but of type task"
 
 @test "CHK028: data written by crm-add and crm-log checks clean" {
 	new_crm
-	add_as ANNA 'Łucja Żółć' -e Lucja@Example.PL --country pl --stage Customer --consent opt-in -t vip
+	add_as ANNA 'Łucja Żółć' -e Lucja@Example.PL --country pl --stage Customer --consent opt-in --tag vip
 	add_as PETAR 'Петър Петров' -e petar@example.bg --country BG
 	run crm-log "$ANNA" purchase --amount 129,99 --currency PLN
 	assert_success

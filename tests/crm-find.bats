@@ -326,11 +326,11 @@ EOF
 	assert_ids "$CLAIRE"
 }
 
-@test "FIND013: -s makes PATTERN case-sensitive" {
-	find_ids -s ŁUKASZ
+@test "FIND013: --case-sensitive makes PATTERN case-sensitive" {
+	find_ids --case-sensitive ŁUKASZ
 	assert_failure 1
 	assert_ids
-	find_ids -s Łukasz
+	find_ids --case-sensitive Łukasz
 	assert_success
 	assert_ids "$LUKASZ"
 	find_ids --case-sensitive петров

@@ -286,7 +286,7 @@ customers.csv: diff: crm
 interactions.jsonl: merge: crm
 interactions.jsonl: diff: unspecified'
 	cd acme
-	touch crm.local.conf conflicts.jsonl .crm-mail.lock .customers.csv.tmp.Ab12Cd
+	touch crm.local.conf conflicts.jsonl .crm-mail.lock .crm.lock .customers.csv.tmp.Ab12Cd
 	run git status --porcelain --untracked-files=all
 	assert_output '?? .gitattributes
 ?? .gitignore
@@ -311,7 +311,7 @@ interactions.jsonl: diff: unspecified'
 	assert_success
 	assert_equal "$stderr" ''
 	assert_output "acme/.gitattributes: customers.csv diff=crm
-acme/.gitignore: crm.local.conf conflicts.jsonl .crm-mail.lock .*.tmp.*
+acme/.gitignore: crm.local.conf conflicts.jsonl .crm-mail.lock .crm.lock .*.tmp.*
 git config diff.crm.command 'crm-diff'
 git config diff.crm.textconv 'crm-diff --textconv'
 hook pre-commit: crm-check --staged
@@ -378,6 +378,7 @@ hook pre-merge-commit: crm-check --staged"
 crm.local.conf
 conflicts.jsonl
 .crm-mail.lock
+.crm.lock
 .*.tmp.*'
 	[ ! -e acme/.git ]
 }

@@ -46,8 +46,8 @@ python_with_aiosmtpd() {
 # reach (its domain has no dot), one without an address), the From in
 # crm.conf and the template winter.eml.
 local_setup() {
-	PY=$(python_with_aiosmtpd) || fail "python3-aiosmtpd is needed (make deps)"
-	command -v msmtp >/dev/null || fail "msmtp is needed (make deps)"
+	PY=$(python_with_aiosmtpd) || fail "python3-aiosmtpd is needed (make deps-test)"
+	command -v msmtp >/dev/null || fail "msmtp is needed (make deps-test)"
 	new_crm
 	cat >customers.csv <<-EOF
 		id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated,offer

@@ -184,7 +184,7 @@ inject_each() {
 @test "FAULT002: I/O errors in every call of crm-add --update" {
 	in_memory
 	small_crm
-	inject_each crm-add -d acme --update jiri@example.cz --city Praha -t vip
+	inject_each crm-add -d acme --update jiri@example.cz --city Praha --tag vip
 }
 
 @test "FAULT003: I/O errors in every call of crm-add --import" {

@@ -177,3 +177,78 @@ EOF
 	run -0 crm-find -o csv
 	assert_line --index 1 --partial '2026-11-22T10:00:00Z'
 }
+
+@test "IFACE011: crm help lists the other crm-* programs on PATH, each once, sorted; crm NAME runs them" {
+	mkdir p1 p2 p2/crm-adir
+	printf '#!/bin/sh\necho "zeta: $*"\n' >p1/crm-zeta
+	printf '#!/bin/sh\necho "alpha: $*"; exit 3\n' >p2/crm-alpha
+	chmod +x p1/crm-zeta p2/crm-alpha
+	cp p1/crm-zeta p2/crm-zeta       # the same name twice: listed once
+	cp p1/crm-zeta p2/crm-find       # a program of the toolkit: not listed again
+	printf 'not a program\n' >p2/crm-text # not executable: no command
+	local bin
+	bin=$(dirname "$(command -v crm)")
+	PATH="$PWD/p1:$PWD/p2:$bin:/usr/bin:/bin" run --separate-stderr crm help
+	assert_success
+	assert_equal "$stderr" ""
+	assert_line --index 0 "usage: crm COMMAND [ARGS...]"
+	assert_equal "$(sed -n '/^other crm-\* programs on PATH:$/,/^$/p' <<<"$output")" "other crm-* programs on PATH:
+  alpha
+  zeta"
+	# after the toolkit's own, before the last line
+	assert_equal "$(tail -n 7 <<<"$output")" "  diff      git diff driver: customers field by field
+
+other crm-* programs on PATH:
+  alpha
+  zeta
+
+'crm help COMMAND' shows the options of one."
+	# crm NAME runs crm-NAME from PATH with the arguments, and exits with its status
+	PATH="$PWD/p1:$PWD/p2:$bin:/usr/bin:/bin" run --separate-stderr crm alpha 'x y' z
+	assert_equal "$status" 3
+	assert_output "alpha: x y z"
+	PATH="$PWD/p1:$PWD/p2:$bin:/usr/bin:/bin" run --separate-stderr crm zeta
+	assert_success
+	assert_output "zeta: "
+	# crm find is still the toolkit's, found beside crm
+	PATH="$PWD/p1:$PWD/p2:$bin:/usr/bin:/bin" run --separate-stderr crm find -f name
+	assert_success
+	assert_output "name
+Zofia Kamińska"
+	# no crm-* of anyone else: no such section
+	PATH="$bin:/usr/bin:/bin" run crm help
+	refute_line --partial "other crm-*"
+	# a file that is no program, a path: no command
+	PATH="$PWD/p1:$PWD/p2:$bin:/usr/bin:/bin" run --separate-stderr crm text
+	assert_failure 2
+	PATH="$PWD/p1:$PWD/p2:$bin:/usr/bin:/bin" run --separate-stderr crm ../p1/crm-zeta
+	assert_failure 2
+	assert_equal "$stderr" "crm: '../p1/crm-zeta' is not a crm command; see 'crm help'"
+}
+
+# "LETTER LONG PROGRAM" for every short option in the --help of every program.
+short_letters() {
+	local p
+	for p in "$TOP"/bin/crm-*; do
+		"$p" --help | sed -nE "s|^ +-([[:alnum:]]), --([[:alnum:]-]+).*|\1 \2 ${p##*/}|p"
+	done
+}
+
+@test "IFACE012: a short letter means the same long option in every program that has it" {
+	run short_letters
+	assert_success
+	# the parse found the options (every program has -h and -V)
+	assert_equal "$(grep -c '^h help ' <<<"$output")" "$(ls "$TOP"/bin/crm-* | wc -l)"
+	assert_line "w where crm-find"
+	run awk '{ if (($1 in long) && long[$1] != $2) print "-" $1 ": --" long[$1] " (" prog[$1] ") and --" $2 " (" $3 ")"; else { long[$1] = $2; prog[$1] = $3 } }' <<<"$output"
+	assert_success
+	assert_output ""
+}
+
+@test "IFACE013: crm(7) has the table of the short letters, as the programs' --help say them" {
+	local table
+	table=$(mandoc -Tutf8 "$TOP/man/crm.7" | col -bx | sed -n '/^   Short options$/,/^   Naming a customer$/p' |
+		sed -nE 's/^ +-([[:alnum:]]) +--([[:alnum:]-]+).*/\1 \2/p' | sort)
+	[ -n "$table" ] || fail "no table of short options in crm(7)"
+	assert_equal "$table" "$(short_letters | cut -d' ' -f1,2 | sort -u)"
+}

@@ -177,6 +177,88 @@ assert_jsonl() {
 	cmp customers.csv before
 }
 
+@test "LOCK004: a waiting writer says after a second which program and user hold the lock, and gives up naming them" {
+	new_crm
+	add_as ANNA "Anna Nowak"
+	cp interactions.jsonl before
+	# crm-add holds the lock while it reads its import, which comes late
+	(sleep 3; printf 'name\nBob Builder\n') | CRM_USER=anna crm-add --import - >/dev/null 2>added &
+	local holder=$!
+	wait_locked .
+	run cat .crm.lock
+	assert_output "$(printf 'crm-add\tanna\t%s\t2026-11-22T10:00:00Z' "$holder")"
+	SECONDS=0
+	CRM_LOCK_TIMEOUT=1.5 run --separate-stderr crm-log "$ANNA" note "while locked"
+	local took=$SECONDS
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "crm-log: .: waiting for the lock held by crm-add (user anna, pid $holder) since 2026-11-22 10:00
+crm-log: .: locked by crm-add (user anna, pid $holder) since 2026-11-22 10:00; gave up after 1.5 s; try again later (or raise CRM_LOCK_TIMEOUT)"
+	cmp interactions.jsonl before
+	((took < 3)) || fail "waited ${took}s"
+	wait "$holder"
+	assert_equal "$(cat added)" "crm-add: 1 added, 0 updated, 0 unchanged, 0 skipped"
+	# the holder took its name away when it was done
+	[ ! -e .crm.lock ]
+}
+
+@test "LOCK005: a writer that waits longer than a second says for whom, then writes" {
+	new_crm
+	add_as ANNA "Anna Nowak"
+	(sleep 2; printf 'name\nBob Builder\n') | CRM_USER=anna crm-add --import - >/dev/null 2>&1 &
+	local holder=$!
+	wait_locked .
+	run --separate-stderr crm-log "$ANNA" note "after the wait"
+	wait "$holder"
+	assert_success
+	assert_equal "$stderr" "crm-log: .: waiting for the lock held by crm-add (user anna, pid $holder) since 2026-11-22 10:00"
+	run jq -r .text interactions.jsonl
+	assert_output "after the wait"
+	[ ! -e .crm.lock ]
+	# a writer that gets the lock at once says nothing and leaves no .crm.lock
+	run --separate-stderr crm-log "$ANNA" note "free"
+	assert_success
+	assert_equal "$stderr" ""
+	[ ! -e .crm.lock ]
+}
+
+@test "LOCK006: a .crm.lock of a process that is gone, of another program or unreadable names nobody" {
+	new_crm
+	add_as ANNA "Anna Nowak"
+	flock . sleep 4 3>&- &
+	local holder=$!
+	wait_locked .
+	local dead
+	dead=$(sh -c 'echo $$')
+	local old="crm-log: .: locked by another writer for 0.2 s; try again later (or raise CRM_LOCK_TIMEOUT)"
+	# a writer that was killed left it (its process is gone)
+	printf 'crm-add\tanna\t%s\t2026-11-22T09:00:00Z\n' "$dead" >.crm.lock
+	CRM_LOCK_TIMEOUT=0.2 run --separate-stderr crm-log "$ANNA" note "no"
+	assert_failure 2
+	assert_equal "$stderr" "$old"
+	# the process lives but is not that program (flock(1) took the lock)
+	printf 'crm-add\tanna\t%s\t2026-11-22T09:00:00Z\n' "$holder" >.crm.lock
+	CRM_LOCK_TIMEOUT=0.2 run --separate-stderr crm-log "$ANNA" note "no"
+	assert_failure 2
+	assert_equal "$stderr" "$old"
+	# half a line, a line of garbage, an empty file
+	printf 'crm-add\tanna\t%s' "$holder" >.crm.lock
+	CRM_LOCK_TIMEOUT=0.2 run --separate-stderr crm-log "$ANNA" note "no"
+	assert_equal "$stderr" "$old"
+	printf 'the lock is mine\n' >.crm.lock
+	CRM_LOCK_TIMEOUT=0.2 run --separate-stderr crm-log "$ANNA" note "no"
+	assert_equal "$stderr" "$old"
+	: >.crm.lock
+	CRM_LOCK_TIMEOUT=0.2 run --separate-stderr crm-log "$ANNA" note "no"
+	assert_equal "$stderr" "$old"
+	wait "$holder"
+	# the next writer takes the lock, and the stale file goes with it
+	run crm-log "$ANNA" note "yes"
+	assert_success
+	[ ! -e .crm.lock ]
+	assert_equal "$(wc -l <interactions.jsonl)" 1
+}
+
 # --- a full disk -------------------------------------------------------------
 
 @test "DISK001: an append that hits the file size limit fails and leaves whole lines" {
@@ -223,7 +305,7 @@ crm-add: nothing was changed"
 	# no temporary file is left behind
 	run ls -A
 	assert_output "$(cat ../files)"
-	run --separate-stderr limited 4 crm-add "Bob Builder" -e bob@example.com -c "$(repeat c 100)"
+	run --separate-stderr limited 4 crm-add "Bob Builder" -e bob@example.com --company "$(repeat c 100)"
 	assert_failure 2
 	assert_output ""
 	cmp customers.csv ../before

@@ -479,7 +479,7 @@ Prices'
 
 @test "TEAM014: a tag taken away and a field emptied in one clone arrive in the other" {
 	team
-	as anna crm-add --update "$ANNA_ID" -t 'vip, b2b' >/dev/null
+	as anna crm-add --update "$ANNA_ID" --tag 'vip, b2b' >/dev/null
 	as anna git commit -qam 'anna: tags'
 	as anna git push -q
 	as piotr git pull -q

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "date.h"
 #include "util.h"
 
 /* Remove the temporary files of crm_rewrite (".NAME.tmp.XXXXXX" for the two
@@ -44,6 +45,25 @@ static void remove_stale(const struct crm_dir *d, const struct timespec *since)
 			unlinkat(d->fd, n, 0);
 	}
 	closedir(dir);
+}
+
+static int write_full(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t k = write(fd, p, n);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (k == 0) {
+			errno = ENOSPC;
+			return -1;
+		}
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
 }
 
 static volatile sig_atomic_t rang;
@@ -81,6 +101,175 @@ static bool wait_lock(int fd, double limit)
 	return k == 0;
 }
 
+/* The file in which the holder of the lock says who it is, for a writer
+ * that waits: one line "PROGRAM TAB USER TAB PID TAB TIME LF". The lock is
+ * the flock on the directory, not this file: a holder that was killed
+ * leaves the file behind, and a process that takes the lock without crm
+ * (flock(1)) writes none, so a waiter believes the file only when its
+ * process is alive and runs that program. */
+#define HOLDER ".crm.lock"
+
+/* The directories whose holder file this process wrote (one is usual; a
+ * program with two directories locked at once is allowed a few), and the
+ * file as written: another holder that rewrites it changes its time. */
+static struct held {
+	int fd; /* the directory, or -1 */
+	dev_t dev;
+	ino_t ino;
+	struct timespec mtim;
+} held[4] = { { .fd = -1 }, { .fd = -1 }, { .fd = -1 }, { .fd = -1 } };
+
+#define NHELD (sizeof held / sizeof *held)
+
+/* A name, user or the like made fit for one field of the line. */
+static void field_put(struct sb *b, const char *s)
+{
+	size_t n = 0;
+	for (; *s && n < 64; s++, n++)
+		sb_addc(b, (unsigned char)*s < ' ' || *s == 0x7f ? '?' : *s);
+	if (!n)
+		sb_addc(b, '?');
+}
+
+/* Remove the holder file of held[i] when it is still the one we wrote (a
+ * lock released by closing the directory may have been taken by another
+ * since), and forget it. Reads nothing: a writer that can open no more
+ * files still cleans up. */
+static void holder_drop(size_t i)
+{
+	struct held *h = &held[i];
+	if (h->fd < 0)
+		return;
+	struct stat st;
+	if (fstatat(h->fd, HOLDER, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_dev == h->dev &&
+	    st.st_ino == h->ino && st.st_mtim.tv_sec == h->mtim.tv_sec &&
+	    st.st_mtim.tv_nsec == h->mtim.tv_nsec)
+		unlinkat(h->fd, HOLDER, 0);
+	close(h->fd);
+	h->fd = -1;
+}
+
+static void holder_drop_all(void)
+{
+	for (size_t i = 0; i < NHELD; i++)
+		holder_drop(i);
+}
+
+/* The slot of held that names the same directory as d, or -1. */
+static int holder_slot(const struct crm_dir *d)
+{
+	struct stat a, b;
+	if (fstat(d->fd, &a) < 0)
+		return -1;
+	for (size_t i = 0; i < NHELD; i++)
+		if (held[i].fd >= 0 && fstat(held[i].fd, &b) == 0 && a.st_dev == b.st_dev &&
+		    a.st_ino == b.st_ino)
+			return (int)i;
+	return -1;
+}
+
+/* Say who holds the lock, now that we do. Best effort: a directory where
+ * the file cannot be written still has its lock, only waiters are told
+ * less. The file goes away at crm_unlock or at exit. */
+static void holder_write(const struct crm_dir *d)
+{
+	static bool registered;
+	size_t slot = 0;
+	while (slot < NHELD && held[slot].fd >= 0)
+		slot++;
+	if (slot == NHELD)
+		return;
+	int dfd = openat(d->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return;
+	int f = openat(d->fd, HOLDER, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
+		       0666);
+	if (f < 0) {
+		close(dfd);
+		return;
+	}
+	struct sb b = { 0 };
+	char now[DATE_BUFSZ];
+	date_fmt(crm_now(), now);
+	field_put(&b, crm_prog);
+	sb_addc(&b, '\t');
+	field_put(&b, crm_user());
+	sb_printf(&b, "\t%ld\t%s\n", (long)getpid(), now);
+	struct stat st;
+	bool ok = write_full(f, b.s, b.len) == 0 && fstat(f, &st) == 0;
+	close(f);
+	sb_free(&b);
+	if (!ok) {
+		unlinkat(d->fd, HOLDER, 0);
+		close(dfd);
+		return;
+	}
+	held[slot] = (struct held){ dfd, st.st_dev, st.st_ino, st.st_mtim };
+	if (!registered)
+		registered = atexit(holder_drop_all) == 0;
+}
+
+/* Whether the process pid is alive and runs the program prog (as far as
+ * /proc tells: its name is cut to 15 bytes there). */
+static bool holder_alive(long pid, const char *prog)
+{
+	if (pid <= 0 || (pid_t)pid != pid || (kill((pid_t)pid, 0) < 0 && errno != EPERM))
+		return false;
+	char path[64], comm[64];
+	snprintf(path, sizeof path, "/proc/%ld/comm", pid);
+	int f = open(path, O_RDONLY | O_CLOEXEC);
+	if (f < 0)
+		return errno != ENOENT || access("/proc/self/comm", F_OK) < 0;
+	ssize_t k = read(f, comm, sizeof comm - 1);
+	close(f);
+	if (k <= 0)
+		return true;
+	comm[k] = 0;
+	comm[strcspn(comm, "\n")] = 0;
+	return !strncmp(comm, prog, 15) && (strlen(prog) >= 15 || !strcmp(comm, prog));
+}
+
+/* Read who holds the lock of d into out ("crm-add (user anna, pid 4711)
+ * since 2026-11-22 10:00", the time in the zone): true, or false when the
+ * holder file is missing, unreadable or stale. */
+static bool holder_read(const struct crm_dir *d, char *out, size_t size)
+{
+	char buf[512];
+	int f = openat(d->fd, HOLDER, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (f < 0)
+		return false;
+	ssize_t k = read(f, buf, sizeof buf - 1);
+	close(f);
+	if (k <= 0 || buf[k - 1] != '\n')
+		return false;
+	buf[k - 1] = 0;
+	char *field[4];
+	size_t n = 0;
+	for (char *p = buf; n < 4; n++) {
+		field[n] = p;
+		char *tab = strchr(p, '\t');
+		if (!tab) {
+			n++;
+			break;
+		}
+		*tab = 0;
+		p = tab + 1;
+	}
+	if (n != 4 || strchr(field[3], '\t') || !*field[0] || !*field[1])
+		return false;
+	char *end;
+	errno = 0;
+	long pid = strtol(field[2], &end, 10);
+	crm_time t;
+	if (errno || *end || end == field[2] || !date_parse(field[3], &t) ||
+	    !holder_alive(pid, field[0]))
+		return false;
+	char when[DATE_BUFSZ];
+	date_fmt_local(t, when);
+	snprintf(out, size, "%s (user %s, pid %ld) since %s", field[0], field[1], pid, when);
+	return true;
+}
+
 void crm_lock(struct crm_dir *d)
 {
 	if (d->locked)
@@ -96,15 +285,29 @@ void crm_lock(struct crm_dir *d)
 	if (flock(d->fd, LOCK_EX | LOCK_NB) < 0) {
 		if (errno != EWOULDBLOCK)
 			crm_die("%s: cannot lock", d->path);
-		if (!wait_lock(d->fd, limit)) {
+		/* after a second of waiting, say for whom */
+		double first = limit < 1 ? limit : 1;
+		char who[512];
+		bool got = wait_lock(d->fd, first);
+		if (!got && !errno && limit > first) {
+			if (holder_read(d, who, sizeof who))
+				crm_warnx("%s: waiting for the lock held by %s", d->path, who);
+			got = wait_lock(d->fd, limit - first);
+		}
+		if (!got) {
 			if (errno)
 				crm_die("%s: cannot lock", d->path);
+			if (holder_read(d, who, sizeof who))
+				crm_diex("%s: locked by %s; gave up after %g s; try again later "
+					 "(or raise CRM_LOCK_TIMEOUT)",
+					 d->path, who, limit);
 			crm_diex("%s: locked by another writer for %g s; try again later "
 				 "(or raise CRM_LOCK_TIMEOUT)",
 				 d->path, limit);
 		}
 	}
 	d->locked = true;
+	holder_write(d);
 	struct timespec since;
 	clock_gettime(CLOCK_REALTIME, &since);
 	remove_stale(d, &since);
@@ -114,27 +317,11 @@ void crm_unlock(struct crm_dir *d)
 {
 	if (!d->locked)
 		return;
+	int slot = holder_slot(d);
+	if (slot >= 0)
+		holder_drop((size_t)slot);
 	flock(d->fd, LOCK_UN);
 	d->locked = false;
-}
-
-static int write_full(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t k = write(fd, p, n);
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (k == 0) {
-			errno = ENOSPC;
-			return -1;
-		}
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
 }
 
 static void wfile_free(struct crm_wfile *w)

@@ -11,9 +11,16 @@
 /* Take the exclusive lock on the directory (flock on the directory itself,
  * so a killed writer never leaves a stale lock). A writer that finds it
  * taken waits up to $CRM_LOCK_TIMEOUT seconds (default 10), then dies with a
- * message that says another writer holds it. Once it holds the lock, it
+ * message that says another writer holds it. The holder writes who it is
+ * into .crm.lock (program, user, pid, the time from crm_now); a waiter
+ * that has waited a second says on stderr which program and user hold the
+ * lock and since when, and so does the message when the time is up. A
+ * holder file whose process is gone or runs another program is not
+ * believed (the messages then name no holder). Once it holds the lock, it
  * removes the temporary files of crm_rewrite that a killed writer left. */
 void crm_lock(struct crm_dir *d);
+/* Release the lock and remove .crm.lock; a process that exits holding
+ * the lock removes its .crm.lock at exit as well. */
 void crm_unlock(struct crm_dir *d);
 
 /* Replace the file name in the directory with data[0..n): written to a
