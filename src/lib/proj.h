@@ -1,5 +1,16 @@
 /* proj.h - the projection reader: the few top-level fields of a history line
- * a report needs, found without building the whole object */
+ * a report needs, found without building the whole object
+ *
+ * Its performance layer is the index of a buffer (struct proj_idx): one
+ * pass with vector instructions (AVX2 where the processor has it) marks
+ * the quotes, escapes, newlines and faulty bytes of 64 bytes at a time,
+ * and a clean line is then read from those bits instead of byte by byte.
+ * What it buys: on the bench data (5,000,000 lines, 1.2 GB) crm-report
+ * activity takes 1.0 s of CPU with it and 1.5 s without. How it is
+ * checked: build/tests/vecsame (tests/history-reader.bats) reads every
+ * one- and two-byte sequence and many longer ones, placed across the ends
+ * of the 32- and 64-byte blocks, both ways and compares; the fuzz target
+ * fuzz/proj.c compares both ways with Jansson. */
 #ifndef CRM_PROJ_H
 #define CRM_PROJ_H
 
