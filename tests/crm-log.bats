@@ -551,12 +551,12 @@ $(stored "$H3")"
 	run --separate-stderr crm-log -l -o csv
 	assert_success
 	assert_equal "$stderr" ""
-	assert_output "id,ts,customer,name,type,channel,direction,by,subject,text,amount,currency
-$H1,2026-01-15T09:00:00Z,$JIRI,Jiří Dvořák,call,phone,out,tester,,first,,
-$H2A,2026-02-10T00:00:00Z,$ANNA,Anna Nowak,purchase,shop,,tester,,,12999,CZK
-$H2B,2026-02-10T00:00:00Z,$ANNA,Anna Nowak,note,other,,tester,,same time,,
-$H3,2026-03-01T12:00:00Z,$ANNA,Anna Nowak,note,other,,tester,,third,,
-$H4,2026-11-01T23:59:59Z,$ANNA,Anna Nowak,email,email,,tester,Re: prices,\"Offer, \"\"final\"\"\",,"
+	assert_output "id,ts,customer,name,type,channel,direction,by,subject,text,amount,currency,campaign,status
+$H1,2026-01-15T09:00:00Z,$JIRI,Jiří Dvořák,call,phone,out,tester,,first,,,,
+$H2A,2026-02-10T00:00:00Z,$ANNA,Anna Nowak,purchase,shop,,tester,,,12999,CZK,,
+$H2B,2026-02-10T00:00:00Z,$ANNA,Anna Nowak,note,other,,tester,,same time,,,,
+$H3,2026-03-01T12:00:00Z,$ANNA,Anna Nowak,note,other,,tester,,third,,,,
+$H4,2026-11-01T23:59:59Z,$ANNA,Anna Nowak,email,email,,tester,Re: prices,\"Offer, \"\"final\"\"\",,,,"
 }
 
 @test "LOG054: -o table shows when, customer, type, dir, what and amount" {
