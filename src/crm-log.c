@@ -489,41 +489,21 @@ static int by_time(const void *a, const void *b)
 /* The names of the customers of the lines shown (the customers they are
  * now), from one pass over the customers (only theirs are kept). */
 static void names_of(const struct crm_dir *d, const struct merges *merged, const struct item *v,
-		     size_t n, struct hmap *ids, char ***names)
+		     size_t n, struct cnames *names)
 {
+	struct hmap ids = { 0 };
 	for (size_t i = 0; i < n; i++) {
 		char err[200];
 		json_t *e = jsonl_parse(v[i].base + v[i].text, v[i].len, err, sizeof err);
 		const char *c = json_str(e, "customer");
 		size_t cn;
 		c = merges_now(merged, c, strlen(c), &cn);
-		hmap_put(ids, c, cn);
+		hmap_put(&ids, c, cn);
 		json_decref(e);
 	}
-	*names = xcalloc(ids->n ? ids->n : 1, sizeof **names);
-	struct ctable t;
-	ctable_open(&t, d);
-	long ci = ctable_col(&t, "id"), cn = ctable_col(&t, "name");
-	if (ci < 0 || cn < 0 || lseek(t.fd, (off_t)t.body, SEEK_SET) < 0) {
-		ctable_free(&t);
-		return;
-	}
-	struct cscan *sc = cscan_open(t.fd, t.name, t.body, t.body_line);
-	struct cscan_rec r;
-	struct rec row = { 0 };
-	int k;
-	while ((k = cscan_next(sc, &r)) > 0) {
-		if (cscan_parse(sc, &r, &row) < 0)
-			exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
-		long i = hmap_get(ids, rec_get(&row, (size_t)ci), rec_len(&row, (size_t)ci));
-		if (i >= 0 && !(*names)[i])
-			(*names)[i] = xstrdup(rec_get(&row, (size_t)cn));
-	}
-	if (k < 0)
-		exit(CRM_ERR);
-	rec_free(&row);
-	cscan_close(sc);
-	ctable_free(&t);
+	if (cnames_load(names, d, &ids) < 0)
+		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
+	hmap_free(&ids);
 }
 
 static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **argv,
@@ -592,8 +572,7 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 	for (size_t i = 0; i < n; i++)
 		v[i].base = want.arena.s;
 	qsort(v, n, sizeof *v, by_time);
-	struct hmap ids = { 0 };
-	char **names = NULL;
+	struct cnames names = { 0 };
 	enum fmt f = fmt_choose(c->format, FMT_JSONL, FMTS_ALL);
 	if (f == FMT_JSONL) {
 		/* the lines as stored, but the customer of a line logged on one
@@ -629,7 +608,7 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 		numeric[readable ? 5 : 10] = true;
 		struct out *out = out_open(f, &cols, numeric, fmt_color(c->color));
 		if (!only_name)
-			names_of(d, &merged, v, n, &ids, &names);
+			names_of(d, &merged, v, n, &names);
 		struct rec r = { 0 };
 		for (size_t i = 0; i < n; i++) {
 			char err[200];
@@ -641,9 +620,9 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 			if (only_name) {
 				name = only_name;
 			} else {
-				long ni = hmap_get(&ids, cust, strlen(cust));
-				if (ni >= 0 && names[ni])
-					name = names[ni];
+				const char *nm = cnames_get(&names, cust, custn);
+				if (nm)
+					name = nm;
 			}
 			char amount[MONEY_BUFSZ + 8] = "";
 			json_t *a = json_object_get(e, "amount");
@@ -707,10 +686,7 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 	}
 	free(v);
 	sb_free(&want.arena);
-	for (size_t i = 0; names && i < ids.n; i++)
-		free(names[i]);
-	free(names);
-	hmap_free(&ids);
+	cnames_free(&names);
 	free((char *)want.only);
 	free(only_name);
 	merges_free(&merged);
