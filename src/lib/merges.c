@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hist.h"
@@ -85,6 +86,12 @@ char **merges_into(const struct merges *m, const char *keep, size_t *n)
 int merges_load(struct merges *m, const struct crm_dir *d)
 {
 	const char *name = crm_path(d, INTERACTIONS);
+	/* a history that can be read only once (a named pipe) is left to the
+	 * reader's own pass, not opened here: its merge records are not
+	 * followed */
+	struct stat st;
+	if (fstatat(d->fd, INTERACTIONS, &st, 0) == 0 && !S_ISREG(st.st_mode))
+		return 0;
 	int fd = openat(d->fd, INTERACTIONS, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT)

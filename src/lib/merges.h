@@ -54,7 +54,8 @@ char **merges_into(const struct merges *m, const char *keep, size_t *n);
  * lines holding the word merge (or an escape that could spell it): about
  * the cost of grep, in memory for the records only. Lines that do not
  * parse are skipped silently (the reader's own pass reports them). A
- * missing history has none. Returns 0, or -1 after reporting a read error. */
+ * missing history has none, and so has one that is not a regular file (a
+ * named pipe can be read only once: by the reader). Returns 0, or -1 after reporting a read error. */
 int merges_load(struct merges *m, const struct crm_dir *d);
 
 void merges_free(struct merges *m);
