@@ -25,7 +25,7 @@ _crm_derived=(last_contact first_contact contacts last_purchase purchases
 	revenue avg_rating open_tasks last_campaign)
 _crm_ifields=(id ts customer type channel direction by subject text amount
 	currency rating score due ref stage probability close campaign message_id
-	status duration)
+	status duration name)
 
 # ---------------------------------------------------------------------------
 # Helpers. They work on the locals of _crm_complete: words, cword, cur,

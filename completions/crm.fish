@@ -221,7 +221,7 @@ function __crm_find_fields
     if argparse -i (__crm_spec_find) -- $t[2..-1] x 2>/dev/null; and set -q _flag_i
         printf '%s\n' id ts customer type channel direction by subject text \
             amount currency rating score due ref stage probability close \
-            campaign message_id status duration
+            campaign message_id status duration name
         return
     end
     set -l derived last_contact first_contact contacts last_purchase purchases \

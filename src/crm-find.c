@@ -16,6 +16,7 @@
 #include "fmt.h"
 #include "hist.h"
 #include "lit.h"
+#include "merges.h"
 #include "opt.h"
 #include "re.h"
 #include "utf8.h"
@@ -688,20 +689,36 @@ static const struct field ifields[] = {
 	{ "score", FK_NUMBER },	   { "due", FK_DATE },	       { "ref", FK_TEXT },
 	{ "stage", FK_TEXT },	   { "probability", FK_NUMBER }, { "close", FK_DATE },
 	{ "campaign", FK_TEXT },   { "message_id", FK_TEXT },  { "status", FK_TEXT },
-	{ "duration", FK_NUMBER },
+	{ "duration", FK_NUMBER }, { "name", FK_TEXT },
 };
 #define NIFIELDS (sizeof ifields / sizeof ifields[0])
 #define NSHOWN 11 /* id .. currency: the columns of a table or CSV */
+#define I_CUSTOMER 2
+#define I_NAME (NIFIELDS - 1) /* the customer's name, from customers.csv */
 
 struct ictx {
 	json_t *o;
 	char buf[NIFIELDS][32];
 	char *dump;
+	const struct merges *merged; /* who a customer is now */
+	const struct cnames *names;  /* when the name is asked for */
 };
 
 static const char *iget(void *ctx, size_t f, size_t *len)
 {
 	struct ictx *c = ctx;
+	if (f == I_CUSTOMER || f == I_NAME) {
+		/* the customer it is now: a line logged on one merged since is
+		 * the other's */
+		json_t *v = json_object_get(c->o, "customer");
+		const char *id = json_is_string(v) ? json_string_value(v) : "";
+		id = merges_now(c->merged, id, json_is_string(v) ? json_string_length(v) : 0, len);
+		if (f == I_CUSTOMER)
+			return id;
+		const char *name = c->names ? cnames_get(c->names, id, *len) : NULL;
+		*len = name ? strlen(name) : 0;
+		return name ? name : "";
+	}
 	json_t *v = json_object_get(c->o, ifields[f].name);
 	if (json_is_string(v)) {
 		*len = json_string_length(v);
@@ -746,11 +763,16 @@ static int find_interactions(struct opts *o)
 	struct crm_dir d = { 0 };
 	bool have_dir = false;
 	struct linein *in;
+	/* the merge records first (a history of the directory only: a stream
+	 * is read once, as it comes) */
+	struct merges merged = { 0 };
 	if (o->dash || stdin_is_stream()) {
 		in = linein_open(0, "<stdin>");
 	} else {
 		crm_dir_open(&d, o->c.dir);
 		have_dir = true;
+		if (merges_load(&merged, &d) < 0)
+			exit(CRM_ERR); /* reported; nothing to undo */
 		in = hist_open(&d);
 		if (!in)
 			in = linein_open(-1, crm_path(&d, INTERACTIONS));
@@ -772,6 +794,30 @@ static int find_interactions(struct opts *o)
 	bool numeric[NIFIELDS];
 	for (size_t i = 0; i < NIFIELDS; i++)
 		numeric[i] = ifields[i].kind == FK_NUMBER;
+	/* the customers' names only when asked for (-f, --sort, --where):
+	 * their ids and names, not their rows */
+	bool used[NIFIELDS] = { 0 };
+	if (where)
+		expr_fields(where, used);
+	bool want_name = used[I_NAME] || (o->sort && !strncmp(o->sort, "name", 4) &&
+					  (!o->sort[4] || o->sort[4] == ':'));
+	if (o->fields) {
+		size_t nf;
+		char **v = split(o->fields, ',', &nf);
+		for (size_t i = 0; i < nf; i++)
+			want_name |= !strcmp(v[i], "name");
+		free_strv(v);
+	}
+	struct cnames names = { 0 };
+	if (want_name) {
+		struct crm_dir nd;
+		if (!have_dir)
+			crm_dir_open(&nd, o->c.dir);
+		if (cnames_load(&names, have_dir ? &d : &nd, NULL) < 0)
+			exit(CRM_ERR); /* reported; nothing to undo */
+		if (!have_dir)
+			crm_dir_close(&nd);
+	}
 	struct sink k;
 	/* the fields of a record are all of ifields, shown or not */
 	struct fieldset all = fs;
@@ -785,6 +831,7 @@ static int find_interactions(struct opts *o)
 	bool torn;
 	int got = 0;
 	struct rec r = { 0 };
+	struct sb moved = { 0 };
 	while (in->b.fd >= 0 && (got = linein_next(in, &s, &n, &torn)) > 0) {
 		if (m.raw && !o->c.strict && !memchr(s, '\\', n) && match_raw(&m, m.raw, s, n) == 0)
 			continue;
@@ -800,7 +847,7 @@ static int find_interactions(struct opts *o)
 			}
 			continue;
 		}
-		struct ictx c = { .o = obj };
+		struct ictx c = { .o = obj, .merged = &merged, .names = want_name ? &names : NULL };
 		bool more = true;
 		int found = m.re ? ijson_match(&m, obj) : 1;
 		const char *why = NULL;
@@ -819,7 +866,15 @@ static int find_interactions(struct opts *o)
 		}
 		if (found) {
 			if (k.verbatim) {
-				more = sink_add_line(&k, s, n);
+				/* as read, but a customer merged since is the one it is now */
+				size_t to_n;
+				const char *from = json_string_value(json_object_get(obj, "customer"));
+				const char *to = from ? merges_now(&merged, from, strlen(from), &to_n) : NULL;
+				if (to && to != from && hist_recustomer(s, n, from, to, &moved))
+					more = sink_add_line(&k, moved.s, moved.len);
+				else
+					more = sink_add_line(&k, s, n);
+				sb_reset(&moved);
 			} else {
 				rec_clear(&r);
 				for (size_t i = 0; i < NIFIELDS; i++) {
@@ -838,6 +893,9 @@ static int find_interactions(struct opts *o)
 	if (got < 0)
 		status = CRM_ERR; /* reported: the history was not read through */
 	rec_free(&r);
+	sb_free(&moved);
+	cnames_free(&names);
+	merges_free(&merged);
 	long shown = sink_end(&k);
 	if (status == CRM_OK && !shown)
 		status = CRM_NONE;

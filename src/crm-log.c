@@ -20,6 +20,7 @@
 #include "id.h"
 #include "lock.h"
 #include "mailimp.h"
+#include "merges.h"
 #include "money.h"
 #include "opt.h"
 #include "proj.h"
@@ -156,9 +157,11 @@ struct ref_find {
 	char done_id[256];
 };
 
-/* Open the history to scan it for lines that hold id (all lines when id
- * is NULL); false when there is none yet. */
-static bool open_history(const struct crm_dir *d, const char *id, struct hscan *h, struct lit *lits)
+/* Open the history to scan it for lines that hold one of ids[0..n) (all
+ * lines when n is 0), lits having room for n + 2; false when there is none
+ * yet. */
+static bool open_history(const struct crm_dir *d, char *const *ids, size_t n, struct hscan *h,
+			 struct lit *lits)
 {
 	int fd = openat(d->fd, INTERACTIONS, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -168,8 +171,7 @@ static bool open_history(const struct crm_dir *d, const char *id, struct hscan *
 	}
 	hscan_open(h, fd, crm_path(d, INTERACTIONS));
 	size_t nl;
-	char *ids[] = { (char *)id };
-	if (id && hist_needles(ids, 1, lits, &nl))
+	if (n && hist_needles(ids, n, lits, &nl))
 		hscan_look(h, lits, nl);
 	return true;
 }
@@ -214,7 +216,8 @@ static void find_ref(const struct crm_dir *d, const char *id, bool strict, struc
 	*f = (struct ref_find){ .id = id, .n = strlen(id), .off = -1, .done_off = -1 };
 	struct hscan h;
 	struct lit lits[3];
-	if (!open_history(d, id, &h, lits))
+	char *ids[] = { (char *)id };
+	if (!open_history(d, ids, 1, &h, lits))
 		return;
 	struct proj p = { .skip = ~(1u << PJ_ID | 1u << PJ_TYPE | 1u << PJ_CUSTOMER | 1u << PJ_REF) };
 	struct hscan_item it;
@@ -551,6 +554,8 @@ static int do_log(struct crm_dir *d, const struct opts *o, int argc, char **argv
 /* A line -l shows: its bytes and ts in the arena of its part. */
 struct item {
 	size_t text, len, ts, tslen;
+	size_t from, to; /* a line of a customer merged since: the two ids (ends by NULs) */
+	bool moved;
 	long long off; /* in the file: lines of the same time keep its order */
 	const char *base;
 };
@@ -559,6 +564,7 @@ struct item {
 struct pick {
 	const char *only; /* a customer id, or NULL for all */
 	size_t only_n;
+	const struct merges *merged; /* a line of an id merged into only is its */
 	char *const *types;
 	size_t ntypes;
 	bool has_since, has_until;
@@ -574,8 +580,8 @@ static void ev_pick(const struct event *e, void *ctx)
 {
 	struct pick *k = ctx;
 	const struct proj *p = e->p;
-	if (k->only && !(p->v[PJ_CUSTOMER].kind == 's' && p->v[PJ_CUSTOMER].n == k->only_n &&
-			 !memcmp(p->v[PJ_CUSTOMER].s, k->only, k->only_n)))
+	const struct pval *cust = &p->v[PJ_CUSTOMER];
+	if (k->only && !(cust->kind == 's' && merges_is(k->merged, cust->s, cust->n, k->only, k->only_n)))
 		return;
 	if (k->tasks && pv_is(&p->v[PJ_TYPE], "done") && p->v[PJ_REF].kind == 's' &&
 	    (!k->has_until || (e->has_ts && e->ts <= k->until)))
@@ -599,6 +605,18 @@ static void ev_pick(const struct event *e, void *ctx)
 	it->text = k->arena.len;
 	it->len = e->len;
 	sb_add(&k->arena, e->text, e->len);
+	it->moved = false;
+	size_t tn;
+	const char *to = cust->kind == 's' ? merges_now(k->merged, cust->s, cust->n, &tn) : NULL;
+	if (to && to != cust->s) {
+		it->moved = true;
+		it->from = k->arena.len;
+		sb_add(&k->arena, cust->s, cust->n);
+		sb_addc(&k->arena, '\0');
+		it->to = k->arena.len;
+		sb_add(&k->arena, to, tn);
+		sb_addc(&k->arena, '\0');
+	}
 	const struct pval *ts = &p->v[PJ_TS];
 	it->ts = k->arena.len;
 	it->tslen = ts->kind == 's' ? ts->n : 0;
@@ -617,60 +635,45 @@ static int by_time(const void *a, const void *b)
 	return x->off < y->off ? -1 : x->off > y->off;
 }
 
-/* The names of the customers of the lines shown, from one pass over the
- * customers (only theirs are kept). */
-static void names_of(const struct crm_dir *d, const struct item *v, size_t n, struct hmap *ids,
-		     char ***names)
+/* The names of the customers of the lines shown (the customers they are
+ * now), from one pass over the customers (only theirs are kept). */
+static void names_of(const struct crm_dir *d, const struct merges *merged, const struct item *v,
+		     size_t n, struct cnames *names)
 {
+	struct hmap ids = { 0 };
 	for (size_t i = 0; i < n; i++) {
 		char err[200];
 		json_t *e = jsonl_parse(v[i].base + v[i].text, v[i].len, err, sizeof err);
 		const char *c = json_str(e, "customer");
-		hmap_put(ids, c, strlen(c));
+		size_t cn;
+		c = merges_now(merged, c, strlen(c), &cn);
+		hmap_put(&ids, c, cn);
 		json_decref(e);
 	}
-	*names = xcalloc(ids->n ? ids->n : 1, sizeof **names);
-	struct ctable t;
-	ctable_open(&t, d);
-	long ci = ctable_col(&t, "id"), cn = ctable_col(&t, "name");
-	if (ci < 0 || cn < 0 || lseek(t.fd, (off_t)t.body, SEEK_SET) < 0) {
-		ctable_free(&t);
-		return;
-	}
-	struct cscan *sc = cscan_open(t.fd, t.name, t.body, t.body_line);
-	struct cscan_rec r;
-	struct rec row = { 0 };
-	int k;
-	while ((k = cscan_next(sc, &r)) > 0) {
-		if (cscan_parse(sc, &r, &row) < 0)
-			exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
-		long i = hmap_get(ids, rec_get(&row, (size_t)ci), rec_len(&row, (size_t)ci));
-		if (i >= 0 && !(*names)[i])
-			(*names)[i] = xstrdup(rec_get(&row, (size_t)cn));
-	}
-	if (k < 0)
-		exit(CRM_ERR);
-	rec_free(&row);
-	cscan_close(sc);
-	ctable_free(&t);
+	if (cnames_load(names, d, &ids) < 0)
+		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
+	hmap_free(&ids);
 }
 
-/* The name of the customer of the event e: the one of -l CUSTOMER, else
- * looked up in what names_of read. */
-static const char *name_of(json_t *e, const char *only_name, const struct hmap *ids, char **names)
+/* The name of the customer (as it is now) of the event e: the one of -l
+ * CUSTOMER, else looked up in what names_of read, else its id. */
+static const char *name_of(json_t *e, const char *only_name, const struct merges *merged,
+			   const struct cnames *names)
 {
-	const char *cust = json_str(e, "customer");
 	if (only_name)
 		return only_name;
-	long ni = hmap_get(ids, cust, strlen(cust));
-	return ni >= 0 && names[ni] ? names[ni] : cust;
+	const char *cust = json_str(e, "customer");
+	size_t custn;
+	cust = merges_now(merged, cust, strlen(cust), &custn);
+	const char *nm = cnames_get(names, cust, custn);
+	return nm ? nm : cust;
 }
 
 /* A listing of tasks only (-l --type task): each with its id, due date and
  * status, open or done, as columns. */
 static void list_tasks(const struct item *v, size_t n, enum fmt f, const char *only_name,
 		       const struct pick *want, const struct crm_dir *d, const struct crm_common *c,
-		       struct hmap *ids, char ***names)
+		       const struct merges *merged, struct cnames *names)
 {
 	static const char *const human[] = { "id", "due", "status", "when", "customer", "what" };
 	static const char *const full[] = { "id", "ts", "customer", "name", "due", "status",
@@ -683,23 +686,20 @@ static void list_tasks(const struct item *v, size_t n, enum fmt f, const char *o
 	bool numeric[9] = { 0 };
 	struct out *out = out_open(f, &cols, numeric, fmt_color(c->color));
 	if (!only_name)
-		names_of(d, v, n, ids, names);
+		names_of(d, merged, v, n, names);
 	struct rec r = { 0 };
 	for (size_t i = 0; i < n; i++) {
 		char err[200];
 		json_t *e = jsonl_parse(v[i].base + v[i].text, v[i].len, err, sizeof err);
 		const char *id = json_str(e, "id");
 		const char *status = hmap_get(&want->dones, id, strlen(id)) >= 0 ? "done" : "open";
-		const char *name = name_of(e, only_name, ids, *names);
+		const char *name = name_of(e, only_name, merged, names);
 		rec_clear(&r);
 		if (readable) {
 			crm_time t;
 			char w[DATE_BUFSZ] = "", due[DATE_BUFSZ] = "";
-			if (date_parse(json_str(e, "ts"), &t)) { /* as -l shows it */
+			if (date_parse(json_str(e, "ts"), &t)) /* the table shows it in local time */
 				date_fmt(t, w);
-				w[16] = '\0';
-				w[10] = ' ';
-			}
 			if (date_parse(json_str(e, "due"), &t))
 				date_fmt_day(t, due);
 			struct sb what = { 0 };
@@ -713,12 +713,20 @@ static void list_tasks(const struct item *v, size_t n, enum fmt f, const char *o
 				rec_push(&r, vals[k], strlen(vals[k]));
 			sb_free(&what);
 		} else {
+			/* the customer it is now, as the other listings show it */
+			const char *cust = json_str(e, "customer");
+			size_t custn;
+			cust = merges_now(merged, cust, strlen(cust), &custn);
+			struct sb cs = { 0 };
+			sb_add(&cs, cust, custn);
 			for (size_t k = 0; k < 9; k++) {
-				const char *val = !strcmp(full[k], "name")     ? name
-						  : !strcmp(full[k], "status") ? status
-									       : json_str(e, full[k]);
+				const char *val = !strcmp(full[k], "name")	 ? name
+						  : !strcmp(full[k], "status")	 ? status
+						  : !strcmp(full[k], "customer") ? sb_str(&cs)
+										 : json_str(e, full[k]);
 				rec_push(&r, val, strlen(val));
 			}
+			sb_free(&cs);
 		}
 		out_row(out, &r);
 		json_decref(e);
@@ -733,7 +741,12 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 {
 	if (argc > 1)
 		crm_usage_error(&cmd, "-l takes at most one customer");
-	struct pick want = { .types = o->types, .ntypes = o->ntypes };
+	/* the merge records first: a line logged on a customer before it was
+	 * merged into another (in another clone) is that other's now */
+	struct merges merged = { 0 };
+	if (merges_load(&merged, d) < 0)
+		exit(CRM_ERR); /* reported; nothing to undo */
+	struct pick want = { .types = o->types, .ntypes = o->ntypes, .merged = &merged };
 	char *only_name = NULL;
 	if (argc) {
 		struct ctable t;
@@ -761,9 +774,19 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 		want.until = date_option("until", o->until, true);
 	/* one pass that parses only the lines that may be the customer's,
 	 * keeping the chosen ones */
+	size_t nids = 0;
+	char **ids_of = NULL;
+	if (want.only) {
+		char **from = merges_into(&merged, want.only, &nids);
+		ids_of = xcalloc(nids + 2, sizeof *ids_of);
+		ids_of[0] = xstrdup(want.only);
+		memcpy(ids_of + 1, from, nids * sizeof *from);
+		free(from);
+		nids++;
+	}
 	struct hscan h;
-	struct lit lits[3];
-	if (open_history(d, want.only, &h, lits)) {
+	struct lit *lits = xcalloc(nids + 2, sizeof *lits);
+	if (open_history(d, ids_of, nids, &h, lits)) {
 		struct proj p = { .skip = ~(1u << PJ_CUSTOMER | 1u << PJ_TYPE | 1u << PJ_TS |
 					    (want.tasks ? 1u << PJ_REF : 0)) };
 		struct hscan_item it;
@@ -775,51 +798,68 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 		proj_free(&p);
 		close_history(&h);
 	}
+	free(lits);
+	if (ids_of)
+		free_strv(ids_of);
 	size_t n = want.n;
 	struct item *v = want.v;
 	for (size_t i = 0; i < n; i++)
 		v[i].base = want.arena.s;
 	if (n) /* qsort wants an array, even of nothing */
 		qsort(v, n, sizeof *v, by_time);
-	struct hmap ids = { 0 };
-	char **names = NULL;
+	struct cnames names = { 0 };
 	enum fmt f = fmt_choose(c->format, FMT_JSONL, FMTS_ALL);
 	if (f == FMT_JSONL) {
-		/* the lines exactly as stored */
+		/* the lines as stored, but the customer of a line logged on one
+		 * merged since: the one it is now */
+		struct sb moved = { 0 };
 		for (size_t i = 0; i < n; i++) {
-			fwrite(v[i].base + v[i].text, 1, v[i].len, stdout);
+			const char *line = v[i].base + v[i].text;
+			size_t len = v[i].len;
+			sb_reset(&moved);
+			if (v[i].moved && hist_recustomer(line, len, v[i].base + v[i].from, v[i].base + v[i].to,
+							  &moved)) {
+				line = moved.s;
+				len = moved.len;
+			}
+			fwrite(line, 1, len, stdout);
 			putchar('\n');
 			if (ferror(stdout))
 				crm_flush_stdout();
 		}
+		sb_free(&moved);
 	} else if (want.tasks) {
-		list_tasks(v, n, f, only_name, &want, d, c, &ids, &names);
+		list_tasks(v, n, f, only_name, &want, d, c, &merged, &names);
 	} else {
 		static const char *const human[] = { "when", "customer", "type", "dir", "what", "amount" };
 		static const char *const full[] = { "id", "ts", "customer", "name", "type", "channel",
 						    "direction", "by", "subject", "text", "amount",
-						    "currency" };
+						    "currency", "campaign", "status" };
+		enum { NFULL = sizeof full / sizeof full[0] };
 		bool readable = f == FMT_TABLE || f == FMT_MD || f == FMT_HTML;
 		struct hdr cols = { 0 };
-		size_t ncols = readable ? 6 : 12;
+		size_t ncols = readable ? 6 : NFULL;
 		for (size_t i = 0; i < ncols; i++)
 			hdr_add(&cols, readable ? human[i] : full[i]);
-		bool numeric[12] = { 0 };
+		bool numeric[NFULL] = { 0 };
 		numeric[readable ? 5 : 10] = true;
 		struct out *out = out_open(f, &cols, numeric, fmt_color(c->color));
 		if (!only_name)
-			names_of(d, v, n, &ids, &names);
+			names_of(d, &merged, v, n, &names);
 		struct rec r = { 0 };
 		for (size_t i = 0; i < n; i++) {
 			char err[200];
 			json_t *e = jsonl_parse(v[i].base + v[i].text, v[i].len, err, sizeof err);
-			const char *cust = json_str(e, "customer"), *name = cust;
+			const char *cust = json_str(e, "customer");
+			size_t custn;
+			cust = merges_now(&merged, cust, strlen(cust), &custn);
+			const char *name = cust;
 			if (only_name) {
 				name = only_name;
 			} else {
-				long ni = hmap_get(&ids, cust, strlen(cust));
-				if (ni >= 0 && names[ni])
-					name = names[ni];
+				const char *nm = cnames_get(&names, cust, custn);
+				if (nm)
+					name = nm;
 			}
 			char amount[MONEY_BUFSZ + 8] = "";
 			json_t *a = json_object_get(e, "amount");
@@ -833,13 +873,12 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 			}
 			rec_clear(&r);
 			if (readable) {
+				/* the stored form, which the table shows in the
+				 * time zone of crm.conf */
 				crm_time ts;
 				char w[DATE_BUFSZ] = "";
-				if (date_parse(json_str(e, "ts"), &ts)) {
+				if (date_parse(json_str(e, "ts"), &ts))
 					date_fmt(ts, w);
-					w[16] = '\0';
-					w[10] = ' ';
-				}
 				struct sb what = { 0 };
 				const char *subj = json_str(e, "subject"), *text = json_str(e, "text");
 				sb_adds(&what, subj);
@@ -848,6 +887,12 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 				sb_adds(&what, text);
 				if (!strcmp(json_str(e, "type"), "deal"))
 					sb_printf(&what, "%sstage %s", what.len ? ", " : "", json_str(e, "stage"));
+				/* a mail: its campaign and whether it went out */
+				const char *camp = json_str(e, "campaign"), *st = json_str(e, "status");
+				if (*camp)
+					sb_printf(&what, "%scampaign %s", what.len ? ", " : "", camp);
+				if (!strcmp(json_str(e, "type"), "email") && *st)
+					sb_printf(&what, "%s%s", what.len ? ", " : "", st);
 				json_t *rt = json_object_get(e, "rating"), *sc = json_object_get(e, "score");
 				if (json_is_integer(rt))
 					sb_printf(&what, "%srating %lld", what.len ? ", " : "",
@@ -861,10 +906,11 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 					rec_push(&r, vals[k], strlen(vals[k]));
 				sb_free(&what);
 			} else {
-				for (size_t k = 0; k < 12; k++) {
-					const char *val = !strcmp(full[k], "name")     ? name
-							  : !strcmp(full[k], "amount") ? amount
-										       : json_str(e, full[k]);
+				for (size_t k = 0; k < NFULL; k++) {
+					const char *val = !strcmp(full[k], "name")	 ? name
+							  : !strcmp(full[k], "customer") ? cust
+							  : !strcmp(full[k], "amount")	 ? amount
+											 : json_str(e, full[k]);
 					rec_push(&r, val, strlen(val));
 				}
 			}
@@ -878,12 +924,10 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 	free(v);
 	sb_free(&want.arena);
 	hmap_free(&want.dones);
-	for (size_t i = 0; names && i < ids.n; i++)
-		free(names[i]);
-	free(names);
-	hmap_free(&ids);
+	cnames_free(&names);
 	free((char *)want.only);
 	free(only_name);
+	merges_free(&merged);
 	return n ? CRM_OK : CRM_NONE;
 }
 

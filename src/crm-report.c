@@ -162,6 +162,9 @@ int main(int argc, char **argv)
 
 	crm_dir_open(&x.d, c.dir);
 	x.strict = c.strict;
+	/* a line logged on a customer merged since counts for the one it is now */
+	if (merges_load(&x.merged, &x.d) < 0)
+		exit(CRM_ERR);
 	x.now = crm_now();
 	/* an event dated later than now is not history yet */
 	x.since = since ? date_option("since", since, false) : INT64_MIN;
@@ -194,6 +197,7 @@ int main(int argc, char **argv)
 	int rc = t.n ? CRM_OK : CRM_NONE;
 	table_free(&t);
 	customers_free(&x);
+	merges_free(&x.merged);
 	dom_rates_free(&x.rates);
 	crm_dir_close(&x.d);
 	crm_flush_stdout();

@@ -1216,3 +1216,49 @@ EOF
 | --- | --- | --- |
 | 01aaaaaaaaaa9 | &lt;script&gt;alert(1)&lt;/script&gt; | &lt;img src=x onerror=alert(2)&gt; &amp; Co \| \`rm -rf\` \\\| |'
 }
+
+@test "FIND077: -i shows the customer a line is now: a line logged on a customer merged since is the other's, and --where finds it" {
+	# 0dropdropdrop was merged into Claire, and logged on in another clone
+	cat >>interactions.jsonl <<EOF
+{"id":"m1","ts":"2026-11-20T10:00:00Z","customer":"$CLAIRE","type":"merge","ref":"0dropdropdrop","by":"ola"}
+{"id":"d1","ts":"2026-11-21T10:00:00Z","customer":"0dropdropdrop","type":"call","channel":"phone","by":"ola","text":"a stray call"}
+EOF
+	run --separate-stderr crm-find -i --where "customer=$CLAIRE"
+	assert_success
+	assert_equal "$stderr" ""
+	assert_output "{\"id\":\"m1\",\"ts\":\"2026-11-20T10:00:00Z\",\"customer\":\"$CLAIRE\",\"type\":\"merge\",\"ref\":\"0dropdropdrop\",\"by\":\"ola\"}
+{\"id\":\"d1\",\"ts\":\"2026-11-21T10:00:00Z\",\"customer\":\"$CLAIRE\",\"type\":\"call\",\"channel\":\"phone\",\"by\":\"ola\",\"text\":\"a stray call\"}"
+	run --separate-stderr crm-find -i -o csv -f id,customer,name --where 'customer=0dropdropdrop'
+	assert_failure 1
+	assert_output 'id,customer,name'
+	run --separate-stderr crm-find -i -o csv -f id,customer,name,text 'stray'
+	assert_success
+	assert_output "id,customer,name,text
+d1,$CLAIRE,Claire Martin,a stray call"
+}
+
+@test "FIND078: -i -f ts,name,type shows the customer's name; name works in --where and --sort; empty for no customer" {
+	run --separate-stderr crm-find -i -o csv -f ts,name,type --where 'type=purchase' --sort name:desc
+	assert_success
+	assert_equal "$stderr" ""
+	assert_output 'ts,name,type
+2026-08-01T12:00:00Z,Петър Петров,purchase
+2025-03-15T12:00:00Z,Łukasz Żółć,purchase
+2026-01-10T09:00:00Z,Łukasz Żółć,purchase
+2025-05-05T10:00:00Z,Jürgen Müller,purchase
+2026-09-15T14:00:00Z,Jiří Dvořák,purchase'
+	run --separate-stderr crm-find -i -o csv -f type,name --where 'name="Jürgen Müller" and type=purchase' --limit 1
+	assert_success
+	assert_output 'type,name
+purchase,Jürgen Müller'
+	echo '{"id":"x1","ts":"2026-11-21T10:00:00Z","customer":"0nobodyatall0","type":"note"}' >>interactions.jsonl
+	run --separate-stderr crm-find -i -o csv -f id,name --where 'id=x1'
+	assert_success
+	assert_output 'id,name
+x1,'
+	# from a stream as well (the names from the directory)
+	run --separate-stderr bash -c "grep '\"id\":\"x1\"' interactions.jsonl | crm-find -i -o csv -f id,customer,name"
+	assert_success
+	assert_output 'id,customer,name
+x1,0nobodyatall0,'
+}

@@ -551,12 +551,12 @@ $(stored "$H3")"
 	run --separate-stderr crm-log -l -o csv
 	assert_success
 	assert_equal "$stderr" ""
-	assert_output "id,ts,customer,name,type,channel,direction,by,subject,text,amount,currency
-$H1,2026-01-15T09:00:00Z,$JIRI,Jiří Dvořák,call,phone,out,tester,,first,,
-$H2A,2026-02-10T00:00:00Z,$ANNA,Anna Nowak,purchase,shop,,tester,,,12999,CZK
-$H2B,2026-02-10T00:00:00Z,$ANNA,Anna Nowak,note,other,,tester,,same time,,
-$H3,2026-03-01T12:00:00Z,$ANNA,Anna Nowak,note,other,,tester,,third,,
-$H4,2026-11-01T23:59:59Z,$ANNA,Anna Nowak,email,email,,tester,Re: prices,\"Offer, \"\"final\"\"\",,"
+	assert_output "id,ts,customer,name,type,channel,direction,by,subject,text,amount,currency,campaign,status
+$H1,2026-01-15T09:00:00Z,$JIRI,Jiří Dvořák,call,phone,out,tester,,first,,,,
+$H2A,2026-02-10T00:00:00Z,$ANNA,Anna Nowak,purchase,shop,,tester,,,12999,CZK,,
+$H2B,2026-02-10T00:00:00Z,$ANNA,Anna Nowak,note,other,,tester,,same time,,,,
+$H3,2026-03-01T12:00:00Z,$ANNA,Anna Nowak,note,other,,tester,,third,,,,
+$H4,2026-11-01T23:59:59Z,$ANNA,Anna Nowak,email,email,,tester,Re: prices,\"Offer, \"\"final\"\"\",,,,"
 }
 
 @test "LOG054: -o table shows when, customer, type, dir, what and amount" {
@@ -1103,4 +1103,71 @@ $T2,2026-11-21T08:30:00Z,$BOB,Bob Brown,,open,tester,Offer,Send the offer"
 	# as of --until, before the task was done, it was open
 	run -0 crm-log -l anna --type task --until 2026-11-21T10:00:00Z -o tsv
 	assert_output "$(printf 'id\tts\tcustomer\tname\tdue\tstatus\tby\tsubject\ttext\n%s\t2026-11-20T09:00:00Z\t%s\tAnna Nowak\t2026-11-25T00:00:00Z\topen\ttester\t\tCall back' "$T1" "$ANNA")"
+}
+
+# A history with merge records, as two clones leave it after a pull: OLD
+# was merged into MID, MID into Anna; lines logged on OLD and MID, some
+# after the records in the file, some before; and a line of someone else.
+merged_history() {
+	add_as BEN "Ben Berg" -e ben@example.com
+	cat >interactions.jsonl <<EOF2
+{"id":"h1","ts":"2026-01-05T10:00:00Z","customer":"old","type":"note","text":"on old"}
+{"id":"m1","ts":"2026-02-01T10:00:00Z","customer":"mid","type":"merge","ref":"old","by":"ola"}
+{"id":"m2","ts":"2026-03-01T10:00:00Z","customer":"$ANNA","type":"merge","ref":"mid","by":"ola"}
+{"id":"h2","ts":"2026-03-02T10:00:00Z","customer":"$BEN","type":"note","text":"Ben's"}
+{"id":"h3","ts":"2026-01-10T10:00:00Z","customer" : "mid","type":"call","text":"on mid"}
+{"id":"h4","ts":"2026-03-03T10:00:00Z","customer":"$ANNA","type":"note","text":"on Anna"}
+EOF2
+}
+
+@test "LOG095: -l CUSTOMER has the lines of those merged into it (through any number of merge records), shown as its" {
+	merged_history
+	run --separate-stderr crm-log -l anna
+	assert_success
+	assert_equal "$stderr" ""
+	# only the customer value changes; the rest of a line is as stored
+	assert_output "{\"id\":\"h1\",\"ts\":\"2026-01-05T10:00:00Z\",\"customer\":\"$ANNA\",\"type\":\"note\",\"text\":\"on old\"}
+{\"id\":\"h3\",\"ts\":\"2026-01-10T10:00:00Z\",\"customer\" : \"$ANNA\",\"type\":\"call\",\"text\":\"on mid\"}
+{\"id\":\"m1\",\"ts\":\"2026-02-01T10:00:00Z\",\"customer\":\"$ANNA\",\"type\":\"merge\",\"ref\":\"old\",\"by\":\"ola\"}
+{\"id\":\"m2\",\"ts\":\"2026-03-01T10:00:00Z\",\"customer\":\"$ANNA\",\"type\":\"merge\",\"ref\":\"mid\",\"by\":\"ola\"}
+{\"id\":\"h4\",\"ts\":\"2026-03-03T10:00:00Z\",\"customer\":\"$ANNA\",\"type\":\"note\",\"text\":\"on Anna\"}"
+	run --separate-stderr crm-log -l ben -o csv -f x 2>/dev/null || true
+	run --separate-stderr crm-log -l ben -o csv
+	assert_success
+	assert_output "id,ts,customer,name,type,channel,direction,by,subject,text,amount,currency,campaign,status
+h2,2026-03-02T10:00:00Z,$BEN,Ben Berg,note,,,,,Ben's,,,,"
+	# the whole history: the customers they are now, with their names
+	run --separate-stderr crm-log -l -o csv
+	assert_success
+	assert_output "id,ts,customer,name,type,channel,direction,by,subject,text,amount,currency,campaign,status
+h1,2026-01-05T10:00:00Z,$ANNA,Anna Nowak,note,,,,,on old,,,,
+h3,2026-01-10T10:00:00Z,$ANNA,Anna Nowak,call,,,,,on mid,,,,
+m1,2026-02-01T10:00:00Z,$ANNA,Anna Nowak,merge,,,ola,,,,,,
+m2,2026-03-01T10:00:00Z,$ANNA,Anna Nowak,merge,,,ola,,,,,,
+h2,2026-03-02T10:00:00Z,$BEN,Ben Berg,note,,,,,Ben's,,,,
+h4,2026-03-03T10:00:00Z,$ANNA,Anna Nowak,note,,,,,on Anna,,,,"
+	# the file is left as it was
+	assert_equal "$(grep -c '"customer":"old"' interactions.jsonl)" 1
+}
+
+@test "LOG096: -l shows a mail's campaign and status, and when in the time zone of crm.conf" {
+	echo 'timezone = Europe/Warsaw' >>crm.conf
+	cat >interactions.jsonl <<EOF
+{"id":"e1","ts":"2026-07-01T08:00:00Z","customer":"$ANNA","type":"email","channel":"email","direction":"out","by":"ola","subject":"Summer sale","campaign":"summer","status":"sent"}
+{"id":"e2","ts":"2026-11-20T23:30:00Z","customer":"$ANNA","type":"email","channel":"email","direction":"out","by":"ola","subject":"Winter sale","campaign":"winter","status":"failed"}
+{"id":"e3","ts":"2026-11-21T09:00:00Z","customer":"$ANNA","type":"email","channel":"email","direction":"out","by":"ola","subject":"Winter sale","campaign":"winter","status":"pending"}
+EOF
+	run --separate-stderr crm-log -l anna -o table
+	assert_success
+	assert_equal "$stderr" ""
+	run sed 's/ *$//' <<<"$output"
+	# summer time (+2) and winter time (+1); 23:30 UTC is the next day in Warsaw
+	assert_output - <<'EOF'
+when              customer    type   dir  what                                   amount
+2026-07-01 10:00  Anna Nowak  email  out  Summer sale, campaign summer, sent
+2026-11-21 00:30  Anna Nowak  email  out  Winter sale, campaign winter, failed
+2026-11-21 10:00  Anna Nowak  email  out  Winter sale, campaign winter, pending
+EOF
+	run --separate-stderr crm-log -l anna -o csv
+	assert_line --index 2 "e2,2026-11-20T23:30:00Z,$ANNA,Anna Nowak,email,email,out,ola,Winter sale,,,,winter,failed"
 }

@@ -85,10 +85,10 @@ local_setup() {
 @test "SAFE008: crm-log -l -o csv --safe-csv" {
 	run --separate-stderr crm-log -l -o csv --safe-csv
 	assert_success
-	assert_line --index 0 'id,ts,customer,name,type,channel,direction,by,subject,text,amount,currency'
-	assert_line --index 1 "01kbbbbbbbbb1,2026-11-01T09:00:00Z,01kaaaaaaaaa1,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\",purchase,shop,,ola,,'=cmd|' /C calc'!A0,12999,PLN"
+	assert_line --index 0 'id,ts,customer,name,type,channel,direction,by,subject,text,amount,currency,campaign,status'
+	assert_line --index 1 "01kbbbbbbbbb1,2026-11-01T09:00:00Z,01kaaaaaaaaa1,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\",purchase,shop,,ola,,'=cmd|' /C calc'!A0,12999,PLN,,"
 	run --separate-stderr crm-log -l -o csv
-	assert_line --index 1 "01kbbbbbbbbb1,2026-11-01T09:00:00Z,01kaaaaaaaaa1,\"=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\",purchase,shop,,ola,,=cmd|' /C calc'!A0,12999,PLN"
+	assert_line --index 1 "01kbbbbbbbbb1,2026-11-01T09:00:00Z,01kaaaaaaaaa1,\"=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\",purchase,shop,,ola,,=cmd|' /C calc'!A0,12999,PLN,,"
 }
 
 @test "SAFE009: crm-segment --safe-csv" {

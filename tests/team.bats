@@ -184,7 +184,6 @@ Bob Brown'
 }
 
 @test "TEAM017: merged in one clone, logged in the other: the call counts for KEEP in every program" {
-	skip "readers follow merge records: pending"
 	merged_in_one_logged_in_other purchase
 	cd piotr
 	export CRM_NOW=2026-11-24T00:00:00Z
@@ -561,4 +560,24 @@ Bob Brown,Brno'
 	run as piotr crm-check
 	assert_failure 2
 	assert_line --partial "unresolved merge conflict in customers.csv: two customers with the id $BOB_ID"
+}
+
+@test "TEAM018: merged in one clone, logged in the other: reports scoped or grouped by customer count the lines for KEEP" {
+	merged_in_one_logged_in_other purchase
+	cd piotr
+	export CRM_NOW=2026-11-24T00:00:00Z
+	run --separate-stderr crm-report activity --where "id=$BOB_ID" --by month -o csv
+	assert_success
+	# the note was moved by the merge; the call and the purchase were logged on DROP
+	assert_output 'period,channel,type,interactions,in,out
+2026-11,other,note,1,0,0
+2026-11,phone,call,1,0,0
+2026-11,shop,purchase,1,0,0'
+	run --separate-stderr crm-report revenue --where "name='Bob Brown'" --by month -o csv
+	assert_success
+	assert_output 'period,currency,orders,refunds,revenue,aov
+2026-11,EUR,1,0,120.00,120.00'
+	run --separate-stderr crm-report top --where "id=$BOB_ID" -o csv
+	assert_success
+	assert_line --index 1 --partial 'Bob Brown'
 }

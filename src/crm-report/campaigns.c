@@ -42,7 +42,9 @@ static void ev_send(const struct event *e, void *arg)
 	void *p = cc->c;
 	xgrow0(&p, &cc->ccap, ci + 1, sizeof *cc->c);
 	cc->c = p;
-	size_t cu = hmap_put(&cc->custs, cust->s, cust->n);
+	size_t cn;
+	const char *now = merges_now(&cc->x->merged, cust->s, cust->n, &cn);
+	size_t cu = hmap_put(&cc->custs, now, cn);
 	p = cc->first;
 	xgrow0(&p, &cc->fcap, cu + 1, sizeof *cc->first);
 	cc->first = p;
@@ -68,7 +70,9 @@ static void ev_response(const struct event *e, void *arg)
 	bool in = (e->cls & DOM_CONTACT) && pv_is(&e->p->v[PJ_DIRECTION], "in");
 	if ((!buy && !in) || !e->has_ts || e->p->v[PJ_CUSTOMER].kind != 's')
 		return;
-	long cu = hmap_get(&cc->custs, e->p->v[PJ_CUSTOMER].s, e->p->v[PJ_CUSTOMER].n);
+	size_t cn;
+	const char *now = merges_now(&cc->x->merged, e->p->v[PJ_CUSTOMER].s, e->p->v[PJ_CUSTOMER].n, &cn);
+	long cu = hmap_get(&cc->custs, now, cn);
 	if (cu < 0)
 		return;
 	long long amount = 0, base = 0;

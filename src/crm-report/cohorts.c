@@ -80,6 +80,40 @@ static void add(uint32_t *w, uint32_t mon)
 	coh_add(w, (int)mon);
 }
 
+/* The words of customers merged since added to the words of those they
+ * are now, each customer still in one map only. */
+static void follow_merges(const struct merges *m, struct hmap *ids)
+{
+	for (size_t i = 0; i < m->from.n; i++) {
+		size_t dn, kn;
+		const char *drop = hmap_key(&m->from, i, &dn);
+		uint64_t dh = hmap_hash(drop, dn);
+		uint32_t word = 0;
+		int at = 0;
+		for (int p = 0; p < SCAN_MAXPARTS && !word; p++) {
+			uint32_t *w = hmap_word_of(&ids[p], drop, dn, dh);
+			if (w && *w) {
+				word = *w;
+				*w = 0;
+				at = p;
+			}
+		}
+		if (!word)
+			continue;
+		const char *keep = merges_now(m, drop, dn, &kn);
+		uint64_t kh = hmap_hash(keep, kn);
+		uint32_t *into = NULL;
+		for (int p = 0; p < SCAN_MAXPARTS && !into; p++) {
+			uint32_t *w = hmap_word_of(&ids[p], keep, kn, kh);
+			if (w && *w)
+				into = w;
+		}
+		if (!into)
+			into = hmap_word(&ids[at], keep, kn, kh);
+		coh_join(into, word);
+	}
+}
+
 void report_cohorts(struct rctx *x, struct table *t)
 {
 	struct cohpart part[SCAN_MAXPARTS];
@@ -92,6 +126,7 @@ void report_cohorts(struct rctx *x, struct table *t)
 	struct hmap ids[SCAN_MAXPARTS];
 	if (scan_words(&x->d, x->strict, 1u << PJ_TEXT | 1u << PJ_SUBJECT, &f, args, ids) < 0)
 		exit(CRM_ERR);
+	follow_merges(&x->merged, ids);
 	int64_t ny;
 	unsigned nmo, nd;
 	civil_from_days(date_day(x->now), &ny, &nmo, &nd);

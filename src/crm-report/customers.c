@@ -98,7 +98,9 @@ const struct cinfo *customer_of(const struct rctx *x, const struct pval *id)
 {
 	if (id->kind != 's')
 		return NULL;
-	long i = hmap_get(&x->ids, id->s, id->n);
+	size_t n;
+	const char *now = merges_now(&x->merged, id->s, id->n, &n);
+	long i = hmap_get(&x->ids, now, n);
 	return i < 0 ? NULL : &x->ci[i];
 }
 

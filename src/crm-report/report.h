@@ -12,6 +12,7 @@
 #include "domain.h"
 #include "fmt.h"
 #include "hmap.h"
+#include "merges.h"
 #include "scan.h"
 
 enum period { P_DAY, P_WEEK, P_MONTH, P_QUARTER, P_YEAR };
@@ -34,6 +35,7 @@ struct rctx {
 	long limit, window;      /* --limit (-1: none), --window days */
 	const char *group_name;  /* --group, or NULL */
 	int group_ev;            /* the PJ_ field of an event grouped by, else -1 */
+	struct merges merged;    /* who a customer is now: the merge records */
 	struct hmap ids;         /* customer id -> index in ci */
 	struct cinfo *ci;
 	size_t nci, cicap;
@@ -70,7 +72,8 @@ void report_changes(struct rctx *x, struct table *t);
  * where (--where), only those for which it holds. */
 void customers_load(struct rctx *x, bool use_stdin, const char *where);
 void customers_free(struct rctx *x);
-/* The customer of an id field, or NULL. */
+/* The customer of an id field (the customer it is now, after the merge
+ * records), or NULL. */
 const struct cinfo *customer_of(const struct rctx *x, const struct pval *id);
 /* Whether an event counts: its customer in scope, and with timed its
  * time in the period (--since to --until). */

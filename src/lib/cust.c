@@ -995,3 +995,56 @@ long cindex_find(const struct cindex *c, const char *id, size_t n)
 	long k = hmap_get(&c->ids, id, n);
 	return k < 0 ? -1 : (long)c->first[k];
 }
+
+int cnames_load(struct cnames *c, const struct crm_dir *d, const struct hmap *want)
+{
+	struct ctable t;
+	ctable_open(&t, d);
+	long ci = ctable_col(&t, "id"), cn = ctable_col(&t, "name");
+	if (ci < 0 || cn < 0 || lseek(t.fd, (off_t)t.body, SEEK_SET) < 0) {
+		ctable_free(&t);
+		return 0;
+	}
+	struct cscan *sc = cscan_open(t.fd, t.name, t.body, t.body_line);
+	struct cscan_rec r;
+	struct rec row = { 0 };
+	int k, rc = 0;
+	while ((k = cscan_next(sc, &r)) > 0) {
+		if (cscan_parse(sc, &r, &row) < 0) {
+			rc = -1;
+			break;
+		}
+		const char *id = rec_get(&row, (size_t)ci);
+		size_t n = rec_len(&row, (size_t)ci);
+		if (want && hmap_get(want, id, n) < 0)
+			continue;
+		size_t had = c->ids.n, i = hmap_put(&c->ids, id, n);
+		if (i < had)
+			continue; /* the first row of an id names it */
+		void *p = c->name;
+		xgrow0(&p, &c->cap, i + 1, sizeof *c->name);
+		c->name = p;
+		c->name[i] = xstrndup(rec_get(&row, (size_t)cn), rec_len(&row, (size_t)cn));
+	}
+	if (k < 0)
+		rc = -1;
+	rec_free(&row);
+	cscan_close(sc);
+	ctable_free(&t);
+	return rc;
+}
+
+const char *cnames_get(const struct cnames *c, const char *id, size_t n)
+{
+	long i = hmap_get(&c->ids, id, n);
+	return i < 0 ? NULL : c->name[i];
+}
+
+void cnames_free(struct cnames *c)
+{
+	for (size_t i = 0; i < c->ids.n; i++)
+		free(c->name[i]);
+	free(c->name);
+	hmap_free(&c->ids);
+	memset(c, 0, sizeof *c);
+}

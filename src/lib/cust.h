@@ -217,4 +217,22 @@ int recin_open_import(struct recin *in, const struct impin *src, bool strict);
 int recin_next(struct recin *in, struct rec *r);
 void recin_close(struct recin *in);
 
+/* The names of customers, by id: what a view of the history shows beside
+ * an id, read in one streaming pass over customers.csv that keeps the id
+ * and the name of a row and nothing else. */
+struct cnames {
+	struct hmap ids; /* id -> index into name */
+	char **name;     /* NULL: no name */
+	size_t cap;
+};
+
+/* Read the names of d's customers into c (zeroed): of every customer, or,
+ * when want is not NULL, only of the ids in want. A file without an id or
+ * a name column gives none. Returns 0, or -1 after reporting a read or
+ * parse error. */
+int cnames_load(struct cnames *c, const struct crm_dir *d, const struct hmap *want);
+/* The name of the customer id (n bytes), or NULL. */
+const char *cnames_get(const struct cnames *c, const char *id, size_t n);
+void cnames_free(struct cnames *c);
+
 #endif

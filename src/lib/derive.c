@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hmap.h"
+#include "merges.h"
 #include "money.h"
 #include "proj.h"
 #include "scan.h"
@@ -43,7 +44,7 @@ struct part {
 	size_t tcap;
 	struct sb texts;
 	struct hmap dones;     /* ids closed by a done event */
-	struct sb merges;      /* "keep\0drop\0" pairs of merge records */
+	struct merges merges;  /* the merge records of its stretch of the file */
 	bool want_tasks, want_campaign, want_money;
 	unsigned want_cls; /* the classes of events that count for a field asked for */
 };
@@ -100,13 +101,7 @@ static void line(const struct event *e, void *arg)
 		return;
 	unsigned c = e->cls;
 	if (c & DOM_MERGE) {
-		const struct pval *drop = &pj->v[PJ_REF];
-		if (drop->kind == 's' && drop->n) {
-			sb_add(&p->merges, cust->s, cust->n);
-			sb_addc(&p->merges, '\0');
-			sb_add(&p->merges, drop->s, drop->n);
-			sb_addc(&p->merges, '\0');
-		}
+		merges_note(&p->merges, pj);
 		return;
 	}
 	if (c & DOM_DONE) {
@@ -227,8 +222,7 @@ static void fold(struct part *a, struct part *b)
 		const char *r = hmap_key(&b->dones, t, &n);
 		hmap_put(&a->dones, r, n);
 	}
-	if (b->merges.len)
-		sb_add(&a->merges, b->merges.s, b->merges.len);
+	merges_join(&a->merges, &b->merges);
 }
 
 static void part_free(struct part *p)
@@ -240,43 +234,24 @@ static void part_free(struct part *p)
 	free(p->f);
 	free(p->task);
 	sb_free(&p->texts);
-	sb_free(&p->merges);
-}
-
-/* The customer a merged one now is: merge records followed from id to the
- * end of the chain (at most 64 steps, so a loop ends). */
-static const char *merged_into(const struct sb *m, const char *id)
-{
-	for (int step = 0; step < 64; step++) {
-		const char *to = NULL;
-		for (size_t i = 0; i < m->len;) {
-			const char *keep = m->s + i, *drop = keep + strlen(keep) + 1;
-			i = (size_t)(drop - m->s) + strlen(drop) + 1;
-			if (!strcmp(drop, id) && strcmp(keep, id))
-				to = keep;
-		}
-		if (!to)
-			return id;
-		id = to;
-	}
-	return id;
+	merges_free(&p->merges);
 }
 
 /* Make the figures of every merged-away customer count for the one it was
  * merged into. */
 static void follow_merges(struct part *a)
 {
-	for (size_t i = 0; i < a->merges.len;) {
-		const char *keep = a->merges.s + i, *drop = keep + strlen(keep) + 1;
-		i = (size_t)(drop - a->merges.s) + strlen(drop) + 1;
-		long di = hmap_get(&a->ids, drop, strlen(drop));
+	const struct merges *m = &a->merges;
+	for (size_t i = 0; i < m->from.n; i++) {
+		size_t dn, kn;
+		const char *drop = hmap_key(&m->from, i, &dn);
+		long di = hmap_get(&a->ids, drop, dn);
 		if (di < 0 || a->f[di].gone)
 			continue;
-		const char *to = merged_into(&a->merges, drop);
-		if (!strcmp(to, drop))
-			continue;
-		char *keepid = xstrdup(to); /* the map's keys may move as it grows */
-		struct figures *x = fig_of(a, keepid, strlen(keepid), hmap_hash(keepid, strlen(keepid)));
+		const char *to = merges_now(m, drop, dn, &kn);
+		if (kn == dn && !memcmp(to, drop, dn))
+			continue; /* a loop of merge records back to itself */
+		struct figures *x = fig_of(a, to, kn, hmap_hash(to, kn));
 		struct figures y = a->f[di];
 		size_t ki = (size_t)(x - a->f);
 		add(&a->f[ki], &a->campaigns, &y, &a->campaigns);
@@ -285,7 +260,6 @@ static void follow_merges(struct part *a)
 		for (size_t t = 0; t < a->tasks.n; t++)
 			if (a->task[t].cust == (size_t)di)
 				a->task[t].cust = ki;
-		free(keepid);
 	}
 }
 

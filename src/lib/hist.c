@@ -576,6 +576,25 @@ int hist_rewrite(const struct crm_dir *d, char *const *ids, size_t n, const char
 	return opened || (!w && changed) ? 0 : 1;
 }
 
+bool hist_recustomer(const char *s, size_t len, const char *from, const char *to, struct sb *out)
+{
+	char *ids[] = { (char *)from };
+	size_t count = 0;
+	struct hrw x = { .ids = ids, .n = 1, .to = to, .counts = &count };
+	bool theirs = is_theirs(&x, s, len);
+	if (theirs) {
+		json_t *j = json_string(to);
+		x.to_json = json_dumps(j, JSON_ENCODE_ANY);
+		json_decref(j);
+		remapped(&x, s, len);
+		sb_add(out, x.line.s, x.line.len);
+	}
+	free(x.to_json);
+	sb_free(&x.tmp);
+	sb_free(&x.line);
+	return theirs;
+}
+
 int hist_merged(const struct crm_dir *d, const char *keep, char *const *ids, size_t n, bool *found)
 {
 	memset(found, 0, n * sizeof *found);

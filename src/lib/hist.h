@@ -142,6 +142,13 @@ bool hist_needles(char *const *ids, size_t n, struct lit *lits, size_t *nl);
 int hist_rewrite(const struct crm_dir *d, char *const *ids, size_t n, const char *to,
 		 size_t *counts, struct crm_wfile *w, bool strict);
 
+/* The line s[0..len) with the values of its own "customer" keys, when
+ * they are from, made to (as hist_rewrite changes a line: the other bytes
+ * as they are), appended to out. False, out untouched, when the line's own
+ * customer is not from. For readers that show a line logged on a customer
+ * since merged as the customer it is now (merges.h). */
+bool hist_recustomer(const char *s, size_t len, const char *from, const char *to, struct sb *out);
+
 /* Which of ids[0..n) a merge record of the history says were merged into
  * keep (its customer keep, its ref the id): found[i]. Only the lines that
  * hold an id are parsed. Returns 0, or -1 after reporting a read error. */

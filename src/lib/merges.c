@@ -1,0 +1,129 @@
+/* merges.c - following merge records from an id to the customer it is now */
+#include "merges.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hist.h"
+#include "lit.h"
+#include "scan.h"
+
+void merges_add(struct merges *m, const char *keep, size_t kn, const char *drop, size_t dn)
+{
+	if (!kn || !dn || (kn == dn && !memcmp(keep, drop, kn)))
+		return;
+	size_t i = hmap_put(&m->from, drop, dn);
+	void *p = m->to;
+	xgrow(&p, &m->cap, i + 1, sizeof *m->to);
+	m->to = p;
+	m->to[i] = m->keeps.len;
+	sb_add(&m->keeps, keep, kn);
+	sb_addc(&m->keeps, '\0');
+}
+
+bool merges_note(struct merges *m, const struct proj *p)
+{
+	const struct pval *keep = &p->v[PJ_CUSTOMER], *drop = &p->v[PJ_REF];
+	if (!pv_is(&p->v[PJ_TYPE], "merge") || keep->kind != 's' || drop->kind != 's' || !keep->n ||
+	    !drop->n)
+		return false;
+	merges_add(m, keep->s, keep->n, drop->s, drop->n);
+	return true;
+}
+
+void merges_join(struct merges *m, const struct merges *later)
+{
+	for (size_t i = 0; i < later->from.n; i++) {
+		size_t dn;
+		const char *drop = hmap_key(&later->from, i, &dn);
+		const char *keep = later->keeps.s + later->to[i];
+		merges_add(m, keep, strlen(keep), drop, dn);
+	}
+}
+
+const char *merges_now(const struct merges *m, const char *id, size_t n, size_t *len)
+{
+	*len = n;
+	if (!m->from.n)
+		return id;
+	/* a chain visits each record once at most: more steps is a loop */
+	for (size_t step = 0; step <= m->from.n; step++) {
+		long i = hmap_get(&m->from, id, n);
+		if (i < 0)
+			break;
+		id = m->keeps.s + m->to[i];
+		n = strlen(id);
+	}
+	*len = n;
+	return id;
+}
+
+bool merges_is(const struct merges *m, const char *id, size_t n, const char *keep, size_t kn)
+{
+	size_t l;
+	const char *now = merges_now(m, id, n, &l);
+	return l == kn && !memcmp(now, keep, kn);
+}
+
+char **merges_into(const struct merges *m, const char *keep, size_t *n)
+{
+	char **v = xcalloc(m->from.n + 1, sizeof *v);
+	size_t kn = strlen(keep);
+	*n = 0;
+	for (size_t i = 0; i < m->from.n; i++) {
+		size_t dn;
+		const char *drop = hmap_key(&m->from, i, &dn);
+		if (!(dn == kn && !memcmp(drop, keep, kn)) && merges_is(m, drop, dn, keep, kn))
+			v[(*n)++] = xstrndup(drop, dn);
+	}
+	return v;
+}
+
+int merges_load(struct merges *m, const struct crm_dir *d)
+{
+	const char *name = crm_path(d, INTERACTIONS);
+	/* a history that can be read only once (a named pipe) is left to the
+	 * reader's own pass, not opened here: its merge records are not
+	 * followed */
+	struct stat st;
+	if (fstatat(d->fd, INTERACTIONS, &st, 0) == 0 && !S_ISREG(st.st_mode))
+		return 0;
+	int fd = openat(d->fd, INTERACTIONS, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		crm_warn("%s", name);
+		return -1;
+	}
+	/* "merge" itself, or an escape that could spell a letter of it */
+	struct lit lits[2];
+	lit_init(&lits[0], "merge", 5);
+	lit_init(&lits[1], "\\u", 2);
+	struct hscan h;
+	hscan_open(&h, fd, name);
+	hscan_look(&h, lits, 2);
+	struct proj p = { .skip = ~(1u << PJ_TYPE | 1u << PJ_CUSTOMER | 1u << PJ_REF) };
+	struct hscan_item it;
+	int k;
+	while ((k = hscan_next(&h, &it)) > 0) {
+		char err[200];
+		if (it.s && proj_line(&p, it.s, it.n, err, sizeof err) > 0)
+			merges_note(m, &p);
+	}
+	proj_free(&p);
+	hscan_close(&h);
+	close(fd);
+	return k < 0 ? -1 : 0;
+}
+
+void merges_free(struct merges *m)
+{
+	hmap_free(&m->from);
+	free(m->to);
+	sb_free(&m->keeps);
+	memset(m, 0, sizeof *m);
+}
