@@ -47,6 +47,7 @@
 #include "hmap.h"
 #include "jsonl.h"
 #include "lit.h"
+#include "merges.h"
 #include "opt.h"
 #include "rules.h"
 #include "scan.h"
@@ -1225,9 +1226,7 @@ static bool is_customer(const struct check *x, const char *id)
  * a git merge brought the row back). */
 static void resolve_strays(struct check *x, struct hpart *parts, int np)
 {
-	struct hmap into = { 0 }; /* the ref of each merge record: its index in m */
-	const struct named **m = NULL;
-	size_t nm = 0, mcap = 0;
+	struct merges into = { 0 }; /* the merge records, in the order of the file */
 	struct file *f = &parts[0].f;
 	for (int i = 0; i < np; i++)
 		for (size_t j = 0; j < parts[i].nmerge; j++) {
@@ -1241,25 +1240,14 @@ static void resolve_strays(struct check *x, struct hpart *parts, int np)
 					sb_str(&b), to, x->cust.name, to, sb_str(&b));
 				sb_free(&b);
 			}
-			size_t had = into.n;
-			if (hmap_put(&into, r->a, strlen(r->a)) == had) {
-				void *p = m;
-				xgrow(&p, &mcap, nm + 1, sizeof *m);
-				m = p;
-				m[nm++] = r;
-			}
+			merges_add(&into, r->b, strlen(r->b), r->a, strlen(r->a));
 		}
 	for (int i = 0; i < np; i++) {
 		for (size_t j = 0; j < parts[i].nstray; j++) {
 			const struct named *s = &parts[i].strays[j];
-			const char *c = s->a;
-			/* follow the merge records; a loop of them ends somewhere */
-			for (size_t step = 0; step <= nm && !is_customer(x, c); step++) {
-				long k = hmap_get(&into, c, strlen(c));
-				if (k < 0)
-					break;
-				c = m[k]->b;
-			}
+			/* whose it is now, as every reader takes it (merges.h) */
+			size_t n;
+			const char *c = merges_now(&into, s->a, strlen(s->a), &n);
 			if (!is_customer(x, c)) {
 				const char *id = plain(&x->tmp, s->a, strlen(s->a));
 				/* crm-rm keeps the history of whom it removes (without --forget) */
@@ -1277,8 +1265,7 @@ static void resolve_strays(struct check *x, struct hpart *parts, int np)
 		free(parts[i].merges);
 		free(parts[i].strays);
 	}
-	free(m);
-	hmap_free(&into);
+	merges_free(&into);
 }
 
 static void check_history(struct check *x)
