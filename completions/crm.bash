@@ -372,7 +372,7 @@ _crm_cmd_find() {
 	case $1 in
 	options)
 		_crm_opts='-w= --where= -F --fixed-strings --case-sensitive -a --ascii
-			-f= --fields= --sort= --limit= -c --count -i --interactions
+			-f= --fields= --sort= --limit= --wide -c --count -i --interactions
 			--currency= -o= --format= --safe-csv -d= --dir= --color=? --strict -h --help
 			-V --version'
 		;;

@@ -81,7 +81,7 @@ function __crm_spec_diff
 end
 function __crm_spec_find
     printf '%s\n' w/where= F/fixed-strings case-sensitive a/ascii f/fields= \
-        sort= limit= c/count i/interactions currency= o/format= safe-csv d/dir= \
+        sort= limit= wide c/count i/interactions currency= o/format= safe-csv d/dir= \
         'color=?' strict h/help V/version
 end
 function __crm_spec_segment
@@ -427,6 +427,7 @@ function __crm_complete_find
     complete -c $c -s f -l fields -x -a '(__crm_find_field_list)' -d 'output these fields, comma-separated (derived ones too)'
     complete -c $c -l sort -x -a '(__crm_find_sort)' -d 'sort by a field (numbers and dates by value)'
     complete -c $c -l limit -x -d 'output at most N records'
+    complete -c $c -l wide -d 'on a terminal, every column (default: those that fit)'
     complete -c $c -s c -l count -d 'print only the number of matching records'
     complete -c $c -s i -l interactions -d 'search the interactions instead of the customers'
     complete -c $c -l currency -x -a 'EUR PLN CZK BGN USD' -d 'money in this currency, converted with the crm.conf rates (default: crm.conf currency)'

@@ -655,6 +655,16 @@ static void names_of(const struct crm_dir *d, const struct merges *merged, const
 	hmap_free(&ids);
 }
 
+/* What the event e says, for a person: its subject, then its text. */
+static void what_of(json_t *e, struct sb *what)
+{
+	const char *subj = json_str(e, "subject"), *text = json_str(e, "text");
+	sb_adds(what, subj);
+	if (*subj && *text)
+		sb_adds(what, " — ");
+	sb_adds(what, text);
+}
+
 /* The name of the customer (as it is now) of the event e: the one of -l
  * CUSTOMER, else looked up in what names_of read, else its id. */
 static const char *name_of(json_t *e, const char *only_name, const struct merges *merged,
@@ -703,11 +713,7 @@ static void list_tasks(const struct item *v, size_t n, enum fmt f, const char *o
 			if (date_parse(json_str(e, "due"), &t))
 				date_fmt_day(t, due);
 			struct sb what = { 0 };
-			const char *subj = json_str(e, "subject"), *text = json_str(e, "text");
-			sb_adds(&what, subj);
-			if (*subj && *text)
-				sb_adds(&what, " — ");
-			sb_adds(&what, text);
+			what_of(e, &what);
 			const char *vals[] = { id, due, status, w, name, sb_str(&what) };
 			for (size_t k = 0; k < 6; k++)
 				rec_push(&r, vals[k], strlen(vals[k]));
@@ -880,11 +886,7 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 				if (date_parse(json_str(e, "ts"), &ts))
 					date_fmt(ts, w);
 				struct sb what = { 0 };
-				const char *subj = json_str(e, "subject"), *text = json_str(e, "text");
-				sb_adds(&what, subj);
-				if (*subj && *text)
-					sb_adds(&what, " — ");
-				sb_adds(&what, text);
+				what_of(e, &what);
 				if (!strcmp(json_str(e, "type"), "deal"))
 					sb_printf(&what, "%sstage %s", what.len ? ", " : "", json_str(e, "stage"));
 				/* a mail: its campaign and whether it went out */

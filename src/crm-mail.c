@@ -15,6 +15,7 @@
 #include "cust.h"
 #include "date.h"
 #include "derive.h"
+#include "domain.h"
 #include "dir.h"
 #include "expr.h"
 #include "fieldset.h"
@@ -95,7 +96,7 @@ static void ev_past(const struct event *e, void *arg)
 	const struct proj *j = e->p;
 	if (!pv_is(&j->v[PJ_TYPE], "email") || j->v[PJ_CUSTOMER].kind != 's')
 		return;
-	bool pending = pv_is(&j->v[PJ_STATUS], "pending"), failed = pv_is(&j->v[PJ_STATUS], "failed");
+	bool pending = pv_is(&j->v[PJ_STATUS], DOM_PENDING), failed = pv_is(&j->v[PJ_STATUS], DOM_FAILED);
 	if (j->v[PJ_CAMPAIGN].kind == 's' && pv_is(&j->v[PJ_CAMPAIGN], p->campaign) &&
 	    j->v[PJ_CUSTOMER].kind == 's') {
 		/* keyed by customer: the message id is made from it */
@@ -447,13 +448,13 @@ static void deliver(struct crm_dir *d, const char *sendmail, const char *campaig
 	int code = pipe_to(sendmail, rcpt, nbcc + 1, msg->s, msg->len);
 	free(rcpt);
 	if (code == 0) {
-		log_event(d, id, campaign, msgid, subject, "sent", 0);
+		log_event(d, id, campaign, msgid, subject, DOM_SENT, 0);
 		t->ok++;
 	} else {
 		char whybuf[256];
 		if (code < 0)
 			crm_warn("%s: %s", id, sendmail);
-		log_event(d, id, campaign, msgid, subject, "failed", code < 0 ? 127 : code);
+		log_event(d, id, campaign, msgid, subject, DOM_FAILED, code < 0 ? 127 : code);
 		snprintf(whybuf, sizeof whybuf, "the sendmail command failed (exit %d)", code < 0 ? 127 : code);
 		if (t->progress)
 			fputc('\n', stderr);
@@ -474,7 +475,7 @@ static bool send_held(struct crm_dir *d, struct held *v, size_t n, const char *s
 {
 	struct sb lines = { 0 }, msg = { 0 };
 	for (size_t i = 0; i < n; i++)
-		event_line(&lines, v[i].id, campaign, v[i].msgid, v[i].subject, "pending", 0);
+		event_line(&lines, v[i].id, campaign, v[i].msgid, v[i].subject, DOM_PENDING, 0);
 	sb_printf(&msg, "crm-mail: %s: %zu to send", campaign, n);
 	bool pushed = gitsync_publish(d, lines.s, lines.len, msg.s) == 0;
 	if (!pushed)
@@ -693,7 +694,7 @@ int main(int argc, char **argv)
 			why = whybuf;
 		} else if (bounces_why(&bounced, addr)) {
 			why = bounces_why(&bounced, addr);
-		} else if (!o.transactional && (cco < 0 || strcmp(rec_get(&r, (size_t)cco), "opt-in")))
+		} else if (!o.transactional && (cco < 0 || strcmp(rec_get(&r, (size_t)cco), DOM_OPT_IN)))
 			why = "no opt-in consent";
 		else if (pi >= 0 && past.status[pi] == 's')
 			why = "already sent in this campaign";
@@ -865,7 +866,7 @@ int main(int argc, char **argv)
 				struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
 				nanosleep(&ts, NULL);
 			}
-			log_event(&d, id, campaign, msgid, subj.s, "pending", 0);
+			log_event(&d, id, campaign, msgid, subj.s, DOM_PENDING, 0);
 			struct tally ty = { n_ok, n_fail, skips, nskip, skcap, progress };
 			deliver(&d, sendmail, campaign, id, sb_str(&wire), bcc, nbcc, msgid, subj.s, &msg, &r, &ty);
 			n_ok = ty.ok, n_fail = ty.fail, skips = ty.skips, nskip = ty.nskip, skcap = ty.skcap;

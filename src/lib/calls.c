@@ -213,7 +213,7 @@ static void calls_known(struct calls *x, const struct hist *h)
 	struct sb k = { 0 }, num = { 0 };
 	for (size_t i = 0; i < h->n; i++) {
 		json_t *o = h->v[i].obj;
-		if (!o || (strcmp(json_str(o, "type"), "call") && strcmp(json_str(o, "type"), "missed")) ||
+		if (!o || (strcmp(json_str(o, "type"), "call") && strcmp(json_str(o, "type"), DOM_MISSED)) ||
 		    !*json_str(o, "number"))
 			continue;
 		crm_time ts;
@@ -268,7 +268,7 @@ static void call_one(struct calls *x, const struct rec *r, long line)
 	json_object_set_new(e, "id", json_string(id));
 	json_object_set_new(e, "ts", json_string(ts));
 	json_object_set_new(e, "customer", json_string(cid));
-	json_object_set_new(e, "type", json_string(c.missed ? "missed" : "call"));
+	json_object_set_new(e, "type", json_string(c.missed ? DOM_MISSED : "call"));
 	json_object_set_new(e, "channel", json_string("phone"));
 	if (c.dir)
 		json_object_set_new(e, "direction", json_string(c.dir));

@@ -14,10 +14,10 @@
 #include "utf8.h"
 #include "util.h"
 
-const char *const dom_types[] = { "note", "call", "missed", "email", "meeting", "chat",
+const char *const dom_types[] = { "note", "call", DOM_MISSED, "email", "meeting", "chat",
 				  "sms", "purchase", "refund", "ticket", "survey", "task",
 				  "done", "deal", "bounce", "void", "merge", "auto", NULL };
-const char *const dom_log_types[] = { "note", "call", "missed", "email", "meeting", "chat",
+const char *const dom_log_types[] = { "note", "call", DOM_MISSED, "email", "meeting", "chat",
 				      "sms", "purchase", "refund", "ticket", "survey", "task",
 				      "done", "deal", "bounce", NULL };
 const char *const dom_channels[] = { "email", "phone", "sms", "chat", "meeting", "web", "shop",
@@ -27,8 +27,8 @@ const char *const dom_deal_stages[] = { "new", "qualified", "proposal", "negotia
 					"lost", NULL };
 const int dom_deal_prob[] = { 10, 25, 50, 75, 100, 0 };
 const char *const dom_ticket_statuses[] = { "open", "pending", "solved", "closed", NULL };
-const char *const dom_mail_statuses[] = { "pending", "sent", "failed", NULL };
-const char *const dom_consents[] = { "opt-in", "opt-out", NULL };
+const char *const dom_mail_statuses[] = { DOM_PENDING, DOM_SENT, DOM_FAILED, NULL };
+const char *const dom_consents[] = { DOM_OPT_IN, DOM_OPT_OUT, NULL };
 
 long dom_index(const char *const *list, const char *s)
 {
@@ -67,7 +67,7 @@ const char *dom_hint(const char *s, const char *const *list)
 const char *dom_default_channel(const char *type)
 {
 	static const char *const map[][2] = {
-		{ "call", "phone" },  { "missed", "phone" }, { "email", "email" },
+		{ "call", "phone" },  { DOM_MISSED, "phone" }, { "email", "email" },
 		{ "bounce", "email" }, { "meeting", "meeting" }, { "chat", "chat" },
 		{ "sms", "sms" },     { "purchase", "shop" }, { "refund", "shop" },
 		{ "ticket", "web" },  { "survey", "web" },
@@ -168,7 +168,7 @@ unsigned dom_classify(const struct proj *p)
 			c |= DOM_SURVEY;
 		else if (is(t, "ticket", 6))
 			c |= DOM_TICKET;
-		else if (is(t, "missed", 6) || is(t, "bounce", 6))
+		else if (is(t, DOM_MISSED, 6) || is(t, "bounce", 6))
 			c = 0;
 		break;
 	case 8:
@@ -178,7 +178,7 @@ unsigned dom_classify(const struct proj *p)
 	}
 	if (message) {
 		const struct pval *s = &p->v[PJ_STATUS];
-		if (s->kind == 's' && (is(s, "pending", 7) || is(s, "failed", 6)))
+		if (s->kind == 's' && (is(s, DOM_PENDING, 7) || is(s, DOM_FAILED, 6)))
 			c = (c & ~DOM_CONTACT) | DOM_UNSENT;
 	}
 	return c;

@@ -35,6 +35,14 @@ extern const char *const dom_consents[];
 
 /* The base currency when crm.conf sets none. */
 #define DOM_CURRENCY "EUR"
+/* The words programs write, each a member of a list above: consents, the
+ * statuses of a mail crm-mail sends, the type of a call not answered. */
+#define DOM_OPT_IN "opt-in"
+#define DOM_OPT_OUT "opt-out"
+#define DOM_PENDING "pending"
+#define DOM_SENT "sent"
+#define DOM_FAILED "failed"
+#define DOM_MISSED "missed"
 
 /* The index of s in the list, or -1. */
 long dom_index(const char *const *list, const char *s);

@@ -749,7 +749,7 @@ static const char *build(struct imp *x, const struct row *r, const char *cid, js
 		const char *c = value(x, r, "currency");
 		char cur[4];
 		if (!c)
-			c = conf_get(x->d, "currency", "EUR");
+			c = conf_get(x->d, "currency", DOM_CURRENCY);
 		if (!currency_valid(c, cur)) {
 			sb_printf(why, "currency: '%s' is not a currency code (ISO 4217: PLN, CZK, EUR)", c);
 			return why->s;

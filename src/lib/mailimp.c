@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cust.h"
+#include "domain.h"
 #include "hist.h"
 #include "hmap.h"
 #include "id.h"
@@ -594,9 +595,9 @@ static bool opt_out(struct imp *x, long row)
 {
 	size_t c = ctable_col_add(&x->t, "consent");
 	struct rec *r = &x->t.rows[row];
-	if (!strcmp(rec_get(r, c), "opt-out"))
+	if (!strcmp(rec_get(r, c), DOM_OPT_OUT))
 		return false;
-	rec_set(r, c, "opt-out", 7);
+	rec_set(r, c, DOM_OPT_OUT, strlen(DOM_OPT_OUT));
 	size_t u = ctable_col_add(&x->t, "updated");
 	rec_set(&x->t.rows[row], u, x->now, strlen(x->now));
 	x->changed = true;
@@ -679,7 +680,7 @@ static void import_one(struct imp *x, const char *buf, size_t n, const struct wh
 		json_t *extra = json_object();
 		/* the history says why the consent changed */
 		if (own && unsub)
-			json_object_set_new(extra, "consent", json_string("opt-out"));
+			json_object_set_new(extra, "consent", json_string(DOM_OPT_OUT));
 		if (own && answer) {
 			json_object_set_new(extra, answer, json_integer(grade));
 			json_object_set_new(extra, "campaign", json_string(camp));
