@@ -13,7 +13,7 @@ jobs=${JOBS:-$(nproc 2>/dev/null || echo 1)}
 one() {
 	t=$1
 	bin=build/fuzz/$t
-	mkdir -p "build/fuzz/corpus/$t" "build/fuzz/check/$t"
+	mkdir -p "build/fuzz/corpus/$t" "build/fuzz/check/$t" "fuzz/corpus/$t"
 	ok=true
 	set --
 	for f in fuzz/regress/"$t"/*; do
