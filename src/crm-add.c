@@ -682,12 +682,14 @@ static int merge_history(struct crm_dir *d, char *const *ids, size_t n, const ch
 			sb_free(&recs);
 			return -1;
 		}
-		int fd = openat(d->fd, INTERACTIONS, O_RDONLY | O_CLOEXEC);
+		int fd = hist_fd(d);
 		struct stat st;
-		if (fd >= 0 && fstat(fd, &st) == 0)
+		if (fd >= 0 && fstat(fd, &st) < 0)
+			crm_warn("%s", crm_path(d, INTERACTIONS));
+		if (fd == -2 || (fd >= 0 && fstat(fd, &st) < 0))
+			hw->failed = true;
+		else if (fd >= 0)
 			crm_wcopy(hw, fd, crm_path(d, INTERACTIONS), 0, st.st_size);
-		else if (errno != ENOENT)
-			crm_warn("%s", crm_path(d, INTERACTIONS)), hw->failed = true;
 		if (fd >= 0)
 			close(fd);
 	}

@@ -48,6 +48,19 @@ static void check_header(const struct hdr *h, const char *name, long line)
 		exit(CRM_ERR);
 }
 
+/* The header h (on line) of customers.csv as t's: checked, its columns
+ * indexed; a file without an id column stops the program. */
+static void take_header(struct ctable *t, const struct rec *h, long line)
+{
+	hdr_from_rec(&t->hdr, h);
+	check_header(&t->hdr, t->name, line);
+	for (size_t i = 0; i < t->hdr.n; i++)
+		hmap_put(&t->colidx, t->hdr.name[i], strlen(t->hdr.name[i]));
+	if (hdr_find(&t->hdr, "id") < 0)
+		crm_dataerr(t->name, line, "the header has no 'id' column"), exit(CRM_ERR);
+	t->file_cols = t->hdr.n;
+}
+
 void ctable_load(struct ctable *t, const struct crm_dir *d)
 {
 	memset(t, 0, sizeof *t);
@@ -69,13 +82,7 @@ void ctable_load(struct ctable *t, const struct crm_dir *d)
 		exit(CRM_ERR);
 	if (k == 0)
 		crm_diex("%s: empty file: the header is missing (it starts with 'id,name,email')", t->name);
-	hdr_from_rec(&t->hdr, &r);
-	check_header(&t->hdr, t->name, r.line);
-	for (size_t i = 0; i < t->hdr.n; i++)
-		hmap_put(&t->colidx, t->hdr.name[i], strlen(t->hdr.name[i]));
-	if (hdr_find(&t->hdr, "id") < 0)
-		crm_dataerr(t->name, r.line, "the header has no 'id' column"), exit(CRM_ERR);
-	t->file_cols = t->hdr.n;
+	take_header(t, &r, r.line);
 	t->hdr_raw = r.raw;
 	t->hdr_rawlen = r.rawlen;
 	t->hdr_crlf = r.crlf;
@@ -276,13 +283,7 @@ void ctable_open(struct ctable *t, const struct crm_dir *d)
 	struct rec h = { 0 };
 	if (cscan_parse(c, &r, &h) < 0)
 		exit(CRM_ERR);
-	hdr_from_rec(&t->hdr, &h);
-	check_header(&t->hdr, t->name, r.line);
-	for (size_t i = 0; i < t->hdr.n; i++)
-		hmap_put(&t->colidx, t->hdr.name[i], strlen(t->hdr.name[i]));
-	if (hdr_find(&t->hdr, "id") < 0)
-		crm_dataerr(t->name, r.line, "the header has no 'id' column"), exit(CRM_ERR);
-	t->file_cols = t->hdr.n;
+	take_header(t, &h, r.line);
 	t->head = r.off;
 	t->body = r.next;
 	t->body_line = c->line;

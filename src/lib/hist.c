@@ -13,6 +13,16 @@
 #include "utf8.h"
 #include "util.h"
 
+int hist_fd(const struct crm_dir *d)
+{
+	int fd = openat(d->fd, INTERACTIONS, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno != ENOENT) {
+		crm_warn("%s", crm_path(d, INTERACTIONS));
+		return -2;
+	}
+	return fd < 0 ? -1 : fd;
+}
+
 struct linein *hist_open(const struct crm_dir *d)
 {
 	int fd = openat(d->fd, INTERACTIONS, O_RDONLY | O_CLOEXEC);
@@ -499,13 +509,9 @@ int hist_rewrite(const struct crm_dir *d, char *const *ids, size_t n, const char
 {
 	memset(counts, 0, n * sizeof *counts);
 	const char *name = crm_path(d, INTERACTIONS);
-	int fd = openat(d->fd, INTERACTIONS, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return 1;
-		crm_warn("%s", name);
-		return -1;
-	}
+	int fd = hist_fd(d);
+	if (fd < 0)
+		return fd == -1 ? 1 : -1;
 	struct hrw x = { .ids = ids, .n = n, .to = to, .counts = counts };
 	if (to) {
 		json_t *j = json_string(to);
@@ -599,13 +605,9 @@ int hist_merged(const struct crm_dir *d, const char *keep, char *const *ids, siz
 {
 	memset(found, 0, n * sizeof *found);
 	const char *name = crm_path(d, INTERACTIONS);
-	int fd = openat(d->fd, INTERACTIONS, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		crm_warn("%s", name);
-		return -1;
-	}
+	int fd = hist_fd(d);
+	if (fd < 0)
+		return fd == -1 ? 0 : -1;
 	struct lit *lits = xcalloc(n + 2, sizeof *lits);
 	size_t nl;
 	struct hscan h;

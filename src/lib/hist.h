@@ -34,6 +34,9 @@ void hist_free(struct hist *h);
 /* Open the history for reading object by object with jsonl_next; NULL when
  * there is none yet (not an error), or dies on an error. */
 struct linein *hist_open(const struct crm_dir *d);
+/* The history of d opened for reading: its descriptor, -1 when there is
+ * none yet, or -2 after reporting why it could not be opened. */
+int hist_fd(const struct crm_dir *d);
 
 /* An interaction file read whole and indexed by id, each record with the
  * bytes of its line (for crm-merge, which must write lines as they were). */

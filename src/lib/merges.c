@@ -92,13 +92,9 @@ int merges_load(struct merges *m, const struct crm_dir *d)
 	struct stat st;
 	if (fstatat(d->fd, INTERACTIONS, &st, 0) == 0 && !S_ISREG(st.st_mode))
 		return 0;
-	int fd = openat(d->fd, INTERACTIONS, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		crm_warn("%s", name);
-		return -1;
-	}
+	int fd = hist_fd(d);
+	if (fd < 0)
+		return fd == -1 ? 0 : -1;
 	/* "merge" itself, or an escape that could spell a letter of it */
 	struct lit lits[2];
 	lit_init(&lits[0], "merge", 5);
