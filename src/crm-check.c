@@ -112,15 +112,23 @@ struct file {
 	size_t nwarn; /* of the n, the warnings */
 };
 
-static void note(struct file *f, long long at, int rank, long col, bool warn, const char *fmt,
-		 va_list ap)
+/* A problem of f at line at: rank orders the problems of a line, col is
+ * the column it names (0: none), warn makes it a warning. */
+static void note(struct file *f, long long at, int rank, long col, bool warn, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+static void note(struct file *f, long long at, int rank, long col, bool warn, const char *fmt, ...)
 {
 	if (quiet && !warn)
 		quit();
 	if (quiet)
 		return;
 	char *s;
-	if (vasprintf(&s, fmt, ap) < 0)
+	va_list ap;
+	va_start(ap, fmt);
+	int k = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (k < 0)
 		crm_diex("out of memory");
 	void *p = f->v;
 	xgrow(&p, &f->cap, f->n + 1, sizeof *f->v);
@@ -130,41 +138,11 @@ static void note(struct file *f, long long at, int rank, long col, bool warn, co
 	f->nwarn += warn;
 }
 
-static void problem(struct file *f, long long at, int rank, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void problem(struct file *f, long long at, int rank, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	note(f, at, rank, 0, false, fmt, ap);
-	va_end(ap);
-}
-
-/* A problem at a column of the line. */
-static void problem_at(struct file *f, long long at, long col, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void problem_at(struct file *f, long long at, long col, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	note(f, at, 0, col, false, fmt, ap);
-	va_end(ap);
-}
-
-/* Something worth saying that is not wrong: printed with "warning: ",
- * left out of the exit status. */
-static void warning(struct file *f, long long at, int rank, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void warning(struct file *f, long long at, int rank, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	note(f, at, rank, 0, true, fmt, ap);
-	va_end(ap);
-}
+/* A problem; a problem at a column of the line; something worth saying
+ * that is not wrong: printed with "warning: ", left out of the exit status. */
+#define problem(f, at, rank, ...) note(f, at, rank, 0, false, __VA_ARGS__)
+#define problem_at(f, at, col, ...) note(f, at, 0, col, false, __VA_ARGS__)
+#define warning(f, at, rank, ...) note(f, at, rank, 0, true, __VA_ARGS__)
 
 static int by_line(const void *a, const void *b)
 {
