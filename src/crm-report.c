@@ -41,6 +41,7 @@ static const struct report reports[] = {
 	{ "followups", report_followups, true, false, "tasks overdue or due this week, customers losing touch" },
 	{ "cohorts", report_cohorts, false, true, "customers by first purchase month, and who bought again" },
 	{ "owners", report_owners, true, false, "customers, contacts, open tasks and revenue per owner" },
+	{ "tickets", report_tickets, true, false, "open tickets: age, owner, last reply, service level breaches" },
 	{ "changes", report_changes, false, false, "changes of consent and stage in the git history: who and when" },
 	{ NULL, NULL, false, false, NULL },
 };
@@ -48,7 +49,7 @@ static const struct report reports[] = {
 static const struct crm_cmd cmd = {
 	"REPORT [--since DATE] [--until DATE] [--by PERIOD] [--group FIELD] [-w EXPR] [--currency CUR] [--limit N] [-o FORMAT]",
 	"Print a report: summary, activity, revenue, top, segments, pipeline,\n"
-	"campaigns, satisfaction, followups, cohorts, owners or changes. A customer\n"
+	"campaigns, satisfaction, followups, cohorts, owners, tickets or changes. A customer\n"
 	"stream on standard input, or --where, limits the report to those customers.",
 	opts,
 	NULL,

@@ -1262,3 +1262,43 @@ x1,'
 	assert_output 'id,customer,name
 x1,0nobodyatall0,'
 }
+
+@test "FIND079: open_tickets counts the tickets whose latest status is neither solved nor closed" {
+	cat >>interactions.jsonl <<EOF
+{"id":"t1","ts":"2026-11-01T10:00:00Z","customer":"$LUKASZ","type":"ticket","channel":"web","by":"tester","text":"Broken","status":"open"}
+{"id":"t2","ts":"2026-11-02T10:00:00Z","customer":"$LUKASZ","type":"ticket","channel":"web","by":"tester","text":"Late"}
+{"id":"t3","ts":"2026-11-03T10:00:00Z","customer":"$LUKASZ","type":"ticket","channel":"web","by":"tester","ref":"t2","status":"solved"}
+{"id":"t5","ts":"2026-11-05T10:00:00Z","customer":"$JIRI","type":"ticket","channel":"web","by":"tester","ref":"t4","status":"closed"}
+{"id":"t4","ts":"2026-11-04T10:00:00Z","customer":"$JIRI","type":"ticket","channel":"web","by":"tester","text":"Wrong size","status":"open"}
+{"id":"t6","ts":"2026-11-06T10:00:00Z","customer":"$JIRI","type":"ticket","channel":"web","by":"tester","text":"Refund?","status":"open"}
+{"id":"t7","ts":"2026-11-07T10:00:00Z","customer":"$JIRI","type":"ticket","channel":"web","by":"tester","ref":"t6","status":"pending"}
+EOF
+	run -0 --separate-stderr crm-find -f id,open_tickets --where 'open_tickets>0' -o csv
+	assert_output "id,open_tickets
+$LUKASZ,1
+$JIRI,1"
+	run -0 crm-find -f name,open_tickets --where 'id=01aaaaaaaaaa3' -o csv
+	assert_output 'name,open_tickets
+Петър Петров,'
+}
+
+@test "FIND080: -i --current shows each deal and ticket once, in its current state, and --where sees that state" {
+	cat >interactions.jsonl <<EOF
+{"id":"t1","ts":"2026-11-01T10:00:00Z","customer":"$LUKASZ","type":"ticket","channel":"web","by":"tester","text":"Broken","status":"open","priority":"high"}
+{"id":"d1","ts":"2026-11-02T10:00:00Z","customer":"$JIRI","type":"deal","channel":"other","by":"tester","stage":"new","probability":10,"amount":5000,"currency":"PLN"}
+{"id":"t2","ts":"2026-11-03T10:00:00Z","customer":"$LUKASZ","type":"ticket","channel":"web","by":"tester","ref":"t1","status":"pending","owner":"ola"}
+{"id":"d2","ts":"2026-11-04T10:00:00Z","customer":"$JIRI","type":"deal","channel":"other","by":"tester","ref":"d1","stage":"proposal","probability":50}
+EOF
+	run -0 --separate-stderr crm-find -i --current
+	assert_output - <<EOF
+{"id":"t1","ts":"2026-11-01T10:00:00Z","customer":"$LUKASZ","type":"ticket","channel":"web","by":"tester","text":"Broken","status":"pending","priority":"high","owner":"ola","updated":"2026-11-03T10:00:00Z"}
+{"id":"d1","ts":"2026-11-02T10:00:00Z","customer":"$JIRI","type":"deal","channel":"other","by":"tester","stage":"proposal","probability":50,"amount":5000,"currency":"PLN","updated":"2026-11-04T10:00:00Z"}
+EOF
+	run -0 crm-find -i --current --where 'status=pending and owner=ola' -f id,status,priority -o csv
+	assert_output 'id,status,priority
+t1,pending,high'
+	# without --current every event, the first as it was written
+	run -1 crm-find -i --where 'id=t1 and status=pending'
+	run -2 --separate-stderr crm-find --current
+	assert_equal "${stderr%%$'\n'*}" "crm-find: --current goes with -i"
+}

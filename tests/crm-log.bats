@@ -1171,3 +1171,65 @@ EOF
 	run --separate-stderr crm-log -l anna -o csv
 	assert_line --index 2 "e2,2026-11-20T23:30:00Z,$ANNA,Anna Nowak,email,email,out,ola,Winter sale,,,,winter,failed"
 }
+
+# --- tickets ----------------------------------------------------------------
+
+@test "LOG097: a ticket opens open and normal; a later event with --ref changes its status and owner" {
+	log_as T anna ticket "Parcel arrived broken" --priority high --ts 2026-11-22T08:00:00Z
+	assert_equal "$(last_line)" \
+		"$(printf '{"id":"%s","ts":"2026-11-22T08:00:00Z","customer":"%s","type":"ticket","channel":"web","by":"tester","text":"Parcel arrived broken","status":"open","priority":"high"}' "$T" "$ANNA")"
+	log_as C anna ticket "A new one is on its way" --ref "$T" --status pending --owner piotr
+	assert_equal "$(last_line)" \
+		"$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"ticket","channel":"web","by":"tester","text":"A new one is on its way","ref":"%s","status":"pending","owner":"piotr"}' "$C" "$NOW" "$ANNA" "$T")"
+	log_as T2 anna ticket --subject "Invoice"
+	run jq -c '[.subject, .status, .priority]' <(last_line)
+	assert_output '["Invoice","open","normal"]'
+}
+
+@test "LOG098: ticket options are checked and a --ref must name a ticket's first event of the customer" {
+	run -2 --separate-stderr crm-log anna note hi --priority high
+	assert_equal "$stderr" "crm-log: --priority, --status and --owner go with ticket"
+	run -2 --separate-stderr crm-log anna ticket hi --priority urgent
+	assert_equal "$stderr" "crm-log: --priority: urgent: unknown (use one of: low, normal, high)"
+	run -2 --separate-stderr crm-log anna ticket hi --status done
+	assert_equal "$stderr" "crm-log: --status: done: unknown (use one of: open, pending, solved, closed)"
+	run -2 --separate-stderr crm-log anna note hi --ref x
+	assert_equal "$stderr" "crm-log: --ref goes with deal and ticket"
+	log_as N anna note "not a ticket"
+	run -2 --separate-stderr crm-log anna ticket --ref "$N" --status solved
+	assert_equal "$stderr" "crm-log: --ref $N: no ticket has this id"
+	log_as T anna ticket "Broken"
+	log_as C anna ticket --ref "$T" --status pending
+	run -2 --separate-stderr crm-log anna ticket --ref "$C" --status solved
+	assert_equal "$stderr" "crm-log: --ref $C: a change of a ticket; give the ticket's first event ($T)"
+	add_as BOB "Bob Brown" -e bob@example.com
+	run -2 --separate-stderr crm-log bob ticket --ref "$T" --status solved
+	assert_equal "$stderr" "crm-log: --ref $T: the ticket belongs to another customer ($ANNA)"
+	run wc -l <interactions.jsonl
+	assert_output 3
+}
+
+@test "LOG099: -l --current shows each deal and ticket once, by its first event, in its current state" {
+	log_as T anna ticket "Broken" --ts 2026-11-01T09:00:00Z
+	log_as D anna deal --stage new --amount 100 --ts 2026-11-02T09:00:00Z
+	log_as N anna note "Called" --ts 2026-11-03T09:00:00Z
+	log_as C1 anna ticket "Sent a new one" --ref "$T" --status pending --owner piotr --ts 2026-11-04T09:00:00Z
+	log_as D2 anna deal --stage won --ref "$D" --ts 2026-11-05T09:00:00Z
+	log_as C2 anna ticket --ref "$T" --status solved --ts 2026-11-06T09:00:00Z
+	run -0 crm-log -l anna --current
+	assert_output - <<EOF
+{"id":"$T","ts":"2026-11-01T09:00:00Z","customer":"$ANNA","type":"ticket","channel":"web","by":"tester","text":"Broken","status":"solved","priority":"normal","owner":"piotr","updated":"2026-11-06T09:00:00Z"}
+{"id":"$D","ts":"2026-11-02T09:00:00Z","customer":"$ANNA","type":"deal","channel":"other","by":"tester","amount":10000,"currency":"EUR","stage":"won","probability":100,"updated":"2026-11-05T09:00:00Z"}
+{"id":"$N","ts":"2026-11-03T09:00:00Z","customer":"$ANNA","type":"note","channel":"other","by":"tester","text":"Called"}
+EOF
+	run -0 crm-log -l --current -o table
+	run sed 's/ *$//' <<<"$output"
+	assert_output - <<'EOF'
+when              customer    type    dir  what                                          amount
+2026-11-01 09:00  Anna Nowak  ticket       Broken, solved, normal priority, owner piotr
+2026-11-02 09:00  Anna Nowak  deal         stage won                                     100.00 EUR
+2026-11-03 09:00  Anna Nowak  note         Called
+EOF
+	run -2 --separate-stderr crm-log anna note x --current
+	assert_equal "${stderr%%$'\n'*}" "crm-log: --since, --until, --type and --current go with -l"
+}

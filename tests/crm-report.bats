@@ -1031,3 +1031,48 @@ due,2026-11-25,01kaaaaaaaaa2,Jan Dvořák,01kbt00000002,Umowa,-7
 losing touch,2026-09-01,01kaaaaaaaaa6,Ola Lis,,every 60 days,78
 EOF
 }
+
+@test "REP048: tickets lists the open ones, the breaches of their service level first" {
+	printf 'currency = PLN\nsla.high = 4h\nsla.normal = 2d\n' >crm.conf
+	cat >interactions.jsonl <<'EOF'
+{"id":"01kbt0000000a","ts":"2026-11-22T01:00:00Z","customer":"01kaaaaaaaaa1","type":"ticket","channel":"web","by":"alice","text":"Parcel arrived broken","status":"open","priority":"high"}
+{"id":"01kbt0000000b","ts":"2026-11-21T09:00:00Z","customer":"01kaaaaaaaaa2","type":"ticket","channel":"web","by":"bob","subject":"Invoice wrong","text":"VAT id missing","status":"open","priority":"normal"}
+{"id":"01kbt0000000c","ts":"2026-11-18T09:00:00Z","customer":"01kaaaaaaaaa4","type":"ticket","channel":"email","by":"bob","text":"Login fails","status":"open","priority":"low"}
+{"id":"01kbt0000000d","ts":"2026-11-10T09:00:00Z","customer":"01kaaaaaaaaa3","type":"ticket","channel":"web","by":"alice","text":"Wrong colour","status":"open","priority":"normal"}
+{"id":"01kbt0000000e","ts":"2026-11-22T08:00:00Z","customer":"01kaaaaaaaaa1","type":"ticket","channel":"web","by":"piotr","text":"Sent a new one","ref":"01kbt0000000a","status":"pending","owner":"piotr"}
+{"id":"01kbt0000000f","ts":"2026-11-12T09:00:00Z","customer":"01kaaaaaaaaa3","type":"ticket","channel":"web","by":"alice","ref":"01kbt0000000d","status":"solved"}
+EOF
+	# Anna's is high, 9 hours old against 4: breached, its owner piotr;
+	# Jan's is normal, 25 hours against 48: ok, owner his (bob); Klaus's is
+	# low, with no service level, owner none; Maria's is solved
+	run -0 --separate-stderr crm-report tickets -o csv
+	assert_output - <<'EOF'
+id,customer,name,subject,priority,status,opened,age_h,owner,last_reply,sla
+01kbt0000000a,01kaaaaaaaaa1,Anna Nowak,Parcel arrived broken,high,pending,2026-11-22T01:00:00Z,9,piotr,2026-11-22T08:00:00Z,breached
+01kbt0000000b,01kaaaaaaaaa2,Jan Dvořák,Invoice wrong,normal,open,2026-11-21T09:00:00Z,25,bob,,ok
+01kbt0000000c,01kaaaaaaaaa4,Klaus Weber,Login fails,low,open,2026-11-18T09:00:00Z,97,,,
+EOF
+	# at the end of the 11th Maria's was open, 38 hours old: within 2 days
+	run -0 --separate-stderr crm-report tickets --until 2026-11-11 -o csv
+	assert_output - <<'EOF'
+id,customer,name,subject,priority,status,opened,age_h,owner,last_reply,sla
+01kbt0000000d,01kaaaaaaaaa3,Мария Петрова,Wrong colour,normal,open,2026-11-10T09:00:00Z,38,alice,,ok
+EOF
+	run -0 crm-report tickets -w 'owner=bob' -o csv
+	assert_output - <<'EOF'
+id,customer,name,subject,priority,status,opened,age_h,owner,last_reply,sla
+01kbt0000000b,01kaaaaaaaaa2,Jan Dvořák,Invoice wrong,normal,open,2026-11-21T09:00:00Z,25,bob,,ok
+EOF
+}
+
+@test "REP049: a service level that is not a duration is an error naming crm.conf's line" {
+	printf 'currency = PLN\nsla.high = four hours\n' >crm.conf
+	run -2 --separate-stderr crm-report tickets
+	assert_equal "$stderr" "crm-report: crm.conf:2: sla.high: 'four hours' is not a duration (90m, 4h, 2d)"
+	printf 'sla.low = 0h\n' >crm.conf
+	run -2 --separate-stderr crm-report tickets
+	assert_equal "$stderr" "crm-report: crm.conf:1: sla.low: '0h' is not a duration (90m, 4h, 2d)"
+	printf 'sla.low = 90m\n' >crm.conf
+	run -1 crm-report tickets -o csv
+	assert_output 'id,customer,name,subject,priority,status,opened,age_h,owner,last_reply,sla'
+}

@@ -64,6 +64,7 @@ void report_followups(struct rctx *x, struct table *t);
 void report_cohorts(struct rctx *x, struct table *t);
 void report_owners(struct rctx *x, struct table *t);
 void report_changes(struct rctx *x, struct table *t);
+void report_tickets(struct rctx *x, struct table *t);
 
 /* -- customers (customers.c) -- */
 
