@@ -22,6 +22,7 @@
 #include "re.h"
 #include "utf8.h"
 #include "util.h"
+#include "voids.h"
 
 enum { O_SORT = OPT_FIRST_LOCAL, O_LIMIT, O_WIDE, O_CASED, O_CURRENT };
 
@@ -770,6 +771,7 @@ static int find_interactions(struct opts *o)
 	 * is read once, as it comes) */
 	struct merges merged = { 0 };
 	struct current *cur = NULL;
+	const struct voids *voided = NULL;
 	if (o->dash || stdin_is_stream()) {
 		if (o->current)
 			crm_usage_error(&cmd, "--current reads the directory's history, not a stream");
@@ -778,6 +780,9 @@ static int find_interactions(struct opts *o)
 		crm_dir_open(&d, o->c.dir);
 		have_dir = true;
 		if (merges_load(&merged, &d) < 0)
+			exit(CRM_ERR); /* reported; nothing to undo */
+		/* the corrections: an event a void cancels is not shown */
+		if (!(voided = voids_of(&d)))
 			exit(CRM_ERR); /* reported; nothing to undo */
 		/* --current: the deals and tickets folded first */
 		if (o->current && !(cur = current_load(&d, o->c.strict)))
@@ -855,6 +860,11 @@ static int find_interactions(struct opts *o)
 				}
 			}
 			continue;
+		}
+		json_t *oid = json_object_get(obj, "id");
+		if (voided && json_is_string(oid) && voids_has(voided, json_string_value(oid), json_string_length(oid))) {
+			json_decref(obj);
+			continue; /* cancelled by a void (voids.h) */
 		}
 		if (cur && !current_view(cur, obj)) {
 			json_decref(obj);

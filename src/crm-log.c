@@ -28,6 +28,7 @@
 #include "scan.h"
 #include "utf8.h"
 #include "util.h"
+#include "voids.h"
 
 enum {
 	O_CHANNEL = OPT_FIRST_LOCAL,
@@ -439,6 +440,44 @@ static int do_done(struct crm_dir *d, const struct opts *o, int argc, char **arg
 	return rc;
 }
 
+/* crm-log --void ID [REASON]: a void event that cancels the event ID
+ * (voids.h: every reader leaves it out from then on). */
+static int do_void(struct crm_dir *d, const struct opts *o, int argc, char **argv, bool dry,
+		   bool strict)
+{
+	if (argc > 1)
+		crm_usage_error(&cmd, "--void takes an event's id and an optional reason");
+	crm_lock(d);
+	struct ref_find f;
+	find_ref(d, o->voids, strict, &f);
+	if (f.off < 0)
+		crm_diex("--void %s: no event has this id", o->voids);
+	if (!strcmp(f.type, "void"))
+		crm_diex("--void %s: a void cannot be voided (log the event again instead)", o->voids);
+	if (!strcmp(f.type, "merge"))
+		crm_diex("--void %s: a merge record cannot be voided", o->voids);
+	const struct voids *voided = voids_of(d);
+	if (!voided)
+		exit(CRM_ERR); /* reported; nothing written */
+	if (voids_has(voided, o->voids, strlen(o->voids)))
+		crm_diex("--void %s: the event is already voided", o->voids);
+	json_t *e = json_object();
+	char id[ID_LEN + 1];
+	id_new(id);
+	json_object_set_new(e, "id", json_string(id));
+	set_time(e, "ts", o->ts ? when("ts", o->ts) : crm_now());
+	json_object_set_new(e, "customer", json_string(f.customer));
+	json_object_set_new(e, "type", json_string("void"));
+	json_object_set_new(e, "channel", json_string("other"));
+	json_object_set_new(e, "by", json_string(crm_user()));
+	json_object_set_new(e, "ref", json_string(o->voids));
+	if (argc)
+		json_object_set_new(e, "text", json_string(argv[0]));
+	int rc = append(d, e, dry);
+	json_decref(e);
+	return rc;
+}
+
 static int do_log(struct crm_dir *d, const struct opts *o, int argc, char **argv, bool dry,
 		  bool strict)
 {
@@ -842,11 +881,18 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 	}
 	struct hscan h;
 	struct lit *lits = xcalloc(nids + 2, sizeof *lits);
+	/* the corrections: an event a void cancels is not shown (voids.h) */
+	const struct voids *voided = voids_of(d);
+	if (!voided)
+		exit(CRM_ERR); /* reported; nothing to undo */
 	if (open_history(d, ids_of, nids, &h, lits)) {
-		struct proj p = { .skip = ~(1u << PJ_CUSTOMER | 1u << PJ_TYPE | 1u << PJ_TS |
+		struct proj p = { .skip = ~(1u << PJ_CUSTOMER | 1u << PJ_TYPE | 1u << PJ_TS | 1u << PJ_ID |
 					    (want.tasks ? 1u << PJ_REF : 0)) };
 		struct hscan_item it;
 		while (next_event(&h, &p, c->strict, &it)) {
+			const struct pval *pid = &p.v[PJ_ID];
+			if (pid->kind == 's' && voids_has(voided, pid->s, pid->n))
+				continue;
 			struct event e = { .p = &p, .text = it.s, .len = it.n, .off = it.off, .torn = !it.nl };
 			e.has_ts = pv_time(&p.v[PJ_TS], &e.ts);
 			ev_pick(&e, &want);
@@ -976,6 +1022,8 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 				what_of(e, &what);
 				if (!strcmp(json_str(e, "type"), "deal"))
 					sb_printf(&what, "%sstage %s", what.len ? ", " : "", json_str(e, "stage"));
+				if (!strcmp(json_str(e, "type"), "void"))
+					sb_printf(&what, "%svoids %s", what.len ? ", " : "", json_str(e, "ref"));
 				if (!strcmp(json_str(e, "type"), "ticket")) {
 					const char *ts_ = json_str(e, "status"), *pr = json_str(e, "priority"),
 						   *ow = json_str(e, "owner");
@@ -1100,6 +1148,8 @@ int main(int argc, char **argv)
 	argv += optind;
 	if (o.list && o.done)
 		crm_usage_error(&cmd, "-l and --done do not go together");
+	if (o.voids && (o.list || o.done || calls || import || o.nmail))
+		crm_usage_error(&cmd, "--void goes alone, without -l, --done or an import");
 	if (!o.list && (o.since || o.until || o.ntypes || o.current))
 		crm_usage_error(&cmd, "--since, --until, --type and --current go with -l");
 	if (o.nmail && (o.list || o.done || calls))
@@ -1138,6 +1188,8 @@ int main(int argc, char **argv)
 		rc = do_list(&d, &o, argc, argv, &c);
 	} else if (o.done) {
 		rc = do_done(&d, &o, argc, argv, c.dry_run, c.strict);
+	} else if (o.voids) {
+		rc = do_void(&d, &o, argc, argv, c.dry_run, c.strict);
 	} else {
 		rc = do_log(&d, &o, argc, argv, c.dry_run, c.strict);
 	}

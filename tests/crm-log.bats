@@ -1233,3 +1233,87 @@ EOF
 	run -2 --separate-stderr crm-log anna note x --current
 	assert_equal "${stderr%%$'\n'*}" "crm-log: --since, --until, --type and --current go with -l"
 }
+
+# --- corrections --------------------------------------------------------------
+
+@test "LOG100: --void ID [REASON] appends a void of the event; -l shows the void, not the event" {
+	log_as P anna purchase --amount 900 --ts 2026-11-01T09:00:00Z
+	log_as N anna note "Called" --ts 2026-11-02T09:00:00Z
+	log_as V --void "$P" "Entered twice"
+	assert_equal "$(last_line)" \
+		"$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"void","channel":"other","by":"tester","ref":"%s","text":"Entered twice"}' "$V" "$NOW" "$ANNA" "$P")"
+	run -0 crm-log -l anna -o table
+	run sed 's/ *$//' <<<"$output"
+	assert_output - <<EOF
+when              customer    type  dir  what                                amount
+2026-11-02 09:00  Anna Nowak  note       Called
+2026-11-22 10:00  Anna Nowak  void       Entered twice, voids $P
+EOF
+	run -0 crm-find -i -f id,type -o csv
+	assert_output "id,type
+$N,note
+$V,void"
+	# crm-check takes it as it is
+	run -0 crm-check
+}
+
+@test "LOG101: --void refuses what is not there, a void, a merge record and a second void" {
+	log_as P anna purchase --amount 10
+	run -2 --separate-stderr crm-log --void 0000000000000
+	assert_equal "$stderr" "crm-log: --void 0000000000000: no event has this id"
+	log_as V --void "$P"
+	run -2 --separate-stderr crm-log --void "$P"
+	assert_equal "$stderr" "crm-log: --void $P: the event is already voided"
+	run -2 --separate-stderr crm-log --void "$V"
+	assert_equal "$stderr" "crm-log: --void $V: a void cannot be voided (log the event again instead)"
+	printf '{"id":"m1","ts":"2026-11-01T00:00:00Z","customer":"%s","type":"merge","ref":"0gone0gone0go","by":"x"}\n' "$ANNA" >>interactions.jsonl
+	run -2 --separate-stderr crm-log --void m1
+	assert_equal "$stderr" "crm-log: --void m1: a merge record cannot be voided"
+	run -2 --separate-stderr crm-log --void "$P" -l
+	assert_equal "${stderr%%$'\n'*}" "crm-log: --void goes alone, without -l, --done or an import"
+	run wc -l <interactions.jsonl
+	assert_output 3
+}
+
+@test "LOG102: a voided purchase leaves revenue in crm-find, crm-report top and crm-segment --rfm alike" {
+	add_as JAN "Jan Kos" -e jan@example.com
+	crm-log anna purchase --amount 100 --ts 2026-10-01T09:00:00Z >/dev/null
+	log_as P anna purchase --amount 900 --ts 2026-11-01T09:00:00Z
+	crm-log jan purchase --amount 500 --ts 2026-11-02T09:00:00Z >/dev/null
+	run -0 crm-find -f name,revenue,purchases -o csv
+	assert_output 'name,revenue,purchases
+Anna Nowak,1000.00,2
+Jan Kos,500.00,1'
+	crm-log --void "$P" "Entered twice" >/dev/null
+	run -0 crm-find -f name,revenue,purchases,last_purchase -o csv
+	assert_output 'name,revenue,purchases,last_purchase
+Anna Nowak,100.00,1,2026-10-01T09:00:00Z
+Jan Kos,500.00,1,2026-11-02T09:00:00Z'
+	run -0 crm-find --where 'revenue>200' -f name -o csv
+	assert_output 'name
+Jan Kos'
+	run -0 crm-report top -o csv
+	assert_output "rank,id,name,revenue,currency,purchases,last_purchase,last_contact
+1,$JAN,Jan Kos,500.00,EUR,1,2026-11-02T09:00:00Z,2026-11-02T09:00:00Z
+2,$ANNA,Anna Nowak,100.00,EUR,1,2026-10-01T09:00:00Z,2026-10-01T09:00:00Z"
+	run -0 crm-report revenue -o csv
+	assert_output 'period,currency,orders,refunds,revenue,aov
+2026-10,EUR,1,0,100.00,100.00
+2026-11,EUR,1,0,500.00,500.00'
+	run -0 crm-segment --rfm -o csv
+	run cut -d, -f2,15- <<<"$output"
+	assert_output 'name,f,m,rfm,segment
+Anna Nowak,3,3,333,Need Attention
+Jan Kos,5,5,555,Champions'
+}
+
+@test "LOG103: crm-check: a void needs a ref; voiding a done whose task is missing puts the history right" {
+	printf '{"id":"d1","ts":"2026-11-01T09:00:00Z","customer":"%s","type":"done","channel":"other","by":"x","ref":"0nothing0here"}\n' "$ANNA" >interactions.jsonl
+	run -2 --separate-stderr crm-check
+	assert_equal "$output" "interactions.jsonl:1: ref 0nothing0here: no task has this id"
+	log_as V --void d1 "closed nothing"
+	run -0 crm-check
+	printf '{"id":"v2","ts":"2026-11-01T09:00:00Z","customer":"%s","type":"void","channel":"other","by":"x"}\n' "$ANNA" >>interactions.jsonl
+	run -2 --separate-stderr crm-check
+	assert_equal "$output" "interactions.jsonl:3: a void needs a ref: the event it cancels"
+}
