@@ -19,12 +19,13 @@
 #include "lit.h"
 #include "merges.h"
 #include "opt.h"
+#include "phone.h"
 #include "re.h"
 #include "utf8.h"
 #include "util.h"
 #include "voids.h"
 
-enum { O_SORT = OPT_FIRST_LOCAL, O_LIMIT, O_WIDE, O_CASED, O_CURRENT };
+enum { O_SORT = OPT_FIRST_LOCAL, O_LIMIT, O_WIDE, O_CASED, O_CURRENT, O_PHONE };
 
 static const struct crm_opt opts[] = {
 	{ 'w', "where", "EXPR", "keep records for which EXPR holds (see crm-expr(7))" },
@@ -35,6 +36,7 @@ static const struct crm_opt opts[] = {
 	{ O_SORT, "sort", "FIELD[:desc]", "sort by a field (numbers and dates by value)" },
 	{ O_LIMIT, "limit", "N", "output at most N records" },
 	{ 'c', "count", NULL, "print only the number of matching records" },
+	{ O_PHONE, "phone", "NUMBER", "the customers with this phone number, however written" },
 	{ 'i', "interactions", NULL, "search the interactions instead of the customers" },
 	{ O_CURRENT, "current", NULL, "with -i: each deal and ticket once, in its current state" },
 	{ O_WIDE, "wide", NULL, "on a terminal, every column (default: those that fit)" },
@@ -45,7 +47,7 @@ static const struct crm_opt opts[] = {
 };
 
 static const struct crm_cmd cmd = {
-	"[PATTERN] [-w EXPR] [-F] [--case-sensitive] [-a] [-f FIELDS] [--sort FIELD[:desc]] [--limit N] [-c] [-i [--current]] [--currency CUR] [-o FORMAT] [-]",
+	"[PATTERN] [-w EXPR] [-F] [--case-sensitive] [-a] [-f FIELDS] [--sort FIELD[:desc]] [--limit N] [--phone NUMBER] [-c] [-i [--current]] [--currency CUR] [-o FORMAT] [-]",
 	"Print the customers (with -i the interactions) that match PATTERN, a regular\n"
 	"expression tried on every field, and the expression of --where. Reads a\n"
 	"customer stream on standard input when it is a pipe, a socket or a file\n"
@@ -55,7 +57,7 @@ static const struct crm_cmd cmd = {
 };
 
 struct opts {
-	const char *pattern, *where, *fields, *sort;
+	const char *pattern, *where, *fields, *sort, *phone;
 	long limit;
 	bool fixed, cased, ascii, count, inter, wide, current;
 	bool dash; /* the operand '-': read standard input whatever it is */
@@ -482,6 +484,28 @@ static int find_customers(struct opts *o)
 			exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 	}
 
+	/* --phone: the number as the customers' are compared, in the default
+	 * country of crm.conf when it is written without one */
+	struct sb phone = { 0 };
+	const char *country = NULL;
+	long phone_col = -1;
+	if (o->phone) {
+		if (!have_dir) {
+			crm_dir_open(&d, o->c.dir);
+			have_dir = true;
+		}
+		country = conf_get(&d, "country", "");
+		for (size_t i = d.nconf; *country && !phone_calling_code(country) && i-- > 0;)
+			if (!strcmp(d.conf[i].key, "country")) {
+				crm_dataerr(crm_path(&d, conf_file(&d.conf[i])), d.conf[i].line,
+					    "country: '%s' is not a country whose calling code is known (PL, CZ, DE)",
+					    country);
+				exit(CRM_ERR);
+			}
+		if (!phone_norm_in(o->phone, country, &phone))
+			crm_diex("--phone: %s: not a phone number", o->phone);
+		phone_col = hdr_find(&in.hdr, "phone");
+	}
 	struct matcher m;
 	matcher_init(&m, o);
 	/* a literal the --where needs, to skip records before parsing them */
@@ -649,6 +673,8 @@ static int find_customers(struct opts *o)
 			if (!found)
 				continue;
 		}
+		if (o->phone && (phone_col < 0 || !phone_match(rec_get(&r, (size_t)phone_col), sb_str(&phone), country)))
+			continue;
 		const char *why;
 		if (where && !expr_eval(where, fieldset_get, &c, &why)) {
 			if (!why)
@@ -661,6 +687,7 @@ static int find_customers(struct opts *o)
 			break;
 	}
 	free(avail);
+	sb_free(&phone);
 	cscan_close(fast);
 	if (status == CRM_ERR)
 		k.count = false; /* a count of part of the input would mislead */
@@ -960,6 +987,7 @@ int main(int argc, char **argv)
 		case 'c': o.count = true; break;
 		case 'i': o.inter = true; break;
 		case O_CURRENT: o.current = true; break;
+		case O_PHONE: o.phone = arg; break;
 		case O_WIDE: o.wide = true; break;
 		case O_SORT: o.sort = arg; break;
 		case O_LIMIT: {
@@ -981,6 +1009,8 @@ int main(int argc, char **argv)
 		crm_usage_error(&cmd, "one PATTERN at most (combine tests with --where)");
 	if (o.current && !o.inter)
 		crm_usage_error(&cmd, "--current goes with -i");
+	if (o.phone && o.inter)
+		crm_usage_error(&cmd, "--phone finds customers, not interactions");
 	if (argc == 1 && argv[0][0])
 		o.pattern = argv[0];
 	int rc = o.inter ? find_interactions(&o) : find_customers(&o);

@@ -159,8 +159,11 @@ $PETROV"
 		type=${pair%%:*}
 		channel=${pair#*:}
 		id=$(crm-log anna "$type") || fail "crm-log anna $type failed"
+		# a ticket opens with its status and priority
+		local more=
+		[ "$type" = ticket ] && more=',"status":"open","priority":"normal"'
 		assert_equal "$(last_line)" \
-			"$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"%s","channel":"%s","by":"tester"}' "$id" "$NOW" "$ANNA" "$type" "$channel")"
+			"$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"%s","channel":"%s","by":"tester"%s}' "$id" "$NOW" "$ANNA" "$type" "$channel" "$more")"
 	done
 }
 
@@ -669,7 +672,8 @@ $(sed -n 3p interactions.jsonl)"
 @test "LOG063: a missing customer or type is a usage error" {
 	local usage="usage: crm-log [options] CUSTOMER TYPE [TEXT]
        crm-log --done TASK [TEXT]
-       crm-log -l [CUSTOMER] [--since DATE] [--until DATE] [--type TYPE]
+       crm-log --void ID [REASON]
+       crm-log -l [CUSTOMER] [--since DATE] [--until DATE] [--type TYPE] [--current]
        crm-log --import-mail PATH... [--new-leads] [-n]
        crm-log --import-calls FILE|- [--map SRC=DST]... [-n]
        crm-log --import FILE|- [--map SRC=DST]... [--set FIELD=VALUE]... [--key FIELD[,FIELD]] [--rules FILE] [-n]
