@@ -1076,3 +1076,102 @@ EOF
 	run -1 crm-report tickets -o csv
 	assert_output 'id,customer,name,subject,priority,status,opened,age_h,owner,last_reply,sla'
 }
+
+# The Python that has the icalendar module (a pyenv python3 first on PATH
+# may not).
+python_with_icalendar() {
+	local p
+	for p in python3 /usr/bin/python3; do
+		if "$p" -c 'import icalendar' 2>/dev/null; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
+}
+
+@test "REP050: followups -o ics writes a calendar: a to-do per open task, an event per customer losing touch" {
+	cat >interactions.jsonl <<'EOF'
+{"id":"01kbt00000001","ts":"2026-11-01T09:00:00Z","customer":"01kaaaaaaaaa1","type":"task","channel":"other","by":"alice","text":"Wycena","due":"2026-11-15T17:00:00Z"}
+{"id":"01kbt00000002","ts":"2026-11-10T09:00:00Z","customer":"01kaaaaaaaaa3","type":"task","channel":"other","by":"bob","text":"Umowa; termin, \"pilne\"\nzadzwonić przed 10:00 do działu zakupów w sprawie dostawy i faktury","due":"2026-12-25T09:00:00Z"}
+{"id":"01kbt00000003","ts":"2026-11-10T09:00:00Z","customer":"01kaaaaaaaaa2","type":"task","channel":"other","by":"bob","text":"Kiedyś"}
+{"id":"01kbt00000004","ts":"2026-11-10T09:00:00Z","customer":"01kaaaaaaaaa2","type":"task","channel":"other","by":"bob","text":"Zrobione","due":"2026-11-20T09:00:00Z"}
+{"id":"01kbt0000004d","ts":"2026-11-11T09:00:00Z","customer":"01kaaaaaaaaa2","type":"done","channel":"other","by":"bob","ref":"01kbt00000004"}
+{"id":"01kbn00000001","ts":"2026-09-01T08:00:00Z","customer":"01kaaaaaaaaa6","type":"note","channel":"other","by":"alice","text":"Zadzwonić po wakacjach"}
+{"id":"01kbn00000002","ts":"2026-11-01T08:00:00Z","customer":"01kaaaaaaaaa1","type":"call","channel":"phone","by":"alice"}
+EOF
+	run -0 --separate-stderr crm-report followups -o ics
+	printf '%s' "$output" >followups.ics
+	# every line ends in CR LF and is at most 75 octets
+	LC_ALL=C run -0 awk '{ sub(/\r$/, ""); if (length($0) > 75) print NR": "length($0) }' followups.ics
+	assert_output ''
+	run -0 grep -c $'\r$' followups.ics
+	assert_output 40
+	# (a fold may fall after a space: the line before it ends in one, shown as ~)
+	run -0 sed 's/ \r$/~/; s/\r$//' followups.ics
+	assert_output - <<'EOF'
+BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//crm//crm-report followups//EN
+CALSCALE:GREGORIAN
+X-WR-CALNAME:crm follow-ups
+BEGIN:VTODO
+UID:task-01kbt00000001@crm
+DTSTAMP:20261122T100000Z
+SUMMARY:Wycena (Anna Nowak)
+DUE:20261115T170000Z
+STATUS:NEEDS-ACTION
+DESCRIPTION:Customer Anna Nowak (01kaaaaaaaaa1)\, task 01kbt00000001
+END:VTODO
+BEGIN:VTODO
+UID:task-01kbt00000002@crm
+DTSTAMP:20261122T100000Z
+SUMMARY:Umowa\; termin\, "pilne"\nzadzwonić przed 10:00 do działu zakupó
+ w w sprawie dostawy i faktury (Мария Петрова)
+DUE:20261225T090000Z
+STATUS:NEEDS-ACTION
+DESCRIPTION:Customer Мария Петрова (01kaaaaaaaaa3)\, task 01kbt
+ 00000002
+END:VTODO
+BEGIN:VEVENT
+UID:touch-01kaaaaaaaaa6@crm
+DTSTAMP:20261122T100000Z
+SUMMARY:Get in touch with Ola Lis
+DTSTART;VALUE=DATE:20261122
+TRANSP:TRANSPARENT
+DESCRIPTION:Customer Ola Lis (01kaaaaaaaaa6): last contact 2026-09-01\, 82~
+ days ago\; to be contacted every 60 days
+END:VEVENT
+BEGIN:VTODO
+UID:task-01kbt00000003@crm
+DTSTAMP:20261122T100000Z
+SUMMARY:Kiedyś (Jan Dvořák)
+STATUS:NEEDS-ACTION
+DESCRIPTION:Customer Jan Dvořák (01kaaaaaaaaa2)\, task 01kbt00000003
+END:VTODO
+END:VCALENDAR
+EOF
+	# a real parser reads it back: the texts unescaped, the dates as given
+	PY=$(python_with_icalendar) || skip 'python3-icalendar is not installed (make deps-test)'
+	run -0 "$PY" - followups.ics <<'PY'
+import sys
+import icalendar
+
+cal = icalendar.Calendar.from_ical(open(sys.argv[1], "rb").read())
+for c in cal.walk():
+    if c.name == "VCALENDAR":
+        print(c.name, c["VERSION"], c["PRODID"])
+        continue
+    when = c.get("DUE") or c.get("DTSTART")
+    print(c.name, c["UID"], repr(str(c["SUMMARY"])), when.dt.isoformat() if when else "-")
+PY
+	assert_output - <<'EOF'
+VCALENDAR 2.0 -//crm//crm-report followups//EN
+VTODO task-01kbt00000001@crm 'Wycena (Anna Nowak)' 2026-11-15T17:00:00+00:00
+VTODO task-01kbt00000002@crm 'Umowa; termin, "pilne"\nzadzwonić przed 10:00 do działu zakupów w sprawie dostawy i faktury (Мария Петрова)' 2026-12-25T09:00:00+00:00
+VEVENT touch-01kaaaaaaaaa6@crm 'Get in touch with Ola Lis' 2026-11-22
+VTODO task-01kbt00000003@crm 'Kiedyś (Jan Dvořák)' -
+EOF
+	run -2 --separate-stderr crm-report top -o ics
+	assert_equal "${stderr%%$'\n'*}" "crm-report: -o ics goes with followups"
+}

@@ -40,6 +40,7 @@ struct rctx {
 	struct cinfo *ci;
 	size_t nci, cicap;
 	struct table *out;       /* the table a report is filling, for its callbacks */
+	bool ics;                /* -o ics: the report writes a calendar itself (followups) */
 };
 
 /* A report: its name, what it does, and whether it shows the customers
