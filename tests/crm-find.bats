@@ -685,7 +685,7 @@ EOF
 		fail "unexpected message: $stderr"
 	assert_regex "$stderr" 'touch'
 	assert_regex "$stderr" 'revenue'
-	assert_regex "$stderr" 'last_campaign\)$'
+	assert_regex "$stderr" 'last_campaign, open_tickets\)$'
 }
 
 @test "FIND041: an unbalanced parenthesis is an error" {
