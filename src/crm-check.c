@@ -921,6 +921,8 @@ static void ev_check(const struct event *e, void *ctx)
 	if (id->kind == 's' && id->n) {
 		q.id = true;
 		q.hid = key_hash(id->s, id->n);
+		/* a task or deal a void cancelled is still there to be named
+		 * (a done written before the void is not wrong) */
 		if (t == t_task || t == t_deal) {
 			void *v = P->tg;
 			mgrow(&v, &P->tgcap, P->ntg + 1, sizeof *P->tg);
@@ -942,7 +944,9 @@ static void ev_check(const struct event *e, void *ctx)
 	push(P, &q);
 	if (pv_is(&p->v[PJ_TYPE], "merge") && ref->kind == 's' && ref->n && cust->kind == 's' && cust->n)
 		named_push(&P->merges, &P->nmerge, &P->mcap, ref->s, ref->n, cust->s, cust->n, e->off);
-	if ((pv_is(&p->v[PJ_TYPE], "done") || pv_is(&p->v[PJ_TYPE], "deal")) && ref->kind == 's' && ref->n) {
+	/* the ref of a done or deal a void cancelled leads nowhere it must */
+	if ((pv_is(&p->v[PJ_TYPE], "done") || pv_is(&p->v[PJ_TYPE], "deal")) && ref->kind == 's' && ref->n &&
+	    !e->voided) {
 		void *v = P->refs;
 		mgrow(&v, &P->refcap, P->nref + 1, sizeof *P->refs);
 		P->refs = v;
@@ -1003,7 +1007,7 @@ static void ev_second(const struct event *e, void *ctx)
 		if (has_key(s->tagkeys, s->ntagkeys, tag_key(h)) || hset_has(s->want, h))
 			exact_push(s, id, e->off, t, p->v[PJ_REF].kind != 0, false);
 	}
-	if ((pv_is(&p->v[PJ_TYPE], "done") || t == t_deal) && ref->kind == 's' && ref->n &&
+	if ((pv_is(&p->v[PJ_TYPE], "done") || t == t_deal) && ref->kind == 's' && ref->n && !e->voided &&
 	    hset_has(s->want, key_hash(ref->s, ref->n)))
 		exact_push(s, ref, e->off, t, true, true);
 }
@@ -1261,7 +1265,7 @@ static void check_history(struct check *x)
 	/* the fields valid_event looks at; the others are still read (the
 	 * line must be JSON), not decoded */
 	unsigned skip = 1u << PJ_TEXT | 1u << PJ_SUBJECT | 1u << PJ_BY | 1u << PJ_CAMPAIGN |
-			1u << PJ_STATUS | 1u << PJ_MESSAGE_ID;
+			1u << PJ_MESSAGE_ID | 1u << PJ_OWNER;
 	int np = scan_parts_all(&x->d, skip, ev_check, ctx, SCAN_MAXPARTS);
 	if (np < 0)
 		exit(CRM_ERR); /* the history could not be read: reported */

@@ -40,6 +40,7 @@ struct rctx {
 	struct cinfo *ci;
 	size_t nci, cicap;
 	struct table *out;       /* the table a report is filling, for its callbacks */
+	bool ics;                /* -o ics: the report writes a calendar itself (followups) */
 };
 
 /* A report: its name, what it does, and whether it shows the customers
@@ -64,6 +65,7 @@ void report_followups(struct rctx *x, struct table *t);
 void report_cohorts(struct rctx *x, struct table *t);
 void report_owners(struct rctx *x, struct table *t);
 void report_changes(struct rctx *x, struct table *t);
+void report_tickets(struct rctx *x, struct table *t);
 
 /* -- customers (customers.c) -- */
 
