@@ -89,7 +89,7 @@ function __crm_spec_segment
         only= S/summary currency= o/format= safe-csv d/dir= 'color=?' strict h/help V/version
 end
 function __crm_spec_report
-    printf '%s\n' since= until= by= group= currency= limit= window= o/format= safe-csv \
+    printf '%s\n' since= until= by= group= currency= limit= window= periods= holdout= o/format= safe-csv \
         d/dir= 'color=?' strict h/help V/version
 end
 function __crm_spec_mail
@@ -493,7 +493,8 @@ function __crm_reports
         "followups	overdue and due tasks, customers losing touch" \
         "cohorts	customers of each first-purchase month buying again" \
         "owners	customers, contacts, tasks and revenue of each owner" \
-        "changes	who changed consent or stage, and when (git history)"
+        "changes	who changed consent or stage, and when (git history)" \
+        "forecast	purchases and revenue expected per period ahead (BG/NBD, Gamma-Gamma)"
 end
 
 # What crm-report --group takes: the columns of the CRM directory's
@@ -518,6 +519,8 @@ function __crm_complete_report
     complete -c $c -l currency -x -a 'EUR PLN CZK BGN USD' -d 'money in this currency, converted with the crm.conf rates (default: crm.conf currency)'
     complete -c $c -l limit -x -d 'at most N rows (top: default 10)'
     complete -c $c -l window -x -d 'campaigns: days after a mail in which a reply counts (14)'
+    complete -c $c -l periods -x -d 'forecast: N periods ahead (6; with --holdout 0)'
+    complete -c $c -l holdout -x -a '90d 13w 6m 1y' -d 'forecast: fit up to DURATION before --until and show what happened since'
     complete -c $c -s o -l format -x -a 'table csv tsv json md html' -d 'output format'
     complete -c $c -l safe-csv -d 'with -o csv or tsv: quote cells a spreadsheet would run as formulas'
     complete -c $c -s d -l dir -x -a '(__fish_complete_directories)' -d 'use the CRM directory DIR'

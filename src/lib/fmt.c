@@ -685,7 +685,8 @@ static void html_chart(struct sb *b, const struct table *t)
 	const char **labels = xcalloc(t->n, sizeof *labels);
 	double *vals = xcalloc(t->n, sizeof *vals);
 	size_t nl = 0;
-	for (size_t i = 0; i < t->n; i++) {
+	size_t rows = t->chart_n && t->chart_n < t->n ? t->chart_n : t->n;
+	for (size_t i = 0; i < rows; i++) {
 		const char *l = rec_get(&t->rows[i], (size_t)t->chart_label);
 		if (!*l)
 			continue; /* a row without a label (a rate) is no bar */
@@ -786,6 +787,8 @@ void table_print(const struct table *t, const char *format, int color)
 	}
 	double max = 0;
 	for (size_t i = 0; with_bar && i < t->n; i++) {
+		if ((t->chart_marked && (i >= t->mcap || !t->marked[i])) || (t->chart_n && i >= t->chart_n))
+			continue;
 		double v = num_of(rec_get(&t->rows[i], (size_t)t->chart_value));
 		if (v > max)
 			max = v;
@@ -807,7 +810,9 @@ void table_print(const struct table *t, const char *format, int color)
 		}
 		if (with_bar) {
 			sb_reset(&s);
-			bar(&s, num_of(rec_get(&t->rows[i], (size_t)t->chart_value)), max);
+			if ((!t->chart_marked || (i < t->mcap && t->marked[i])) &&
+			    (!t->chart_n || i < t->chart_n))
+				bar(&s, num_of(rec_get(&t->rows[i], (size_t)t->chart_value)), max);
 			rec_push(&r, sb_str(&s), s.len);
 		}
 		out_row(o, &r);

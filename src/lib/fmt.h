@@ -67,6 +67,7 @@ struct table {
 	bool *marked;                  /* of each row, with chart_marked */
 	size_t mcap;
 	bool no_bar;                   /* values that do not compare (currencies): no bar */
+	size_t chart_n;                /* chart the first chart_n rows only (0: all; a total after them) */
 };
 
 /* An empty table with this title, nothing charted. */
