@@ -566,7 +566,7 @@ _crm_cmd_mail() {
 	options)
 		_crm_opts='-t= --template= --campaign= -w= --where= --send --sendmail=
 			--maildir= --cap= --rate= --limit= --transactional --failed= --sync
-			--currency= -n --dry-run -d= --dir= --strict -h --help -V --version'
+			--cost= --currency= -n --dry-run -d= --dir= --strict -h --help -V --version'
 		;;
 	value)
 		# the option alone, also when it ends a group of flags (-nt)

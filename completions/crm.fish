@@ -94,7 +94,7 @@ function __crm_spec_report
 end
 function __crm_spec_mail
     printf '%s\n' t/template= campaign= w/where= send sendmail= maildir= cap= \
-        rate= limit= transactional failed= sync currency= n/dry-run d/dir= strict h/help \
+        rate= limit= transactional failed= sync cost= currency= n/dry-run d/dir= strict h/help \
         V/version
 end
 
@@ -581,6 +581,7 @@ function __crm_complete_mail
     complete -c $c -l failed -r -F -d 'write the skipped and failed customers as CSV with a reason'
     complete -c $c -l currency -x -a 'EUR PLN CZK BGN USD' -d 'money in this currency, converted with the crm.conf rates (default: crm.conf currency)'
     complete -c $c -l sync -d 'with --send: pull first, push the pending lines before mailing (crm.conf sync)'
+    complete -c $c -l cost -x -d 'with --send: record what the campaign cost'
     # no operands: the recipients come from the stream or --where
 end
 

@@ -548,35 +548,70 @@ EOF
 	# 14 days after; c2's purchase one second past the 14 days does not count
 	run -0 --separate-stderr crm-report campaigns -o csv
 	assert_output - <<'EOF'
-campaign,recipients,responders,response_rate,revenue,currency
-autumn,2,1,50.0,250.50,PLN
-winback,2,1,50.0,200.00,PLN
+campaign,recipients,responders,response_rate,revenue,cost,roi,currency
+autumn,2,1,50.0,250.50,,,PLN
+winback,2,1,50.0,200.00,,,PLN
 EOF
 }
 
 @test "REP022: campaigns --window: the window ends exactly N days after the mail" {
 	run -0 --separate-stderr crm-report campaigns --window 19 -o csv
 	assert_output - <<'EOF'
-campaign,recipients,responders,response_rate,revenue,currency
-autumn,2,2,100.0,250.50,PLN
-winback,2,2,100.0,230.00,PLN
+campaign,recipients,responders,response_rate,revenue,cost,roi,currency
+autumn,2,2,100.0,250.50,,,PLN
+winback,2,2,100.0,230.00,,,PLN
 EOF
 	run -0 --separate-stderr crm-report campaigns --window 18 -o csv
 	assert_output - <<'EOF'
-campaign,recipients,responders,response_rate,revenue,currency
-autumn,2,1,50.0,250.50,PLN
-winback,2,2,100.0,230.00,PLN
+campaign,recipients,responders,response_rate,revenue,cost,roi,currency
+autumn,2,1,50.0,250.50,,,PLN
+winback,2,2,100.0,230.00,,,PLN
 EOF
 }
 
 @test "REP023: campaigns --since: mails of the period only; none is exit 1" {
 	run -0 --separate-stderr crm-report campaigns --since 2026-10-01 -o csv
 	assert_output - <<'EOF'
-campaign,recipients,responders,response_rate,revenue,currency
-winback,2,1,50.0,200.00,PLN
+campaign,recipients,responders,response_rate,revenue,cost,roi,currency
+winback,2,1,50.0,200.00,,,PLN
 EOF
 	run -1 --separate-stderr crm-report campaigns --since 2026-11-01 -o csv
-	assert_output 'campaign,recipients,responders,response_rate,revenue,currency'
+	assert_output 'campaign,recipients,responders,response_rate,revenue,cost,roi,currency'
+}
+
+@test "REP048: campaigns: the cost of each (its latest campaign event with one, in the base currency) and the return on it" {
+	# autumn cost 80.00 PLN, then 100.00 PLN: ROI (250.50 - 100.00) / 100.00
+	# = 150.5%; winback 50.00 EUR at 4.25 = 212.50 PLN: (200.00 - 212.50) /
+	# 212.50 = -5.88%; a cost written after --until does not count yet
+	cat >>interactions.jsonl <<'EOF'
+{"id":"01kbc00000001","ts":"2026-09-01T08:00:00Z","type":"campaign","campaign":"autumn","cost":8000,"currency":"PLN","by":"alice"}
+{"id":"01kbc00000002","ts":"2026-09-02T08:00:00Z","type":"campaign","campaign":"autumn","cost":10000,"currency":"PLN","by":"alice"}
+{"id":"01kbc00000003","ts":"2026-10-15T08:00:00Z","type":"campaign","campaign":"winback","cost":5000,"currency":"EUR","by":"alice"}
+{"id":"01kbc00000004","ts":"2026-11-21T08:00:00Z","type":"campaign","campaign":"autumn","cost":99900,"currency":"PLN","by":"alice"}
+EOF
+	printf 'rate.EUR = 4.25\n' >>crm.conf
+	run -0 --separate-stderr crm-report campaigns --until 2026-11-20 -o csv
+	assert_equal "$stderr" ''
+	assert_output - <<'EOF'
+campaign,recipients,responders,response_rate,revenue,cost,roi,currency
+autumn,2,1,50.0,250.50,100.00,150.5,PLN
+winback,2,1,50.0,200.00,212.50,-5.9,PLN
+EOF
+	# the campaign events are no contacts
+	run -0 crm-report summary -o csv
+	assert_line 'interactions,email,5'
+	refute_line --partial 'campaign'
+	# without a rate for EUR, winback's cost is not known, and the report says so
+	printf 'currency = PLN\n' >crm.conf
+	run -0 --separate-stderr crm-report campaigns -o csv
+	assert_output - <<'EOF'
+campaign,recipients,responders,response_rate,revenue,cost,roi,currency
+autumn,2,1,50.0,250.50,999.00,-74.9,PLN
+winback,2,1,50.0,200.00,,,PLN
+EOF
+	assert_equal "$stderr" 'crm-report: left out 1 event in EUR: no exchange rate to PLN (crm.conf: rate.EUR = how much PLN one EUR is worth)'
+	run -0 --separate-stderr crm-report campaigns -o table
+	assert_line --index 0 --regexp '^campaign +recipients +responders +response_rate +revenue +cost +roi +currency'
 }
 
 # --- satisfaction --------------------------------------------------------------

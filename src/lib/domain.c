@@ -16,7 +16,7 @@
 
 const char *const dom_types[] = { "note", "call", DOM_MISSED, "email", "meeting", "chat",
 				  "sms", "purchase", "refund", "ticket", "survey", "task",
-				  "done", "deal", "bounce", "void", "merge", "auto", NULL };
+				  "done", "deal", "bounce", "void", "merge", "auto", "campaign", NULL };
 const char *const dom_log_types[] = { "note", "call", DOM_MISSED, "email", "meeting", "chat",
 				      "sms", "purchase", "refund", "ticket", "survey", "task",
 				      "done", "deal", "bounce", NULL };
@@ -174,6 +174,8 @@ unsigned dom_classify(const struct proj *p)
 	case 8:
 		if (is(t, "purchase", 8))
 			c |= DOM_PURCHASE;
+		else if (is(t, "campaign", 8))
+			c = DOM_CAMPAIGN | DOM_INTERNAL;
 		break;
 	}
 	if (message) {
@@ -436,4 +438,29 @@ void dom_deal_fold(struct dom_deal *d, const struct proj *p, crm_time ts)
 bool dom_deal_open(const struct dom_deal *d)
 {
 	return strcmp(d->stage, "won") && strcmp(d->stage, "lost");
+}
+
+/* -- a campaign's cost -- */
+
+bool dom_campaign_cost(const struct event *e, char *name, size_t namesz, long long *minor,
+		       char *cur)
+{
+	if (!(e->cls & DOM_CAMPAIGN) || !e->text)
+		return false;
+	/* few lines: the whole object, for the key the projection does not take */
+	char err[64];
+	json_t *o = jsonl_parse(e->text, e->len, err, sizeof err);
+	if (!o)
+		return false;
+	json_t *c = json_object_get(o, "cost"), *k = json_object_get(o, "currency"),
+	       *n = json_object_get(o, "campaign");
+	bool ok = json_is_integer(c) && json_integer_value(c) >= 0 && json_is_string(k) &&
+		  currency_valid(json_string_value(k), cur) && json_is_string(n) &&
+		  json_string_length(n) && json_string_length(n) < namesz;
+	if (ok) {
+		*minor = json_integer_value(c);
+		memcpy(name, json_string_value(n), json_string_length(n) + 1);
+	}
+	json_decref(o);
+	return ok;
 }
