@@ -204,6 +204,15 @@ int main(int argc, char **argv)
 	char title[128];
 	snprintf(title, sizeof title, "crm report: %s", rep->name);
 	table_init(&t, title);
+	/* what the report covers, for its page */
+	char d1[DATE_BUFSZ], d2[DATE_BUFSZ];
+	date_fmt_day(x.until, d2);
+	if (x.since != INT64_MIN) {
+		date_fmt_day(x.since, d1);
+		snprintf(t.period, sizeof t.period, "%s to %s", d1, d2);
+	} else {
+		snprintf(t.period, sizeof t.period, "up to %s", d2);
+	}
 	rep->run(&x, &t);
 	if (x.limit >= 0 && !rep->limits && t.n > (size_t)x.limit)
 		t.n = (size_t)x.limit;
