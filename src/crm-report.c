@@ -46,13 +46,15 @@ static const struct report reports[] = {
 	{ "owners", report_owners, true, false, "customers, contacts, open tasks and revenue per owner" },
 	{ "changes", report_changes, false, false, "changes of consent and stage in the git history: who and when" },
 	{ "forecast", report_forecast, false, false, "purchases and revenue expected per period ahead (BG/NBD, Gamma-Gamma)" },
+	{ "digest", report_digest, true, true, "the week (--by) in headline figures against the one before, and charts" },
 	{ NULL, NULL, false, false, NULL },
 };
 
 static const struct crm_cmd cmd = {
 	"REPORT [--since DATE] [--until DATE] [--by PERIOD] [--group FIELD] [-w EXPR] [--currency CUR] [--limit N] [--periods N] [--holdout DURATION] [-o FORMAT]",
 	"Print a report: summary, activity, revenue, top, segments, pipeline,\n"
-	"campaigns, satisfaction, followups, cohorts, owners, changes or forecast. A customer\n"
+	"campaigns, satisfaction, followups, cohorts, owners, changes, forecast or\n"
+	"digest. A customer\n"
 	"stream on standard input, or --where, limits the report to those customers.",
 	opts,
 	NULL,
@@ -140,6 +142,7 @@ int main(int argc, char **argv)
 			if (i < 0)
 				crm_usage_error(&cmd, "--by takes day, week, month, quarter or year");
 			x.by = (enum period)i;
+			x.by_given = true;
 			break;
 		}
 		case O_HOLDOUT:
@@ -200,6 +203,17 @@ int main(int argc, char **argv)
 	if (rep->customers || x.scoped || (x.group_name && x.group_ev < 0))
 		customers_load(&x, use_stdin, where);
 
+	x.format = c.format;
+	x.color = c.color;
+	if (rep->run == report_digest) { /* several tables, printed by the report */
+		rep->run(&x, NULL);
+		customers_free(&x);
+		merges_free(&x.merged);
+		dom_rates_free(&x.rates);
+		crm_dir_close(&x.d);
+		crm_flush_stdout();
+		return CRM_OK;
+	}
 	struct table t;
 	char title[128];
 	snprintf(title, sizeof title, "crm report: %s", rep->name);

@@ -51,7 +51,7 @@ static void ticks(double *lo, double *hi, double *step)
 		*hi = *lo + 1;
 	double raw = (*hi - *lo) / 4, mag = pow(10, floor(log10(raw))), norm = raw / mag;
 	*step = (norm <= 1 ? 1 : norm <= 2 ? 2 : norm <= 5 ? 5 : 10) * mag;
-	*lo = floor(*lo / *step - 1e-9) * *step;
+	*lo = floor(*lo / *step + 1e-9) * *step;
 	*hi = ceil(*hi / *step - 1e-9) * *step;
 	if (*hi - *lo < *step / 2)
 		*hi = *lo + *step;

@@ -333,7 +333,8 @@ bool dom_convert(const struct dom_rates *r, const char *cur, size_t n, long long
 	long long fnum, tnum;
 	int fscale, tscale;
 	if (!rate_of(r, cur, n, &fnum, &fscale) || !rate_of(r, r->base, 3, &tnum, &tscale)) {
-		atomic_fetch_add_explicit(&r->unrated[slot_of(cur, n)], 1, memory_order_relaxed);
+		if (r->unrated)
+			atomic_fetch_add_explicit(&r->unrated[slot_of(cur, n)], 1, memory_order_relaxed);
 		*out = 0;
 		return false;
 	}

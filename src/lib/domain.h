@@ -128,7 +128,8 @@ void dom_rates_free(struct dom_rates *r);
 /* amount, in minor units of the currency cur[0..n), in minor units of the
  * base currency: converted with the rate and rounded half away from zero.
  * False when cur has no rate: the event is counted as left out (safe from
- * several threads) and *out is 0. */
+ * several threads; not when r->unrated is NULL: a pass whose leftovers
+ * are told by another) and *out is 0. */
 bool dom_convert(const struct dom_rates *r, const char *cur, size_t n, long long amount,
 		 long long *out);
 

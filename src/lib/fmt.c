@@ -1,6 +1,7 @@
 /* fmt.c - output formats */
 #include "fmt.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -707,6 +708,9 @@ static void html_chart(struct sb *b, const struct table *t)
 	if (!ns)
 		series[ns++] = "";
 	double *vals = xcalloc(nl * ns + 1, sizeof *vals);
+	/* of several series, a label without a row of one has no bar of it */
+	for (size_t i = 0; ns > 1 && i < nl * ns; i++)
+		vals[i] = NAN;
 	for (size_t i = 0; i < rows; i++) {
 		const char *l = rec_get(&t->rows[i], (size_t)t->chart_label);
 		if (!*l || (t->chart_marked && (i >= t->mcap || !t->marked[i])))
@@ -717,6 +721,8 @@ static void html_chart(struct sb *b, const struct table *t)
 			k++;
 		while (s < ns && strcmp(series[s], sn))
 			s++;
+		if (s < ns && isnan(vals[s * nl + k]))
+			vals[s * nl + k] = 0;
 		if (s < ns)
 			vals[s * nl + k] += num_of(rec_get(&t->rows[i], (size_t)t->chart_value));
 	}
