@@ -781,7 +781,7 @@ static void html_section(struct sb *b, const struct table *t, bool heading)
 		sb_adds(b, "</p>\n");
 	}
 	html_chart(b, t);
-	if (!t->cols.n)
+	if (!t->cols.n || (!t->n && *t->note))
 		return;
 	sb_adds(b, "<div class=\"wide\"><table>\n<tr>");
 	for (size_t c = 0; c < t->cols.n; c++) {
@@ -910,9 +910,11 @@ void tables_print(struct table *const *v, size_t n, const char *title, const cha
 		printf("%s\n%s\n", title, period);
 	for (size_t i = 0; i < n; i++) {
 		printf(f == FMT_MD ? "\n## %s\n\n" : "\n%s\n", v[i]->title);
+		/* a note said instead of rows leaves out the empty table */
+		bool rows = v[i]->cols.n && (v[i]->n || !*v[i]->note);
 		if (*v[i]->note)
-			printf("%s\n%s", v[i]->note, v[i]->cols.n ? (f == FMT_MD ? "\n" : "") : "");
-		if (v[i]->cols.n)
+			printf("%s\n%s", v[i]->note, rows && f == FMT_MD ? "\n" : "");
+		if (rows)
 			table_print(v[i], name, color);
 	}
 }
