@@ -196,3 +196,33 @@ assert_near() {
 	refute_output --partial '<title>total'
 	assert_output --partial '<title>2026-12: '
 }
+
+@test "FC006: digest: the valuable customers likeliest to have left, by the same model as crm-segment --predict" {
+	# valuable: revenue at least the median of the 27 buyers' (293.00, 0b's);
+	# of those the ten with the lowest p_alive (crm-segment's figures)
+	run -0 --separate-stderr crm-report digest --until 2026-11-22 -o md
+	assert_output --partial '## Valuable customers at risk of leaving
+
+| id | name | revenue | p_alive | last_purchase |
+| --- | --- | ---: | ---: | --- |
+| 0pr000000000c | Klient 0c | 930.00 | 0.107 | 2026-04-09 10:00 |
+| 0pr000000000v | Klient 0v | 490.00 | 0.305 | 2026-08-08 10:00 |
+| 0pr000000000j | Klient 0j | 490.00 | 0.349 | 2026-05-11 10:00 |
+| 0pr000000000z | Klient 0z | 450.00 | 0.685 | 2026-10-25 10:00 |
+| 0pr000000000n | Klient 0n | 390.00 | 0.760 | 2026-10-12 10:00 |
+| 0pr000000000e | Klient 0e | 720.00 | 0.783 | 2026-10-06 10:00 |
+| 0pr000000000x | Klient 0x | 365.00 | 0.855 | 2026-11-19 10:00 |
+| 0pr000000000r | Klient 0r | 4,390.00 | 0.898 | 2026-11-11 10:00 |
+| 0pr000000000h | Klient 0h | 1,505.00 | 0.899 | 2026-11-09 10:00 |
+| 0pr000000000a | Klient 0a | 1,315.00 | 0.924 | 2026-11-12 10:00 |
+
+## Overdue follow-ups'
+	crm-segment --predict | crm-find -f id,p_alive -o csv >seg.csv
+	run -0 grep -c -e '^0pr000000000c,0.107$' -e '^0pr000000000a,0.924$' seg.csv
+	assert_output 2
+	# --limit shortens the list
+	run -0 --separate-stderr crm-report digest --until 2026-11-22 --limit 2 -o md
+	assert_output --partial '| 0pr000000000v | Klient 0v | 490.00 | 0.305 | 2026-08-08 10:00 |
+
+## Overdue follow-ups'
+}
