@@ -655,7 +655,7 @@ static void grouped(const char *s, char *out, size_t n)
 {
 	const char *p = s;
 	size_t k = 0;
-	if (*p == '-')
+	if (*p == '-' || *p == '+')
 		out[k++] = *p++;
 	size_t digits = strspn(p, "0123456789");
 	for (size_t i = 0; i < digits && k + 2 < n; i++) {
