@@ -486,7 +486,7 @@ _crm_cmd_segment() {
 # The reports of crm-report, the periods of --by, its output formats, and
 # the fields of an interaction --group takes besides the customer columns.
 _crm_reports='summary activity revenue top segments pipeline campaigns
-	satisfaction followups cohorts owners changes forecast'
+	satisfaction followups cohorts owners changes forecast digest'
 _crm_periods='day week month quarter year'
 _crm_report_formats='table csv tsv json md html'
 _crm_report_groups=(type channel direction by currency)

@@ -494,7 +494,8 @@ function __crm_reports
         "cohorts	customers of each first-purchase month buying again" \
         "owners	customers, contacts, tasks and revenue of each owner" \
         "changes	who changed consent or stage, and when (git history)" \
-        "forecast	purchases and revenue expected per period ahead (BG/NBD, Gamma-Gamma)"
+        "forecast	purchases and revenue expected per period ahead (BG/NBD, Gamma-Gamma)" \
+        "digest	the last week in headline figures against the one before, and charts"
 end
 
 # What crm-report --group takes: the columns of the CRM directory's
