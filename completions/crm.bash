@@ -492,7 +492,7 @@ _crm_cmd_segment() {
 # The reports of crm-report, the periods of --by, its output formats, and
 # the fields of an interaction --group takes besides the customer columns.
 _crm_reports='summary activity revenue top segments pipeline campaigns
-	satisfaction followups cohorts owners changes tickets'
+	satisfaction followups cohorts owners changes tickets forecast digest'
 _crm_periods='day week month quarter year'
 _crm_report_formats='table csv tsv json md html ics' # ics: followups only
 _crm_report_groups=(type channel direction by currency)
@@ -501,7 +501,7 @@ _crm_cmd_report() {
 	case $1 in
 	options)
 		_crm_opts='--since= --until= --by= --group= --currency= --limit=
-			--window= -o= --format= --safe-csv -d= --dir= --color=? --strict -h --help
+			--window= --periods= --holdout= -o= --format= --safe-csv -d= --dir= --color=? --strict -h --help
 			-V --version'
 		;;
 	value)
@@ -524,7 +524,7 @@ _crm_cmd_report() {
 				[[ -n $f && $f == "$3"* ]] && COMPREPLY+=("$f")
 			done <<<"$list"
 			;;
-		--since | --until | --limit | --window) ;; # DATE, N, DAYS
+		--since | --until | --limit | --window | --periods | --holdout) ;; # DATE, N, DAYS, DURATION
 		*) _crm_common_value "$o" "$3" ;;
 		esac
 		return 0 # all the values are offered here
@@ -572,7 +572,7 @@ _crm_cmd_mail() {
 	options)
 		_crm_opts='-t= --template= --campaign= -w= --where= --send --sendmail=
 			--maildir= --cap= --rate= --limit= --transactional --failed= --sync
-			--currency= -n --dry-run -d= --dir= --strict -h --help -V --version'
+			--cost= --currency= -n --dry-run -d= --dir= --strict -h --help -V --version'
 		;;
 	value)
 		# the option alone, also when it ends a group of flags (-nt)

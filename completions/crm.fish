@@ -91,12 +91,12 @@ function __crm_spec_segment
         only= S/summary currency= o/format= safe-csv d/dir= 'color=?' strict h/help V/version
 end
 function __crm_spec_report
-    printf '%s\n' since= until= by= group= currency= limit= window= o/format= safe-csv \
+    printf '%s\n' since= until= by= group= currency= limit= window= periods= holdout= o/format= safe-csv \
         d/dir= 'color=?' strict h/help V/version
 end
 function __crm_spec_mail
     printf '%s\n' t/template= campaign= w/where= send sendmail= maildir= cap= \
-        rate= limit= transactional failed= sync currency= n/dry-run d/dir= strict h/help \
+        rate= limit= transactional failed= sync cost= currency= n/dry-run d/dir= strict h/help \
         V/version
 end
 
@@ -505,7 +505,9 @@ function __crm_reports
         "cohorts	customers of each first-purchase month buying again" \
         "owners	customers, contacts, tasks and revenue of each owner" \
         "changes	who changed consent or stage, and when (git history)" \
-        "tickets	open tickets: age, owner, last reply, service level breaches"
+        "tickets	open tickets: age, owner, last reply, service level breaches" \
+        "forecast	purchases and revenue expected per period ahead (BG/NBD, Gamma-Gamma)" \
+        "digest	the last week in headline figures against the one before, and charts"
 end
 
 # What crm-report --group takes: the columns of the CRM directory's
@@ -530,6 +532,8 @@ function __crm_complete_report
     complete -c $c -l currency -x -a 'EUR PLN CZK BGN USD' -d 'money in this currency, converted with the crm.conf rates (default: crm.conf currency)'
     complete -c $c -l limit -x -d 'at most N rows (top: default 10)'
     complete -c $c -l window -x -d 'campaigns: days after a mail in which a reply counts (14)'
+    complete -c $c -l periods -x -d 'forecast: N periods ahead (6; with --holdout 0)'
+    complete -c $c -l holdout -x -a '90d 13w 6m 1y' -d 'forecast: fit up to DURATION before --until and show what happened since'
     complete -c $c -s o -l format -x -a 'table csv tsv json md html ics' -d 'output format (ics: followups as a calendar)'
     complete -c $c -l safe-csv -d 'with -o csv or tsv: quote cells a spreadsheet would run as formulas'
     complete -c $c -s d -l dir -x -a '(__fish_complete_directories)' -d 'use the CRM directory DIR'
@@ -590,6 +594,7 @@ function __crm_complete_mail
     complete -c $c -l failed -r -F -d 'write the skipped and failed customers as CSV with a reason'
     complete -c $c -l currency -x -a 'EUR PLN CZK BGN USD' -d 'money in this currency, converted with the crm.conf rates (default: crm.conf currency)'
     complete -c $c -l sync -d 'with --send: pull first, push the pending lines before mailing (crm.conf sync)'
+    complete -c $c -l cost -x -d 'with --send: record what the campaign cost'
     # no operands: the recipients come from the stream or --where
 end
 
