@@ -25,7 +25,7 @@ BINS = $(PROGS:%=bin/%)
 # a mail server and client, the browser that renders the HTML reports.
 DEBS = tzdata libcsv-dev libpcre2-dev libjansson-dev git
 TEST_DEBS = bats bats-support bats-assert mandoc bsdextrautils jq miller shellcheck msmtp \
-	python3 python3-aiosmtpd parallel chromium
+	python3 python3-aiosmtpd python3-icalendar parallel chromium
 
 all: $(BINS)
 

@@ -22,10 +22,10 @@ _crm_currencies='EUR PLN CZK BGN USD'
 # The fields crm-find derives for a customer from the history, and those of
 # an interaction (crm-find -i).
 _crm_derived=(last_contact first_contact contacts last_purchase purchases
-	revenue avg_rating open_tasks last_campaign)
+	revenue avg_rating open_tasks last_campaign open_tickets)
 _crm_ifields=(id ts customer type channel direction by subject text amount
 	currency rating score due ref stage probability close campaign message_id
-	status duration name)
+	status duration priority owner updated name)
 
 # ---------------------------------------------------------------------------
 # Helpers. They work on the locals of _crm_complete: words, cword, cur,
@@ -266,6 +266,8 @@ _crm_cmd_log() {
 			--rules= --date-format= --delimiter= --encoding= --verbose
 			-o= --format= --safe-csv -n --dry-run -d= --dir= --color=? --strict
 			-h --help -V --version'
+		# tickets, corrections and current states
+		_crm_opts+=' --priority= --status= --owner= --void= --current'
 		;;
 	value)
 		case $2 in
@@ -276,6 +278,8 @@ _crm_cmd_log() {
 		--score) _crm_words '0 1 2 3 4 5 6 7 8 9 10' "$3" ;;
 		--import-mail) _crm_files "$3" ;;
 		--done) _crm_open_tasks "$3" ;;
+		--priority) _crm_words 'low normal high' "$3" ;;
+		--status) _crm_words 'open pending solved closed' "$3" ;;
 		*) return 1 ;;
 		esac
 		;;
@@ -375,6 +379,8 @@ _crm_cmd_find() {
 			-f= --fields= --sort= --limit= --wide -c --count -i --interactions
 			--currency= -o= --format= --safe-csv -d= --dir= --color=? --strict -h --help
 			-V --version'
+		# routing calls by number; deals and tickets in their current state
+		_crm_opts+=' --phone= --current'
 		;;
 	value)
 		# the option alone, also when it ends a group of flags (-if)
@@ -486,9 +492,9 @@ _crm_cmd_segment() {
 # The reports of crm-report, the periods of --by, its output formats, and
 # the fields of an interaction --group takes besides the customer columns.
 _crm_reports='summary activity revenue top segments pipeline campaigns
-	satisfaction followups cohorts owners changes forecast digest'
+	satisfaction followups cohorts owners changes tickets forecast digest'
 _crm_periods='day week month quarter year'
-_crm_report_formats='table csv tsv json md html'
+_crm_report_formats='table csv tsv json md html ics' # ics: followups only
 _crm_report_groups=(type channel direction by currency)
 
 _crm_cmd_report() {

@@ -65,7 +65,8 @@ function __crm_spec_log
         due= ts= stage= probability= close= ref= s/set= done= l/list since= \
         until= type= import-mail= new-leads import-calls= map= import= key= rules= \
         date-format= delimiter= encoding= verbose o/format= safe-csv n/dry-run d/dir= \
-        'color=?' strict h/help V/version
+        'color=?' strict h/help V/version \
+        priority= status= owner= void= current
 end
 function __crm_spec_rm
     printf '%s\n' forget n/dry-run d/dir= strict h/help V/version
@@ -82,7 +83,8 @@ end
 function __crm_spec_find
     printf '%s\n' w/where= F/fixed-strings case-sensitive a/ascii f/fields= \
         sort= limit= wide c/count i/interactions currency= o/format= safe-csv d/dir= \
-        'color=?' strict h/help V/version
+        'color=?' strict h/help V/version \
+        phone= current
 end
 function __crm_spec_segment
     printf '%s\n' rfm rules= default= lifecycle predict horizon= discount= params as-of= \
@@ -221,11 +223,11 @@ function __crm_find_fields
     if argparse -i (__crm_spec_find) -- $t[2..-1] x 2>/dev/null; and set -q _flag_i
         printf '%s\n' id ts customer type channel direction by subject text \
             amount currency rating score due ref stage probability close \
-            campaign message_id status duration name
+            campaign message_id status duration priority owner updated name
         return
     end
     set -l derived last_contact first_contact contacts last_purchase purchases \
-        revenue avg_rating open_tasks last_campaign
+        revenue avg_rating open_tasks last_campaign open_tickets
     set -l dir (__crm_dir)
     if test -z "$dir"
         printf '%s\n' $derived
@@ -354,7 +356,13 @@ function __crm_complete_log
     complete -c $c -l stage -x -a 'new qualified proposal negotiation won lost' -d 'deal: new, qualified, proposal, negotiation, won, lost'
     complete -c $c -l probability -x -d 'deal: chance to win, 0-100 (default from the stage)'
     complete -c $c -l close -x -d 'deal: expected close date'
-    complete -c $c -l ref -x -d "deal: the deal's first event, for a later stage change"
+    complete -c $c -l ref -x -d "deal or ticket: its first event, for a later change"
+    # tickets, corrections and current states
+    complete -c $c -l priority -x -a 'low normal high' -d 'ticket: low, normal (the default), high'
+    complete -c $c -l status -x -a 'open pending solved closed' -d 'ticket: open (the default), pending, solved, closed'
+    complete -c $c -l owner -x -d 'ticket: who handles it'
+    complete -c $c -l void -x -d 'cancel a wrong event (an optional REASON may follow)'
+    complete -c $c -l current -d 'with -l: each deal and ticket once, in its current state'
     complete -c $c -s s -l set -x -d 'set any other field (repeatable)'
     complete -c $c -l done -x -a '(__crm_open_tasks)' -d "close a task: its id, its customer's only open one, or a unique part of its text"
     complete -c $c -s l -l list -d 'replay the history (of one customer) in time order'
@@ -430,6 +438,9 @@ function __crm_complete_find
     complete -c $c -l wide -d 'on a terminal, every column (default: those that fit)'
     complete -c $c -s c -l count -d 'print only the number of matching records'
     complete -c $c -s i -l interactions -d 'search the interactions instead of the customers'
+    # routing calls by number; deals and tickets in their current state
+    complete -c $c -l phone -x -d 'the customers with this phone number, however written'
+    complete -c $c -l current -d 'with -i: each deal and ticket once, in its current state'
     complete -c $c -l currency -x -a 'EUR PLN CZK BGN USD' -d 'money in this currency, converted with the crm.conf rates (default: crm.conf currency)'
     complete -c $c -s o -l format -x -a 'csv tsv jsonl json table md html vcard' -d 'output format'
     complete -c $c -l safe-csv -d 'with -o csv or tsv: quote cells a spreadsheet would run as formulas'
@@ -494,6 +505,7 @@ function __crm_reports
         "cohorts	customers of each first-purchase month buying again" \
         "owners	customers, contacts, tasks and revenue of each owner" \
         "changes	who changed consent or stage, and when (git history)" \
+        "tickets	open tickets: age, owner, last reply, service level breaches" \
         "forecast	purchases and revenue expected per period ahead (BG/NBD, Gamma-Gamma)" \
         "digest	the last week in headline figures against the one before, and charts"
 end
@@ -522,7 +534,7 @@ function __crm_complete_report
     complete -c $c -l window -x -d 'campaigns: days after a mail in which a reply counts (14)'
     complete -c $c -l periods -x -d 'forecast: N periods ahead (6; with --holdout 0)'
     complete -c $c -l holdout -x -a '90d 13w 6m 1y' -d 'forecast: fit up to DURATION before --until and show what happened since'
-    complete -c $c -s o -l format -x -a 'table csv tsv json md html' -d 'output format'
+    complete -c $c -s o -l format -x -a 'table csv tsv json md html ics' -d 'output format (ics: followups as a calendar)'
     complete -c $c -l safe-csv -d 'with -o csv or tsv: quote cells a spreadsheet would run as formulas'
     complete -c $c -s d -l dir -x -a '(__fish_complete_directories)' -d 'use the CRM directory DIR'
     # --color takes its value only as --color=WHEN
@@ -556,7 +568,7 @@ end
 # CRM directory's customers.csv and the fields derived from the history.
 function __crm_mail_fields
     set -l derived last_contact first_contact contacts last_purchase purchases \
-        revenue avg_rating open_tasks last_campaign
+        revenue avg_rating open_tasks last_campaign open_tickets
     set -l dir (__crm_dir)
     if test -z "$dir"
         printf '%s\n' $derived

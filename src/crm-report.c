@@ -25,7 +25,7 @@ static const struct crm_opt opts[] = {
 	{ O_WINDOW, "window", "DAYS", "campaigns: days after a mail in which a reply counts (14)" },
 	{ O_PERIODS, "periods", "N", "forecast: N periods ahead (6; with --holdout 0)" },
 	{ O_HOLDOUT, "holdout", "DURATION", "forecast: fit up to DURATION before --until (90d, 13w, 6m) and show what happened since" },
-	{ 'o', "format", "FORMAT", "table, csv, tsv, json, md or html" },
+	{ 'o', "format", "FORMAT", "table, csv, tsv, json, md, html, or ics (followups: a calendar)" },
 	CRM_OPT_SAFECSV,
 	CRM_OPTS_READER,
 };
@@ -44,6 +44,7 @@ static const struct report reports[] = {
 	{ "followups", report_followups, true, false, "tasks overdue or due this week, customers losing touch" },
 	{ "cohorts", report_cohorts, false, true, "customers by first purchase month, and who bought again" },
 	{ "owners", report_owners, true, false, "customers, contacts, open tasks and revenue per owner" },
+	{ "tickets", report_tickets, true, false, "open tickets: age, owner, last reply, service level breaches" },
 	{ "changes", report_changes, false, false, "changes of consent and stage in the git history: who and when" },
 	{ "forecast", report_forecast, false, false, "purchases and revenue expected per period ahead (BG/NBD, Gamma-Gamma)" },
 	{ "digest", report_digest, true, true, "the week (--by) in headline figures against the one before, and charts" },
@@ -53,8 +54,8 @@ static const struct report reports[] = {
 static const struct crm_cmd cmd = {
 	"REPORT [--since DATE] [--until DATE] [--by PERIOD] [--group FIELD] [-w EXPR] [--currency CUR] [--limit N] [--periods N] [--holdout DURATION] [-o FORMAT]",
 	"Print a report: summary, activity, revenue, top, segments, pipeline,\n"
-	"campaigns, satisfaction, followups, cohorts, owners, changes, forecast or\n"
-	"digest. A customer\n"
+	"campaigns, satisfaction, followups, cohorts, owners, tickets, changes, forecast\n"
+	"or digest. A customer\n"
 	"stream on standard input, or --where, limits the report to those customers.",
 	opts,
 	NULL,
@@ -174,6 +175,9 @@ int main(int argc, char **argv)
 	if (argc != 1)
 		crm_usage_error(&cmd, "name one report");
 	const struct report *rep = find_report(argv[0]);
+	x.ics = c.format && !strcmp(c.format, "ics");
+	if (x.ics && rep->run != report_followups)
+		crm_usage_error(&cmd, "-o ics goes with followups");
 	if (!rep->run)
 		run_segments(&c, until, where);
 
@@ -230,7 +234,8 @@ int main(int argc, char **argv)
 	rep->run(&x, &t);
 	if (x.limit >= 0 && !rep->limits && t.n > (size_t)x.limit)
 		t.n = (size_t)x.limit;
-	table_print(&t, c.format, c.color);
+	if (!x.ics) /* a calendar is written by its report */
+		table_print(&t, c.format, c.color);
 	int rc = t.n ? CRM_OK : CRM_NONE;
 	table_free(&t);
 	customers_free(&x);
