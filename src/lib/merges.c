@@ -11,6 +11,7 @@
 #include "hist.h"
 #include "lit.h"
 #include "scan.h"
+#include "voids.h"
 
 void merges_add(struct merges *m, const char *keep, size_t kn, const char *drop, size_t dn)
 {
@@ -85,35 +86,12 @@ char **merges_into(const struct merges *m, const char *keep, size_t *n)
 
 int merges_load(struct merges *m, const struct crm_dir *d)
 {
-	const char *name = crm_path(d, INTERACTIONS);
-	/* a history that can be read only once (a named pipe) is left to the
-	 * reader's own pass, not opened here: its merge records are not
-	 * followed */
-	struct stat st;
-	if (fstatat(d->fd, INTERACTIONS, &st, 0) == 0 && !S_ISREG(st.st_mode))
-		return 0;
-	int fd = hist_fd(d);
-	if (fd < 0)
-		return fd == -1 ? 0 : -1;
-	/* "merge" itself, or an escape that could spell a letter of it */
-	struct lit lits[2];
-	lit_init(&lits[0], "merge", 5);
-	lit_init(&lits[1], "\\u", 2);
-	struct hscan h;
-	hscan_open(&h, fd, name);
-	hscan_look(&h, lits, 2);
-	struct proj p = { .skip = ~(1u << PJ_TYPE | 1u << PJ_CUSTOMER | 1u << PJ_REF) };
-	struct hscan_item it;
-	int k;
-	while ((k = hscan_next(&h, &it)) > 0) {
-		char err[200];
-		if (it.s && proj_line(&p, it.s, it.n, err, sizeof err) > 0)
-			merges_note(m, &p);
-	}
-	proj_free(&p);
-	hscan_close(&h);
-	close(fd);
-	return k < 0 ? -1 : 0;
+	/* read with the voids, in one pass */
+	const struct merges *all = voids_merges_of(d);
+	if (!all)
+		return -1;
+	merges_join(m, all);
+	return 0;
 }
 
 void merges_free(struct merges *m)

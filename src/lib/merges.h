@@ -50,9 +50,10 @@ bool merges_is(const struct merges *m, const char *id, size_t n, const char *kee
  * number. */
 char **merges_into(const struct merges *m, const char *keep, size_t *n);
 
-/* Read the merge records of d's history in one pass that parses only the
- * lines holding the word merge (or an escape that could spell it): about
- * the cost of grep, in memory for the records only. Lines that do not
+/* Add the merge records of d's history to m: read in one pass with its
+ * voids (voids_merges_of), which parses only the lines holding the word
+ * merge or void (or an escape that could spell them): about the cost of
+ * grep, in memory for the records only, once a process. Lines that do not
  * parse are skipped silently (the reader's own pass reports them). A
  * missing history has none, and so has one that is not a regular file (a
  * named pipe can be read only once: by the reader). Returns 0, or -1 after reporting a read error. */

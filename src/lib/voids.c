@@ -9,6 +9,7 @@
 
 #include "hist.h"
 #include "lit.h"
+#include "merges.h"
 #include "scan.h"
 #include "util.h"
 
@@ -31,7 +32,11 @@ bool voids_has(const struct voids *v, const char *id, size_t n)
 	return hmap_get(&v->own, id, n) < 0;
 }
 
-int voids_load(struct voids *v, const struct crm_dir *d)
+/* One pass over d's history for its bookkeeping events: the voids into v
+ * and the merge records into m. Only the lines holding the word void or
+ * merge (or an escape that could spell a letter of them) are parsed: about
+ * the cost of grep, paid once for both. */
+static int marks_load(struct voids *v, struct merges *m, const struct crm_dir *d)
 {
 	struct stat st;
 	if (fstatat(d->fd, INTERACTIONS, &st, 0) == 0 && !S_ISREG(st.st_mode))
@@ -39,20 +44,20 @@ int voids_load(struct voids *v, const struct crm_dir *d)
 	int fd = hist_fd(d);
 	if (fd < 0)
 		return fd == -1 ? 0 : -1;
-	/* "void" itself, or an escape that could spell a letter of it */
-	struct lit lits[2];
+	struct lit lits[3];
 	lit_init(&lits[0], "void", 4);
-	lit_init(&lits[1], "\\u", 2);
+	lit_init(&lits[1], "merge", 5);
+	lit_init(&lits[2], "\\u", 2);
 	struct hscan h;
 	hscan_open(&h, fd, crm_path(d, INTERACTIONS));
-	hscan_look(&h, lits, 2);
-	struct proj p = { .skip = ~(1u << PJ_TYPE | 1u << PJ_ID | 1u << PJ_REF) };
+	hscan_look(&h, lits, 3);
+	struct proj p = { .skip = ~(1u << PJ_TYPE | 1u << PJ_ID | 1u << PJ_REF | 1u << PJ_CUSTOMER) };
 	struct hscan_item it;
 	int k;
 	while ((k = hscan_next(&h, &it)) > 0) {
 		char err[200];
-		if (it.s && proj_line(&p, it.s, it.n, err, sizeof err) > 0)
-			voids_note(v, &p);
+		if (it.s && proj_line(&p, it.s, it.n, err, sizeof err) > 0 && !voids_note(v, &p))
+			merges_note(m, &p);
 	}
 	proj_free(&p);
 	hscan_close(&h);
@@ -60,41 +65,59 @@ int voids_load(struct voids *v, const struct crm_dir *d)
 	return k < 0 ? -1 : 0;
 }
 
-/* The voids read, by directory descriptor and path: a program opens one
- * directory, now and then two (crm-merge's sides are files, not these). */
+/* The bookkeeping events read, by directory descriptor and path: a program
+ * opens one directory, now and then two (crm-merge's sides are files, not
+ * these). */
 static struct cache {
 	int fd;
 	char *path;
 	struct voids v;
+	struct merges m;
 	bool bad;
-} cache[4];
+} cache[4], spare;
 static size_t ncache;
 
 static void cache_free(void)
 {
 	for (size_t i = 0; i < ncache; i++) {
 		voids_free(&cache[i].v);
+		merges_free(&cache[i].m);
 		free(cache[i].path);
 	}
 	ncache = 0;
+	voids_free(&spare.v);
+	merges_free(&spare.m);
+}
+
+static const struct cache *marks_of(const struct crm_dir *d)
+{
+	for (size_t i = 0; i < ncache; i++)
+		if (cache[i].fd == d->fd && !strcmp(cache[i].path, d->path))
+			return &cache[i];
+	if (!ncache)
+		atexit(cache_free);
+	struct cache *c = &spare;
+	if (ncache < sizeof cache / sizeof cache[0]) {
+		c = &cache[ncache++];
+		*c = (struct cache){ .fd = d->fd, .path = xstrdup(d->path) };
+	} else {
+		voids_free(&spare.v);
+		merges_free(&spare.m);
+	}
+	c->bad = marks_load(&c->v, &c->m, d) < 0;
+	return c;
 }
 
 const struct voids *voids_of(const struct crm_dir *d)
 {
-	for (size_t i = 0; i < ncache; i++)
-		if (cache[i].fd == d->fd && !strcmp(cache[i].path, d->path))
-			return cache[i].bad ? NULL : &cache[i].v;
-	if (ncache == sizeof cache / sizeof cache[0]) {
-		static struct voids fresh;
-		voids_free(&fresh);
-		return voids_load(&fresh, d) < 0 ? NULL : &fresh;
-	}
-	if (!ncache)
-		atexit(cache_free);
-	struct cache *c = &cache[ncache++];
-	*c = (struct cache){ .fd = d->fd, .path = xstrdup(d->path) };
-	c->bad = voids_load(&c->v, d) < 0;
+	const struct cache *c = marks_of(d);
 	return c->bad ? NULL : &c->v;
+}
+
+const struct merges *voids_merges_of(const struct crm_dir *d)
+{
+	const struct cache *c = marks_of(d);
+	return c->bad ? NULL : &c->m;
 }
 
 void voids_free(struct voids *v)

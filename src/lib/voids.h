@@ -15,6 +15,7 @@
 
 #include "dir.h"
 #include "hmap.h"
+#include "merges.h"
 #include "proj.h"
 
 /* The events voided. Zeroed: none. */
@@ -30,17 +31,15 @@ bool voids_note(struct voids *v, const struct proj *p);
 /* Whether the event with this id (n bytes) is voided. */
 bool voids_has(const struct voids *v, const char *id, size_t n);
 
-/* Read the void events of d's history in one pass that parses only the
- * lines holding the word void (or an escape that could spell it), as
- * merges_load reads the merge records. Lines that do not parse are skipped
- * silently. A missing history has none, and so has one that is not a
- * regular file (a named pipe can be read only once: by the reader).
- * Returns 0, or -1 after reporting a read error. */
-int voids_load(struct voids *v, const struct crm_dir *d);
-
-/* The voids of d, read once a process (voids_load) and kept: what the
- * scans consult. NULL after a read error (reported). */
+/* The voids of d, and its merge records, read in one pass a process (that
+ * parses only the lines holding the word void or merge, or an escape that
+ * could spell it) and kept: what the scans and merges_load consult. Lines
+ * that do not parse are skipped silently (the reader's own pass reports
+ * them). A missing history has none, and so has one that is not a regular
+ * file (a named pipe can be read only once: by the reader). NULL after a
+ * read error (reported). */
 const struct voids *voids_of(const struct crm_dir *d);
+const struct merges *voids_merges_of(const struct crm_dir *d);
 
 void voids_free(struct voids *v);
 
