@@ -448,9 +448,9 @@ EOF
 	assert_equal "${stderr_lines[1]}" 'crm-log: shop.csv: read 4, added 0, duplicates 2, unmatched 1, malformed 1'
 }
 
-@test "IMP031: --verbose lists the rows that match no customer, and why" {
+@test "IMP031: -v (--verbose) lists the rows that match no customer, and why" {
 	shop_orders
-	run --separate-stderr crm-log -n --import shop.csv --rules imports/shop.rules --verbose
+	run --separate-stderr crm-log -n --import shop.csv --rules imports/shop.rules -v
 	assert_success
 	assert_equal "$stderr" "crm-log: shop.csv:4: no customer has the e-mail 'nieznany@example.com'; not imported
 crm-log: shop.csv:5: amount: '?' is not a number (write 129.99)
