@@ -766,15 +766,19 @@ Remote-MTA: dns; mx.example.bg
 EOF
 }
 
-@test "IMP040: a hard bounce as Postfix writes it is a bounce of the customer, once; a delay notice is none" {
+@test "IMP040: a hard bounce as Postfix writes it is a bounce of the customer, once, as -n showed; a delay notice is none" {
 	{ postfix_bounce; exim_delay; } >bounces.mbox
 	run --separate-stderr crm-log -n --import-mail bounces.mbox
 	assert_success
 	assert_equal "$stderr" 'crm-log: 2 messages read, 1 interaction added, 0 duplicates skipped, 1 unmatched, 0 malformed (dry run)'
 	run records <<<"$output"
 	assert_output '{"ts":"2026-11-21T10:00:05Z","customer":"P","type":"bounce","channel":"email","direction":"in","by":"tester","subject":"Undelivered Mail Returned to Sender","text":"550 5.1.1 <petr@example.cz>: Recipient address rejected: User unknown in virtual mailbox table","email":"petr@example.cz","status":"5.1.1","message_id":"<20261121100005.4B6A21C0F2@mail.acme.example>"}'
+	local dry=$output
+	[ ! -s interactions.jsonl ]
 	run --separate-stderr crm-log --import-mail bounces.mbox
 	assert_success
+	assert_equal "$stderr" 'crm-log: 2 messages read, 1 interaction added, 0 duplicates skipped, 1 unmatched, 0 malformed'
+	assert_equal "$(records interactions.jsonl)" "$dry"
 	cp interactions.jsonl first.jsonl
 	run --separate-stderr crm-log --import-mail bounces.mbox
 	assert_equal "$stderr" 'crm-log: 2 messages read, 0 interactions added, 1 duplicate skipped, 1 unmatched, 0 malformed'
@@ -910,6 +914,107 @@ ivan@example.bg,opt-out,2026-11-22T10:00:00Z'
 false'
 }
 
+# Unsubscribe replies without crm.conf unsubscribe, as mail programs write
+# them: Petr's Thunderbird ("Odhlásit", quoted-printable UTF-8, a Czech
+# quote line), Łukasz's Outlook ("Wypisz mnie!" above the original, in
+# ISO-8859-2), Ivan's iPhone (only the subject says it).
+unsubscribe_programs() {
+	cat <<'EOF'
+From petr@example.cz Sat Nov 21 09:00:00 2026
+Message-ID: <4f1c2a7e-1b2d-4c3e-9a8b-5d6e7f8a9b0c@example.cz>
+Date: Sat, 21 Nov 2026 10:00:00 +0100
+MIME-Version: 1.0
+User-Agent: Mozilla Thunderbird
+Subject: Re: =?UTF-8?Q?Zimn=c3=ad_nab=c3=addka?=
+Content-Language: cs
+To: Sales <sales@acme.example>
+References: <winter.x@acme.example>
+From: =?UTF-8?Q?Petr_Dvo=c5=99=c3=a1k?= <petr@example.cz>
+In-Reply-To: <winter.x@acme.example>
+Content-Type: text/plain; charset=UTF-8; format=flowed
+Content-Transfer-Encoding: quoted-printable
+
+Odhl=C3=A1sit
+
+D=C4=9Bkuji,
+Petr
+
+Dne 20.11.2026 v 10:00 Sales napsal(a):
+> Zimn=C3=AD nab=C3=ADdka
+
+From lukasz@example.pl Sat Nov 21 09:10:00 2026
+From: =?iso-8859-2?Q?=A3ukasz_=AF=F3=B3=E6?= <lukasz@example.pl>
+To: Sales <sales@acme.example>
+Subject: RE: Oferta zimowa
+Thread-Topic: Oferta zimowa
+Thread-Index: AQHbO2xZ4k1aQwE8T0eq3n2k1Xy7Zw==
+Date: Sat, 21 Nov 2026 09:10:00 +0000
+Message-ID: <AM0PR01MB1234A1B2C3D4E5F6A7B8C9D0E1F2A@AM0PR01MB1234.eurprd01.prod.outlook.com>
+Content-Language: pl-PL
+Content-Type: text/plain; charset="iso-8859-2"
+Content-Transfer-Encoding: quoted-printable
+MIME-Version: 1.0
+
+Wypisz mnie!
+
+Pozdrawiam,
+=A3ukasz =AF=F3=B3=E6
+
+-----Original Message-----
+From: Sales <sales@acme.example>=20
+Sent: Friday, November 20, 2026 10:00 AM
+Subject: Oferta zimowa
+
+From ivan@example.bg Sat Nov 21 09:20:00 2026
+From: ivan@example.bg
+Content-Type: text/plain; charset=us-ascii
+Content-Transfer-Encoding: 7bit
+Mime-Version: 1.0 (1.0)
+Date: Sat, 21 Nov 2026 11:20:00 +0200
+Subject: UNSUBSCRIBE
+Message-Id: <5A3C1E2B-7D4F-4E8A-9B1C-2D3E4F5A6B7C@example.bg>
+To: sales@acme.example
+X-Mailer: iPhone Mail (20B101)
+
+
+Sent from my iPhone
+
+EOF
+}
+
+@test "IMP050: 'Odhlásit', 'Wypisz mnie!' on the first line, 'UNSUBSCRIBE' as the subject: opt-out without crm.conf unsubscribe; -n as the run; once" {
+	for c in "$L" "$P" "$I"; do crm-add --update "$c" --consent opt-in >/dev/null; done
+	unsubscribe_programs >replies.mbox
+	cp customers.csv before.csv
+	run --separate-stderr crm-log -n --import-mail replies.mbox
+	assert_success
+	assert_equal "$stderr" 'crm-log: 3 messages read, 3 interactions added, 0 duplicates skipped, 0 unmatched, 0 malformed, 3 opted out (dry run)'
+	assert_same_file before.csv customers.csv
+	run records <<<"$output"
+	assert_output - <<'EOF'
+{"ts":"2026-11-21T09:00:00Z","customer":"P","type":"email","channel":"email","direction":"in","by":"tester","subject":"Re: Zimní nabídka","text":"Odhlásit Děkuji, Petr Dne 20.11.2026 v 10:00 Sales napsal(a): > Zimní nabídka","consent":"opt-out","message_id":"<4f1c2a7e-1b2d-4c3e-9a8b-5d6e7f8a9b0c@example.cz>"}
+{"ts":"2026-11-21T09:10:00Z","customer":"L","type":"email","channel":"email","direction":"in","by":"tester","subject":"RE: Oferta zimowa","text":"Wypisz mnie! Pozdrawiam, Łukasz Żółć -----Original Message----- From: Sales <sales@acme.example> Sent: Friday, November 20, 2026 10:00 AM Subject: Oferta zimowa","consent":"opt-out","message_id":"<AM0PR01MB1234A1B2C3D4E5F6A7B8C9D0E1F2A@AM0PR01MB1234.eurprd01.prod.outlook.com>"}
+{"ts":"2026-11-21T09:20:00Z","customer":"I","type":"email","channel":"email","direction":"in","by":"tester","subject":"UNSUBSCRIBE","text":"Sent from my iPhone","consent":"opt-out","message_id":"<5A3C1E2B-7D4F-4E8A-9B1C-2D3E4F5A6B7C@example.bg>"}
+EOF
+	local dry=$output
+	run --separate-stderr crm-log --import-mail replies.mbox
+	assert_success
+	assert_equal "$stderr" 'crm-log: 3 messages read, 3 interactions added, 0 duplicates skipped, 0 unmatched, 0 malformed, 3 opted out'
+	assert_equal "$(records interactions.jsonl)" "$dry"
+	run crm-find -o csv -f email,consent,updated
+	assert_output 'email,consent,updated
+lukasz@example.pl,opt-out,2026-11-22T10:00:00Z
+petr@example.cz,opt-out,2026-11-22T10:00:00Z
+ivan@example.bg,opt-out,2026-11-22T10:00:00Z'
+	cp customers.csv c1.csv
+	cp interactions.jsonl h1.jsonl
+	run --separate-stderr crm-log --import-mail replies.mbox
+	assert_success
+	assert_equal "$stderr" 'crm-log: 3 messages read, 0 interactions added, 3 duplicates skipped, 0 unmatched, 0 malformed'
+	assert_same_file c1.csv customers.csv
+	assert_same_file h1.jsonl interactions.jsonl
+}
+
 # Replies to the csat and nps campaigns, as people write them.
 survey_replies() {
 	cat <<EOF
@@ -1004,7 +1109,7 @@ EOF
 	assert_equal "$stderr" 'crm-log: 6 messages read, 0 interactions added, 6 duplicates skipped, 0 unmatched, 0 malformed'
 }
 
-@test "IMP045: --new-leads adds no automated sender: Auto-Submitted, Precedence bulk or list, List-Id, no-reply and mailer-daemon" {
+@test "IMP045: --new-leads adds no automated sender: Auto-Submitted, Precedence bulk or list, List-Id, no-reply and mailer-daemon; -n as the run, once" {
 	{
 		printf '%s\n' 'From: Shop <no-reply@shop.example>' 'To: sales@acme.example' 'Subject: Your order' \
 			'Message-ID: <a1@shop.example>' '' 'Thanks' ''
@@ -1016,14 +1121,37 @@ EOF
 			'Subject: Sale' 'Precedence: bulk' 'Message-ID: <a4@bulk.example>' '' 'Sale' ''
 		printf '%s\n' 'From x Sat Nov 21 09:00:00 2026' 'From: MAILER-DAEMON@mx.example' 'To: sales@acme.example' \
 			'Subject: failure notice' 'Message-ID: <a5@mx.example>' '' 'Sorry' ''
+		printf '%s\n' 'From x Sat Nov 21 09:00:00 2026' 'From: "Forum" <forum@lists.example>' 'To: sales@acme.example' \
+			'Subject: [forum] Digest' 'Precedence: list' 'Message-ID: <a7@lists.example>' '' 'Posts' ''
 		printf '%s\n' 'From x Sat Nov 21 09:00:00 2026' 'From: Marta Nowak <marta@firma.example>' \
 			'To: sales@acme.example' 'Subject: Pytanie' 'Auto-Submitted: no' 'Message-ID: <a6@firma.example>' '' 'Ile kosztuje?'
 	} >leads.mbox
+	cp customers.csv before.csv
+	run --separate-stderr crm-log -n --import-mail leads.mbox --new-leads
+	assert_success
+	assert_equal "$stderr" 'crm-log: 7 messages read, 1 interaction added, 0 duplicates skipped, 6 unmatched, 0 malformed, 1 lead added (dry run)'
+	assert_same_file before.csv customers.csv
+	local dry
+	dry=$(jq -c 'del(.id, .customer)' <<<"$output")
+	assert_equal "$dry" '{"ts":"2026-11-21T09:00:00Z","type":"email","channel":"email","direction":"in","by":"tester","subject":"Pytanie","text":"Ile kosztuje?","message_id":"<a6@firma.example>"}'
 	run --separate-stderr crm-log --import-mail leads.mbox --new-leads
 	assert_success
-	assert_equal "$stderr" 'crm-log: 6 messages read, 1 interaction added, 0 duplicates skipped, 5 unmatched, 0 malformed, 1 lead added'
-	run bash -c "tail -n 1 customers.csv | cut -d, -f2,3"
-	assert_output 'Marta Nowak,marta@firma.example'
+	assert_equal "$stderr" 'crm-log: 7 messages read, 1 interaction added, 0 duplicates skipped, 6 unmatched, 0 malformed, 1 lead added'
+	run bash -c "tail -n +2 customers.csv | cut -d, -f2,3"
+	assert_output 'Łukasz Żółć,lukasz@example.pl
+Petr Dvořák,petr@example.cz
+Иван Петров,ivan@example.bg
+Marta Nowak,marta@firma.example'
+	assert_equal "$(jq -c 'del(.id, .customer)' interactions.jsonl)" "$dry"
+	assert_equal "$(jq -r .customer interactions.jsonl)" "$(tail -n 1 customers.csv | cut -d, -f1)"
+	# from cron again: no second lead, no second interaction
+	cp customers.csv c1.csv
+	cp interactions.jsonl h1.jsonl
+	run --separate-stderr crm-log --import-mail leads.mbox --new-leads
+	assert_success
+	assert_equal "$stderr" 'crm-log: 7 messages read, 0 interactions added, 1 duplicate skipped, 6 unmatched, 0 malformed, 0 leads added'
+	assert_same_file c1.csv customers.csv
+	assert_same_file h1.jsonl interactions.jsonl
 }
 
 
