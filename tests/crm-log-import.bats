@@ -177,8 +177,10 @@ EOF
 	[ ! -s interactions.jsonl ]
 }
 
-@test "IMP002: the import appends the records; the same mbox again adds nothing" {
+@test "IMP002: the import appends the records -n showed; the same mbox again adds nothing" {
 	inbox
+	local dry
+	dry=$(crm-log -n --import-mail inbox.mbox 2>/dev/null | records)
 	run --separate-stderr crm-log --import-mail inbox.mbox
 	assert_success
 	assert_output ''
@@ -187,6 +189,7 @@ EOF
 	assert_equal "$(wc -l <interactions.jsonl)" 9
 	for id in $(jq -r .id interactions.jsonl); do assert_id "$id"; done
 	assert_equal "$(jq -r .id interactions.jsonl | sort -u | wc -l)" 9
+	assert_equal "$(records interactions.jsonl)" "$dry"
 	cp interactions.jsonl first.jsonl
 	run --separate-stderr crm-log --import-mail inbox.mbox
 	assert_success
@@ -1102,11 +1105,17 @@ EOF
 EOF
 	run records <(head -n 1 <<<"$dry")
 	assert_output '{"ts":"2026-11-21T09:00:00Z","customer":"L","type":"survey","channel":"email","direction":"in","by":"tester","subject":"Re: How did we do?","text":"5 - wszystko super! > How did we do? Answer with 1 to 5.","rating":5,"campaign":"csat","message_id":"<s-1@example.pl>"}'
-	crm-log --import-mail replies.mbox 2>/dev/null
+	run --separate-stderr crm-log --import-mail replies.mbox
+	assert_success
+	assert_equal "$stderr" 'crm-log: 6 messages read, 6 interactions added, 0 duplicates skipped, 0 unmatched, 0 malformed'
+	# what -n showed, after crm-mail's four lines
+	assert_equal "$(tail -n +5 interactions.jsonl | records)" "$(records <<<"$dry")"
 	run crm-find -o csv -f email,avg_rating
 	assert_line 'lukasz@example.pl,5'
+	cp interactions.jsonl h1.jsonl
 	run --separate-stderr crm-log --import-mail replies.mbox
 	assert_equal "$stderr" 'crm-log: 6 messages read, 0 interactions added, 6 duplicates skipped, 0 unmatched, 0 malformed'
+	assert_same_file h1.jsonl interactions.jsonl
 }
 
 @test "IMP045: --new-leads adds no automated sender: Auto-Submitted, Precedence bulk or list, List-Id, no-reply and mailer-daemon; -n as the run, once" {
