@@ -490,7 +490,7 @@ $I by name"
 $L"
 }
 
-@test "IMP033: amounts as people write them; a currency sign that is not the row's is refused" {
+@test "IMP033: amounts as people write them, no-break spaces too; a currency sign that is not the row's is refused" {
 	cat >money.csv <<'EOF'
 order,email,amount,currency
 1,lukasz@example.pl,"129,99",PLN
@@ -503,14 +503,16 @@ order,email,amount,currency
 8,lukasz@example.pl,"12,34,5",PLN
 9,lukasz@example.pl,-5,PLN
 EOF
+	# a spreadsheet's thousands separators: no-break space, narrow no-break space
+	printf '10,lukasz@example.pl,"1\xc2\xa0299,00",PLN\n11,lukasz@example.pl,"2\xe2\x80\xaf500,00 zł",PLN\n' >>money.csv
 	run --separate-stderr crm-log -n --import money.csv --map order=ref --set type=purchase
 	assert_success
 	assert_equal "$(jq -r '[.ref, .amount, .currency] | @tsv' <<<"$output")" "$(printf '%s\t%s\t%s\n' \
-		1 12999 PLN 2 129900 PLN 3 129900 PLN 4 12999 PLN 5 129950 CZK 6 2000 EUR)"
+		1 12999 PLN 2 129900 PLN 3 129900 PLN 4 12999 PLN 5 129950 CZK 6 2000 EUR 10 129900 PLN 11 250000 PLN)"
 	assert_equal "$stderr" "crm-log: money.csv:8: amount: '20 €' is in EUR, not PLN
 crm-log: money.csv:9: amount: '12,34,5' has a misplaced thousands separator (write 1 299.00 or 1299.00)
 crm-log: money.csv:10: amount: '-5' must not be negative (log a refund instead)
-crm-log: money.csv: read 9, added 6, duplicates 0, unmatched 0, malformed 3 (dry run)"
+crm-log: money.csv: read 11, added 8, duplicates 0, unmatched 0, malformed 3 (dry run)"
 }
 
 @test "IMP034: dates in the common forms; day or month first only with --date-format" {
@@ -1243,4 +1245,32 @@ Café – 10 €, Łódź, Příbram, „Über“ & &unknown; &EACUTE;'
 Bob Bcc: x,bob@firma.example'
 	run crm-check
 	assert_success
+}
+
+@test "IMP051: a shop's JSON Lines orders with totals as JSON numbers: 129.99 is 12999, as -n showed; a second run adds nothing" {
+	printf '%s\n' \
+		'{"order_id":7001,"created":"2026-11-05T14:30:00+01:00","billing_email":"lukasz@example.pl","total":129.99,"currency":"PLN"}' \
+		'{"order_id":7002,"created":"2026-11-06T09:00:00+01:00","billing_email":"petr@example.cz","total":1299.0,"currency":"CZK"}' \
+		'{"order_id":7003,"created":"2026-11-07T10:00:00+02:00","billing_email":"ivan@example.bg","total":0.1,"currency":"BGN"}' \
+		'{"order_id":7004,"created":"2026-11-07T11:00:00+02:00","billing_email":"ivan@example.bg","total":19.999,"currency":"BGN"}' >orders.jsonl
+	set -- --map order_id=ref --map created=ts --map billing_email=email --map total=amount --set type=purchase --key ref
+	run --separate-stderr crm-log -n --import orders.jsonl "$@"
+	assert_success
+	assert_equal "$stderr" "crm-log: orders.jsonl:4: amount: '19.999' has more decimals than the currency has
+crm-log: orders.jsonl: read 4, added 3, duplicates 0, unmatched 0, malformed 1 (dry run)"
+	run records <<<"$output"
+	assert_output - <<'EOF'
+{"ts":"2026-11-05T13:30:00Z","customer":"L","type":"purchase","channel":"shop","by":"tester","amount":12999,"currency":"PLN","ref":"7001"}
+{"ts":"2026-11-06T08:00:00Z","customer":"P","type":"purchase","channel":"shop","by":"tester","amount":129900,"currency":"CZK","ref":"7002"}
+{"ts":"2026-11-07T08:00:00Z","customer":"I","type":"purchase","channel":"shop","by":"tester","amount":10,"currency":"BGN","ref":"7003"}
+EOF
+	local dry=$output
+	run --separate-stderr crm-log --import orders.jsonl "$@"
+	assert_success
+	assert_equal "$(records interactions.jsonl)" "$dry"
+	cp interactions.jsonl first.jsonl
+	run --separate-stderr crm-log --import orders.jsonl "$@"
+	assert_success
+	assert_equal "${stderr_lines[1]}" 'crm-log: orders.jsonl: read 4, added 0, duplicates 3, unmatched 0, malformed 1'
+	assert_same_file first.jsonl interactions.jsonl
 }
