@@ -1274,3 +1274,88 @@ EOF
 	assert_equal "${stderr_lines[1]}" 'crm-log: orders.jsonl: read 4, added 0, duplicates 3, unmatched 0, malformed 1'
 	assert_same_file first.jsonl interactions.jsonl
 }
+
+# A non-delivery report as Exchange Online writes it: the report-type
+# before the boundary, the notice as multipart/alternative, a status of
+# three digits after the second dot.
+exchange_ndr() {
+	cat <<'EOF'
+From postmaster@outlook.com Sat Nov 21 10:00:00 2026
+From: Microsoft Outlook <postmaster@outlook.com>
+To: <sales@acme.example>
+Date: Sat, 21 Nov 2026 10:00:00 +0000
+Content-Type: multipart/report; report-type=delivery-status;
+	boundary="b1_0c9a4e7f"
+MIME-Version: 1.0
+Message-ID: <0c9a4e7f-ndr@AM0PR01MB1234.eurprd01.prod.outlook.com>
+Subject: Undeliverable: Winter offer
+Auto-Submitted: auto-replied
+
+--b1_0c9a4e7f
+Content-Type: multipart/alternative; differences=Content-Type;
+	boundary="b2_0c9a4e7f"
+
+--b2_0c9a4e7f
+Content-Type: text/plain; charset="us-ascii"
+Content-Transfer-Encoding: quoted-printable
+
+Your message to lukasz@example.pl couldn't be delivered.
+lukasz wasn't found at example.pl.
+
+--b2_0c9a4e7f
+Content-Type: text/html; charset="us-ascii"
+Content-Transfer-Encoding: quoted-printable
+
+<html><body><p>Your message to lukasz@example.pl couldn't be delivered.</p></body></html>
+
+--b2_0c9a4e7f--
+
+--b1_0c9a4e7f
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns;AM0PR01MB1234.eurprd01.prod.outlook.com
+Received-From-MTA: dns;mail.acme.example
+Arrival-Date: Sat, 21 Nov 2026 10:00:00 +0000
+
+Original-Recipient: rfc822;lukasz@example.pl
+Final-Recipient: rfc822;lukasz@example.pl
+Action: failed
+Status: 5.1.10
+Diagnostic-Code: smtp;550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup
+
+--b1_0c9a4e7f
+Content-Type: message/rfc822
+
+From: Sales <sales@acme.example>
+To: lukasz@example.pl
+Subject: Winter offer
+Message-ID: <winter.x@acme.example>
+
+Hello
+--b1_0c9a4e7f--
+
+EOF
+}
+
+@test "IMP052: a non-delivery report of Exchange Online (status 5.1.10) is a bounce, as -n showed, once; crm-mail then skips the address" {
+	exchange_ndr >ndr.mbox
+	run --separate-stderr crm-log -n --import-mail ndr.mbox
+	assert_success
+	assert_equal "$stderr" 'crm-log: 1 message read, 1 interaction added, 0 duplicates skipped, 0 unmatched, 0 malformed (dry run)'
+	run records <<<"$output"
+	assert_output '{"ts":"2026-11-21T10:00:00Z","customer":"L","type":"bounce","channel":"email","direction":"in","by":"tester","subject":"Undeliverable: Winter offer","text":"550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup","email":"lukasz@example.pl","status":"5.1.10","message_id":"<0c9a4e7f-ndr@AM0PR01MB1234.eurprd01.prod.outlook.com>"}'
+	local dry=$output
+	run --separate-stderr crm-log --import-mail ndr.mbox
+	assert_success
+	assert_equal "$(records interactions.jsonl)" "$dry"
+	cp interactions.jsonl first.jsonl
+	run --separate-stderr crm-log --import-mail ndr.mbox
+	assert_success
+	assert_equal "$stderr" 'crm-log: 1 message read, 0 interactions added, 1 duplicate skipped, 0 unmatched, 0 malformed'
+	assert_same_file first.jsonl interactions.jsonl
+	printf 'From: Sales <sales@acme.example>\nSubject: Hello\n\nHello\n' >hello.eml
+	run --separate-stderr crm-mail -t hello.eml --transactional --where "id=$L"
+	assert_failure 1
+	assert_equal "$stderr" "crm-mail: $L: skipped: the address bounced on 2026-11-21 (5.1.10)
+crm-mail: 0 previewed, 1 skipped, 0 failed"
+}
