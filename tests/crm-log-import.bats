@@ -1359,3 +1359,21 @@ EOF
 	assert_equal "$stderr" "crm-mail: $L: skipped: the address bounced on 2026-11-21 (5.1.10)
 crm-mail: 0 previewed, 1 skipped, 0 failed"
 }
+
+@test "IMP053: a header with a comma in a column's name and one semicolon: the first row says the separator is ';'" {
+	printf '%s\r\n' 'Klient (e-mail, login);Typ;Opis' 'petr@example.cz;note;Zadzwonić, jutro' 'ivan@example.bg;note;' >k.csv
+	set -- --map 'Klient (e-mail, login)=email' --map Typ=type --map Opis=text
+	run --separate-stderr crm-log -n --import k.csv "$@"
+	assert_success
+	assert_equal "$stderr" 'crm-log: k.csv: read 2, added 2, duplicates 0, unmatched 0, malformed 0 (dry run)'
+	run records <<<"$output"
+	assert_output - <<'EOF'
+{"ts":"2026-11-22T10:00:00Z","customer":"P","type":"note","channel":"other","by":"tester","text":"Zadzwonić, jutro"}
+{"ts":"2026-11-22T10:00:00Z","customer":"I","type":"note","channel":"other","by":"tester"}
+EOF
+	# where the first row does not settle it, the header's most wins; a comma on a tie
+	printf 'a,b;c\nx,y;z\n' >tie.csv
+	run --separate-stderr crm-log -n --import tie.csv --map b=email
+	assert_failure 2
+	assert_equal "$stderr" "crm-log: tie.csv:1: --map 'b=email': no column 'b' (the columns: a, b;c)"
+}
