@@ -263,7 +263,7 @@ _crm_cmd_log() {
 			--rating= --score= --due= --ts= --stage= --probability= --close=
 			--ref= -s= --set= --done= -l --list --since= --until= --type=
 			--import-mail= --new-leads --import-calls= --map= --import= --key=
-			--rules= --date-format= --delimiter= --encoding= --verbose
+			--rules= --date-format= --delimiter= --encoding= -v --verbose
 			-o= --format= --safe-csv -n --dry-run -d= --dir= --color=? --strict
 			-h --help -V --version'
 		# tickets, corrections and current states

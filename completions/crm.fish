@@ -64,7 +64,7 @@ function __crm_spec_log
     printf '%s\n' channel= in out subject= amount= currency= rating= score= \
         due= ts= stage= probability= close= ref= s/set= done= l/list since= \
         until= type= import-mail= new-leads import-calls= map= import= key= rules= \
-        date-format= delimiter= encoding= verbose o/format= safe-csv n/dry-run d/dir= \
+        date-format= delimiter= encoding= v/verbose o/format= safe-csv n/dry-run d/dir= \
         'color=?' strict h/help V/version \
         priority= status= owner= void= current
 end
@@ -380,7 +380,7 @@ function __crm_complete_log
     complete -c $c -l date-format -x -a '%d.%m.%Y %d/%m/%Y %m/%d/%Y %Y-%m-%d' -d 'with --import: how the file writes dates (%d/%m/%Y)'
     complete -c $c -l delimiter -x -a '\; , tab \|' -d 'with an import of CSV: fields separated by CHAR (default: from the header)'
     complete -c $c -l encoding -x -a 'windows-1250 iso-8859-2 windows-1252 iso-8859-1 windows-1251 koi8-r utf-16' -d "with an import of CSV or JSON Lines: the file's charset (windows-1250)"
-    complete -c $c -l verbose -d 'with an import: report the rows that match no customer'
+    complete -c $c -s v -l verbose -d 'with an import: report the rows that match no customer'
     complete -c $c -l safe-csv -d 'with -o csv or tsv: quote cells a spreadsheet would run as formulas'
     # --color takes its value only as --color=WHEN
     complete -c $c -a '--color=auto --color=always --color=never' \

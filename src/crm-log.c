@@ -64,7 +64,6 @@ enum {
 	O_DATEFMT,
 	O_DELIM,
 	O_ENCODING,
-	O_VERBOSE,
 };
 
 static const struct crm_opt opts[] = {
@@ -103,7 +102,7 @@ static const struct crm_opt opts[] = {
 	{ O_DATEFMT, "date-format", "FORMAT", "with --import: how the file writes dates (%d/%m/%Y)" },
 	{ O_DELIM, "delimiter", "CHAR", "with an import of CSV: fields separated by CHAR (default: from the header)" },
 	{ O_ENCODING, "encoding", "NAME", "with an import of CSV or JSON Lines: the file's charset (windows-1250)" },
-	{ O_VERBOSE, "verbose", NULL, "with an import: report the rows that match no customer" },
+	{ 'v', "verbose", NULL, "with an import: report the rows that match no customer" },
 	CRM_OPT_FORMAT,
 	CRM_OPT_SAFECSV,
 	CRM_OPT_DRYRUN,
@@ -1137,7 +1136,7 @@ int main(int argc, char **argv)
 		case O_RULES: eo.rules = arg; break;
 		case O_DATEFMT: eo.date_format = arg; break;
 		case O_ENCODING: eo.io.encoding = arg; break;
-		case O_VERBOSE: eo.verbose = true; break;
+		case 'v': eo.verbose = true; break;
 		case O_DELIM:
 			if (!(eo.io.delim = impin_delim_arg(arg)))
 				crm_usage_error(&cmd, "--delimiter takes one character, or tab");

@@ -1653,3 +1653,17 @@ crm-add: 0 added, 0 updated, 0 unchanged, 1 skipped'
 anna@żółw.pl
 zoë@example.de"
 }
+
+@test "ADD136: numbers of a JSON Lines import are kept as written: 0.1 stays 0.1, 100.0 is 100; null adds no column; a second import changes nothing" {
+	new_crm
+	printf '%s\n' '{"name":"Ola Kot","email":"ola@example.pl","discount":0.1,"limit":100.0,"orders":12,"b2b":true,"vat":null}' >c.jsonl
+	run --separate-stderr crm-add --import c.jsonl --keep-columns
+	assert_success
+	assert_equal "$(head -n 1 customers.csv)" "$HDR,discount,limit,orders,b2b"
+	assert_equal "$(tail -n 1 customers.csv)" "$output,Ola Kot,ola@example.pl,,,,,,,lead,,$NOW,$NOW,0.1,100,12,true"
+	cp customers.csv first.csv
+	run --separate-stderr crm-add --import c.jsonl --keep-columns
+	assert_failure 1
+	assert_equal "$stderr" 'crm-add: 0 added, 0 updated, 1 unchanged, 0 skipped'
+	assert_same_file first.csv customers.csv
+}

@@ -177,8 +177,10 @@ EOF
 	[ ! -s interactions.jsonl ]
 }
 
-@test "IMP002: the import appends the records; the same mbox again adds nothing" {
+@test "IMP002: the import appends the records -n showed; the same mbox again adds nothing" {
 	inbox
+	local dry
+	dry=$(crm-log -n --import-mail inbox.mbox 2>/dev/null | records)
 	run --separate-stderr crm-log --import-mail inbox.mbox
 	assert_success
 	assert_output ''
@@ -187,6 +189,7 @@ EOF
 	assert_equal "$(wc -l <interactions.jsonl)" 9
 	for id in $(jq -r .id interactions.jsonl); do assert_id "$id"; done
 	assert_equal "$(jq -r .id interactions.jsonl | sort -u | wc -l)" 9
+	assert_equal "$(records interactions.jsonl)" "$dry"
 	cp interactions.jsonl first.jsonl
 	run --separate-stderr crm-log --import-mail inbox.mbox
 	assert_success
@@ -448,9 +451,9 @@ EOF
 	assert_equal "${stderr_lines[1]}" 'crm-log: shop.csv: read 4, added 0, duplicates 2, unmatched 1, malformed 1'
 }
 
-@test "IMP031: --verbose lists the rows that match no customer, and why" {
+@test "IMP031: -v (--verbose) lists the rows that match no customer, and why" {
 	shop_orders
-	run --separate-stderr crm-log -n --import shop.csv --rules imports/shop.rules --verbose
+	run --separate-stderr crm-log -n --import shop.csv --rules imports/shop.rules -v
 	assert_success
 	assert_equal "$stderr" "crm-log: shop.csv:4: no customer has the e-mail 'nieznany@example.com'; not imported
 crm-log: shop.csv:5: amount: '?' is not a number (write 129.99)
@@ -487,7 +490,7 @@ $I by name"
 $L"
 }
 
-@test "IMP033: amounts as people write them; a currency sign that is not the row's is refused" {
+@test "IMP033: amounts as people write them, no-break spaces too; a currency sign that is not the row's is refused" {
 	cat >money.csv <<'EOF'
 order,email,amount,currency
 1,lukasz@example.pl,"129,99",PLN
@@ -500,14 +503,16 @@ order,email,amount,currency
 8,lukasz@example.pl,"12,34,5",PLN
 9,lukasz@example.pl,-5,PLN
 EOF
+	# a spreadsheet's thousands separators: no-break space, narrow no-break space
+	printf '10,lukasz@example.pl,"1\xc2\xa0299,00",PLN\n11,lukasz@example.pl,"2\xe2\x80\xaf500,00 zł",PLN\n' >>money.csv
 	run --separate-stderr crm-log -n --import money.csv --map order=ref --set type=purchase
 	assert_success
 	assert_equal "$(jq -r '[.ref, .amount, .currency] | @tsv' <<<"$output")" "$(printf '%s\t%s\t%s\n' \
-		1 12999 PLN 2 129900 PLN 3 129900 PLN 4 12999 PLN 5 129950 CZK 6 2000 EUR)"
+		1 12999 PLN 2 129900 PLN 3 129900 PLN 4 12999 PLN 5 129950 CZK 6 2000 EUR 10 129900 PLN 11 250000 PLN)"
 	assert_equal "$stderr" "crm-log: money.csv:8: amount: '20 €' is in EUR, not PLN
 crm-log: money.csv:9: amount: '12,34,5' has a misplaced thousands separator (write 1 299.00 or 1299.00)
 crm-log: money.csv:10: amount: '-5' must not be negative (log a refund instead)
-crm-log: money.csv: read 9, added 6, duplicates 0, unmatched 0, malformed 3 (dry run)"
+crm-log: money.csv: read 11, added 8, duplicates 0, unmatched 0, malformed 3 (dry run)"
 }
 
 @test "IMP034: dates in the common forms; day or month first only with --date-format" {
@@ -766,15 +771,19 @@ Remote-MTA: dns; mx.example.bg
 EOF
 }
 
-@test "IMP040: a hard bounce as Postfix writes it is a bounce of the customer, once; a delay notice is none" {
+@test "IMP040: a hard bounce as Postfix writes it is a bounce of the customer, once, as -n showed; a delay notice is none" {
 	{ postfix_bounce; exim_delay; } >bounces.mbox
 	run --separate-stderr crm-log -n --import-mail bounces.mbox
 	assert_success
 	assert_equal "$stderr" 'crm-log: 2 messages read, 1 interaction added, 0 duplicates skipped, 1 unmatched, 0 malformed (dry run)'
 	run records <<<"$output"
 	assert_output '{"ts":"2026-11-21T10:00:05Z","customer":"P","type":"bounce","channel":"email","direction":"in","by":"tester","subject":"Undelivered Mail Returned to Sender","text":"550 5.1.1 <petr@example.cz>: Recipient address rejected: User unknown in virtual mailbox table","email":"petr@example.cz","status":"5.1.1","message_id":"<20261121100005.4B6A21C0F2@mail.acme.example>"}'
+	local dry=$output
+	[ ! -s interactions.jsonl ]
 	run --separate-stderr crm-log --import-mail bounces.mbox
 	assert_success
+	assert_equal "$stderr" 'crm-log: 2 messages read, 1 interaction added, 0 duplicates skipped, 1 unmatched, 0 malformed'
+	assert_equal "$(records interactions.jsonl)" "$dry"
 	cp interactions.jsonl first.jsonl
 	run --separate-stderr crm-log --import-mail bounces.mbox
 	assert_equal "$stderr" 'crm-log: 2 messages read, 0 interactions added, 1 duplicate skipped, 1 unmatched, 0 malformed'
@@ -910,6 +919,107 @@ ivan@example.bg,opt-out,2026-11-22T10:00:00Z'
 false'
 }
 
+# Unsubscribe replies without crm.conf unsubscribe, as mail programs write
+# them: Petr's Thunderbird ("Odhlásit", quoted-printable UTF-8, a Czech
+# quote line), Łukasz's Outlook ("Wypisz mnie!" above the original, in
+# ISO-8859-2), Ivan's iPhone (only the subject says it).
+unsubscribe_programs() {
+	cat <<'EOF'
+From petr@example.cz Sat Nov 21 09:00:00 2026
+Message-ID: <4f1c2a7e-1b2d-4c3e-9a8b-5d6e7f8a9b0c@example.cz>
+Date: Sat, 21 Nov 2026 10:00:00 +0100
+MIME-Version: 1.0
+User-Agent: Mozilla Thunderbird
+Subject: Re: =?UTF-8?Q?Zimn=c3=ad_nab=c3=addka?=
+Content-Language: cs
+To: Sales <sales@acme.example>
+References: <winter.x@acme.example>
+From: =?UTF-8?Q?Petr_Dvo=c5=99=c3=a1k?= <petr@example.cz>
+In-Reply-To: <winter.x@acme.example>
+Content-Type: text/plain; charset=UTF-8; format=flowed
+Content-Transfer-Encoding: quoted-printable
+
+Odhl=C3=A1sit
+
+D=C4=9Bkuji,
+Petr
+
+Dne 20.11.2026 v 10:00 Sales napsal(a):
+> Zimn=C3=AD nab=C3=ADdka
+
+From lukasz@example.pl Sat Nov 21 09:10:00 2026
+From: =?iso-8859-2?Q?=A3ukasz_=AF=F3=B3=E6?= <lukasz@example.pl>
+To: Sales <sales@acme.example>
+Subject: RE: Oferta zimowa
+Thread-Topic: Oferta zimowa
+Thread-Index: AQHbO2xZ4k1aQwE8T0eq3n2k1Xy7Zw==
+Date: Sat, 21 Nov 2026 09:10:00 +0000
+Message-ID: <AM0PR01MB1234A1B2C3D4E5F6A7B8C9D0E1F2A@AM0PR01MB1234.eurprd01.prod.outlook.com>
+Content-Language: pl-PL
+Content-Type: text/plain; charset="iso-8859-2"
+Content-Transfer-Encoding: quoted-printable
+MIME-Version: 1.0
+
+Wypisz mnie!
+
+Pozdrawiam,
+=A3ukasz =AF=F3=B3=E6
+
+-----Original Message-----
+From: Sales <sales@acme.example>=20
+Sent: Friday, November 20, 2026 10:00 AM
+Subject: Oferta zimowa
+
+From ivan@example.bg Sat Nov 21 09:20:00 2026
+From: ivan@example.bg
+Content-Type: text/plain; charset=us-ascii
+Content-Transfer-Encoding: 7bit
+Mime-Version: 1.0 (1.0)
+Date: Sat, 21 Nov 2026 11:20:00 +0200
+Subject: UNSUBSCRIBE
+Message-Id: <5A3C1E2B-7D4F-4E8A-9B1C-2D3E4F5A6B7C@example.bg>
+To: sales@acme.example
+X-Mailer: iPhone Mail (20B101)
+
+
+Sent from my iPhone
+
+EOF
+}
+
+@test "IMP050: 'Odhlásit', 'Wypisz mnie!' on the first line, 'UNSUBSCRIBE' as the subject: opt-out without crm.conf unsubscribe; -n as the run; once" {
+	for c in "$L" "$P" "$I"; do crm-add --update "$c" --consent opt-in >/dev/null; done
+	unsubscribe_programs >replies.mbox
+	cp customers.csv before.csv
+	run --separate-stderr crm-log -n --import-mail replies.mbox
+	assert_success
+	assert_equal "$stderr" 'crm-log: 3 messages read, 3 interactions added, 0 duplicates skipped, 0 unmatched, 0 malformed, 3 opted out (dry run)'
+	assert_same_file before.csv customers.csv
+	run records <<<"$output"
+	assert_output - <<'EOF'
+{"ts":"2026-11-21T09:00:00Z","customer":"P","type":"email","channel":"email","direction":"in","by":"tester","subject":"Re: Zimní nabídka","text":"Odhlásit Děkuji, Petr Dne 20.11.2026 v 10:00 Sales napsal(a): > Zimní nabídka","consent":"opt-out","message_id":"<4f1c2a7e-1b2d-4c3e-9a8b-5d6e7f8a9b0c@example.cz>"}
+{"ts":"2026-11-21T09:10:00Z","customer":"L","type":"email","channel":"email","direction":"in","by":"tester","subject":"RE: Oferta zimowa","text":"Wypisz mnie! Pozdrawiam, Łukasz Żółć -----Original Message----- From: Sales <sales@acme.example> Sent: Friday, November 20, 2026 10:00 AM Subject: Oferta zimowa","consent":"opt-out","message_id":"<AM0PR01MB1234A1B2C3D4E5F6A7B8C9D0E1F2A@AM0PR01MB1234.eurprd01.prod.outlook.com>"}
+{"ts":"2026-11-21T09:20:00Z","customer":"I","type":"email","channel":"email","direction":"in","by":"tester","subject":"UNSUBSCRIBE","text":"Sent from my iPhone","consent":"opt-out","message_id":"<5A3C1E2B-7D4F-4E8A-9B1C-2D3E4F5A6B7C@example.bg>"}
+EOF
+	local dry=$output
+	run --separate-stderr crm-log --import-mail replies.mbox
+	assert_success
+	assert_equal "$stderr" 'crm-log: 3 messages read, 3 interactions added, 0 duplicates skipped, 0 unmatched, 0 malformed, 3 opted out'
+	assert_equal "$(records interactions.jsonl)" "$dry"
+	run crm-find -o csv -f email,consent,updated
+	assert_output 'email,consent,updated
+lukasz@example.pl,opt-out,2026-11-22T10:00:00Z
+petr@example.cz,opt-out,2026-11-22T10:00:00Z
+ivan@example.bg,opt-out,2026-11-22T10:00:00Z'
+	cp customers.csv c1.csv
+	cp interactions.jsonl h1.jsonl
+	run --separate-stderr crm-log --import-mail replies.mbox
+	assert_success
+	assert_equal "$stderr" 'crm-log: 3 messages read, 0 interactions added, 3 duplicates skipped, 0 unmatched, 0 malformed'
+	assert_same_file c1.csv customers.csv
+	assert_same_file h1.jsonl interactions.jsonl
+}
+
 # Replies to the csat and nps campaigns, as people write them.
 survey_replies() {
 	cat <<EOF
@@ -997,14 +1107,20 @@ EOF
 EOF
 	run records <(head -n 1 <<<"$dry")
 	assert_output '{"ts":"2026-11-21T09:00:00Z","customer":"L","type":"survey","channel":"email","direction":"in","by":"tester","subject":"Re: How did we do?","text":"5 - wszystko super! > How did we do? Answer with 1 to 5.","rating":5,"campaign":"csat","message_id":"<s-1@example.pl>"}'
-	crm-log --import-mail replies.mbox 2>/dev/null
+	run --separate-stderr crm-log --import-mail replies.mbox
+	assert_success
+	assert_equal "$stderr" 'crm-log: 6 messages read, 6 interactions added, 0 duplicates skipped, 0 unmatched, 0 malformed'
+	# what -n showed, after crm-mail's four lines
+	assert_equal "$(tail -n +5 interactions.jsonl | records)" "$(records <<<"$dry")"
 	run crm-find -o csv -f email,avg_rating
 	assert_line 'lukasz@example.pl,5'
+	cp interactions.jsonl h1.jsonl
 	run --separate-stderr crm-log --import-mail replies.mbox
 	assert_equal "$stderr" 'crm-log: 6 messages read, 0 interactions added, 6 duplicates skipped, 0 unmatched, 0 malformed'
+	assert_same_file h1.jsonl interactions.jsonl
 }
 
-@test "IMP045: --new-leads adds no automated sender: Auto-Submitted, Precedence bulk or list, List-Id, no-reply and mailer-daemon" {
+@test "IMP045: --new-leads adds no automated sender: Auto-Submitted, Precedence bulk or list, List-Id, no-reply and mailer-daemon; -n as the run, once" {
 	{
 		printf '%s\n' 'From: Shop <no-reply@shop.example>' 'To: sales@acme.example' 'Subject: Your order' \
 			'Message-ID: <a1@shop.example>' '' 'Thanks' ''
@@ -1016,14 +1132,37 @@ EOF
 			'Subject: Sale' 'Precedence: bulk' 'Message-ID: <a4@bulk.example>' '' 'Sale' ''
 		printf '%s\n' 'From x Sat Nov 21 09:00:00 2026' 'From: MAILER-DAEMON@mx.example' 'To: sales@acme.example' \
 			'Subject: failure notice' 'Message-ID: <a5@mx.example>' '' 'Sorry' ''
+		printf '%s\n' 'From x Sat Nov 21 09:00:00 2026' 'From: "Forum" <forum@lists.example>' 'To: sales@acme.example' \
+			'Subject: [forum] Digest' 'Precedence: list' 'Message-ID: <a7@lists.example>' '' 'Posts' ''
 		printf '%s\n' 'From x Sat Nov 21 09:00:00 2026' 'From: Marta Nowak <marta@firma.example>' \
 			'To: sales@acme.example' 'Subject: Pytanie' 'Auto-Submitted: no' 'Message-ID: <a6@firma.example>' '' 'Ile kosztuje?'
 	} >leads.mbox
+	cp customers.csv before.csv
+	run --separate-stderr crm-log -n --import-mail leads.mbox --new-leads
+	assert_success
+	assert_equal "$stderr" 'crm-log: 7 messages read, 1 interaction added, 0 duplicates skipped, 6 unmatched, 0 malformed, 1 lead added (dry run)'
+	assert_same_file before.csv customers.csv
+	local dry
+	dry=$(jq -c 'del(.id, .customer)' <<<"$output")
+	assert_equal "$dry" '{"ts":"2026-11-21T09:00:00Z","type":"email","channel":"email","direction":"in","by":"tester","subject":"Pytanie","text":"Ile kosztuje?","message_id":"<a6@firma.example>"}'
 	run --separate-stderr crm-log --import-mail leads.mbox --new-leads
 	assert_success
-	assert_equal "$stderr" 'crm-log: 6 messages read, 1 interaction added, 0 duplicates skipped, 5 unmatched, 0 malformed, 1 lead added'
-	run bash -c "tail -n 1 customers.csv | cut -d, -f2,3"
-	assert_output 'Marta Nowak,marta@firma.example'
+	assert_equal "$stderr" 'crm-log: 7 messages read, 1 interaction added, 0 duplicates skipped, 6 unmatched, 0 malformed, 1 lead added'
+	run bash -c "tail -n +2 customers.csv | cut -d, -f2,3"
+	assert_output 'Łukasz Żółć,lukasz@example.pl
+Petr Dvořák,petr@example.cz
+Иван Петров,ivan@example.bg
+Marta Nowak,marta@firma.example'
+	assert_equal "$(jq -c 'del(.id, .customer)' interactions.jsonl)" "$dry"
+	assert_equal "$(jq -r .customer interactions.jsonl)" "$(tail -n 1 customers.csv | cut -d, -f1)"
+	# from cron again: no second lead, no second interaction
+	cp customers.csv c1.csv
+	cp interactions.jsonl h1.jsonl
+	run --separate-stderr crm-log --import-mail leads.mbox --new-leads
+	assert_success
+	assert_equal "$stderr" 'crm-log: 7 messages read, 0 interactions added, 1 duplicate skipped, 6 unmatched, 0 malformed, 0 leads added'
+	assert_same_file c1.csv customers.csv
+	assert_same_file h1.jsonl interactions.jsonl
 }
 
 
@@ -1106,4 +1245,135 @@ Café – 10 €, Łódź, Příbram, „Über“ & &unknown; &EACUTE;'
 Bob Bcc: x,bob@firma.example'
 	run crm-check
 	assert_success
+}
+
+@test "IMP051: a shop's JSON Lines orders with totals as JSON numbers: 129.99 is 12999, as -n showed; a second run adds nothing" {
+	printf '%s\n' \
+		'{"order_id":7001,"created":"2026-11-05T14:30:00+01:00","billing_email":"lukasz@example.pl","total":129.99,"currency":"PLN"}' \
+		'{"order_id":7002,"created":"2026-11-06T09:00:00+01:00","billing_email":"petr@example.cz","total":1299.0,"currency":"CZK"}' \
+		'{"order_id":7003,"created":"2026-11-07T10:00:00+02:00","billing_email":"ivan@example.bg","total":0.1,"currency":"BGN"}' \
+		'{"order_id":7004,"created":"2026-11-07T11:00:00+02:00","billing_email":"ivan@example.bg","total":19.999,"currency":"BGN"}' >orders.jsonl
+	set -- --map order_id=ref --map created=ts --map billing_email=email --map total=amount --set type=purchase --key ref
+	run --separate-stderr crm-log -n --import orders.jsonl "$@"
+	assert_success
+	assert_equal "$stderr" "crm-log: orders.jsonl:4: amount: '19.999' has more decimals than the currency has
+crm-log: orders.jsonl: read 4, added 3, duplicates 0, unmatched 0, malformed 1 (dry run)"
+	run records <<<"$output"
+	assert_output - <<'EOF'
+{"ts":"2026-11-05T13:30:00Z","customer":"L","type":"purchase","channel":"shop","by":"tester","amount":12999,"currency":"PLN","ref":"7001"}
+{"ts":"2026-11-06T08:00:00Z","customer":"P","type":"purchase","channel":"shop","by":"tester","amount":129900,"currency":"CZK","ref":"7002"}
+{"ts":"2026-11-07T08:00:00Z","customer":"I","type":"purchase","channel":"shop","by":"tester","amount":10,"currency":"BGN","ref":"7003"}
+EOF
+	local dry=$output
+	run --separate-stderr crm-log --import orders.jsonl "$@"
+	assert_success
+	assert_equal "$(records interactions.jsonl)" "$dry"
+	cp interactions.jsonl first.jsonl
+	run --separate-stderr crm-log --import orders.jsonl "$@"
+	assert_success
+	assert_equal "${stderr_lines[1]}" 'crm-log: orders.jsonl: read 4, added 0, duplicates 3, unmatched 0, malformed 1'
+	assert_same_file first.jsonl interactions.jsonl
+}
+
+# A non-delivery report as Exchange Online writes it: the report-type
+# before the boundary, the notice as multipart/alternative, a status of
+# three digits after the second dot.
+exchange_ndr() {
+	cat <<'EOF'
+From postmaster@outlook.com Sat Nov 21 10:00:00 2026
+From: Microsoft Outlook <postmaster@outlook.com>
+To: <sales@acme.example>
+Date: Sat, 21 Nov 2026 10:00:00 +0000
+Content-Type: multipart/report; report-type=delivery-status;
+	boundary="b1_0c9a4e7f"
+MIME-Version: 1.0
+Message-ID: <0c9a4e7f-ndr@AM0PR01MB1234.eurprd01.prod.outlook.com>
+Subject: Undeliverable: Winter offer
+Auto-Submitted: auto-replied
+
+--b1_0c9a4e7f
+Content-Type: multipart/alternative; differences=Content-Type;
+	boundary="b2_0c9a4e7f"
+
+--b2_0c9a4e7f
+Content-Type: text/plain; charset="us-ascii"
+Content-Transfer-Encoding: quoted-printable
+
+Your message to lukasz@example.pl couldn't be delivered.
+lukasz wasn't found at example.pl.
+
+--b2_0c9a4e7f
+Content-Type: text/html; charset="us-ascii"
+Content-Transfer-Encoding: quoted-printable
+
+<html><body><p>Your message to lukasz@example.pl couldn't be delivered.</p></body></html>
+
+--b2_0c9a4e7f--
+
+--b1_0c9a4e7f
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns;AM0PR01MB1234.eurprd01.prod.outlook.com
+Received-From-MTA: dns;mail.acme.example
+Arrival-Date: Sat, 21 Nov 2026 10:00:00 +0000
+
+Original-Recipient: rfc822;lukasz@example.pl
+Final-Recipient: rfc822;lukasz@example.pl
+Action: failed
+Status: 5.1.10
+Diagnostic-Code: smtp;550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup
+
+--b1_0c9a4e7f
+Content-Type: message/rfc822
+
+From: Sales <sales@acme.example>
+To: lukasz@example.pl
+Subject: Winter offer
+Message-ID: <winter.x@acme.example>
+
+Hello
+--b1_0c9a4e7f--
+
+EOF
+}
+
+@test "IMP052: a non-delivery report of Exchange Online (status 5.1.10) is a bounce, as -n showed, once; crm-mail then skips the address" {
+	exchange_ndr >ndr.mbox
+	run --separate-stderr crm-log -n --import-mail ndr.mbox
+	assert_success
+	assert_equal "$stderr" 'crm-log: 1 message read, 1 interaction added, 0 duplicates skipped, 0 unmatched, 0 malformed (dry run)'
+	run records <<<"$output"
+	assert_output '{"ts":"2026-11-21T10:00:00Z","customer":"L","type":"bounce","channel":"email","direction":"in","by":"tester","subject":"Undeliverable: Winter offer","text":"550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup","email":"lukasz@example.pl","status":"5.1.10","message_id":"<0c9a4e7f-ndr@AM0PR01MB1234.eurprd01.prod.outlook.com>"}'
+	local dry=$output
+	run --separate-stderr crm-log --import-mail ndr.mbox
+	assert_success
+	assert_equal "$(records interactions.jsonl)" "$dry"
+	cp interactions.jsonl first.jsonl
+	run --separate-stderr crm-log --import-mail ndr.mbox
+	assert_success
+	assert_equal "$stderr" 'crm-log: 1 message read, 0 interactions added, 1 duplicate skipped, 0 unmatched, 0 malformed'
+	assert_same_file first.jsonl interactions.jsonl
+	printf 'From: Sales <sales@acme.example>\nSubject: Hello\n\nHello\n' >hello.eml
+	run --separate-stderr crm-mail -t hello.eml --transactional --where "id=$L"
+	assert_failure 1
+	assert_equal "$stderr" "crm-mail: $L: skipped: the address bounced on 2026-11-21 (5.1.10)
+crm-mail: 0 previewed, 1 skipped, 0 failed"
+}
+
+@test "IMP053: a header with a comma in a column's name and one semicolon: the first row says the separator is ';'" {
+	printf '%s\r\n' 'Klient (e-mail, login);Typ;Opis' 'petr@example.cz;note;Zadzwonić, jutro' 'ivan@example.bg;note;' >k.csv
+	set -- --map 'Klient (e-mail, login)=email' --map Typ=type --map Opis=text
+	run --separate-stderr crm-log -n --import k.csv "$@"
+	assert_success
+	assert_equal "$stderr" 'crm-log: k.csv: read 2, added 2, duplicates 0, unmatched 0, malformed 0 (dry run)'
+	run records <<<"$output"
+	assert_output - <<'EOF'
+{"ts":"2026-11-22T10:00:00Z","customer":"P","type":"note","channel":"other","by":"tester","text":"Zadzwonić, jutro"}
+{"ts":"2026-11-22T10:00:00Z","customer":"I","type":"note","channel":"other","by":"tester"}
+EOF
+	# where the first row does not settle it, the header's most wins; a comma on a tie
+	printf 'a,b;c\nx,y;z\n' >tie.csv
+	run --separate-stderr crm-log -n --import tie.csv --map b=email
+	assert_failure 2
+	assert_equal "$stderr" "crm-log: tie.csv:1: --map 'b=email': no column 'b' (the columns: a, b;c)"
 }

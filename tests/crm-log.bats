@@ -954,7 +954,7 @@ crm-log: calls.csv: read 2, added 0, duplicates 0, unmatched 1, malformed 1"
 	assert_same_file c.err u.err
 }
 
-@test "LOG087: an unanswered call (duration 0, or a status that says so) is logged as missed; a second import adds nothing" {
+@test "LOG087: an unanswered call (duration 0, or a status that says so) is logged as missed, as -n showed; a second import adds nothing" {
 	phone_book
 	# a contact centre's export: Polish, semicolons, Windows-1250
 	printf '%s\r\n' 'Początek;Numer;Kierunek;Czas;Stan' \
@@ -963,10 +963,24 @@ crm-log: calls.csv: read 2, added 0, duplicates 0, unmatched 1, malformed 1"
 		'2026-11-20 09:30:00;+48 602 000 111;wychodzące;;Zajęte' \
 		'2026-11-20 09:40:00;+420 603 111 222;in;;NO ANSWER' |
 		iconv -f UTF-8 -t WINDOWS-1250 >cc.csv
+	run --separate-stderr crm-log -n --import-calls cc.csv --encoding windows-1250 --map Początek=time \
+		--map Numer=number --map Kierunek=direction --map Czas=duration --map Stan=status
+	assert_success
+	assert_equal "$stderr" "crm-log: cc.csv: read 4, added 4, duplicates 0, unmatched 0, malformed 0 (dry run)"
+	[ ! -s interactions.jsonl ]
+	local dry
+	dry=$(sed -E 's/^\{"id":"[0-9a-hjkmnp-tv-z]{13}"/{"id":"ID"/' <<<"$output")
 	run --separate-stderr crm-log --import-calls cc.csv --encoding windows-1250 --map Początek=time \
 		--map Numer=number --map Kierunek=direction --map Czas=duration --map Stan=status
 	assert_success
 	assert_equal "$stderr" "crm-log: cc.csv: read 4, added 4, duplicates 0, unmatched 0, malformed 0"
+	# what -n showed, line for line
+	assert_equal "$(history_without_ids)" "$dry"
+	run history_without_ids
+	assert_output "$(call_line "$ANNA" 2026-11-20T09:15:00Z in 0 +48601234567 | sed 's/"type":"call"/"type":"missed"/')
+$(call_line "$ANNA" 2026-11-20T09:20:00Z in 45 +48601234567)
+$(call_line "$BOB" 2026-11-20T09:30:00Z out X +48602000111 | sed 's/"type":"call"/"type":"missed"/; s/,"duration":X//')
+$(call_line "$CYRIL" 2026-11-20T09:40:00Z in X +420603111222 | sed 's/"type":"call"/"type":"missed"/; s/,"duration":X//')"
 	run jq -r '[.type, .customer, (.duration // "")] | @tsv' interactions.jsonl
 	assert_output "$(printf 'missed\t%s\t0\ncall\t%s\t45\nmissed\t%s\t\nmissed\t%s\t\n' "$ANNA" "$ANNA" "$BOB" "$CYRIL")"
 	cp interactions.jsonl first
@@ -981,10 +995,10 @@ crm-log: calls.csv: read 2, added 0, duplicates 0, unmatched 1, malformed 1"
 	assert_line 'Anna Nowak,1,2026-11-20T09:20:00Z'
 }
 
-@test "LOG088: --verbose lists the numbers that are no customer's; a --map of a column the export lacks is an error listing its columns" {
+@test "LOG088: -v (--verbose) lists the numbers that are no customer's; a --map of a column the export lacks is an error listing its columns" {
 	phone_book
 	plain_calls
-	run --separate-stderr crm-log -n --import-calls calls.csv --verbose
+	run --separate-stderr crm-log -n --import-calls calls.csv -v
 	assert_success
 	assert_equal "$stderr" "crm-log: calls.csv:6: +48500500500 is no customer's number; not imported
 crm-log: calls.csv:8: +49603111222 is no customer's number; not imported

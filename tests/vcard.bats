@@ -658,3 +658,32 @@ Anna Nowak,anna.nowak@example.pl,,,,,
 Ewa Lis,,,,,,
 EOF
 }
+
+@test "VCF044: --set owner and +tag for every card of a phone's export: -n shows them, the import does them, a second import changes nothing" {
+	new_crm
+	phone_export
+	run --separate-stderr crm-add -n --import phone.vcf --set owner=anna --set tags=+fair-2026
+	assert_success
+	assert_equal "${#lines[@]}" 5
+	assert_line --index 0 --regexp '^add [0-9a-hjkmnp-tv-z]{13} Zofia Żółć <zofia@example.pl>$'
+	assert_line --index 2 "  company: '' -> 'Acme Sp. z o.o.'"
+	assert_line --index 3 "  tags: 'Targi;fair-2026' -> 'Targi;fair-2026;VIP'"
+	assert_line --index 4 --regexp '^add [0-9a-hjkmnp-tv-z]{13} Jan Exchange$'
+	assert_equal "${stderr_lines[2]}" 'crm-add: 2 added, 1 updated, 0 unchanged, 0 skipped (dry run)'
+	assert_equal "$(wc -l <customers.csv)" 1
+	run --separate-stderr crm-add --import phone.vcf --set owner=anna --set tags=+fair-2026
+	assert_success
+	assert_equal "${stderr_lines[2]}" 'crm-add: 2 added, 1 updated, 0 unchanged, 0 skipped'
+	run crm-find -o csv -f name,email,company,tags,owner,created
+	assert_output - <<EOF
+name,email,company,tags,owner,created
+Zofia Żółć,zofia@example.pl,Acme Sp. z o.o.,Targi;fair-2026;VIP,anna,$NOW
+Jan Exchange,,,fair-2026,anna,$NOW
+EOF
+	cp customers.csv first.csv
+	CRM_NOW=2026-11-23T08:00:00Z run --separate-stderr crm-add --import phone.vcf --set owner=anna --set tags=+fair-2026
+	assert_failure 1
+	assert_output ''
+	assert_equal "${stderr_lines[2]}" 'crm-add: 0 added, 0 updated, 3 unchanged, 0 skipped'
+	assert_same_file first.csv customers.csv
+}

@@ -619,12 +619,8 @@ static void json_to_rec(struct recin *in, json_t *o, struct rec *r)
 		size_t c = hdr_add(&in->hdr, key);
 		if (json_is_string(v)) {
 			rec_set(r, c, json_string_value(v), json_string_length(v));
-		} else if (json_is_integer(v)) {
-			char b[32];
-			int n = snprintf(b, sizeof b, "%lld", (long long)json_integer_value(v));
-			rec_set(r, c, b, (size_t)n);
-		} else if (json_is_real(v) || json_is_boolean(v)) {
-			char *s = json_dumps(v, JSON_ENCODE_ANY);
+		} else if (json_is_number(v) || json_is_boolean(v)) {
+			char *s = json_cell_text(v);
 			rec_set(r, c, s, strlen(s));
 			free(s);
 		} else if (json_is_array(v)) {

@@ -439,20 +439,6 @@ static int read_csv(struct imp *x)
 	return k < 0 ? -1 : rc;
 }
 
-/* A JSON value as the text of a cell: a string as it is, a number as
- * written, true or false, "" for null, an array or object as JSON. */
-static char *json_text(const json_t *v)
-{
-	if (json_is_string(v))
-		return xstrndup(json_string_value(v), json_string_length(v));
-	if (json_is_null(v))
-		return xstrdup("");
-	char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-	char *r = xstrdup(s ? s : "");
-	free(s);
-	return r;
-}
-
 /* Read a JSON Lines input, one object a line. */
 static void read_jsonl(struct imp *x)
 {
@@ -483,7 +469,7 @@ static void read_jsonl(struct imp *x)
 			const char *f = field_of(x, col);
 			if (!f)
 				continue;
-			char *t = json_text(v);
+			char *t = json_cell_text(v);
 			row_add(w, f, t, strlen(t));
 			free(t);
 		}

@@ -19,17 +19,19 @@ char impin_delim_arg(const char *s)
 	return *s;
 }
 
-char impin_sniff_delim(const char *s, size_t n)
+/* The separators of the candidates (',', ';', tab) outside quotes on the
+ * line that starts at or after s[*i] (blank lines skipped), into count;
+ * *i moves past it. False when there is no such line. */
+static bool count_seps(const char *s, size_t n, size_t *i, long count[3])
 {
-	size_t i = 0;
-	/* the first line that is not blank */
-	while (i < n && (s[i] == '\n' || s[i] == '\r' || s[i] == ' '))
-		i++;
-	long count[3] = { 0 };
 	static const char cand[3] = { ',', ';', '\t' };
+	while (*i < n && (s[*i] == '\n' || s[*i] == '\r' || s[*i] == ' '))
+		(*i)++;
+	if (*i >= n)
+		return false;
 	bool quoted = false;
-	for (; i < n; i++) {
-		char c = s[i];
+	for (; *i < n; (*i)++) {
+		char c = s[*i];
 		if (c == '"')
 			quoted = !quoted;
 		else if (!quoted && (c == '\n' || c == '\r'))
@@ -38,11 +40,25 @@ char impin_sniff_delim(const char *s, size_t n)
 			for (int k = 0; k < 3; k++)
 				count[k] += c == cand[k];
 	}
-	int best = 0;
-	for (int k = 1; k < 3; k++)
-		if (count[k] > count[best])
-			best = k;
-	return cand[best];
+	return true;
+}
+
+char impin_sniff_delim(const char *s, size_t n)
+{
+	static const char cand[3] = { ',', ';', '\t' };
+	long head[3] = { 0 }, row[3] = { 0 };
+	size_t i = 0;
+	count_seps(s, n, &i, head);
+	bool rows = count_seps(s, n, &i, row);
+	/* most in the header, of those that split the first row into as
+	 * many fields, if any does ("Klient, e-mail;Typ" over "x@y.pl;note" is
+	 * split at ';') */
+	int best = -1;
+	for (int pass = rows ? 0 : 1; pass < 2 && best < 0; pass++)
+		for (int k = 0; k < 3; k++)
+			if (head[k] && (pass || row[k] == head[k]) && (best < 0 || head[k] > head[best]))
+				best = k;
+	return cand[best < 0 ? 0 : best];
 }
 
 /* The line and the byte of the line where offset at of s lies. */

@@ -44,8 +44,9 @@ void impin_free(struct impin *in);
 char impin_delim_arg(const char *s);
 
 /* The separator of a CSV file: the one of ',', ';' and a tab that the
- * first line of s[0..n) that is not blank holds most of outside quotes; a
- * comma when none. */
+ * first line of s[0..n) that is not blank (the header) holds most of
+ * outside quotes, among those the next line holds as many of when there
+ * are such; a comma when none. */
 char impin_sniff_delim(const char *s, size_t n);
 
 #endif

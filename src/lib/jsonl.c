@@ -1,6 +1,8 @@
 /* jsonl.c - JSON Lines over Jansson */
 #include "jsonl.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "utf8.h"
@@ -144,4 +146,35 @@ const char *json_str(const json_t *obj, const char *key)
 {
 	const char *s = json_string_value(json_object_get(obj, key));
 	return s ? s : "";
+}
+
+char *json_cell_text(const json_t *v)
+{
+	if (json_is_string(v))
+		return xstrndup(json_string_value(v), json_string_length(v));
+	if (!v || json_is_null(v))
+		return xstrdup("");
+	char b[40];
+	if (json_is_integer(v)) {
+		snprintf(b, sizeof b, "%lld", (long long)json_integer_value(v));
+		return xstrdup(b);
+	}
+	if (json_is_real(v)) {
+		/* any number written with at most 15 significant digits reads
+		 * back from 15 (%g drops the trailing zeros: 100.0 is 100); 17
+		 * always do (the locale is always C) */
+		double d = json_real_value(v);
+		for (int p = 15; p <= 17; p++) {
+			snprintf(b, sizeof b, "%.*g", p, d);
+			if (strtod(b, NULL) == d)
+				break;
+		}
+		return xstrdup(b);
+	}
+	char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+	if (!s)
+		crm_diex("out of memory");
+	char *r = xstrdup(s);
+	free(s);
+	return r;
 }

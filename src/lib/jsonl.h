@@ -49,6 +49,12 @@ void jsonl_put(struct sb *b, const json_t *obj);
 /* The string value of key, or "" when missing or not a string. */
 const char *json_str(const json_t *obj, const char *key);
 
+/* A JSON value as the text of a cell, a new string: a string as it is, ""
+ * for null, true or false, a whole number in decimal, any other number in
+ * the fewest digits that read back as the same number (129.99, never
+ * 129.99000000000001), an array or object as compact JSON. */
+char *json_cell_text(const json_t *v);
+
 /* Number of lines in the input that were reported bad and skipped so far. */
 extern long jsonl_bad_lines;
 
