@@ -18,6 +18,7 @@
 #include "money.h"
 #include "opt.h"
 #include "predict.h"
+#include "rfm.h"
 #include "rules.h"
 #include "suggest.h"
 #include "util.h"
@@ -57,26 +58,13 @@ static const struct crm_cmd cmd = {
 	NULL,
 };
 
-/* The RFM grid: the segment of each R (rows 1-5) and F (columns 1-5). */
-static const char *const grid[5][5] = {
-	{ "Hibernating", "Hibernating", "At Risk", "At Risk", "Can't Lose" },
-	{ "Hibernating", "Hibernating", "At Risk", "At Risk", "Can't Lose" },
-	{ "About to Sleep", "About to Sleep", "Need Attention", "Loyal", "Loyal" },
-	{ "Promising", "Potential Loyalists", "Potential Loyalists", "Loyal", "Loyal" },
-	{ "New", "Potential Loyalists", "Potential Loyalists", "Champions", "Champions" },
-};
-static const char *const rfm_order[] = { "Champions", "Loyal", "Potential Loyalists", "New",
-					 "Promising", "Need Attention", "About to Sleep",
-					 "At Risk", "Can't Lose", "Hibernating", "Prospects", NULL };
 static const char *const life_order[] = { "new", "active", "at-risk", "lapsed", "lost", NULL };
 
 struct cust {
 	struct rec r;
-	long days;          /* since the last purchase, -1 when none */
-	long long f, m;
+	struct rfm s;       /* figures and scores */
 	size_t order;
 	size_t idoff;       /* where its id is in the list of ids */
-	int rs, fs, ms;     /* scores */
 };
 
 struct opts {
@@ -108,37 +96,6 @@ static struct rule *read_rules(const char *path, const struct schema *sc, crm_ti
 	if (!*n)
 		crm_diex("%s: no rules (lines NAME: EXPR)", path);
 	return v;
-}
-
-static int cmp_id(const void *a, const void *b, void *ids)
-{
-	const struct cust *x = *(struct cust *const *)a, *y = *(struct cust *const *)b;
-	return strcmp((const char *)ids + x->idoff, (const char *)ids + y->idoff);
-}
-
-/* A customer's place in one ranking: the figure, then the id's place in
- * the order of ids for ties; kept small and together for the sort. */
-struct key {
-	long long v;
-	size_t id;
-	int *score;
-};
-
-static int cmp_key(const void *a, const void *b)
-{
-	const struct key *x = a, *y = b;
-	if (x->v != y->v)
-		return x->v < y->v ? -1 : 1;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
-/* Number the keys 1..n in order and give each ceil(5 * rank / n). */
-static void score(struct key *k, size_t n)
-{
-	if (n) /* qsort wants an array, even of nothing */
-		qsort(k, n, sizeof *k, cmp_key);
-	for (size_t i = 0; i < n; i++)
-		*k[i].score = (int)((5 * (i + 1) + n - 1) / n);
 }
 
 /* The figures of the customer with this id, or none. */
@@ -210,9 +167,9 @@ static void summary(struct cust *cs, size_t n, long segcol, const struct derive 
 		g[k].customers++;
 		g[k].revenue += f->revenue;
 		g[k].purchases += f->orders; /* those whose amount is in the revenue */
-		if (cs[i].days >= 0) {
+		if (cs[i].s.days >= 0) {
 			g[k].with_purchase++;
-			g[k].days += cs[i].days;
+			g[k].days += cs[i].s.days;
 		}
 	}
 	struct table t;
@@ -289,9 +246,7 @@ static void figures(struct seg *g, struct cust *c, const struct rec *r, size_t o
 {
 	const char *id = rec_get(r, (size_t)g->idcol);
 	const struct figures *f = figs(g->fs->dv, id);
-	c->days = f->last_purchase != INT64_MIN ? (long)((g->asof - f->last_purchase) / 86400) : -1;
-	c->f = f->purchases;
-	c->m = f->revenue;
+	rfm_figures(&c->s, f, g->asof);
 	c->order = order;
 	c->idoff = g->ids.len;
 	sb_add(&g->ids, id, strlen(id) + 1);
@@ -300,26 +255,15 @@ static void figures(struct seg *g, struct cust *c, const struct rec *r, size_t o
 /* Score the buyers among n customers by quintiles of R, F and M. */
 static void rfm_scores(struct seg *g, struct cust *cs, size_t n)
 {
-	struct cust **buyers = xcalloc(n ? n : 1, sizeof *buyers);
-	size_t nb = 0;
-	for (size_t i = 0; i < n; i++)
-		if (cs[i].f > 0 && cs[i].days >= 0)
-			buyers[nb++] = &cs[i];
-	/* ties go by id: the ids sorted once, their places compared after */
-	qsort_r(buyers, nb, sizeof *buyers, cmp_id, g->ids.s);
-	struct key *k = xcalloc(nb ? nb : 1, sizeof *k);
-	/* R: longest ago first, so the most recent rank last and score 5 */
-	for (size_t i = 0; i < nb; i++)
-		k[i] = (struct key){ -(long long)buyers[i]->days, i, &buyers[i]->rs };
-	score(k, nb);
-	for (size_t i = 0; i < nb; i++)
-		k[i] = (struct key){ buyers[i]->f, i, &buyers[i]->fs };
-	score(k, nb);
-	for (size_t i = 0; i < nb; i++)
-		k[i] = (struct key){ buyers[i]->m, i, &buyers[i]->ms };
-	score(k, nb);
-	free(k);
-	free(buyers);
+	struct rfm **v = xcalloc(n ? n : 1, sizeof *v);
+	const char **ids = xcalloc(n ? n : 1, sizeof *ids);
+	for (size_t i = 0; i < n; i++) {
+		v[i] = &cs[i].s;
+		ids[i] = g->ids.s + cs[i].idoff;
+	}
+	rfm_score(v, ids, n);
+	free(v);
+	free(ids);
 }
 
 /* The predictions of the customer of r: empty when it made no purchase. */
@@ -392,23 +336,23 @@ static bool finish_row(const struct seg *g, struct cust *c)
 	const struct opts *o = g->o;
 	struct rec *r = &c->r;
 	if (o->rfm) {
-		if (!(c->f > 0 && c->days >= 0)) {
+		if (!rfm_buyer(&c->s)) {
 			rec_set(r, (size_t)g->c_r, "", 0);
 			rec_set(r, (size_t)g->c_f, "", 0);
 			rec_set(r, (size_t)g->c_m, "", 0);
 			rec_set(r, (size_t)g->c_rfm, "", 0);
-			rec_set(r, (size_t)g->c_rseg, "Prospects", 9);
+			rec_set(r, (size_t)g->c_rseg, RFM_PROSPECTS, strlen(RFM_PROSPECTS));
 		} else {
 			char b[8];
-			snprintf(b, sizeof b, "%d", c->rs);
+			snprintf(b, sizeof b, "%d", c->s.rs);
 			rec_set(r, (size_t)g->c_r, b, 1);
-			snprintf(b, sizeof b, "%d", c->fs);
+			snprintf(b, sizeof b, "%d", c->s.fs);
 			rec_set(r, (size_t)g->c_f, b, 1);
-			snprintf(b, sizeof b, "%d", c->ms);
+			snprintf(b, sizeof b, "%d", c->s.ms);
 			rec_set(r, (size_t)g->c_m, b, 1);
-			snprintf(b, sizeof b, "%d%d%d", c->rs, c->fs, c->ms);
+			snprintf(b, sizeof b, "%d%d%d", c->s.rs, c->s.fs, c->s.ms);
 			rec_set(r, (size_t)g->c_rfm, b, 3);
-			const char *seg = grid[c->rs - 1][c->fs - 1];
+			const char *seg = rfm_segment(&c->s);
 			rec_set(r, (size_t)g->c_rseg, seg, strlen(seg));
 		}
 	}
@@ -742,11 +686,7 @@ int main(int argc, char **argv)
 			if (o.rfm) {
 				if (i >= n || strcmp(g.ids.s + cs[i].idoff, rec_get(&one.r, (size_t)idcol)))
 					crm_diex("%s: changed while being read; run again", in.name);
-				one.days = cs[i].days;
-				one.f = cs[i].f;
-				one.rs = cs[i].rs;
-				one.fs = cs[i].fs;
-				one.ms = cs[i].ms;
+				one.s = cs[i].s;
 			}
 			i++; /* the customers taken */
 			if (finish_row(&g, &one)) {
