@@ -342,9 +342,10 @@ static int parse_rule(const char *s, const struct schema *sc, crm_time now, stru
 						       : " (use one of: task, tag, set, mail, run)");
 		goto out;
 	}
-	/* the fields the texts name must exist */
+	/* the fields the texts name must exist (a command is the shell's: the
+	 * customer comes on its standard input) */
 	char ferr[2048];
-	const char *texts[] = { r->text, r->owner, r->field };
+	const char *texts[] = { r->kind == AUTO_RUN ? NULL : r->text, r->owner, r->field };
 	for (size_t i = 0; i < 3; i++)
 		if (texts[i] && !check_text(texts[i], sc, ferr, sizeof ferr)) {
 			fail(err, en, "%s: %s", r->name, ferr);

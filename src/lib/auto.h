@@ -47,7 +47,8 @@ struct auto_rule {
  * [every DURATION], ACTION one of task TEXT due WHEN [owner=X], tag +X,
  * tag -X, set FIELD=VALUE, mail TEMPLATE, run COMMAND; DURATION a whole
  * number of hours, days or weeks (12h, 30d, 2w). Fields named in texts
- * ({{field}}, $field) must be in the schema. Returns 0 with the rules in
+ * ({{field}}, $field; not in a command, which is the shell's) must be in
+ * the schema. Returns 0 with the rules in
  * *v (*n of them), or -1 with the line of the first bad rule in *err_line
  * and the message in err (a field not known says which are near, as the
  * expression language does). */
