@@ -18,6 +18,13 @@ struct word {
 	bool quoted;
 };
 
+static void words_free(struct word *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].val);
+	free(v);
+}
+
 /* Split s into words at blanks outside quotes ('...' or "...", a
  * backslash escaping the quote or itself inside). False for a quote not
  * closed. */
@@ -44,6 +51,9 @@ static bool words(const char *s, struct word **v, size_t *n)
 				}
 				if (!*s) {
 					sb_free(&b);
+					words_free(*v, *n);
+					*v = NULL;
+					*n = 0;
 					return false;
 				}
 				s++;
@@ -59,13 +69,6 @@ static bool words(const char *s, struct word **v, size_t *n)
 		*v = p;
 		(*v)[(*n)++] = w;
 	}
-}
-
-static void words_free(struct word *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i].val);
-	free(v);
 }
 
 /* Whether word w is the keyword k (as written, not quoted). */
