@@ -159,10 +159,8 @@ static const char *lookup(void *ctx, const char *name)
 	long f = fieldset_index(l->fs, name);
 	if (f < 0)
 		return NULL;
-	const char *v = get(l, (size_t)f, &len);
-	/* a value of the record, or of the derived field's own buffer: copy
-	 * the ones that are not NUL-terminated where they are */
-	return v;
+	/* the record's value, or the derived field's text in the look's buffer */
+	return get(l, (size_t)f, &len);
 }
 
 /* Mark the fields a text names (for loading the derived ones). */
@@ -337,7 +335,6 @@ static void act_change(struct run *x, const struct auto_rule *r, const size_t *w
 	struct sb b = { 0 }, desc = { 0 }, v = { 0 };
 	bool changed = false;
 	long ok = 0;
-	bool *acted = xcalloc(n, sizeof *acted);
 	for (size_t k = 0; k < n; k++) {
 		size_t i = who[k];
 		if (want[k].row < 0) {
@@ -385,7 +382,6 @@ static void act_change(struct run *x, const struct auto_rule *r, const size_t *w
 		}
 		auto_line(x, r, i, sb_str(&desc), &b);
 		say(x, r, i, sb_str(&desc));
-		acted[k] = true;
 		ok++;
 	}
 	bool saved = true;
@@ -400,7 +396,6 @@ static void act_change(struct run *x, const struct auto_rule *r, const size_t *w
 	for (size_t k = 0; k < n; k++)
 		cwant_free(&want[k]);
 	free(want);
-	free(acted);
 	ctable_free(&t);
 	sb_free(&b);
 	sb_free(&desc);
