@@ -14,7 +14,7 @@ OPT ?= -O2 -g
 override CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(if $(WERROR),-Werror) $(OPT) $(CFLAGS)
 LDLIBS = -lcsv -lpcre2-8 -ljansson -lpthread -lm
 
-PROGS = crm crm-init crm-add crm-log crm-rm crm-find crm-segment crm-report crm-mail crm-check crm-merge crm-diff
+PROGS = crm crm-init crm-add crm-log crm-rm crm-find crm-segment crm-report crm-mail crm-auto crm-check crm-merge crm-diff
 LIBSRC = $(wildcard src/lib/*.c)
 LIBOBJ = $(LIBSRC:src/lib/%.c=build/lib/%.o)
 BINS = $(PROGS:%=bin/%)

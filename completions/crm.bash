@@ -7,7 +7,7 @@
 # (see "Programs" below) and add crm-NAME to the complete line at the end.
 
 # The programs "crm NAME" may run, in the order "crm help" lists them.
-_crm_commands=(init add log rm find segment report mail check merge diff)
+_crm_commands=(init add log rm find segment report mail auto check merge diff)
 
 # Fixed sets of option and operand values.
 _crm_types='note call missed email meeting chat sms purchase refund ticket survey task done
@@ -572,6 +572,7 @@ _crm_cmd_mail() {
 	options)
 		_crm_opts='-t= --template= --campaign= -w= --where= --send --sendmail=
 			--maildir= --cap= --rate= --limit= --transactional --failed= --sync
+			--sms --include-churned
 			--cost= --currency= -n --dry-run -d= --dir= --strict -h --help -V --version'
 		;;
 	value)
@@ -605,6 +606,24 @@ _crm_cmd_mail() {
 		return 0 # all the values are offered here
 		;;
 	operand) ;; # none: the recipients come from the stream or --where
+	esac
+}
+
+# --- crm-auto (kept apart: the completions are to be generated) -----------
+
+_crm_cmd_auto() {
+	case $1 in
+	options)
+		_crm_opts='-n --dry-run --include-churned -d= --dir= --strict -h --help -V --version'
+		;;
+	value) return 1 ;; # only the common options take values
+	operand)
+		# the names of the rules of the CRM directory's automations.conf
+		local dir
+		dir=$(_crm_dir)
+		[[ -n $dir && -r $dir/automations.conf ]] || return 0
+		_crm_words "$(sed -n 's/^[[:space:]]*\([[:alnum:]_.-]*\)[[:space:]]*:.*/\1/p' "$dir/automations.conf")"
+		;;
 	esac
 }
 
@@ -756,4 +775,4 @@ _crm_trim() {
 	done
 }
 
-complete -F _crm_complete crm crm-init crm-add crm-log crm-rm crm-find crm-segment crm-report crm-mail crm-check crm-merge crm-diff
+complete -F _crm_complete crm crm-init crm-add crm-log crm-rm crm-find crm-segment crm-report crm-mail crm-auto crm-check crm-merge crm-diff

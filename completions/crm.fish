@@ -19,6 +19,7 @@ function __crm_commands
         "segment	RFM, rule-based and lifecycle segments" \
         "report	predefined reports" \
         "mail	templated mail to the customers of a stream" \
+        "auto	run the automations.conf rules, once per customer" \
         "check	validate a CRM directory" \
         "merge	git merge driver for the data files" \
         "diff	git diff driver: customers field by field"
@@ -595,7 +596,26 @@ function __crm_complete_mail
     complete -c $c -l currency -x -a 'EUR PLN CZK BGN USD' -d 'money in this currency, converted with the crm.conf rates (default: crm.conf currency)'
     complete -c $c -l sync -d 'with --send: pull first, push the pending lines before mailing (crm.conf sync)'
     complete -c $c -l cost -x -d 'with --send: record what the campaign cost'
+    complete -c $c -l sms -d 'a text message to the phone, through crm.conf sms_command (the template is the text)'
+    complete -c $c -l include-churned -d 'contact customers who left (stage churned or lost) too'
     # no operands: the recipients come from the stream or --where
+end
+
+# --- crm-auto (kept apart: the completions are to be generated) -----------
+
+# The names of the rules of the CRM directory's automations.conf.
+function __crm_auto_rules
+    set -l dir (__crm_dir); or return
+    test -r $dir/automations.conf; or return
+    sed -n 's/^[[:space:]]*\([[:alnum:]_.-]*\)[[:space:]]*:.*/\1\trule/p' $dir/automations.conf
+end
+
+function __crm_complete_auto
+    set -l c crm-auto
+    complete -c $c -f
+    __crm_common_options $c
+    complete -c $c -l include-churned -d 'act on customers who left (stage churned or lost) too'
+    complete -c $c -a '(__crm_auto_rules)'
 end
 
 # crm COMMAND [ARGS...]: the command, then its program's completion.

@@ -76,6 +76,15 @@ ls -l activity.html | awk '{print $5, $9}'
 step "crm-find --where 'country=PL' | crm-segment --rfm | crm-mail -t winback.eml | head -24    # the preview"
 crm-find --where 'country=PL' | crm-segment --rfm | crm-mail -t winback.eml 2>/dev/null | head -24
 
+step "crm-auto; crm-auto    # the rules of automations.conf, from cron: each acts once per customer"
+cat >automations.conf <<'EOF'
+big:   when revenue>1000 and stage=customer do tag +big-spender
+quiet: when last_contact<-60d and stage=customer do task "Call {{name}}" due +1d owner=$owner
+EOF
+cat automations.conf
+crm-auto
+crm-auto || echo "crm-auto: exit $?: nothing to do, every rule has acted"
+
 step "crm-find --where tags=vip -o vcard | head -9    # contacts for a phone or an address book"
 crm-find --where tags=vip -o vcard | head -9
 

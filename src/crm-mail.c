@@ -28,7 +28,10 @@
 #include "mailimp.h"
 #include "money.h"
 #include "opt.h"
+#include "phone.h"
+#include "reach.h"
 #include "scan.h"
+#include "sms.h"
 #include "utf8.h"
 #include "util.h"
 #include "valid.h"
@@ -45,6 +48,8 @@ enum {
 	O_FAILED,
 	O_GITSYNC,
 	O_COST,
+	O_SMS,
+	O_CHURNED,
 };
 
 static const struct crm_opt opts[] = {
@@ -61,13 +66,16 @@ static const struct crm_opt opts[] = {
 	{ O_FAILED, "failed", "FILE", "write the skipped and failed customers as CSV with a reason" },
 	{ O_GITSYNC, "sync", NULL, "with --send: pull first, push the pending lines before mailing (crm.conf sync)" },
 	{ O_COST, "cost", "AMOUNT", "with --send: record what the campaign cost (500, 1 299,00 PLN; default currency: --currency, crm.conf)" },
+	{ O_SMS, "sms", NULL, "a text message to the phone, through crm.conf sms_command (the template is the text)" },
+	{ O_CHURNED, "include-churned", NULL, "contact customers who left (stage churned or lost) too" },
 	CRM_OPT_CURRENCY,
 	CRM_OPT_DRYRUN,
 	CRM_OPTS_WRITER,
 };
 
 static const struct crm_cmd cmd = {
-	"-t TEMPLATE [--campaign NAME] [--where EXPR] [--send] [--sendmail CMD] [--maildir DIR] [--cap DAYS] [--rate N] [--limit N] [--transactional] [--failed FILE] [--sync] [--cost AMOUNT] [--currency CUR] [-n] [-]",
+	"-t TEMPLATE [--campaign NAME] [--where EXPR] [--send] [--sendmail CMD] [--maildir DIR] [--cap DAYS] [--rate N] [--limit N] [--transactional] [--failed FILE] [--sync] [--cost AMOUNT] [--include-churned] [--currency CUR] [-n] [-]\n"
+	"--sms -t TEMPLATE [--campaign NAME] [--where EXPR] [--send] [--cap DAYS] [--rate N] [--limit N] [--transactional] [--failed FILE] [--include-churned] [-n] [-]",
 	"Render the template for each customer of the stream (or of --where) and\n"
 	"print the messages as an mbox, or with --send pipe each to sendmail and\n"
 	"record it in the history. Safe to re-run: a customer is mailed once per campaign.",
@@ -78,7 +86,7 @@ static const struct crm_cmd cmd = {
 struct opts {
 	const char *tmpl, *campaign, *where, *sendmail, *maildir, *failed, *cost;
 	long cap, rate, limit;
-	bool send, transactional, sync;
+	bool send, transactional, sync, sms, churned;
 	struct crm_common c;
 };
 
@@ -94,6 +102,8 @@ struct past {
 	crm_time cost_ts;      /* the latest cost recorded of this campaign (INT64_MIN: none) */
 	long long cost;
 	char cost_cur[4];
+	const char *type;      /* of the messages: email, or sms (--sms) */
+	struct reach *reach;   /* max_contacts: every channel's outbound contacts */
 };
 
 static void ev_past(const struct event *e, void *arg)
@@ -108,7 +118,8 @@ static void ev_past(const struct event *e, void *arg)
 		p->cost = cost;
 		memcpy(p->cost_cur, cur, 4);
 	}
-	if (!pv_is(&j->v[PJ_TYPE], "email") || j->v[PJ_CUSTOMER].kind != 's')
+	reach_event(p->reach, e);
+	if (!pv_is(&j->v[PJ_TYPE], p->type) || j->v[PJ_CUSTOMER].kind != 's')
 		return;
 	bool pending = pv_is(&j->v[PJ_STATUS], DOM_PENDING), failed = pv_is(&j->v[PJ_STATUS], DOM_FAILED);
 	if (j->v[PJ_CAMPAIGN].kind == 's' && pv_is(&j->v[PJ_CAMPAIGN], p->campaign) &&
@@ -212,9 +223,9 @@ static const char *render_header(const char *s, const char *hname, struct look *
 
 /* Run the sendmail command with the message on its stdin, the recipients
  * rcpt[0..nrcpt) after "--" (the envelope: a bcc is there and in no
- * header); the exit status, or -1 when it could not be started (errno set). */
+ * header; without dashdash, the sms_command's number, without "--"); the exit status, or -1 when it could not be started (errno set). */
 static int pipe_to(const char *command, char *const *rcpt, size_t nrcpt, const char *msg,
-		   size_t n)
+		   size_t n, bool dashdash)
 {
 	char **argv0 = split(command, ' ', NULL);
 	size_t k = 0;
@@ -225,7 +236,8 @@ static int pipe_to(const char *command, char *const *rcpt, size_t nrcpt, const c
 	for (char **p = argv0; *p; p++)
 		if (**p)
 			argv[j++] = *p;
-	argv[j++] = "--";
+	if (dashdash)
+		argv[j++] = "--";
 	for (size_t i = 0; i < nrcpt; i++)
 		argv[j++] = rcpt[i];
 	argv[j] = NULL;
@@ -288,10 +300,23 @@ static int pipe_to(const char *command, char *const *rcpt, size_t nrcpt, const c
 	return 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 }
 
+static void message_line(struct sb *b, const char *type, const char *cust, const char *campaign,
+			 const char *msgid, const char *subject, const char *text, const char *status,
+			 int code);
+
 /* The history line of a message: pending, sent or failed (with the exit
  * status of the command). */
 static void event_line(struct sb *b, const char *cust, const char *campaign, const char *msgid,
 		       const char *subject, const char *status, int code)
+{
+	message_line(b, "email", cust, campaign, msgid, subject, NULL, status, code);
+}
+
+/* log_event's line for a message of any type (email, sms): msgid, subject
+ * and text left out when NULL. */
+static void message_line(struct sb *b, const char *type, const char *cust, const char *campaign,
+			 const char *msgid, const char *subject, const char *text, const char *status,
+			 int code)
 {
 	json_t *e = json_object();
 	char id[ID_LEN + 1], ts[DATE_BUFSZ];
@@ -300,13 +325,17 @@ static void event_line(struct sb *b, const char *cust, const char *campaign, con
 	json_object_set_new(e, "id", json_string(id));
 	json_object_set_new(e, "ts", json_string(ts));
 	json_object_set_new(e, "customer", json_string(cust));
-	json_object_set_new(e, "type", json_string("email"));
-	json_object_set_new(e, "channel", json_string("email"));
+	json_object_set_new(e, "type", json_string(type));
+	json_object_set_new(e, "channel", json_string(dom_default_channel(type)));
 	json_object_set_new(e, "direction", json_string("out"));
 	json_object_set_new(e, "by", json_string(crm_user()));
-	json_object_set_new(e, "subject", json_string(subject));
+	if (subject)
+		json_object_set_new(e, "subject", json_string(subject));
+	if (text)
+		json_object_set_new(e, "text", json_string(text));
 	json_object_set_new(e, "campaign", json_string(campaign));
-	json_object_set_new(e, "message_id", json_string(msgid));
+	if (msgid)
+		json_object_set_new(e, "message_id", json_string(msgid));
 	json_object_set_new(e, "status", json_string(status));
 	if (code)
 		json_object_set_new(e, "exit", json_integer(code));
@@ -314,15 +343,33 @@ static void event_line(struct sb *b, const char *cust, const char *campaign, con
 	json_decref(e);
 }
 
+static void log_line(struct crm_dir *d, const struct sb *l);
+
 static void log_event(struct crm_dir *d, const char *cust, const char *campaign, const char *msgid,
 		      const char *subject, const char *status, int code)
 {
 	struct sb b = { 0 };
 	event_line(&b, cust, campaign, msgid, subject, status, code);
-	crm_lock(d);
-	int rc = crm_append(d, INTERACTIONS, b.s, b.len);
-	crm_unlock(d);
+	log_line(d, &b);
 	sb_free(&b);
+}
+
+/* A text message's line: pending, sent or failed. */
+static void log_sms(struct crm_dir *d, const char *cust, const char *campaign, const char *text,
+		    const char *status, int code)
+{
+	struct sb b = { 0 };
+	message_line(&b, "sms", cust, campaign, NULL, NULL, text, status, code);
+	log_line(d, &b);
+	sb_free(&b);
+}
+
+/* Append a message's line to the history, under the lock. */
+static void log_line(struct crm_dir *d, const struct sb *l)
+{
+	crm_lock(d);
+	int rc = crm_append(d, INTERACTIONS, l->s, l->len);
+	crm_unlock(d);
 	if (rc < 0)
 		crm_diex("the history could not be written; stopped so that nobody is mailed twice");
 }
@@ -510,7 +557,7 @@ static void deliver(struct crm_dir *d, const char *sendmail, const char *campaig
 	rcpt[0] = (char *)wire;
 	for (size_t b = 0; b < nbcc; b++)
 		rcpt[b + 1] = bcc[b];
-	int code = pipe_to(sendmail, rcpt, nbcc + 1, msg->s, msg->len);
+	int code = pipe_to(sendmail, rcpt, nbcc + 1, msg->s, msg->len, true);
 	free(rcpt);
 	if (code == 0) {
 		log_event(d, id, campaign, msgid, subject, DOM_SENT, 0);
@@ -584,6 +631,8 @@ int main(int argc, char **argv)
 		case O_FAILED: o.failed = arg; break;
 		case O_GITSYNC: o.sync = true; break;
 		case O_COST: o.cost = arg; break;
+		case O_SMS: o.sms = true; break;
+		case O_CHURNED: o.churned = true; break;
 		case O_CAP:
 		case O_RATE:
 		case O_LIMIT:
@@ -604,6 +653,8 @@ int main(int argc, char **argv)
 		crm_usage_error(&cmd, "--sync goes with --send");
 	if (o.cost && !o.send)
 		crm_usage_error(&cmd, "--cost goes with --send: the preview records nothing");
+	if (o.sms && (o.sync || o.maildir || o.sendmail))
+		crm_usage_error(&cmd, "--sync, --maildir and --sendmail are for mail, not --sms");
 	bool use_stdin = dash || stdin_is_stream();
 	if (!use_stdin && !o.where)
 		crm_diex("no recipients: pipe customers in (crm-find ... | crm-mail) or give --where EXPR");
@@ -630,9 +681,17 @@ int main(int argc, char **argv)
 	if (fd < 0 || read_all(fd, &text) < 0)
 		crm_die("%s", tpath);
 	close(fd);
-	struct tmpl t;
+	struct tmpl t = { 0 };
 	char err[256];
-	if (tmpl_parse(text.s, text.len, &t, err, sizeof err) < 0) {
+	char *sms_text = NULL;
+	if (o.sms) {
+		/* a text message is its template, without headers */
+		while (text.len && (text.s[text.len - 1] == '\n' || text.s[text.len - 1] == '\r'))
+			text.len--;
+		sms_text = xstrndup(text.s ? text.s : "", text.len);
+		if (!u8_valid(sms_text, strlen(sms_text), NULL))
+			crm_diex("%s: not UTF-8 text", tpath);
+	} else if (tmpl_parse(text.s, text.len, &t, err, sizeof err) < 0) {
 		crm_warnx("%s:%s", tpath, err);
 		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 	}
@@ -647,7 +706,7 @@ int main(int argc, char **argv)
 		if (dot && dot != campaign)
 			*dot = '\0';
 	}
-	const char *from = conf_get(&d, "from", NULL), *subject_t = NULL;
+	const char *from = conf_get(&d, "from", o.sms ? "" : NULL), *subject_t = o.sms ? "" : NULL;
 	for (size_t i = 0; i < t.nh; i++) {
 		if (ascii_ieq(t.h[i].name, "From"))
 			from = t.h[i].value;
@@ -664,8 +723,8 @@ int main(int argc, char **argv)
 		if (ascii_ieq(t.h[i].name, "Bcc") || ascii_ieq(t.h[i].name, "Cc"))
 			crm_warnx("%s: the %s: line is not copied into the messages (for a copy of "
 				  "each, set bcc in crm.conf)", tpath, t.h[i].name);
-	size_t nbcc;
-	char **bcc = bcc_list(&d, &nbcc);
+	size_t nbcc = 0;
+	char **bcc = o.sms ? NULL : bcc_list(&d, &nbcc);
 	/* the domain of the Message-IDs: the sender's */
 	const char *at = strrchr(from, '@');
 	char domain[256] = "crm.invalid";
@@ -676,6 +735,10 @@ int main(int argc, char **argv)
 	long cap_days = o.cap >= 0 ? o.cap : conf_long(&d, "cap_days", 7);
 	const char *sendmail = o.sendmail ? o.sendmail : conf_get(&d, "sendmail", "/usr/sbin/sendmail -oi");
 	const char *unsub = conf_get(&d, "unsubscribe", NULL);
+	const char *sms_command = conf_get(&d, "sms_command", NULL);
+	if (o.sms && o.send && !o.c.dry_run && (!sms_command || !*sms_command))
+		crm_diex("no sms_command in crm.conf: the command that sends a text (the number as its "
+			 "argument, the text on its standard input)");
 
 	/* One sending run at a time per directory: two could mail one customer twice. */
 	int runlock = -1;
@@ -697,7 +760,10 @@ int main(int argc, char **argv)
 	struct held *held = NULL;
 	size_t nheld = 0, hcap = 0;
 
-	struct past past = { .campaign = campaign, .cost_ts = INT64_MIN };
+	struct reach reach;
+	reach_init(&reach, &d, crm_now());
+	struct past past = { .campaign = campaign, .cost_ts = INT64_MIN, .type = o.sms ? "sms" : "email",
+			     .reach = &reach };
 	if (scan_history(&d, o.c.strict, ev_past, &past) < 0)
 		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 	/* --cost: the campaign's event says what it cost, unless its latest says so already */
@@ -713,10 +779,12 @@ int main(int argc, char **argv)
 	struct recin in;
 	if (recin_open(&in, &d, use_stdin, o.c.strict) < 0)
 		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
-	long cid = hdr_find(&in.hdr, "id"), cem = hdr_find(&in.hdr, "email"),
-	     cna = hdr_find(&in.hdr, "name"), cco = hdr_find(&in.hdr, "consent");
+	long cid = hdr_find(&in.hdr, "id"), cem = hdr_find(&in.hdr, o.sms ? "phone" : "email"),
+	     cna = hdr_find(&in.hdr, "name"), cco = hdr_find(&in.hdr, "consent"),
+	     cst = hdr_find(&in.hdr, "stage");
 	if (in.hdr.n && (cid < 0 || cem < 0)) {
-		crm_dataerr(in.name, in.hdr_line, "the customers need 'id' and 'email' columns");
+		crm_dataerr(in.name, in.hdr_line, "the customers need 'id' and '%s' columns",
+			    o.sms ? "phone" : "email");
 		exit(CRM_ERR);
 	}
 	struct fieldset fs;
@@ -762,18 +830,30 @@ int main(int argc, char **argv)
 		char *addr = NULL;
 		long pi = hmap_get(&past.msg, id, strlen(id));
 		long li = hmap_get(&past.last, id, strlen(id));
-		const char *bad_email = *email ? valid_email(email, &addr) : NULL;
-		long namecp = valid_control_char(name);
+		struct sb num = { 0 };
+		const char *bad_email = NULL;
+		if (o.sms && *email && !phone_norm(email, &num))
+			bad_email = "not a phone number";
+		else if (o.sms && *email)
+			addr = xstrdup(sb_str(&num));
+		else if (*email)
+			bad_email = valid_email(email, &addr);
+		sb_free(&num);
+		long namecp = o.sms ? -1 : valid_control_char(name);
+		const char *stage = cst >= 0 ? rec_get(&r, (size_t)cst) : "";
 		if (!*email) {
-			why = "no e-mail";
+			why = o.sms ? "no phone" : "no e-mail";
 		} else if (bad_email) {
-			snprintf(whybuf, sizeof whybuf, "an invalid e-mail: %s", bad_email);
+			snprintf(whybuf, sizeof whybuf, "an invalid %s: %s", o.sms ? "phone" : "e-mail", bad_email);
 			why = whybuf;
-		} else if (bounces_why(&bounced, addr)) {
+		} else if (!o.sms && bounces_why(&bounced, addr)) {
 			why = bounces_why(&bounced, addr);
 		} else if (!o.transactional && (cco < 0 || strcmp(rec_get(&r, (size_t)cco), DOM_OPT_IN)))
 			why = "no opt-in consent";
-		else if (pi >= 0 && past.status[pi] == 's')
+		else if (!o.churned && dom_left(stage)) {
+			snprintf(whybuf, sizeof whybuf, "left (stage %s)", stage);
+			why = whybuf;
+		} else if (pi >= 0 && past.status[pi] == 's')
 			why = "already sent in this campaign";
 		else if (pi >= 0 && past.status[pi] == 'p')
 			why = "unknown: a send was started and not confirmed; check the mail log";
@@ -781,7 +861,10 @@ int main(int argc, char **argv)
 			 past.last_ts[li] > crm_now() - cap_days * 86400) {
 			char day[DATE_BUFSZ];
 			date_fmt_day(past.last_ts[li], day);
-			snprintf(whybuf, sizeof whybuf, "mailed on %s, within %ld days", day, cap_days);
+			snprintf(whybuf, sizeof whybuf, "%s on %s, within %ld days", o.sms ? "texted" : "mailed",
+				 day, cap_days);
+			why = whybuf;
+		} else if (!o.transactional && reach_why(&reach, id, whybuf, sizeof whybuf)) {
 			why = whybuf;
 		} else if (namecp == '\n' || namecp == '\r') {
 			why = "a line break in the name, for the To header";
@@ -795,9 +878,9 @@ int main(int argc, char **argv)
 		struct look lk = { .h = &in.hdr, .r = &r };
 		struct sb subj = { 0 }, body = { 0 }, hv = { 0 }, wire = { 0 };
 		char *missing = NULL;
-		if (!why)
+		if (!why && !o.sms)
 			why = render_header(subject_t, "Subject", &lk, &subj, whybuf, sizeof whybuf);
-		if (!why && tmpl_render(t.body, lookup, &lk, &body, &missing) < 0) {
+		if (!why && tmpl_render(o.sms ? sms_text : t.body, lookup, &lk, &body, &missing) < 0) {
 			snprintf(whybuf, sizeof whybuf, "no value for {{%s}}", missing);
 			why = whybuf;
 		}
@@ -807,7 +890,10 @@ int main(int argc, char **argv)
 			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
 			      *p == '.' || *p == '-' || *p == '_'))
 				*p = '-';
-		if (!why) {
+		if (!why && o.sms) {
+			sb_reset(&msg);
+			sb_add(&msg, body.s ? body.s : "", body.len);
+		} else if (!why) {
 			sb_reset(&msg);
 			char date[64];
 			mail_date(crm_now(), date, sizeof date);
@@ -918,7 +1004,40 @@ int main(int argc, char **argv)
 			past.status = q;
 			past.status[mi] = 's';
 		}
-		if (!o.send || o.c.dry_run) {
+		if (o.sms && (!o.send || o.c.dry_run)) {
+			/* the preview: each text, and what it costs */
+			struct sms_count sc;
+			sms_count(msg.s ? msg.s : "", msg.len, &sc);
+			sb_printf(&mbox, "To: %s (%s)\nParts: %zu (%s, %zu %s)\n\n%s\n\n", addr, name, sc.parts,
+				  sc.ucs2 ? "UCS-2" : "GSM-7", sc.units,
+				  sc.ucs2 ? "UTF-16 units" : "septets", sb_str(&msg));
+			n_ok++;
+		} else if (o.sms) {
+			if (o.rate > 0 && n_planned > 1) {
+				long ms = 60000 / o.rate;
+				struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+				nanosleep(&ts, NULL);
+			}
+			log_sms(&d, id, campaign, sb_str(&msg), DOM_PENDING, 0);
+			int code = pipe_to(sms_command, &addr, 1, msg.s ? msg.s : "", msg.len, false);
+			if (code == 0) {
+				log_sms(&d, id, campaign, sb_str(&msg), DOM_SENT, 0);
+				n_ok++;
+			} else {
+				if (code < 0)
+					crm_warn("%s: %s", id, sms_command);
+				log_sms(&d, id, campaign, sb_str(&msg), DOM_FAILED, code < 0 ? 127 : code);
+				snprintf(whybuf, sizeof whybuf, "the sms command failed (exit %d)",
+					 code < 0 ? 127 : code);
+				if (progress)
+					fputc('\n', stderr);
+				fprintf(stderr, "%s: %s: failed: %s\n", crm_prog, id, whybuf);
+				add_skip(&skips, &nskip, &skcap, &r, whybuf);
+				n_fail++;
+			}
+			if (progress)
+				fprintf(stderr, "\r%s: %ld sent, %ld failed", crm_prog, n_ok, n_fail);
+		} else if (!o.send || o.c.dry_run) {
 			if (o.maildir)
 				maildir_put(o.maildir, msg.s, msg.len, (size_t)n_planned);
 			else
@@ -1011,7 +1130,10 @@ int main(int argc, char **argv)
 	expr_free(where);
 	fieldset_free(&fs);
 	recin_close(&in);
-	tmpl_free(&t);
+	if (!o.sms)
+		tmpl_free(&t);
+	free(sms_text);
+	reach_free(&reach);
 	free(tpath);
 	bounces_free(&bounced);
 	for (size_t b = 0; b < nbcc; b++)

@@ -18,6 +18,7 @@
 #include "money.h"
 #include "opt.h"
 #include "predict.h"
+#include "rfm.h"
 #include "rules.h"
 #include "suggest.h"
 #include "util.h"
@@ -57,26 +58,13 @@ static const struct crm_cmd cmd = {
 	NULL,
 };
 
-/* The RFM grid: the segment of each R (rows 1-5) and F (columns 1-5). */
-static const char *const grid[5][5] = {
-	{ "Hibernating", "Hibernating", "At Risk", "At Risk", "Can't Lose" },
-	{ "Hibernating", "Hibernating", "At Risk", "At Risk", "Can't Lose" },
-	{ "About to Sleep", "About to Sleep", "Need Attention", "Loyal", "Loyal" },
-	{ "Promising", "Potential Loyalists", "Potential Loyalists", "Loyal", "Loyal" },
-	{ "New", "Potential Loyalists", "Potential Loyalists", "Champions", "Champions" },
-};
-static const char *const rfm_order[] = { "Champions", "Loyal", "Potential Loyalists", "New",
-					 "Promising", "Need Attention", "About to Sleep",
-					 "At Risk", "Can't Lose", "Hibernating", "Prospects", NULL };
 static const char *const life_order[] = { "new", "active", "at-risk", "lapsed", "lost", NULL };
 
-/* A buyer's RFM figures and scores: held for the customers with a
- * purchase only. */
-struct rfm {
-	long days;      /* since the last purchase */
-	long long f, m;
-	size_t idoff;   /* where its id is in the list of ids */
-	int rs, fs, ms; /* scores */
+/* A buyer held (the customers with a purchase only): its RFM figures
+ * and scores, and where its id is in the list of ids. */
+struct buyer {
+	struct rfm s;
+	size_t idoff;
 };
 
 /* A customer held whole (a stream read once): its record and its place
@@ -115,37 +103,6 @@ static struct rule *read_rules(const char *path, const struct schema *sc, crm_ti
 	if (!*n)
 		crm_diex("%s: no rules (lines NAME: EXPR)", path);
 	return v;
-}
-
-static int cmp_id(const void *a, const void *b, void *ids)
-{
-	const struct rfm *x = *(struct rfm *const *)a, *y = *(struct rfm *const *)b;
-	return strcmp((const char *)ids + x->idoff, (const char *)ids + y->idoff);
-}
-
-/* A customer's place in one ranking: the figure, then the id's place in
- * the order of ids for ties; kept small and together for the sort. */
-struct key {
-	long long v;
-	size_t id;
-	int *score;
-};
-
-static int cmp_key(const void *a, const void *b)
-{
-	const struct key *x = a, *y = b;
-	if (x->v != y->v)
-		return x->v < y->v ? -1 : 1;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
-/* Number the keys 1..n in order and give each ceil(5 * rank / n). */
-static void score(struct key *k, size_t n)
-{
-	if (n) /* qsort wants an array, even of nothing */
-		qsort(k, n, sizeof *k, cmp_key);
-	for (size_t i = 0; i < n; i++)
-		*k[i].score = (int)((5 * (i + 1) + n - 1) / n);
 }
 
 /* The figures of the customer with this id, or none. */
@@ -295,20 +252,21 @@ static bool selected(const struct seg *g, const struct rec *r)
 /* Days from a customer's last purchase to the as-of day, -1 when none. */
 static long days_since(const struct seg *g, const struct figures *f)
 {
-	return f->last_purchase != INT64_MIN ? (long)((g->asof - f->last_purchase) / 86400) : -1;
+	struct rfm c;
+	rfm_figures(&c, f, g->asof);
+	return c.days;
 }
 
 /* The RFM figures of the customer of r into *b: false when it is no buyer
  * (no purchase up to the as-of day), which RFM does not score. */
-static bool buyer_of(const struct seg *g, const struct rec *r, struct rfm *b)
+static bool buyer_of(const struct seg *g, const struct rec *r, struct buyer *b)
 {
-	const struct figures *f = figs(g->fs->dv, rec_get(r, (size_t)g->idcol));
-	*b = (struct rfm){ .days = days_since(g, f), .f = f->purchases, .m = f->revenue };
-	return b->f > 0 && b->days >= 0;
+	rfm_figures(&b->s, figs(g->fs->dv, rec_get(r, (size_t)g->idcol)), g->asof);
+	return rfm_buyer(&b->s);
 }
 
 /* Hold buyer b, of the customer of r, in v. */
-static void buyer_push(struct seg *g, struct rfm **v, size_t *n, size_t *cap, struct rfm *b,
+static void buyer_push(struct seg *g, struct buyer **v, size_t *n, size_t *cap, struct buyer *b,
 		       const struct rec *r)
 {
 	const char *id = rec_get(r, (size_t)g->idcol);
@@ -321,27 +279,17 @@ static void buyer_push(struct seg *g, struct rfm **v, size_t *n, size_t *cap, st
 }
 
 /* Score the n buyers by quintiles of R, F and M. */
-static void rfm_scores(struct seg *g, struct rfm *v, size_t nb)
+static void rfm_scores(struct seg *g, struct buyer *v, size_t nb)
 {
-	struct rfm **buyers = xcalloc(nb ? nb : 1, sizeof *buyers);
-	for (size_t i = 0; i < nb; i++)
-		buyers[i] = &v[i];
-	/* ties go by id: the ids sorted once, their places compared after */
-	if (nb)
-		qsort_r(buyers, nb, sizeof *buyers, cmp_id, g->ids.s);
-	struct key *k = xcalloc(nb ? nb : 1, sizeof *k);
-	/* R: longest ago first, so the most recent rank last and score 5 */
-	for (size_t i = 0; i < nb; i++)
-		k[i] = (struct key){ -(long long)buyers[i]->days, i, &buyers[i]->rs };
-	score(k, nb);
-	for (size_t i = 0; i < nb; i++)
-		k[i] = (struct key){ buyers[i]->f, i, &buyers[i]->fs };
-	score(k, nb);
-	for (size_t i = 0; i < nb; i++)
-		k[i] = (struct key){ buyers[i]->m, i, &buyers[i]->ms };
-	score(k, nb);
-	free(k);
-	free(buyers);
+	struct rfm **c = xcalloc(nb ? nb : 1, sizeof *c);
+	const char **ids = xcalloc(nb ? nb : 1, sizeof *ids);
+	for (size_t i = 0; i < nb; i++) {
+		c[i] = &v[i].s;
+		ids[i] = g->ids.s + v[i].idoff;
+	}
+	rfm_score(c, ids, nb);
+	free(ids);
+	free(c);
 }
 
 /* The predictions of the customer of r: empty when it made no purchase. */
@@ -418,7 +366,7 @@ static bool finish_row(const struct seg *g, struct rec *r, const struct rfm *c)
 			rec_set(r, (size_t)g->c_f, "", 0);
 			rec_set(r, (size_t)g->c_m, "", 0);
 			rec_set(r, (size_t)g->c_rfm, "", 0);
-			rec_set(r, (size_t)g->c_rseg, "Prospects", 9);
+			rec_set(r, (size_t)g->c_rseg, RFM_PROSPECTS, strlen(RFM_PROSPECTS));
 		} else {
 			char b[8];
 			snprintf(b, sizeof b, "%d", c->rs);
@@ -429,7 +377,7 @@ static bool finish_row(const struct seg *g, struct rec *r, const struct rfm *c)
 			rec_set(r, (size_t)g->c_m, b, 1);
 			snprintf(b, sizeof b, "%d%d%d", c->rs, c->fs, c->ms);
 			rec_set(r, (size_t)g->c_rfm, b, 3);
-			const char *seg = grid[c->rs - 1][c->fs - 1];
+			const char *seg = rfm_segment(c);
 			rec_set(r, (size_t)g->c_rseg, seg, strlen(seg));
 		}
 	}
@@ -722,13 +670,13 @@ int main(int argc, char **argv)
 			num[numeric[i]] = true;
 
 	struct cust *cs = NULL;    /* a stream read once: every customer */
-	struct rfm *bv = NULL;     /* the buyers, in the order of the customers */
+	struct buyer *bv = NULL;   /* the buyers, in the order of the customers */
 	size_t n = 0, cap = 0, nb = 0, bcap = 0, kept = 0;
 	const char *const *order = c_seg >= 0 ? NULL : c_rseg >= 0 ? rfm_order : life_order;
 	struct summ sm;
 	summ_init(&sm, order, rules, nrules, o.def);
 	int status = CRM_OK;
-	struct rfm b;
+	struct buyer b;
 	if (again) {
 		/* Quintiles need every buyer's figures, not every customer:
 		 * read the file twice, holding only the buyers' figures in
@@ -762,7 +710,7 @@ int main(int argc, char **argv)
 			if (o.rfm && buyer_of(&g, &r, &b)) {
 				if (bi >= nb || strcmp(g.ids.s + bv[bi].idoff, rec_get(&r, (size_t)idcol)))
 					crm_diex("%s: changed while being read; run again", in.name);
-				scores = &bv[bi++];
+				scores = &bv[bi++].s;
 			}
 			if (!finish_row(&g, &r, scores))
 				continue;
@@ -808,7 +756,7 @@ int main(int argc, char **argv)
 		if (o.rfm)
 			rfm_scores(&g, bv, nb);
 		for (size_t i = 0; i < n; i++) {
-			cs[i].r.gone = !finish_row(&g, &cs[i].r, cs[i].b >= 0 ? &bv[cs[i].b] : NULL);
+			cs[i].r.gone = !finish_row(&g, &cs[i].r, cs[i].b >= 0 ? &bv[cs[i].b].s : NULL);
 			kept += !cs[i].r.gone;
 		}
 		struct out *w = o.summary ? NULL : open_out(&o, in.jsonl, &out, num, in.hdr.n);

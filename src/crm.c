@@ -23,6 +23,7 @@ static const struct {
 	{ "segment", "RFM, rule-based and lifecycle segments" },
 	{ "report", "predefined reports" },
 	{ "mail", "templated mail to the customers of a stream" },
+	{ "auto", "run the automations.conf rules, once per customer" },
 	{ "check", "validate a CRM directory" },
 	{ "merge", "git merge driver for the data files" },
 	{ "diff", "git diff driver: customers field by field" },

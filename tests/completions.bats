@@ -73,7 +73,7 @@ two_customers() {
 
 @test "crm: every subcommand when none is found" {
 	PATH=/usr/bin:/bin run comp 'crm '
-	assert_output "$(printf '%s\n' add check diff find help init log mail merge report rm segment)"
+	assert_output "$(printf '%s\n' add auto check diff find help init log mail merge report rm segment)"
 }
 
 @test "crm: a subcommand by its start" {
@@ -546,4 +546,19 @@ two_customers() {
 	assert_output "$(printf '%s\n' --import --import-calls --import-mail)"
 	run comp 'crm-add --keep'
 	assert_output '--keep-columns'
+}
+
+@test "crm-auto: its options, --include-churned on crm-mail too, and the rules of automations.conf by name" {
+	run complete -p crm-auto
+	assert_success
+	run comp 'crm-auto --incl'
+	assert_output --include-churned
+	run comp 'crm-mail --sm'
+	assert_output --sms
+	new_crm
+	printf 'vip: when revenue>1 do tag +vip\n# quiet: not a rule\n  winback : when segment=x do mail w.eml\n' >automations.conf
+	run comp 'crm-auto '
+	assert_output $'vip\nwinback'
+	run comp 'crm-auto -n w'
+	assert_output winback
 }

@@ -1086,3 +1086,158 @@ sent'
 	[[ $stderr == 'crm-mail: --cost: 12.345: '* ]] || fail "$stderr"
 	[ ! -s interactions.jsonl ]
 }
+
+# --- text messages, customers who left, max_contacts -----------------------
+
+# Customers with phones: Łukasz and Петър (texts beyond GSM-7), Hans (GSM-7),
+# Anna (opt-out), Eva (no phone), Zoë (a number too short), Jiří (churned).
+sms_customers() {
+	cat >customers.csv <<-EOF
+		id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated
+		$LUKASZ,Łukasz Żółć,lukasz@example.pl,+48 601 234 567,,PL,Łódź,,,customer,opt-in,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z
+		$JIRI,Jiří Dvořák,jiri@example.cz,00420 601 111 222,,CZ,Brno,,,churned,opt-in,2026-01-06T09:00:00Z,2026-01-06T09:00:00Z
+		$PETAR,Петър Петров,petar@example.bg,+359 88 123 4567,,BG,София,,,customer,opt-in,2026-01-07T09:00:00Z,2026-01-07T09:00:00Z
+		$ANNA,Anna Nowak,anna@example.pl,+48 602 000 000,,PL,Kraków,,,customer,opt-out,2026-01-08T09:00:00Z,2026-01-08T09:00:00Z
+		$EVA,Eva Svobodová,eva@example.cz,,,CZ,Praha,,,lead,opt-in,2026-01-09T09:00:00Z,2026-01-09T09:00:00Z
+		$ZOE,Zoë Müller,zoe@example.de,12,,DE,Köln,,,customer,opt-in,2026-01-10T09:00:00Z,2026-01-10T09:00:00Z
+		$HANS,Hans Meier,hans@example.de,+49 (228) 123-456,,DE,Bonn,,,customer,opt-in,2026-01-11T09:00:00Z,2026-01-11T09:00:00Z
+	EOF
+	printf 'Hi {{first_name}}, -30€ in {{city}} until Sunday.\n' >templates/sale.txt
+}
+
+SMS_SKIPPED="crm-mail: $JIRI: skipped: left (stage churned)
+crm-mail: $ANNA: skipped: no opt-in consent
+crm-mail: $EVA: skipped: no phone
+crm-mail: $ZOE: skipped: an invalid phone: not a phone number"
+
+@test "MAIL043: --sms previews each text with its number and parts: GSM-7 (€ takes two septets), UCS-2 for Polish and Cyrillic" {
+	sms_customers
+	run --separate-stderr crm-mail --sms -t sale.txt <customers.csv
+	assert_success
+	# "Hi Hans, -30€ in Bonn until Sunday." is 35 characters, € two septets;
+	# the Polish and the Bulgarian ones 37 characters, one UTF-16 unit each
+	assert_output "To: +48601234567 (Łukasz Żółć)
+Parts: 1 (UCS-2, 37 UTF-16 units)
+
+Hi Łukasz, -30€ in Łódź until Sunday.
+
+To: +359881234567 (Петър Петров)
+Parts: 1 (UCS-2, 37 UTF-16 units)
+
+Hi Петър, -30€ in София until Sunday.
+
+To: +49228123456 (Hans Meier)
+Parts: 1 (GSM-7, 36 septets)
+
+Hi Hans, -30€ in Bonn until Sunday."
+	assert_equal "$stderr" "$SMS_SKIPPED
+crm-mail: 3 previewed, 4 skipped, 0 failed"
+	[ ! -s interactions.jsonl ]
+	# 160 septets are one text, 161 two (of 153); 70 UCS-2 units one, 71 two (of 67)
+	local a160 a161 z70 z71
+	a160=$(printf '%0160d' 0) a161=$(printf '%0161d' 0)
+	z70=$(printf 'ż%.0s' {1..70}) z71=$(printf 'ż%.0s' {1..71})
+	local t
+	for t in "$a160" "$a161" "$z70" "$z71" "$(printf '%0306d' 0)" "$(printf '%0307d' 0)"; do
+		printf '%s\n' "$t" >templates/long.txt
+		crm-mail --sms -t long.txt --where "id=$HANS" | sed -n 2p
+	done >parts
+	run cat parts
+	assert_output "Parts: 1 (GSM-7, 160 septets)
+Parts: 2 (GSM-7, 161 septets)
+Parts: 1 (UCS-2, 70 UTF-16 units)
+Parts: 2 (UCS-2, 71 UTF-16 units)
+Parts: 2 (GSM-7, 306 septets)
+Parts: 3 (GSM-7, 307 septets)"
+}
+
+@test "MAIL044: --sms --send runs sms_command with the number and the text on stdin, logs sms events, and sends once per campaign" {
+	sms_customers
+	run --separate-stderr crm-mail --sms -t sale.txt --send <customers.csv
+	assert_failure 2
+	assert_equal "$stderr" "crm-mail: no sms_command in crm.conf: the command that sends a text (the number as its argument, the text on its standard input)"
+	cat >"$WORK/fake-sms" <<-EOF
+		#!/bin/sh
+		# a gateway that refuses Bulgarian numbers
+		printf '%s|%s|%s\n' "\$1" "\$2" "\$(cat)" >>"$WORK/texts"
+		case \$2 in +359*) exit 5 ;; esac
+	EOF
+	chmod +x "$WORK/fake-sms"
+	printf 'sms_command = %s --gateway\n' "$WORK/fake-sms" >>crm.conf
+	run --separate-stderr crm-mail --sms -t sale.txt --send <customers.csv
+	assert_failure 2
+	assert_equal "$stderr" "crm-mail: $JIRI: skipped: left (stage churned)
+crm-mail: $PETAR: failed: the sms command failed (exit 5)
+crm-mail: $ANNA: skipped: no opt-in consent
+crm-mail: $EVA: skipped: no phone
+crm-mail: $ZOE: skipped: an invalid phone: not a phone number
+crm-mail: 2 sent, 4 skipped, 1 failed"
+	run cat "$WORK/texts"
+	assert_output "--gateway|+48601234567|Hi Łukasz, -30€ in Łódź until Sunday.
+--gateway|+359881234567|Hi Петър, -30€ in София until Sunday.
+--gateway|+49228123456|Hi Hans, -30€ in Bonn until Sunday."
+	run jq -r '[.customer, .type, .channel, .direction, .campaign, .status, (.exit // "-"), .text] | join(" | ")' interactions.jsonl
+	assert_output "$LUKASZ | sms | sms | out | sale | pending | - | Hi Łukasz, -30€ in Łódź until Sunday.
+$LUKASZ | sms | sms | out | sale | sent | - | Hi Łukasz, -30€ in Łódź until Sunday.
+$PETAR | sms | sms | out | sale | pending | - | Hi Петър, -30€ in София until Sunday.
+$PETAR | sms | sms | out | sale | failed | 5 | Hi Петър, -30€ in София until Sunday.
+$HANS | sms | sms | out | sale | pending | - | Hi Hans, -30€ in Bonn until Sunday.
+$HANS | sms | sms | out | sale | sent | - | Hi Hans, -30€ in Bonn until Sunday."
+	# again: the failed one is tried again, the others were sent in this campaign
+	run --separate-stderr crm-mail --sms -t sale.txt --send --cap 0 <customers.csv
+	assert_failure 2
+	assert_equal "$(grep -c "already sent in this campaign" <<<"$stderr")" 2
+	assert_equal "$(tail -n 1 <<<"$stderr")" "crm-mail: 0 sent, 6 skipped, 1 failed"
+	# the frequency cap counts texts: another campaign, within 7 days
+	run --separate-stderr crm-mail --sms -t sale.txt --campaign other --where "id=$HANS" --send
+	assert_failure 1
+	assert_equal "$stderr" "crm-mail: $HANS: skipped: texted on 2026-11-22, within 7 days
+crm-mail: 0 sent, 1 skipped, 0 failed"
+	run --separate-stderr crm-mail --sms -t sale.txt --maildir md
+	assert_failure 2
+	assert_equal "$(head -n 1 <<<"$stderr")" "crm-mail: --sync, --maildir and --sendmail are for mail, not --sms"
+}
+
+@test "MAIL045: customers who left (stage churned) are not mailed unless --include-churned" {
+	sed -i "s/^$JIRI,\(.*\),customer,opt-in,/$JIRI,\1,churned,opt-in,/" customers.csv
+	run --separate-stderr crm-mail -t winter.eml <customers.csv
+	assert_success
+	assert_equal "$(grep -c '^From ' <<<"$output")" 2
+	assert_equal "$stderr" "crm-mail: $JIRI: skipped: left (stage churned)
+$SKIPPED
+crm-mail: 2 previewed, 5 skipped, 0 failed"
+	run --separate-stderr crm-mail -t winter.eml --include-churned <customers.csv
+	assert_success
+	assert_equal "$(grep -c '^From ' <<<"$output")" 3
+	assert_equal "$(tail -n 1 <<<"$stderr")" "crm-mail: 3 previewed, 4 skipped, 0 failed"
+}
+
+@test "MAIL046: max_contacts caps the outbound contacts of every channel together, within its window" {
+	printf 'max_contacts = 2/30d\n' >>crm.conf
+	cat >interactions.jsonl <<-EOF
+		{"id":"x1","ts":"2026-11-12T09:00:00Z","customer":"$LUKASZ","type":"call","channel":"phone","direction":"out"}
+		{"id":"x2","ts":"2026-11-17T09:00:00Z","customer":"$LUKASZ","type":"sms","channel":"sms","direction":"out","campaign":"x","status":"sent"}
+		{"id":"x3","ts":"2026-11-12T09:00:00Z","customer":"$JIRI","type":"call","channel":"phone","direction":"out"}
+		{"id":"x4","ts":"2026-11-20T09:00:00Z","customer":"$JIRI","type":"call","channel":"phone","direction":"in"}
+		{"id":"x5","ts":"2026-11-21T09:00:00Z","customer":"$JIRI","type":"email","channel":"email","direction":"out","campaign":"y","status":"pending"}
+		{"id":"x6","ts":"2026-10-22T10:00:00Z","customer":"$JIRI","type":"meeting","channel":"meeting","direction":"out"}
+		{"id":"x7","ts":"2026-10-20T09:00:00Z","customer":"$PETAR","type":"call","channel":"phone","direction":"out"}
+		{"id":"x8","ts":"2026-10-21T09:00:00Z","customer":"$PETAR","type":"call","channel":"phone","direction":"out"}
+	EOF
+	# Łukasz: a call and a text in 30 days; Jiří: one call out (the call in,
+	# the mail not sent and the meeting 31 days ago do not count); Петър:
+	# two calls, more than 30 days ago
+	run --separate-stderr crm-mail -t winter.eml --cap 0 <customers.csv
+	assert_success
+	assert_equal "$(grep -c '^From ' <<<"$output")" 2
+	assert_equal "$stderr" "crm-mail: $LUKASZ: skipped: 2 contacts in the last 30d (max_contacts 2/30d)
+$SKIPPED
+crm-mail: 2 previewed, 5 skipped, 0 failed"
+	# --transactional mail is no marketing contact: not capped
+	run --separate-stderr crm-mail -t winter.eml --cap 0 --transactional --where "id=$LUKASZ"
+	assert_success
+	printf 'max_contacts = 2 a month\n' >>crm.conf
+	run --separate-stderr crm-mail -t winter.eml <customers.csv
+	assert_failure 2
+	assert_equal "$stderr" "crm-mail: crm.conf:4: max_contacts: '2 a month': expected N/DURATION (4/30d: at most 4 contacts in 30 days)"
+}

@@ -109,7 +109,7 @@ EOF
 
 @test "IFACE007: every program's --help states the exit statuses its manual lists" {
 	local p man help_st man_st
-	for p in crm-init crm-add crm-log crm-rm crm-find crm-segment crm-report crm-mail crm-check crm-merge crm-diff; do
+	for p in crm-init crm-add crm-log crm-rm crm-find crm-segment crm-report crm-mail crm-auto crm-check crm-merge crm-diff; do
 		man=$TOP/man/$p.1
 		help_st=$("$p" --help | sed -n 's/^Exit status: //p' | grep -oE '(^|, )[0-9]' | tr -dc '0-9')
 		man_st=$(awk '/^\.Sh EXIT STATUS/ { f = 1; next } /^\.Sh/ { f = 0 } f && /^\.It [0-9]/ { printf "%s", $2 }' "$man")

@@ -3,6 +3,7 @@
 #include "date.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -392,4 +393,18 @@ crm_time crm_now(void)
 	have_now = true;
 	now_cached = now;
 	return now;
+}
+
+bool date_span(const char *s, long long *secs)
+{
+	char *end;
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	long long k = strtoll(s, &end, 10);
+	long long unit = !strcmp(end, "h") ? 3600 : !strcmp(end, "d") ? 86400 : !strcmp(end, "w") ? 604800 : 0;
+	if (errno || !unit || k <= 0 || k > 100000)
+		return false;
+	*secs = k * unit;
+	return true;
 }

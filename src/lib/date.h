@@ -62,6 +62,11 @@ bool date_parse_bound(const char *s, crm_time now, bool end, crm_time *t);
  * it falls outside the years 0000 to 9999. */
 crm_time date_option(const char *opt, const char *s, bool end);
 
+/* A length of time: a whole number of hours, days or weeks (12h, 30d,
+ * 2w), more than 0 and at most 100000 of them, in seconds into *secs.
+ * False for anything else. */
+bool date_span(const char *s, long long *secs);
+
 /* Write t as YYYY-MM-DDThh:mm:ssZ into buf (DATE_BUFSZ bytes): the stored
  * form, always UTC. */
 void date_fmt(crm_time t, char *buf);

@@ -16,6 +16,7 @@ struct crm_dir {
 	char *path;   /* as found: ".", "../..", "/srv/acme" */
 	int fd;       /* the directory itself, for locking and fsync */
 	bool locked;
+	bool lent;    /* locked through a parent's descriptor (CRM_LOCK_FD) */
 	struct conf_item *conf;
 	size_t nconf;
 };

@@ -67,6 +67,11 @@ const char *dom_hint(const char *s, const char *const *list)
 	return buf;
 }
 
+bool dom_left(const char *stage)
+{
+	return stage && (!strcmp(stage, "churned") || !strcmp(stage, "lost"));
+}
+
 const char *dom_default_channel(const char *type)
 {
 	static const char *const map[][2] = {

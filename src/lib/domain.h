@@ -55,6 +55,11 @@ const char *dom_join(const char *const *list);
  * X?)" when one is near, else " (use one of: a, b, c)". Static text. */
 const char *dom_hint(const char *s, const char *const *list);
 
+/* True when a customer of this stage (the stage column) has left: churned,
+ * or lost (the word of a lost deal, written as a customer's stage): such a
+ * customer is not contacted unless asked for (--include-churned). */
+bool dom_left(const char *stage);
+
 /* The channel a type implies when none is given ("call" -> "phone"). */
 const char *dom_default_channel(const char *type);
 

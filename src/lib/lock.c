@@ -270,10 +270,51 @@ static bool holder_read(const struct crm_dir *d, char *out, size_t size)
 	return true;
 }
 
+/* The lock lent by a parent (crm_lock_lend): true when $CRM_LOCK_FD names
+ * a descriptor of d's directory through which the lock is held. */
+static bool lock_borrowed(const struct crm_dir *d)
+{
+	const char *e = getenv("CRM_LOCK_FD");
+	long long fd;
+	struct stat a, b;
+	if (!e || !*e || !parse_long(e, &fd) || fd < 0 || fd > 1 << 20 || fd == d->fd)
+		return false;
+	if (fstat((int)fd, &a) < 0 || fstat(d->fd, &b) < 0 || a.st_dev != b.st_dev ||
+	    a.st_ino != b.st_ino)
+		return false;
+	/* the same open directory as the parent's: held already, so at once */
+	return flock((int)fd, LOCK_EX | LOCK_NB) == 0;
+}
+
+int crm_lock_lend(struct crm_dir *d)
+{
+	int fd = dup(d->fd); /* without FD_CLOEXEC: the children get it */
+	if (fd < 0) {
+		crm_warn("%s: cannot lend the lock", d->path);
+		return -1;
+	}
+	char b[32];
+	snprintf(b, sizeof b, "%d", fd);
+	setenv("CRM_LOCK_FD", b, 1);
+	return fd;
+}
+
+void crm_lock_unlend(int fd)
+{
+	if (fd < 0)
+		return;
+	unsetenv("CRM_LOCK_FD");
+	close(fd);
+}
+
 void crm_lock(struct crm_dir *d)
 {
 	if (d->locked)
 		return;
+	if (lock_borrowed(d)) {
+		d->locked = d->lent = true;
+		return;
+	}
 	double limit = 10;
 	const char *e = getenv("CRM_LOCK_TIMEOUT");
 	if (e && *e) {
@@ -317,6 +358,11 @@ void crm_unlock(struct crm_dir *d)
 {
 	if (!d->locked)
 		return;
+	if (d->lent) {
+		/* the parent's to let go */
+		d->locked = d->lent = false;
+		return;
+	}
 	int slot = holder_slot(d);
 	if (slot >= 0)
 		holder_drop((size_t)slot);

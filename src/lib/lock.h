@@ -23,6 +23,19 @@ void crm_lock(struct crm_dir *d);
  * the lock removes its .crm.lock at exit as well. */
 void crm_unlock(struct crm_dir *d);
 
+/* Lend the lock d holds to the programs this process starts (crm-auto
+ * running crm-mail or a rule's command): a duplicate of the directory's
+ * descriptor, open across exec, is named in $CRM_LOCK_FD. A child's
+ * crm_lock of the same directory then takes the lock through that
+ * descriptor, which already holds it, instead of waiting for its parent;
+ * its crm_unlock leaves it held (the parent lets go). A $CRM_LOCK_FD that
+ * names no descriptor of the same directory, or one through which the lock
+ * cannot be had at once, is not believed: the lock is taken as usual.
+ * Returns the descriptor, or -1 (reported). crm_lock_unlend closes it and
+ * takes the variable away. */
+int crm_lock_lend(struct crm_dir *d);
+void crm_lock_unlend(int fd);
+
 /* Replace the file name in the directory with data[0..n): written to a
  * temporary file in the same directory, fsync'ed, renamed over the old one,
  * and the directory fsync'ed, so a crash leaves the old or the new file. The
