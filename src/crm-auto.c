@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "auto.h"
+#include "child.h"
 #include "csvrec.h"
 #include "cust.h"
 #include "date.h"
@@ -424,43 +425,11 @@ static int run_with(struct run *x, char *const *argv, const char *data, size_t n
 		    const struct auto_rule *r)
 {
 	int lent = crm_lock_lend(&x->d);
-	int fds[2];
-	if (pipe(fds) < 0)
-		crm_die("pipe");
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid < 0)
-		crm_die("fork");
-	if (pid == 0) {
-		signal(SIGPIPE, SIG_DFL);
-		dup2(fds[0], STDIN_FILENO);
-		close(fds[0]);
-		close(fds[1]);
-		setenv("CRM_AUTO_RULE", r->name, 1);
-		execvp(argv[0], argv);
-		fprintf(stderr, "%s: %s: %s\n", crm_prog, argv[0], strerror(errno));
-		_exit(127);
-	}
-	close(fds[0]);
-	size_t off = 0;
-	while (off < n) {
-		ssize_t w = write(fds[1], data + off, n - off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			break; /* it stopped reading: its status tells */
-		}
-		off += (size_t)w;
-	}
-	close(fds[1]);
-	int st;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			crm_die("waitpid");
+	int st = child_feed(argv, data, n, &(struct child_opts){ .env_name = "CRM_AUTO_RULE", .env_value = r->name });
+	if (st < 0)
+		crm_die("%s", argv[0]);
 	crm_lock_unlend(lent);
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st);
-	return 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+	return st;
 }
 
 /* The customers sent the campaign, from the history. */

@@ -13,6 +13,7 @@
 
 #include "csvrec.h"
 #include "cust.h"
+#include "child.h"
 #include "date.h"
 #include "derive.h"
 #include "domain.h"
@@ -241,63 +242,10 @@ static int pipe_to(const char *command, char *const *rcpt, size_t nrcpt, const c
 	for (size_t i = 0; i < nrcpt; i++)
 		argv[j++] = rcpt[i];
 	argv[j] = NULL;
-	int fds[2];
-	if (pipe(fds) < 0) {
-		free(argv);
-		free_strv(argv0);
-		return -1;
-	}
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		free(argv);
-		free_strv(argv0);
-		return -1;
-	}
-	if (pid == 0) {
-		/* the command gets the signals' usual actions, not ours */
-		signal(SIGPIPE, SIG_DFL);
-		signal(SIGXFSZ, SIG_DFL);
-		dup2(fds[0], STDIN_FILENO);
-		close(fds[0]);
-		close(fds[1]);
-		int null = open("/dev/null", O_WRONLY);
-		if (null >= 0)
-			dup2(null, STDOUT_FILENO);
-		execvp(argv[0], argv);
-		fprintf(stderr, "%s: %s: %s\n", crm_prog, argv[0], strerror(errno));
-		_exit(127);
-	}
-	close(fds[0]);
-	size_t off = 0;
-	while (off < n) {
-		ssize_t w = write(fds[1], msg + off, n - off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			/* the command stopped reading: its status tells; any
-			 * other failure is ours to name */
-			if (errno != EPIPE)
-				crm_warn("%s: write", argv[0]);
-			break;
-		}
-		off += (size_t)w;
-	}
-	close(fds[1]);
-	int st;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR) {
-			free(argv);
-			free_strv(argv0);
-			return -1;
-		}
+	int st = child_feed(argv, msg, n, &(struct child_opts){ .mute = true, .must_read = true });
 	free(argv);
 	free_strv(argv0);
-	if (WIFEXITED(st))
-		return off < n && WEXITSTATUS(st) == 0 ? 75 : WEXITSTATUS(st);
-	return 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+	return st;
 }
 
 static void message_line(struct sb *b, const char *type, const char *cust, const char *campaign,
