@@ -186,9 +186,11 @@ static bool header(const struct crm_dir *d, struct recin *in)
 	return recin_open(in, d, false, false) == 0;
 }
 
-/* The field names: the columns of customers.csv, then the derived fields
- * no column has; each as head + name + tail. */
-static void fields(const struct crm_dir *d, const char *head, const char *prefix, const char *tail)
+/* The field names: the columns of customers.csv (d may be NULL), then,
+ * when derived, the derived fields no column has; each as head + name, and
+ * with a tail the name + tail too. */
+static void fields(const struct crm_dir *d, const char *head, const char *prefix, const char *tail,
+		   bool derived)
 {
 	struct recin in;
 	struct hdr none = { 0 };
@@ -196,7 +198,7 @@ static void fields(const struct crm_dir *d, const char *head, const char *prefix
 	struct fieldset fs;
 	fieldset_init(&fs, ok ? &in.hdr : &none);
 	struct sb w = { 0 };
-	for (size_t i = 0; i < fs.n; i++) {
+	for (size_t i = 0; i < (derived ? fs.n : fs.ncols); i++) {
 		for (int pass = 0; pass < 2 && *tail; pass++) {
 			/* sort: the name, and the name with :desc */
 			sb_reset(&w);
@@ -278,7 +280,7 @@ static void expression(const struct crm_dir *d, const char *word)
 	struct sb head = { 0 };
 	if (!t[f]) {
 		sb_add(&head, word, start);
-		fields(d, sb_str(&head), t, "");
+		fields(d, sb_str(&head), t, "", true);
 	} else {
 		char *field = xstrndup(t, f);
 		size_t op = f + strspn(t + f, "=!~<>");
@@ -286,7 +288,8 @@ static void expression(const struct crm_dir *d, const char *word)
 		const char *v = t + op;
 		if (*v == '"' || *v == '\'')
 			v++;
-		values(d, field, sb_str(&head), v);
+		if (d)
+			values(d, field, sb_str(&head), v);
 		free(field);
 	}
 	sb_free(&head);
@@ -357,25 +360,28 @@ static void values_of(int argc, char **argv, const struct crm_cmd *cmd)
 	struct crm_dir d;
 	bool have = false;
 	if (needs_dir(kind)) {
-		crm_dir_open(&d, dir_arg(argc - 4, argv + 4));
-		have = true;
+		have = crm_dir_try(&d, dir_arg(argc - 4, argv + 4));
+		/* field names without a directory: the derived ones */
+		if (!have && strcmp(kind, "FIELDS") && strcmp(kind, "SORT") && strcmp(kind, "EXPR"))
+			exit(CRM_OK);
 	}
+	const struct crm_dir *dp = have ? &d : NULL;
 	if (!strcmp(kind, "CUSTOMER")) {
 		customers(&d, prefix);
 	} else if (!strcmp(kind, "TASK")) {
 		tasks(&d, prefix);
 	} else if (!strcmp(kind, "EXPR")) {
-		expression(&d, prefix);
+		expression(dp, prefix);
 	} else if (!strcmp(kind, "FIELD")) {
-		fields(&d, "", prefix, "");
+		fields(dp, "", prefix, "", false);
 	} else if (!strcmp(kind, "SORT")) {
-		fields(&d, "", prefix, ":desc");
+		fields(dp, "", prefix, ":desc", true);
 	} else if (!strcmp(kind, "FIELDS")) {
 		/* the last of a comma-separated list */
 		const char *c = strrchr(prefix, ',');
 		size_t h = c ? (size_t)(c - prefix) + 1 : 0;
 		char *head = xstrndup(prefix, h);
-		fields(&d, head, prefix + h, "");
+		fields(dp, head, prefix + h, "", true);
 		free(head);
 	} else if (!strcmp(kind, "SEGMENT")) {
 		segments(&d, prefix);
