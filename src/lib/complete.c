@@ -197,23 +197,24 @@ static void fields(const struct crm_dir *d, const char *head, const char *prefix
 	bool ok = d && header(d, &in);
 	struct fieldset fs;
 	fieldset_init(&fs, ok ? &in.hdr : &none);
-	struct sb w = { 0 };
+	struct sb w = { 0 }, want = { 0 }, listed = { 0 };
+	sb_printf(&want, "%s%s", head, prefix);
+	/* a list leaves out the names it has */
+	sb_printf(&listed, ",%s", head);
 	for (size_t i = 0; i < (derived ? fs.n : fs.ncols); i++) {
-		for (int pass = 0; pass < 2 && *tail; pass++) {
-			/* sort: the name, and the name with :desc */
+		sb_reset(&w);
+		sb_printf(&w, ",%s,", fs.v[i].name);
+		if (*head && strstr(sb_str(&listed), sb_str(&w)))
+			continue;
+		for (int pass = 0; pass < 1 + (*tail != '\0'); pass++) {
 			sb_reset(&w);
 			sb_printf(&w, "%s%s%s", head, fs.v[i].name, pass ? tail : "");
-			if (!strncasecmp(fs.v[i].name, prefix, strlen(prefix)))
-				put(sb_str(&w), sb_str(&w), w.len, NULL);
+			put(sb_str(&want), sb_str(&w), w.len, NULL);
 		}
-		if (*tail)
-			continue;
-		sb_reset(&w);
-		sb_printf(&w, "%s%s", head, fs.v[i].name);
-		if (!strncasecmp(fs.v[i].name, prefix, strlen(prefix)))
-			put(sb_str(&w), sb_str(&w), w.len, NULL);
 	}
 	sb_free(&w);
+	sb_free(&want);
+	sb_free(&listed);
 	fieldset_free(&fs);
 	if (ok)
 		recin_close(&in);
@@ -362,7 +363,8 @@ static void values_of(int argc, char **argv, const struct crm_cmd *cmd)
 	if (needs_dir(kind)) {
 		have = crm_dir_try(&d, dir_arg(argc - 4, argv + 4));
 		/* field names without a directory: the derived ones */
-		if (!have && strcmp(kind, "FIELDS") && strcmp(kind, "SORT") && strcmp(kind, "EXPR"))
+		if (!have && strcmp(kind, "FIELDS") && strcmp(kind, "SORT") && strcmp(kind, "EXPR") &&
+		    strcmp(kind, "SEGMENT"))
 			exit(CRM_OK);
 	}
 	const struct crm_dir *dp = have ? &d : NULL;
@@ -384,7 +386,8 @@ static void values_of(int argc, char **argv, const struct crm_cmd *cmd)
 		fields(dp, head, prefix + h, "", true);
 		free(head);
 	} else if (!strcmp(kind, "SEGMENT")) {
-		segments(&d, prefix);
+		if (have)
+			segments(&d, prefix);
 		if (extra)
 			extra(kind, prefix);
 	} else if (!strcmp(kind, "COUNTRY")) {
@@ -394,7 +397,7 @@ static void values_of(int argc, char **argv, const struct crm_cmd *cmd)
 	} else if (!strcmp(kind, "TAG")) {
 		values(&d, "tags", "", prefix);
 	} else if (!strcmp(kind, "TYPE")) {
-		put_list(prefix, dom_types);
+		put_list(prefix, dom_log_types);
 	} else if (!strcmp(kind, "CONSENT")) {
 		put_list(prefix, dom_consents);
 	} else if (help && (!strcmp(kind, "FORMAT") || !strcmp(kind, "STAGE") ||
