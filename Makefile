@@ -24,7 +24,7 @@ BINS = $(PROGS:%=bin/%)
 # and the manual's lint: Bats, the tools the tests check the output with,
 # a mail server and client, the browser that renders the HTML reports.
 DEBS = tzdata libcsv-dev libpcre2-dev libjansson-dev git
-TEST_DEBS = bats bats-support bats-assert mandoc bsdextrautils jq miller shellcheck msmtp \
+TEST_DEBS = bats bats-support bats-assert mandoc bsdextrautils jq miller shellcheck msmtp zsh fish \
 	python3 python3-aiosmtpd parallel chromium
 
 all: $(BINS)
