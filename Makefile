@@ -26,7 +26,7 @@ BINS = $(PROGS:%=bin/%)
 # fish), the browser that renders the HTML reports.
 DEBS = tzdata libcsv-dev libpcre2-dev libjansson-dev git
 TEST_DEBS = bats bats-support bats-assert mandoc bsdextrautils jq miller shellcheck msmtp zsh fish \
-	python3 python3-aiosmtpd parallel chromium
+	python3 python3-aiosmtpd python3-icalendar parallel chromium
 
 all: $(BINS)
 

@@ -28,7 +28,7 @@ _crm_horizons='30d 90d 26w 6m 365d 2y'
 # The fields of an interaction (crm-find -i).
 _crm_ifields=(id ts customer type channel direction by subject text amount
 	currency rating score due ref stage probability close campaign message_id
-	status duration name)
+	status duration priority owner updated name)
 
 # ---------------------------------------------------------------------------
 # Helpers. They work on the locals of _crm_complete: words, cword, cur,
@@ -226,7 +226,7 @@ _crm_value() {
 		_crm_ask "$o" "$v"
 		compopt -o nospace 2>/dev/null # room for a comma
 		;;
-	DATE | TIME | N | DAYS | RATE | PCT | AMOUNT | TEXT | NAME | EMAIL | PHONE | COMPANY | CITY | ID | SET | SRC=DST | FIELD=VALUE) ;;
+	DATE | TIME | N | DAYS | RATE | PCT | AMOUNT | TEXT | NAME | EMAIL | PHONE | COMPANY | CITY | ID | NUMBER | SET | SRC=DST | FIELD=VALUE) ;;
 	*) _crm_ask "$o" "$v" ;;
 	esac
 	return 0

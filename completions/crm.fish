@@ -109,7 +109,8 @@ end
 # The fields of an interaction, for crm-find -i.
 function __crm_ifields
     set -l f id ts customer type channel direction by subject text amount currency rating \
-        score due ref stage probability close campaign message_id status duration name
+        score due ref stage probability close campaign message_id status duration priority owner \
+        updated name
     set -l cur (commandline -ct)
     switch $argv[1]
         case FIELDS
@@ -225,7 +226,7 @@ function __crm_register
                 set -a args -x -a '(__fish_complete_command)'
             case CUR ENCODING CHAR DATEFMT DURATION '[0-9]*-[0-9]*'
                 set -a args -x -a "(__crm_kind_values $k)"
-            case DATE TIME N DAYS RATE PCT AMOUNT TEXT NAME EMAIL PHONE COMPANY CITY ID SET SRC=DST FIELD=VALUE
+            case DATE TIME N DAYS RATE PCT AMOUNT TEXT NAME EMAIL PHONE COMPANY CITY ID NUMBER SET SRC=DST FIELD=VALUE
                 set -a args -x
             case FIELDS SORT EXPR
                 if test $name = find

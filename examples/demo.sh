@@ -61,6 +61,14 @@ crm-report revenue --by quarter --since 2026-01-01 -o table
 step "crm-report followups -o table"
 crm-report followups -o table
 
+step "t=\$(crm-log katerina ticket 'Parcel arrived broken' --priority high --ts 2026-11-22T05:00:00Z)    # service: a ticket"
+t=$(crm-log katerina ticket 'Parcel arrived broken' --priority high --ts 2026-11-22T05:00:00Z)
+echo "$t"
+step "crm-log katerina ticket 'A new one is on its way' --ref \"\$t\" --status pending --owner piotr"
+crm-log katerina ticket 'A new one is on its way' --ref "$t" --status pending --owner piotr --ts 2026-11-22T08:30:00Z
+step "crm-report tickets -o table    # open tickets, past their service level (crm.conf sla.high = 4h) first"
+crm-report tickets -o table
+
 step "crm-report activity --by month --since -6m -o html > activity.html"
 crm-report activity --by month --since -6m -o html > activity.html
 ls -l activity.html | awk '{print $5, $9}'

@@ -19,7 +19,7 @@
 static const char *const keys[PJ_MAX] = {
 	"id", "ts", "customer", "type", "channel", "direction", "amount", "currency", "rating",
 	"score", "ref", "campaign", "status", "stage", "probability", "close", "due", "by",
-	"text", "subject", "message_id",
+	"text", "subject", "message_id", "priority", "owner",
 };
 
 static char kind_of(const json_t *v)

@@ -112,15 +112,23 @@ struct file {
 	size_t nwarn; /* of the n, the warnings */
 };
 
-static void note(struct file *f, long long at, int rank, long col, bool warn, const char *fmt,
-		 va_list ap)
+/* A problem of f at line at: rank orders the problems of a line, col is
+ * the column it names (0: none), warn makes it a warning. */
+static void note(struct file *f, long long at, int rank, long col, bool warn, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+static void note(struct file *f, long long at, int rank, long col, bool warn, const char *fmt, ...)
 {
 	if (quiet && !warn)
 		quit();
 	if (quiet)
 		return;
 	char *s;
-	if (vasprintf(&s, fmt, ap) < 0)
+	va_list ap;
+	va_start(ap, fmt);
+	int k = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (k < 0)
 		crm_diex("out of memory");
 	void *p = f->v;
 	xgrow(&p, &f->cap, f->n + 1, sizeof *f->v);
@@ -130,41 +138,11 @@ static void note(struct file *f, long long at, int rank, long col, bool warn, co
 	f->nwarn += warn;
 }
 
-static void problem(struct file *f, long long at, int rank, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void problem(struct file *f, long long at, int rank, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	note(f, at, rank, 0, false, fmt, ap);
-	va_end(ap);
-}
-
-/* A problem at a column of the line. */
-static void problem_at(struct file *f, long long at, long col, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void problem_at(struct file *f, long long at, long col, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	note(f, at, 0, col, false, fmt, ap);
-	va_end(ap);
-}
-
-/* Something worth saying that is not wrong: printed with "warning: ",
- * left out of the exit status. */
-static void warning(struct file *f, long long at, int rank, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void warning(struct file *f, long long at, int rank, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	note(f, at, rank, 0, true, fmt, ap);
-	va_end(ap);
-}
+/* A problem; a problem at a column of the line; something worth saying
+ * that is not wrong: printed with "warning: ", left out of the exit status. */
+#define problem(f, at, rank, ...) note(f, at, rank, 0, false, __VA_ARGS__)
+#define problem_at(f, at, col, ...) note(f, at, 0, col, false, __VA_ARGS__)
+#define warning(f, at, rank, ...) note(f, at, rank, 0, true, __VA_ARGS__)
 
 static int by_line(const void *a, const void *b)
 {
@@ -943,6 +921,8 @@ static void ev_check(const struct event *e, void *ctx)
 	if (id->kind == 's' && id->n) {
 		q.id = true;
 		q.hid = key_hash(id->s, id->n);
+		/* a task or deal a void cancelled is still there to be named
+		 * (a done written before the void is not wrong) */
 		if (t == t_task || t == t_deal) {
 			void *v = P->tg;
 			mgrow(&v, &P->tgcap, P->ntg + 1, sizeof *P->tg);
@@ -964,7 +944,9 @@ static void ev_check(const struct event *e, void *ctx)
 	push(P, &q);
 	if (pv_is(&p->v[PJ_TYPE], "merge") && ref->kind == 's' && ref->n && cust->kind == 's' && cust->n)
 		named_push(&P->merges, &P->nmerge, &P->mcap, ref->s, ref->n, cust->s, cust->n, e->off);
-	if ((pv_is(&p->v[PJ_TYPE], "done") || pv_is(&p->v[PJ_TYPE], "deal")) && ref->kind == 's' && ref->n) {
+	/* the ref of a done or deal a void cancelled leads nowhere it must */
+	if ((pv_is(&p->v[PJ_TYPE], "done") || pv_is(&p->v[PJ_TYPE], "deal")) && ref->kind == 's' && ref->n &&
+	    !e->voided) {
 		void *v = P->refs;
 		mgrow(&v, &P->refcap, P->nref + 1, sizeof *P->refs);
 		P->refs = v;
@@ -1025,7 +1007,7 @@ static void ev_second(const struct event *e, void *ctx)
 		if (has_key(s->tagkeys, s->ntagkeys, tag_key(h)) || hset_has(s->want, h))
 			exact_push(s, id, e->off, t, p->v[PJ_REF].kind != 0, false);
 	}
-	if ((pv_is(&p->v[PJ_TYPE], "done") || t == t_deal) && ref->kind == 's' && ref->n &&
+	if ((pv_is(&p->v[PJ_TYPE], "done") || t == t_deal) && ref->kind == 's' && ref->n && !e->voided &&
 	    hset_has(s->want, key_hash(ref->s, ref->n)))
 		exact_push(s, ref, e->off, t, true, true);
 }
@@ -1283,7 +1265,7 @@ static void check_history(struct check *x)
 	/* the fields valid_event looks at; the others are still read (the
 	 * line must be JSON), not decoded */
 	unsigned skip = 1u << PJ_TEXT | 1u << PJ_SUBJECT | 1u << PJ_BY | 1u << PJ_CAMPAIGN |
-			1u << PJ_STATUS | 1u << PJ_MESSAGE_ID;
+			1u << PJ_MESSAGE_ID | 1u << PJ_OWNER;
 	int np = scan_parts_all(&x->d, skip, ev_check, ctx, SCAN_MAXPARTS);
 	if (np < 0)
 		exit(CRM_ERR); /* the history could not be read: reported */

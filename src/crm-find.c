@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cscan.h"
+#include "current.h"
 #include "cust.h"
 #include "date.h"
 #include "derive.h"
@@ -18,11 +19,13 @@
 #include "lit.h"
 #include "merges.h"
 #include "opt.h"
+#include "phone.h"
 #include "re.h"
 #include "utf8.h"
 #include "util.h"
+#include "voids.h"
 
-enum { O_SORT = OPT_FIRST_LOCAL, O_LIMIT, O_WIDE, O_CASED };
+enum { O_SORT = OPT_FIRST_LOCAL, O_LIMIT, O_WIDE, O_CASED, O_CURRENT, O_PHONE };
 
 static const struct crm_opt opts[] = {
 	{ 'w', "where", "EXPR", "keep records for which EXPR holds (see crm-expr(7))" },
@@ -33,7 +36,9 @@ static const struct crm_opt opts[] = {
 	{ O_SORT, "sort", "FIELD[:desc]", "sort by a field (numbers and dates by value)" },
 	{ O_LIMIT, "limit", "N", "output at most N records" },
 	{ 'c', "count", NULL, "print only the number of matching records" },
+	{ O_PHONE, "phone", "NUMBER", "the customers with this phone number, however written" },
 	{ 'i', "interactions", NULL, "search the interactions instead of the customers" },
+	{ O_CURRENT, "current", NULL, "with -i: each deal and ticket once, in its current state" },
 	{ O_WIDE, "wide", NULL, "on a terminal, every column (default: those that fit)" },
 	CRM_OPT_CURRENCY,
 	CRM_OPT_FORMAT_CUSTOMERS,
@@ -42,7 +47,7 @@ static const struct crm_opt opts[] = {
 };
 
 static const struct crm_cmd cmd = {
-	"[PATTERN] [-w EXPR] [-F] [--case-sensitive] [-a] [-f FIELDS] [--sort FIELD[:desc]] [--limit N] [-c] [-i] [--currency CUR] [-o FORMAT] [-]",
+	"[PATTERN] [-w EXPR] [-F] [--case-sensitive] [-a] [-f FIELDS] [--sort FIELD[:desc]] [--limit N] [--phone NUMBER] [-c] [-i [--current]] [--currency CUR] [-o FORMAT] [-]",
 	"Print the customers (with -i the interactions) that match PATTERN, a regular\n"
 	"expression tried on every field, and the expression of --where. Reads a\n"
 	"customer stream on standard input when it is a pipe, a socket or a file\n"
@@ -52,9 +57,9 @@ static const struct crm_cmd cmd = {
 };
 
 struct opts {
-	const char *pattern, *where, *fields, *sort;
+	const char *pattern, *where, *fields, *sort, *phone;
 	long limit;
-	bool fixed, cased, ascii, count, inter, wide;
+	bool fixed, cased, ascii, count, inter, wide, current;
 	bool dash; /* the operand '-': read standard input whatever it is */
 	struct crm_common c;
 };
@@ -479,6 +484,28 @@ static int find_customers(struct opts *o)
 			exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 	}
 
+	/* --phone: the number as the customers' are compared, in the default
+	 * country of crm.conf when it is written without one */
+	struct sb phone = { 0 };
+	const char *country = NULL;
+	long phone_col = -1;
+	if (o->phone) {
+		if (!have_dir) {
+			crm_dir_open(&d, o->c.dir);
+			have_dir = true;
+		}
+		country = conf_get(&d, "country", "");
+		for (size_t i = d.nconf; *country && !phone_calling_code(country) && i-- > 0;)
+			if (!strcmp(d.conf[i].key, "country")) {
+				crm_dataerr(crm_path(&d, conf_file(&d.conf[i])), d.conf[i].line,
+					    "country: '%s' is not a country whose calling code is known (PL, CZ, DE)",
+					    country);
+				exit(CRM_ERR);
+			}
+		if (!phone_norm_in(o->phone, country, &phone))
+			crm_diex("--phone: %s: not a phone number", o->phone);
+		phone_col = hdr_find(&in.hdr, "phone");
+	}
 	struct matcher m;
 	matcher_init(&m, o);
 	/* a literal the --where needs, to skip records before parsing them */
@@ -646,6 +673,8 @@ static int find_customers(struct opts *o)
 			if (!found)
 				continue;
 		}
+		if (o->phone && (phone_col < 0 || !phone_match(rec_get(&r, (size_t)phone_col), sb_str(&phone), country)))
+			continue;
 		const char *why;
 		if (where && !expr_eval(where, fieldset_get, &c, &why)) {
 			if (!why)
@@ -658,6 +687,7 @@ static int find_customers(struct opts *o)
 			break;
 	}
 	free(avail);
+	sb_free(&phone);
 	cscan_close(fast);
 	if (status == CRM_ERR)
 		k.count = false; /* a count of part of the input would mislead */
@@ -689,7 +719,8 @@ static const struct field ifields[] = {
 	{ "score", FK_NUMBER },	   { "due", FK_DATE },	       { "ref", FK_TEXT },
 	{ "stage", FK_TEXT },	   { "probability", FK_NUMBER }, { "close", FK_DATE },
 	{ "campaign", FK_TEXT },   { "message_id", FK_TEXT },  { "status", FK_TEXT },
-	{ "duration", FK_NUMBER }, { "name", FK_TEXT },
+	{ "duration", FK_NUMBER }, { "priority", FK_TEXT },    { "owner", FK_TEXT },
+	{ "updated", FK_DATE },    { "name", FK_TEXT },
 };
 #define NIFIELDS (sizeof ifields / sizeof ifields[0])
 #define NSHOWN 11 /* id .. currency: the columns of a table or CSV */
@@ -766,12 +797,22 @@ static int find_interactions(struct opts *o)
 	/* the merge records first (a history of the directory only: a stream
 	 * is read once, as it comes) */
 	struct merges merged = { 0 };
+	struct current *cur = NULL;
+	const struct voids *voided = NULL;
 	if (o->dash || stdin_is_stream()) {
+		if (o->current)
+			crm_usage_error(&cmd, "--current reads the directory's history, not a stream");
 		in = linein_open(0, "<stdin>");
 	} else {
 		crm_dir_open(&d, o->c.dir);
 		have_dir = true;
 		if (merges_load(&merged, &d) < 0)
+			exit(CRM_ERR); /* reported; nothing to undo */
+		/* the corrections: an event a void cancels is not shown */
+		if (!(voided = voids_of(&d)))
+			exit(CRM_ERR); /* reported; nothing to undo */
+		/* --current: the deals and tickets folded first */
+		if (o->current && !(cur = current_load(&d, o->c.strict)))
 			exit(CRM_ERR); /* reported; nothing to undo */
 		in = hist_open(&d);
 		if (!in)
@@ -833,7 +874,7 @@ static int find_interactions(struct opts *o)
 	struct rec r = { 0 };
 	struct sb moved = { 0 };
 	while (in->b.fd >= 0 && (got = linein_next(in, &s, &n, &torn)) > 0) {
-		if (m.raw && !o->c.strict && !memchr(s, '\\', n) && match_raw(&m, m.raw, s, n) == 0)
+		if (m.raw && !cur && !o->c.strict && !memchr(s, '\\', n) && match_raw(&m, m.raw, s, n) == 0)
 			continue;
 		char err[200];
 		json_t *obj = jsonl_parse(s, n, err, sizeof err);
@@ -846,6 +887,15 @@ static int find_interactions(struct opts *o)
 				}
 			}
 			continue;
+		}
+		json_t *oid = json_object_get(obj, "id");
+		if (voided && json_is_string(oid) && voids_has(voided, json_string_value(oid), json_string_length(oid))) {
+			json_decref(obj);
+			continue; /* cancelled by a void (voids.h) */
+		}
+		if (cur && !current_view(cur, obj)) {
+			json_decref(obj);
+			continue; /* a later event of a deal or ticket: its first shows it */
 		}
 		struct ictx c = { .o = obj, .merged = &merged, .names = want_name ? &names : NULL };
 		bool more = true;
@@ -865,7 +915,18 @@ static int find_interactions(struct opts *o)
 			break;
 		}
 		if (found) {
-			if (k.verbatim) {
+			if (k.verbatim && cur) {
+				/* the event in its current state, its customer the one it is now */
+				size_t to_n;
+				const char *from = json_str(obj, "customer");
+				const char *to = merges_now(&merged, from, strlen(from), &to_n);
+				if (to != from)
+					json_object_set_new(obj, "customer", json_stringn(to, to_n));
+				sb_reset(&moved);
+				jsonl_put(&moved, obj);
+				more = sink_add_line(&k, moved.s, moved.len - 1);
+				sb_reset(&moved);
+			} else if (k.verbatim) {
 				/* as read, but a customer merged since is the one it is now */
 				size_t to_n;
 				const char *from = json_string_value(json_object_get(obj, "customer"));
@@ -896,6 +957,7 @@ static int find_interactions(struct opts *o)
 	sb_free(&moved);
 	cnames_free(&names);
 	merges_free(&merged);
+	current_free(cur);
 	long shown = sink_end(&k);
 	if (status == CRM_OK && !shown)
 		status = CRM_NONE;
@@ -924,6 +986,8 @@ int main(int argc, char **argv)
 		case 'f': o.fields = arg; break;
 		case 'c': o.count = true; break;
 		case 'i': o.inter = true; break;
+		case O_CURRENT: o.current = true; break;
+		case O_PHONE: o.phone = arg; break;
 		case O_WIDE: o.wide = true; break;
 		case O_SORT: o.sort = arg; break;
 		case O_LIMIT: {
@@ -943,6 +1007,10 @@ int main(int argc, char **argv)
 	}
 	if (argc > 1)
 		crm_usage_error(&cmd, "one PATTERN at most (combine tests with --where)");
+	if (o.current && !o.inter)
+		crm_usage_error(&cmd, "--current goes with -i");
+	if (o.phone && o.inter)
+		crm_usage_error(&cmd, "--phone finds customers, not interactions");
 	if (argc == 1 && argv[0][0])
 		o.pattern = argv[0];
 	int rc = o.inter ? find_interactions(&o) : find_customers(&o);

@@ -10,6 +10,7 @@
 #include "colmap.h"
 #include "cscan.h"
 #include "cust.h"
+#include "current.h"
 #include "date.h"
 #include "derive.h"
 #include "dir.h"
@@ -27,6 +28,7 @@
 #include "scan.h"
 #include "utf8.h"
 #include "util.h"
+#include "voids.h"
 
 enum {
 	O_CHANNEL = OPT_FIRST_LOCAL,
@@ -47,6 +49,11 @@ enum {
 	O_PROB,
 	O_CLOSE,
 	O_REF,
+	O_PRIORITY,
+	O_STATUS,
+	O_OWNER,
+	O_VOID,
+	O_CURRENT,
 	O_IMPORT_MAIL,
 	O_NEW_LEADS,
 	O_IMPORT_CALLS,
@@ -74,13 +81,18 @@ static const struct crm_opt opts[] = {
 	{ O_STAGE, "stage", "STAGE", "deal: new, qualified, proposal, negotiation, won, lost" },
 	{ O_PROB, "probability", "PCT", "deal: chance to win, 0-100 (default from the stage)" },
 	{ O_CLOSE, "close", "DATE", "deal: expected close date" },
-	{ O_REF, "ref", "ID", "deal: the deal's first event, for a later stage change" },
+	{ O_REF, "ref", "ID", "deal or ticket: its first event, for a later change" },
+	{ O_PRIORITY, "priority", "PRIORITY", "ticket: low, normal (the default), high" },
+	{ O_STATUS, "status", "STATUS", "ticket: open (the default), pending, solved, closed" },
+	{ O_OWNER, "owner", "NAME", "ticket: who handles it" },
+	{ O_VOID, "void", "ID", "cancel a wrong event (an optional REASON may follow)" },
 	{ 's', "set", "FIELD=VALUE", "set any other field (repeatable)" },
 	{ O_DONE, "done", "TASK", "close a task: its id, its customer's only open one, or a unique part of its text" },
 	{ 'l', "list", NULL, "replay the history (of one customer) in time order" },
 	{ O_SINCE, "since", "DATE", "with -l: from this time on (inclusive)" },
 	{ O_UNTIL, "until", "DATE", "with -l: up to this time (a date: to its end)" },
 	{ O_TYPE, "type", "TYPE", "with -l: only interactions of this type (repeatable)" },
+	{ O_CURRENT, "current", NULL, "with -l: each deal and ticket once, in its current state" },
 	{ O_IMPORT_MAIL, "import-mail", "PATH", "log the mail of an mbox file or Maildir (more PATHs may follow)" },
 	{ O_NEW_LEADS, "new-leads", NULL, "with --import-mail: add unknown senders as leads" },
 	{ O_IMPORT_CALLS, "import-calls", "FILE", "import a phone system's call records, CSV (- for stdin)" },
@@ -101,7 +113,8 @@ static const struct crm_opt opts[] = {
 static const struct crm_cmd cmd = {
 	"[options] CUSTOMER TYPE [TEXT]\n"
 	"--done TASK [TEXT]\n"
-	"-l [CUSTOMER] [--since DATE] [--until DATE] [--type TYPE]\n"
+	"--void ID [REASON]\n"
+	"-l [CUSTOMER] [--since DATE] [--until DATE] [--type TYPE] [--current]\n"
 	"--import-mail PATH... [--new-leads] [-n]\n"
 	"--import-calls FILE|- [--map SRC=DST]... [-n]\n"
 	"--import FILE|- [--map SRC=DST]... [--set FIELD=VALUE]... [--key FIELD[,FIELD]] [--rules FILE] [-n]",
@@ -115,6 +128,7 @@ static const struct crm_cmd cmd = {
 struct opts {
 	const char *channel, *subject, *amount, *currency, *rating, *score, *due, *ts;
 	const char *stage, *prob, *close, *ref, *done, *since, *until;
+	const char *priority, *status, *owner, *voids;
 	const char *dir_in_out;
 	char **types;
 	size_t ntypes, tcap;
@@ -122,7 +136,7 @@ struct opts {
 	size_t nsets, scap;
 	char **mail;
 	size_t nmail, mcap;
-	bool list, new_leads;
+	bool list, new_leads, current;
 };
 
 static void push(char ***v, size_t *n, size_t *cap, const char *s)
@@ -426,6 +440,44 @@ static int do_done(struct crm_dir *d, const struct opts *o, int argc, char **arg
 	return rc;
 }
 
+/* crm-log --void ID [REASON]: a void event that cancels the event ID
+ * (voids.h: every reader leaves it out from then on). */
+static int do_void(struct crm_dir *d, const struct opts *o, int argc, char **argv, bool dry,
+		   bool strict)
+{
+	if (argc > 1)
+		crm_usage_error(&cmd, "--void takes an event's id and an optional reason");
+	crm_lock(d);
+	struct ref_find f;
+	find_ref(d, o->voids, strict, &f);
+	if (f.off < 0)
+		crm_diex("--void %s: no event has this id", o->voids);
+	if (!strcmp(f.type, "void"))
+		crm_diex("--void %s: a void cannot be voided (log the event again instead)", o->voids);
+	if (!strcmp(f.type, "merge"))
+		crm_diex("--void %s: a merge record cannot be voided", o->voids);
+	const struct voids *voided = voids_of(d);
+	if (!voided)
+		exit(CRM_ERR); /* reported; nothing written */
+	if (voids_has(voided, o->voids, strlen(o->voids)))
+		crm_diex("--void %s: the event is already voided", o->voids);
+	json_t *e = json_object();
+	char id[ID_LEN + 1];
+	id_new(id);
+	json_object_set_new(e, "id", json_string(id));
+	set_time(e, "ts", o->ts ? when("ts", o->ts) : crm_now());
+	json_object_set_new(e, "customer", json_string(f.customer));
+	json_object_set_new(e, "type", json_string("void"));
+	json_object_set_new(e, "channel", json_string("other"));
+	json_object_set_new(e, "by", json_string(crm_user()));
+	json_object_set_new(e, "ref", json_string(o->voids));
+	if (argc)
+		json_object_set_new(e, "text", json_string(argv[0]));
+	int rc = append(d, e, dry);
+	json_decref(e);
+	return rc;
+}
+
 static int do_log(struct crm_dir *d, const struct opts *o, int argc, char **argv, bool dry,
 		  bool strict)
 {
@@ -442,7 +494,7 @@ static int do_log(struct crm_dir *d, const struct opts *o, int argc, char **argv
 	if (!dom_in(dom_channels, channel))
 		crm_diex("--channel: %s: unknown%s", channel, dom_hint(channel, dom_channels));
 	bool money = !strcmp(type, "purchase") || !strcmp(type, "refund");
-	bool deal = !strcmp(type, "deal");
+	bool deal = !strcmp(type, "deal"), ticket = !strcmp(type, "ticket");
 	if (money && !o->amount)
 		crm_diex("a %s needs --amount", type);
 	if (o->amount && !money && !deal)
@@ -453,8 +505,18 @@ static int do_log(struct crm_dir *d, const struct opts *o, int argc, char **argv
 		crm_diex("a survey needs --rating 1-5 or --score 0-10");
 	if (o->due && strcmp(type, "task"))
 		crm_diex("--due goes with task");
-	if ((o->stage || o->prob || o->close || o->ref) && !deal)
-		crm_diex("--stage, --probability, --close and --ref go with deal");
+	if ((o->stage || o->prob || o->close) && !deal)
+		crm_diex("--stage, --probability and --close go with deal");
+	if (o->ref && !deal && !ticket)
+		crm_diex("--ref goes with deal and ticket");
+	if ((o->priority || o->status || o->owner) && !ticket)
+		crm_diex("--priority, --status and --owner go with ticket");
+	if (o->priority && !dom_in(dom_ticket_priorities, o->priority))
+		crm_diex("--priority: %s: unknown%s", o->priority, dom_hint(o->priority, dom_ticket_priorities));
+	if (o->status && !dom_in(dom_ticket_statuses, o->status))
+		crm_diex("--status: %s: unknown%s", o->status, dom_hint(o->status, dom_ticket_statuses));
+	if (o->owner && !*o->owner)
+		crm_diex("--owner: empty");
 	if (deal && !o->stage)
 		crm_diex("a deal needs --stage (new, qualified, proposal, negotiation, won, lost)");
 
@@ -535,6 +597,31 @@ static int do_log(struct crm_dir *d, const struct opts *o, int argc, char **argv
 			json_object_set_new(e, "ref", json_string(o->ref));
 		}
 	}
+	if (ticket) {
+		if (o->ref) {
+			/* a change of a ticket: its first event, of this customer */
+			struct ref_find f;
+			find_ref(d, o->ref, strict, &f);
+			if (f.off < 0 || strcmp(f.type, "ticket"))
+				crm_diex("--ref %s: no ticket has this id", o->ref);
+			if (f.has_ref)
+				crm_diex("--ref %s: a change of a ticket; give the ticket's first event (%s)",
+					 o->ref, f.ref);
+			if (strcmp(f.customer, cid))
+				crm_diex("--ref %s: the ticket belongs to another customer (%s)", o->ref,
+					 f.customer);
+			json_object_set_new(e, "ref", json_string(o->ref));
+		}
+		/* the first event states the ticket whole; a change, what it changes */
+		const char *st = o->status ? o->status : o->ref ? NULL : dom_ticket_statuses[0];
+		const char *pr = o->priority ? o->priority : o->ref ? NULL : DOM_PRIORITY;
+		if (st)
+			json_object_set_new(e, "status", json_string(st));
+		if (pr)
+			json_object_set_new(e, "priority", json_string(pr));
+		if (o->owner)
+			json_object_set_new(e, "owner", json_string(o->owner));
+	}
 	for (size_t i = 0; i < o->nsets; i++) {
 		const char *eq = strchr(o->sets[i], '=');
 		if (!eq || eq == o->sets[i])
@@ -558,6 +645,7 @@ struct item {
 	bool moved;
 	long long off; /* in the file: lines of the same time keep its order */
 	const char *base;
+	json_t *obj;   /* --current: the event in its current state, else NULL */
 };
 
 /* What one part of the scan keeps: only the chosen lines. */
@@ -606,6 +694,7 @@ static void ev_pick(const struct event *e, void *ctx)
 	it->len = e->len;
 	sb_add(&k->arena, e->text, e->len);
 	it->moved = false;
+	it->obj = NULL;
 	size_t tn;
 	const char *to = cust->kind == 's' ? merges_now(k->merged, cust->s, cust->n, &tn) : NULL;
 	if (to && to != cust->s) {
@@ -792,11 +881,18 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 	}
 	struct hscan h;
 	struct lit *lits = xcalloc(nids + 2, sizeof *lits);
+	/* the corrections: an event a void cancels is not shown (voids.h) */
+	const struct voids *voided = voids_of(d);
+	if (!voided)
+		exit(CRM_ERR); /* reported; nothing to undo */
 	if (open_history(d, ids_of, nids, &h, lits)) {
-		struct proj p = { .skip = ~(1u << PJ_CUSTOMER | 1u << PJ_TYPE | 1u << PJ_TS |
+		struct proj p = { .skip = ~(1u << PJ_CUSTOMER | 1u << PJ_TYPE | 1u << PJ_TS | 1u << PJ_ID |
 					    (want.tasks ? 1u << PJ_REF : 0)) };
 		struct hscan_item it;
 		while (next_event(&h, &p, c->strict, &it)) {
+			const struct pval *pid = &p.v[PJ_ID];
+			if (pid->kind == 's' && voids_has(voided, pid->s, pid->n))
+				continue;
 			struct event e = { .p = &p, .text = it.s, .len = it.n, .off = it.off, .torn = !it.nl };
 			e.has_ts = pv_time(&p.v[PJ_TS], &e.ts);
 			ev_pick(&e, &want);
@@ -813,9 +909,45 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 		v[i].base = want.arena.s;
 	if (n) /* qsort wants an array, even of nothing */
 		qsort(v, n, sizeof *v, by_time);
+	/* --current: each deal and ticket once, by its first event, in the
+	 * state its events fold to; the lines shown drop to those */
+	if (o->current) {
+		struct current *cur = current_load(d, c->strict);
+		if (!cur)
+			exit(CRM_ERR); /* reported; nothing to undo */
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++) {
+			char err[200];
+			json_t *e = jsonl_parse(v[i].base + v[i].text, v[i].len, err, sizeof err);
+			if (!e || !current_view(cur, e)) {
+				json_decref(e);
+				continue;
+			}
+			v[k] = v[i];
+			v[k].obj = e;
+			k++;
+		}
+		n = k;
+		current_free(cur);
+	}
 	struct cnames names = { 0 };
 	enum fmt f = fmt_choose(c->format, FMT_JSONL, FMTS_ALL);
-	if (f == FMT_JSONL) {
+	if (f == FMT_JSONL && o->current) {
+		/* the lines in their current state, the customer the one it is now */
+		struct sb b = { 0 };
+		for (size_t i = 0; i < n; i++) {
+			const char *cust = json_str(v[i].obj, "customer");
+			size_t custn;
+			cust = merges_now(&merged, cust, strlen(cust), &custn);
+			json_object_set_new(v[i].obj, "customer", json_stringn(cust, custn));
+			sb_reset(&b);
+			jsonl_put(&b, v[i].obj);
+			fwrite(b.s, 1, b.len, stdout);
+			if (ferror(stdout))
+				crm_flush_stdout();
+		}
+		sb_free(&b);
+	} else if (f == FMT_JSONL) {
 		/* the lines as stored, but the customer of a line logged on one
 		 * merged since: the one it is now */
 		struct sb moved = { 0 };
@@ -855,7 +987,8 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 		struct rec r = { 0 };
 		for (size_t i = 0; i < n; i++) {
 			char err[200];
-			json_t *e = jsonl_parse(v[i].base + v[i].text, v[i].len, err, sizeof err);
+			json_t *e = v[i].obj ? json_incref(v[i].obj)
+					     : jsonl_parse(v[i].base + v[i].text, v[i].len, err, sizeof err);
 			const char *cust = json_str(e, "customer");
 			size_t custn;
 			cust = merges_now(&merged, cust, strlen(cust), &custn);
@@ -889,6 +1022,18 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 				what_of(e, &what);
 				if (!strcmp(json_str(e, "type"), "deal"))
 					sb_printf(&what, "%sstage %s", what.len ? ", " : "", json_str(e, "stage"));
+				if (!strcmp(json_str(e, "type"), "void"))
+					sb_printf(&what, "%svoids %s", what.len ? ", " : "", json_str(e, "ref"));
+				if (!strcmp(json_str(e, "type"), "ticket")) {
+					const char *ts_ = json_str(e, "status"), *pr = json_str(e, "priority"),
+						   *ow = json_str(e, "owner");
+					if (*ts_)
+						sb_printf(&what, "%s%s", what.len ? ", " : "", ts_);
+					if (*pr)
+						sb_printf(&what, "%s%s priority", what.len ? ", " : "", pr);
+					if (*ow)
+						sb_printf(&what, "%sowner %s", what.len ? ", " : "", ow);
+				}
 				/* a mail: its campaign and whether it went out */
 				const char *camp = json_str(e, "campaign"), *st = json_str(e, "status");
 				if (*camp)
@@ -923,6 +1068,8 @@ static int do_list(struct crm_dir *d, const struct opts *o, int argc, char **arg
 		out_close(out);
 		hdr_free(&cols);
 	}
+	for (size_t i = 0; i < n; i++)
+		json_decref(v[i].obj);
 	free(v);
 	sb_free(&want.arena);
 	hmap_free(&want.dones);
@@ -967,6 +1114,11 @@ int main(int argc, char **argv)
 		case O_PROB: o.prob = arg; break;
 		case O_CLOSE: o.close = arg; break;
 		case O_REF: o.ref = arg; break;
+		case O_PRIORITY: o.priority = arg; break;
+		case O_STATUS: o.status = arg; break;
+		case O_OWNER: o.owner = arg; break;
+		case O_VOID: o.voids = arg; break;
+		case O_CURRENT: o.current = true; break;
 		case O_DONE: o.done = arg; break;
 		case O_SINCE: o.since = arg; break;
 		case O_UNTIL: o.until = arg; break;
@@ -996,8 +1148,10 @@ int main(int argc, char **argv)
 	argv += optind;
 	if (o.list && o.done)
 		crm_usage_error(&cmd, "-l and --done do not go together");
-	if (!o.list && (o.since || o.until || o.ntypes))
-		crm_usage_error(&cmd, "--since, --until and --type go with -l");
+	if (o.voids && (o.list || o.done || calls || import || o.nmail))
+		crm_usage_error(&cmd, "--void goes alone, without -l, --done or an import");
+	if (!o.list && (o.since || o.until || o.ntypes || o.current))
+		crm_usage_error(&cmd, "--since, --until, --type and --current go with -l");
 	if (o.nmail && (o.list || o.done || calls))
 		crm_usage_error(&cmd, "--import-mail goes alone, without -l, --done or --import-calls");
 	if (o.new_leads && !o.nmail)
@@ -1034,6 +1188,8 @@ int main(int argc, char **argv)
 		rc = do_list(&d, &o, argc, argv, &c);
 	} else if (o.done) {
 		rc = do_done(&d, &o, argc, argv, c.dry_run, c.strict);
+	} else if (o.voids) {
+		rc = do_void(&d, &o, argc, argv, c.dry_run, c.strict);
 	} else {
 		rc = do_log(&d, &o, argc, argv, c.dry_run, c.strict);
 	}

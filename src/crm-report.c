@@ -23,7 +23,7 @@ static const struct crm_opt opts[] = {
 	CRM_OPT_CURRENCY,
 	{ O_LIMIT, "limit", "N", "at most N rows (top: default 10)" },
 	{ O_WINDOW, "window", "DAYS", "campaigns: days after a mail in which a reply counts (14)" },
-	{ 'o', "format", "FORMAT", "table, csv, tsv, json, md or html" },
+	{ 'o', "format", "FORMAT", "table, csv, tsv, json, md, html, or ics (followups: a calendar)" },
 	CRM_OPT_SAFECSV,
 	CRM_OPTS_READER,
 };
@@ -42,6 +42,7 @@ static const struct report reports[] = {
 	{ "followups", report_followups, true, false, "tasks overdue or due this week, customers losing touch" },
 	{ "cohorts", report_cohorts, false, true, "customers by first purchase month, and who bought again" },
 	{ "owners", report_owners, true, false, "customers, contacts, open tasks and revenue per owner" },
+	{ "tickets", report_tickets, true, false, "open tickets: age, owner, last reply, service level breaches" },
 	{ "changes", report_changes, false, false, "changes of consent and stage in the git history: who and when" },
 	{ NULL, NULL, false, false, NULL },
 };
@@ -59,7 +60,7 @@ static void complete_reports(const char *kind, const char *prefix)
 static const struct crm_cmd cmd = {
 	"REPORT [--since DATE] [--until DATE] [--by PERIOD] [--group FIELD] [-w EXPR] [--currency CUR] [--limit N] [-o FORMAT]",
 	"Print a report: summary, activity, revenue, top, segments, pipeline,\n"
-	"campaigns, satisfaction, followups, cohorts, owners or changes. A customer\n"
+	"campaigns, satisfaction, followups, cohorts, owners, tickets or changes. A customer\n"
 	"stream on standard input, or --where, limits the report to those customers.",
 	opts,
 	NULL,
@@ -169,6 +170,9 @@ int main(int argc, char **argv)
 	if (argc != 1)
 		crm_usage_error(&cmd, "name one report");
 	const struct report *rep = find_report(argv[0]);
+	x.ics = c.format && !strcmp(c.format, "ics");
+	if (x.ics && rep->run != report_followups)
+		crm_usage_error(&cmd, "-o ics goes with followups");
 	if (!rep->run)
 		run_segments(&c, until, where);
 
@@ -205,7 +209,8 @@ int main(int argc, char **argv)
 	rep->run(&x, &t);
 	if (x.limit >= 0 && !rep->limits && t.n > (size_t)x.limit)
 		t.n = (size_t)x.limit;
-	table_print(&t, c.format, c.color);
+	if (!x.ics) /* a calendar is written by its report */
+		table_print(&t, c.format, c.color);
 	int rc = t.n ? CRM_OK : CRM_NONE;
 	table_free(&t);
 	customers_free(&x);

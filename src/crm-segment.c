@@ -86,13 +86,20 @@ static void complete_segments(const char *kind, const char *prefix)
 			printf("%s\t--lifecycle\n", *v);
 }
 
+/* A buyer's RFM figures and scores: held for the customers with a
+ * purchase only. */
+struct rfm {
+	long days;      /* since the last purchase */
+	long long f, m;
+	size_t idoff;   /* where its id is in the list of ids */
+	int rs, fs, ms; /* scores */
+};
+
+/* A customer held whole (a stream read once): its record and its place
+ * among the buyers, or -1. */
 struct cust {
 	struct rec r;
-	long days;          /* since the last purchase, -1 when none */
-	long long f, m;
-	size_t order;
-	size_t idoff;       /* where its id is in the list of ids */
-	int rs, fs, ms;     /* scores */
+	long b;
 };
 
 struct opts {
@@ -128,7 +135,7 @@ static struct rule *read_rules(const char *path, const struct schema *sc, crm_ti
 
 static int cmp_id(const void *a, const void *b, void *ids)
 {
-	const struct cust *x = *(struct cust *const *)a, *y = *(struct cust *const *)b;
+	const struct rfm *x = *(struct rfm *const *)a, *y = *(struct rfm *const *)b;
 	return strcmp((const char *)ids + x->idoff, (const char *)ids + y->idoff);
 }
 
@@ -169,68 +176,62 @@ static const struct figures *figs(const struct derive *dv, const char *id)
 
 struct group {
 	const char *name;
+	bool own; /* name is a copy */
 	long customers, purchases, with_purchase;
 	long long revenue, days;
 };
 
-static void summary(struct cust *cs, size_t n, long segcol, const struct derive *dv, long idcol,
-		    const char *const *order, const struct rule *rules, size_t nrules,
-		    const char *def, const struct opts *o, const char *currency)
+/* The summary (-S), gathered a customer at a time: the known names
+ * first, in their order, so that the table reads well. */
+struct summ {
+	struct group *g;
+	size_t ng, cap;
+	long n; /* the customers */
+};
+
+static size_t summ_group(struct summ *s, const char *name, bool copy)
 {
-	struct group *g = NULL;
-	size_t ng = 0, cap = 0;
-	/* the known names first, in their order, so the table reads well */
-	const char **names = NULL;
-	size_t nn = 0, ncap = 0;
-	for (const char *const *p = order; p && *p; p++) {
-		void *q = names;
-		xgrow(&q, &ncap, nn + 1, sizeof *names);
-		names = q;
-		names[nn++] = *p;
+	size_t k = 0;
+	while (k < s->ng && strcmp(s->g[k].name, name))
+		k++;
+	if (k == s->ng) {
+		void *q = s->g;
+		xgrow(&q, &s->cap, s->ng + 1, sizeof *s->g);
+		s->g = q;
+		s->g[s->ng++] = (struct group){ copy ? xstrdup(name) : name, copy, 0, 0, 0, 0, 0 };
 	}
-	for (size_t i = 0; i < nrules; i++) {
-		void *q = names;
-		xgrow(&q, &ncap, nn + 1, sizeof *names);
-		names = q;
-		names[nn++] = rules[i].name;
+	return k;
+}
+
+static void summ_init(struct summ *s, const char *const *order, const struct rule *rules,
+		      size_t nrules, const char *def)
+{
+	memset(s, 0, sizeof *s);
+	for (const char *const *p = order; p && *p; p++)
+		summ_group(s, *p, false);
+	for (size_t i = 0; i < nrules; i++)
+		summ_group(s, rules[i].name, false);
+	if (def)
+		summ_group(s, def, false);
+}
+
+/* A customer of segment seg, with figures f, days since its last purchase
+ * (-1: none). */
+static void summ_add(struct summ *s, const char *seg, const struct figures *f, long days)
+{
+	struct group *g = &s->g[summ_group(s, seg, true)];
+	g->customers++;
+	g->revenue += f->revenue;
+	g->purchases += f->orders; /* those whose amount is in the revenue */
+	if (days >= 0) {
+		g->with_purchase++;
+		g->days += days;
 	}
-	if (def) {
-		void *q = names;
-		xgrow(&q, &ncap, nn + 1, sizeof *names);
-		names = q;
-		names[nn++] = def;
-	}
-	for (size_t i = 0; i < nn; i++) {
-		bool dup = false;
-		for (size_t k = 0; k < ng && !dup; k++)
-			dup = !strcmp(g[k].name, names[i]);
-		if (dup)
-			continue;
-		void *q = g;
-		xgrow(&q, &cap, ng + 1, sizeof *g);
-		g = q;
-		g[ng++] = (struct group){ names[i], 0, 0, 0, 0, 0 };
-	}
-	for (size_t i = 0; i < n; i++) {
-		const char *seg = rec_get(&cs[i].r, (size_t)segcol);
-		size_t k = 0;
-		while (k < ng && strcmp(g[k].name, seg))
-			k++;
-		if (k == ng) {
-			void *q = g;
-			xgrow(&q, &cap, ng + 1, sizeof *g);
-			g = q;
-			g[ng++] = (struct group){ seg, 0, 0, 0, 0, 0 };
-		}
-		const struct figures *f = figs(dv, rec_get(&cs[i].r, (size_t)idcol));
-		g[k].customers++;
-		g[k].revenue += f->revenue;
-		g[k].purchases += f->orders; /* those whose amount is in the revenue */
-		if (cs[i].days >= 0) {
-			g[k].with_purchase++;
-			g[k].days += cs[i].days;
-		}
-	}
+	s->n++;
+}
+
+static void summ_print(struct summ *s, const struct opts *o, const char *currency)
+{
 	struct table t;
 	table_init(&t, "crm segment: summary");
 	static const char *const cols[] = { "segment", "customers", "share", "revenue", "aov",
@@ -238,28 +239,35 @@ static void summary(struct cust *cs, size_t n, long segcol, const struct derive 
 	table_cols(&t, cols, "snnnnn");
 	t.chart_label = 0;
 	t.chart_value = 1;
-	for (size_t k = 0; k < ng; k++) {
-		if (!g[k].customers)
+	for (size_t k = 0; k < s->ng; k++) {
+		const struct group *g = &s->g[k];
+		if (!g->customers)
 			continue;
 		struct rec *r = table_row(&t);
-		cell_str(r, *g[k].name ? g[k].name : "(none)");
-		cell_num(r, g[k].customers);
+		cell_str(r, *g->name ? g->name : "(none)");
+		cell_num(r, g->customers);
 		/* share in tenths of a percent, rounded half up */
-		cell_pct(r, g[k].customers, (long long)n);
-		cell_money(r, g[k].revenue, currency);
-		if (g[k].purchases)
-			cell_money(r, g[k].revenue / g[k].purchases, currency);
+		cell_pct(r, g->customers, (long long)s->n);
+		cell_money(r, g->revenue, currency);
+		if (g->purchases)
+			cell_money(r, g->revenue / g->purchases, currency);
 		else
 			cell_str(r, "");
-		if (g[k].with_purchase)
-			cell_num(r, (g[k].days * 2 + g[k].with_purchase) / (2 * g[k].with_purchase));
+		if (g->with_purchase)
+			cell_num(r, (g->days * 2 + g->with_purchase) / (2 * g->with_purchase));
 		else
 			cell_str(r, "");
 	}
 	table_print(&t, o->c.format, o->c.color);
 	table_free(&t);
-	free(g);
-	free(names);
+}
+
+static void summ_free(struct summ *s)
+{
+	for (size_t k = 0; k < s->ng; k++)
+		if (s->g[k].own)
+			free((char *)s->g[k].name);
+	free(s->g);
 }
 
 /* What segmenting a customer needs. */
@@ -300,29 +308,43 @@ static bool selected(const struct seg *g, const struct rec *r)
 	return false;
 }
 
-/* The RFM figures of customer number order, whose record is r. */
-static void figures(struct seg *g, struct cust *c, const struct rec *r, size_t order)
+/* Days from a customer's last purchase to the as-of day, -1 when none. */
+static long days_since(const struct seg *g, const struct figures *f)
 {
-	const char *id = rec_get(r, (size_t)g->idcol);
-	const struct figures *f = figs(g->fs->dv, id);
-	c->days = f->last_purchase != INT64_MIN ? (long)((g->asof - f->last_purchase) / 86400) : -1;
-	c->f = f->purchases;
-	c->m = f->revenue;
-	c->order = order;
-	c->idoff = g->ids.len;
-	sb_add(&g->ids, id, strlen(id) + 1);
+	return f->last_purchase != INT64_MIN ? (long)((g->asof - f->last_purchase) / 86400) : -1;
 }
 
-/* Score the buyers among n customers by quintiles of R, F and M. */
-static void rfm_scores(struct seg *g, struct cust *cs, size_t n)
+/* The RFM figures of the customer of r into *b: false when it is no buyer
+ * (no purchase up to the as-of day), which RFM does not score. */
+static bool buyer_of(const struct seg *g, const struct rec *r, struct rfm *b)
 {
-	struct cust **buyers = xcalloc(n ? n : 1, sizeof *buyers);
-	size_t nb = 0;
-	for (size_t i = 0; i < n; i++)
-		if (cs[i].f > 0 && cs[i].days >= 0)
-			buyers[nb++] = &cs[i];
+	const struct figures *f = figs(g->fs->dv, rec_get(r, (size_t)g->idcol));
+	*b = (struct rfm){ .days = days_since(g, f), .f = f->purchases, .m = f->revenue };
+	return b->f > 0 && b->days >= 0;
+}
+
+/* Hold buyer b, of the customer of r, in v. */
+static void buyer_push(struct seg *g, struct rfm **v, size_t *n, size_t *cap, struct rfm *b,
+		       const struct rec *r)
+{
+	const char *id = rec_get(r, (size_t)g->idcol);
+	b->idoff = g->ids.len;
+	sb_add(&g->ids, id, strlen(id) + 1);
+	void *p = *v;
+	xgrow(&p, cap, *n + 1, sizeof **v);
+	*v = p;
+	(*v)[(*n)++] = *b;
+}
+
+/* Score the n buyers by quintiles of R, F and M. */
+static void rfm_scores(struct seg *g, struct rfm *v, size_t nb)
+{
+	struct rfm **buyers = xcalloc(nb ? nb : 1, sizeof *buyers);
+	for (size_t i = 0; i < nb; i++)
+		buyers[i] = &v[i];
 	/* ties go by id: the ids sorted once, their places compared after */
-	qsort_r(buyers, nb, sizeof *buyers, cmp_id, g->ids.s);
+	if (nb)
+		qsort_r(buyers, nb, sizeof *buyers, cmp_id, g->ids.s);
 	struct key *k = xcalloc(nb ? nb : 1, sizeof *k);
 	/* R: longest ago first, so the most recent rank last and score 5 */
 	for (size_t i = 0; i < nb; i++)
@@ -401,14 +423,13 @@ static void print_params(const struct predict_params *pp, const char *currency,
 	table_free(&t);
 }
 
-/* Fill the columns of one customer (its scores known); false when --only
- * leaves it out. */
-static bool finish_row(const struct seg *g, struct cust *c)
+/* Fill the columns of the customer of r, whose RFM scores are c (NULL
+ * when it is no buyer); false when --only leaves it out. */
+static bool finish_row(const struct seg *g, struct rec *r, const struct rfm *c)
 {
 	const struct opts *o = g->o;
-	struct rec *r = &c->r;
 	if (o->rfm) {
-		if (!(c->f > 0 && c->days >= 0)) {
+		if (!c) {
 			rec_set(r, (size_t)g->c_r, "", 0);
 			rec_set(r, (size_t)g->c_f, "", 0);
 			rec_set(r, (size_t)g->c_m, "", 0);
@@ -611,8 +632,16 @@ int main(int argc, char **argv)
 		}
 	}
 
+	/* a file is read twice (see below); standard input too when it is a
+	 * file, from where it stands now, before the header is read */
+	bool use_stdin = stdin_is_stream();
+	struct stat st;
+	bool again = !use_stdin || (fstat(0, &st) == 0 && S_ISREG(st.st_mode));
+	off_t start = use_stdin && again ? lseek(0, 0, SEEK_CUR) : 0;
+	if (again && start < 0)
+		again = false;
 	struct recin in;
-	if (recin_open(&in, &d, stdin_is_stream(), o.c.strict) < 0)
+	if (recin_open(&in, &d, use_stdin, o.c.strict) < 0)
 		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 	long idcol = hdr_find(&in.hdr, "id");
 	if (idcol < 0 && in.hdr.n)
@@ -709,75 +738,68 @@ int main(int argc, char **argv)
 		if (numeric[i] >= 0)
 			num[numeric[i]] = true;
 
-	struct cust *cs = NULL;
-	size_t n = 0, cap = 0, kept = 0;
+	struct cust *cs = NULL;    /* a stream read once: every customer */
+	struct rfm *bv = NULL;     /* the buyers, in the order of the customers */
+	size_t n = 0, cap = 0, nb = 0, bcap = 0, kept = 0;
+	const char *const *order = c_seg >= 0 ? NULL : c_rseg >= 0 ? rfm_order : life_order;
+	struct summ sm;
+	summ_init(&sm, order, rules, nrules, o.def);
 	int status = CRM_OK;
-	bool use_stdin = stdin_is_stream();
-	struct stat st;
-	bool again = !use_stdin || (fstat(0, &st) == 0 && S_ISREG(st.st_mode));
-	off_t start = use_stdin && again ? lseek(0, 0, SEEK_CUR) : 0;
-	if (again && start < 0)
-		again = false;
-	if (!o.summary && again) {
-		/* Quintiles need every customer's figures, not every customer:
-		 * read the file twice, holding only the figures in between. */
+	struct rfm b;
+	if (again) {
+		/* Quintiles need every buyer's figures, not every customer:
+		 * read the file twice, holding only the buyers' figures in
+		 * between; the summary is gathered as the rows go by. */
+		struct rec r = { 0 };
+		int got;
 		if (o.rfm) {
-			struct rec r = { 0 };
-			int got;
-			for (;;) {
-				void *p = cs;
-				xgrow(&p, &cap, n + 1, sizeof *cs);
-				cs = p;
-				memset(&cs[n], 0, sizeof *cs);
-				if ((got = recin_next(&in, &r)) <= 0)
-					break;
+			while ((got = recin_next(&in, &r)) > 0) {
 				while (r.n < out.n)
 					rec_push(&r, "", 0);
-				if (!selected(&g, &r))
-					continue;
-				figures(&g, &cs[n], &r, n);
-				n++;
+				if (selected(&g, &r) && buyer_of(&g, &r, &b))
+					buyer_push(&g, &bv, &nb, &bcap, &b, &r);
 			}
-			rec_free(&r);
 			if (got < 0)
 				exit(CRM_ERR);
-			rfm_scores(&g, cs, n);
+			rfm_scores(&g, bv, nb);
 			recin_close(&in);
 			if (use_stdin && lseek(0, start, SEEK_SET) < 0)
 				crm_die("standard input");
 			if (recin_open(&in, &d, use_stdin, o.c.strict) < 0)
 				exit(CRM_ERR);
 		}
-		struct out *w = open_out(&o, in.jsonl, &out, num, in.hdr.n);
-		struct cust one = { 0 };
-		int got;
-		for (size_t i = 0; (got = recin_next(&in, &one.r)) > 0;) {
-			while (one.r.n < out.n)
-				rec_push(&one.r, "", 0);
-			if (!selected(&g, &one.r))
+		struct out *w = o.summary ? NULL : open_out(&o, in.jsonl, &out, num, in.hdr.n);
+		size_t bi = 0; /* the buyers met */
+		while ((got = recin_next(&in, &r)) > 0) {
+			while (r.n < out.n)
+				rec_push(&r, "", 0);
+			if (!selected(&g, &r))
 				continue;
-			if (o.rfm) {
-				if (i >= n || strcmp(g.ids.s + cs[i].idoff, rec_get(&one.r, (size_t)idcol)))
+			const struct rfm *scores = NULL;
+			if (o.rfm && buyer_of(&g, &r, &b)) {
+				if (bi >= nb || strcmp(g.ids.s + bv[bi].idoff, rec_get(&r, (size_t)idcol)))
 					crm_diex("%s: changed while being read; run again", in.name);
-				one.days = cs[i].days;
-				one.f = cs[i].f;
-				one.rs = cs[i].rs;
-				one.fs = cs[i].fs;
-				one.ms = cs[i].ms;
+				scores = &bv[bi++];
 			}
-			i++; /* the customers taken */
-			if (finish_row(&g, &one)) {
-				out_row(w, &one.r);
-				kept++;
+			if (!finish_row(&g, &r, scores))
+				continue;
+			kept++;
+			if (o.summary) {
+				const struct figures *f = figs(fs.dv, rec_get(&r, (size_t)idcol));
+				summ_add(&sm, rec_get(&r, (size_t)primary), f, days_since(&g, f));
+			} else {
+				out_row(w, &r);
 			}
 		}
-		out_close(w);
-		rec_free(&one.r);
+		if (w)
+			out_close(w);
+		rec_free(&r);
 		if (got < 0)
 			status = CRM_ERR;
-		cap = 0; /* the records were not held */
+		else if (bi != nb)
+			crm_diex("%s: changed while being read; run again", in.name);
 	} else {
-		/* A stream read once, or the summary: hold every customer. */
+		/* A stream read once: hold every customer. */
 		for (;;) {
 			void *p = cs;
 			xgrow0(&p, &cap, n + 1, sizeof *cs);
@@ -791,35 +813,39 @@ int main(int argc, char **argv)
 				rec_push(&cs[n].r, "", 0);
 			if (!selected(&g, &cs[n].r))
 				continue; /* its record is used again for the next */
-			figures(&g, &cs[n], &cs[n].r, n);
+			cs[n].b = -1;
+			if (o.rfm && buyer_of(&g, &cs[n].r, &b)) {
+				cs[n].b = (long)nb;
+				buyer_push(&g, &bv, &nb, &bcap, &b, &cs[n].r);
+			}
 			n++;
 		}
 		if (status != CRM_OK)
 			exit(status); /* nothing to undo: what is held goes with the process */
 		if (o.rfm)
-			rfm_scores(&g, cs, n);
+			rfm_scores(&g, bv, nb);
 		for (size_t i = 0; i < n; i++) {
-			cs[i].r.gone = !finish_row(&g, &cs[i]);
+			cs[i].r.gone = !finish_row(&g, &cs[i].r, cs[i].b >= 0 ? &bv[cs[i].b] : NULL);
 			kept += !cs[i].r.gone;
 		}
-		if (o.summary) {
-			struct cust *sel = xcalloc(kept ? kept : 1, sizeof *sel);
-			size_t ns = 0;
-			for (size_t i = 0; i < n; i++)
-				if (!cs[i].r.gone)
-					sel[ns++] = cs[i];
-			const char *const *order = c_seg >= 0 ? NULL : c_rseg >= 0 ? rfm_order : life_order;
-			if (ns)
-				summary(sel, ns, primary, fs.dv, idcol, order, rules, nrules, o.def, &o, currency);
-			free(sel);
-		} else {
-			struct out *w = open_out(&o, in.jsonl, &out, num, in.hdr.n);
-			for (size_t i = 0; i < n; i++)
-				if (!cs[i].r.gone)
-					out_row(w, &cs[i].r);
-			out_close(w);
+		struct out *w = o.summary ? NULL : open_out(&o, in.jsonl, &out, num, in.hdr.n);
+		for (size_t i = 0; i < n; i++) {
+			if (cs[i].r.gone)
+				continue;
+			if (o.summary) {
+				const struct figures *f = figs(fs.dv, rec_get(&cs[i].r, (size_t)idcol));
+				summ_add(&sm, rec_get(&cs[i].r, (size_t)primary), f, days_since(&g, f));
+			} else {
+				out_row(w, &cs[i].r);
+			}
 		}
+		if (w)
+			out_close(w);
 	}
+	if (o.summary && kept)
+		summ_print(&sm, &o, currency);
+	summ_free(&sm);
+	free(bv);
 	free(num);
 	sb_free(&g.ids);
 	if (!kept && status == CRM_OK)

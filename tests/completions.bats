@@ -148,7 +148,8 @@ two_customers() {
 @test "--currency: the currency codes for crm-find, crm-segment, crm-mail and crm-report" {
 	local p
 	for p in crm-find crm-segment crm-mail crm-report; do
-		run comp "$p --cur"
+		# (crm-find has --current too)
+		run comp "$p --currenc"
 		assert_output '--currency'
 		run comp "$p --currency "
 		assert_output "$(printf '%s\n' BGN CZK EUR PLN USD)"
@@ -324,7 +325,7 @@ two_customers() {
 
 @test "crm-find -f: the columns of customers.csv and the derived fields" {
 	run comp 'crm-find -f '
-	assert_output "$(printf '%s\n' avg_rating contacts first_contact last_campaign last_contact last_purchase open_tasks purchases revenue)"
+	assert_output "$(printf '%s\n' avg_rating contacts first_contact last_campaign last_contact last_purchase open_tasks open_tickets purchases revenue)"
 	new_crm
 	run comp 'crm-find -f c'
 	assert_output "$(printf '%s\n' city company consent contacts country created)"
@@ -343,7 +344,7 @@ two_customers() {
 @test "crm-find -f: header names quoted, with a BOM and CRLF" {
 	printf '\357\273\277id,"Full name","say ""hi""",revenue\r\n01aaaaaaaa,Anna,x,1\r\n' >customers.csv
 	run comp 'crm-find -f '
-	assert_output "$(printf '%s\n' 'Full name' avg_rating contacts first_contact id last_campaign last_contact last_purchase open_tasks purchases revenue 'say "hi"')"
+	assert_output "$(printf '%s\n' 'Full name' avg_rating contacts first_contact id last_campaign last_contact last_purchase open_tasks open_tickets purchases revenue 'say "hi"')"
 }
 
 @test "crm-find -i: the fields of an interaction" {
@@ -438,7 +439,7 @@ two_customers() {
 	run comp 'crm-report --by=q'
 	assert_output 'quarter'
 	run comp 'crm-report -o '
-	assert_output "$(printf '%s\n' csv html json md table tsv)"
+	assert_output "$(printf '%s\n' csv html ics json md table tsv)"
 	run comp 'crm-report --group c'
 	assert_output "$(printf '%s\n' channel currency)"
 	new_crm

@@ -685,7 +685,7 @@ EOF
 		fail "unexpected message: $stderr"
 	assert_regex "$stderr" 'touch'
 	assert_regex "$stderr" 'revenue'
-	assert_regex "$stderr" 'last_campaign\)$'
+	assert_regex "$stderr" 'last_campaign, open_tickets\)$'
 }
 
 @test "FIND041: an unbalanced parenthesis is an error" {
@@ -1261,4 +1261,131 @@ x1,'
 	assert_success
 	assert_output 'id,customer,name
 x1,0nobodyatall0,'
+}
+
+@test "FIND079: open_tickets counts the tickets whose latest status is neither solved nor closed" {
+	cat >>interactions.jsonl <<EOF
+{"id":"t1","ts":"2026-11-01T10:00:00Z","customer":"$LUKASZ","type":"ticket","channel":"web","by":"tester","text":"Broken","status":"open"}
+{"id":"t2","ts":"2026-11-02T10:00:00Z","customer":"$LUKASZ","type":"ticket","channel":"web","by":"tester","text":"Late"}
+{"id":"t3","ts":"2026-11-03T10:00:00Z","customer":"$LUKASZ","type":"ticket","channel":"web","by":"tester","ref":"t2","status":"solved"}
+{"id":"t5","ts":"2026-11-05T10:00:00Z","customer":"$JIRI","type":"ticket","channel":"web","by":"tester","ref":"t4","status":"closed"}
+{"id":"t4","ts":"2026-11-04T10:00:00Z","customer":"$JIRI","type":"ticket","channel":"web","by":"tester","text":"Wrong size","status":"open"}
+{"id":"t6","ts":"2026-11-06T10:00:00Z","customer":"$JIRI","type":"ticket","channel":"web","by":"tester","text":"Refund?","status":"open"}
+{"id":"t7","ts":"2026-11-07T10:00:00Z","customer":"$JIRI","type":"ticket","channel":"web","by":"tester","ref":"t6","status":"pending"}
+EOF
+	run -0 --separate-stderr crm-find -f id,open_tickets --where 'open_tickets>0' -o csv
+	assert_output "id,open_tickets
+$LUKASZ,1
+$JIRI,1"
+	run -0 crm-find -f name,open_tickets --where 'id=01aaaaaaaaaa3' -o csv
+	assert_output 'name,open_tickets
+Петър Петров,'
+}
+
+@test "FIND080: -i --current shows each deal and ticket once, in its current state, and --where sees that state" {
+	cat >interactions.jsonl <<EOF
+{"id":"t1","ts":"2026-11-01T10:00:00Z","customer":"$LUKASZ","type":"ticket","channel":"web","by":"tester","text":"Broken","status":"open","priority":"high"}
+{"id":"d1","ts":"2026-11-02T10:00:00Z","customer":"$JIRI","type":"deal","channel":"other","by":"tester","stage":"new","probability":10,"amount":5000,"currency":"PLN"}
+{"id":"t2","ts":"2026-11-03T10:00:00Z","customer":"$LUKASZ","type":"ticket","channel":"web","by":"tester","ref":"t1","status":"pending","owner":"ola"}
+{"id":"d2","ts":"2026-11-04T10:00:00Z","customer":"$JIRI","type":"deal","channel":"other","by":"tester","ref":"d1","stage":"proposal","probability":50}
+EOF
+	run -0 --separate-stderr crm-find -i --current
+	assert_output - <<EOF
+{"id":"t1","ts":"2026-11-01T10:00:00Z","customer":"$LUKASZ","type":"ticket","channel":"web","by":"tester","text":"Broken","status":"pending","priority":"high","owner":"ola","updated":"2026-11-03T10:00:00Z"}
+{"id":"d1","ts":"2026-11-02T10:00:00Z","customer":"$JIRI","type":"deal","channel":"other","by":"tester","stage":"proposal","probability":50,"amount":5000,"currency":"PLN","updated":"2026-11-04T10:00:00Z"}
+EOF
+	run -0 crm-find -i --current --where 'status=pending and owner=ola' -f id,status,priority -o csv
+	assert_output 'id,status,priority
+t1,pending,high'
+	# without --current every event, the first as it was written
+	run -1 crm-find -i --where 'id=t1 and status=pending'
+	run -2 --separate-stderr crm-find --current
+	assert_equal "${stderr%%$'\n'*}" "crm-find: --current goes with -i"
+}
+
+# --- routing calls by number ---------------------------------------------------
+
+@test "FIND081: --phone matches however the number is written, and -f owner says whom to route to" {
+	# Łukasz +48 600 100 200 (owner tester), Jiří +420 777 123 456 (tester)
+	for n in '+48 600 100 200' 0048600100200 600-100-200 '(600) 100 200' '+48-600-100-200' 600100200; do
+		run -0 --separate-stderr crm-find --phone "$n" -f id,owner -o csv
+		assert_output "id,owner
+$LUKASZ,tester" || fail "$n"
+	done
+	run -0 crm-find --phone 00420777123456 -f name -o csv
+	assert_output 'name
+Jiří Dvořák'
+	# two numbers with country codes are the same only when equal
+	run -1 crm-find --phone '+49 600 100 200' -f name -o csv
+	assert_output 'name'
+	# a stored number in national form, and several numbers in one field
+	printf '%s\n' "01aaaaaaaaa10,Hans Roth,hans@example.de,030 1234567;+49 171 2233445,,DE,Berlin,,ola,lead,,2026-11-01T00:00:00Z,2026-11-01T00:00:00Z," >>customers.csv
+	run -0 crm-find --phone '+49 30 1234567' -f name,owner -o csv
+	assert_output 'name,owner
+Hans Roth,ola'
+	run -0 crm-find --phone 01712233445 -f name -o csv
+	assert_output 'name
+Hans Roth'
+	# the default country of crm.conf reads a national number
+	printf 'country = DE\n' >>crm.conf
+	run -0 crm-find --phone '0171 2233445' -f name -o csv
+	assert_output 'name
+Hans Roth'
+	run -1 crm-find --phone '0600 100 200' -f name -o csv
+}
+
+@test "FIND082: --phone of what is not a number, with -i, or with an unknown default country is an error" {
+	run -2 --separate-stderr crm-find --phone 'call me'
+	assert_equal "$stderr" "crm-find: --phone: call me: not a phone number"
+	run -2 --separate-stderr crm-find -i --phone 600100200
+	assert_equal "${stderr%%$'\n'*}" "crm-find: --phone finds customers, not interactions"
+	printf 'country = XX\n' >>crm.conf
+	run -2 --separate-stderr crm-find --phone 600100200
+	assert_equal "$stderr" "crm-find: crm.conf:2: country: 'XX' is not a country whose calling code is known (PL, CZ, DE)"
+}
+
+# A fake AGI session: the header Asterisk sends, its empty line, then a
+# "200 result=1" reply to each command.
+agi_session() {
+	printf 'agi_request: crm-route.agi\nagi_channel: PJSIP/trunk-00000001\nagi_language: en\nagi_callerid: %s\nagi_calleridname: unknown\nagi_context: incoming\nagi_extension: 100\n\n' "$1"
+	printf '200 result=1\n200 result=1\n200 result=1\n'
+}
+
+@test "FIND083: examples/asterisk/crm-route.agi routes a known number to its owner's extension, anyone else to the queue" {
+	agi=$TOP/examples/asterisk/crm-route.agi
+	printf 'extension.tester = 201\nextension.ola = 202\n' >>crm.conf
+	run -0 sh "$agi" "$PWD" < <(agi_session '+48 600 100 200')
+	assert_output "SET VARIABLE CRM_CUSTOMER \"$LUKASZ\"
+SET VARIABLE ROUTE_TO \"201\"
+VERBOSE \"crm: customer $LUKASZ, to extension 201\" 3"
+	# Jürgen is ola's: her extension, the number in another form
+	sed -i "s/^$JURGEN,Jürgen Müller,juergen@example.de,,/$JURGEN,Jürgen Müller,juergen@example.de,+49 89 1234567,/" customers.csv
+	run -0 sh "$agi" "$PWD" < <(agi_session '0049891234567')
+	assert_line -n 1 'SET VARIABLE ROUTE_TO "202"'
+	# unknown, anonymous: the queue
+	for n in '+48 500 000 000' anonymous ''; do
+		run -0 sh "$agi" "$PWD" < <(agi_session "$n")
+		assert_output 'SET VARIABLE CRM_CUSTOMER ""
+SET VARIABLE ROUTE_TO ""
+VERBOSE "crm: no owner'"'"'s extension for this caller, to the queue" 3'
+	done
+	# a customer without an owner, an owner without an extension
+	sed -i "s/^$PETAR,Петър Петров,petar@example.bg,,/$PETAR,Петър Петров,petar@example.bg,+359 88 1234567,/" customers.csv
+	run -0 sh "$agi" "$PWD" < <(agi_session '+359881234567')
+	assert_line -n 0 "SET VARIABLE CRM_CUSTOMER \"$PETAR\""
+	assert_line -n 1 'SET VARIABLE ROUTE_TO ""'
+	sed -i '/^extension.tester/d' crm.conf
+	run -0 sh "$agi" "$PWD" < <(agi_session '600100200')
+	assert_line -n 1 'SET VARIABLE ROUTE_TO ""'
+	# the directory from $CRM_DIR; an AGI error reply ends the script quietly
+	printf 'extension.tester = 201\n' >>crm.conf
+	CRM_DIR=$PWD run -0 sh "$agi" < <(agi_session '600100200')
+	assert_line -n 1 'SET VARIABLE ROUTE_TO "201"'
+	run -0 sh "$agi" "$PWD" < <(printf 'agi_callerid: 600100200\n\n510 Invalid or unknown command\n')
+	assert_output "SET VARIABLE CRM_CUSTOMER \"$LUKASZ\""
+}
+
+@test "FIND084: crm-route.agi is a POSIX sh script that shellcheck passes" {
+	command -v shellcheck >/dev/null || skip 'shellcheck is not installed'
+	run -0 shellcheck -s sh "$TOP/examples/asterisk/crm-route.agi"
 }

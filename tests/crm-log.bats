@@ -159,8 +159,11 @@ $PETROV"
 		type=${pair%%:*}
 		channel=${pair#*:}
 		id=$(crm-log anna "$type") || fail "crm-log anna $type failed"
+		# a ticket opens with its status and priority
+		local more=
+		[ "$type" = ticket ] && more=',"status":"open","priority":"normal"'
 		assert_equal "$(last_line)" \
-			"$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"%s","channel":"%s","by":"tester"}' "$id" "$NOW" "$ANNA" "$type" "$channel")"
+			"$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"%s","channel":"%s","by":"tester"%s}' "$id" "$NOW" "$ANNA" "$type" "$channel" "$more")"
 	done
 }
 
@@ -669,7 +672,8 @@ $(sed -n 3p interactions.jsonl)"
 @test "LOG063: a missing customer or type is a usage error" {
 	local usage="usage: crm-log [options] CUSTOMER TYPE [TEXT]
        crm-log --done TASK [TEXT]
-       crm-log -l [CUSTOMER] [--since DATE] [--until DATE] [--type TYPE]
+       crm-log --void ID [REASON]
+       crm-log -l [CUSTOMER] [--since DATE] [--until DATE] [--type TYPE] [--current]
        crm-log --import-mail PATH... [--new-leads] [-n]
        crm-log --import-calls FILE|- [--map SRC=DST]... [-n]
        crm-log --import FILE|- [--map SRC=DST]... [--set FIELD=VALUE]... [--key FIELD[,FIELD]] [--rules FILE] [-n]
@@ -1170,4 +1174,150 @@ when              customer    type   dir  what                                  
 EOF
 	run --separate-stderr crm-log -l anna -o csv
 	assert_line --index 2 "e2,2026-11-20T23:30:00Z,$ANNA,Anna Nowak,email,email,out,ola,Winter sale,,,,winter,failed"
+}
+
+# --- tickets ----------------------------------------------------------------
+
+@test "LOG097: a ticket opens open and normal; a later event with --ref changes its status and owner" {
+	log_as T anna ticket "Parcel arrived broken" --priority high --ts 2026-11-22T08:00:00Z
+	assert_equal "$(last_line)" \
+		"$(printf '{"id":"%s","ts":"2026-11-22T08:00:00Z","customer":"%s","type":"ticket","channel":"web","by":"tester","text":"Parcel arrived broken","status":"open","priority":"high"}' "$T" "$ANNA")"
+	log_as C anna ticket "A new one is on its way" --ref "$T" --status pending --owner piotr
+	assert_equal "$(last_line)" \
+		"$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"ticket","channel":"web","by":"tester","text":"A new one is on its way","ref":"%s","status":"pending","owner":"piotr"}' "$C" "$NOW" "$ANNA" "$T")"
+	log_as T2 anna ticket --subject "Invoice"
+	run jq -c '[.subject, .status, .priority]' <(last_line)
+	assert_output '["Invoice","open","normal"]'
+}
+
+@test "LOG098: ticket options are checked and a --ref must name a ticket's first event of the customer" {
+	run -2 --separate-stderr crm-log anna note hi --priority high
+	assert_equal "$stderr" "crm-log: --priority, --status and --owner go with ticket"
+	run -2 --separate-stderr crm-log anna ticket hi --priority urgent
+	assert_equal "$stderr" "crm-log: --priority: urgent: unknown (use one of: low, normal, high)"
+	run -2 --separate-stderr crm-log anna ticket hi --status done
+	assert_equal "$stderr" "crm-log: --status: done: unknown (use one of: open, pending, solved, closed)"
+	run -2 --separate-stderr crm-log anna note hi --ref x
+	assert_equal "$stderr" "crm-log: --ref goes with deal and ticket"
+	log_as N anna note "not a ticket"
+	run -2 --separate-stderr crm-log anna ticket --ref "$N" --status solved
+	assert_equal "$stderr" "crm-log: --ref $N: no ticket has this id"
+	log_as T anna ticket "Broken"
+	log_as C anna ticket --ref "$T" --status pending
+	run -2 --separate-stderr crm-log anna ticket --ref "$C" --status solved
+	assert_equal "$stderr" "crm-log: --ref $C: a change of a ticket; give the ticket's first event ($T)"
+	add_as BOB "Bob Brown" -e bob@example.com
+	run -2 --separate-stderr crm-log bob ticket --ref "$T" --status solved
+	assert_equal "$stderr" "crm-log: --ref $T: the ticket belongs to another customer ($ANNA)"
+	run wc -l <interactions.jsonl
+	assert_output 3
+}
+
+@test "LOG099: -l --current shows each deal and ticket once, by its first event, in its current state" {
+	log_as T anna ticket "Broken" --ts 2026-11-01T09:00:00Z
+	log_as D anna deal --stage new --amount 100 --ts 2026-11-02T09:00:00Z
+	log_as N anna note "Called" --ts 2026-11-03T09:00:00Z
+	log_as C1 anna ticket "Sent a new one" --ref "$T" --status pending --owner piotr --ts 2026-11-04T09:00:00Z
+	log_as D2 anna deal --stage won --ref "$D" --ts 2026-11-05T09:00:00Z
+	log_as C2 anna ticket --ref "$T" --status solved --ts 2026-11-06T09:00:00Z
+	run -0 crm-log -l anna --current
+	assert_output - <<EOF
+{"id":"$T","ts":"2026-11-01T09:00:00Z","customer":"$ANNA","type":"ticket","channel":"web","by":"tester","text":"Broken","status":"solved","priority":"normal","owner":"piotr","updated":"2026-11-06T09:00:00Z"}
+{"id":"$D","ts":"2026-11-02T09:00:00Z","customer":"$ANNA","type":"deal","channel":"other","by":"tester","amount":10000,"currency":"EUR","stage":"won","probability":100,"updated":"2026-11-05T09:00:00Z"}
+{"id":"$N","ts":"2026-11-03T09:00:00Z","customer":"$ANNA","type":"note","channel":"other","by":"tester","text":"Called"}
+EOF
+	run -0 crm-log -l --current -o table
+	run sed 's/ *$//' <<<"$output"
+	assert_output - <<'EOF'
+when              customer    type    dir  what                                          amount
+2026-11-01 09:00  Anna Nowak  ticket       Broken, solved, normal priority, owner piotr
+2026-11-02 09:00  Anna Nowak  deal         stage won                                     100.00 EUR
+2026-11-03 09:00  Anna Nowak  note         Called
+EOF
+	run -2 --separate-stderr crm-log anna note x --current
+	assert_equal "${stderr%%$'\n'*}" "crm-log: --since, --until, --type and --current go with -l"
+}
+
+# --- corrections --------------------------------------------------------------
+
+@test "LOG100: --void ID [REASON] appends a void of the event; -l shows the void, not the event" {
+	log_as P anna purchase --amount 900 --ts 2026-11-01T09:00:00Z
+	log_as N anna note "Called" --ts 2026-11-02T09:00:00Z
+	log_as V --void "$P" "Entered twice"
+	assert_equal "$(last_line)" \
+		"$(printf '{"id":"%s","ts":"%s","customer":"%s","type":"void","channel":"other","by":"tester","ref":"%s","text":"Entered twice"}' "$V" "$NOW" "$ANNA" "$P")"
+	run -0 crm-log -l anna -o table
+	run sed 's/ *$//' <<<"$output"
+	assert_output - <<EOF
+when              customer    type  dir  what                                amount
+2026-11-02 09:00  Anna Nowak  note       Called
+2026-11-22 10:00  Anna Nowak  void       Entered twice, voids $P
+EOF
+	run -0 crm-find -i -f id,type -o csv
+	assert_output "id,type
+$N,note
+$V,void"
+	# crm-check takes it as it is
+	run -0 crm-check
+}
+
+@test "LOG101: --void refuses what is not there, a void, a merge record and a second void" {
+	log_as P anna purchase --amount 10
+	run -2 --separate-stderr crm-log --void 0000000000000
+	assert_equal "$stderr" "crm-log: --void 0000000000000: no event has this id"
+	log_as V --void "$P"
+	run -2 --separate-stderr crm-log --void "$P"
+	assert_equal "$stderr" "crm-log: --void $P: the event is already voided"
+	run -2 --separate-stderr crm-log --void "$V"
+	assert_equal "$stderr" "crm-log: --void $V: a void cannot be voided (log the event again instead)"
+	printf '{"id":"m1","ts":"2026-11-01T00:00:00Z","customer":"%s","type":"merge","ref":"0gone0gone0go","by":"x"}\n' "$ANNA" >>interactions.jsonl
+	run -2 --separate-stderr crm-log --void m1
+	assert_equal "$stderr" "crm-log: --void m1: a merge record cannot be voided"
+	run -2 --separate-stderr crm-log --void "$P" -l
+	assert_equal "${stderr%%$'\n'*}" "crm-log: --void goes alone, without -l, --done or an import"
+	run wc -l <interactions.jsonl
+	assert_output 3
+}
+
+@test "LOG102: a voided purchase leaves revenue in crm-find, crm-report top and crm-segment --rfm alike" {
+	add_as JAN "Jan Kos" -e jan@example.com
+	crm-log anna purchase --amount 100 --ts 2026-10-01T09:00:00Z >/dev/null
+	log_as P anna purchase --amount 900 --ts 2026-11-01T09:00:00Z
+	crm-log jan purchase --amount 500 --ts 2026-11-02T09:00:00Z >/dev/null
+	run -0 crm-find -f name,revenue,purchases -o csv
+	assert_output 'name,revenue,purchases
+Anna Nowak,1000.00,2
+Jan Kos,500.00,1'
+	crm-log --void "$P" "Entered twice" >/dev/null
+	run -0 crm-find -f name,revenue,purchases,last_purchase -o csv
+	assert_output 'name,revenue,purchases,last_purchase
+Anna Nowak,100.00,1,2026-10-01T09:00:00Z
+Jan Kos,500.00,1,2026-11-02T09:00:00Z'
+	run -0 crm-find --where 'revenue>200' -f name -o csv
+	assert_output 'name
+Jan Kos'
+	run -0 crm-report top -o csv
+	assert_output "rank,id,name,revenue,currency,purchases,last_purchase,last_contact
+1,$JAN,Jan Kos,500.00,EUR,1,2026-11-02T09:00:00Z,2026-11-02T09:00:00Z
+2,$ANNA,Anna Nowak,100.00,EUR,1,2026-10-01T09:00:00Z,2026-10-01T09:00:00Z"
+	run -0 crm-report revenue -o csv
+	assert_output 'period,currency,orders,refunds,revenue,aov
+2026-10,EUR,1,0,100.00,100.00
+2026-11,EUR,1,0,500.00,500.00'
+	run -0 crm-segment --rfm -o csv
+	run cut -d, -f2,15- <<<"$output"
+	assert_output 'name,f,m,rfm,segment
+Anna Nowak,3,3,333,Need Attention
+Jan Kos,5,5,555,Champions'
+}
+
+@test "LOG103: crm-check: a void needs a ref; voiding a done whose task is missing puts the history right" {
+	printf '{"id":"d1","ts":"2026-11-01T09:00:00Z","customer":"%s","type":"done","channel":"other","by":"x","ref":"0nothing0here"}\n' "$ANNA" >interactions.jsonl
+	run -2 --separate-stderr crm-check
+	assert_equal "$output" "interactions.jsonl:1: ref 0nothing0here: no task has this id"
+	log_as V --void d1 "closed nothing"
+	run -0 crm-check
+	printf '{"id":"v2","ts":"2026-11-01T09:00:00Z","customer":"%s","type":"void","channel":"other","by":"x"}\n' "$ANNA" >>interactions.jsonl
+	run -2 --separate-stderr crm-check
+	assert_equal "$output" "interactions.jsonl:3: a void needs a ref: the event it cancels"
 }

@@ -1031,3 +1031,147 @@ due,2026-11-25,01kaaaaaaaaa2,Jan Dvořák,01kbt00000002,Umowa,-7
 losing touch,2026-09-01,01kaaaaaaaaa6,Ola Lis,,every 60 days,78
 EOF
 }
+
+@test "REP048: tickets lists the open ones, the breaches of their service level first" {
+	printf 'currency = PLN\nsla.high = 4h\nsla.normal = 2d\n' >crm.conf
+	cat >interactions.jsonl <<'EOF'
+{"id":"01kbt0000000a","ts":"2026-11-22T01:00:00Z","customer":"01kaaaaaaaaa1","type":"ticket","channel":"web","by":"alice","text":"Parcel arrived broken","status":"open","priority":"high"}
+{"id":"01kbt0000000b","ts":"2026-11-21T09:00:00Z","customer":"01kaaaaaaaaa2","type":"ticket","channel":"web","by":"bob","subject":"Invoice wrong","text":"VAT id missing","status":"open","priority":"normal"}
+{"id":"01kbt0000000c","ts":"2026-11-18T09:00:00Z","customer":"01kaaaaaaaaa4","type":"ticket","channel":"email","by":"bob","text":"Login fails","status":"open","priority":"low"}
+{"id":"01kbt0000000d","ts":"2026-11-10T09:00:00Z","customer":"01kaaaaaaaaa3","type":"ticket","channel":"web","by":"alice","text":"Wrong colour","status":"open","priority":"normal"}
+{"id":"01kbt0000000e","ts":"2026-11-22T08:00:00Z","customer":"01kaaaaaaaaa1","type":"ticket","channel":"web","by":"piotr","text":"Sent a new one","ref":"01kbt0000000a","status":"pending","owner":"piotr"}
+{"id":"01kbt0000000f","ts":"2026-11-12T09:00:00Z","customer":"01kaaaaaaaaa3","type":"ticket","channel":"web","by":"alice","ref":"01kbt0000000d","status":"solved"}
+EOF
+	# Anna's is high, 9 hours old against 4: breached, its owner piotr;
+	# Jan's is normal, 25 hours against 48: ok, owner his (bob); Klaus's is
+	# low, with no service level, owner none; Maria's is solved
+	run -0 --separate-stderr crm-report tickets -o csv
+	assert_output - <<'EOF'
+id,customer,name,subject,priority,status,opened,age_h,owner,last_reply,sla
+01kbt0000000a,01kaaaaaaaaa1,Anna Nowak,Parcel arrived broken,high,pending,2026-11-22T01:00:00Z,9,piotr,2026-11-22T08:00:00Z,breached
+01kbt0000000b,01kaaaaaaaaa2,Jan Dvořák,Invoice wrong,normal,open,2026-11-21T09:00:00Z,25,bob,,ok
+01kbt0000000c,01kaaaaaaaaa4,Klaus Weber,Login fails,low,open,2026-11-18T09:00:00Z,97,,,
+EOF
+	# at the end of the 11th Maria's was open, 38 hours old: within 2 days
+	run -0 --separate-stderr crm-report tickets --until 2026-11-11 -o csv
+	assert_output - <<'EOF'
+id,customer,name,subject,priority,status,opened,age_h,owner,last_reply,sla
+01kbt0000000d,01kaaaaaaaaa3,Мария Петрова,Wrong colour,normal,open,2026-11-10T09:00:00Z,38,alice,,ok
+EOF
+	run -0 crm-report tickets -w 'owner=bob' -o csv
+	assert_output - <<'EOF'
+id,customer,name,subject,priority,status,opened,age_h,owner,last_reply,sla
+01kbt0000000b,01kaaaaaaaaa2,Jan Dvořák,Invoice wrong,normal,open,2026-11-21T09:00:00Z,25,bob,,ok
+EOF
+}
+
+@test "REP049: a service level that is not a duration is an error naming crm.conf's line" {
+	printf 'currency = PLN\nsla.high = four hours\n' >crm.conf
+	run -2 --separate-stderr crm-report tickets
+	assert_equal "$stderr" "crm-report: crm.conf:2: sla.high: 'four hours' is not a duration (90m, 4h, 2d)"
+	printf 'sla.low = 0h\n' >crm.conf
+	run -2 --separate-stderr crm-report tickets
+	assert_equal "$stderr" "crm-report: crm.conf:1: sla.low: '0h' is not a duration (90m, 4h, 2d)"
+	printf 'sla.low = 90m\n' >crm.conf
+	run -1 crm-report tickets -o csv
+	assert_output 'id,customer,name,subject,priority,status,opened,age_h,owner,last_reply,sla'
+}
+
+# The Python that has the icalendar module (a pyenv python3 first on PATH
+# may not).
+python_with_icalendar() {
+	local p
+	for p in python3 /usr/bin/python3; do
+		if "$p" -c 'import icalendar' 2>/dev/null; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
+}
+
+@test "REP050: followups -o ics writes a calendar: a to-do per open task, an event per customer losing touch" {
+	cat >interactions.jsonl <<'EOF'
+{"id":"01kbt00000001","ts":"2026-11-01T09:00:00Z","customer":"01kaaaaaaaaa1","type":"task","channel":"other","by":"alice","text":"Wycena","due":"2026-11-15T17:00:00Z"}
+{"id":"01kbt00000002","ts":"2026-11-10T09:00:00Z","customer":"01kaaaaaaaaa3","type":"task","channel":"other","by":"bob","text":"Umowa; termin, \"pilne\"\nzadzwonić przed 10:00 do działu zakupów w sprawie dostawy i faktury","due":"2026-12-25T09:00:00Z"}
+{"id":"01kbt00000003","ts":"2026-11-10T09:00:00Z","customer":"01kaaaaaaaaa2","type":"task","channel":"other","by":"bob","text":"Kiedyś"}
+{"id":"01kbt00000004","ts":"2026-11-10T09:00:00Z","customer":"01kaaaaaaaaa2","type":"task","channel":"other","by":"bob","text":"Zrobione","due":"2026-11-20T09:00:00Z"}
+{"id":"01kbt0000004d","ts":"2026-11-11T09:00:00Z","customer":"01kaaaaaaaaa2","type":"done","channel":"other","by":"bob","ref":"01kbt00000004"}
+{"id":"01kbn00000001","ts":"2026-09-01T08:00:00Z","customer":"01kaaaaaaaaa6","type":"note","channel":"other","by":"alice","text":"Zadzwonić po wakacjach"}
+{"id":"01kbn00000002","ts":"2026-11-01T08:00:00Z","customer":"01kaaaaaaaaa1","type":"call","channel":"phone","by":"alice"}
+EOF
+	run -0 --separate-stderr crm-report followups -o ics
+	printf '%s' "$output" >followups.ics
+	# every line ends in CR LF and is at most 75 octets
+	LC_ALL=C run -0 awk '{ sub(/\r$/, ""); if (length($0) > 75) print NR": "length($0) }' followups.ics
+	assert_output ''
+	run -0 grep -c $'\r$' followups.ics
+	assert_output 40
+	# (a fold may fall after a space: the line before it ends in one, shown as ~)
+	run -0 sed 's/ \r$/~/; s/\r$//' followups.ics
+	assert_output - <<'EOF'
+BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//crm//crm-report followups//EN
+CALSCALE:GREGORIAN
+X-WR-CALNAME:crm follow-ups
+BEGIN:VTODO
+UID:task-01kbt00000001@crm
+DTSTAMP:20261122T100000Z
+SUMMARY:Wycena (Anna Nowak)
+DUE:20261115T170000Z
+STATUS:NEEDS-ACTION
+DESCRIPTION:Customer Anna Nowak (01kaaaaaaaaa1)\, task 01kbt00000001
+END:VTODO
+BEGIN:VTODO
+UID:task-01kbt00000002@crm
+DTSTAMP:20261122T100000Z
+SUMMARY:Umowa\; termin\, "pilne"\nzadzwonić przed 10:00 do działu zakupó
+ w w sprawie dostawy i faktury (Мария Петрова)
+DUE:20261225T090000Z
+STATUS:NEEDS-ACTION
+DESCRIPTION:Customer Мария Петрова (01kaaaaaaaaa3)\, task 01kbt
+ 00000002
+END:VTODO
+BEGIN:VEVENT
+UID:touch-01kaaaaaaaaa6@crm
+DTSTAMP:20261122T100000Z
+SUMMARY:Get in touch with Ola Lis
+DTSTART;VALUE=DATE:20261122
+TRANSP:TRANSPARENT
+DESCRIPTION:Customer Ola Lis (01kaaaaaaaaa6): last contact 2026-09-01\, 82~
+ days ago\; to be contacted every 60 days
+END:VEVENT
+BEGIN:VTODO
+UID:task-01kbt00000003@crm
+DTSTAMP:20261122T100000Z
+SUMMARY:Kiedyś (Jan Dvořák)
+STATUS:NEEDS-ACTION
+DESCRIPTION:Customer Jan Dvořák (01kaaaaaaaaa2)\, task 01kbt00000003
+END:VTODO
+END:VCALENDAR
+EOF
+	# a real parser reads it back: the texts unescaped, the dates as given
+	PY=$(python_with_icalendar) || skip 'python3-icalendar is not installed (make deps-test)'
+	run -0 "$PY" - followups.ics <<'PY'
+import sys
+import icalendar
+
+cal = icalendar.Calendar.from_ical(open(sys.argv[1], "rb").read())
+for c in cal.walk():
+    if c.name == "VCALENDAR":
+        print(c.name, c["VERSION"], c["PRODID"])
+        continue
+    when = c.get("DUE") or c.get("DTSTART")
+    print(c.name, c["UID"], repr(str(c["SUMMARY"])), when.dt.isoformat() if when else "-")
+PY
+	assert_output - <<'EOF'
+VCALENDAR 2.0 -//crm//crm-report followups//EN
+VTODO task-01kbt00000001@crm 'Wycena (Anna Nowak)' 2026-11-15T17:00:00+00:00
+VTODO task-01kbt00000002@crm 'Umowa; termin, "pilne"\nzadzwonić przed 10:00 do działu zakupów w sprawie dostawy i faktury (Мария Петрова)' 2026-12-25T09:00:00+00:00
+VEVENT touch-01kaaaaaaaaa6@crm 'Get in touch with Ola Lis' 2026-11-22
+VTODO task-01kbt00000003@crm 'Kiedyś (Jan Dvořák)' -
+EOF
+	run -2 --separate-stderr crm-report top -o ics
+	assert_equal "${stderr%%$'\n'*}" "crm-report: -o ics goes with followups"
+}

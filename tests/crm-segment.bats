@@ -1560,3 +1560,25 @@ rule_line() {
 	assert_output ""
 	assert_equal "$stderr" "crm-segment: --as-of: '+9000y' falls outside the years 0000 to 9999"
 }
+
+@test "SEG068: -S and --rfm give the same from the file, a file on standard input and a pipe (held whole)" {
+	run --separate-stderr crm-segment --rfm -S -o csv
+	assert_success
+	local want=$output
+	run --separate-stderr bash -c 'crm-segment --rfm -S -o csv < customers.csv'
+	assert_success
+	assert_equal "$output" "$want"
+	run --separate-stderr bash -c 'cat customers.csv | crm-segment --rfm -S -o csv'
+	assert_success
+	assert_equal "$output" "$want"
+	run --separate-stderr crm-segment --rfm -o csv
+	want=$output
+	assert_equal "${#lines[@]}" 21
+	run --separate-stderr bash -c 'cat customers.csv | crm-segment --rfm -o csv'
+	assert_success
+	assert_equal "$output" "$want"
+	# a file on standard input is read twice from where it stood, not from its end
+	run --separate-stderr bash -c 'crm-segment --rfm -o csv < customers.csv'
+	assert_success
+	assert_equal "$output" "$want"
+}

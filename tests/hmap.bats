@@ -5,7 +5,7 @@
 # word of each, after a reserve, merged by a walk in slot order and put
 # again after a free, must be found with their index, bytes and word as a
 # reference of sorted keys finds them (build/tests/hmapcheck); also when
-# the address space is limited, so that a big table cannot grow in place.
+# the address space is limited (ulimit -v).
 
 bats_require_minimum_version 1.5.0
 load helper
@@ -17,7 +17,7 @@ load helper
 	assert_output --regexp '^[0-9]+ keys \([0-9]+ pairs sharing half a hash\), [0-9]+ checks, 0 wrong$'
 }
 
-@test "HMAP002: with no address space to spare (ulimit -v), big tables grow by copying and keep every key" {
+@test "HMAP002: with the address space limited (ulimit -v), big tables grow and keep every key" {
 	[[ -x $TOP/build/tests/hmapcheck ]] || skip "build/tests/hmapcheck is not built (make check builds it)"
 	! grep -qa __asan_init "$TOP/build/tests/hmapcheck" ||
 		skip "AddressSanitizer reserves more address space than the limit"

@@ -127,3 +127,18 @@ void cell_base(struct rec *r, const struct rctx *x, long long minor)
 {
 	cell_money(r, minor, x->rates.base);
 }
+
+bool group_last(char *const *keys, size_t i)
+{
+	size_t ln = (size_t)(strrchr(keys[i], '\x1f') - keys[i]);
+	return !keys[i + 1] || strncmp(keys[i], keys[i + 1], ln + 1) ||
+	       strchr(keys[i + 1] + ln + 1, '\x1f');
+}
+
+void group_end(struct curgroup *g, struct table *t)
+{
+	if (g->base_row >= 0)
+		table_chart_row(t, (size_t)g->base_row);
+	g->other = false;
+	g->base_row = -1;
+}

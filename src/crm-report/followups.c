@@ -8,23 +8,71 @@
 #include "util.h"
 
 struct follow {
-	int kind; /* 1 overdue, 2 due, 3 losing touch: the order of the report */
+	int kind; /* 1 overdue, 2 due, 3 losing touch, 4 open (no due: calendars only) */
 	crm_time date;
 	char *id, *name, *task, *detail;
 	long days;
 };
 
-static const char *const kinds[] = { "", "overdue", "due", "losing touch" };
+static const char *const kinds[] = { "", "overdue", "due", "losing touch", "open" };
 
 static int by_follow(const void *a, const void *b)
 {
 	const struct follow *x = a, *y = b;
 	if (x->kind != y->kind)
 		return x->kind - y->kind;
-	int64_t dx = date_day(x->date), dy = date_day(y->date);
+	int64_t dx = x->date == INT64_MIN ? 0 : date_day(x->date), dy = y->date == INT64_MIN ? 0 : date_day(y->date);
 	if (dx != dy)
 		return dx < dy ? -1 : 1;
 	return strcmp(x->id, y->id);
+}
+
+/* The follow-ups as a calendar (RFC 5545) on standard output: a to-do per
+ * open task, due when it is; an all-day event on the report's day per
+ * customer losing touch. The UIDs stay the same from run to run, so that a
+ * calendar subscribed to the file updates its items. */
+static void write_ics(const struct rctx *x, const struct follow *v, size_t n, crm_time end)
+{
+	struct sb b = { 0 }, s = { 0 };
+	ics_begin(&b, "-//crm//crm-report followups//EN", "crm follow-ups");
+	for (size_t i = 0; i < n; i++) {
+		const struct follow *f = &v[i];
+		bool task = f->kind != 3;
+		ics_prop(&b, "BEGIN", task ? "VTODO" : "VEVENT", false);
+		sb_reset(&s);
+		sb_printf(&s, "%s-%s@crm", task ? "task" : "touch", task ? f->task : f->id);
+		ics_prop(&b, "UID", sb_str(&s), true);
+		ics_time(&b, "DTSTAMP", x->now);
+		sb_reset(&s);
+		if (task) {
+			sb_printf(&s, "%s", *f->detail ? f->detail : "Task");
+			if (*f->name)
+				sb_printf(&s, " (%s)", f->name);
+			ics_prop(&b, "SUMMARY", sb_str(&s), true);
+			if (f->date != INT64_MIN)
+				ics_time(&b, "DUE", f->date);
+			ics_prop(&b, "STATUS", "NEEDS-ACTION", false);
+			sb_reset(&s);
+			sb_printf(&s, "Customer %s (%s), task %s", f->name, f->id, f->task);
+			ics_prop(&b, "DESCRIPTION", sb_str(&s), true);
+		} else {
+			sb_printf(&s, "Get in touch with %s", *f->name ? f->name : f->id);
+			ics_prop(&b, "SUMMARY", sb_str(&s), true);
+			ics_day(&b, "DTSTART", end);
+			ics_prop(&b, "TRANSP", "TRANSPARENT", false);
+			char d[DATE_BUFSZ];
+			date_fmt_day(f->date, d);
+			sb_reset(&s);
+			sb_printf(&s, "Customer %s (%s): last contact %s, %ld days ago; to be contacted %s",
+				  f->name, f->id, d, f->days, f->detail);
+			ics_prop(&b, "DESCRIPTION", sb_str(&s), true);
+		}
+		ics_prop(&b, "END", task ? "VTODO" : "VEVENT", false);
+	}
+	ics_end(&b);
+	fwrite(b.s, 1, b.len, stdout);
+	sb_free(&b);
+	sb_free(&s);
 }
 
 void report_followups(struct rctx *x, struct table *t)
@@ -42,7 +90,8 @@ void report_followups(struct rctx *x, struct table *t)
 	crm_time horizon = date_local(date_day(end) + 8, 0); /* due within the coming week */
 	struct open_task ot;
 	while (derive_task(dv, &pos, &ot)) {
-		if (ot.due == INT64_MIN || ot.due >= horizon)
+		/* a calendar has every open task, each on its day */
+		if (!x->ics && (ot.due == INT64_MIN || ot.due >= horizon))
 			continue;
 		struct pval id = { ot.customer, ot.customern, 's' };
 		if (x->scoped && !customer_of(x, &id))
@@ -51,7 +100,7 @@ void report_followups(struct rctx *x, struct table *t)
 		void *p = v;
 		xgrow(&p, &cap, n + 1, sizeof *v);
 		v = p;
-		v[n++] = (struct follow){ ot.due < today ? 1 : 2, ot.due, xstrndup(ot.customer, ot.customern),
+		v[n++] = (struct follow){ ot.due == INT64_MIN ? 4 : ot.due < today ? 1 : 2, ot.due, xstrndup(ot.customer, ot.customern),
 					  xstrdup(ci ? ci->name : ""), xstrndup(ot.id, ot.idn),
 					  xstrndup(ot.text, ot.textn), (long)(date_day(end) - date_day(ot.due)) };
 	}
@@ -75,10 +124,13 @@ void report_followups(struct rctx *x, struct table *t)
 	}
 	if (n) /* qsort wants an array, even of nothing */
 		qsort(v, n, sizeof *v, by_follow);
+	if (x->ics)
+		write_ics(x, v, n, end);
 	for (size_t i = 0; i < n; i++) {
 		struct rec *r = table_row(t);
-		char d[DATE_BUFSZ];
-		date_fmt_day(v[i].date, d);
+		char d[DATE_BUFSZ] = "";
+		if (v[i].date != INT64_MIN)
+			date_fmt_day(v[i].date, d);
 		cell_str(r, kinds[v[i].kind]);
 		cell_str(r, d);
 		cell_str(r, v[i].id);

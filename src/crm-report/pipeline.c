@@ -113,8 +113,8 @@ void report_pipeline(struct rctx *x, struct table *t)
 	/* with exchange rates, a key in any other currency than the base one
 	 * gets a total in the base currency */
 	struct prow sum = { 0 };
-	bool other = false, any = false;
-	long base_row = -1; /* of the key */
+	bool any = false;
+	struct curgroup g = { false, -1 }; /* a key */
 	char label[64];
 	snprintf(label, sizeof label, "total %s", x->rates.base);
 	for (size_t i = 0; keys[i]; i++) {
@@ -135,33 +135,28 @@ void report_pipeline(struct rctx *x, struct table *t)
 			cell_pct(r, v->won, v->deals);
 		} else {
 			row_cells(r, v->deals, v->value, v->weighted, *cur ? cur : x->rates.base);
-			other |= strcasecmp(cur, x->rates.base) != 0;
+			g.other |= strcasecmp(cur, x->rates.base) != 0;
 			if (!strcasecmp(cur, x->rates.base))
-				base_row = (long)t->n - 1;
+				g.base_row = (long)t->n - 1;
 			if (v->rated) {
 				sum.deals += v->deals;
 				sum.base_value += v->base_value;
 				sum.base_weighted += v->base_weighted;
 			}
 			/* after the last currency of a key, its total */
-			size_t ln = (size_t)(strrchr(keys[i], '\x1f') - keys[i]);
-			bool last = !keys[i + 1] || strncmp(keys[i], keys[i + 1], ln + 1) ||
-				    strchr(keys[i + 1] + ln + 1, '\x1f');
-			if (x->rates.n && last && other) {
+			bool last = group_last(keys, i);
+			if (x->rates.n && last && g.other) {
 				r = table_row(t);
 				cell_str(r, sect);
 				cell_str(r, kk);
 				cell_str(r, label);
 				row_cells(r, sum.deals, sum.base_value, sum.base_weighted, x->rates.base);
 				any = true;
-				base_row = (long)t->n - 1;
+				g.base_row = (long)t->n - 1;
 			}
 			if (last) {
-				if (base_row >= 0)
-					table_chart_row(t, (size_t)base_row);
+				group_end(&g, t);
 				memset(&sum, 0, sizeof sum);
-				other = false;
-				base_row = -1;
 			}
 		}
 		free_strv(p);

@@ -40,6 +40,7 @@ struct rctx {
 	struct cinfo *ci;
 	size_t nci, cicap;
 	struct table *out;       /* the table a report is filling, for its callbacks */
+	bool ics;                /* -o ics: the report writes a calendar itself (followups) */
 };
 
 /* A report: its name, what it does, and whether it shows the customers
@@ -64,6 +65,7 @@ void report_followups(struct rctx *x, struct table *t);
 void report_cohorts(struct rctx *x, struct table *t);
 void report_owners(struct rctx *x, struct table *t);
 void report_changes(struct rctx *x, struct table *t);
+void report_tickets(struct rctx *x, struct table *t);
 
 /* -- customers (customers.c) -- */
 
@@ -153,5 +155,18 @@ struct rec *period_row(const struct rctx *x, struct table *t, const char *key, c
 /* The column name of money in the base currency ("revenue"), and the
  * currency column every report with such money has. */
 void cell_base(struct rec *r, const struct rctx *x, long long minor);
+
+/* Rows per currency, in keys as keyed_sorted gives them, whose last part
+ * (after the last '\x1f') is the currency: a group is the keys that
+ * differ only in it, and its chart shows its row in the base currency,
+ * or its total in it. other: a row of the group in another currency. */
+struct curgroup {
+	bool other;
+	long base_row; /* -1: none yet */
+};
+/* True when keys[i] is the last of its group. */
+bool group_last(char *const *keys, size_t i);
+/* At the end of a group: its chart row marked, g ready for the next. */
+void group_end(struct curgroup *g, struct table *t);
 
 #endif

@@ -89,8 +89,7 @@ void report_revenue(struct rctx *x, struct table *t)
 	size_t off = x->group_name ? 2 : 1;
 	char **keys = keyed_sorted(&k);
 	struct rev sum = { 0 };
-	bool other = false;
-	long base_row = -1; /* of the period (and group) */
+	struct curgroup g = { false, -1 }; /* a period (and group) */
 	for (size_t i = 0; keys[i]; i++) {
 		const struct rev *v = keyed_row(&k, keys[i], strlen(keys[i]));
 		size_t np;
@@ -107,9 +106,9 @@ void report_revenue(struct rctx *x, struct table *t)
 			cell_str(r, "");
 		}
 		free_strv(p);
-		other |= *cur && !is_base(x, cur, strlen(cur));
+		g.other |= *cur && !is_base(x, cur, strlen(cur));
 		if (*cur && is_base(x, cur, strlen(cur)))
-			base_row = (long)t->n - 1;
+			g.base_row = (long)t->n - 1;
 		free(cur);
 		if (v->rated) {
 			sum.orders += v->orders;
@@ -118,24 +117,19 @@ void report_revenue(struct rctx *x, struct table *t)
 			sum.base_refunded += v->base_refunded;
 		}
 		/* after the last currency of a period (and group), its total */
-		size_t ln = (size_t)(strrchr(keys[i], '\x1f') - keys[i]);
-		bool last = !keys[i + 1] || strncmp(keys[i], keys[i + 1], ln + 1) ||
-			    strchr(keys[i + 1] + ln + 1, '\x1f');
-		if (totals && last && other) {
+		bool last = group_last(keys, i);
+		if (totals && last && g.other) {
 			r = period_row(x, t, keys[i], &p, &np);
 			free_strv(p);
 			cell_str(r, label);
 			money_cells(r, sum.orders, sum.refunds, sum.base_bought - sum.base_refunded,
 				    sum.base_bought, x->rates.base);
 			any = true;
-			base_row = (long)t->n - 1;
+			g.base_row = (long)t->n - 1;
 		}
 		if (last) {
-			if (base_row >= 0)
-				table_chart_row(t, (size_t)base_row);
+			group_end(&g, t);
 			memset(&sum, 0, sizeof sum);
-			other = false;
-			base_row = -1;
 		}
 	}
 	free_strv(keys);

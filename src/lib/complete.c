@@ -35,6 +35,7 @@ static const struct {
 	{ "FIELD=VALUE", NULL, "SET" },
 	{ "NAME", "only", "SEGMENT" },
 	{ "NAME", "encoding", "ENCODING" },
+	{ "NAME", "owner", "USER" },
 	{ "FORMAT", "date-format", "DATEFMT" },
 	{ "WHEN", NULL, "WHEN" },
 };
@@ -72,12 +73,21 @@ static void put_list(const char *prefix, const char *const *v)
 		put(prefix, *v, strlen(*v), NULL);
 }
 
-/* The words a help text lists after its last ':' (or whole): "a, b or c",
+/* The words a help text lists after its first ':' (or whole): "a, b or c",
  * a part in brackets dropped ("week (from Monday)"). */
 static void put_help_list(const char *prefix, const char *help)
 {
-	const char *s = strrchr(help, ':');
-	s = s ? s + 1 : help;
+	/* the first colon outside brackets ("or ics (followups: a
+	 * calendar)" has none) */
+	const char *s = help;
+	int depth = 0;
+	for (const char *p = help; *p; p++) {
+		depth += (*p == '(') - (*p == ')');
+		if (*p == ':' && !depth) {
+			s = p + 1;
+			break;
+		}
+	}
 	struct sb w = { 0 };
 	while (*s) {
 		s += strspn(s, " ,");
@@ -402,7 +412,8 @@ static void values_of(int argc, char **argv, const struct crm_cmd *cmd)
 		put_list(prefix, dom_consents);
 	} else if (help && (!strcmp(kind, "FORMAT") || !strcmp(kind, "STAGE") ||
 			    !strcmp(kind, "CHANNEL") || !strcmp(kind, "PERIOD") ||
-			    !strcmp(kind, "WHEN"))) {
+			    !strcmp(kind, "WHEN") || !strcmp(kind, "PRIORITY") ||
+			    !strcmp(kind, "STATUS"))) {
 		/* a fixed set: the words the option's help lists */
 		put_help_list(prefix, help);
 	} else if (extra) {

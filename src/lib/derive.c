@@ -17,6 +17,7 @@ const struct field derive_fields[D_N] = {
 	{ "last_contact", FK_DATE }, { "first_contact", FK_DATE }, { "contacts", FK_NUMBER },
 	{ "last_purchase", FK_DATE }, { "purchases", FK_NUMBER },    { "revenue", FK_NUMBER },
 	{ "avg_rating", FK_NUMBER },  { "open_tasks", FK_NUMBER },   { "last_campaign", FK_TEXT },
+	{ "open_tickets", FK_NUMBER },
 };
 
 #define NONE INT64_MIN
@@ -32,6 +33,13 @@ struct task {
 	size_t text, textn; /* in the part's texts */
 };
 
+/* A ticket: its customer (an index of the part's ids, the opening
+ * event's when seen) and state. */
+struct tkt {
+	size_t cust;
+	struct dom_ticket t;
+};
+
 /* What one thread gathers from its part of the file. */
 struct part {
 	const struct derive_opts *o;
@@ -45,6 +53,10 @@ struct part {
 	struct sb texts;
 	struct hmap dones;     /* ids closed by a done event */
 	struct merges merges;  /* the merge records of its stretch of the file */
+	struct hmap tickets;   /* ticket id (its opening event's) -> index into tkt */
+	struct tkt *tkt;
+	size_t kcap;
+	bool want_tickets;
 	bool want_tasks, want_campaign, want_money;
 	unsigned want_cls; /* the classes of events that count for a field asked for */
 };
@@ -92,6 +104,25 @@ static void note_task(struct part *p, const struct proj *pj, size_t cust, const 
 	}
 }
 
+/* The ticket id in the part, made when new. */
+static struct tkt *tkt_of(struct part *p, const char *id, size_t n, size_t cust)
+{
+	size_t k = hmap_put(&p->tickets, id, n);
+	if (k >= p->kcap) {
+		void *q = p->tkt;
+		size_t old = p->kcap;
+		xgrow(&q, &p->kcap, k + 1, sizeof *p->tkt);
+		p->tkt = q;
+		for (size_t i = old; i < p->kcap; i++) {
+			p->tkt[i].cust = (size_t)-1;
+			dom_ticket_init(&p->tkt[i].t);
+		}
+	}
+	if (p->tkt[k].cust == (size_t)-1)
+		p->tkt[k].cust = cust;
+	return &p->tkt[k];
+}
+
 static void line(const struct event *e, void *arg)
 {
 	struct part *p = arg;
@@ -118,6 +149,16 @@ static void line(const struct event *e, void *arg)
 		return;
 	}
 	crm_time ts = e->ts;
+	if ((c & DOM_TICKET) && p->want_tickets) {
+		const struct pval *ref = &pj->v[PJ_REF], *tid = ref->kind == 's' ? ref : &pj->v[PJ_ID];
+		if (tid->kind == 's' && tid->n) {
+			size_t ci = (size_t)(f - p->f);
+			struct tkt *k = tkt_of(p, tid->s, tid->n, ci);
+			if (ref->kind != 's')
+				k->cust = ci; /* the opening event says whose it is */
+			dom_ticket_fold(&k->t, pj, ts);
+		}
+	}
 	if (ts < p->o->since)
 		return;
 	if (c & DOM_CONTACT) {
@@ -189,6 +230,7 @@ static void add(struct figures *x, struct hmap *xcamp, const struct figures *y,
 	x->rating_sum += y->rating_sum;
 	x->ratings += y->ratings;
 	x->open_tasks += y->open_tasks;
+	x->open_tickets += y->open_tickets;
 }
 
 /* Fold part b, of the stretch of the file after a's, into a. */
@@ -217,6 +259,17 @@ static void fold(struct part *a, struct part *b)
 		if (b->task[t].textn)
 			sb_add(&a->texts, b->texts.s + b->task[t].text, b->task[t].textn);
 	}
+	for (size_t t = 0; t < b->tickets.n; t++) {
+		size_t n, cn;
+		const char *tid = hmap_key(&b->tickets, t, &n);
+		const char *cid = hmap_key(&b->ids, b->tkt[t].cust, &cn);
+		struct figures *x = fig_of(a, cid, cn, hmap_hash(cid, cn));
+		size_t ci = (size_t)(x - a->f);
+		struct tkt *k = tkt_of(a, tid, n, ci);
+		if (b->tkt[t].t.opened != INT64_MIN)
+			k->cust = ci;
+		dom_ticket_join(&k->t, &b->tkt[t].t);
+	}
 	for (size_t t = 0; t < b->dones.n; t++) {
 		size_t n;
 		const char *r = hmap_key(&b->dones, t, &n);
@@ -230,6 +283,8 @@ static void part_free(struct part *p)
 	hmap_free(&p->ids);
 	hmap_free(&p->tasks);
 	hmap_free(&p->dones);
+	hmap_free(&p->tickets);
+	free(p->tkt);
 	hmap_free(&p->campaigns);
 	free(p->f);
 	free(p->task);
@@ -260,6 +315,9 @@ static void follow_merges(struct part *a)
 		for (size_t t = 0; t < a->tasks.n; t++)
 			if (a->task[t].cust == (size_t)di)
 				a->task[t].cust = ki;
+		for (size_t t = 0; t < a->tickets.n; t++)
+			if (a->tkt[t].cust == (size_t)di)
+				a->tkt[t].cust = ki;
 	}
 }
 
@@ -282,6 +340,8 @@ static unsigned wanted_classes(const struct derive_opts *o)
 		c |= DOM_EMAIL;
 	if ((m & 1u << D_OPEN_TASKS) || o->tasks)
 		c |= DOM_TASK;
+	if ((m & 1u << D_OPEN_TICKETS) || o->tickets)
+		c |= DOM_TICKET;
 	return c;
 }
 
@@ -296,12 +356,13 @@ struct derive *derive_load(const struct crm_dir *d, const struct derive_opts *o)
 	for (int i = 0; i < SCAN_MAXPARTS; i++) {
 		parts[i].o = &dv->o;
 		parts[i].want_tasks = o->tasks || !o->mask || (o->mask & 1u << D_OPEN_TASKS);
+		parts[i].want_tickets = o->tickets || !o->mask || (o->mask & 1u << D_OPEN_TICKETS);
 		parts[i].want_campaign = !o->mask || (o->mask & 1u << D_LAST_CAMPAIGN);
 		parts[i].want_money = !o->mask || (o->mask & 1u << D_REVENUE);
 		parts[i].want_cls = wanted_classes(o);
 		ctx[i] = &parts[i];
 	}
-	unsigned skip = o->tasks ? 0 : 1u << PJ_TEXT | 1u << PJ_SUBJECT;
+	unsigned skip = o->tasks || o->tickets ? 0 : 1u << PJ_TEXT | 1u << PJ_SUBJECT;
 	int nparts = scan_parts(d, o->strict, skip, line, ctx, SCAN_MAXPARTS);
 	bool bad = nparts < 0;
 	if (bad)
@@ -324,6 +385,12 @@ struct derive *derive_load(const struct crm_dir *d, const struct derive_opts *o)
 		const char *tid = hmap_key(&dv->all.tasks, t, &n);
 		if (hmap_get(&dv->all.dones, tid, n) < 0)
 			dv->all.f[dv->all.task[t].cust].open_tasks++;
+	}
+	/* open tickets: those opened in the history whose status is open */
+	for (size_t t = 0; t < dv->all.tickets.n; t++) {
+		const struct tkt *k = &dv->all.tkt[t];
+		if (k->t.opened != INT64_MIN && dom_ticket_open(&k->t))
+			dv->all.f[k->cust].open_tickets++;
 	}
 	follow_merges(&dv->all);
 	return dv;
@@ -402,6 +469,21 @@ bool derive_task(const struct derive *dv, size_t *pos, struct open_task *t)
 	return false;
 }
 
+bool derive_ticket(const struct derive *dv, size_t *pos, struct ticket_view *t)
+{
+	const struct part *a = &dv->all;
+	while (*pos < a->tickets.n) {
+		size_t i = (*pos)++;
+		if (a->tkt[i].t.opened == INT64_MIN)
+			continue;
+		t->id = hmap_key(&a->tickets, i, &t->idn);
+		t->customer = hmap_key(&a->ids, a->tkt[i].cust, &t->customern);
+		t->t = &a->tkt[i].t;
+		return true;
+	}
+	return false;
+}
+
 static const char *num(char *buf, long long v, size_t *len)
 {
 	*len = (size_t)snprintf(buf, 32, "%lld", v);
@@ -433,6 +515,7 @@ const char *derive_get(const struct derive *dv, const char *id, size_t idlen, en
 	case D_CONTACTS: return a->contacts ? num(buf, a->contacts, len) : "";
 	case D_PURCHASES: return a->purchases ? num(buf, a->purchases, len) : "";
 	case D_OPEN_TASKS: return a->open_tasks ? num(buf, a->open_tasks, len) : "";
+	case D_OPEN_TICKETS: return a->open_tickets ? num(buf, a->open_tickets, len) : "";
 	case D_REVENUE:
 		if (!a->has_revenue)
 			return "";

@@ -16,7 +16,7 @@
 /* The derived fields of the expression language. */
 enum dfield {
 	D_LAST_CONTACT, D_FIRST_CONTACT, D_CONTACTS, D_LAST_PURCHASE, D_PURCHASES, D_REVENUE,
-	D_AVG_RATING, D_OPEN_TASKS, D_LAST_CAMPAIGN, D_N
+	D_AVG_RATING, D_OPEN_TASKS, D_LAST_CAMPAIGN, D_OPEN_TICKETS, D_N
 };
 
 /* Names and kinds of the derived fields, in enum order. */
@@ -25,7 +25,7 @@ extern const struct field derive_fields[D_N];
 /* A customer's figures, from the events of the window (see derive_opts). */
 struct figures {
 	crm_time last_contact, first_contact, last_purchase, first_purchase; /* INT64_MIN: none */
-	long contacts, purchases, open_tasks, ratings;
+	long contacts, purchases, open_tasks, open_tickets, ratings;
 	long orders;          /* purchases whose amount is in revenue (converted) */
 	long long revenue;    /* purchases less refunds, minor units of the base currency */
 	long long rating_sum; /* of the survey ratings 1-5 */
@@ -39,6 +39,7 @@ struct figures {
 struct derive_opts {
 	unsigned mask;                 /* bits 1 << D_...: the fields asked for; 0 for all */
 	bool tasks;                    /* keep the open tasks (derive_task) */
+	bool tickets;                  /* keep the tickets (derive_ticket) */
 	crm_time since, until;         /* the window: events from since to until (inclusive) */
 	const struct dom_rates *rates; /* to convert amounts into the base currency */
 	bool strict;
@@ -72,6 +73,17 @@ struct open_task {
 };
 /* The open tasks (with opts.tasks), in no order: *pos starts at 0. */
 bool derive_task(const struct derive *dv, size_t *pos, struct open_task *t);
+
+/* A ticket: its id (the opening event's), customer (the one it is now)
+ * and state (domain.h: the one fold of a ticket's events). */
+struct ticket_view {
+	const char *id, *customer;
+	size_t idn, customern;
+	const struct dom_ticket *t;
+};
+/* The tickets (with opts.tickets), open or not, in no order: *pos starts
+ * at 0. A ticket whose opening event is not in the history is left out. */
+bool derive_ticket(const struct derive *dv, size_t *pos, struct ticket_view *t);
 
 /* Field f of the customer with this id as a person reads it, written into
  * buf (40 bytes at least): times as stored, revenue in major units of the

@@ -1,6 +1,8 @@
 /* domain.c - the vocabulary and the rules of the data */
 #include "domain.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,6 +29,7 @@ const char *const dom_deal_stages[] = { "new", "qualified", "proposal", "negotia
 					"lost", NULL };
 const int dom_deal_prob[] = { 10, 25, 50, 75, 100, 0 };
 const char *const dom_ticket_statuses[] = { "open", "pending", "solved", "closed", NULL };
+const char *const dom_ticket_priorities[] = { "low", DOM_PRIORITY, "high", NULL };
 const char *const dom_mail_statuses[] = { DOM_PENDING, DOM_SENT, DOM_FAILED, NULL };
 const char *const dom_consents[] = { DOM_OPT_IN, DOM_OPT_OUT, NULL };
 
@@ -436,4 +439,97 @@ void dom_deal_fold(struct dom_deal *d, const struct proj *p, crm_time ts)
 bool dom_deal_open(const struct dom_deal *d)
 {
 	return strcmp(d->stage, "won") && strcmp(d->stage, "lost");
+}
+
+/* -- tickets -- */
+
+void dom_ticket_init(struct dom_ticket *t)
+{
+	memset(t, 0, sizeof *t);
+	t->opened = t->ts = t->t_status = t->t_priority = t->t_owner = t->reply = INT64_MIN;
+	snprintf(t->status, sizeof t->status, "%s", dom_ticket_statuses[0]);
+	snprintf(t->priority, sizeof t->priority, "%s", DOM_PRIORITY);
+}
+
+void dom_ticket_fold(struct dom_ticket *t, const struct proj *p, crm_time ts)
+{
+	if (ts >= t->ts)
+		t->ts = ts;
+	bool first = p->v[PJ_REF].kind != 's';
+	if (first && ts >= t->opened) {
+		t->opened = ts;
+		const struct pval *s = p->v[PJ_SUBJECT].kind == 's' ? &p->v[PJ_SUBJECT] : &p->v[PJ_TEXT];
+		pv_str(s, t->subject, sizeof t->subject);
+	} else if (!first && ts >= t->reply) {
+		t->reply = ts;
+	}
+	if (p->v[PJ_STATUS].kind == 's' && ts >= t->t_status) {
+		pv_str(&p->v[PJ_STATUS], t->status, sizeof t->status);
+		t->t_status = ts;
+	}
+	if (p->v[PJ_PRIORITY].kind == 's' && ts >= t->t_priority) {
+		pv_str(&p->v[PJ_PRIORITY], t->priority, sizeof t->priority);
+		t->t_priority = ts;
+	}
+	if (p->v[PJ_OWNER].kind == 's' && ts >= t->t_owner) {
+		pv_str(&p->v[PJ_OWNER], t->owner, sizeof t->owner);
+		t->t_owner = ts;
+	}
+}
+
+void dom_ticket_join(struct dom_ticket *a, const struct dom_ticket *b)
+{
+	if (b->ts >= a->ts)
+		a->ts = b->ts;
+	if (b->opened != INT64_MIN && b->opened >= a->opened) {
+		a->opened = b->opened;
+		memcpy(a->subject, b->subject, sizeof a->subject);
+	}
+	if (b->reply >= a->reply)
+		a->reply = b->reply;
+	if (b->t_status != INT64_MIN && b->t_status >= a->t_status) {
+		memcpy(a->status, b->status, sizeof a->status);
+		a->t_status = b->t_status;
+	}
+	if (b->t_priority != INT64_MIN && b->t_priority >= a->t_priority) {
+		memcpy(a->priority, b->priority, sizeof a->priority);
+		a->t_priority = b->t_priority;
+	}
+	if (b->t_owner != INT64_MIN && b->t_owner >= a->t_owner) {
+		memcpy(a->owner, b->owner, sizeof a->owner);
+		a->t_owner = b->t_owner;
+	}
+}
+
+bool dom_ticket_open(const struct dom_ticket *t)
+{
+	return strcmp(t->status, "solved") && strcmp(t->status, "closed");
+}
+
+long long dom_sla(const struct crm_dir *d, const char *priority)
+{
+	char key[32];
+	snprintf(key, sizeof key, "sla.%s", priority);
+	for (size_t i = d->nconf; i-- > 0;) {
+		const struct conf_item *it = &d->conf[i];
+		if (strcmp(it->key, key))
+			continue;
+		char *end;
+		errno = 0;
+		long long v = strtoll(it->value, &end, 10);
+		long long unit = !strcmp(end, "m") ? 60 : !strcmp(end, "h") ? 3600 : !strcmp(end, "d") ? 86400 : 0;
+		if (errno || end == it->value || !isdigit((unsigned char)it->value[0]) || !unit || v <= 0 ||
+		    v > 100000) {
+			crm_dataerr(crm_path(d, conf_file(it)), it->line,
+				    "%s: '%s' is not a duration (90m, 4h, 2d)", it->key, it->value);
+			exit(CRM_ERR);
+		}
+		return v * unit;
+	}
+	return 0;
+}
+
+bool dom_ticket_breached(const struct dom_ticket *t, long long sla, crm_time now)
+{
+	return sla > 0 && t->opened != INT64_MIN && dom_ticket_open(t) && now - t->opened > sla;
 }

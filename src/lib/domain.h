@@ -160,4 +160,44 @@ void dom_deal_fold(struct dom_deal *d, const struct proj *p, crm_time ts);
 /* True when the deal is still open (neither won nor lost). */
 bool dom_deal_open(const struct dom_deal *d);
 
+/* -- a ticket's state -- */
+
+/* The priorities of a ticket, from the lowest; one opened without one is
+ * normal. */
+extern const char *const dom_ticket_priorities[];
+#define DOM_PRIORITY "normal"
+
+/* A ticket is its events folded as a deal's are: the first (without ref)
+ * opens it, with its subject; each later one (type ticket, ref the first's
+ * id) may restate status, priority and owner, and is a reply. Status is
+ * open until an event says otherwise; a missing priority is normal. */
+struct dom_ticket {
+	crm_time opened;           /* the event without ref; INT64_MIN: not seen */
+	crm_time ts;               /* the latest event */
+	crm_time t_status, t_priority, t_owner;
+	crm_time reply;            /* the latest event after the first; INT64_MIN: none */
+	char status[16], priority[16], owner[64], subject[160];
+};
+
+/* A ticket with no event yet. */
+void dom_ticket_init(struct dom_ticket *t);
+/* Fold a ticket event at time ts (its fields in p) into t; events may
+ * come in any order (of two at the same time, the later folded wins). The
+ * subject is the opening event's subject, else its text. */
+void dom_ticket_fold(struct dom_ticket *t, const struct proj *p, crm_time ts);
+/* Fold the ticket b (of the same id, from another stretch of the history)
+ * into a. */
+void dom_ticket_join(struct dom_ticket *a, const struct dom_ticket *b);
+/* True when the ticket is still open: its status neither solved nor
+ * closed. */
+bool dom_ticket_open(const struct dom_ticket *t);
+
+/* The service level of a priority: crm.conf sla.PRIORITY (a duration, as
+ * 4h, 2d, 90m), in seconds; 0 when crm.conf sets none. A bad value is
+ * fatal, naming crm.conf's line. */
+long long dom_sla(const struct crm_dir *d, const char *priority);
+/* True when the open ticket t has been open longer than sla seconds (0:
+ * no service level, never) at now. */
+bool dom_ticket_breached(const struct dom_ticket *t, long long sla, crm_time now);
+
 #endif

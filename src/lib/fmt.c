@@ -817,3 +817,81 @@ void table_print(const struct table *t, const char *format, int color)
 	out_close(o);
 	hdr_free(&h);
 }
+
+/* -- iCalendar -- */
+
+/* Append the content line line[0..n) to b, folded at 75 octets. */
+static void ics_line(struct sb *b, const char *line, size_t n)
+{
+	size_t room = 75;
+	while (n > room) {
+		size_t k = room;
+		while (k > 0 && ((unsigned char)line[k] & 0xC0) == 0x80)
+			k--; /* not inside a UTF-8 character */
+		sb_add(b, line, k);
+		sb_adds(b, "\r\n ");
+		line += k;
+		n -= k;
+		room = 74; /* the space that starts a continuation is one of 75 */
+	}
+	sb_add(b, line, n);
+	sb_adds(b, "\r\n");
+}
+
+void ics_prop(struct sb *b, const char *name, const char *value, bool text)
+{
+	struct sb l = { 0 };
+	sb_adds(&l, name);
+	sb_addc(&l, ':');
+	for (const char *p = value; *p; p++) {
+		if (!text) {
+			sb_addc(&l, *p);
+		} else if (*p == '\\' || *p == ';' || *p == ',') {
+			sb_addc(&l, '\\');
+			sb_addc(&l, *p);
+		} else if (*p == '\r') {
+			if (p[1] != '\n')
+				sb_adds(&l, "\\n");
+		} else if (*p == '\n') {
+			sb_adds(&l, "\\n");
+		} else if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			sb_addc(&l, ' '); /* no other control character is TEXT */
+		} else {
+			sb_addc(&l, *p);
+		}
+	}
+	ics_line(b, l.s, l.len);
+	sb_free(&l);
+}
+
+void ics_time(struct sb *b, const char *name, int64_t t)
+{
+	char d[DATE_BUFSZ], v[20];
+	date_fmt(t, d); /* YYYY-MM-DDThh:mm:ssZ */
+	snprintf(v, sizeof v, "%.4s%.2s%.2sT%.2s%.2s%.2sZ", d, d + 5, d + 8, d + 11, d + 14, d + 17);
+	ics_prop(b, name, v, false);
+}
+
+void ics_day(struct sb *b, const char *name, int64_t t)
+{
+	char d[DATE_BUFSZ], v[10], n[64];
+	date_fmt_day(t, d); /* YYYY-MM-DD, in the zone */
+	snprintf(v, sizeof v, "%.4s%.2s%.2s", d, d + 5, d + 8);
+	snprintf(n, sizeof n, "%s;VALUE=DATE", name);
+	ics_prop(b, n, v, false);
+}
+
+void ics_begin(struct sb *b, const char *prodid, const char *name)
+{
+	ics_prop(b, "BEGIN", "VCALENDAR", false);
+	ics_prop(b, "VERSION", "2.0", false);
+	ics_prop(b, "PRODID", prodid, true);
+	ics_prop(b, "CALSCALE", "GREGORIAN", false);
+	if (name)
+		ics_prop(b, "X-WR-CALNAME", name, true);
+}
+
+void ics_end(struct sb *b)
+{
+	ics_prop(b, "END", "VCALENDAR", false);
+}

@@ -92,6 +92,27 @@ void cell_time(struct rec *r, int64_t t);
 void table_print(const struct table *t, const char *format, int color);
 void table_free(struct table *t);
 
+/* -- iCalendar (RFC 5545) --
+ * A calendar is written as content lines ended by CR LF, each folded into
+ * lines of at most 75 octets (a continuation starts with a space; a UTF-8
+ * character is never split), TEXT values escaped (backslash, semicolon,
+ * comma, a newline as \n). */
+
+/* Begin a VCALENDAR (VERSION 2.0, the PRODID given, its name as
+ * X-WR-CALNAME when not NULL). */
+void ics_begin(struct sb *b, const char *prodid, const char *name);
+/* A content line NAME:VALUE, the value escaped as TEXT when text, else as
+ * it is (a date, a date-time, a code). name may carry parameters
+ * ("DUE;VALUE=DATE"). */
+void ics_prop(struct sb *b, const char *name, const char *value, bool text);
+/* A date-time property in UTC: NAME:YYYYMMDDThhmmssZ. */
+void ics_time(struct sb *b, const char *name, int64_t t);
+/* A date property: NAME;VALUE=DATE:YYYYMMDD, the day of t in the zone
+ * (date_fmt_day). */
+void ics_day(struct sb *b, const char *name, int64_t t);
+/* End the VCALENDAR. */
+void ics_end(struct sb *b);
+
 /* Escape s as a JSON string (with quotes) onto b. */
 void json_put_str(struct sb *b, const char *s, size_t n);
 /* Append s to b with HTML's special characters escaped. */

@@ -4,7 +4,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 /* Eight bytes at a time (ids are 13 bytes: two steps), then a final mix
  * (MurmurHash3's) so that the low bits depend on every byte. */
@@ -85,114 +84,9 @@ uint32_t *hmap_word_of(struct hmap *m, const char *key, size_t n, uint64_t h)
 	return found ? &m->slot[j].word : NULL;
 }
 
-/* A table of 2 MiB or more lives in address space reserved for it and
- * for its growth (256 times its size, up to 64 GiB), on a 2 MiB boundary:
- * its pages are advised onto huge pages, and it grows in place, so that a
- * growth asks the kernel only for the pages added (a fresh page costs more
- * than the moves on some virtual machines, and pages freed and taken again
- * are fresh to them). */
-#define BIG ((size_t)2 << 20)
-
-/* Make the n reserved bytes at a usable, on huge pages where the kernel
- * has them (advice that an older kernel ignores). */
-static void commit(char *a, size_t n)
-{
-	if (mprotect(a, n, PROT_READ | PROT_WRITE))
-		crm_die("out of memory");
-#ifdef MADV_HUGEPAGE
-	madvise(a, n, MADV_HUGEPAGE);
-#endif
-}
-
-static struct hslot *reserve(size_t bytes, size_t *span)
-{
-	const size_t most = (size_t)64 << 30;
-	size_t want = bytes < most / 256 ? bytes * 256 : bytes < most ? most : bytes;
-	char *p = mmap(NULL, want + BIG, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (p == MAP_FAILED && want > bytes) {
-		/* no room to grow (ulimit -v): the table alone, copied when it grows */
-		want = bytes;
-		p = mmap(NULL, want + BIG, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	}
-	if (p == MAP_FAILED)
-		crm_die("out of memory");
-	char *a = (char *)(((uintptr_t)p + BIG - 1) & ~(uintptr_t)(BIG - 1));
-	if (a > p)
-		munmap(p, (size_t)(a - p));
-	munmap(a + want, (size_t)(p + want + BIG - (a + want)));
-	commit(a, bytes);
-	*span = want;
-	return (struct hslot *)a;
-}
-
-static void release(struct hslot *t, size_t span)
-{
-	if (span)
-		munmap(t, span);
-	else
-		free(t);
-}
-
-/* Every key of the table, just made cap slots long from old, put again
- * where the longer mask places it. The old slots are taken a cluster at a
- * time (a run of full slots, the first run starting after an empty slot):
- * a cluster is emptied, then its keys put back. A key's new place is its
- * old home plus a multiple of the old size, so a cluster's keys land in
- * the images of its own span, which no other cluster's keys reach, and
- * never past a full slot that is yet to be emptied. */
-static void rehash_in_place(struct hmap *m, size_t old)
-{
-	struct hslot *t = m->slot;
-	size_t cap = m->cap, e = 0;
-	while (t[e].idx)
-		e++; /* there is one: the map is at most 3/4 full */
-	struct hslot little[32], *run = little;
-	size_t rcap = sizeof little / sizeof *little;
-	for (size_t k = 1; k < old;) {
-		if (!t[(e + k) & (old - 1)].idx) {
-			k++;
-			continue;
-		}
-		size_t len = 1;
-		while (k + len < old && t[(e + k + len) & (old - 1)].idx)
-			len++;
-		if (len > rcap) {
-			if (run != little)
-				free(run);
-			rcap = len;
-			run = xmalloc(rcap * sizeof *run);
-		}
-		for (size_t q = 0; q < len; q++) {
-			struct hslot *s = &t[(e + k + q) & (old - 1)];
-			run[q] = *s;
-			*s = (struct hslot){ 0 };
-		}
-		for (size_t q = 0; q < len; q++) {
-			size_t j = run[q].h & (cap - 1);
-			while (t[j].idx)
-				j = (j + 1) & (cap - 1);
-			t[j] = run[q];
-			if (m->at)
-				m->at[run[q].idx - 1] = (uint32_t)j;
-		}
-		k += len;
-	}
-	if (run != little)
-		free(run);
-}
-
 static void grow(struct hmap *m, size_t cap)
 {
-	size_t bytes = cap * sizeof *m->slot, had = m->cap * sizeof *m->slot;
-	if (m->span >= bytes) {
-		commit((char *)m->slot + had, bytes - had);
-		size_t old = m->cap;
-		m->cap = cap;
-		rehash_in_place(m, old);
-		return;
-	}
-	size_t span = 0;
-	struct hslot *slot = bytes < BIG ? xcalloc(cap, sizeof *slot) : reserve(bytes, &span);
+	struct hslot *slot = xcalloc(cap, sizeof *slot);
 	for (size_t i = 0; i < m->cap; i++) {
 		const struct hslot *s = &m->slot[i];
 		if (!s->idx)
@@ -204,10 +98,9 @@ static void grow(struct hmap *m, size_t cap)
 		if (m->at)
 			m->at[s->idx - 1] = (uint32_t)j;
 	}
-	release(m->slot, m->span);
+	free(m->slot);
 	m->slot = slot;
 	m->cap = cap;
-	m->span = span;
 }
 
 /* The slot of key, added when missing. */
@@ -300,7 +193,7 @@ const char *hmap_key(const struct hmap *m, size_t i, size_t *n)
 
 void hmap_free(struct hmap *m)
 {
-	release(m->slot, m->span);
+	free(m->slot);
 	free(m->at);
 	sb_free(&m->keys);
 	memset(m, 0, sizeof *m);

@@ -28,7 +28,6 @@ struct hmap {
 	struct hslot *slot;
 	size_t cap; /* a power of two */
 	size_t n;
-	size_t span;  /* bytes of address space reserved for slot, 0 when from malloc */
 	uint32_t *at; /* at[i] is the slot of index i */
 	size_t acap;
 	/* set before the first key by a caller that keeps only words: at is

@@ -36,6 +36,63 @@ static const char *national(const char *num)
 	return digits >= PHONE_NATIONAL ? num + n - PHONE_NATIONAL : NULL;
 }
 
+const char *phone_calling_code(const char *cc)
+{
+	static const char *const codes[][2] = {
+		{ "AT", "43" },	 { "BE", "32" },  { "BG", "359" }, { "CH", "41" },  { "CY", "357" },
+		{ "CZ", "420" }, { "DE", "49" },  { "DK", "45" },  { "EE", "372" }, { "ES", "34" },
+		{ "FI", "358" }, { "FR", "33" },  { "GB", "44" },  { "GR", "30" },  { "HR", "385" },
+		{ "HU", "36" },	 { "IE", "353" }, { "IT", "39" },  { "LT", "370" }, { "LU", "352" },
+		{ "LV", "371" }, { "MT", "356" }, { "NL", "31" },  { "NO", "47" },  { "PL", "48" },
+		{ "PT", "351" }, { "RO", "40" },  { "SE", "46" },  { "SI", "386" }, { "SK", "421" },
+		{ "UA", "380" }, { "US", "1" },
+	};
+	if (!cc || strlen(cc) != 2)
+		return NULL;
+	char up[3] = { (char)(cc[0] & ~32), (char)(cc[1] & ~32), 0 };
+	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+		if (!strcmp(codes[i][0], up))
+			return codes[i][1];
+	return NULL;
+}
+
+bool phone_norm_in(const char *in, const char *country, struct sb *out)
+{
+	if (!phone_norm(in, out))
+		return false;
+	const char *code = out->s[0] == '+' ? NULL : phone_calling_code(country);
+	if (!code)
+		return true;
+	struct sb n = { 0 };
+	const char *d = out->s[0] == '0' ? out->s + 1 : out->s; /* the trunk prefix */
+	sb_printf(&n, "+%s%s", code, d);
+	sb_reset(out);
+	sb_add(out, n.s, n.len);
+	sb_free(&n);
+	return true;
+}
+
+bool phone_match(const char *field, const char *num, const char *country)
+{
+	const char *nat = national(num);
+	struct sb one = { 0 }, got = { 0 };
+	bool same = false;
+	for (const char *p = field; *p && !same;) {
+		size_t k = strcspn(p, ";,");
+		sb_reset(&one);
+		sb_add(&one, p, k);
+		p += k + (p[k] != '\0');
+		if (!phone_norm_in(sb_str(&one), country, &got))
+			continue;
+		const char *s = sb_str(&got), *gn = national(s);
+		same = !strcmp(s, num) ||
+		       (nat && gn && (num[0] != '+' || s[0] != '+') && !memcmp(nat, gn, PHONE_NATIONAL));
+	}
+	sb_free(&one);
+	sb_free(&got);
+	return same;
+}
+
 void phone_book_add(struct phone_book *b, const char *field, long row)
 {
 	char *copy = xstrdup(field);

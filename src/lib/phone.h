@@ -19,6 +19,23 @@
  * followed by 3 to 20 digits. */
 bool phone_norm(const char *in, struct sb *out);
 
+/* The calling code of the country cc (ISO 3166 alpha-2, any case): "48"
+ * for PL; NULL for a country not in the table (the EU's, BG, CH, GB, NO,
+ * UA, US). */
+const char *phone_calling_code(const char *cc);
+
+/* phone_norm, then a number written in national form (without "+" or
+ * "00") is given the calling code of country (crm.conf country; NULL or
+ * "" for none), its trunk prefix "0" dropped: with PL, "601 234 567" gives
+ * "+48601234567"; with DE, "030 1234567" gives "+49301234567". */
+bool phone_norm_in(const char *in, const char *country, struct sb *out);
+
+/* Whether one of the numbers of a phone field (separated by ';' or ',',
+ * each read by phone_norm_in with country) is num (normalised): the same
+ * number, or, when one of the two has no country prefix, the same last
+ * PHONE_NATIONAL digits (the rule of phone_book_find). */
+bool phone_match(const char *field, const char *num, const char *country);
+
 /* The customers' numbers, for finding who called. Rows are the caller's
  * (indexes into a table); a phone field may hold several numbers separated
  * by ';' or ','. */

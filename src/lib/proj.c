@@ -20,7 +20,7 @@
 static const char names[PJ_MAX][12] = {
 	"id", "ts", "customer", "type", "channel", "direction", "amount", "currency", "rating",
 	"score", "ref", "campaign", "status", "stage", "probability", "close", "due", "by",
-	"text", "subject", "message_id",
+	"text", "subject", "message_id", "priority", "owner",
 };
 
 static unsigned char name_len[PJ_MAX];

@@ -13,6 +13,7 @@
 #include "domain.h"
 #include "hist.h"
 #include "util.h"
+#include "voids.h"
 
 const char *pv_str(const struct pval *v, char *buf, size_t n)
 {
@@ -96,6 +97,7 @@ struct part {
 	void *ctx;
 	bool strict;
 	bool all; /* bad lines go to fn, not to the report */
+	const struct voids *voids; /* the events not read (or given as voided) */
 	long lines;
 	struct err *errs;
 	size_t nerr, ecap;
@@ -138,7 +140,12 @@ static void one_line(struct part *p, struct proj *pj, const struct proj_idx *x, 
 		note_err(p, p->lines, JSONL_TORN ": ", JSONL_TORN_OK);
 		p->errs[p->nerr - 1].warn = true;
 	}
-	struct event e = { pj, 0, false, dom_classify(pj), s, n, off, NULL, torn };
+	struct event e = { pj, 0, false, dom_classify(pj), s, n, off, NULL, torn, false };
+	if (p->voids && pj->v[PJ_ID].kind == 's' && voids_has(p->voids, pj->v[PJ_ID].s, pj->v[PJ_ID].n)) {
+		if (!p->all)
+			return;
+		e.voided = true;
+	}
 	e.has_ts = pv_time(&pj->v[PJ_TS], &e.ts);
 	p->fn(&e, p->ctx);
 }
@@ -293,11 +300,22 @@ static int scan_file(const struct crm_dir *d, bool strict, unsigned skip, scan_f
 		off_t k = st.st_size / STRETCH;
 		np = k > 4096 ? 4096 : k < nth ? nth : (int)k;
 	}
+	/* the corrections first: the events they cancel are not read */
+	const struct voids *voids = NULL;
+	if (S_ISREG(st.st_mode)) {
+		if (!(voids = voids_of(d)))
+			exit(CRM_ERR); /* reported */
+		if (!voids->refs.n)
+			voids = NULL;
+		else
+			skip &= ~(1u << PJ_ID);
+	}
 	struct part *parts = xcalloc((size_t)np, sizeof *parts);
 	off_t from = 0;
 	for (int i = 0; i < np; i++) {
 		struct part *p = &parts[i];
-		*p = (struct part){ .fd = fd, .skip = skip, .fn = fn, .ctx = ctx[0], .strict = strict, .all = all };
+		*p = (struct part){ .fd = fd, .skip = skip, .fn = fn, .ctx = ctx[0], .strict = strict, .all = all,
+				    .voids = voids };
 		p->from = from;
 		p->to = i == np - 1 ? st.st_size : line_start_after(fd, st.st_size / np * (i + 1), st.st_size);
 		if (p->to < from)

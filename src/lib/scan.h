@@ -23,6 +23,7 @@ struct event {
 	long long off;    /* where text starts in the file (or the stream) */
 	const char *err;  /* scan_parts_all: why the line is bad, else NULL */
 	bool torn;        /* the last line, without its line end */
+	bool voided;      /* scan_parts_all: a void event cancels it (voids.h) */
 };
 
 typedef void (*scan_fn)(const struct event *e, void *ctx);
@@ -30,7 +31,9 @@ typedef void (*scan_fn)(const struct event *e, void *ctx);
 /* The most parts a scan is split into (one thread each). */
 #define SCAN_MAXPARTS 2
 
-/* Call fn for every line of the history of d that parses, with the fields
+/* Call fn for every line of the history of d that parses and that no void
+ * event cancels (voids.h: the voids of a history that is a regular file
+ * are read first), with the fields
  * in skip (bits 1 << PJ_...) left out of the event. Bad lines are reported
  * as file:line, in file order, and skipped; with strict the first is
  * reported and the scan fails. A big file is read in up to nctx parts on
@@ -51,7 +54,7 @@ int scan_parts_any(const struct crm_dir *d, bool strict, unsigned skip, scan_fn 
 /* scan_parts_any for a checker that lists bad lines its own way: a line
  * that does not parse is not reported but given to fn as an event with p
  * NULL and err the reason (torn set when it is the last line and has no
- * line end). Blank lines are skipped; a file that cannot be read is still
+ * line end); a line a void cancels is given too, with voided set. Blank lines are skipped; a file that cannot be read is still
  * reported and gives -1. */
 int scan_parts_all(const struct crm_dir *d, unsigned skip, scan_fn fn, void **ctx, int nctx);
 /* The whole history in one part: scan_parts with one context. Returns 0

@@ -597,6 +597,16 @@ size_t valid_event(const json_t *o, valid_fn *fn, void *ctx)
 		say(&p, "ref", "a done needs a ref: the task it closes");
 	if (type && !strcmp(type, "merge") && (!json_object_get(o, "ref") || (ref && !*ref)))
 		say(&p, "ref", "a merge needs a ref: the customer merged into this one");
+	if (type && !strcmp(type, "void") && (!json_object_get(o, "ref") || (ref && !*ref)))
+		say(&p, "ref", "a void needs a ref: the event it cancels");
+	if (type && !strcmp(type, "ticket")) {
+		const char *st = str_key(&p, o, "status", false);
+		if (st && !dom_in(dom_ticket_statuses, st))
+			say_val(&p, "status", st, "must be one of open, pending, solved, closed");
+		const char *pr = str_key(&p, o, "priority", false);
+		if (pr && !dom_in(dom_ticket_priorities, pr))
+			say_val(&p, "priority", pr, "must be one of low, normal, high");
+	}
 	if (type && !strcmp(type, "deal")) {
 		const char *st = str_key(&p, o, "stage", false);
 		if (st && !dom_in(dom_deal_stages, st))
@@ -704,8 +714,14 @@ bool valid_event_clean(const struct proj *p)
 			return false;
 	if (!pv_opt_str(&v[PJ_REF]))
 		return false;
-	/* a done names its task, a merge the customer merged */
-	static const char *const done[] = { "done", "merge", NULL }, *const deal[] = { "deal", NULL };
+	/* a done names its task, a merge the customer merged, a void the event */
+	static const char *const done[] = { "done", "merge", "void", NULL }, *const deal[] = { "deal", NULL };
+	static const char *const ticket[] = { "ticket", NULL };
+	if (pv_in(&v[PJ_TYPE], ticket) &&
+	    (!pv_opt_str(&v[PJ_STATUS]) || (v[PJ_STATUS].kind == 's' && !pv_in(&v[PJ_STATUS], dom_ticket_statuses)) ||
+	     !pv_opt_str(&v[PJ_PRIORITY]) ||
+	     (v[PJ_PRIORITY].kind == 's' && !pv_in(&v[PJ_PRIORITY], dom_ticket_priorities))))
+		return false;
 	if (pv_in(&v[PJ_TYPE], done) && (!v[PJ_REF].kind || (v[PJ_REF].kind == 's' && !v[PJ_REF].n)))
 		return false;
 	if (pv_in(&v[PJ_TYPE], deal) &&

@@ -114,8 +114,8 @@ void valid_memo_free(struct valid_memo *m);
 /* Check one interaction on its own: id, ts, customer and type present;
  * type, channel, direction known; amount whole minor units with a currency
  * of three capital letters; rating 1-5, score 0-10; due and close stored
- * timestamps; a done and a merge record have a ref; a deal's stage and
- * probability. Whether ids are unique and refs lead somewhere is the
+ * timestamps; a done, a merge record and a void have a ref; a deal's stage and
+ * probability; a ticket's status and priority. Whether ids are unique and refs lead somewhere is the
  * caller's. Returns the number of problems. */
 size_t valid_event(const json_t *o, valid_fn *fn, void *ctx);
 
