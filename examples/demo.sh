@@ -122,3 +122,9 @@ git --no-pager log -p --ext-diff --no-merges --format='%h %an: %s' -- customers.
 
 step "git log -p -1 --no-merges -- customers.csv    # the same as lines of fields"
 git --no-pager log -p -1 --no-merges --format='%h %an: %s' -- customers.csv | grep '^[-+][^-+]'
+
+step "crm-report digest -o html > digest.html    # the Monday report (from cron, mailed to the team)"
+mkdir -p "$top/build"
+crm-report digest -o html >"$top/build/digest.html"
+crm-report digest -o table | sed -n '1,16p'
+echo "The digest of the week is in $top/build/digest.html"

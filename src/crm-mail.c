@@ -26,6 +26,7 @@
 #include "lock.h"
 #include "mail.h"
 #include "mailimp.h"
+#include "money.h"
 #include "opt.h"
 #include "scan.h"
 #include "utf8.h"
@@ -43,6 +44,7 @@ enum {
 	O_TRANSACTIONAL,
 	O_FAILED,
 	O_GITSYNC,
+	O_COST,
 };
 
 static const struct crm_opt opts[] = {
@@ -58,13 +60,14 @@ static const struct crm_opt opts[] = {
 	{ O_TRANSACTIONAL, "transactional", NULL, "not marketing: mail customers without opt-in too" },
 	{ O_FAILED, "failed", "FILE", "write the skipped and failed customers as CSV with a reason" },
 	{ O_GITSYNC, "sync", NULL, "with --send: pull first, push the pending lines before mailing (crm.conf sync)" },
+	{ O_COST, "cost", "AMOUNT", "with --send: record what the campaign cost (500, 1 299,00 PLN; default currency: --currency, crm.conf)" },
 	CRM_OPT_CURRENCY,
 	CRM_OPT_DRYRUN,
 	CRM_OPTS_WRITER,
 };
 
 static const struct crm_cmd cmd = {
-	"-t TEMPLATE [--campaign NAME] [--where EXPR] [--send] [--sendmail CMD] [--maildir DIR] [--cap DAYS] [--rate N] [--limit N] [--transactional] [--failed FILE] [--sync] [--currency CUR] [-n] [-]",
+	"-t TEMPLATE [--campaign NAME] [--where EXPR] [--send] [--sendmail CMD] [--maildir DIR] [--cap DAYS] [--rate N] [--limit N] [--transactional] [--failed FILE] [--sync] [--cost AMOUNT] [--currency CUR] [-n] [-]",
 	"Render the template for each customer of the stream (or of --where) and\n"
 	"print the messages as an mbox, or with --send pipe each to sendmail and\n"
 	"record it in the history. Safe to re-run: a customer is mailed once per campaign.",
@@ -73,7 +76,7 @@ static const struct crm_cmd cmd = {
 };
 
 struct opts {
-	const char *tmpl, *campaign, *where, *sendmail, *maildir, *failed;
+	const char *tmpl, *campaign, *where, *sendmail, *maildir, *failed, *cost;
 	long cap, rate, limit;
 	bool send, transactional, sync;
 	struct crm_common c;
@@ -88,12 +91,23 @@ struct past {
 	crm_time *last_ts;     /* the latest mail sent to the customer */
 	size_t lcap;
 	const char *campaign;
+	crm_time cost_ts;      /* the latest cost recorded of this campaign (INT64_MIN: none) */
+	long long cost;
+	char cost_cur[4];
 };
 
 static void ev_past(const struct event *e, void *arg)
 {
 	struct past *p = arg;
 	const struct proj *j = e->p;
+	char name[256], cur[4];
+	long long cost;
+	if (dom_campaign_cost(e, name, sizeof name, &cost, cur) && !strcmp(name, p->campaign) &&
+	    e->has_ts && e->ts >= p->cost_ts) {
+		p->cost_ts = e->ts;
+		p->cost = cost;
+		memcpy(p->cost_cur, cur, 4);
+	}
 	if (!pv_is(&j->v[PJ_TYPE], "email") || j->v[PJ_CUSTOMER].kind != 's')
 		return;
 	bool pending = pv_is(&j->v[PJ_STATUS], DOM_PENDING), failed = pv_is(&j->v[PJ_STATUS], DOM_FAILED);
@@ -313,6 +327,57 @@ static void log_event(struct crm_dir *d, const char *cust, const char *campaign,
 		crm_diex("the history could not be written; stopped so that nobody is mailed twice");
 }
 
+/* The amount of --cost in minor units of its currency: the one it names
+ * (three letters: "EUR 500", "500 EUR"), else cur (--currency), else
+ * crm.conf's; as money_parse reads amounts. Fatal when it is none. */
+static void cost_parse(const struct crm_dir *d, const char *s, const char *cur, long long *minor,
+		       char *out)
+{
+	const char *dflt = cur ? cur : conf_get(d, "currency", DOM_CURRENCY);
+	if (!currency_valid(dflt, out))
+		crm_diex("%s: not a currency (three letters: EUR, PLN)", dflt);
+	for (const char *p = s; *p; p++) {
+		size_t n = 0;
+		while (((p[n] | 0x20) >= 'a' && (p[n] | 0x20) <= 'z'))
+			n++;
+		if (n == 3 && (p == s || !((p[-1] | 0x20) >= 'a' && (p[-1] | 0x20) <= 'z'))) {
+			char c[4] = { p[0], p[1], p[2], 0 };
+			currency_valid(c, out);
+			break;
+		}
+		if (n)
+			p += n - 1;
+	}
+	const char *why = money_parse(s, out, minor);
+	if (why)
+		crm_diex("--cost: %s: %s", s, why);
+}
+
+/* The campaign's event that records its cost. */
+static void cost_event(struct crm_dir *d, const char *campaign, long long cost, const char *cur)
+{
+	json_t *e = json_object();
+	char id[ID_LEN + 1], ts[DATE_BUFSZ];
+	id_new(id);
+	date_fmt(crm_now(), ts);
+	json_object_set_new(e, "id", json_string(id));
+	json_object_set_new(e, "ts", json_string(ts));
+	json_object_set_new(e, "type", json_string("campaign"));
+	json_object_set_new(e, "campaign", json_string(campaign));
+	json_object_set_new(e, "cost", json_integer(cost));
+	json_object_set_new(e, "currency", json_string(cur));
+	json_object_set_new(e, "by", json_string(crm_user()));
+	struct sb b = { 0 };
+	jsonl_put(&b, e);
+	json_decref(e);
+	crm_lock(d);
+	int rc = crm_append(d, INTERACTIONS, b.s, b.len);
+	crm_unlock(d);
+	sb_free(&b);
+	if (rc < 0)
+		crm_diex("the history could not be written: the campaign's cost is not recorded");
+}
+
 /* Write one message into a Maildir's new/ (tmp/ first, as Maildir wants). */
 static void maildir_put(const char *dir, const char *msg, size_t n, size_t seq)
 {
@@ -518,6 +583,7 @@ int main(int argc, char **argv)
 		case O_TRANSACTIONAL: o.transactional = true; break;
 		case O_FAILED: o.failed = arg; break;
 		case O_GITSYNC: o.sync = true; break;
+		case O_COST: o.cost = arg; break;
 		case O_CAP:
 		case O_RATE:
 		case O_LIMIT:
@@ -536,12 +602,19 @@ int main(int argc, char **argv)
 		crm_usage_error(&cmd, "--maildir is for the preview; it does not go with --send");
 	if (o.sync && !o.send)
 		crm_usage_error(&cmd, "--sync goes with --send");
+	if (o.cost && !o.send)
+		crm_usage_error(&cmd, "--cost goes with --send: the preview records nothing");
 	bool use_stdin = dash || stdin_is_stream();
 	if (!use_stdin && !o.where)
 		crm_diex("no recipients: pipe customers in (crm-find ... | crm-mail) or give --where EXPR");
 
 	struct crm_dir d;
 	crm_dir_open(&d, o.c.dir);
+	/* --cost: in the currency it names, else --currency's, else crm.conf's */
+	long long cost = 0;
+	char cost_cur[4] = "";
+	if (o.cost)
+		cost_parse(&d, o.cost, o.c.currency, &cost, cost_cur);
 
 	/* the template: as named, else in the directory's templates/ */
 	struct sb text = { 0 };
@@ -624,9 +697,13 @@ int main(int argc, char **argv)
 	struct held *held = NULL;
 	size_t nheld = 0, hcap = 0;
 
-	struct past past = { .campaign = campaign };
+	struct past past = { .campaign = campaign, .cost_ts = INT64_MIN };
 	if (scan_history(&d, o.c.strict, ev_past, &past) < 0)
 		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
+	/* --cost: the campaign's event says what it cost, unless its latest says so already */
+	if (o.cost && o.send && !o.c.dry_run &&
+	    (past.cost_ts == INT64_MIN || past.cost != cost || strcmp(past.cost_cur, cost_cur)))
+		cost_event(&d, campaign, cost, cost_cur);
 
 	/* addresses that bounced hard are not mailed again */
 	struct bounces bounced;

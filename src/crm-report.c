@@ -8,11 +8,12 @@
 #include "complete.h"
 #include "cust.h"
 #include "opt.h"
+#include "predict.h"
 #include "report.h"
 #include "suggest.h"
 #include "util.h"
 
-enum { O_SINCE = OPT_FIRST_LOCAL, O_UNTIL, O_BY, O_GROUP, O_LIMIT, O_WINDOW };
+enum { O_SINCE = OPT_FIRST_LOCAL, O_UNTIL, O_BY, O_GROUP, O_LIMIT, O_WINDOW, O_PERIODS, O_HOLDOUT };
 
 static const struct crm_opt opts[] = {
 	{ O_SINCE, "since", "DATE", "from this time on (inclusive; -30d, 2026-01-01)" },
@@ -23,6 +24,8 @@ static const struct crm_opt opts[] = {
 	CRM_OPT_CURRENCY,
 	{ O_LIMIT, "limit", "N", "at most N rows (top: default 10)" },
 	{ O_WINDOW, "window", "DAYS", "campaigns: days after a mail in which a reply counts (14)" },
+	{ O_PERIODS, "periods", "N", "forecast: N periods ahead (6; with --holdout 0)" },
+	{ O_HOLDOUT, "holdout", "DURATION", "forecast: fit up to DURATION before --until (90d, 13w, 6m) and show what happened since" },
 	{ 'o', "format", "FORMAT", "table, csv, tsv, json, md, html, or ics (followups: a calendar)" },
 	CRM_OPT_SAFECSV,
 	CRM_OPTS_READER,
@@ -44,6 +47,8 @@ static const struct report reports[] = {
 	{ "owners", report_owners, true, false, "customers, contacts, open tasks and revenue per owner" },
 	{ "tickets", report_tickets, true, false, "open tickets: age, owner, last reply, service level breaches" },
 	{ "changes", report_changes, false, false, "changes of consent and stage in the git history: who and when" },
+	{ "forecast", report_forecast, false, false, "purchases and revenue expected per period ahead (BG/NBD, Gamma-Gamma)" },
+	{ "digest", report_digest, true, true, "the week (--by) in headline figures against the one before, and charts" },
 	{ NULL, NULL, false, false, NULL },
 };
 
@@ -58,9 +63,10 @@ static void complete_reports(const char *kind, const char *prefix)
 }
 
 static const struct crm_cmd cmd = {
-	"REPORT [--since DATE] [--until DATE] [--by PERIOD] [--group FIELD] [-w EXPR] [--currency CUR] [--limit N] [-o FORMAT]",
+	"REPORT [--since DATE] [--until DATE] [--by PERIOD] [--group FIELD] [-w EXPR] [--currency CUR] [--limit N] [--periods N] [--holdout DURATION] [-o FORMAT]",
 	"Print a report: summary, activity, revenue, top, segments, pipeline,\n"
-	"campaigns, satisfaction, followups, cohorts, owners, tickets or changes. A customer\n"
+	"campaigns, satisfaction, followups, cohorts, owners, tickets, changes,\n"
+	"forecast or digest. A customer\n"
 	"stream on standard input, or --where, limits the report to those customers.",
 	opts,
 	NULL,
@@ -134,7 +140,7 @@ int main(int argc, char **argv)
 	crm_init(argc, argv);
 	complete_extra(complete_reports);
 	struct crm_common c = { 0 };
-	struct rctx x = { .limit = -1, .window = 14, .group_ev = -1, .by = P_MONTH };
+	struct rctx x = { .limit = -1, .window = 14, .group_ev = -1, .by = P_MONTH, .periods = -1 };
 	const char *arg, *since = NULL, *until = NULL, *where = NULL;
 	int k;
 	while ((k = crm_getopt(argc, argv, &cmd, &c, &arg)) != -1) {
@@ -149,15 +155,26 @@ int main(int argc, char **argv)
 			if (i < 0)
 				crm_usage_error(&cmd, "--by takes day, week, month, quarter or year");
 			x.by = (enum period)i;
+			x.by_given = true;
 			break;
 		}
+		case O_HOLDOUT:
+			if (!predict_span(arg, &x.holdout))
+				crm_usage_error(&cmd, "--holdout takes a span of time: 90d, 13w, 6m, 1y");
+			break;
+		case O_PERIODS:
 		case O_LIMIT:
 		case O_WINDOW: {
 			long long v;
 			if (!parse_long(arg, &v) || v < 0)
-				crm_usage_error(&cmd, k == O_LIMIT ? "--limit takes a whole number"
-								   : "--window takes a number of days");
-			if (k == O_LIMIT)
+				crm_usage_error(&cmd, k == O_LIMIT     ? "--limit takes a whole number"
+						      : k == O_PERIODS ? "--periods takes a whole number"
+								       : "--window takes a number of days");
+			if (k == O_PERIODS && v > 1000)
+				crm_usage_error(&cmd, "--periods takes at most 1000");
+			if (k == O_PERIODS)
+				x.periods = (long)v;
+			else if (k == O_LIMIT)
 				x.limit = (long)v;
 			else
 				x.window = (long)v;
@@ -202,10 +219,30 @@ int main(int argc, char **argv)
 	if (rep->customers || x.scoped || (x.group_name && x.group_ev < 0))
 		customers_load(&x, use_stdin, where);
 
+	x.format = c.format;
+	x.color = c.color;
+	if (rep->run == report_digest) { /* several tables, printed by the report */
+		rep->run(&x, NULL);
+		customers_free(&x);
+		merges_free(&x.merged);
+		dom_rates_free(&x.rates);
+		crm_dir_close(&x.d);
+		crm_flush_stdout();
+		return CRM_OK;
+	}
 	struct table t;
 	char title[128];
 	snprintf(title, sizeof title, "crm report: %s", rep->name);
 	table_init(&t, title);
+	/* what the report covers, for its page */
+	char d1[DATE_BUFSZ], d2[DATE_BUFSZ];
+	date_fmt_day(x.until, d2);
+	if (x.since != INT64_MIN) {
+		date_fmt_day(x.since, d1);
+		snprintf(t.period, sizeof t.period, "%s to %s", d1, d2);
+	} else {
+		snprintf(t.period, sizeof t.period, "up to %s", d2);
+	}
 	rep->run(&x, &t);
 	if (x.limit >= 0 && !rep->limits && t.n > (size_t)x.limit)
 		t.n = (size_t)x.limit;

@@ -330,7 +330,7 @@ crm-log: 3 messages read, 2 interactions added, 0 duplicates skipped, 0 unmatche
 	run --separate-stderr crm-log --new-leads
 	assert_failure 2
 	assert_equal "${stderr_lines[0]}" 'crm-log: --new-leads goes with --import-mail'
-	assert_equal "${stderr_lines[4]}" '       crm-log --import-mail PATH... [--new-leads] [-n]'
+	assert_equal "${stderr_lines[5]}" '       crm-log --import-mail PATH... [--new-leads] [-n]'
 	run --separate-stderr crm-log --import-mail x.mbox -l
 	assert_failure 2
 	assert_equal "${stderr_lines[0]}" 'crm-log: --import-mail goes alone, without -l, --done or --import-calls'

@@ -1049,3 +1049,40 @@ sent'
 	assert_equal "$(sink_count)" 0
 	[ ! -s interactions.jsonl ]
 }
+
+# --- the cost of a campaign ----------------------------------------------------
+
+@test "MAIL041: --send --cost records the campaign's cost once, in crm.conf's currency or the one it names" {
+	printf '#!/bin/sh\ncat >/dev/null\n' >"$WORK/fake-sendmail"
+	chmod +x "$WORK/fake-sendmail"
+	run -0 --separate-stderr crm-mail -t winter.eml --where "id=$JIRI" --send --sendmail "$WORK/fake-sendmail" --cost '1 299,50'
+	run -0 jq -c 'select(.type == "campaign") | [.campaign, .cost, .currency, .by, .ts, (.customer // "none")]' interactions.jsonl
+	assert_output '["winter",129950,"EUR","tester","2026-11-22T10:00:00Z","none"]'
+	# the same cost again (nobody left to mail: exit 1): nothing more is
+	# written; another one is a new event
+	run -1 --separate-stderr crm-mail -t winter.eml --where "id=$JIRI" --send --sendmail "$WORK/fake-sendmail" --cost 1299.50
+	run -0 jq -c 'select(.type == "campaign") | .cost' interactions.jsonl
+	assert_output '129950'
+	run -1 --separate-stderr crm-mail -t winter.eml --where "id=$JIRI" --send --sendmail "$WORK/fake-sendmail" --cost 'PLN 800'
+	run -0 jq -c 'select(.type == "campaign") | [.cost, .currency]' interactions.jsonl
+	assert_output $'[129950,"EUR"]\n[80000,"PLN"]'
+	run -1 --separate-stderr crm-mail -t winter.eml --where "id=$JIRI" --send --sendmail "$WORK/fake-sendmail" --cost 5000 --currency JPY
+	run -0 jq -c 'select(.type == "campaign") | [.cost, .currency]' interactions.jsonl
+	assert_line --index 2 '[5000,"JPY"]'
+	# crm-check takes the campaign events as they are (the one problem it
+	# finds is Zoë's address)
+	run -2 --separate-stderr crm-check
+	assert_output 'customers.csv:7: email "zoë@example": needs a domain with a dot (name@example.com)'
+}
+
+@test "MAIL042: --cost: only with --send, a dry run records nothing, a bad amount is an error" {
+	run -2 --separate-stderr crm-mail -t winter.eml --where "id=$JIRI" --cost 100
+	[[ $stderr == 'crm-mail: --cost goes with --send: the preview records nothing'$'\n'* ]] || fail "$stderr"
+	run -0 --separate-stderr crm-mail -t winter.eml --where "id=$JIRI" --send -n --cost 100
+	[ ! -s interactions.jsonl ]
+	run -2 --separate-stderr crm-mail -t winter.eml --where "id=$JIRI" --send --cost -5
+	[[ $stderr == 'crm-mail: --cost: -5: '* ]] || fail "$stderr"
+	run -2 --separate-stderr crm-mail -t winter.eml --where "id=$JIRI" --send --cost 12.345
+	[[ $stderr == 'crm-mail: --cost: 12.345: '* ]] || fail "$stderr"
+	[ ! -s interactions.jsonl ]
+}

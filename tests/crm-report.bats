@@ -548,35 +548,245 @@ EOF
 	# 14 days after; c2's purchase one second past the 14 days does not count
 	run -0 --separate-stderr crm-report campaigns -o csv
 	assert_output - <<'EOF'
-campaign,recipients,responders,response_rate,revenue,currency
-autumn,2,1,50.0,250.50,PLN
-winback,2,1,50.0,200.00,PLN
+campaign,recipients,responders,response_rate,revenue,cost,roi,currency
+autumn,2,1,50.0,250.50,,,PLN
+winback,2,1,50.0,200.00,,,PLN
 EOF
 }
 
 @test "REP022: campaigns --window: the window ends exactly N days after the mail" {
 	run -0 --separate-stderr crm-report campaigns --window 19 -o csv
 	assert_output - <<'EOF'
-campaign,recipients,responders,response_rate,revenue,currency
-autumn,2,2,100.0,250.50,PLN
-winback,2,2,100.0,230.00,PLN
+campaign,recipients,responders,response_rate,revenue,cost,roi,currency
+autumn,2,2,100.0,250.50,,,PLN
+winback,2,2,100.0,230.00,,,PLN
 EOF
 	run -0 --separate-stderr crm-report campaigns --window 18 -o csv
 	assert_output - <<'EOF'
-campaign,recipients,responders,response_rate,revenue,currency
-autumn,2,1,50.0,250.50,PLN
-winback,2,2,100.0,230.00,PLN
+campaign,recipients,responders,response_rate,revenue,cost,roi,currency
+autumn,2,1,50.0,250.50,,,PLN
+winback,2,2,100.0,230.00,,,PLN
 EOF
 }
 
 @test "REP023: campaigns --since: mails of the period only; none is exit 1" {
 	run -0 --separate-stderr crm-report campaigns --since 2026-10-01 -o csv
 	assert_output - <<'EOF'
-campaign,recipients,responders,response_rate,revenue,currency
-winback,2,1,50.0,200.00,PLN
+campaign,recipients,responders,response_rate,revenue,cost,roi,currency
+winback,2,1,50.0,200.00,,,PLN
 EOF
 	run -1 --separate-stderr crm-report campaigns --since 2026-11-01 -o csv
-	assert_output 'campaign,recipients,responders,response_rate,revenue,currency'
+	assert_output 'campaign,recipients,responders,response_rate,revenue,cost,roi,currency'
+}
+
+@test "REP048: campaigns: the cost of each (its latest campaign event with one, in the base currency) and the return on it" {
+	# autumn cost 80.00 PLN, then 100.00 PLN: ROI (250.50 - 100.00) / 100.00
+	# = 150.5%; winback 50.00 EUR at 4.25 = 212.50 PLN: (200.00 - 212.50) /
+	# 212.50 = -5.88%; a cost written after --until does not count yet
+	cat >>interactions.jsonl <<'EOF'
+{"id":"01kbc00000001","ts":"2026-09-01T08:00:00Z","type":"campaign","campaign":"autumn","cost":8000,"currency":"PLN","by":"alice"}
+{"id":"01kbc00000002","ts":"2026-09-02T08:00:00Z","type":"campaign","campaign":"autumn","cost":10000,"currency":"PLN","by":"alice"}
+{"id":"01kbc00000003","ts":"2026-10-15T08:00:00Z","type":"campaign","campaign":"winback","cost":5000,"currency":"EUR","by":"alice"}
+{"id":"01kbc00000004","ts":"2026-11-21T08:00:00Z","type":"campaign","campaign":"autumn","cost":99900,"currency":"PLN","by":"alice"}
+EOF
+	printf 'rate.EUR = 4.25\n' >>crm.conf
+	run -0 --separate-stderr crm-report campaigns --until 2026-11-20 -o csv
+	assert_equal "$stderr" ''
+	assert_output - <<'EOF'
+campaign,recipients,responders,response_rate,revenue,cost,roi,currency
+autumn,2,1,50.0,250.50,100.00,150.5,PLN
+winback,2,1,50.0,200.00,212.50,-5.9,PLN
+EOF
+	# the campaign events are no contacts
+	run -0 crm-report summary -o csv
+	assert_line 'interactions,email,5'
+	refute_line --partial 'campaign'
+	# without a rate for EUR, winback's cost is not known, and the report says so
+	printf 'currency = PLN\n' >crm.conf
+	run -0 --separate-stderr crm-report campaigns -o csv
+	assert_output - <<'EOF'
+campaign,recipients,responders,response_rate,revenue,cost,roi,currency
+autumn,2,1,50.0,250.50,999.00,-74.9,PLN
+winback,2,1,50.0,200.00,,,PLN
+EOF
+	assert_equal "$stderr" 'crm-report: left out 1 event in EUR: no exchange rate to PLN (crm.conf: rate.EUR = how much PLN one EUR is worth)'
+	run -0 --separate-stderr crm-report campaigns -o table
+	assert_line --index 0 --regexp '^campaign +recipients +responders +response_rate +revenue +cost +roi +currency'
+}
+
+# --- digest ----------------------------------------------------------------------
+
+# The digest of October against September (--by month, --until 2026-10-31),
+# worked out by hand: revenue PLN 123.45 + 200.00 + 30.00 = 353.45 in 3
+# orders (average 117.81, truncated as revenue's aov), EUR 70.00 - 20.00 =
+# 50.00 in 1; September PLN 250.50 + 79.99 - 50.50 = 279.99 in 2 (165.24);
+# active: c1 c2 c3 c4 in October, c1 c2 c3 c6 in September; new: c4; the
+# weighted pipeline at 10-31: D1 1000.00 p10 + D3 500.00 p10 = 150.00 PLN
+# and D2 123.45 EUR p50 = 61.73; at 09-30 D3 alone; CSAT October 2 of 3,
+# September 0 of 1; NPS October (1 - 1) / 2, September -100. No task is
+# overdue at either end; the model of who buys again cannot be fitted
+# (three repeat buyers).
+DIGEST_MD='# crm digest
+
+month 2026-10-01 to 2026-10-31, against 2026-09-01 to 2026-09-30
+
+## Headline figures
+
+| figure | value | previous | change |
+| --- | ---: | ---: | ---: |
+| customers | 6 | 6 | 0 |
+| new customers | 1 | 0 | +1 |
+| active customers | 4 | 4 | 0 |
+| orders | 4 | 2 | +2 |
+| revenue EUR | 50.00 |  |  |
+| average order EUR | 70.00 |  |  |
+| revenue PLN | 353.45 | 279.99 | +73.46 |
+| average order PLN | 117.81 | 165.24 | -47.43 |
+| weighted pipeline EUR | 61.73 |  |  |
+| weighted pipeline PLN | 150.00 | 50.00 | +100.00 |
+| overdue tasks | 0 | 0 | 0 |
+| CSAT | 66.7 | 0.0 | +66.7 |
+| NPS | 0.0 | -100.0 | +100.0 |
+
+## Revenue by month per currency
+
+| period | currency | orders | refunds | revenue | aov |
+| --- | --- | ---: | ---: | ---: | ---: |
+| 2025-11 |  | 0 | 0 |  |  |
+| 2025-12 |  | 0 | 0 |  |  |
+| 2026-01 |  | 0 | 0 |  |  |
+| 2026-02 |  | 0 | 0 |  |  |
+| 2026-03 |  | 0 | 0 |  |  |
+| 2026-04 |  | 0 | 0 |  |  |
+| 2026-05 |  | 0 | 0 |  |  |
+| 2026-06 |  | 0 | 0 |  |  |
+| 2026-07 | EUR | 1 | 0 | 50.00 | 50.00 |
+| 2026-07 | PLN | 1 | 0 | 100.00 | 100.00 |
+| 2026-08 |  | 0 | 0 |  |  |
+| 2026-09 | PLN | 2 | 1 | 279.99 | 165.24 |
+| 2026-10 | EUR | 1 | 1 | 50.00 | 70.00 |
+| 2026-10 | PLN | 3 | 0 | 353.45 | 117.81 |
+
+## Contacts by channel
+
+| period | channel | type | interactions | in | out |
+| --- | --- | --- | ---: | ---: | ---: |
+| 2026-10 | chat | chat | 1 | 1 | 0 |
+| 2026-10 | email | email | 2 | 0 | 2 |
+| 2026-10 | meeting | meeting | 1 | 0 | 1 |
+| 2026-10 | other | deal | 4 | 0 | 0 |
+| 2026-10 | shop | purchase | 4 | 0 | 0 |
+| 2026-10 | shop | refund | 1 | 0 | 0 |
+| 2026-10 | web | survey | 3 | 0 | 0 |
+
+## Open deals by stage
+
+| stage | currency | deals | value | weighted |
+| --- | --- | ---: | ---: | ---: |
+| new | PLN | 2 | 1,500.00 | 150.00 |
+| qualified | EUR | 1 | 123.45 | 61.73 |
+
+## Segments (RFM)
+
+| segment | customers | share | revenue | aov | days_since_purchase |
+| --- | ---: | ---: | ---: | ---: | ---: |
+| Loyal | 1 | 16.7 | 30.00 | 30.00 | 2 |
+| Potential Loyalists | 1 | 16.7 | 279.99 | 139.99 | 2 |
+| At Risk | 1 | 16.7 | 423.45 | 141.15 | 25 |
+| Prospects | 3 | 50.0 | 0.00 |  |  |
+
+## Valuable customers at risk of leaving
+
+The model of who buys again could not be fitted: too few repeat buyers to fit BG/NBD: 3 of 3 customers bought more than once, at least 10 are needed.
+
+## Overdue follow-ups
+
+No task is overdue.'
+
+@test "REP049: digest -o md: headline figures of the period against the one before, then each part, every figure worked out by hand" {
+	run -0 --separate-stderr crm-report digest --until 2026-10-31 --by month -o md
+	assert_output "$DIGEST_MD"
+	assert_equal "$stderr" 'crm-report: left out 3 events in EUR: no exchange rate to PLN (crm.conf: rate.EUR = how much PLN one EUR is worth)'
+}
+
+@test "REP050: digest -o table: the same parts with numbers grouped; by default the last whole week, and with rates the totals" {
+	run -0 --separate-stderr crm-report digest --until 2026-10-31 --by month -o table
+	assert_line --index 0 'crm digest'
+	assert_line --index 1 'month 2026-10-01 to 2026-10-31, against 2026-09-01 to 2026-09-30'
+	assert_line --index 2 'Headline figures'
+	assert_line --regexp '^revenue PLN +353\.45 +279\.99 +\+73\.46$'
+	assert_line --regexp '^new +PLN +2 +1,500\.00 +150\.00$'
+	assert_line --regexp '^Wycena|^No task is overdue\.$'
+	# now is Sunday 2026-11-22 10:00: its week has not ended; the last whole
+	# one is 11-09 to 11-15 (D3 won on 11-10, D5 logged on 11-15)
+	printf 'currency = PLN\ntouch_days = 60\nrate.EUR = 4.30\n' >crm.conf
+	run -0 --separate-stderr crm-report digest -o table
+	assert_equal "$stderr" ''
+	assert_line --index 1 'week 2026-11-09 to 2026-11-15, against 2026-11-02 to 2026-11-08'
+	assert_line --regexp '^active customers +2 +1 +\+1$'
+	# at 11-15: D1 600.00 + D5 20.00 PLN; at 11-08: D1 600.00 + D3 50.00
+	# (won on 11-10); D2 61.73 EUR = 265.42 PLN (123.45 x 4.30 x 0.5)
+	assert_line --regexp '^weighted pipeline PLN +620\.00 +650\.00 +-30\.00$'
+	assert_line --regexp '^weighted pipeline total PLN +885\.42 +915\.42 +-30\.00$'
+	assert_line --regexp '^NPS +0\.0 *$'
+	run -2 --separate-stderr crm-report digest -o csv
+}
+
+# Headless Chromium, or a skip that says it is missing.
+chromium_shot() {
+	timeout 180 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+		--disable-background-networking --disable-component-update --disable-sync \
+		--user-data-dir="$(mktemp -d "$WORK/chrome.XXXXXX")" "$@" 2>/dev/null
+}
+
+@test "REP051: digest -o html renders in headless Chromium at desktop and phone widths; the charts' text is there" {
+	command -v chromium >/dev/null || skip "chromium is not installed (make deps-test installs it)"
+	printf 'currency = PLN\ntouch_days = 60\nrate.EUR = 4.30\n' >crm.conf
+	run -0 --separate-stderr crm-report digest --until 2026-10-31 --by month -o html
+	printf '%s\n' "$output" >digest.html
+	assert_html digest.html
+	assert_output --partial '<meta name="viewport" content="width=device-width, initial-scale=1">'
+	assert_output --partial '@media print'
+	assert_output --partial 'made 2026-11-22 10:00'
+	refute_output --partial '<script'
+	local art=$TOP/tests/artefacts
+	mkdir -p "$art"
+	chromium_shot --screenshot="$art/digest-desktop.png" --window-size=1280,2000 "file://$PWD/digest.html"
+	chromium_shot --screenshot="$art/digest-phone.png" --window-size=390,2000 "file://$PWD/digest.html"
+	local f
+	for f in digest-desktop digest-phone; do
+		[[ -f $art/$f.png ]] || fail "no screenshot $f"
+		[[ $(head -c 8 "$art/$f.png" | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]] || fail "$f: not a PNG"
+		(($(stat -c %s "$art/$f.png") > 20000)) || fail "$f: a blank page?"
+	done
+	# the browser's document: each chart's title with its period, axis
+	# labels, values with thousands separated, the legend
+	chromium_shot --dump-dom "file://$PWD/digest.html" >dom.html
+	run -0 python3 - dom.html <<'PY'
+import sys, re
+from html.parser import HTMLParser
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__(); self.inside = 0; self.texts = []
+    def handle_starttag(self, tag, a):
+        if tag == "text": self.inside += 1; self.texts.append("")
+    def handle_endtag(self, tag):
+        if tag == "text": self.inside -= 1
+    def handle_data(self, d):
+        if self.inside: self.texts[-1] += d
+p = P(); p.feed(open(sys.argv[1], encoding="utf-8").read())
+print("\n".join(p.texts))
+PY
+	assert_line 'Revenue by month per currency, 2025-11-01 to 2026-10-31'
+	assert_line 'Contacts by channel, 2026-10-01 to 2026-10-31'
+	assert_line 'Open deals by stage, on 2026-10-31'
+	assert_line 'Segments (RFM), on 2026-10-31'
+	assert_line 'revenue'
+	assert_line 'total PLN'
+	assert_line '353.45'
+	assert_line '1,500'
+	assert_line '2026-09'
+	assert_line 'chat'
 }
 
 # --- satisfaction --------------------------------------------------------------

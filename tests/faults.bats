@@ -722,15 +722,13 @@ crm-rm: nothing was removed"
 	truncate -s 0 acme/customers.csv
 	rm -rf acme && small_crm
 	truncate -s 2G acme/interactions.jsonl
-	for p in "crm-rm -d acme --forget jiri@example.cz" "crm-find -d acme -i x" "crm-log -d acme -l"; do
+	# (the readers of derived fields look for corrections first, with the
+	# reader of records: voids.h)
+	for p in "crm-rm -d acme --forget jiri@example.cz" "crm-find -d acme -i x" "crm-log -d acme -l" \
+		"crm-find -d acme --where revenue>0" "crm-segment -d acme --rfm"; do
 		run --separate-stderr bash -c "$limit $p"
 		assert_failure 2
 		assert_equal "$stderr" "${p%% *}: acme/interactions.jsonl:5: NUL byte in a record of over 1024 KiB: not a text file"
-	done
-	for p in "crm-find -d acme --where revenue>0" "crm-segment -d acme --rfm"; do
-		run --separate-stderr bash -c "$limit $p"
-		assert_failure 2
-		assert_equal "$stderr" "${p%% *}: acme/interactions.jsonl:5: NUL byte in a line of over 1024 KiB: not a text file"
 	done
 	# an append does not read the history: it starts a line of its own
 	# after the zeros and keeps them, for a person to look at

@@ -171,8 +171,8 @@ EOF
 	assert_line 'losing touch,2026-10-15,01mc000000004,Klaus Weber,,every 30 days,38'
 	run -0 --separate-stderr crm-report campaigns -o csv
 	assert_output - <<'EOF'
-campaign,recipients,responders,response_rate,revenue,currency
-news,1,0,0.0,0.00,PLN
+campaign,recipients,responders,response_rate,revenue,cost,roi,currency
+news,1,0,0.0,0.00,,,PLN
 EOF
 }
 

@@ -18,6 +18,13 @@ struct camp {
 	long long recipients, responders, revenue; /* revenue in the base currency */
 };
 
+/* A campaign's cost: its latest campaign event that states one. */
+struct cost {
+	crm_time ts;
+	long long minor;
+	char cur[4];
+};
+
 struct campctx {
 	struct rctx *x;
 	struct hmap camps, custs;
@@ -28,12 +35,21 @@ struct campctx {
 	size_t *first; /* per customer: its first send + 1 */
 	size_t fcap;
 	struct hmap responded; /* "campaign\x1fcustomer" counted once */
+	struct keyed costs;    /* campaign -> struct cost */
 };
 
 static void ev_send(const struct event *e, void *arg)
 {
 	struct campctx *cc = arg;
 	const struct pval *camp = &e->p->v[PJ_CAMPAIGN], *cust = &e->p->v[PJ_CUSTOMER];
+	char name[256], cur[4];
+	long long minor;
+	if (e->has_ts && e->ts <= cc->x->until && dom_campaign_cost(e, name, sizeof name, &minor, cur)) {
+		struct cost *c = keyed_row(&cc->costs, name, strlen(name));
+		if (!c->ts || e->ts >= c->ts)
+			*c = (struct cost){ e->ts, minor, { cur[0], cur[1], cur[2], 0 } };
+		return;
+	}
 	/* a message counts when it was sent */
 	if (!(e->cls & DOM_EMAIL) || !(e->cls & DOM_CONTACT) || camp->kind != 's' || !camp->n ||
 	    cust->kind != 's' || !wanted(cc->x, e, true))
@@ -100,13 +116,13 @@ static void ev_response(const struct event *e, void *arg)
 
 void report_campaigns(struct rctx *x, struct table *t)
 {
-	struct campctx cc = { .x = x };
+	struct campctx cc = { .x = x, .costs.size = sizeof(struct cost) };
 	if (scan_history(&x->d, x->strict, ev_send, &cc) < 0 ||
 	    scan_history(&x->d, x->strict, ev_response, &cc) < 0)
 		exit(CRM_ERR);
 	static const char *const c[] = { "campaign", "recipients", "responders", "response_rate",
-					 "revenue", "currency", NULL };
-	table_cols(t, c, "snnnns");
+					 "revenue", "cost", "roi", "currency", NULL };
+	table_cols(t, c, "snnnnnns");
 	t->chart_label = 0;
 	t->chart_value = 3;
 	struct keyed names = { .size = 1 };
@@ -124,6 +140,17 @@ void report_campaigns(struct rctx *x, struct table *t)
 		cell_num(r, v->responders);
 		cell_pct(r, v->responders, v->recipients);
 		cell_base(r, x, v->revenue);
+		/* the cost in the base currency, and the return: (revenue - cost) / cost in per cent */
+		long k = hmap_get(&cc.costs.keys, sorted[i], strlen(sorted[i]));
+		const struct cost *co = k >= 0 ? keyed_at(&cc.costs, (size_t)k) : NULL;
+		long long base;
+		if (co && dom_convert(&x->rates, co->cur, 3, co->minor, &base)) {
+			cell_base(r, x, base);
+			cell_pct(r, v->revenue - base, base);
+		} else {
+			cell_str(r, "");
+			cell_str(r, "");
+		}
 		cell_str(r, x->rates.base);
 	}
 	free_strv(sorted);
@@ -131,6 +158,7 @@ void report_campaigns(struct rctx *x, struct table *t)
 	hmap_free(&cc.camps);
 	hmap_free(&cc.custs);
 	hmap_free(&cc.responded);
+	keyed_free(&cc.costs);
 	free(cc.s);
 	free(cc.first);
 	free(cc.c);

@@ -33,6 +33,11 @@ struct rctx {
 	enum period by;
 	struct dom_rates rates;  /* the base currency (--currency) and the rates */
 	long limit, window;      /* --limit (-1: none), --window days */
+	long periods;            /* --periods (-1: the report's own) */
+	double holdout;          /* --holdout in days (0: none) */
+	bool by_given;           /* --by was given */
+	const char *format;      /* -o, for a report that prints itself */
+	int color;
 	const char *group_name;  /* --group, or NULL */
 	int group_ev;            /* the PJ_ field of an event grouped by, else -1 */
 	struct merges merged;    /* who a customer is now: the merge records */
@@ -66,6 +71,9 @@ void report_cohorts(struct rctx *x, struct table *t);
 void report_owners(struct rctx *x, struct table *t);
 void report_changes(struct rctx *x, struct table *t);
 void report_tickets(struct rctx *x, struct table *t);
+void report_forecast(struct rctx *x, struct table *t);
+/* The digest prints itself, several tables as one page (t is NULL). */
+void report_digest(struct rctx *x, struct table *t);
 
 /* -- customers (customers.c) -- */
 

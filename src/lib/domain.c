@@ -18,7 +18,7 @@
 
 const char *const dom_types[] = { "note", "call", DOM_MISSED, "email", "meeting", "chat",
 				  "sms", "purchase", "refund", "ticket", "survey", "task",
-				  "done", "deal", "bounce", "void", "merge", "auto", NULL };
+				  "done", "deal", "bounce", "void", "merge", "auto", "campaign", NULL };
 const char *const dom_log_types[] = { "note", "call", DOM_MISSED, "email", "meeting", "chat",
 				      "sms", "purchase", "refund", "ticket", "survey", "task",
 				      "done", "deal", "bounce", NULL };
@@ -177,6 +177,8 @@ unsigned dom_classify(const struct proj *p)
 	case 8:
 		if (is(t, "purchase", 8))
 			c |= DOM_PURCHASE;
+		else if (is(t, "campaign", 8))
+			c = DOM_CAMPAIGN | DOM_INTERNAL;
 		break;
 	}
 	if (message) {
@@ -334,7 +336,8 @@ bool dom_convert(const struct dom_rates *r, const char *cur, size_t n, long long
 	long long fnum, tnum;
 	int fscale, tscale;
 	if (!rate_of(r, cur, n, &fnum, &fscale) || !rate_of(r, r->base, 3, &tnum, &tscale)) {
-		atomic_fetch_add_explicit(&r->unrated[slot_of(cur, n)], 1, memory_order_relaxed);
+		if (r->unrated)
+			atomic_fetch_add_explicit(&r->unrated[slot_of(cur, n)], 1, memory_order_relaxed);
 		*out = 0;
 		return false;
 	}
@@ -532,4 +535,29 @@ long long dom_sla(const struct crm_dir *d, const char *priority)
 bool dom_ticket_breached(const struct dom_ticket *t, long long sla, crm_time now)
 {
 	return sla > 0 && t->opened != INT64_MIN && dom_ticket_open(t) && now - t->opened > sla;
+}
+
+/* -- a campaign's cost -- */
+
+bool dom_campaign_cost(const struct event *e, char *name, size_t namesz, long long *minor,
+		       char *cur)
+{
+	if (!(e->cls & DOM_CAMPAIGN) || !e->text)
+		return false;
+	/* few lines: the whole object, for the key the projection does not take */
+	char err[64];
+	json_t *o = jsonl_parse(e->text, e->len, err, sizeof err);
+	if (!o)
+		return false;
+	json_t *c = json_object_get(o, "cost"), *k = json_object_get(o, "currency"),
+	       *n = json_object_get(o, "campaign");
+	bool ok = json_is_integer(c) && json_integer_value(c) >= 0 && json_is_string(k) &&
+		  currency_valid(json_string_value(k), cur) && json_is_string(n) &&
+		  json_string_length(n) && json_string_length(n) < namesz;
+	if (ok) {
+		*minor = json_integer_value(c);
+		memcpy(name, json_string_value(n), json_string_length(n) + 1);
+	}
+	json_decref(o);
+	return ok;
 }

@@ -18,7 +18,7 @@
 /* -- the vocabulary: NULL-terminated lists -- */
 
 /* Interaction types: those a person logs, then the bookkeeping events
- * (void, merge, auto) that programs write. */
+ * (void, merge, auto, campaign) that programs write. */
 extern const char *const dom_types[];
 /* The types a person may log with crm-log TYPE. */
 extern const char *const dom_log_types[];
@@ -88,7 +88,8 @@ enum {
 	DOM_MERGE = 1u << 9,    /* the customer in ref is now this one */
 	DOM_TICKET = 1u << 10,
 	DOM_VOID = 1u << 11,
-	DOM_INTERNAL = 1u << 12 /* task, done and the bookkeeping events */
+	DOM_INTERNAL = 1u << 12, /* task, done and the bookkeeping events */
+	DOM_CAMPAIGN = 1u << 13  /* a campaign's own event (its cost): of no customer */
 };
 
 /* The classes of an event read by the projection reader. An event is a
@@ -127,7 +128,8 @@ void dom_rates_free(struct dom_rates *r);
 /* amount, in minor units of the currency cur[0..n), in minor units of the
  * base currency: converted with the rate and rounded half away from zero.
  * False when cur has no rate: the event is counted as left out (safe from
- * several threads) and *out is 0. */
+ * several threads; not when r->unrated is NULL: a pass whose leftovers
+ * are told by another) and *out is 0. */
 bool dom_convert(const struct dom_rates *r, const char *cur, size_t n, long long amount,
 		 long long *out);
 
@@ -137,6 +139,18 @@ bool dom_convert(const struct dom_rates *r, const char *cur, size_t n, long long
 bool dom_rates_missing(const struct dom_rates *r, struct sb *msg);
 /* Warn once (on standard error, as the program) about what was left out. */
 void dom_rates_warn(const struct dom_rates *r);
+
+/* -- a campaign's cost -- */
+
+struct event;
+
+/* The cost a campaign event records (type campaign, written by crm-mail
+ * --cost, or by hand): its campaign in *name (n bytes, pointing into the
+ * event's line) and its cost, the key "cost" in minor units of the key
+ * "currency" (cur, 4 bytes). False when e is no campaign event or states
+ * no cost; a campaign's cost is that of its latest event that states one. */
+bool dom_campaign_cost(const struct event *e, char *name, size_t namesz, long long *minor,
+		       char *cur);
 
 /* -- a deal's state -- */
 

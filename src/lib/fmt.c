@@ -1,12 +1,14 @@
 /* fmt.c - output formats */
 #include "fmt.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "chart.h"
 #include "csvrec.h"
 #include "date.h"
 #include "money.h"
@@ -576,7 +578,7 @@ void table_init(struct table *t, const char *title)
 {
 	memset(t, 0, sizeof *t);
 	snprintf(t->title, sizeof t->title, "%s", title);
-	t->chart_label = t->chart_value = -1;
+	t->chart_label = t->chart_value = t->chart_series = -1;
 }
 
 void table_cols(struct table *t, const char *const *colnames, const char *kinds)
@@ -653,7 +655,7 @@ static void grouped(const char *s, char *out, size_t n)
 {
 	const char *p = s;
 	size_t k = 0;
-	if (*p == '-')
+	if (*p == '-' || *p == '+')
 		out[k++] = *p++;
 	size_t digits = strspn(p, "0123456789");
 	for (size_t i = 0; i < digits && k + 2 < n; i++) {
@@ -677,15 +679,16 @@ static double num_of(const char *s)
 	return strtod(s, NULL);
 }
 
-/* The chart of an HTML page: one bar per label, the sum of its values. */
+/* The chart of a table: a bar per label (the sum of its rows' values),
+ * in a series per value of the series column when there is one. */
 static void html_chart(struct sb *b, const struct table *t)
 {
 	if (t->chart_label < 0 || t->chart_value < 0 || !t->n)
 		return;
-	const char **labels = xcalloc(t->n, sizeof *labels);
-	double *vals = xcalloc(t->n, sizeof *vals);
-	size_t nl = 0;
-	for (size_t i = 0; i < t->n; i++) {
+	size_t rows = t->chart_n && t->chart_n < t->n ? t->chart_n : t->n;
+	const char **labels = xcalloc(rows, sizeof *labels), **series = xcalloc(rows + 1, sizeof *series);
+	size_t nl = 0, ns = 0;
+	for (size_t i = 0; i < rows; i++) {
 		const char *l = rec_get(&t->rows[i], (size_t)t->chart_label);
 		if (!*l)
 			continue; /* a row without a label (a rate) is no bar */
@@ -694,66 +697,132 @@ static void html_chart(struct sb *b, const struct table *t)
 			k++;
 		if (k == nl)
 			labels[nl++] = l; /* every period gets a bar, 0 high when empty */
-		if (t->chart_marked && (i >= t->mcap || !t->marked[i]))
+		const char *sn = t->chart_series >= 0 ? rec_get(&t->rows[i], (size_t)t->chart_series) : "";
+		if (t->chart_series >= 0 && !*sn)
 			continue;
-		vals[k] += num_of(rec_get(&t->rows[i], (size_t)t->chart_value));
+		for (k = 0; k < ns && strcmp(series[k], sn); k++)
+			;
+		if (k == ns)
+			series[ns++] = sn;
 	}
-	double max = 0;
-	for (size_t i = 0; i < nl; i++)
-		if (vals[i] > max)
-			max = vals[i];
-	int bw = 28, gap = 6, h = 160, top = 20, left = 10;
-	int w = left * 2 + (int)nl * (bw + gap);
-	sb_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\" "
-		     "aria-label=\"%s\">\n", w, h + top + 60, t->cols.name[t->chart_value]);
-	for (size_t i = 0; i < nl; i++) {
-		int bh = max > 0 ? (int)(vals[i] / max * h + 0.5) : 0;
-		int xx = left + (int)i * (bw + gap);
-		sb_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#4a7ab5\"><title>", xx,
-			  top + h - bh, bw, bh);
-		html_put(b, labels[i], strlen(labels[i]));
-		sb_printf(b, ": %g</title></rect>\n", vals[i]);
-		sb_printf(b, "<text x=\"%d\" y=\"%d\" font-size=\"10\" transform=\"rotate(60 %d %d)\">", xx + 4,
-			  top + h + 12, xx + 4, top + h + 12);
-		html_put(b, labels[i], strlen(labels[i]));
-		sb_adds(b, "</text>\n");
+	if (!ns)
+		series[ns++] = "";
+	double *vals = xcalloc(nl * ns + 1, sizeof *vals);
+	/* of several series, a label without a row of one has no bar of it */
+	for (size_t i = 0; ns > 1 && i < nl * ns; i++)
+		vals[i] = NAN;
+	for (size_t i = 0; i < rows; i++) {
+		const char *l = rec_get(&t->rows[i], (size_t)t->chart_label);
+		if (!*l || (t->chart_marked && (i >= t->mcap || !t->marked[i])))
+			continue;
+		const char *sn = t->chart_series >= 0 ? rec_get(&t->rows[i], (size_t)t->chart_series) : "";
+		size_t k = 0, s = 0;
+		while (k < nl && strcmp(labels[k], l))
+			k++;
+		while (s < ns && strcmp(series[s], sn))
+			s++;
+		if (s < ns && isnan(vals[s * nl + k]))
+			vals[s * nl + k] = 0;
+		if (s < ns)
+			vals[s * nl + k] += num_of(rec_get(&t->rows[i], (size_t)t->chart_value));
 	}
-	sb_adds(b, "</svg>\n");
+	char title[256];
+	if (*t->period)
+		snprintf(title, sizeof title, "%s, %s", t->title, t->period);
+	else
+		snprintf(title, sizeof title, "%s", t->title);
+	struct chart c = { .title = title, .unit = t->cols.name[t->chart_value], .labels = labels,
+			   .n = nl, .series = series, .ns = ns, .v = vals, .across = t->chart_across };
+	chart_svg(b, &c);
 	free(labels);
+	free(series);
 	free(vals);
+}
+
+static const char page_css[] =
+	"body{font-family:sans-serif;color:#222;margin:1em auto;max-width:62em;padding:0 1em}"
+	"h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.6em}"
+	"p.meta,p.note{color:#555}div.wide{overflow-x:auto}"
+	"table{border-collapse:collapse;margin:.5em 0}"
+	"td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}"
+	"td.n{text-align:right;font-variant-numeric:tabular-nums}"
+	"svg{display:block;height:auto;margin:.6em 0}"
+	"@media print{body{max-width:none;margin:0}h2{break-after:avoid}svg,table{break-inside:avoid}}";
+
+/* The head of a page, its <h1> and what it covers and when it was made. */
+static void html_head(struct sb *b, const char *title, const char *period)
+{
+	sb_adds(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+		   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
+	html_put(b, title, strlen(title));
+	sb_printf(b, "</title>\n<style>%s</style></head><body>\n<h1>", page_css);
+	html_put(b, title, strlen(title));
+	char made[DATE_BUFSZ];
+	date_fmt_local(crm_now(), made);
+	sb_adds(b, "</h1>\n<p class=\"meta\">");
+	if (period && *period) {
+		html_put(b, period, strlen(period));
+		sb_adds(b, "; ");
+	}
+	sb_printf(b, "made %s</p>\n", made);
+}
+
+/* A table's chart and rows; with heading, its title as an <h2>. */
+static void html_section(struct sb *b, const struct table *t, bool heading)
+{
+	if (heading) {
+		sb_adds(b, "<h2>");
+		html_put(b, t->title, strlen(t->title));
+		sb_adds(b, "</h2>\n");
+	}
+	if (*t->note) {
+		sb_adds(b, "<p class=\"note\">");
+		html_put(b, t->note, strlen(t->note));
+		sb_adds(b, "</p>\n");
+	}
+	html_chart(b, t);
+	if (!t->cols.n || (!t->n && *t->note))
+		return;
+	sb_adds(b, "<div class=\"wide\"><table>\n<tr>");
+	for (size_t c = 0; c < t->cols.n; c++) {
+		sb_adds(b, "<th>");
+		html_put(b, t->cols.name[c], strlen(t->cols.name[c]));
+		sb_adds(b, "</th>");
+	}
+	sb_adds(b, "</tr>\n");
+	for (size_t i = 0; i < t->n; i++) {
+		sb_adds(b, "<tr>");
+		for (size_t c = 0; c < t->cols.n; c++) {
+			const char *v = rec_get(&t->rows[i], c);
+			sb_adds(b, t->numeric[c] ? "<td class=\"n\">" : "<td>");
+			if (t->numeric[c] && *v) {
+				char g[64];
+				grouped(v, g, sizeof g);
+				html_put(b, g, strlen(g));
+			} else {
+				html_put(b, v, rec_len(&t->rows[i], c));
+			}
+			sb_adds(b, "</td>");
+		}
+		sb_adds(b, "</tr>\n");
+	}
+	sb_adds(b, "</table></div>\n");
+}
+
+static void html_out(struct sb *b)
+{
+	sb_adds(b, "</body></html>\n");
+	if (fwrite(b->s, 1, b->len, stdout) != b->len)
+		crm_flush_stdout();
+	sb_free(b);
 }
 
 static void html_page(const struct table *t)
 {
 	struct sb b = { 0 };
-	sb_adds(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
-	html_put(&b, t->title, strlen(t->title));
-	sb_adds(&b, "</title>\n<style>body{font-family:sans-serif;margin:2em}table{border-collapse:"
-		    "collapse}td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}"
-		    "td.n{text-align:right}</style></head><body>\n<h1>");
-	html_put(&b, t->title, strlen(t->title));
-	sb_adds(&b, "</h1>\n");
-	html_chart(&b, t);
-	sb_adds(&b, "<table>\n<tr>");
-	for (size_t c = 0; c < t->cols.n; c++) {
-		sb_adds(&b, "<th>");
-		html_put(&b, t->cols.name[c], strlen(t->cols.name[c]));
-		sb_adds(&b, "</th>");
-	}
-	sb_adds(&b, "</tr>\n");
-	for (size_t i = 0; i < t->n; i++) {
-		sb_adds(&b, "<tr>");
-		for (size_t c = 0; c < t->cols.n; c++) {
-			sb_adds(&b, t->numeric[c] ? "<td class=\"n\">" : "<td>");
-			html_put(&b, rec_get(&t->rows[i], c), rec_len(&t->rows[i], c));
-			sb_adds(&b, "</td>");
-		}
-		sb_adds(&b, "</tr>\n");
-	}
-	sb_adds(&b, "</table>\n</body></html>\n");
-	if (fwrite(b.s, 1, b.len, stdout) != b.len)
-		crm_flush_stdout();
-	sb_free(&b);
+	html_head(&b, t->title, t->period);
+	html_section(&b, t, false);
+	html_out(&b);
 }
 
 /* A bar of eighths of a block, v of max in 20 blocks. */
@@ -786,6 +855,8 @@ void table_print(const struct table *t, const char *format, int color)
 	}
 	double max = 0;
 	for (size_t i = 0; with_bar && i < t->n; i++) {
+		if ((t->chart_marked && (i >= t->mcap || !t->marked[i])) || (t->chart_n && i >= t->chart_n))
+			continue;
 		double v = num_of(rec_get(&t->rows[i], (size_t)t->chart_value));
 		if (v > max)
 			max = v;
@@ -807,7 +878,9 @@ void table_print(const struct table *t, const char *format, int color)
 		}
 		if (with_bar) {
 			sb_reset(&s);
-			bar(&s, num_of(rec_get(&t->rows[i], (size_t)t->chart_value)), max);
+			if ((!t->chart_marked || (i < t->mcap && t->marked[i])) &&
+			    (!t->chart_n || i < t->chart_n))
+				bar(&s, num_of(rec_get(&t->rows[i], (size_t)t->chart_value)), max);
 			rec_push(&r, sb_str(&s), s.len);
 		}
 		out_row(o, &r);
@@ -894,4 +967,32 @@ void ics_begin(struct sb *b, const char *prodid, const char *name)
 void ics_end(struct sb *b)
 {
 	ics_prop(b, "END", "VCALENDAR", false);
+}
+
+void tables_print(struct table *const *v, size_t n, const char *title, const char *period,
+		  const char *format, int color)
+{
+	enum fmt f = fmt_choose(format, FMT_TABLE, (1u << FMT_TABLE) | (1u << FMT_MD) | (1u << FMT_HTML));
+	if (f == FMT_HTML) {
+		struct sb b = { 0 };
+		html_head(&b, title, period);
+		for (size_t i = 0; i < n; i++)
+			html_section(&b, v[i], true);
+		html_out(&b);
+		return;
+	}
+	const char *name = f == FMT_MD ? "md" : "table";
+	if (f == FMT_MD)
+		printf("# %s\n\n%s\n", title, period);
+	else
+		printf("%s\n%s\n", title, period);
+	for (size_t i = 0; i < n; i++) {
+		printf(f == FMT_MD ? "\n## %s\n\n" : "\n%s\n", v[i]->title);
+		/* a note said instead of rows leaves out the empty table */
+		bool rows = v[i]->cols.n && (v[i]->n || !*v[i]->note);
+		if (*v[i]->note)
+			printf("%s\n%s", v[i]->note, rows && f == FMT_MD ? "\n" : "");
+		if (rows)
+			table_print(v[i], name, color);
+	}
 }

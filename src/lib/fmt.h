@@ -67,6 +67,11 @@ struct table {
 	bool *marked;                  /* of each row, with chart_marked */
 	size_t mcap;
 	bool no_bar;                   /* values that do not compare (currencies): no bar */
+	size_t chart_n;                /* chart the first chart_n rows only (0: all; a total after them) */
+	long chart_series;             /* the column naming each row's series, or -1: one series */
+	bool chart_across;             /* bars across: long labels */
+	char period[96];               /* what the report covers, for its page and chart titles */
+	char note[256];                /* a line said before the rows (the digest: why a part is empty) */
 };
 
 /* An empty table with this title, nothing charted. */
@@ -91,6 +96,12 @@ void cell_time(struct rec *r, int64_t t);
  * json, table, md or a whole HTML page with its chart. */
 void table_print(const struct table *t, const char *format, int color);
 void table_free(struct table *t);
+/* Print several tables as one page (crm-report digest): title, the
+ * period and the time it was made, then each table under its title with
+ * its note; format table (the default), md or html (each table's chart
+ * too). */
+void tables_print(struct table *const *v, size_t n, const char *title, const char *period,
+		  const char *format, int color);
 
 /* -- iCalendar (RFC 5545) --
  * A calendar is written as content lines ended by CR LF, each folded into

@@ -571,8 +571,21 @@ size_t valid_event(const json_t *o, valid_fn *fn, void *ctx)
 	struct rep p = { fn, ctx, 0, { 0 } };
 	str_key(&p, o, "id", true);
 	time_key(&p, o, "ts", true);
-	str_key(&p, o, "customer", true);
+	json_t *t = json_object_get(o, "type");
+	bool campaign = json_is_string(t) && !strcmp(json_string_value(t), "campaign");
+	/* a campaign's own event is of no customer */
+	str_key(&p, o, "customer", !campaign);
 	const char *type = str_key(&p, o, "type", true);
+	if (campaign) {
+		const char *name = str_key(&p, o, "campaign", true);
+		if (name && !*name)
+			say(&p, "campaign", "a campaign event needs the campaign's name");
+		json_t *cost = json_object_get(o, "cost");
+		if (cost && (!json_is_integer(cost) || json_integer_value(cost) < 0))
+			say_json(&p, "cost", cost, "must be a whole number of minor units, not negative");
+		if (cost && !json_object_get(o, "currency"))
+			say(&p, "currency", "cost without a currency");
+	}
 	if (type && *type && !dom_in(dom_types, type)) {
 		sb_reset(&p.m);
 		valid_quote(&p.m, type, strlen(type));
