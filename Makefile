@@ -22,9 +22,10 @@ BINS = $(PROGS:%=bin/%)
 # The Debian packages: DEBS to build the programs and run them (make demo
 # also uses git); TEST_DEBS only for the tests (make check), the benchmark
 # and the manual's lint: Bats, the tools the tests check the output with,
-# a mail server and client, the browser that renders the HTML reports.
+# a mail server and client, the shells whose completions are tested (zsh,
+# fish), the browser that renders the HTML reports.
 DEBS = tzdata libcsv-dev libpcre2-dev libjansson-dev git
-TEST_DEBS = bats bats-support bats-assert mandoc bsdextrautils jq miller shellcheck msmtp \
+TEST_DEBS = bats bats-support bats-assert mandoc bsdextrautils jq miller shellcheck msmtp zsh fish \
 	python3 python3-aiosmtpd python3-icalendar parallel chromium
 
 all: $(BINS)

@@ -3,26 +3,29 @@
 # One file serves every program: it is installed once under each program's
 # name, and whichever copy bash loads registers them all.
 #
+# The options come from the programs themselves: "PROG --complete-options"
+# prints each option with the kind of its value (asked once per program and
+# session), "PROG --complete-values KIND PREFIX" the candidates the data
+# gives (customers, open tasks, fields, values of a field, segments) and the
+# fixed sets the option tables list, "PROG --complete-commands" the
+# sub-commands. What is kept here is what no table gives: the operands of
+# each program, and value sets that are not the programs' own words
+# (charsets, separators, currencies, date formats).
+#
 # Adding a program NAME: add NAME to _crm_commands, write _crm_cmd_NAME
 # (see "Programs" below) and add crm-NAME to the complete line at the end.
 
-# The programs "crm NAME" may run, in the order "crm help" lists them.
+# The programs "crm NAME" may run, in the order "crm help" lists them, when
+# crm cannot say.
 _crm_commands=(init add log rm find segment report mail auto check merge diff)
 
-# Fixed sets of option and operand values.
-_crm_types='note call missed email meeting chat sms purchase refund ticket survey task done
-	deal bounce'
 # Charsets an exported file comes in (--encoding), and CSV separators.
 _crm_encodings='windows-1250 iso-8859-2 windows-1252 iso-8859-1 windows-1251 koi8-r utf-16'
 _crm_delimiters='; , tab |'
-_crm_channels='email phone sms chat meeting web shop post other'
-_crm_formats='csv tsv jsonl json table md html'
-_crm_cust_formats="$_crm_formats vcard" # of programs whose output is customers
 _crm_currencies='EUR PLN CZK BGN USD'
-# The fields crm-find derives for a customer from the history, and those of
-# an interaction (crm-find -i).
-_crm_derived=(last_contact first_contact contacts last_purchase purchases
-	revenue avg_rating open_tasks last_campaign open_tickets)
+_crm_datefmts='%d.%m.%Y %d/%m/%Y %m/%d/%Y %Y-%m-%d'
+_crm_horizons='30d 90d 26w 6m 365d 2y'
+# The fields of an interaction (crm-find -i).
 _crm_ifields=(id ts customer type channel direction by subject text amount
 	currency rating score due ref stage probability close campaign message_id
 	status duration priority owner updated name)
@@ -81,113 +84,92 @@ _crm_dir() {
 	[[ -n $d && -f $d/customers.csv ]] && printf '%s\n' "$d"
 }
 
-# Print the id and the e-mail of every customer in the customers.csv of
-# directory $1 whose id or e-mail starts with $2. A small CSV reader: quoted
-# fields, doubled quotes, line breaks inside quotes, CRLF and a byte order mark.
-_crm_customer_list() {
-	CRM_PREFIX=$2 LC_ALL=C awk '
-	BEGIN { pre = ENVIRON["CRM_PREFIX"] }
-	function put(v) {
-		if (v != "" && (pre == "" || index(v, pre) == 1)) print v
-	}
-	function record(   i) {
-		if (!seen) {
-			seen = 1
-			if (f[1] ~ /id$/) f[1] = "id"
-			for (i = 1; i <= n; i++) col[f[i]] = i
-			ci = col["id"]; ce = col["email"]
-			last = ci > ce ? ci : ce
-			return
-		}
-		if (ci) put(f[ci])
-		if (ce) put(f[ce])
-	}
-	{
-		sub(/\r$/, "")
-		s = $0
-		if (!inq) {
-			if (index(s, "\"") == 0) { split("", f); n = split(s, f, ","); record(); next }
-			split("", f); n = 1; f[1] = ""
-		} else
-			f[n] = f[n] "\n"
-		# Fields up to the last wanted column; after it only the quotes
-		# matter, to know whether the record goes on on the next line.
-		while (s != "") {
-			if (inq) {
-				p = index(s, "\"")
-				if (!p) { f[n] = f[n] s; break }
-				f[n] = f[n] substr(s, 1, p - 1)
-				if (substr(s, p + 1, 1) == "\"") { f[n] = f[n] "\""; s = substr(s, p + 2) }
-				else { inq = 0; s = substr(s, p + 1) }
-			} else if (seen && n > last) {
-				if (gsub(/"/, "", s) % 2) inq = 1
-				break
-			} else {
-				p = index(s, ","); q = index(s, "\"")
-				if (q && (!p || q < p)) {
-					f[n] = f[n] substr(s, 1, q - 1); inq = 1; s = substr(s, q + 1)
-				} else if (p) {
-					f[n] = f[n] substr(s, 1, p - 1); f[++n] = ""; s = substr(s, p + 1)
-				} else {
-					f[n] = f[n] s; break
-				}
-			}
-		}
-		if (!inq) record()
-	}' "$1/customers.csv" 2>/dev/null
+# The -d/--dir value of the command line, or nothing: the programs find
+# the CRM directory themselves otherwise ($CRM_DIR, the parents).
+_crm_dir_opt() {
+	local i w d=
+	for ((i = 1; i < ${#words[@]}; i++)); do
+		((i == cword)) && continue
+		w=${words[i]}
+		case $w in
+		--) break ;;
+		-d | --dir) ((i + 1 != cword)) && d=${words[i + 1]} ;;
+		--dir=*) d=${w#--dir=} ;;
+		-d?*) d=${w#-d} ;;
+		-[!-]*d) ((i + 1 != cword)) && d=${words[i + 1]} ;; # -nd DIR
+		esac
+	done
+	[[ $d == \'*\' || $d == \"*\" ]] && d=${d:1:${#d}-2}
+	[[ $d == \~/* || $d == \~ ]] && d=$HOME${d#\~}
+	printf '%s' "$d"
 }
 
-# Offer the ids and e-mails of the customers of the command line's CRM
-# directory that start with $1 (default: $cur).
+# The program of the line as a command to run: its path when it is one,
+# else as found on PATH.
+_crm_prog_path() {
+	if [[ $1 == */* ]]; then
+		printf '%s' "$1"
+	else
+		type -P "$1" 2>/dev/null
+	fi
+}
+
+# The options of program $1 (as _crm_prog_path gives it), asked once per
+# session: set _crm_opts to their names (a trailing "=" marks one that takes
+# a value, "=?" one whose value must be attached) and _crm_kinds[NAME] to
+# the kind of their value.
+declare -gA _crm_optcache=()
+_crm_load_opts() {
+	local s l k suf
+	_crm_opts=''
+	_crm_kinds=()
+	[[ -n $1 ]] || return 0
+	if [[ -z ${_crm_optcache[$1]+set} ]]; then
+		_crm_optcache[$1]=$("$1" --complete-options </dev/null 2>/dev/null)
+	fi
+	while IFS=$'\t' read -r s l k _; do
+		[[ -n $k ]] || continue
+		case $k in
+		none) suf= ;;
+		=*) suf='=?' ;;
+		*) suf='=' ;;
+		esac
+		[[ $s != - ]] && { _crm_opts+=" -$s${suf%\?}"; _crm_kinds[-$s]=${k#=}; }
+		[[ $l != - ]] && { _crm_opts+=" --$l$suf"; _crm_kinds[--$l]=${k#=}; }
+	done <<<"${_crm_optcache[$1]}"
+}
+
+# Offer the candidates program $_crm_path gives for the value of option or
+# kind $1 starting with $2: those in the case typed when there are any,
+# else the others.
+_crm_ask() {
+	local dir list v
+	[[ -n $_crm_path ]] || return 0
+	dir=$(_crm_dir_opt)
+	list=$("$_crm_path" --complete-values "$1" "$2" ${dir:+-d "$dir"} </dev/null 2>/dev/null)
+	[[ -n $list ]] || return 0
+	local -a all=() same=()
+	while IFS=$'\t' read -r v _; do
+		[[ -n $v ]] || continue
+		all+=("$v")
+		[[ $v == "$2"* ]] && same+=("$v")
+	done <<<"$list"
+	if ((${#same[@]})); then
+		COMPREPLY+=("${same[@]}")
+	else
+		COMPREPLY+=("${all[@]}")
+	fi
+}
+
+# Offer the customers (ids, e-mails, names only one customer has) that
+# start with $1 (default: $cur); bash quotes the blanks of a name.
 _crm_customers() {
-	local dir list
-	dir=$(_crm_dir) || return
-	[[ -n $dir ]] || return
-	# Read at once: mapfile on a pipe reads it a byte at a time.
-	list=$(_crm_customer_list "$dir" "${1-$cur}")
-	[[ -n $list ]] && mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY <<<"$list"
-}
-
-# Offer the ids of the open tasks of the command line's CRM directory that
-# start with $1 (default: $cur), from crm-log's listing of the tasks.
-_crm_open_tasks() {
-	local dir list
-	dir=$(_crm_dir) || return
-	[[ -n $dir ]] || return
-	list=$(crm-log -d "$dir" -l --type task -o tsv </dev/null 2>/dev/null |
-		CRM_PREFIX=${1-$cur} LC_ALL=C awk -F '\t' '
-		NR > 1 && $6 == "open" && index($1, ENVIRON["CRM_PREFIX"]) == 1 { print $1 }')
-	[[ -n $list ]] && mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY <<<"$list"
-}
-
-# Print the column names of the header of the customers.csv of directory $1,
-# then those of the words of $2 that are not among them, one a line. Reads
-# quoted names, doubled quotes, CRLF and a byte order mark.
-_crm_columns() {
-	CRM_EXTRA=$2 LC_ALL=C awk '
-	function put(v) { if (v != "" && !(v in seen)) { seen[v] = 1; print v } }
-	NR == 1 {
-		sub(/\r$/, "")
-		s = $0
-		if (substr(s, 1, 3) == "\357\273\277") s = substr(s, 4)
-		v = ""; q = 0
-		for (i = 1; i <= length(s); i++) {
-			c = substr(s, i, 1)
-			if (q) {
-				if (c != "\"") v = v c
-				else if (substr(s, i + 1, 1) == "\"") { v = v c; i++ }
-				else q = 0
-			} else if (c == "\"") q = 1
-			else if (c == ",") { put(v); v = "" }
-			else v = v c
-		}
-		put(v)
-		exit
-	}
-	END {
-		n = split(ENVIRON["CRM_EXTRA"], x, /[ \t\n]+/)
-		for (i = 1; i <= n; i++) put(x[i])
-	}' "$1/customers.csv" 2>/dev/null
+	local v=${1-$cur}
+	[[ $v == [\'\"]* ]] && v=${v:1}
+	local n=${#COMPREPLY[@]}
+	_crm_ask CUSTOMER "$v"
+	((${#COMPREPLY[@]} > n)) && compopt -o filenames 2>/dev/null
+	return 0
 }
 
 # Whether one of the options $@ is on the line before the current word.
@@ -202,35 +184,62 @@ _crm_given() {
 	return 1
 }
 
-# Values shared by several programs; returns 1 for an option it does not know.
-_crm_common_value() {
-	case $1 in
-	-d | --dir) _crm_dirs "$2" ;;
-	--import) _crm_files "$2" ;;
-	-o | --format) _crm_words "$_crm_formats" "$2" ;;
-	--encoding) _crm_words "$_crm_encodings" "$2" ;;
-	--delimiter) _crm_words "$_crm_delimiters" "$2" ;;
-	--consent) _crm_words 'opt-in opt-out' "$2" ;;
-	--color) _crm_words 'auto always never' "$2" ;;
-	--channel) _crm_words "$_crm_channels" "$2" ;;
-	--type) _crm_words "$_crm_types" "$2" ;;
-	--currency) _crm_words "$_crm_currencies" "$2" ;;
-	*) return 1 ;;
+# Offer the values of option $1 starting with $2, by the kind of its value
+# (_crm_kinds): what the program gives, or for the kinds that are not its
+# own words (files, charsets, currencies...) what is kept here.
+_crm_value() {
+	local o=$1 v=$2 k
+	# the option alone, also when it ends a group of flags (-nd)
+	[[ $o == -[!-]?* ]] && o=-${o: -1}
+	k=${_crm_kinds[$o]-}
+	[[ -n $k && $k != none ]] || return 0
+	# what only the program's own function knows
+	"_crm_cmd_$name" value "$o" "$v" "$k" && return 0
+	case $k in
+	DIR) _crm_dirs "$v" ;;
+	FILE) _crm_files "$v" ;;
+	TEMPLATE) _crm_templates "$v" ;;
+	CMD) _crm_command_names "$v" ;;
+	CUR) _crm_words "$_crm_currencies" "$v" ;;
+	ENCODING) _crm_words "$_crm_encodings" "$v" ;;
+	CHAR) _crm_words "$_crm_delimiters" "$v" ;;
+	DATEFMT) _crm_words "$_crm_datefmts" "$v" ;;
+	DURATION) _crm_words "$_crm_horizons" "$v" ;;
+	[0-9]*-[0-9]*) _crm_words "$(seq "${k%-*}" "${k#*-}")" "$v" ;; # 1-5
+	CUSTOMER) _crm_customers "$v" ;;
+	SEGMENT)
+		# bash quotes the blanks and the apostrophe of the names
+		[[ $v == [\'\"]* ]] && v=${v:1}
+		v=${v//\\/}
+		local n=${#COMPREPLY[@]}
+		_crm_ask "$o" "$v"
+		((${#COMPREPLY[@]} > n)) && compopt -o filenames 2>/dev/null
+		;;
+	EXPR)
+		# in its own word the expression may follow an opening quote:
+		# readline completes after it
+		[[ $cur == "$v" && $v == [\'\"]* ]] && v=${v:1}
+		_crm_ask "$o" "$v"
+		compopt -o nospace 2>/dev/null # room for an operator or a value
+		;;
+	FIELDS)
+		_crm_ask "$o" "$v"
+		compopt -o nospace 2>/dev/null # room for a comma
+		;;
+	DATE | TIME | N | DAYS | RATE | PCT | AMOUNT | TEXT | NAME | EMAIL | PHONE | COMPANY | CITY | ID | NUMBER | SET | SRC=DST | FIELD=VALUE) ;;
+	*) _crm_ask "$o" "$v" ;;
 	esac
+	return 0
 }
 
 # ---------------------------------------------------------------------------
-# Programs. _crm_cmd_NAME is called with
-#   options            set _crm_opts to the option names: a trailing "=" marks
-#                      one that takes a value (as the next word or --opt=VALUE),
-#                      "=?" one whose value must be attached (--opt=VALUE);
-#   value OPT PREFIX   offer the values of OPT that start with PREFIX (return 1
-#                      to leave it to the shared values, or to nothing);
-#   operand N          offer the N-th operand ($cur is its start).
+# Programs: what their tables do not say. _crm_cmd_NAME is called with
+#   value OPT PREFIX KIND  offer the values of OPT when they are not what its
+#                          kind gives (return 1 to leave them to the kind);
+#   operand N              offer the N-th operand ($cur is its start).
 
 _crm_cmd_init() {
 	case $1 in
-	options) _crm_opts='--git -h --help -V --version' ;;
 	value) return 1 ;;
 	operand) (($2 == 1)) && _crm_dirs ;;
 	esac
@@ -238,51 +247,19 @@ _crm_cmd_init() {
 
 _crm_cmd_add() {
 	case $1 in
-	options)
-		_crm_opts='-e= --email= -p= --phone= --company= --country= --city=
-			--tag= --untag= --owner= --stage= --consent= -s= --set= --name=
-			--allow-duplicate --update= --import= --map= --delimiter= --encoding=
-			--keep-columns --merge= -n --dry-run -d= --dir= --strict -h --help
-			-V --version'
-		;;
-	value)
-		case $2 in
-		--stage) _crm_words 'lead prospect customer churned' "$3" ;;
-		--update | --merge) _crm_customers "$3" ;;
-		*) return 1 ;;
-		esac
-		;;
+	value) return 1 ;;
 	operand) _crm_given --merge && _crm_customers ;; # NAME; --merge KEEP DROP...
 	esac
 }
 
+# Offer the ids of the open tasks that start with $1.
+_crm_open_tasks() {
+	_crm_ask TASK "$1"
+}
+
 _crm_cmd_log() {
 	case $1 in
-	options)
-		_crm_opts='--channel= --in --out --subject= --amount= --currency=
-			--rating= --score= --due= --ts= --stage= --probability= --close=
-			--ref= -s= --set= --done= -l --list --since= --until= --type=
-			--import-mail= --new-leads --import-calls= --map= --import= --key=
-			--rules= --date-format= --delimiter= --encoding= -v --verbose
-			-o= --format= --safe-csv -n --dry-run -d= --dir= --color=? --strict
-			-h --help -V --version'
-		# tickets, corrections and current states
-		_crm_opts+=' --priority= --status= --owner= --void= --current'
-		;;
-	value)
-		case $2 in
-		--import-calls | --rules) _crm_files "$3" ;;
-		--date-format) _crm_words '%d.%m.%Y %d/%m/%Y %m/%d/%Y %Y-%m-%d' "$3" ;;
-		--stage) _crm_words 'new qualified proposal negotiation won lost' "$3" ;;
-		--rating) _crm_words '1 2 3 4 5' "$3" ;;
-		--score) _crm_words '0 1 2 3 4 5 6 7 8 9 10' "$3" ;;
-		--import-mail) _crm_files "$3" ;;
-		--done) _crm_open_tasks "$3" ;;
-		--priority) _crm_words 'low normal high' "$3" ;;
-		--status) _crm_words 'open pending solved closed' "$3" ;;
-		*) return 1 ;;
-		esac
-		;;
+	value) return 1 ;;
 	operand)
 		# CUSTOMER TYPE [TEXT]; --done TASK [TEXT]; -l [CUSTOMER];
 		# --import-mail PATH [PATH]...; --import-calls FILE; --import FILE
@@ -290,7 +267,7 @@ _crm_cmd_log() {
 		_crm_given --import-mail && { _crm_files; return; }
 		case $2 in
 		1) _crm_customers ;;
-		2) _crm_given -l --list || _crm_words "$_crm_types" ;;
+		2) _crm_given -l --list || _crm_ask TYPE "$cur" ;;
 		esac
 		;;
 	esac
@@ -298,17 +275,20 @@ _crm_cmd_log() {
 
 _crm_cmd_rm() {
 	case $1 in
-	options)
-		_crm_opts='--forget -n --dry-run -d= --dir= --strict -h --help -V --version'
-		;;
 	value) return 1 ;;
-	operand) _crm_customers ;; # CUSTOMER...
+	operand) _crm_given -w --where || _crm_customers ;; # CUSTOMER...
+	esac
+}
+
+_crm_cmd_auto() {
+	case $1 in
+	value) return 1 ;;
+	operand) _crm_ask RULE "$cur" ;; # RULE...
 	esac
 }
 
 _crm_cmd_check() {
 	case $1 in
-	options) _crm_opts='-q --quiet --staged -d= --dir= -h --help -V --version' ;;
 	value) return 1 ;;
 	operand) ;; # none
 	esac
@@ -316,7 +296,6 @@ _crm_cmd_check() {
 
 _crm_cmd_merge() {
 	case $1 in
-	options) _crm_opts='-h --help -V --version' ;;
 	value) return 1 ;;
 	operand) ((${2} <= 4)) && _crm_files ;; # BASE OURS THEIRS [PATHNAME]
 	esac
@@ -324,7 +303,6 @@ _crm_cmd_merge() {
 
 _crm_cmd_diff() {
 	case $1 in
-	options) _crm_opts='--textconv -h --help -V --version' ;;
 	value) return 1 ;;
 	operand)
 		# OLD NEW, or --textconv FILE (git's forms are not typed)
@@ -355,182 +333,83 @@ _crm_find_inter() {
 	return 1
 }
 
-# Print the fields crm-find knows on this command line, one a line: with -i
-# those of an interaction, else the columns of the CRM directory's
-# customers.csv and the derived fields.
-_crm_find_fields() {
-	if _crm_find_inter; then
-		printf '%s\n' "${_crm_ifields[@]}"
-		return
-	fi
-	local dir
-	dir=$(_crm_dir)
-	if [[ -n $dir ]]; then
-		_crm_columns "$dir" "${_crm_derived[*]}"
-	else
-		printf '%s\n' "${_crm_derived[@]}"
-	fi
-}
-
 _crm_cmd_find() {
 	case $1 in
-	options)
-		_crm_opts='-w= --where= -F --fixed-strings --case-sensitive -a --ascii
-			-f= --fields= --sort= --limit= --wide -c --count -i --interactions
-			--currency= -o= --format= --safe-csv -d= --dir= --color=? --strict -h --help
-			-V --version'
-		# routing calls by number; deals and tickets in their current state
-		_crm_opts+=' --phone= --current'
-		;;
 	value)
-		# the option alone, also when it ends a group of flags (-if)
-		local o=$2 f list
-		[[ $o == -[!-]?* ]] && o=-${o: -1}
-		local -a fields=()
-		case $o in
-		-f | --fields | --sort | -w | --where)
-			list=$(_crm_find_fields)
-			[[ -n $list ]] && mapfile -t fields <<<"$list"
-			;;
-		esac
-		case $o in
-		-f | --fields)
+		# with -i the fields are those of an interaction, and a list of
+		# interactions is no vCard; else the kinds say
+		_crm_find_inter || return 1
+		local f part head v=$3
+		case $4 in
+		FIELDS)
 			# FIELD,FIELD,...: complete the last one, leave out those listed
-			local part=${3##*,}
-			local head=${3%"$part"}
-			for f in "${fields[@]}"; do
+			part=${3##*,}
+			head=${3%"$part"}
+			for f in "${_crm_ifields[@]}"; do
 				[[ ,$head == *",$f,"* ]] && continue
 				[[ $f == "$part"* ]] && COMPREPLY+=("$head$f")
 			done
 			compopt -o nospace 2>/dev/null # room for a comma
 			;;
-		--sort)
-			for f in "${fields[@]}"; do
+		SORT)
+			for f in "${_crm_ifields[@]}"; do
 				[[ $f == "$3"* ]] && COMPREPLY+=("$f")
 				[[ $f:desc == "$3"* ]] && COMPREPLY+=("$f:desc")
 			done
 			;;
-		-w | --where)
-			# A field name at the start of the expression. In its own word
-			# it may follow an opening quote: readline completes after it.
-			local v=$3
+		EXPR)
 			[[ $cur == "$v" && $v == [\'\"]* ]] && v=${v:1}
-			for f in "${fields[@]}"; do
+			for f in "${_crm_ifields[@]}"; do
 				[[ $f == "$v"* ]] && COMPREPLY+=("$f")
 			done
 			compopt -o nospace 2>/dev/null # room for an operator
 			;;
-		--limit) ;; # N
-		-o | --format)
-			if _crm_find_inter; then
-				_crm_words "$_crm_formats" "$3"
-			else
-				_crm_words "$_crm_cust_formats" "$3"
-			fi
+		FORMAT)
+			_crm_ask "$2" "$3"
+			for f in "${!COMPREPLY[@]}"; do
+				[[ ${COMPREPLY[f]} == vcard ]] && unset 'COMPREPLY[f]'
+			done
+			COMPREPLY=("${COMPREPLY[@]}")
 			;;
-		*) _crm_common_value "$o" "$3" ;;
+		*) return 1 ;;
 		esac
-		return 0 # all the values are offered here
+		return 0
 		;;
 	operand) ;; # PATTERN
 	esac
 }
 
-# The names crm-segment --only knows: the RFM segments and the lifecycle
-# stages.
-_crm_segment_names=(Champions Loyal 'Potential Loyalists' New Promising
-	'Need Attention' 'About to Sleep' "Can't Lose" 'At Risk' Hibernating
-	Prospects new active at-risk lapsed lost)
-
-# Offer the names of _crm_segment_names that start with $1, or, when none
-# does, those that start with it in another case (--only ignores the case).
-# Bash quotes the blanks and the apostrophe of the names it inserts.
-_crm_segments() {
-	local v=$1 n
-	# the word as typed: an opening quote and backslashes are not part of it
-	[[ $v == [\'\"]* ]] && v=${v:1}
-	v=${v//\\/}
-	local -a found=()
-	for n in "${_crm_segment_names[@]}"; do
-		[[ $n == "$v"* ]] && found+=("$n")
-	done
-	if ((${#found[@]} == 0)); then
-		for n in "${_crm_segment_names[@]}"; do
-			[[ ${n,,} == "${v,,}"* ]] && found+=("$n")
-		done
-	fi
-	((${#found[@]})) || return 0
-	COMPREPLY+=("${found[@]}")
-	compopt -o filenames 2>/dev/null # have bash quote them
-}
-
 _crm_cmd_segment() {
 	case $1 in
-	options)
-		_crm_opts='--rfm --rules= --default= --lifecycle --predict --horizon=
-			--discount= --params --as-of= --only= -S --summary --currency= -o= --format=
-			--safe-csv -d= --dir= --color=? --strict -h --help -V --version'
-		;;
-	value)
-		# the option alone, also when it ends a group of flags (-So)
-		local o=$2
-		[[ $o == -[!-]?* ]] && o=-${o: -1}
-		case $o in
-		--rules) _crm_files "$3" ;;
-		--only) _crm_segments "$3" ;;
-		--default | --as-of | --discount) ;; # NAME, DATE, RATE
-		--horizon) _crm_words '30d 90d 26w 6m 365d 2y' "$3" ;;
-		-o | --format) _crm_words "$_crm_cust_formats" "$3" ;;
-		*) _crm_common_value "$o" "$3" ;;
-		esac
-		return 0 # all the values are offered here
-		;;
+	value) return 1 ;;
 	operand) ;; # none: the customers come from the stream
 	esac
 }
 
-# The reports of crm-report, the periods of --by, its output formats, and
-# the fields of an interaction --group takes besides the customer columns.
-_crm_reports='summary activity revenue top segments pipeline campaigns
-	satisfaction followups cohorts owners changes tickets forecast digest'
-_crm_periods='day week month quarter year'
-_crm_report_formats='table csv tsv json md html ics' # ics: followups only
-_crm_report_groups=(type channel direction by currency)
+# The fields of an interaction crm-report --group takes besides the
+# customer columns.
+_crm_report_groups='type channel direction by currency'
 
 _crm_cmd_report() {
 	case $1 in
-	options)
-		_crm_opts='--since= --until= --by= --group= --currency= --limit=
-			--window= --periods= --holdout= -o= --format= --safe-csv -d= --dir= --color=? --strict -h --help
-			-V --version'
-		;;
 	value)
-		local o=$2 list f
-		[[ $o == -[!-]?* ]] && o=-${o: -1}
-		case $o in
-		--by) _crm_words "$_crm_periods" "$3" ;;
-		-o | --format) _crm_words "$_crm_report_formats" "$3" ;;
-		--group)
-			# the columns of the CRM directory's customers.csv, then the
-			# fields of an interaction
-			local dir
-			dir=$(_crm_dir)
-			if [[ -n $dir ]]; then
-				list=$(_crm_columns "$dir" "${_crm_report_groups[*]}")
-			else
-				list=$(printf '%s\n' "${_crm_report_groups[@]}")
-			fi
-			while IFS= read -r f; do
-				[[ -n $f && $f == "$3"* ]] && COMPREPLY+=("$f")
-			done <<<"$list"
-			;;
-		--since | --until | --limit | --window | --periods | --holdout) ;; # DATE, N, DAYS, DURATION
-		*) _crm_common_value "$o" "$3" ;;
-		esac
-		return 0 # all the values are offered here
+		[[ $4 == FIELD ]] || return 1
+		_crm_ask "$2" "$3"
+		_crm_words "$_crm_report_groups" "$3"
+		return 0
 		;;
-	operand) (($2 == 1)) && _crm_words "$_crm_reports" ;; # REPORT
+	operand) (($2 == 1)) && _crm_ask_commands "$cur" ;; # REPORT
 	esac
+}
+
+# Offer the sub-commands program $_crm_path gives that start with $1.
+_crm_ask_commands() {
+	local list v
+	[[ -n $_crm_path ]] || return 0
+	list=$("$_crm_path" --complete-commands "$1" </dev/null 2>/dev/null)
+	while IFS=$'\t' read -r v _; do
+		[[ -n $v && $v == "$1"* ]] && COMPREPLY+=("$v")
+	done <<<"$list"
 }
 
 # Offer the templates that start with $1: *.eml files (and directories, to
@@ -569,61 +448,8 @@ _crm_command_names() {
 
 _crm_cmd_mail() {
 	case $1 in
-	options)
-		_crm_opts='-t= --template= --campaign= -w= --where= --send --sendmail=
-			--maildir= --cap= --rate= --limit= --transactional --failed= --sync
-			--sms --include-churned
-			--cost= --currency= -n --dry-run -d= --dir= --strict -h --help -V --version'
-		;;
-	value)
-		# the option alone, also when it ends a group of flags (-nt)
-		local o=$2 f list
-		[[ $o == -[!-]?* ]] && o=-${o: -1}
-		case $o in
-		-t | --template) _crm_templates "$3" ;;
-		--maildir) _crm_dirs "$3" ;;
-		--failed) _crm_files "$3" ;;
-		--sendmail) _crm_command_names "$3" ;;
-		-w | --where)
-			# a field at the start of the expression: a column of the
-			# CRM directory's customers.csv or a derived field
-			local dir v=$3
-			[[ $cur == "$v" && $v == [\'\"]* ]] && v=${v:1}
-			dir=$(_crm_dir)
-			if [[ -n $dir ]]; then
-				list=$(_crm_columns "$dir" "${_crm_derived[*]}")
-			else
-				list=$(printf '%s\n' "${_crm_derived[@]}")
-			fi
-			while IFS= read -r f; do
-				[[ -n $f && $f == "$v"* ]] && COMPREPLY+=("$f")
-			done <<<"$list"
-			compopt -o nospace 2>/dev/null # room for an operator
-			;;
-		--campaign | --cap | --rate | --limit) ;; # NAME, DAYS, N
-		*) _crm_common_value "$o" "$3" ;;
-		esac
-		return 0 # all the values are offered here
-		;;
+	value) return 1 ;;
 	operand) ;; # none: the recipients come from the stream or --where
-	esac
-}
-
-# --- crm-auto (kept apart: the completions are to be generated) -----------
-
-_crm_cmd_auto() {
-	case $1 in
-	options)
-		_crm_opts='-n --dry-run --include-churned -d= --dir= --strict -h --help -V --version'
-		;;
-	value) return 1 ;; # only the common options take values
-	operand)
-		# the names of the rules of the CRM directory's automations.conf
-		local dir
-		dir=$(_crm_dir)
-		[[ -n $dir && -r $dir/automations.conf ]] || return 0
-		_crm_words "$(sed -n 's/^[[:space:]]*\([[:alnum:]_.-]*\)[[:space:]]*:.*/\1/p' "$dir/automations.conf")"
-		;;
 	esac
 }
 
@@ -657,36 +483,56 @@ _crm_join_words() {
 
 # The completion function of every program.
 _crm_complete() {
-	local words cword cur prog _crm_opts='' i
+	local words cword cur prog _crm_opts='' _crm_path i
+	local -A _crm_kinds=()
 	COMPREPLY=()
 	_crm_join_words
 	cur=${words[cword]}
-	prog=${words[0]##*/}
+	prog=${words[0]}
 
-	if [[ $prog == crm ]]; then
+	if [[ ${prog##*/} == crm ]]; then
 		if ((cword == 1)) || { ((cword == 2)) && [[ ${words[1]} == help ]]; }; then
+			_crm_path=$(_crm_prog_path "${words[0]}")
 			if [[ $cur == -* ]]; then
-				((cword == 1)) && _crm_words '-h --help -V --version'
+				if ((cword == 1)); then
+					_crm_load_opts "$_crm_path"
+					_crm_options
+				fi
 			else
-				((cword == 1)) && _crm_words help
-				_crm_installed
+				# as crm says, else the programs found here
+				_crm_ask_commands "$cur"
+				if ((${#COMPREPLY[@]} == 0)); then
+					_crm_words help
+					_crm_installed
+				fi
+				((cword == 1)) || COMPREPLY=("${COMPREPLY[@]/#help/}")
+				local -a keep=()
+				for i in "${COMPREPLY[@]}"; do [[ -n $i ]] && keep+=("$i"); done
+				COMPREPLY=("${keep[@]}")
 			fi
 			_crm_trim
 			return 0
 		fi
 		[[ ${words[1]} == help || ${words[1]} == -* ]] && return 0
-		# Complete the rest as the line "crm-NAME ARGS" would be.
+		# Complete the rest as the line "crm-NAME ARGS" would be, with the
+		# crm-NAME beside crm first, as crm runs it.
 		prog=crm-${words[1]}
+		_crm_path=$(_crm_prog_path "${words[0]}")
+		if [[ $_crm_path == */* && -x ${_crm_path%/*}/$prog ]]; then
+			prog=${_crm_path%/*}/$prog
+		fi
 		words=("$prog" "${words[@]:2}")
 		((cword--))
 	fi
 
-	local name=${prog#crm-}
-	if [[ $prog != crm-* ]] || ! declare -F "_crm_cmd_$name" >/dev/null; then
+	local name=${prog##*/}
+	name=${name#crm-}
+	if [[ ${prog##*/} != crm-* ]] || ! declare -F "_crm_cmd_$name" >/dev/null; then
 		compopt -o default 2>/dev/null # a program this file does not know yet
 		return 0
 	fi
-	"_crm_cmd_$name" options
+	_crm_path=$(_crm_prog_path "$prog")
+	_crm_load_opts "$_crm_path"
 
 	# Find where the current word stands: option value, option or operand.
 	local w opt='' nops=0 ddash=0
@@ -704,28 +550,34 @@ _crm_complete() {
 
 	if [[ -n $opt ]]; then
 		# The value of an option given as a separate word.
-		"_crm_cmd_$name" value "$opt" "$cur" || _crm_common_value "$opt" "$cur"
+		_crm_value "$opt" "$cur"
 	elif ((!ddash)) && [[ $cur == --*=* ]]; then
 		# --opt=VALUE: offer whole words, the part bash replaces is cut below.
 		opt=${cur%%=*}
 		local val=${cur#*=} pre=${cur%%=*}= n=${#COMPREPLY[@]}
-		"_crm_cmd_$name" value "$opt" "$val" || _crm_common_value "$opt" "$val"
+		_crm_value "$opt" "$val"
 		for ((i = n; i < ${#COMPREPLY[@]}; i++)); do
 			COMPREPLY[i]=$pre${COMPREPLY[i]}
 		done
 	elif ((!ddash)) && [[ $cur == -* ]]; then
-		local o
-		for o in $_crm_opts; do
-			o=${o%=}
-			[[ $o == *=\? ]] && o=${o%\?}
-			[[ $o == "$cur"* ]] && COMPREPLY+=("$o")
-		done
-		[[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]] &&
-			compopt -o nospace 2>/dev/null
+		_crm_options
 	else
 		"_crm_cmd_$name" operand $((nops + 1))
 	fi
 	_crm_trim
+	return 0
+}
+
+# Offer the options of _crm_opts that start with $cur.
+_crm_options() {
+	local o
+	for o in $_crm_opts; do
+		o=${o%=}
+		[[ $o == *=\? ]] && o=${o%\?}
+		[[ $o == "$cur"* ]] && COMPREPLY+=("$o")
+	done
+	[[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]] &&
+		compopt -o nospace 2>/dev/null
 	return 0
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "complete.h"
 #include "cust.h"
 #include "opt.h"
 #include "predict.h"
@@ -50,6 +51,16 @@ static const struct report reports[] = {
 	{ "digest", report_digest, true, true, "the week (--by) in headline figures against the one before, and charts" },
 	{ NULL, NULL, false, false, NULL },
 };
+
+/* The reports, for the shell completions. */
+static void complete_reports(const char *kind, const char *prefix)
+{
+	if (strcmp(kind, "COMMAND"))
+		return;
+	for (const struct report *r = reports; r->name; r++)
+		if (!strncmp(r->name, prefix, strlen(prefix)))
+			printf("%s\t%s\n", r->name, r->about);
+}
 
 static const struct crm_cmd cmd = {
 	"REPORT [--since DATE] [--until DATE] [--by PERIOD] [--group FIELD] [-w EXPR] [--currency CUR] [--limit N] [--periods N] [--holdout DURATION] [-o FORMAT]",
@@ -127,6 +138,7 @@ static const struct report *find_report(const char *name)
 int main(int argc, char **argv)
 {
 	crm_init(argc, argv);
+	complete_extra(complete_reports);
 	struct crm_common c = { 0 };
 	struct rctx x = { .limit = -1, .window = 14, .group_ev = -1, .by = P_MONTH, .periods = -1 };
 	const char *arg, *since = NULL, *until = NULL, *where = NULL;

@@ -5,6 +5,7 @@
 
 #include "cust.h"
 #include "dir.h"
+#include "fieldset.h"
 #include "hist.h"
 #include "lock.h"
 #include "opt.h"
@@ -14,17 +15,21 @@ enum { O_FORGET = OPT_FIRST_LOCAL };
 
 static const struct crm_opt opts[] = {
 	{ O_FORGET, "forget", NULL, "also erase every interaction of theirs (right to erasure)" },
+	{ 'w', "where", "EXPR", "remove every customer for which EXPR holds (as crm-find --where)" },
+	{ 'a', "ascii", NULL, "with --where: = and != also ignore diacritics (as crm-find -a)" },
 	CRM_OPT_DRYRUN,
 	CRM_OPTS_WRITER,
 };
 
 static const struct crm_cmd cmd = {
-	"[-n] [--forget] CUSTOMER...",
+	"[-n] [--forget] CUSTOMER...\n"
+	"[-n] [--forget] [-a] --where EXPR",
 	"Remove customers from customers.csv; each CUSTOMER is an id, an e-mail or a\n"
-	"unique part of a name. Their history stays unless --forget is given, which\n"
-	"erases every interaction that refers to them, also of an id removed before.",
+	"unique part of a name, or --where removes all those EXPR matches. Their\n"
+	"history stays unless --forget is given, which erases every interaction\n"
+	"that refers to them, also of an id removed before.",
 	opts,
-	"0 removed, 2 error (1 is not used)",
+	"0 removed (or --where matched nobody), 2 error (1 is not used)",
 };
 
 /* Replace the history and then the customers, both made ready first: a
@@ -70,20 +75,47 @@ int main(int argc, char **argv)
 {
 	crm_init(argc, argv);
 	struct crm_common c = { 0 };
-	bool forget = false;
-	const char *arg;
+	bool forget = false, fold = false;
+	const char *arg, *where = NULL;
 	int k;
-	while ((k = crm_getopt(argc, argv, &cmd, &c, &arg)) != -1)
+	while ((k = crm_getopt(argc, argv, &cmd, &c, &arg)) != -1) {
 		if (k == O_FORGET)
 			forget = true;
+		else if (k == 'w')
+			where = arg;
+		else if (k == 'a')
+			fold = true;
+	}
 	argc -= optind;
 	argv += optind;
-	if (!argc)
+	if (where && argc)
+		crm_usage_error(&cmd, "name the customers or give --where, not both");
+	if (fold && !where)
+		crm_usage_error(&cmd, "-a goes with --where");
+	if (!argc && !where)
 		crm_usage_error(&cmd, "name the customers to remove by id, e-mail or name");
 
 	struct crm_dir d;
 	crm_dir_open(&d, c.dir);
 	crm_lock(&d);
+	/* --where: the ids it matches, read under the lock, are then removed
+	 * as named ones are: one streaming rewrite */
+	char **matched = NULL;
+	size_t nmatched = 0;
+	if (where) {
+		if (fieldset_where_ids(&d, where, fold, c.strict, &matched, &nmatched) < 0) {
+			crm_warnx("nothing was removed");
+			exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
+		}
+		if (!nmatched) {
+			crm_warnx("no customer matches --where: nothing was removed");
+			free(matched);
+			crm_dir_close(&d);
+			return CRM_OK;
+		}
+		argc = (int)nmatched;
+		argv = matched;
+	}
 	struct ctable t;
 	ctable_open(&t, &d);
 	long ci = ctable_col(&t, "id"), cn = ctable_col(&t, "name");
@@ -170,6 +202,9 @@ int main(int argc, char **argv)
 	for (int i = 0; i < argc; i++)
 		cwant_free(&want[i]);
 	free(want);
+	for (size_t i = 0; i < nmatched; i++)
+		free(matched[i]);
+	free(matched);
 	ctable_free(&t);
 	crm_dir_close(&d);
 	return rc;

@@ -4,10 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "buyers.h"
+#include "complete.h"
 #include "cust.h"
 #include "date.h"
 #include "derive.h"
@@ -59,6 +61,20 @@ static const struct crm_cmd cmd = {
 };
 
 static const char *const life_order[] = { "new", "active", "at-risk", "lapsed", "lost", NULL };
+
+/* The RFM segments and the lifecycle stages --only knows, for the shell
+ * completions (those of segments.conf come from complete.c). */
+static void complete_segments(const char *kind, const char *prefix)
+{
+	if (strcmp(kind, "SEGMENT"))
+		return;
+	for (const char *const *v = rfm_order; *v; v++)
+		if (!strncasecmp(*v, prefix, strlen(prefix)))
+			printf("%s\t--rfm\n", *v);
+	for (const char *const *v = life_order; *v; v++)
+		if (!strncasecmp(*v, prefix, strlen(prefix)))
+			printf("%s\t--lifecycle\n", *v);
+}
 
 /* A buyer held (the customers with a purchase only): its RFM figures
  * and scores, and where its id is in the list of ids. */
@@ -479,6 +495,7 @@ static void check_only(const struct opts *o, const struct rule *rules, size_t nr
 int main(int argc, char **argv)
 {
 	crm_init(argc, argv);
+	complete_extra(complete_segments);
 	struct opts o = { 0 };
 	const char *arg;
 	int k;

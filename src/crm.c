@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "complete.h"
+#include "opt.h"
 #include "util.h"
 
 /* The programs of the toolkit, for "crm help". */
@@ -135,6 +137,47 @@ static void plugins(FILE *f)
 	free(v);
 }
 
+/* Its own options, for the shell completions (the help is usage's). */
+static const struct crm_opt opts[] = { CRM_OPT_HELP, CRM_OPT_VERSION, CRM_OPT_END };
+static const struct crm_cmd cmd = { "COMMAND [ARGS...]", "Run crm-COMMAND.", opts, NULL };
+
+/* The commands, for the shell completions: those installed, or all when
+ * none is found; help, and the plug-ins. */
+static void complete_commands(const char *kind, const char *prefix)
+{
+	if (strcmp(kind, "COMMAND"))
+		return;
+	size_t n = strlen(prefix), shown = 0;
+	for (int pass = 0; pass < 2 && !shown; pass++) {
+		for (size_t i = 0; i < sizeof progs / sizeof progs[0]; i++) {
+			char name[64];
+			snprintf(name, sizeof name, "crm-%s", progs[i].name);
+			if (strncmp(progs[i].name, prefix, n) || (!pass && !installed(name)))
+				continue;
+			printf("%s\t%s\n", progs[i].name, progs[i].about);
+			shown++;
+		}
+	}
+	if (!strncmp("help", prefix, n))
+		printf("help\tshow the commands, or the options of one\n");
+	char **v = NULL;
+	size_t nv = 0, cap = 0;
+	char dir[PATH_MAX];
+	if (self_dir(dir, sizeof dir))
+		scan_plugins(dir, &v, &nv, &cap);
+	const char *p = getenv("PATH");
+	char **dirs = split(p ? p : "/usr/bin:/bin", ':', NULL);
+	for (char **d = dirs; *d; d++)
+		scan_plugins(*d, &v, &nv, &cap);
+	free_strv(dirs);
+	for (size_t i = 0; i < nv; i++) {
+		if (!strncmp(v[i], prefix, n))
+			printf("%s\tcrm-%s\n", v[i], v[i]);
+		free(v[i]);
+	}
+	free(v);
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: crm COMMAND [ARGS...]\n"
@@ -180,6 +223,8 @@ static _Noreturn void run(const char *name, char **argv)
 int main(int argc, char **argv)
 {
 	crm_init(argc, argv);
+	complete_extra(complete_commands);
+	complete_run(argc, argv, &cmd);
 	if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "-h")) {
 		if (argc >= 3 && !strcmp(argv[1], "help")) {

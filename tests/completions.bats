@@ -192,10 +192,10 @@ two_customers() {
 	assert_output "$(printf '%s\n' accounts.csv acme)"
 }
 
-@test "customers: ids and e-mails of the CRM directory" {
+@test "customers: ids, e-mails and names of the CRM directory" {
 	two_customers
 	run comp 'crm-rm '
-	assert_output "$(printf '%s\n' "$ANNA" "$JIRI" anna@example.pl jiri@example.cz | LC_ALL=C sort)"
+	assert_output "$(printf '%s\n' "$ANNA" "$JIRI" anna@example.pl jiri@example.cz 'Anna Nowak' 'Jiří Dvořák' | LC_ALL=C sort)"
 	run comp 'crm-log j'
 	assert_output 'jiri@example.cz'
 	run comp "crm-add --update ${ANNA:0:4}"
@@ -274,7 +274,7 @@ two_customers() {
 		'lines, and a comma"' \
 		'01cccccccc,Petra,,' >>customers.csv
 	run comp 'crm-rm '
-	assert_output "$(printf '%s\n' 01aaaaaaaa 01bbbbbbbb 01cccccccc anna@example.pl jan@example.pl)"
+	assert_output "$(printf '%s\n' 01aaaaaaaa 01bbbbbbbb 01cccccccc 'Kowalski "Jan"' 'Nowak, Anna' Petra anna@example.pl jan@example.pl)"
 }
 
 @test "after -- every word is an operand" {
@@ -561,4 +561,81 @@ two_customers() {
 	assert_output $'vip\nwinback'
 	run comp 'crm-auto -n w'
 	assert_output winback
+}
+
+@test "options come from the program's --complete-options, asked once per program" {
+	mkdir progs
+	cat >progs/crm-rm <<'EOF'
+#!/bin/sh
+echo asked >>"$0.log"
+case $1 in
+--complete-options) printf 'x\txyzzy\tnone\tan option only this table has\n-\tplugh\tCUSTOMER\tanother\n' ;;
+esac
+EOF
+	chmod +x progs/crm-rm
+	run comp 'progs/crm-rm --x'
+	assert_output '--xyzzy'
+	run comp 'progs/crm-rm -'
+	assert_output "$(printf '%s\n' --plugh --xyzzy -x)"
+	# in one session the table is asked for once
+	rm progs/crm-rm.log
+	_crm_optcache=()
+	comp 'progs/crm-rm --x' >/dev/null
+	comp 'progs/crm-rm --p' >/dev/null
+	[ "$(wc -l <progs/crm-rm.log)" -eq 1 ]
+}
+
+@test "customers: a name only one customer has; the case typed first" {
+	two_customers
+	crm-add 'Jan Novák' -e jan1@example.cz >/dev/null
+	crm-add 'Jan Novák' -e jan2@example.cz --allow-duplicate >/dev/null
+	run comp 'crm-rm Ji'
+	assert_output 'Jiří Dvořák'
+	run comp 'crm-rm ji'
+	assert_output 'jiri@example.cz'
+	# two have the name: their e-mails are offered, not it
+	run comp 'crm-rm Ja'
+	assert_output "$(printf '%s\n' jan1@example.cz jan2@example.cz)"
+	run comp 'crm-log -l An'
+	assert_output 'Anna Nowak'
+}
+
+@test "crm-rm --where: the fields, and the values of country, stage, owner and tags" {
+	two_customers
+	crm-add 'Eva Müller' --country DE --owner ewa --tag vip --tag 'trade fair' >/dev/null
+	crm-add --update anna@example.pl --country PL --owner ewa --tag b2b >/dev/null
+	crm-add --update jiri@example.cz --country CZ --stage customer >/dev/null
+	run comp 'crm-rm --wh'
+	assert_output '--where'
+	run comp 'crm-rm --where cou'
+	assert_output 'country'
+	run comp 'crm-rm --where country='
+	assert_output "$(printf '%s\n' CZ DE PL)"
+	run comp 'crm-find -w stage=c'
+	assert_output 'customer'
+	run comp 'crm-find -w owner='
+	assert_output 'ewa'
+	run comp 'crm-find --where=tags='
+	assert_output "$(printf '%s\n' '"trade fair"' b2b vip)"
+	run comp "crm-segment -w 'country=PL and sta"
+	assert_output "country=PL and stage"
+	run comp 'crm-rm --where country=DE '
+	assert_output ''
+}
+
+@test "crm-segment --only: the rules of segments.conf too" {
+	new_crm
+	printf 'Big spenders: revenue>1000\nSleepers: last_contact<-1y\n' >segments.conf
+	run comp 'crm-segment --only '
+	assert_output "$(printf '%s\n' 'About to Sleep' 'At Risk' 'Big spenders' "Can't Lose" Champions Hibernating Loyal 'Need Attention' New 'Potential Loyalists' Promising Prospects Sleepers active at-risk lapsed lost new)"
+	run comp 'crm-segment --only S'
+	assert_output 'Sleepers'
+}
+
+@test "crm-report: the reports come from crm-report --complete-commands" {
+	run crm-report --complete-commands
+	assert_success
+	assert_line "$(printf 'top\tthe customers who bought the most')"
+	run crm --complete-commands re
+	assert_output "$(printf 'report\tpredefined reports')"
 }

@@ -263,6 +263,7 @@ crm-rm: nothing was removed"
 	assert_output ''
 	assert_equal "$stderr" "crm-rm: name the customers to remove by id, e-mail or name
 usage: crm-rm [-n] [--forget] CUSTOMER...
+       crm-rm [-n] [--forget] [-a] --where EXPR
 Try 'crm-rm --help' for more information."
 	unchanged
 }
@@ -311,6 +312,7 @@ Try 'crm-rm --help' for more information."
 	assert_output ''
 	assert_equal "$stderr" "crm-rm: unknown option '--all'
 usage: crm-rm [-n] [--forget] CUSTOMER...
+       crm-rm [-n] [--forget] [-a] --where EXPR
 Try 'crm-rm --help' for more information."
 	unchanged
 }
@@ -330,4 +332,87 @@ Try 'crm-rm --help' for more information."
 	assert_success
 	assert_output '01hhhhhhhhhhh  Łukasz Żółć'
 	assert_same_file before.csv customers.csv
+}
+
+@test "RM026: --where removes every customer it matches in one rewrite, the others stay byte for byte" {
+	run --separate-stderr crm-rm --where 'country=PL or country=CZ'
+	assert_success
+	assert_output "$(printf '%s\n' '01aaaaaaaaaaa  Anna Nowak' '01ccccccccccc  Jiří Dvořák')"
+	assert_equal "$stderr" ''
+	diff -u - customers.csv <<'EOF2'
+id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated
+01bbbbbbbbbbb,Петър Петров,,,"Acme, ""Ltd""
+second line",BG,София,,,lead,,2026-02-01T12:00:00Z,2026-02-01T12:00:00Z
+EOF2
+	assert_same_file before.jsonl interactions.jsonl
+}
+
+@test "RM027: -n with --where prints what would be removed and changes nothing" {
+	run --separate-stderr crm-rm -n --where 'stage=lead or stage=prospect'
+	assert_success
+	assert_output "$(printf '%s\n' 'would remove 01bbbbbbbbbbb  Петър Петров' 'would remove 01ccccccccccc  Jiří Dvořák')"
+	unchanged
+}
+
+@test "RM028: --where that matches nobody exits 0, says so and changes nothing" {
+	run --separate-stderr crm-rm --where 'country=DE and stage=lost'
+	assert_success
+	assert_output ''
+	assert_equal "$stderr" 'crm-rm: no customer matches --where: nothing was removed'
+	unchanged
+}
+
+@test "RM029: a bad --where expression exits 2 with the column of the error and changes nothing" {
+	run --separate-stderr crm-rm --where 'contry=PL'
+	assert_failure 2
+	assert_output ''
+	[[ $stderr == "crm-rm: --where: 1:1: unknown field 'contry'"* ]] || fail "stderr: $stderr"
+	[[ $stderr == *country* ]] || fail "no suggestion: $stderr"
+	unchanged
+	run --separate-stderr crm-rm --where 'country='
+	assert_failure 2
+	unchanged
+}
+
+@test "RM030: -a folds diacritics in --where as crm-find -a does" {
+	run --separate-stderr crm-rm --where 'city=plzen'
+	assert_success
+	assert_output ''
+	unchanged
+	run --separate-stderr crm-rm -a --where 'city=plzen'
+	assert_success
+	assert_output '01ccccccccccc  Jiří Dvořák'
+	head -n 4 before.csv | diff -u - customers.csv
+}
+
+@test "RM031: --forget with --where erases the history of every customer removed" {
+	run --separate-stderr crm-rm --forget --where 'tags=vip or country=CZ'
+	assert_success
+	assert_output "$(printf '%s\n' '01aaaaaaaaaaa  Anna Nowak' '01ccccccccccc  Jiří Dvořák' 'erased 3 interactions')"
+	diff -u - interactions.jsonl <<'EOF2'
+{ "id" : "01eeeeeeeeeee", "ts" : "2026-02-02T10:00:00Z", "customer" : "01bbbbbbbbbbb", "type" : "note", "text" : "asked about 01aaaaaaaaaaa \u0141ódź" }
+EOF2
+	diff -u - customers.csv <<'EOF2'
+id,name,email,phone,company,country,city,tags,owner,stage,consent,created,updated
+01bbbbbbbbbbb,Петър Петров,,,"Acme, ""Ltd""
+second line",BG,София,,,lead,,2026-02-01T12:00:00Z,2026-02-01T12:00:00Z
+EOF2
+}
+
+@test "RM032: --where with customers named too, or -a without --where, is a usage error" {
+	run --separate-stderr crm-rm --where 'country=PL' 01ccccccccccc
+	assert_failure 2
+	[[ $stderr == 'crm-rm: name the customers or give --where, not both'* ]] || fail "stderr: $stderr"
+	run --separate-stderr crm-rm -a 01ccccccccccc
+	assert_failure 2
+	[[ $stderr == 'crm-rm: -a goes with --where'* ]] || fail "stderr: $stderr"
+	unchanged
+}
+
+@test "RM033: --help and the manual state the same exit statuses, --where's no match among the 0s" {
+	run crm-rm --help
+	assert_success
+	assert_line 'Exit status: 0 removed (or --where matched nobody), 2 error (1 is not used).'
+	assert_line --partial '-w, --where EXPR'
+	grep -q 'matched nobody' "$TOP/man/crm-rm.1"
 }

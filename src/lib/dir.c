@@ -46,30 +46,56 @@ static char *find_up(void)
 
 static const struct conf_item *conf_find(const struct crm_dir *d, const char *key);
 
-void crm_dir_open(struct crm_dir *d, const char *opt)
+/* The directory opt, $CRM_DIR or the parents name: its path, or NULL
+ * (quiet), or death with the reason (!quiet). */
+static char *locate(const char *opt, bool quiet)
 {
-	memset(d, 0, sizeof *d);
-	d->fd = -1;
 	const char *env = getenv("CRM_DIR");
 	if (opt || (env && *env)) {
 		const char *p = opt ? opt : env;
 		const char *what = opt ? "" : "CRM_DIR: ";
 		struct stat st;
-		if (stat(p, &st) < 0)
+		if (stat(p, &st) < 0) {
+			if (quiet)
+				return NULL;
 			crm_diex("%s%s: no such directory (create one with 'crm-init %s')", what, p, p);
-		if (!S_ISDIR(st.st_mode))
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			if (quiet)
+				return NULL;
 			crm_diex("%s%s: not a directory", what, p);
-		if (!has_customers(p))
+		}
+		if (!has_customers(p)) {
+			if (quiet)
+				return NULL;
 			crm_diex("%s%s: not a CRM directory: no %s (create one with 'crm-init %s')",
 				 what, p, CUSTOMERS, p);
-		d->path = xstrdup(p);
-	} else {
-		d->path = find_up();
-		if (!d->path)
-			crm_diex("no CRM directory here or in any parent (no %s); "
-				 "create one with 'crm-init DIR', or name one with -d DIR or $CRM_DIR",
-				 CUSTOMERS);
+		}
+		return xstrdup(p);
 	}
+	char *path = find_up();
+	if (!path && !quiet)
+		crm_diex("no CRM directory here or in any parent (no %s); "
+			 "create one with 'crm-init DIR', or name one with -d DIR or $CRM_DIR",
+			 CUSTOMERS);
+	return path;
+}
+
+bool crm_dir_try(struct crm_dir *d, const char *opt)
+{
+	char *p = locate(opt, true);
+	if (!p)
+		return false;
+	free(p);
+	crm_dir_open(d, opt);
+	return true;
+}
+
+void crm_dir_open(struct crm_dir *d, const char *opt)
+{
+	memset(d, 0, sizeof *d);
+	d->fd = -1;
+	d->path = locate(opt, false);
 	size_t n = strlen(d->path);
 	while (n > 1 && d->path[n - 1] == '/')
 		d->path[--n] = '\0';

@@ -33,6 +33,8 @@ struct crm_dir {
  * Reads crm.conf, then crm.local.conf, when present. Dies with a message
  * naming crm-init when there is none. */
 void crm_dir_open(struct crm_dir *d, const char *opt);
+/* crm_dir_open when there is such a directory, else false without a word. */
+bool crm_dir_try(struct crm_dir *d, const char *opt);
 void crm_dir_close(struct crm_dir *d);
 
 /* The path of a file in the directory, as shown in messages: the bare name

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cust.h"
 #include "suggest.h"
 #include "util.h"
 
@@ -114,4 +115,51 @@ const char *fieldset_get(void *ctx, size_t f, size_t *len)
 		}
 	*len = 0;
 	return "";
+}
+
+int fieldset_where_ids(const struct crm_dir *d, const char *text, bool fold, bool strict,
+		       char ***ids, size_t *n)
+{
+	*ids = NULL;
+	*n = 0;
+	struct recin in;
+	if (recin_open(&in, d, false, strict) < 0)
+		return -1;
+	struct fieldset fs;
+	fieldset_init(&fs, &in.hdr);
+	struct schema sc = fieldset_schema(&fs);
+	sc.fold = fold;
+	char err[2048];
+	struct expr *e = expr_parse(text, &sc, crm_now(), err, sizeof err);
+	if (!e)
+		crm_diex("--where: 1:%s", err);
+	bool *used = xcalloc(fs.n ? fs.n : 1, sizeof *used);
+	expr_fields(e, used);
+	bool ok = fieldset_load(&fs, d, used, 0, NULL, crm_now(), strict);
+	free(used);
+	int rc = ok ? 0 : -1;
+	size_t cap = 0;
+	struct rec r = { 0 };
+	int got = 0;
+	while (ok && fs.id_col >= 0 && (got = recin_next(&in, &r)) > 0) {
+		struct row_ctx rc_ = { .fs = &fs, .r = &r };
+		const char *why;
+		if (!expr_eval(e, fieldset_get, &rc_, &why)) {
+			if (!why)
+				continue;
+			crm_dataerr(in.name, r.line, "customer %s: --where: %s",
+				    rec_get(&r, (size_t)fs.id_col), why);
+			got = -1;
+			break;
+		}
+		xgrow((void **)ids, &cap, *n + 1, sizeof **ids);
+		(*ids)[(*n)++] = xstrdup(rec_get(&r, (size_t)fs.id_col));
+	}
+	if (got < 0)
+		rc = -1;
+	rec_free(&r);
+	expr_free(e);
+	fieldset_free(&fs);
+	recin_close(&in);
+	return rc;
 }

@@ -57,4 +57,13 @@ struct row_ctx {
 /* An expr_get: the value of field f of ctx's record. */
 const char *fieldset_get(void *ctx, size_t f, size_t *len);
 
+/* The ids of the customers of d's customers.csv for which the --where
+ * expression text holds (fold: = and != ignore diacritics, -a), in file
+ * order, into *ids (*n of them, each allocated; free them and *ids). Derived
+ * fields are read from the history as of now. A bad expression is fatal
+ * ("--where: 1:COL: message", exit CRM_ERR). Returns 0, or -1 after
+ * reporting a read error or a test that could not be decided. */
+int fieldset_where_ids(const struct crm_dir *d, const char *text, bool fold, bool strict,
+		       char ***ids, size_t *n);
+
 #endif

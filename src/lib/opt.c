@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "complete.h"
 #include "fmt.h"
 #include "suggest.h"
 #include "util.h"
@@ -63,6 +64,8 @@ int crm_getopt(int argc, char **argv, const struct crm_cmd *cmd,
 	static struct option *longs;
 	static char shorts[256];
 	if (!longs) {
+		/* the hidden options of the shell completions */
+		complete_run(argc, argv, cmd);
 		size_t n = 0;
 		for (const struct crm_opt *o = cmd->opts; o->key || o->name; o++)
 			n++;

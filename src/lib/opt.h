@@ -69,7 +69,9 @@ struct crm_common {
 
 /* Parse the next option of argv against cmd, like getopt_long. Returns the
  * key, or -1 at the end of the options (then *optind_out is the first
- * operand). The common options (-d -o -n --color --strict --safe-csv
+ * operand). A first argument --complete-options, --complete-commands or
+ * --complete-values is answered for the shell completions (complete.h,
+ * complete_run) and exits. The common options (-d -o -n --color --strict --safe-csv
  * --currency -h -V) are handled
  * here, stored into *c, and not returned; -h prints the help to stdout and
  * exits 0; a bad option prints the usage to stderr and exits CRM_ERR. */
