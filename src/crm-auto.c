@@ -195,7 +195,8 @@ struct run {
 	bool dry;
 	long idcol, namecol;
 	long done, failed;
-	char now[DATE_BUFSZ];
+	char now[DATE_BUFSZ]; /* t_now, as written */
+	crm_time t_now;
 };
 
 static const char *cid(const struct run *x, size_t i)
@@ -250,15 +251,7 @@ static void say(struct run *x, const struct auto_rule *r, size_t i, const char *
 static void auto_line(struct run *x, const struct auto_rule *r, size_t i, const char *desc,
 		      struct sb *out)
 {
-	json_t *e = json_object();
-	char id[ID_LEN + 1];
-	id_new(id);
-	json_object_set_new(e, "id", json_string(id));
-	json_object_set_new(e, "ts", json_string(x->now));
-	json_object_set_new(e, "customer", json_string(cid(x, i)));
-	json_object_set_new(e, "type", json_string("auto"));
-	json_object_set_new(e, "channel", json_string(dom_default_channel("auto")));
-	json_object_set_new(e, "by", json_string(crm_user()));
+	json_t *e = dom_event(x->t_now, cid(x, i), "auto", NULL, NULL);
 	json_object_set_new(e, "subject", json_string(r->name));
 	json_object_set_new(e, "text", json_string(desc));
 	jsonl_put(out, e);
@@ -289,15 +282,7 @@ static void act_task(struct run *x, const struct auto_rule *r, const size_t *who
 		size_t i = who[k];
 		sb_reset(&desc);
 		describe(x, r, i, &desc);
-		json_t *e = json_object();
-		char id[ID_LEN + 1];
-		id_new(id);
-		json_object_set_new(e, "id", json_string(id));
-		json_object_set_new(e, "ts", json_string(x->now));
-		json_object_set_new(e, "customer", json_string(cid(x, i)));
-		json_object_set_new(e, "type", json_string("task"));
-		json_object_set_new(e, "channel", json_string(dom_default_channel("task")));
-		json_object_set_new(e, "by", json_string(crm_user()));
+		json_t *e = dom_event(x->t_now, cid(x, i), "task", NULL, NULL);
 		sb_reset(&t);
 		expand(x, i, r->text, &t);
 		json_object_set_new(e, "text", json_string(sb_str(&t)));
@@ -572,6 +557,7 @@ int main(int argc, char **argv)
 	struct run x = { .dry = c.dry_run };
 	crm_dir_open(&x.d, c.dir);
 	crm_time now = crm_now();
+	x.t_now = now;
 	date_fmt(now, x.now);
 	x.rpath = crm_path_dup(&x.d, AUTOMATIONS);
 	int fd = openat(x.d.fd, AUTOMATIONS, O_RDONLY | O_CLOEXEC);

@@ -421,15 +421,7 @@ static int do_done(struct crm_dir *d, const struct opts *o, int argc, char **arg
 		crm_diex("%s: no task has this id", tid);
 	if (f.done_off >= 0)
 		crm_diex("%s: the task is already done (%s)", tid, f.done_id);
-	json_t *e = json_object();
-	char id[ID_LEN + 1];
-	id_new(id);
-	json_object_set_new(e, "id", json_string(id));
-	set_time(e, "ts", o->ts ? when("ts", o->ts) : crm_now());
-	json_object_set_new(e, "customer", json_string(f.customer));
-	json_object_set_new(e, "type", json_string("done"));
-	json_object_set_new(e, "channel", json_string("other"));
-	json_object_set_new(e, "by", json_string(crm_user()));
+	json_t *e = dom_event(o->ts ? when("ts", o->ts) : crm_now(), f.customer, "done", "other", NULL);
 	json_object_set_new(e, "ref", json_string(tid));
 	if (argc)
 		json_object_set_new(e, "text", json_string(argv[0]));
@@ -460,15 +452,7 @@ static int do_void(struct crm_dir *d, const struct opts *o, int argc, char **arg
 		exit(CRM_ERR); /* reported; nothing written */
 	if (voids_has(voided, o->voids, strlen(o->voids)))
 		crm_diex("--void %s: the event is already voided", o->voids);
-	json_t *e = json_object();
-	char id[ID_LEN + 1];
-	id_new(id);
-	json_object_set_new(e, "id", json_string(id));
-	set_time(e, "ts", o->ts ? when("ts", o->ts) : crm_now());
-	json_object_set_new(e, "customer", json_string(f.customer));
-	json_object_set_new(e, "type", json_string("void"));
-	json_object_set_new(e, "channel", json_string("other"));
-	json_object_set_new(e, "by", json_string(crm_user()));
+	json_t *e = dom_event(o->ts ? when("ts", o->ts) : crm_now(), f.customer, "void", "other", NULL);
 	json_object_set_new(e, "ref", json_string(o->voids));
 	if (argc)
 		json_object_set_new(e, "text", json_string(argv[0]));
@@ -527,17 +511,7 @@ static int do_log(struct crm_dir *d, const struct opts *o, int argc, char **argv
 		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 	const char *cid = rec_get(&t.rows[row], (size_t)ctable_col(&t, "id"));
 
-	json_t *e = json_object();
-	char id[ID_LEN + 1];
-	id_new(id);
-	json_object_set_new(e, "id", json_string(id));
-	set_time(e, "ts", o->ts ? when("ts", o->ts) : crm_now());
-	json_object_set_new(e, "customer", json_string(cid));
-	json_object_set_new(e, "type", json_string(type));
-	json_object_set_new(e, "channel", json_string(channel));
-	if (o->dir_in_out)
-		json_object_set_new(e, "direction", json_string(o->dir_in_out));
-	json_object_set_new(e, "by", json_string(crm_user()));
+	json_t *e = dom_event(o->ts ? when("ts", o->ts) : crm_now(), cid, type, channel, o->dir_in_out);
 	if (o->subject)
 		json_object_set_new(e, "subject", json_string(o->subject));
 	if (argc == 3)

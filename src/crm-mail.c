@@ -266,17 +266,7 @@ static void message_line(struct sb *b, const char *type, const char *cust, const
 			 const char *msgid, const char *subject, const char *text, const char *status,
 			 int code)
 {
-	json_t *e = json_object();
-	char id[ID_LEN + 1], ts[DATE_BUFSZ];
-	id_new(id);
-	date_fmt(crm_now(), ts);
-	json_object_set_new(e, "id", json_string(id));
-	json_object_set_new(e, "ts", json_string(ts));
-	json_object_set_new(e, "customer", json_string(cust));
-	json_object_set_new(e, "type", json_string(type));
-	json_object_set_new(e, "channel", json_string(dom_default_channel(type)));
-	json_object_set_new(e, "direction", json_string("out"));
-	json_object_set_new(e, "by", json_string(crm_user()));
+	json_t *e = dom_event(crm_now(), cust, type, NULL, "out");
 	if (subject)
 		json_object_set_new(e, "subject", json_string(subject));
 	if (text)

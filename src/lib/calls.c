@@ -255,7 +255,7 @@ static void call_one(struct calls *x, const struct rec *r, long line)
 		goto out;
 	}
 	const char *cid = rec_get(&x->t->rows[row], x->ci);
-	char ts[DATE_BUFSZ], id[ID_LEN + 1];
+	char ts[DATE_BUFSZ];
 	date_fmt(c.ts, ts);
 	seen_key(&k, cid, ts, num);
 	if (hmap_get(&x->seen, k.s, k.len) >= 0) {
@@ -263,22 +263,13 @@ static void call_one(struct calls *x, const struct rec *r, long line)
 		goto out;
 	}
 	hmap_put(&x->seen, k.s, k.len);
-	id_new(id);
-	json_t *e = json_object();
-	json_object_set_new(e, "id", json_string(id));
-	json_object_set_new(e, "ts", json_string(ts));
-	json_object_set_new(e, "customer", json_string(cid));
-	json_object_set_new(e, "type", json_string(c.missed ? DOM_MISSED : "call"));
-	json_object_set_new(e, "channel", json_string("phone"));
-	if (c.dir)
-		json_object_set_new(e, "direction", json_string(c.dir));
-	json_object_set_new(e, "by", json_string(crm_user()));
+	json_t *e = dom_event(c.ts, cid, c.missed ? DOM_MISSED : "call", "phone", c.dir);
 	if (c.duration >= 0)
 		json_object_set_new(e, "duration", json_integer(c.duration));
 	json_object_set_new(e, "number", json_string(num));
 	jsonl_put(&x->out, e);
+	sb_printf(&x->ids, "%s\n", json_string_value(json_object_get(e, "id")));
 	json_decref(e);
-	sb_printf(&x->ids, "%s\n", id);
 	x->added++;
 out:
 	sb_free(&c.num);

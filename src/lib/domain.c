@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "id.h"
 #include "money.h"
 #include "scan.h"
 #include "jsonl.h"
@@ -84,6 +85,25 @@ const char *dom_default_channel(const char *type)
 		if (!strcmp(map[i][0], type))
 			return map[i][1];
 	return "other";
+}
+
+json_t *dom_event(crm_time ts, const char *customer, const char *type, const char *channel,
+		  const char *direction)
+{
+	json_t *e = json_object();
+	char id[ID_LEN + 1], when[DATE_BUFSZ];
+	id_new(id);
+	date_fmt(ts, when);
+	json_object_set_new(e, "id", json_string(id));
+	json_object_set_new(e, "ts", json_string(when));
+	if (customer)
+		json_object_set_new(e, "customer", json_string(customer));
+	json_object_set_new(e, "type", json_string(type));
+	json_object_set_new(e, "channel", json_string(channel ? channel : dom_default_channel(type)));
+	if (direction)
+		json_object_set_new(e, "direction", json_string(direction));
+	json_object_set_new(e, "by", json_string(crm_user()));
+	return e;
 }
 
 const char *dom_direction(const char *s)

@@ -63,6 +63,13 @@ bool dom_left(const char *stage);
 /* The channel a type implies when none is given ("call" -> "phone"). */
 const char *dom_default_channel(const char *type);
 
+/* A new event of the history, its first fields in the order every writer
+ * gives them: a new id, ts, customer (none when NULL), type, channel (the
+ * type's own when NULL), direction (none when NULL) and by (the user). The
+ * caller adds the others. */
+json_t *dom_event(crm_time ts, const char *customer, const char *type, const char *channel,
+		  const char *direction);
+
 /* The direction s names, as stored: "in" for in, inbound, incoming (and
  * the same in Polish, Czech, Bulgarian and German: przychodzące, příchozí,
  * входящо, eingehend), "out" for out, outbound, outgoing (wychodzące,

@@ -255,17 +255,7 @@ static void put_record(struct imp *x, const char *cust, crm_time ts, const char 
 		       const char *dir, const char *subject, const char *text, const json_t *extra,
 		       const char *mid)
 {
-	json_t *e = json_object();
-	char id[ID_LEN + 1], when[DATE_BUFSZ];
-	id_new(id);
-	date_fmt(ts, when);
-	json_object_set_new(e, "id", json_string(id));
-	json_object_set_new(e, "ts", json_string(when));
-	json_object_set_new(e, "customer", json_string(cust));
-	json_object_set_new(e, "type", json_string(type));
-	json_object_set_new(e, "channel", json_string("email"));
-	json_object_set_new(e, "direction", json_string(dir));
-	json_object_set_new(e, "by", json_string(crm_user()));
+	json_t *e = dom_event(ts, cust, type, "email", dir);
 	if (*subject)
 		json_object_set_new(e, "subject", json_string(subject));
 	if (*text)
