@@ -10,7 +10,9 @@ load helper
 # lines, "BUFFER: ..." (the line after the <Tab>).
 zcomp() {
 	command -v zsh >/dev/null || fail "zsh is not installed (make deps-test)"
-	zsh -f "$TOP/tests/comp/zsh-complete.zsh" "$TOP/completions" "$@"
+	# as a person types names with diacritics: in a UTF-8 locale, whatever the
+	# tests run in
+	LC_ALL=C.UTF-8 zsh -f "$TOP/tests/comp/zsh-complete.zsh" "$TOP/completions" "$@"
 }
 
 # What fish offers for LINE: "CANDIDATE<TAB>DESCRIPTION" lines, sorted.

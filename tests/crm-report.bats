@@ -579,7 +579,7 @@ EOF
 	assert_output 'campaign,recipients,responders,response_rate,revenue,cost,roi,currency'
 }
 
-@test "REP048: campaigns: the cost of each (its latest campaign event with one, in the base currency) and the return on it" {
+@test "REP052: campaigns: the cost of each (its latest campaign event with one, in the base currency) and the return on it" {
 	# autumn cost 80.00 PLN, then 100.00 PLN: ROI (250.50 - 100.00) / 100.00
 	# = 150.5%; winback 50.00 EUR at 4.25 = 212.50 PLN: (200.00 - 212.50) /
 	# 212.50 = -5.88%; a cost written after --until does not count yet
@@ -703,13 +703,13 @@ The model of who buys again could not be fitted: too few repeat buyers to fit BG
 
 No task is overdue.'
 
-@test "REP049: digest -o md: headline figures of the period against the one before, then each part, every figure worked out by hand" {
+@test "REP053: digest -o md: headline figures of the period against the one before, then each part, every figure worked out by hand" {
 	run -0 --separate-stderr crm-report digest --until 2026-10-31 --by month -o md
 	assert_output "$DIGEST_MD"
 	assert_equal "$stderr" 'crm-report: left out 3 events in EUR: no exchange rate to PLN (crm.conf: rate.EUR = how much PLN one EUR is worth)'
 }
 
-@test "REP050: digest -o table: the same parts with numbers grouped; by default the last whole week, and with rates the totals" {
+@test "REP054: digest -o table: the same parts with numbers grouped; by default the last whole week, and with rates the totals" {
 	run -0 --separate-stderr crm-report digest --until 2026-10-31 --by month -o table
 	assert_line --index 0 'crm digest'
 	assert_line --index 1 'month 2026-10-01 to 2026-10-31, against 2026-09-01 to 2026-09-30'
@@ -739,7 +739,7 @@ chromium_shot() {
 		--user-data-dir="$(mktemp -d "$WORK/chrome.XXXXXX")" "$@" 2>/dev/null
 }
 
-@test "REP051: digest -o html renders in headless Chromium at desktop and phone widths; the charts' text is there" {
+@test "REP055: digest -o html renders in headless Chromium at desktop and phone widths; the charts' text is there" {
 	command -v chromium >/dev/null || skip "chromium is not installed (make deps-test installs it)"
 	printf 'currency = PLN\ntouch_days = 60\nrate.EUR = 4.30\n' >crm.conf
 	run -0 --separate-stderr crm-report digest --until 2026-10-31 --by month -o html

@@ -102,7 +102,8 @@ void report_followups(struct rctx *x, struct table *t)
 		v = p;
 		v[n++] = (struct follow){ ot.due == INT64_MIN ? 4 : ot.due < today ? 1 : 2, ot.due, xstrndup(ot.customer, ot.customern),
 					  xstrdup(ci ? ci->name : ""), xstrndup(ot.id, ot.idn),
-					  xstrndup(ot.text, ot.textn), (long)(date_day(end) - date_day(ot.due)) };
+					  xstrndup(ot.text, ot.textn),
+					  ot.due == INT64_MIN ? 0 : (long)(date_day(end) - date_day(ot.due)) };
 	}
 	for (size_t i = 0; i < x->nci; i++) {
 		long long touch;
