@@ -73,8 +73,13 @@ void report_tickets(struct rctx *x, struct table *t)
 		cell_str(r, k->subject);
 		cell_str(r, k->priority);
 		cell_str(r, k->status);
-		cell_time(r, k->opened);
-		cell_num(r, (end - k->opened) / 3600);
+		if (k->opened == INT64_MIN) { /* its opening event is not in the history */
+			cell_str(r, "");
+			cell_str(r, "");
+		} else {
+			cell_time(r, k->opened);
+			cell_num(r, (end - k->opened) / 3600);
+		}
 		/* the ticket's owner, else the customer's */
 		cell_str(r, *k->owner ? k->owner : v[i].ci ? v[i].ci->owner : "");
 		if (k->reply == INT64_MIN)
