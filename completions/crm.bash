@@ -52,38 +52,6 @@ _crm_files() {
 	mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -f -- "${1-$cur}")
 }
 
-# The CRM directory of the command line: its -d/--dir value, else $CRM_DIR,
-# else the nearest of the current directory and its parents that holds
-# customers.csv. Prints nothing when there is none.
-_crm_dir() {
-	local i w d=
-	for ((i = 1; i < ${#words[@]}; i++)); do
-		((i == cword)) && continue
-		w=${words[i]}
-		case $w in
-		--) break ;;
-		-d | --dir) ((i + 1 != cword)) && d=${words[i + 1]} ;;
-		--dir=*) d=${w#--dir=} ;;
-		-d?*) d=${w#-d} ;;
-		-[!-]*d) ((i + 1 != cword)) && d=${words[i + 1]} ;; # -nd DIR
-		esac
-	done
-	if [[ -n $d ]]; then
-		# Undo the simplest quoting and a leading ~.
-		[[ $d == \'*\' || $d == \"*\" ]] && d=${d:1:${#d}-2}
-		[[ $d == \~/* || $d == \~ ]] && d=$HOME${d#\~}
-	elif [[ -n ${CRM_DIR-} ]]; then
-		d=$CRM_DIR
-	else
-		d=$PWD
-		while [[ ! -f $d/customers.csv && -n $d ]]; do
-			d=${d%/*}
-		done
-		[[ -n $d ]] || { [[ -f /customers.csv ]] && d=/; }
-	fi
-	[[ -n $d && -f $d/customers.csv ]] && printf '%s\n' "$d"
-}
-
 # The -d/--dir value of the command line, or nothing: the programs find
 # the CRM directory themselves otherwise ($CRM_DIR, the parents).
 _crm_dir_opt() {
@@ -102,6 +70,24 @@ _crm_dir_opt() {
 	[[ $d == \'*\' || $d == \"*\" ]] && d=${d:1:${#d}-2}
 	[[ $d == \~/* || $d == \~ ]] && d=$HOME${d#\~}
 	printf '%s' "$d"
+}
+
+# The CRM directory of the command line: its -d/--dir value, else $CRM_DIR,
+# else the nearest of the current directory and its parents that holds
+# customers.csv. Prints nothing when there is none.
+_crm_dir() {
+	local d
+	d=$(_crm_dir_opt)
+	if [[ -z $d && -n ${CRM_DIR-} ]]; then
+		d=$CRM_DIR
+	elif [[ -z $d ]]; then
+		d=$PWD
+		while [[ ! -f $d/customers.csv && -n $d ]]; do
+			d=${d%/*}
+		done
+		[[ -n $d ]] || { [[ -f /customers.csv ]] && d=/; }
+	fi
+	[[ -n $d && -f $d/customers.csv ]] && printf '%s\n' "$d"
 }
 
 # The program of the line as a command to run: its path when it is one,
