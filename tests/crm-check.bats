@@ -758,3 +758,28 @@ customers.csv:3: email \"jan@${label:0:56}\"...: has a part of the domain longer
 customers.csv:4: email \"ewa@-example.pl\": has a part of the domain that starts or ends with '-'
 customers.csv:5: a customer needs a name"
 }
+
+@test "CHK041: the ref of a done or deal a void cancels is not looked for; a void itself is never cancelled" {
+	clean_crm
+	cat >>interactions.jsonl <<'EOF2'
+{"id":"02hhhhhhhhhhh","ts":"2026-04-08T10:00:00Z","customer":"01aaaaaaaaaaa","type":"done","channel":"other","ref":"02yyyyyyyyyyy"}
+{"id":"02iiiiiiiiiii","ts":"2026-04-08T11:00:00Z","customer":"01aaaaaaaaaaa","type":"void","channel":"other","ref":"02hhhhhhhhhhh"}
+{"id":"02jjjjjjjjjjj","ts":"2026-04-09T10:00:00Z","customer":"01ccccccccccc","type":"deal","channel":"other","stage":"lost","ref":"02zzzzzzzzzzz"}
+{"id":"02kkkkkkkkkkk","ts":"2026-04-09T11:00:00Z","customer":"01ccccccccccc","type":"void","channel":"other","ref":"02jjjjjjjjjjj"}
+{"id":"02lllllllllll","ts":"2026-04-10T10:00:00Z","customer":"01aaaaaaaaaaa","type":"done","channel":"other","ref":"02aaaaaaaaaaa"}
+{"id":"02mmmmmmmmmmm","ts":"2026-04-10T11:00:00Z","customer":"01aaaaaaaaaaa","type":"void","channel":"other","ref":"02iiiiiiiiiii"}
+EOF2
+	# lines 8-11: a done and a deal naming nothing, both voided; line 12
+	# closes the task of line 1 a second time; line 13 voids the void of
+	# line 9, which stands all the same
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_output 'interactions.jsonl:12: task 02aaaaaaaaaaa closed twice; first on line 3'
+	# without the voids, their refs are problems again
+	sed -i '/"type":"void"/d' interactions.jsonl
+	run --separate-stderr crm-check
+	assert_failure 2
+	assert_output 'interactions.jsonl:8: ref 02yyyyyyyyyyy: no task has this id
+interactions.jsonl:9: ref 02zzzzzzzzzzz: no deal has this id
+interactions.jsonl:10: task 02aaaaaaaaaaa closed twice; first on line 3'
+}

@@ -97,7 +97,7 @@ struct part {
 	void *ctx;
 	bool strict;
 	bool all; /* bad lines go to fn, not to the report */
-	const struct voids *voids; /* the events not read (or given as voided) */
+	const struct voids *voids; /* the events not read */
 	long lines;
 	struct err *errs;
 	size_t nerr, ecap;
@@ -140,12 +140,9 @@ static void one_line(struct part *p, struct proj *pj, const struct proj_idx *x, 
 		note_err(p, p->lines, JSONL_TORN ": ", JSONL_TORN_OK);
 		p->errs[p->nerr - 1].warn = true;
 	}
-	struct event e = { pj, 0, false, dom_classify(pj), s, n, off, NULL, torn, false };
-	if (p->voids && pj->v[PJ_ID].kind == 's' && voids_has(p->voids, pj->v[PJ_ID].s, pj->v[PJ_ID].n)) {
-		if (!p->all)
-			return;
-		e.voided = true;
-	}
+	struct event e = { pj, 0, false, dom_classify(pj), s, n, off, NULL, torn };
+	if (p->voids && pj->v[PJ_ID].kind == 's' && voids_has(p->voids, pj->v[PJ_ID].s, pj->v[PJ_ID].n))
+		return;
 	e.has_ts = pv_time(&pj->v[PJ_TS], &e.ts);
 	p->fn(&e, p->ctx);
 }
@@ -300,9 +297,10 @@ static int scan_file(const struct crm_dir *d, bool strict, unsigned skip, scan_f
 		off_t k = st.st_size / STRETCH;
 		np = k > 4096 ? 4096 : k < nth ? nth : (int)k;
 	}
-	/* the corrections first: the events they cancel are not read */
+	/* the corrections first: the events they cancel are not read (a
+	 * checker reads every line, and notes the voids itself) */
 	const struct voids *voids = NULL;
-	if (S_ISREG(st.st_mode)) {
+	if (S_ISREG(st.st_mode) && !all) {
 		if (!(voids = voids_of(d)))
 			exit(CRM_ERR); /* reported */
 		if (!voids->refs.n)

@@ -23,7 +23,6 @@ struct event {
 	long long off;    /* where text starts in the file (or the stream) */
 	const char *err;  /* scan_parts_all: why the line is bad, else NULL */
 	bool torn;        /* the last line, without its line end */
-	bool voided;      /* scan_parts_all: a void event cancels it (voids.h) */
 };
 
 typedef void (*scan_fn)(const struct event *e, void *ctx);
@@ -54,8 +53,10 @@ int scan_parts_any(const struct crm_dir *d, bool strict, unsigned skip, scan_fn 
 /* scan_parts_any for a checker that lists bad lines its own way: a line
  * that does not parse is not reported but given to fn as an event with p
  * NULL and err the reason (torn set when it is the last line and has no
- * line end); a line a void cancels is given too, with voided set. Blank lines are skipped; a file that cannot be read is still
- * reported and gives -1. */
+ * line end). The voids are not read first: every line is given, a line a
+ * void cancels too (a checker notes the void events itself: voids_note).
+ * Blank lines are skipped; a file that cannot be read is still reported
+ * and gives -1. */
 int scan_parts_all(const struct crm_dir *d, unsigned skip, scan_fn fn, void **ctx, int nctx);
 /* The whole history in one part: scan_parts with one context. Returns 0
  * or -1. */
