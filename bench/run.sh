@@ -227,12 +227,17 @@ cat "$D/customers.csv" "$D/interactions.jsonl" >/dev/null
 	duck 3 "duckdb SQL (join)" \
 		"node bench/duckdb.mjs \"SELECT count(*) FROM (SELECT customer, max(ts) AS last, sum(CASE type WHEN 'purchase' THEN amount ELSE -amount END) FILTER (currency = 'PLN' AND type IN ('purchase', 'refund')) AS rev FROM read_json('\$D/interactions.jsonl', format = 'newline_delimited', columns = {customer: 'VARCHAR', ts: 'VARCHAR', type: 'VARCHAR', amount: 'DOUBLE', currency: 'VARCHAR'}) WHERE type IS DISTINCT FROM 'task' AND type IS DISTINCT FROM 'done' GROUP BY customer) WHERE rev > 100000 AND last < '\$CUT' AND customer IN (SELECT id FROM read_csv('\$D/customers.csv', header = true, delim = ',', all_varchar = true))\""
 
-	# (4) RFM scores over the whole customer base
-	# (the ids of customers.csv: the first field of every record, skipping
-	# the lines inside a quoted field)
+	# (4) RFM scores over the whole customer base, against the floor of a
+	# pass over the history (the ids of customers.csv: the first field of
+	# every record, skipping the lines inside a quoted field)
+	measure 4 floor "grep -c (floor; history pass)" \
+		'grep -c '\''"type":"purchase"'\'' "$D/interactions.jsonl"'
 	measure 4 ours "crm-segment --rfm" \
 		'crm-segment -d "$D" --rfm' \
 		'crm-find -f id,r,f,m | tail -n +2 | grep -v '\'',,,$'\'' | LC_ALL=C sort'
+	measure 4a ours "crm-segment --rfm -S" \
+		'crm-segment -d "$D" --rfm -S -o csv' \
+		'tail -n +2 | cut -d , -f 1,2'
 	measure 4 peer "jq | awk | sort (x3) | join" \
 		'jq -r '\''($ENV.NOWTS | fromdate) as $now | select((.type == "purchase" or .type == "refund") and (.customer | type) == "string" and .customer != "" and (.ts | type) == "string" and .ts <= $ENV.NOWTS) | [.customer, .type, (($now - (.ts | fromdate)) / 86400 | floor), (if .currency == "PLN" and (.amount | type) == "number" then .amount else "" end)] | @tsv'\'' "$D/interactions.jsonl" | awk -F '\''\t'\'' '\''FILENAME == ARGV[1] { if (!inq && FNR > 1) ids[substr($0, 1, index($0, ",") - 1)] = 1; if (gsub(/"/, "&") % 2) inq = !inq; next } $2 == "purchase" { f[$1]++; if (!($1 in d) || $3 < d[$1]) d[$1] = $3 } $4 != "" { m[$1] += $2 == "purchase" ? $4 : -$4 } END { for (c in f) if (c in ids) print c "\t" d[c] "\t" f[c] "\t" m[c] + 0 }'\'' "$D/customers.csv" - >"$W/b" && n=$(wc -l <"$W/b") && export LC_ALL=C && sort -t "$(printf '\''\t'\'')" -k2,2nr -k1,1 "$W/b" | awk -v n="$n" '\''{ print $1 "\t" int((5 * NR + n - 1) / n) }'\'' | sort >"$W/r" && sort -t "$(printf '\''\t'\'')" -k3,3n -k1,1 "$W/b" | awk -v n="$n" '\''{ print $1 "\t" int((5 * NR + n - 1) / n) }'\'' | sort >"$W/f" && sort -t "$(printf '\''\t'\'')" -k4,4n -k1,1 "$W/b" | awk -v n="$n" '\''{ print $1 "\t" int((5 * NR + n - 1) / n) }'\'' | sort >"$W/m" && join -t "$(printf '\''\t'\'')" "$W/r" "$W/f" | join -t "$(printf '\''\t'\'')" - "$W/m" | tr '\''\t'\'' , | sort' \
 		'cat'
@@ -453,7 +458,7 @@ for ((i = 0; i < n; i++)); do
 		;;
 	floor)
 		if [ -z "$check" ]; then
-			if [ "$c" = 3 ]; then
+			if [ "$c" = 3 ] || [ "$c" = 4 ]; then
 				check="not the same question (purchase lines)"
 			elif [ "$c" = 5 ]; then
 				check="not the same question (history lines)"
