@@ -115,3 +115,49 @@ make_history() {
 260000 lines, 3000 customers: 0 words differ
 EOF2
 }
+
+@test "HIST006: voids and merge records in both halves of a big history count as they do in a small one" {
+	add_as KEEP "Anna Nowak" -e anna@example.pl
+	make_history 150000
+	head -n 30000 interactions.jsonl >../first
+	tail -n +30001 interactions.jsonl >../second
+	# in the first half: e1, voided from the second half, and a purchase
+	# of a customer merged into Anna there; the void of e2, which is in
+	# the second half; e3 stands
+	{
+		cat ../first
+		echo '{"id":"e1","ts":"2025-01-10T10:00:00Z","customer":"c00001","type":"note","channel":"other"}'
+		echo '{"id":"p1","ts":"2025-03-10T10:00:00Z","customer":"gone1","type":"purchase","channel":"shop","amount":12345,"currency":"EUR"}'
+		echo '{"id":"v2","ts":"2025-04-10T10:00:00Z","customer":"c00002","type":"void","channel":"other","ref":"e2"}'
+		cat ../second
+		echo '{"id":"e2","ts":"2025-02-10T10:00:00Z","customer":"c00002","type":"note","channel":"other"}'
+		echo '{"id":"e3","ts":"2025-03-10T10:00:00Z","customer":"c00003","type":"note","channel":"other"}'
+		echo '{"id":"v1","ts":"2025-04-10T10:00:00Z","customer":"c00001","type":"void","channel":"other","ref":"e1"}'
+		echo "{\"ts\":\"2025-04-11T10:00:00Z\",\"customer\":\"$KEEP\",\"type\":\"merge\",\"ref\":\"gone1\"}"
+	} >interactions.jsonl
+	(($(stat -c %s interactions.jsonl) > 32 * 1024 * 1024))
+	run --separate-stderr crm-report activity --by month -o csv
+	assert_success
+	refute_line --partial '2025-01,'
+	refute_line --partial '2025-02,'
+	assert_line '2025-03,other,note,1,0,0'
+	run --separate-stderr crm-find -f id,revenue,purchases "$KEEP"
+	assert_success
+	assert_output "id,revenue,purchases
+$KEEP,123.45,1"
+	# the history of Anna: her merge record and what it brought her
+	run --separate-stderr crm-log -l "$KEEP"
+	assert_success
+	assert_output "{\"id\":\"p1\",\"ts\":\"2025-03-10T10:00:00Z\",\"customer\":\"$KEEP\",\"type\":\"purchase\",\"channel\":\"shop\",\"amount\":12345,\"currency\":\"EUR\"}
+{\"ts\":\"2025-04-11T10:00:00Z\",\"customer\":\"$KEEP\",\"type\":\"merge\",\"ref\":\"gone1\"}"
+	# the same events in a small history
+	grep -v '"id":"b' interactions.jsonl >small.jsonl
+	mv small.jsonl interactions.jsonl
+	run --separate-stderr crm-report activity --by month -o csv
+	assert_success
+	assert_output --partial '2025-03,other,note,1,0,0'
+	refute_output --partial '2025-01,'
+	run --separate-stderr crm-find -f id,revenue,purchases "$KEEP"
+	assert_output "id,revenue,purchases
+$KEEP,123.45,1"
+}

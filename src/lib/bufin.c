@@ -55,8 +55,9 @@ long bufin_fill(struct bufin *b, size_t *shift)
 			long line = b->line;
 			for (const char *p = b->buf; (p = memchr(p, '\n', (size_t)(z - p))); p++)
 				line++;
-			crm_dataerr(b->name, line, "NUL byte in a record of over %zu KiB: not a text file",
-				    b->cap / 1024);
+			if (!b->quiet)
+				crm_dataerr(b->name, line, "NUL byte in a record of over %zu KiB: not a text file",
+					    b->cap / 1024);
 			return -1;
 		}
 		if (b->cap > SIZE_MAX / 2)
@@ -70,7 +71,8 @@ long bufin_fill(struct bufin *b, size_t *shift)
 		n = read(b->fd, b->buf + b->end, b->cap - b->end);
 	while (n < 0 && errno == EINTR);
 	if (n < 0) {
-		crm_warn("%s", b->name);
+		if (!b->quiet)
+			crm_warn("%s", b->name);
 		return -1;
 	}
 	if (n == 0) {

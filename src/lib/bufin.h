@@ -15,6 +15,9 @@ struct bufin {
 	bool borrowed; /* buf is the caller's memory */
 	unsigned long moves; /* how often buf moved: pointers into it are stale then */
 	long line; /* the line at buf[beg], kept by the reader for messages */
+	/* bufin_fill reports nothing: a reader of a stretch of a file whose
+	 * lines it cannot number reads it again to report what failed */
+	bool quiet;
 };
 
 /* Start reading fd; name is used in messages. */
@@ -28,7 +31,8 @@ void bufin_free(struct bufin *b);
  * number of bytes read, 0 at the end, -1 on a read error (reported). A full
  * buffer that holds a NUL byte is not grown: that record is bad anyway, and
  * a file of zeros would otherwise be read into memory whole; it is reported
- * as "name:line: ..." (line from b->line) and gives -1. */
+ * as "name:line: ..." (line from b->line) and gives -1. With quiet set
+ * nothing is reported but a record too large to hold. */
 long bufin_fill(struct bufin *b, size_t *shift);
 
 #endif

@@ -207,8 +207,7 @@ static void *run_part(void *arg)
 	return NULL;
 }
 
-/* The start of the first line that begins at or after at. */
-static off_t line_start_after(int fd, off_t at, off_t size)
+off_t scan_line_start(int fd, off_t at, off_t size)
 {
 	char b[4096];
 	while (at < size) {
@@ -315,7 +314,7 @@ static int scan_file(const struct crm_dir *d, bool strict, unsigned skip, scan_f
 		*p = (struct part){ .fd = fd, .skip = skip, .fn = fn, .ctx = ctx[0], .strict = strict, .all = all,
 				    .voids = voids };
 		p->from = from;
-		p->to = i == np - 1 ? st.st_size : line_start_after(fd, st.st_size / np * (i + 1), st.st_size);
+		p->to = i == np - 1 ? st.st_size : scan_line_start(fd, st.st_size / np * (i + 1), st.st_size);
 		if (p->to < from)
 			p->to = from;
 		from = p->to;

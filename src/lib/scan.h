@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "date.h"
 #include "dir.h"
@@ -58,6 +59,9 @@ int scan_parts_any(const struct crm_dir *d, bool strict, unsigned skip, scan_fn 
  * Blank lines are skipped; a file that cannot be read is still reported
  * and gives -1. */
 int scan_parts_all(const struct crm_dir *d, unsigned skip, scan_fn fn, void **ctx, int nctx);
+/* The start of the first line of fd (size bytes) that begins at or after
+ * at: where a part of the file read on its own thread starts. */
+off_t scan_line_start(int fd, off_t at, off_t size);
 /* The whole history in one part: scan_parts with one context. Returns 0
  * or -1. */
 int scan_history(const struct crm_dir *d, bool strict, scan_fn fn, void *ctx);
