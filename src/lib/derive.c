@@ -70,17 +70,21 @@ struct derive {
 	long last_i;
 };
 
+/* The figures of a customer, made when new. Only a new customer's are
+ * written, not the rest of the room the array has grown to: pages never
+ * written take no memory, so the memory follows the customers met, not
+ * the capacity (half of it, just after the array doubled). */
 static struct figures *fig_of(struct part *p, const char *id, size_t n, uint64_t h)
 {
+	size_t had = p->ids.n;
 	size_t i = hmap_put_hash(&p->ids, id, n, h);
 	if (i >= p->fcap) {
 		void *q = p->f;
-		size_t old = p->fcap;
 		xgrow(&q, &p->fcap, i + 1, sizeof *p->f);
 		p->f = q;
-		for (size_t k = old; k < p->fcap; k++)
-			p->f[k] = empty;
 	}
+	if (i >= had)
+		p->f[i] = empty;
 	return &p->f[i];
 }
 
@@ -526,7 +530,7 @@ const char *derive_get(const struct derive *dv, const char *id, size_t idlen, en
 		if (!a->ratings)
 			return "";
 		/* two decimals, rounded half up, trailing zeros dropped: 4.5, 4.33 */
-		long long h = (a->rating_sum * 200 + a->ratings) / (2 * a->ratings);
+		long long h = (a->rating_sum * 200 + a->ratings) / (2LL * a->ratings);
 		int n = snprintf(buf, 32, "%lld.%02lld", h / 100, h % 100);
 		while (buf[n - 1] == '0')
 			n--;

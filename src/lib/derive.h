@@ -25,13 +25,15 @@ extern const struct field derive_fields[D_N];
 /* A customer's figures, from the events of the window (see derive_opts). */
 struct figures {
 	crm_time last_contact, first_contact, last_purchase, first_purchase; /* INT64_MIN: none */
-	long contacts, purchases, open_tasks, open_tickets, ratings;
-	long orders;          /* purchases whose amount is in revenue (converted) */
+	crm_time campaign_ts; /* the latest campaign mail sent, and its campaign */
 	long long revenue;    /* purchases less refunds, minor units of the base currency */
 	long long rating_sum; /* of the survey ratings 1-5 */
-	bool has_revenue;     /* some purchase or refund was counted */
-	crm_time campaign_ts; /* the latest campaign mail sent, and its campaign */
+	/* counts of one customer's events: 32 bits are plenty, and a
+	 * customer's figures are held for every customer of the history */
+	int32_t contacts, purchases, open_tasks, open_tickets, ratings;
+	int32_t orders;       /* purchases whose amount is in revenue (converted) */
 	uint32_t campaign;
+	bool has_revenue;     /* some purchase or refund was counted */
 	bool gone;            /* merged into another customer: its figures are there */
 };
 
