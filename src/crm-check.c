@@ -115,6 +115,21 @@ struct file {
 	size_t nwarn; /* of the n, the warnings */
 };
 
+/* Move the problems a reader of a part of a file found into f. */
+static void take_problems(struct file *f, struct file *part)
+{
+	for (size_t j = 0; j < part->n; j++) {
+		void *p = f->v;
+		xgrow(&p, &f->cap, f->n + 1, sizeof *f->v);
+		f->v = p;
+		f->v[f->n++] = part->v[j];
+	}
+	f->nwarn += part->nwarn;
+	free(part->v);
+	part->v = NULL;
+	part->n = part->cap = part->nwarn = 0;
+}
+
 /* A problem of f at line at: rank orders the problems of a line, col is
  * the column it names (0: none), warn makes it a warning. */
 static void note(struct file *f, long long at, int rank, long col, bool warn, const char *fmt, ...)
@@ -637,14 +652,7 @@ static void check_customers(struct check *x)
 	for (int i = 0; i < np; i++) {
 		if (parts[i].got < 0)
 			exit(CRM_ERR); /* a read error, reported */
-		for (size_t j = 0; j < parts[i].f.n; j++) {
-			void *p = f->v;
-			xgrow(&p, &f->cap, f->n + 1, sizeof *f->v);
-			f->v = p;
-			f->v[f->n++] = parts[i].f.v[j];
-		}
-		f->nwarn += parts[i].f.nwarn;
-		free(parts[i].f.v);
+		take_problems(f, &parts[i].f);
 		for (size_t j = 0; j < parts[i].twice.n; j++)
 			hset_add(&twice, parts[i].twice.v[j].h);
 		mfree(parts[i].twice.v, parts[i].twice.cap, sizeof *parts[i].twice.v);
@@ -1319,14 +1327,7 @@ static void check_history(struct check *x)
 	/* everything the parts found, together */
 	size_t ntg = 0, nref = 0;
 	for (int i = 0; i < np; i++) {
-		for (size_t j = 0; j < parts[i].f.n; j++) {
-			void *p = f->v;
-			xgrow(&p, &f->cap, f->n + 1, sizeof *f->v);
-			f->v = p;
-			f->v[f->n++] = parts[i].f.v[j];
-		}
-		f->nwarn += parts[i].f.nwarn;
-		free(parts[i].f.v);
+		take_problems(f, &parts[i].f);
 		ntg += parts[i].ntg;
 		nref += parts[i].nref;
 		sb_free(&parts[i].tmp);
