@@ -1273,14 +1273,7 @@ static void voided_of(struct hpart *parts, int np, struct hset *voided)
 {
 	struct voids all = { 0 };
 	for (int i = 0; i < np; i++) {
-		const struct hmap *m[] = { &parts[i].voids.refs, &parts[i].voids.own };
-		struct hmap *to[] = { &all.refs, &all.own };
-		for (size_t k = 0; k < 2; k++)
-			for (size_t j = 0; j < m[k]->n; j++) {
-				size_t n;
-				const char *id = hmap_key(m[k], j, &n);
-				hmap_put(to[k], id, n);
-			}
+		voids_join(&all, &parts[i].voids);
 		voids_free(&parts[i].voids);
 	}
 	for (size_t j = 0; j < all.refs.n; j++) {

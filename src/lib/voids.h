@@ -41,6 +41,9 @@ bool voids_has(const struct voids *v, const char *id, size_t n);
 const struct voids *voids_of(const struct crm_dir *d);
 const struct merges *voids_merges_of(const struct crm_dir *d);
 
+/* Add the voids of another stretch of the history to v. */
+void voids_join(struct voids *v, const struct voids *other);
+
 void voids_free(struct voids *v);
 
 #endif
