@@ -20,8 +20,10 @@
  *   at the end by one count of the line feeds before them (only when there
  *   is a problem).
  * A ref or a customer is taken as found when its 64-bit hash is among
- * those of the tasks, deals or customers: two different ids hash alike
- * with a chance of about 1 in 10^13 per lookup on a base of this size. */
+ * those of the tasks, deals or customers, and an event as voided when the
+ * hash of its id is among those of the ids voids cancel: two different
+ * ids hash alike with a chance of about 1 in 10^13 per lookup on a base of
+ * this size. */
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
