@@ -7,6 +7,15 @@
 #include "report.h"
 #include "util.h"
 
+/* Field col of r ("" for no column), kept with the other customers'
+ * strings: a million customers hold seven strings each. */
+static char *pooled(struct rctx *x, const struct rec *r, long col)
+{
+	if (col < 0)
+		return strpool_add(&x->names, "", 0);
+	return strpool_add(&x->names, rec_get(r, (size_t)col), rec_len(r, (size_t)col));
+}
+
 void customers_load(struct rctx *x, bool use_stdin, const char *where)
 {
 	struct recin in;
@@ -60,13 +69,13 @@ void customers_load(struct rctx *x, bool use_stdin, const char *where)
 		xgrow(&p, &x->cicap, i + 1, sizeof *x->ci);
 		x->ci = p;
 		struct cinfo *c = &x->ci[i];
-		c->id = xstrdup(id);
-		c->name = xstrdup(cn >= 0 ? rec_get(&r, (size_t)cn) : "");
-		c->group = cg >= 0 ? xstrdup(rec_get(&r, (size_t)cg)) : NULL;
-		c->owner = xstrdup(co >= 0 ? rec_get(&r, (size_t)co) : "");
-		c->stage = xstrdup(cs >= 0 ? rec_get(&r, (size_t)cs) : "");
-		c->consent = xstrdup(cc >= 0 ? rec_get(&r, (size_t)cc) : "");
-		c->touch = xstrdup(ct >= 0 ? rec_get(&r, (size_t)ct) : "");
+		c->id = pooled(x, &r, ci);
+		c->name = pooled(x, &r, cn);
+		c->group = cg >= 0 ? pooled(x, &r, cg) : NULL;
+		c->owner = pooled(x, &r, co);
+		c->stage = pooled(x, &r, cs);
+		c->consent = pooled(x, &r, cc);
+		c->touch = pooled(x, &r, ct);
 		if (cr < 0 || !date_parse(rec_get(&r, (size_t)cr), &c->created))
 			c->created = INT64_MIN;
 		x->nci = i + 1;
@@ -81,15 +90,7 @@ void customers_load(struct rctx *x, bool use_stdin, const char *where)
 
 void customers_free(struct rctx *x)
 {
-	for (size_t i = 0; i < x->nci; i++) {
-		free(x->ci[i].id);
-		free(x->ci[i].name);
-		free(x->ci[i].group);
-		free(x->ci[i].owner);
-		free(x->ci[i].stage);
-		free(x->ci[i].consent);
-		free(x->ci[i].touch);
-	}
+	strpool_free(&x->names);
 	free(x->ci);
 	hmap_free(&x->ids);
 }

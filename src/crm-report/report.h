@@ -42,8 +42,9 @@ struct rctx {
 	int group_ev;            /* the PJ_ field of an event grouped by, else -1 */
 	struct merges merged;    /* who a customer is now: the merge records */
 	struct hmap ids;         /* customer id -> index in ci */
-	struct cinfo *ci;
+	struct cinfo *ci;        /* their strings in names */
 	size_t nci, cicap;
+	struct strpool names;
 	struct table *out;       /* the table a report is filling, for its callbacks */
 	bool ics;                /* -o ics: the report writes a calendar itself (followups) */
 };

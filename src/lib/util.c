@@ -197,6 +197,37 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
+char *strpool_add(struct strpool *p, const char *s, size_t n)
+{
+	static char empty[1];
+	if (!n)
+		return empty;
+	if (!p->blk || p->used + n + 1 > p->cap) {
+		size_t cap = sizeof(char *) + (n + 1 > (64 << 10) ? n + 1 : (64 << 10));
+		char *b = xmalloc(cap);
+		memcpy(b, &p->blk, sizeof(char *));
+		p->blk = b;
+		p->used = sizeof(char *);
+		p->cap = cap;
+	}
+	char *q = p->blk + p->used;
+	memcpy(q, s, n);
+	q[n] = '\0';
+	p->used += n + 1;
+	return q;
+}
+
+void strpool_free(struct strpool *p)
+{
+	while (p->blk) {
+		char *prev;
+		memcpy(&prev, p->blk, sizeof(char *));
+		free(p->blk);
+		p->blk = prev;
+	}
+	p->used = p->cap = 0;
+}
+
 void xgrow(void **p, size_t *cap, size_t need, size_t sz)
 {
 	if (need <= *cap)

@@ -42,6 +42,16 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* Many small strings kept to the end: copied into blocks that never move
+ * (their pointers hold until strpool_free), one allocation for thousands
+ * of them instead of one each. */
+struct strpool {
+	char *blk;   /* the block being filled; its first bytes point to the one before */
+	size_t used, cap;
+};
+/* A copy of s[0..n) with a NUL after it; "" takes no room. */
+char *strpool_add(struct strpool *p, const char *s, size_t n);
+void strpool_free(struct strpool *p);
 /* Grow *p (an array of *cap elements of size sz) so it holds at least need. */
 void xgrow(void **p, size_t *cap, size_t need, size_t sz);
 /* xgrow, the new elements zeroed. */
