@@ -114,9 +114,9 @@ bool wanted(const struct rctx *x, const struct event *e, bool timed)
 	return e->has_ts && e->ts >= x->since && e->ts <= x->until;
 }
 
-struct derive *figures_load(struct rctx *x, bool tasks, crm_time since)
+struct derive *figures_load(struct rctx *x, unsigned mask, bool tasks, crm_time since)
 {
-	struct derive_opts o = { .tasks = tasks, .since = since, .until = x->until,
+	struct derive_opts o = { .mask = mask, .tasks = tasks, .since = since, .until = x->until,
 				 .rates = &x->rates, .strict = x->strict };
 	struct derive *dv = derive_load(&x->d, &o);
 	if (!dv)

@@ -92,7 +92,7 @@ static long long active(struct rctx *x, crm_time since, crm_time until)
 {
 	crm_time u = x->until;
 	x->until = until;
-	struct derive *dv = figures_load(x, false, since);
+	struct derive *dv = figures_load(x, 1u << D_CONTACTS, false, since);
 	x->until = u;
 	size_t pos = 0, idn;
 	const char *id;
@@ -388,7 +388,7 @@ static void risk_part(struct rctx *x, struct table *out, crm_time until)
 	}
 	crm_time u = x->until;
 	x->until = until;
-	struct derive *dv = figures_load(x, false, INT64_MIN);
+	struct derive *dv = figures_load(x, 1u << D_REVENUE | 1u << D_LAST_PURCHASE, false, INT64_MIN);
 	x->until = u;
 	struct risk *v = xcalloc(x->nci + 1, sizeof *v);
 	long long *rev = xcalloc(x->nci + 1, sizeof *rev);

@@ -78,7 +78,7 @@ static void write_ics(const struct rctx *x, const struct follow *v, size_t n, cr
 void report_followups(struct rctx *x, struct table *t)
 {
 	/* as of --until (now): every event before it counts */
-	struct derive *dv = figures_load(x, true, INT64_MIN);
+	struct derive *dv = figures_load(x, 1u << D_LAST_CONTACT, true, INT64_MIN);
 	static const char *const c[] = { "kind", "date", "id", "name", "task", "detail", "days", NULL };
 	table_cols(t, c, "ssssssn");
 	long def_touch = conf_long(&x->d, "touch_days", 90);

@@ -11,7 +11,8 @@ struct own {
 
 void report_owners(struct rctx *x, struct table *t)
 {
-	struct derive *dv = figures_load(x, false, x->since);
+	unsigned mask = 1u << D_CONTACTS | 1u << D_OPEN_TASKS | 1u << D_REVENUE;
+	struct derive *dv = figures_load(x, mask, false, x->since);
 	static const char *const c[] = { "owner", "customers", "contacts", "open_tasks", "revenue",
 					 "currency", NULL };
 	table_cols(t, c, "snnnns");

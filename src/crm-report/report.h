@@ -89,9 +89,10 @@ const struct cinfo *customer_of(const struct rctx *x, const struct pval *id);
 /* Whether an event counts: its customer in scope, and with timed its
  * time in the period (--since to --until). */
 bool wanted(const struct rctx *x, const struct event *e, bool timed);
-/* The figures of every customer (derive.h) from since to --until, open
- * tasks listed when tasks. */
-struct derive *figures_load(struct rctx *x, bool tasks, crm_time since);
+/* The figures of every customer (derive.h) from since to --until: the
+ * fields in mask (bits 1 << D_...; only the events they are made of are
+ * read), open tasks listed when tasks. */
+struct derive *figures_load(struct rctx *x, unsigned mask, bool tasks, crm_time since);
 
 /* -- periods (periods.c) -- */
 

@@ -119,7 +119,7 @@ void report_summary(struct rctx *x, struct table *t)
 		dom_rates_warn(&x->rates);
 	}
 	/* open tasks, as of --until */
-	struct derive *dv = figures_load(x, false, INT64_MIN);
+	struct derive *dv = figures_load(x, 1u << D_OPEN_TASKS, false, INT64_MIN);
 	long long open = 0;
 	size_t pos = 0;
 	const char *id;

@@ -24,7 +24,8 @@ static int by_revenue(const void *a, const void *b)
 
 void report_top(struct rctx *x, struct table *t)
 {
-	struct derive *dv = figures_load(x, false, x->since);
+	unsigned mask = 1u << D_REVENUE | 1u << D_PURCHASES | 1u << D_LAST_PURCHASE | 1u << D_LAST_CONTACT;
+	struct derive *dv = figures_load(x, mask, false, x->since);
 	static const char *const c[] = { "rank", "id", "name", "revenue", "currency", "purchases",
 					 "last_purchase", "last_contact", NULL };
 	table_cols(t, c, "nssnsnss");
