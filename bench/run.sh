@@ -86,7 +86,7 @@ else
 fi
 D=$data
 export D
-cases=1,2,3,4,5,6,7,8,9,10
+cases=1,2,3,4,5,6,7,8,9,10,11
 while [ $# -gt 0 ]; do
 	case $1 in
 	--data-only)
@@ -376,6 +376,19 @@ fi
 		'grep -c x "$D/customers.csv"; grep -c '\''"type":"purchase"'\'' "$D/interactions.jsonl"'
 	measure 10a ours "crm-check" \
 		'crm-check -d "$D"; echo "exit $?"'
+
+	# (11) reports that name customers: the figures of every customer of
+	# the history and the customers' names, owners and stages are held
+	measure 11 floor "grep -c over both files" \
+		'grep -c x "$D/customers.csv"; grep -c '\''"type":"purchase"'\'' "$D/interactions.jsonl"'
+	measure 11a ours "crm-report top" \
+		'crm-report -d "$D" top -o csv | wc -l'
+	measure 11b ours "crm-report owners" \
+		'crm-report -d "$D" owners -o csv | wc -l'
+	measure 11c ours "crm-report summary" \
+		'crm-report -d "$D" summary -o csv | wc -l'
+	measure 11d ours "crm-report followups" \
+		'crm-report -d "$D" followups -o csv | wc -l'
 }
 
 # ---- report -----------------------------------------------------------
@@ -418,7 +431,8 @@ done
 echo "load:      $load_before before, $(cut -d ' ' -f 1-3 /proc/loadavg) after (1, 5, 15 min; other work on the machine slows the wall times)"
 echo "env:       CRM_NOW=$CRM_NOW LC_ALL=$LC_ALL (-180d = before $CUT); W = a scratch directory"
 echo "cases:     $cases (4, 5a-c: count = result lines compared, sorted; 6-10: the everyday commands, each"
-echo "           against the floor of what it reads or rewrites; 7-9 change a copy of the data)"
+echo "           against the floor of what it reads or rewrites; 7-9 change a copy of the data; 11: the"
+echo "           reports that name customers, their output lines counted)"
 echo "seconds:   median wall time of 3 runs (1 run when the first took > ${slow} s); cpu s: median"
 echo "           user+sys time of all the command's processes; peak MiB: largest resident"
 echo "           set of one process of the command"
