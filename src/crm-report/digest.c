@@ -177,8 +177,8 @@ static void period_figs(struct rctx *x, struct figs *f, int which, crm_time sinc
 	free_strv(keys);
 	keyed_free(&w);
 	table_free(&t);
-	/* the tasks overdue at the period's end: followups */
-	run(x, report_followups, &t, "", since, until, by);
+	/* the tasks overdue at the period's end: followups' */
+	run(x, report_overdue, &t, "", since, until, by);
 	long long overdue = 0;
 	for (size_t i = 0; i < t.n; i++)
 		overdue += !strcmp(cell(&t, i, 0), "overdue");
@@ -252,7 +252,7 @@ static void pipeline_part(struct rctx *x, struct table *out, crm_time until)
 static void overdue_part(struct rctx *x, struct table *out, crm_time until)
 {
 	struct table t;
-	run(x, report_followups, &t, "", INT64_MIN, until, x->by);
+	run(x, report_overdue, &t, "", INT64_MIN, until, x->by);
 	static const char *const c[] = { "task", "due", "name", "days", NULL };
 	table_cols(out, c, "sssn");
 	for (size_t i = 0; i < t.n; i++) {

@@ -75,10 +75,14 @@ static void write_ics(const struct rctx *x, const struct follow *v, size_t n, cr
 	sb_free(&s);
 }
 
-void report_followups(struct rctx *x, struct table *t)
+/* The follow-ups of the kinds in want (bits 1 << kind) into t: a report
+ * that needs only the tasks does not go through every customer. */
+static void followups(struct rctx *x, struct table *t, unsigned want)
 {
 	/* as of --until (now): every event before it counts */
-	struct derive *dv = figures_load(x, 1u << D_LAST_CONTACT, true, INT64_MIN);
+	bool touch = want & 1u << 3;
+	unsigned mask = touch ? 1u << D_LAST_CONTACT : 1u << D_OPEN_TASKS;
+	struct derive *dv = figures_load(x, mask, true, INT64_MIN);
 	static const char *const c[] = { "kind", "date", "id", "name", "task", "detail", "days", NULL };
 	table_cols(t, c, "ssssssn");
 	long def_touch = conf_long(&x->d, "touch_days", 90);
@@ -93,6 +97,9 @@ void report_followups(struct rctx *x, struct table *t)
 		/* a calendar has every open task, each on its day */
 		if (!x->ics && (ot.due == INT64_MIN || ot.due >= horizon))
 			continue;
+		int kind = ot.due == INT64_MIN ? 4 : ot.due < today ? 1 : 2;
+		if (!(want & 1u << kind))
+			continue;
 		struct pval id = { ot.customer, ot.customern, 's' };
 		if (x->scoped && !customer_of(x, &id))
 			continue;
@@ -100,26 +107,26 @@ void report_followups(struct rctx *x, struct table *t)
 		void *p = v;
 		xgrow(&p, &cap, n + 1, sizeof *v);
 		v = p;
-		v[n++] = (struct follow){ ot.due == INT64_MIN ? 4 : ot.due < today ? 1 : 2, ot.due, xstrndup(ot.customer, ot.customern),
+		v[n++] = (struct follow){ kind, ot.due, xstrndup(ot.customer, ot.customern),
 					  xstrdup(ci ? ci->name : ""), xstrndup(ot.id, ot.idn),
 					  xstrndup(ot.text, ot.textn),
 					  ot.due == INT64_MIN ? 0 : (long)(date_day(end) - date_day(ot.due)) };
 	}
-	for (size_t i = 0; i < x->nci; i++) {
-		long long touch;
-		if (!parse_long(x->ci[i].touch, &touch) || touch <= 0)
-			touch = def_touch;
+	for (size_t i = 0; touch && i < x->nci; i++) {
+		long long days;
+		if (!parse_long(x->ci[i].touch, &days) || days <= 0)
+			days = def_touch;
 		const struct figures *f = derive_of(dv, x->ci[i].id, strlen(x->ci[i].id));
 		if (!f || f->last_contact == INT64_MIN)
 			continue; /* never contacted: a lead, not a customer losing touch */
 		long since = (long)((end - f->last_contact) / 86400);
-		if (since <= touch)
+		if (since <= days)
 			continue;
 		void *p = v;
 		xgrow(&p, &cap, n + 1, sizeof *v);
 		v = p;
 		char det[64];
-		snprintf(det, sizeof det, "every %lld days", touch);
+		snprintf(det, sizeof det, "every %lld days", days);
 		v[n++] = (struct follow){ 3, f->last_contact, xstrdup(x->ci[i].id), xstrdup(x->ci[i].name),
 					  xstrdup(""), xstrdup(det), since };
 	}
@@ -146,4 +153,14 @@ void report_followups(struct rctx *x, struct table *t)
 	}
 	free(v);
 	derive_free(dv);
+}
+
+void report_followups(struct rctx *x, struct table *t)
+{
+	followups(x, t, 1u << 1 | 1u << 2 | 1u << 3 | 1u << 4);
+}
+
+void report_overdue(struct rctx *x, struct table *t)
+{
+	followups(x, t, 1u << 1);
 }

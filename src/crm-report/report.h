@@ -68,6 +68,8 @@ void report_pipeline(struct rctx *x, struct table *t);
 void report_campaigns(struct rctx *x, struct table *t);
 void report_satisfaction(struct rctx *x, struct table *t);
 void report_followups(struct rctx *x, struct table *t);
+/* followups' overdue tasks only (the digest's). */
+void report_overdue(struct rctx *x, struct table *t);
 void report_cohorts(struct rctx *x, struct table *t);
 void report_owners(struct rctx *x, struct table *t);
 void report_changes(struct rctx *x, struct table *t);
