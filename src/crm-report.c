@@ -190,6 +190,9 @@ int main(int argc, char **argv)
 	x.ics = c.format && !strcmp(c.format, "ics");
 	if (x.ics && rep->run != report_followups)
 		crm_usage_error(&cmd, "-o ics goes with followups");
+	/* a format the report cannot print is said before the history is read */
+	if (!x.ics && rep->run)
+		(void)fmt_choose(c.format, FMT_TABLE, rep->run == report_digest ? FMTS_PAGE : FMTS_TABLE);
 	if (!rep->run)
 		run_segments(&c, until, where);
 

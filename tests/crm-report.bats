@@ -1385,3 +1385,16 @@ EOF
 	run -2 --separate-stderr crm-report top -o ics
 	assert_equal "${stderr%%$'\n'*}" "crm-report: -o ics goes with followups"
 }
+
+@test "REP056: a format a report cannot print is refused before the history is read" {
+	# a history nobody writes to: reading it would wait for ever
+	rm interactions.jsonl
+	mkfifo interactions.jsonl
+	run -2 --separate-stderr timeout 10 crm-report digest -o csv
+	assert_equal "$stderr" "crm-report: unknown output format 'csv' (use one of: table, md, html)"
+	assert_output ''
+	run -2 --separate-stderr timeout 10 crm-report activity -o jsonl
+	assert_equal "$stderr" "crm-report: unknown output format 'jsonl' (use one of: csv, tsv, json, table, md, html)"
+	run -2 --separate-stderr timeout 10 crm-report top -o vcard
+	assert_equal "$stderr" "crm-report: unknown output format 'vcard' (use one of: csv, tsv, json, table, md, html)"
+}

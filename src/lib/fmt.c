@@ -838,7 +838,7 @@ static void bar(struct sb *s, double v, double max)
 
 void table_print(const struct table *t, const char *format, int color)
 {
-	enum fmt f = fmt_choose(format, FMT_CSV, FMTS_ALL & ~(1u << FMT_JSONL));
+	enum fmt f = fmt_choose(format, FMT_CSV, FMTS_TABLE);
 	if (f == FMT_HTML) {
 		html_page(t);
 		return;
@@ -972,7 +972,7 @@ void ics_end(struct sb *b)
 void tables_print(struct table *const *v, size_t n, const char *title, const char *period,
 		  const char *format, int color)
 {
-	enum fmt f = fmt_choose(format, FMT_TABLE, (1u << FMT_TABLE) | (1u << FMT_MD) | (1u << FMT_HTML));
+	enum fmt f = fmt_choose(format, FMT_TABLE, FMTS_PAGE);
 	if (f == FMT_HTML) {
 		struct sb b = { 0 };
 		html_head(&b, title, period);

@@ -18,6 +18,9 @@ enum fmt { FMT_CSV, FMT_TSV, FMT_JSONL, FMT_JSON, FMT_TABLE, FMT_MD, FMT_HTML, F
  * columns of customers.csv: id, name, email, phone, company, country,
  * city, tags). */
 #define FMTS_CUSTOMERS (FMTS_ALL | (1u << FMT_VCARD))
+/* What table_print writes, and tables_print (several tables as a page). */
+#define FMTS_TABLE (FMTS_ALL & ~(1u << FMT_JSONL))
+#define FMTS_PAGE ((1u << FMT_TABLE) | (1u << FMT_MD) | (1u << FMT_HTML))
 
 /* The format to write: the one named by opt (-o) when given (it must be in
  * allowed, else the program dies listing those), else table when stdout is a
