@@ -135,6 +135,16 @@ static const struct report *find_report(const char *name)
 	crm_diex("%s: no such report (%s)", name, sb_str(&all));
 }
 
+/* What a run of a report read, let go; its output written out. */
+static void rctx_close(struct rctx *x)
+{
+	customers_free(x);
+	merges_free(&x->merged);
+	dom_rates_free(&x->rates);
+	crm_dir_close(&x->d);
+	crm_flush_stdout();
+}
+
 int main(int argc, char **argv)
 {
 	crm_init(argc, argv);
@@ -226,11 +236,7 @@ int main(int argc, char **argv)
 	x.color = c.color;
 	if (rep->run == report_digest) { /* several tables, printed by the report */
 		rep->run(&x, NULL);
-		customers_free(&x);
-		merges_free(&x.merged);
-		dom_rates_free(&x.rates);
-		crm_dir_close(&x.d);
-		crm_flush_stdout();
+		rctx_close(&x);
 		return CRM_OK;
 	}
 	struct table t;
@@ -253,10 +259,6 @@ int main(int argc, char **argv)
 		table_print(&t, c.format, c.color);
 	int rc = t.n ? CRM_OK : CRM_NONE;
 	table_free(&t);
-	customers_free(&x);
-	merges_free(&x.merged);
-	dom_rates_free(&x.rates);
-	crm_dir_close(&x.d);
-	crm_flush_stdout();
+	rctx_close(&x);
 	return rc;
 }
