@@ -76,10 +76,12 @@ static void complete_segments(const char *kind, const char *prefix)
 			printf("%s\t--lifecycle\n", *v);
 }
 
-/* A buyer held (the customers with a purchase only): its RFM figures
- * and scores, and where its id is in the list of ids. */
+/* A buyer held (the customers with a purchase only; for a summary read
+ * in order, every customer with figures): its RFM figures and scores, the
+ * purchases in its revenue, and where its id is in the list of ids. */
 struct buyer {
 	struct rfm s;
+	long orders;
 	size_t idoff;
 };
 
@@ -172,14 +174,14 @@ static void summ_init(struct summ *s, const char *const *order, const struct rul
 		summ_group(s, def, false);
 }
 
-/* A customer of segment seg, with figures f, days since its last purchase
- * (-1: none). */
-static void summ_add(struct summ *s, const char *seg, const struct figures *f, long days)
+/* A customer of segment seg, with its revenue, the purchases whose
+ * amount is in it, and the days since its last purchase (-1: none). */
+static void summ_add(struct summ *s, const char *seg, long long revenue, long orders, long days)
 {
 	struct group *g = &s->g[summ_group(s, seg, true)];
 	g->customers++;
-	g->revenue += f->revenue;
-	g->purchases += f->orders; /* those whose amount is in the revenue */
+	g->revenue += revenue;
+	g->purchases += orders;
 	if (days >= 0) {
 		g->with_purchase++;
 		g->days += days;
@@ -265,33 +267,95 @@ static bool selected(const struct seg *g, const struct rec *r)
 	return false;
 }
 
-/* Days from a customer's last purchase to the as-of day, -1 when none. */
-static long days_since(const struct seg *g, const struct figures *f)
+/* Add the customer of figures f, of segment seg, to the summary. */
+static void summ_cust(const struct seg *g, struct summ *s, const char *seg, const struct figures *f)
 {
 	struct rfm c;
 	rfm_figures(&c, f, g->asof);
-	return c.days;
+	summ_add(s, seg, f->revenue, f->orders, c.days);
 }
 
 /* The RFM figures of the customer of r into *b: false when it is no buyer
  * (no purchase up to the as-of day), which RFM does not score. */
 static bool buyer_of(const struct seg *g, const struct rec *r, struct buyer *b)
 {
-	rfm_figures(&b->s, figs(g->fs->dv, rec_get(r, (size_t)g->idcol)), g->asof);
+	const struct figures *f = figs(g->fs->dv, rec_get(r, (size_t)g->idcol));
+	rfm_figures(&b->s, f, g->asof);
+	b->orders = f->orders;
 	return rfm_buyer(&b->s);
 }
 
-/* Hold buyer b, of the customer of r, in v. */
+/* Hold buyer b, of the customer id (n bytes), in v. */
 static void buyer_push(struct seg *g, struct buyer **v, size_t *n, size_t *cap, struct buyer *b,
-		       const struct rec *r)
+		       const char *id, size_t idn)
 {
-	const char *id = rec_get(r, (size_t)g->idcol);
 	b->idoff = g->ids.len;
-	sb_add(&g->ids, id, strlen(id) + 1);
+	sb_add(&g->ids, id, idn);
+	sb_addc(&g->ids, '\0');
 	void *p = *v;
 	xgrow(&p, cap, *n + 1, sizeof **v);
 	*v = p;
 	(*v)[(*n)++] = *b;
+}
+
+/* The buyers among the customers of in, found by their ids alone (no
+ * record is taken apart that need not be), the figures of 64 looked up at
+ * once; *rows counts the records read. With all, every customer with
+ * figures is held, a buyer or not (for a summary). For a run without
+ * --where, which wants the whole record. Returns 0, or -1 after reporting
+ * an error. */
+static int buyers_by_id(struct seg *g, struct recin *in, struct buyer **v, size_t *nb, size_t *cap,
+			size_t *rows, bool all)
+{
+	enum { BATCH = 64 };
+	struct sb keys = { 0 };
+	size_t off[BATCH], len[BATCH], k = 0;
+	const char *id[BATCH];
+	const struct figures *f[BATCH];
+	struct rec r = { 0 };
+	struct recraw x;
+	int got;
+	do {
+		got = recin_next_raw(in, g->idcol, &r, &x);
+		if (got > 0) {
+			off[k] = keys.len;
+			len[k] = x.idn;
+			sb_add(&keys, x.id, x.idn);
+			k++;
+			(*rows)++;
+		}
+		if (k == BATCH || (got <= 0 && k)) {
+			for (size_t i = 0; i < k; i++)
+				id[i] = sb_str(&keys) + off[i];
+			derive_of_many(g->fs->dv, id, len, k, f);
+			for (size_t i = 0; i < k; i++) {
+				struct buyer b;
+				rfm_figures(&b.s, f[i], g->asof);
+				b.orders = f[i] ? f[i]->orders : 0;
+				if (rfm_buyer(&b.s) || (all && f[i]))
+					buyer_push(g, v, nb, cap, &b, id[i], len[i]);
+			}
+			k = 0;
+			sb_reset(&keys);
+		}
+	} while (got > 0);
+	rec_free(&r);
+	sb_free(&keys);
+	return got;
+}
+
+/* Add a customer of segment seg, held as b (NULL: no figures), to the
+ * summary. */
+static void summ_held(struct summ *s, const char *seg, const struct buyer *b)
+{
+	summ_add(s, seg, b ? b->s.m : 0, b ? b->orders : 0, b ? b->s.days : -1);
+}
+
+/* Whether buyer b is the customer id (n bytes). */
+static bool is_buyer(const struct seg *g, const struct buyer *b, const char *id, size_t n)
+{
+	const char *bid = g->ids.s + b->idoff;
+	return !memcmp(bid, id, n) && !bid[n];
 }
 
 /* Score the n buyers by quintiles of R, F and M. */
@@ -655,6 +719,7 @@ int main(int argc, char **argv)
 	if (o.lifecycle)
 		extra |= 1u << D_LAST_CONTACT | 1u << D_FIRST_CONTACT;
 	/* the figures stop at --as-of, or now: a later event is not yet history */
+	
 	if (!fieldset_load(&fs, &d, used, extra, o.c.currency, asof, o.c.strict))
 		exit(CRM_ERR); /* nothing to undo: what is held goes with the process */
 	const char *currency = fs.rates.base;
@@ -668,6 +733,7 @@ int main(int argc, char **argv)
 		dom_rates_free(&rates);
 	}
 
+	
 	struct seg g = { .o = &o, .fs = &fs, .rules = rules, .nrules = nrules, .asof = asof, .where = where,
 			 .idcol = idcol, .out = &out, .in_name = in.name, .rules_path = rules_path,
 			 .c_r = c_r, .c_f = c_f, .c_m = c_m,
@@ -697,44 +763,113 @@ int main(int argc, char **argv)
 	if (again) {
 		/* Quintiles need every buyer's figures, not every customer:
 		 * read the file twice, holding only the buyers' figures in
-		 * between; the summary is gathered as the rows go by. */
+		 * between; the summary is gathered as the rows go by. Both
+		 * passes read the same file through its descriptor: a writer
+		 * that replaces it meanwhile changes neither, and rows one
+		 * appends after the first are not read by the second, which
+		 * stops where the first did. */
 		struct rec r = { 0 };
-		int got;
+		int got = 0;
+		/* Without --where, the first pass wants of a record its id
+		 * alone; with nothing else to compute, the second finds the
+		 * buyers in the order of the first, looking up no figures, and
+		 * writes a CSV row as its bytes with the new columns after. */
+		bool by_id = o.rfm && !in.jsonl && !where;
+		bool in_order = by_id && !o.lifecycle && !o.predict && c_seg < 0;
+		size_t rows = 0;
 		if (o.rfm) {
-			while ((got = recin_next(&in, &r)) > 0) {
-				while (r.n < out.n)
-					rec_push(&r, "", 0);
-				if (selected(&g, &r) && buyer_of(&g, &r, &b))
-					buyer_push(&g, &bv, &nb, &bcap, &b, &r);
+			if (by_id) {
+				got = buyers_by_id(&g, &in, &bv, &nb, &bcap, &rows, in_order && o.summary);
+			} else {
+				while ((got = recin_next(&in, &r)) > 0) {
+					rows++;
+					while (r.n < out.n)
+						rec_push(&r, "", 0);
+					if (selected(&g, &r) && buyer_of(&g, &r, &b))
+						buyer_push(&g, &bv, &nb, &bcap, &b, rec_get(&r, (size_t)idcol),
+							   rec_len(&r, (size_t)idcol));
+				}
 			}
 			if (got < 0)
 				exit(CRM_ERR);
+			if (in_order) { /* the figures are in bv now */
+				derive_free(fs.dv);
+				fs.dv = NULL;
+			}
 			rfm_scores(&g, bv, nb);
+			int fd = use_stdin ? STDIN_FILENO : in.fd;
+			bool owns = in.owns_fd;
+			char *name = xstrdup(in.name);
+			in.owns_fd = false;
 			recin_close(&in);
-			if (use_stdin && lseek(0, start, SEEK_SET) < 0)
-				crm_die("standard input");
-			if (recin_open(&in, &d, use_stdin, o.c.strict) < 0)
+			if (lseek(fd, use_stdin ? start : 0, SEEK_SET) < 0)
+				crm_die("%s", name);
+			if (recin_open_fd(&in, fd, name, o.c.strict) < 0)
 				exit(CRM_ERR);
+			in.owns_fd = owns;
+			free(name);
 		}
 		struct out *w = o.summary ? NULL : open_out(&o, in.jsonl, &out, num, in.hdr.n);
-		size_t bi = 0; /* the buyers met */
-		while ((got = recin_next(&in, &r)) > 0) {
-			while (r.n < out.n)
-				rec_push(&r, "", 0);
-			if (!selected(&g, &r))
-				continue;
+		/* the rows of a plain CSV record are written as their bytes */
+		bool raw = in_order && (o.summary || out_takes_raw(w)) && out.n == in.hdr.n + 5;
+		struct rec tail = { 0 }; /* the new columns of such a row */
+		struct sb line = { 0 };
+		while (tail.n < out.n)
+			rec_push(&tail, "", 0);
+		size_t bi = 0, seen = 0; /* the buyers and the rows met */
+		struct recraw x = { 0 };
+		while (!(o.rfm && seen == rows)) {
+			got = raw ? recin_next_raw(&in, idcol, &r, &x) : recin_next(&in, &r);
+			if (got <= 0)
+				break;
+			seen++;
+			bool whole = !raw || x.parsed; /* r holds the record */
+			if (whole) {
+				while (r.n < out.n)
+					rec_push(&r, "", 0);
+				if (!selected(&g, &r))
+					continue;
+			}
 			const struct rfm *scores = NULL;
-			if (o.rfm && buyer_of(&g, &r, &b)) {
+			const struct buyer *held = NULL;
+			if (in_order) {
+				const char *id = whole ? rec_get(&r, (size_t)idcol) : x.id;
+				size_t idn = whole ? rec_len(&r, (size_t)idcol) : x.idn;
+				if (bi < nb && is_buyer(&g, &bv[bi], id, idn))
+					held = &bv[bi++];
+				if (held && rfm_buyer(&held->s))
+					scores = &held->s;
+			} else if (o.rfm && buyer_of(&g, &r, &b)) {
 				if (bi >= nb || strcmp(g.ids.s + bv[bi].idoff, rec_get(&r, (size_t)idcol)))
 					crm_diex("%s: changed while being read; run again", in.name);
 				scores = &bv[bi++].s;
 			}
+			if (!whole) {
+				if (!finish_row(&g, &tail, scores))
+					continue;
+				kept++;
+				if (o.summary) {
+					summ_held(&sm, rec_get(&tail, (size_t)primary), held);
+					continue;
+				}
+				sb_reset(&line);
+				sb_add(&line, x.s, x.n);
+				for (size_t i = x.nf; i < out.n; i++) {
+					sb_addc(&line, ',');
+					if (i >= in.hdr.n)
+						csv_put(&line, rec_get(&tail, i), rec_len(&tail, i));
+				}
+				sb_addc(&line, '\n');
+				out_raw(w, line.s, line.len);
+				continue;
+			}
 			if (!finish_row(&g, &r, scores))
 				continue;
 			kept++;
-			if (o.summary) {
-				const struct figures *f = figs(fs.dv, rec_get(&r, (size_t)idcol));
-				summ_add(&sm, rec_get(&r, (size_t)primary), f, days_since(&g, f));
+			if (o.summary && in_order) {
+				summ_held(&sm, rec_get(&r, (size_t)primary), held);
+			} else if (o.summary) {
+				summ_cust(&g, &sm, rec_get(&r, (size_t)primary), figs(fs.dv, rec_get(&r, (size_t)idcol)));
 			} else {
 				out_row(w, &r);
 			}
@@ -742,9 +877,11 @@ int main(int argc, char **argv)
 		if (w)
 			out_close(w);
 		rec_free(&r);
+		rec_free(&tail);
+		sb_free(&line);
 		if (got < 0)
 			status = CRM_ERR;
-		else if (bi != nb)
+		else if (bi != nb || (o.rfm && seen != rows))
 			crm_diex("%s: changed while being read; run again", in.name);
 	} else {
 		/* A stream read once: hold every customer. */
@@ -764,7 +901,8 @@ int main(int argc, char **argv)
 			cs[n].b = -1;
 			if (o.rfm && buyer_of(&g, &cs[n].r, &b)) {
 				cs[n].b = (long)nb;
-				buyer_push(&g, &bv, &nb, &bcap, &b, &cs[n].r);
+				buyer_push(&g, &bv, &nb, &bcap, &b, rec_get(&cs[n].r, (size_t)idcol),
+					   rec_len(&cs[n].r, (size_t)idcol));
 			}
 			n++;
 		}
@@ -781,8 +919,8 @@ int main(int argc, char **argv)
 			if (cs[i].r.gone)
 				continue;
 			if (o.summary) {
-				const struct figures *f = figs(fs.dv, rec_get(&cs[i].r, (size_t)idcol));
-				summ_add(&sm, rec_get(&cs[i].r, (size_t)primary), f, days_since(&g, f));
+				summ_cust(&g, &sm, rec_get(&cs[i].r, (size_t)primary),
+					  figs(fs.dv, rec_get(&cs[i].r, (size_t)idcol)));
 			} else {
 				out_row(w, &cs[i].r);
 			}

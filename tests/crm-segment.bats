@@ -1506,3 +1506,44 @@ rule_line() {
 	assert_success
 	assert_equal "$output" "$want"
 }
+
+@test "SEG069: the rows the second pass writes as their bytes are those of the parsed rows: quotes, short rows, CR LF, blank lines" {
+	# K's company quoted with a comma, C's name quoted without need, T's
+	# row short of its last four fields, H's line ending in CR LF, a blank
+	# line after Q: the file is read by the fast passes, the pipe is held
+	# whole and every row parsed
+	sed -i -e 's/,Żółć Sp. z o.o.,/,"Żółć, Sp. z o.o.",/' \
+		-e 's/,Zofia Wójcik,/,"Zofia Wójcik",/' \
+		-e 's/^\(01jz00000005e,.*,София\),,,customer,.*$/\1,/' \
+		-e '/^01jz00000002h,/s/$/\r/' \
+		-e '/^01jz00000003t,/a\\' customers.csv
+	# W, who bought nothing, had a refund: figures, but no buyer
+	echo '{"id":"0ev0000000099","ts":"2026-11-01T10:00:00Z","customer":"01jz00000001w","type":"refund","channel":"shop","by":"tester","amount":700,"currency":"PLN"}' >>interactions.jsonl
+	run -0 --separate-stderr crm-segment --rfm -o csv
+	local want
+	want=$(cat customers.csv | crm-segment --rfm -o csv 2>/dev/null)
+	assert_equal "$output" "$want"
+	assert_equal "${#lines[@]}" 21
+	assert_line --index 2 '01jz00000004a,Łukasz Żółć,lukasz@example.pl,+48 600 100 200,"Żółć, Sp. z o.o.",PL,Kraków,vip,tester,customer,opt-in,2025-01-14T09:00:00Z,2025-01-14T09:00:00Z,5,5,5,555,Champions'
+	assert_line --index 3 '01jz00000005e,Мария Георгиева,maria@example.bg,,,BG,София,,,,,,,1,5,4,154,Can'"'"'t Lose'
+	assert_line --index 5 '01jz000000005,Zofia Wójcik,zofia@example.pl,,,PL,Poznań,,,customer,,2026-11-01T09:00:00Z,2026-11-01T09:00:00Z,5,1,1,511,New'
+	assert_line --index 7 '01jz00000002h,Hans Becker,hans@example.de,,,DE,Berlin,,,customer,,2025-04-01T09:00:00Z,2025-04-01T09:00:00Z,4,3,3,433,Potential Loyalists'
+	assert_line --index 8 '01jz00000007y,Ewa Kamińska,ewa@example.pl,,,PL,Łódź,,,lead,,2026-11-20T09:00:00Z,2026-11-20T09:00:00Z,,,,,Prospects'
+	run -0 --separate-stderr crm-segment --rfm -S --only Prospects -o csv
+	assert_output 'segment,customers,share,revenue,aov,days_since_purchase
+Prospects,4,100.0,-7.00,,'
+	# the other formats, --only, and a column the output overwrites in
+	# place take the parsed rows: the same again
+	for args in '-o jsonl' '-o tsv' '--only Champions --only New' '--only Prospects -o csv' \
+		'-S -o csv' '-S --only Prospects -o csv' '-S --only Loyal -o csv'; do
+		run -0 --separate-stderr crm-segment --rfm $args
+		want=$(cat customers.csv | crm-segment --rfm $args 2>/dev/null)
+		assert_equal "$output" "$want"
+	done
+	sed -i '1s/,updated$/,segment/' customers.csv
+	run -0 --separate-stderr crm-segment --rfm -o csv
+	want=$(cat customers.csv | crm-segment --rfm -o csv 2>/dev/null)
+	assert_equal "$output" "$want"
+	assert_line --index 0 'id,name,email,phone,company,country,city,tags,owner,stage,consent,created,segment,r,f,m,rfm'
+	assert_line --index 1 '01jz00000001m,Anna Kowalska,anna@example.pl,,,PL,Warszawa,,tester,customer,opt-in,2025-01-10T09:00:00Z,About to Sleep,3,2,2,322'
+}

@@ -45,6 +45,13 @@ int csvin_next_raw(struct csvin *in, const char **s, size_t *n, long *line);
  * reason in in->err (the caller reports it with the line). */
 int csvin_parse(struct csvin *in, const char *s, size_t n, struct rec *r);
 
+/* Split the bytes of a record without quotes or CRs (most records) at its
+ * commas, as csvin_parse would: sets the number of fields and field idcol
+ * (empty when there are fewer), without copying them. False when the
+ * record needs csvin_parse: it has a quote or a CR, or a NUL or bad UTF-8,
+ * which csvin_parse reports. */
+bool csv_split_plain(const char *s, size_t n, long idcol, size_t *nf, const char **id, size_t *idn);
+
 /* The next record, parsed. Returns 1, 0 at the end, -1 on an error which is
  * reported as "file:line: message". r->raw points at its bytes. */
 int csvin_next(struct csvin *in, struct rec *r);

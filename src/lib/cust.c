@@ -795,6 +795,15 @@ static int next_card(struct recin *in, struct rec *r)
 	return 0;
 }
 
+/* Whether a record of nf fields has more than the header: reported. */
+static bool too_many(const struct recin *in, size_t nf, long line)
+{
+	if (nf <= in->hdr.n)
+		return false;
+	crm_dataerr(in->name, line, "%zu fields, but the header has %zu", nf, in->hdr.n);
+	return true;
+}
+
 int recin_next(struct recin *in, struct rec *r)
 {
 	if (in->vcard)
@@ -821,12 +830,39 @@ int recin_next(struct recin *in, struct rec *r)
 	int k = csvin_next(in->csv, r);
 	if (k <= 0)
 		return k;
-	if (r->n > in->hdr.n) {
-		crm_dataerr(in->name, r->line, "%zu fields, but the header has %zu", r->n, in->hdr.n);
+	if (too_many(in, r->n, r->line))
 		return -1;
-	}
 	while (r->n < in->hdr.n)
 		rec_push(r, "", 0);
+	return 1;
+}
+
+int recin_next_raw(struct recin *in, long idcol, struct rec *r, struct recraw *w)
+{
+	if (!in->hdr.n)
+		return 0;
+	int k = csvin_next_raw(in->csv, &w->s, &w->n, &w->line);
+	if (k <= 0)
+		return k;
+	w->crlf = in->csv->crlf;
+	w->parsed = !csv_split_plain(w->s, w->n, idcol, &w->nf, &w->id, &w->idn);
+	if (w->parsed) {
+		if (csvin_parse(in->csv, w->s, w->n, r) < 0) {
+			crm_dataerr(in->name, w->line, "%s", in->csv->err);
+			return -1;
+		}
+		r->line = w->line;
+		r->crlf = w->crlf;
+		w->nf = r->n;
+	}
+	if (too_many(in, w->nf, w->line))
+		return -1;
+	if (w->parsed) {
+		while (r->n < in->hdr.n)
+			rec_push(r, "", 0);
+		w->id = rec_get(r, (size_t)idcol);
+		w->idn = rec_len(r, (size_t)idcol);
+	}
 	return 1;
 }
 
@@ -842,31 +878,6 @@ void recin_close(struct recin *in)
 	memset(in, 0, sizeof *in);
 }
 
-/* Split a row without quotes or CRs (most rows) at its commas, as libcsv
- * would: sets the number of fields and the id. False when the row needs
- * libcsv, or has a NUL or bad UTF-8 (which csvin_parse reports). */
-static bool split_plain(const char *s, size_t n, long idcol, size_t *nf, const char **id, size_t *idn)
-{
-	if (memchr(s, '"', n) || memchr(s, '\r', n) || memchr(s, '\0', n) || !u8_valid(s, n, NULL))
-		return false;
-	const char *p = s, *e = s + n;
-	*nf = 0;
-	*id = "";
-	*idn = 0;
-	for (;;) {
-		const char *comma = memchr(p, ',', (size_t)(e - p));
-		const char *end = comma ? comma : e;
-		if ((long)*nf == idcol) {
-			*id = p;
-			*idn = (size_t)(end - p);
-		}
-		(*nf)++;
-		if (!comma)
-			return true;
-		p = comma + 1;
-	}
-}
-
 /* Read the next row of c into its index (r is a scratch record). Returns
  * 1, 0 at the end, -1 after reporting an error. */
 static int cindex_next(struct cindex *c, struct rec *r)
@@ -877,7 +888,7 @@ static int cindex_next(struct cindex *c, struct rec *r)
 	int k = csvin_next_raw(c->in, &s, &n, &line);
 	if (k <= 0)
 		return k;
-	if (!split_plain(s, n, c->idcol, &nf, &id, &idn)) {
+	if (!csv_split_plain(s, n, c->idcol, &nf, &id, &idn)) {
 		if (csvin_parse(c->in, s, n, r) < 0) {
 			crm_dataerr(c->name, line, "%s", c->in->err);
 			return -1;

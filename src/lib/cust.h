@@ -215,6 +215,24 @@ int recin_open_import(struct recin *in, const struct impin *src, bool strict);
 /* The next customer, fields in the order of in->hdr (which may grow for a
  * JSONL stream). Returns 1, 0 at the end, -1 on an error (reported). */
 int recin_next(struct recin *in, struct rec *r);
+/* A customer of a CSV stream as recin_next_raw reads it. */
+struct recraw {
+	const char *s;  /* its bytes, without the line end (valid until the next read) */
+	size_t n;
+	size_t nf;      /* its fields (before padding) */
+	const char *id; /* its field idcol */
+	size_t idn;
+	long line;
+	bool crlf;
+	bool parsed;    /* it had quotes (or a CR): its fields are in r, padded to
+			   the header; else its bytes are the fields between
+			   commas, and r is not touched */
+};
+/* The next customer of a CSV stream (not JSONL), parsed only when its
+ * bytes are not its fields: for a pass that wants the id, or writes the
+ * record back as it is, without taking every record apart. Checks what
+ * recin_next checks. Returns 1, 0 at the end, -1 on an error (reported). */
+int recin_next_raw(struct recin *in, long idcol, struct rec *r, struct recraw *w);
 void recin_close(struct recin *in);
 
 /* The names of customers, by id: what a view of the history shows beside

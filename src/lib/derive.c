@@ -430,6 +430,28 @@ const struct figures *derive_of(const struct derive *dv, const char *id, size_t 
 	return i < 0 ? NULL : &dv->all.f[i];
 }
 
+void derive_of_many(const struct derive *dv, const char *const *id, const size_t *n, size_t k,
+		    const struct figures **f)
+{
+	const struct part *a = &dv->all;
+	uint64_t h[32];
+	long at[32];
+	for (size_t done = 0; done < k; done += 32) {
+		size_t m = k - done < 32 ? k - done : 32;
+		for (size_t i = 0; i < m; i++) {
+			h[i] = hmap_hash(id[done + i], n[done + i]);
+			hmap_prefetch(&a->ids, h[i]);
+		}
+		for (size_t i = 0; i < m; i++) {
+			at[i] = hmap_get_hash(&a->ids, id[done + i], n[done + i], h[i]);
+			if (at[i] >= 0)
+				__builtin_prefetch(&a->f[at[i]]);
+		}
+		for (size_t i = 0; i < m; i++)
+			f[done + i] = at[i] < 0 || a->f[at[i]].gone ? NULL : &a->f[at[i]];
+	}
+}
+
 bool derive_walk(const struct derive *dv, size_t *pos, const char **id, size_t *n,
 		 const struct figures **f)
 {

@@ -60,6 +60,11 @@ void derive_free(struct derive *dv);
 
 /* The figures of the customer with this id, or NULL when it has none. */
 const struct figures *derive_of(const struct derive *dv, const char *id, size_t n);
+/* The figures of k customers at once: f[i] those of id[i] (n[i] bytes), as
+ * derive_of gives them. For a caller with many ids in a row: the memory of
+ * each is asked for before it is read, so the misses overlap. */
+void derive_of_many(const struct derive *dv, const char *const *id, const size_t *n, size_t k,
+		    const struct figures **f);
 /* Every customer with figures, in no order: *pos starts at 0; false at
  * the end. Customers merged into others are skipped. */
 bool derive_walk(const struct derive *dv, size_t *pos, const char **id, size_t *n,

@@ -294,6 +294,19 @@ void out_row(struct out *o, const struct rec *r)
 	emit(o);
 }
 
+bool out_takes_raw(const struct out *o)
+{
+	return o->f == FMT_CSV && !o->safe;
+}
+
+void out_raw(struct out *o, const char *s, size_t n)
+{
+	if (o->rows++ == 0)
+		header(o);
+	sb_add(&o->line, s, n);
+	emit(o);
+}
+
 void out_fit(struct out *o, const char *const *first)
 {
 	static const char *const none[] = { NULL };

@@ -51,6 +51,12 @@ struct out *out_open(enum fmt f, const struct hdr *cols, const bool *numeric, bo
 void out_fit(struct out *o, const char *const *first);
 /* Write a row: field i of r under column i. */
 void out_row(struct out *o, const struct rec *r);
+/* Whether o writes a row of CSV as csv_put_rec puts it (plain CSV, not
+ * spreadsheet-safe): then a caller that has the row's bytes in that form
+ * may hand them over whole, with out_raw. */
+bool out_takes_raw(const struct out *o);
+/* Write the bytes s[0..n) that make one whole row, line end included. */
+void out_raw(struct out *o, const char *s, size_t n);
 /* Finish the output (closing brackets, the buffered table) and free o. */
 void out_close(struct out *o);
 

@@ -66,13 +66,18 @@ static size_t find(const struct hmap *m, const char *key, size_t n, uint64_t h, 
 	}
 }
 
-long hmap_get(const struct hmap *m, const char *key, size_t n)
+long hmap_get_hash(const struct hmap *m, const char *key, size_t n, uint64_t h)
 {
 	if (!m->cap)
 		return -1;
 	bool found;
-	size_t j = find(m, key, n, hmap_hash(key, n), &found);
+	size_t j = find(m, key, n, h, &found);
 	return found ? (long)m->slot[j].idx - 1 : -1;
+}
+
+long hmap_get(const struct hmap *m, const char *key, size_t n)
+{
+	return hmap_get_hash(m, key, n, hmap_hash(key, n));
 }
 
 uint32_t *hmap_word_of(struct hmap *m, const char *key, size_t n, uint64_t h)

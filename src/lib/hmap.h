@@ -45,6 +45,8 @@ size_t hmap_put(struct hmap *m, const char *key, size_t n);
  * Its low 32 bits place a key (so a map holds at most 3 << 30 keys). */
 uint64_t hmap_hash(const char *key, size_t n);
 size_t hmap_put_hash(struct hmap *m, const char *key, size_t n, uint64_t h);
+/* The index of key, whose hash is h, or -1. */
+long hmap_get_hash(const struct hmap *m, const char *key, size_t n, uint64_t h);
 /* The word of key (0 when it is new), the key added when missing. The
  * pointer holds until the next key is added. */
 uint32_t *hmap_word(struct hmap *m, const char *key, size_t n, uint64_t h);
