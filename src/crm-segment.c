@@ -448,14 +448,11 @@ static bool finish_row(const struct seg *g, struct rec *r, const struct rfm *c)
 			rec_set(r, (size_t)g->c_rfm, "", 0);
 			rec_set(r, (size_t)g->c_rseg, RFM_PROSPECTS, strlen(RFM_PROSPECTS));
 		} else {
-			char b[8];
-			snprintf(b, sizeof b, "%d", c->rs);
+			/* scores are 1 to 5: a digit each */
+			const char b[3] = { (char)('0' + c->rs), (char)('0' + c->fs), (char)('0' + c->ms) };
 			rec_set(r, (size_t)g->c_r, b, 1);
-			snprintf(b, sizeof b, "%d", c->fs);
-			rec_set(r, (size_t)g->c_f, b, 1);
-			snprintf(b, sizeof b, "%d", c->ms);
-			rec_set(r, (size_t)g->c_m, b, 1);
-			snprintf(b, sizeof b, "%d%d%d", c->rs, c->fs, c->ms);
+			rec_set(r, (size_t)g->c_f, b + 1, 1);
+			rec_set(r, (size_t)g->c_m, b + 2, 1);
 			rec_set(r, (size_t)g->c_rfm, b, 3);
 			const char *seg = rfm_segment(c);
 			rec_set(r, (size_t)g->c_rseg, seg, strlen(seg));
@@ -812,10 +809,13 @@ int main(int argc, char **argv)
 		struct out *w = o.summary ? NULL : open_out(&o, in.jsonl, &out, num, in.hdr.n);
 		/* the rows of a plain CSV record are written as their bytes */
 		bool raw = in_order && (o.summary || out_takes_raw(w)) && out.n == in.hdr.n + 5;
-		struct rec tail = { 0 }; /* the new columns of such a row */
+		/* such a row's new columns are filled by finish_row as a
+		 * record of them alone: gt places them less the input's */
+		struct seg gt = g;
+		long sh = (long)in.hdr.n;
+		gt.c_r -= sh, gt.c_f -= sh, gt.c_m -= sh, gt.c_rfm -= sh, gt.c_rseg -= sh;
+		struct rec tail = { 0 };
 		struct sb line = { 0 };
-		while (tail.n < out.n)
-			rec_push(&tail, "", 0);
 		size_t bi = 0, seen = 0; /* the buyers and the rows met */
 		struct recraw x = { 0 };
 		while (!(o.rfm && seen == rows)) {
@@ -845,11 +845,12 @@ int main(int argc, char **argv)
 				scores = &bv[bi++].s;
 			}
 			if (!whole) {
-				if (!finish_row(&g, &tail, scores))
+				rec_clear(&tail);
+				if (!finish_row(&gt, &tail, scores))
 					continue;
 				kept++;
 				if (o.summary) {
-					summ_held(&sm, rec_get(&tail, (size_t)primary), held);
+					summ_held(&sm, rec_get(&tail, (size_t)gt.c_rseg), held);
 					continue;
 				}
 				sb_reset(&line);
@@ -857,7 +858,7 @@ int main(int argc, char **argv)
 				for (size_t i = x.nf; i < out.n; i++) {
 					sb_addc(&line, ',');
 					if (i >= in.hdr.n)
-						csv_put(&line, rec_get(&tail, i), rec_len(&tail, i));
+						csv_put(&line, rec_get(&tail, i - in.hdr.n), rec_len(&tail, i - in.hdr.n));
 				}
 				sb_addc(&line, '\n');
 				out_raw(w, line.s, line.len);

@@ -3,7 +3,8 @@
 # rows that hold its key, one named by id, e-mail or a unique part of the
 # name everywhere, a new row appended, a change copied through a synced
 # temporary file with every other row byte for byte, the history erased to
-# the last line that names the customer, and the lock taken by each.
+# the last line that names the customer, and the lock taken by each; and
+# crm-segment --rfm, which reads the customers twice by their bytes.
 
 bats_require_minimum_version 1.5.0
 load helper
@@ -379,4 +380,34 @@ interactions.jsonl:190000: duplicate id e000000000100; first on line 100'
 	assert_equal "${stderr_lines[0]}" "crm-add: interactions.jsonl:3: duplicate object key near '\"id\"'"
 	assert_same_file before.csv customers.csv
 	assert_same_file before.jsonl interactions.jsonl
+}
+
+@test "STR019: crm-segment --rfm reads the customers twice by their bytes and gives what parsing every row gives" {
+	odd_crm
+	cat >interactions.jsonl <<'J'
+{"id":"0ev0000000001","ts":"2026-03-01T10:00:00Z","customer":"01aaaaaaaaaaa","type":"purchase","amount":10000,"currency":"PLN"}
+{"id":"0ev0000000002","ts":"2026-03-02T10:00:00Z","customer":"01bbbbbbbbbbb","type":"purchase","amount":20000,"currency":"PLN"}
+{"id":"0ev0000000003","ts":"2026-03-03T10:00:00Z","customer":"01bbbbbbbbbbb","type":"purchase","amount":20000,"currency":"PLN"}
+{"id":"0ev0000000004","ts":"2026-03-04T10:00:00Z","customer":"01ddddddddddd","type":"refund","amount":500,"currency":"PLN"}
+J
+	printf 'currency = PLN\n' >crm.conf
+	run -0 crm-segment --rfm -o csv
+	assert_output "$HDR,r,f,m,rfm,segment
+01aaaaaaaaaaa,Anna Nowak,anna@example.pl,,,PL,Gdańsk,vip,,customer,opt-in,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z,3,3,3,333,Need Attention
+01bbbbbbbbbbb,Петър Петров,petar@example.bg,,\"Acme, \"\"Ltd\"\"
+Sofia office\",BG,София,,,lead,,2026-02-01T12:00:00Z,2026-02-01T12:00:00Z,5,5,5,555,Champions
+01ccccccccccc,Jiří Dvořák,jiri@example.cz,,,CZ,Plzeň,,,,,,,,,,,Prospects
+01ddddddddddd,Zofia Żak,zofia@example.pl,,,PL,Łódź,,,lead,,2026-03-02T08:00:00Z,2026-03-02T08:00:00Z,,,,,Prospects"
+	local want=$output
+	run -0 bash -c 'cat customers.csv | crm-segment --rfm -o csv'
+	assert_output "$want"
+	run -0 crm-segment --rfm -S -o csv
+	assert_output 'segment,customers,share,revenue,aov,days_since_purchase
+Champions,1,25.0,400.00,200.00,264
+Need Attention,1,25.0,100.00,100.00,266
+Prospects,2,50.0,-5.00,,'
+	want=$output
+	run -0 bash -c 'cat customers.csv | crm-segment --rfm -S -o csv'
+	assert_output "$want"
+	cmp customers.csv before.csv
 }
