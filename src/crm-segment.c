@@ -942,6 +942,7 @@ int main(int argc, char **argv)
 		rec_free(&cs[i].r);
 	free(cs);
 	rules_free(rules, nrules);
+	free(o.only);
 	expr_free(where);
 	free(used);
 	free(rules_path);
