@@ -40,6 +40,26 @@ struct tkt {
 	struct dom_ticket t;
 };
 
+/* What an event adds to its customer's figures (all but the campaign,
+ * tasks and tickets, which need the event itself). */
+struct upd {
+	crm_time ts;
+	unsigned cls;
+	bool money;       /* an amount converted into base */
+	long long base;
+	long long rating; /* 1-5, 0 for none */
+};
+
+/* An event held back a moment in a part's ring (see hold). */
+struct held {
+	struct upd u;
+	uint64_t h;
+	uint8_t n;
+	char id[23];
+};
+
+#define RING 8 /* events held back; looked up at half way */
+
 /* What one thread gathers from its part of the file. */
 struct part {
 	const struct derive_opts *o;
@@ -59,6 +79,20 @@ struct part {
 	bool want_tickets;
 	bool want_tasks, want_campaign, want_money;
 	unsigned want_cls; /* the classes of events that count for a field asked for */
+	/* With figures alone to gather (no campaign, tasks or tickets), an
+	 * event's customer is looked up a few events after it is read: its
+	 * slot of ids is fetched from memory when the event comes in, its
+	 * figures half way, and both are in the cache when it is added.
+	 * What it buys, on bench/data (best of 8 runs each): crm-find
+	 * --where on derived fields (make bench, case 3) 3.05 s -> 2.44 s,
+	 * crm-segment --rfm (case 4) 2.58 s -> 2.46 s. How it is checked:
+	 * the figures are those of the events added at once, and the
+	 * customers come in the same order (the order of the file: every
+	 * event goes through the ring); the tests of every derived field and
+	 * report, and HIST002 and HIST006 for histories read in parts. */
+	bool ring_on;
+	struct held ring[RING];
+	unsigned rfirst, rn;
 };
 
 struct derive {
@@ -127,6 +161,95 @@ static struct tkt *tkt_of(struct part *p, const char *id, size_t n, size_t cust)
 	return &p->tkt[k];
 }
 
+/* What the event e of class c adds to its customer's figures. */
+static void take(const struct part *p, const struct event *e, unsigned c, struct upd *u)
+{
+	const struct proj *pj = e->p;
+	u->ts = e->ts;
+	u->cls = c;
+	u->money = false;
+	u->rating = 0;
+	if (e->ts < p->o->since)
+		return; /* it adds nothing (nor is an amount without a rate told) */
+	long long amount, r;
+	if ((c & (DOM_PURCHASE | DOM_REFUND)) && p->want_money && pval_int(&pj->v[PJ_AMOUNT], &amount)) {
+		const struct pval *cur = &pj->v[PJ_CURRENCY];
+		u->money = dom_convert(p->o->rates, cur->kind == 's' ? cur->s : "", cur->kind == 's' ? cur->n : 0,
+				       amount, &u->base);
+	}
+	if ((c & DOM_SURVEY) && pval_int(&pj->v[PJ_RATING], &r) && r >= 1 && r <= 5)
+		u->rating = r;
+}
+
+/* Add u to the figures f (an event before the window adds nothing). */
+static void apply(const struct part *p, struct figures *f, const struct upd *u)
+{
+	crm_time ts = u->ts;
+	unsigned c = u->cls;
+	if (ts < p->o->since)
+		return;
+	if (c & DOM_CONTACT) {
+		f->contacts++;
+		if (ts > f->last_contact)
+			f->last_contact = ts;
+		if (f->first_contact == NONE || ts < f->first_contact)
+			f->first_contact = ts;
+	}
+	if (c & DOM_PURCHASE) {
+		f->purchases++;
+		if (ts > f->last_purchase)
+			f->last_purchase = ts;
+		if (f->first_purchase == NONE || ts < f->first_purchase)
+			f->first_purchase = ts;
+	}
+	if (u->money) {
+		f->revenue += c & DOM_PURCHASE ? u->base : -u->base;
+		f->orders += (c & DOM_PURCHASE) != 0;
+		f->has_revenue = true;
+	}
+	if (u->rating) {
+		f->rating_sum += u->rating;
+		f->ratings++;
+	}
+}
+
+/* Add the oldest event of the ring. */
+static void release(struct part *p)
+{
+	struct held *k = &p->ring[p->rfirst];
+	apply(p, fig_of(p, k->id, k->n, k->h), &k->u);
+	p->rfirst = (p->rfirst + 1) % RING;
+	p->rn--;
+}
+
+/* Add the events of the ring, for one that cannot wait, or at the end. */
+static void drain(struct part *p)
+{
+	while (p->rn)
+		release(p);
+}
+
+/* Hold the event u of customer id back in the ring, adding the oldest
+ * when it is full; the one half way round is looked up, so that its
+ * figures are fetched too. */
+static void hold(struct part *p, const char *id, size_t n, uint64_t h, const struct upd *u)
+{
+	if (p->rn == RING)
+		release(p);
+	struct held *k = &p->ring[(p->rfirst + p->rn++) % RING];
+	k->u = *u;
+	k->h = h;
+	k->n = (uint8_t)n;
+	memcpy(k->id, id, n);
+	hmap_prefetch(&p->ids, h);
+	if (p->rn > RING / 2) {
+		const struct held *m = &p->ring[(p->rfirst + p->rn - 1 - RING / 2) % RING];
+		long i = hmap_get_hash(&p->ids, m->id, m->n, m->h);
+		if (i >= 0)
+			__builtin_prefetch(&p->f[i], 1);
+	}
+}
+
 static void line(const struct event *e, void *arg)
 {
 	struct part *p = arg;
@@ -146,7 +269,15 @@ static void line(const struct event *e, void *arg)
 	}
 	if (!(c & p->want_cls))
 		return; /* nothing asked for comes of it: no customer is made for it */
-	struct figures *f = fig_of(p, cust->s, cust->n, hmap_hash(cust->s, cust->n));
+	uint64_t h = hmap_hash(cust->s, cust->n);
+	struct upd u;
+	take(p, e, c, &u);
+	if (p->ring_on && cust->n <= sizeof p->ring[0].id) {
+		hold(p, cust->s, cust->n, h, &u);
+		return;
+	}
+	drain(p); /* the events in the order of the file */
+	struct figures *f = fig_of(p, cust->s, cust->n, h);
 	if (c & DOM_TASK) {
 		if (p->want_tasks && pj->v[PJ_ID].kind == 's')
 			note_task(p, pj, (size_t)(f - p->f), &pj->v[PJ_ID]);
@@ -163,39 +294,9 @@ static void line(const struct event *e, void *arg)
 			dom_ticket_fold(&k->t, pj, ts);
 		}
 	}
-	if (ts < p->o->since)
-		return;
-	if (c & DOM_CONTACT) {
-		f->contacts++;
-		if (ts > f->last_contact)
-			f->last_contact = ts;
-		if (f->first_contact == NONE || ts < f->first_contact)
-			f->first_contact = ts;
-	}
-	if (c & DOM_PURCHASE) {
-		f->purchases++;
-		if (ts > f->last_purchase)
-			f->last_purchase = ts;
-		if (f->first_purchase == NONE || ts < f->first_purchase)
-			f->first_purchase = ts;
-	}
-	long long amount, base;
-	if ((c & (DOM_PURCHASE | DOM_REFUND)) && p->want_money && pval_int(&pj->v[PJ_AMOUNT], &amount)) {
-		const struct pval *cur = &pj->v[PJ_CURRENCY];
-		if (dom_convert(p->o->rates, cur->kind == 's' ? cur->s : "", cur->kind == 's' ? cur->n : 0,
-				amount, &base)) {
-			f->revenue += c & DOM_PURCHASE ? base : -base;
-			f->orders += (c & DOM_PURCHASE) != 0;
-			f->has_revenue = true;
-		}
-	}
-	long long r;
-	if ((c & DOM_SURVEY) && pval_int(&pj->v[PJ_RATING], &r) && r >= 1 && r <= 5) {
-		f->rating_sum += r;
-		f->ratings++;
-	}
-	if ((c & DOM_EMAIL) && (c & DOM_CONTACT) && p->want_campaign && pj->v[PJ_CAMPAIGN].kind == 's' &&
-	    pj->v[PJ_CAMPAIGN].n && ts >= f->campaign_ts) {
+	apply(p, f, &u);
+	if (ts >= p->o->since && (c & DOM_EMAIL) && (c & DOM_CONTACT) && p->want_campaign &&
+	    pj->v[PJ_CAMPAIGN].kind == 's' && pj->v[PJ_CAMPAIGN].n && ts >= f->campaign_ts) {
 		f->campaign_ts = ts;
 		f->campaign = (uint32_t)hmap_put(&p->campaigns, pj->v[PJ_CAMPAIGN].s, pj->v[PJ_CAMPAIGN].n);
 	}
@@ -364,6 +465,7 @@ struct derive *derive_load(const struct crm_dir *d, const struct derive_opts *o)
 		parts[i].want_campaign = !o->mask || (o->mask & 1u << D_LAST_CAMPAIGN);
 		parts[i].want_money = !o->mask || (o->mask & 1u << D_REVENUE);
 		parts[i].want_cls = wanted_classes(o);
+		parts[i].ring_on = !parts[i].want_tasks && !parts[i].want_tickets && !parts[i].want_campaign;
 		ctx[i] = &parts[i];
 	}
 	unsigned skip = o->tasks || o->tickets ? 0 : 1u << PJ_TEXT | 1u << PJ_SUBJECT;
@@ -371,6 +473,8 @@ struct derive *derive_load(const struct crm_dir *d, const struct derive_opts *o)
 	bool bad = nparts < 0;
 	if (bad)
 		nparts = SCAN_MAXPARTS; /* strict failed: free them all */
+	for (int i = 0; i < nparts; i++)
+		drain(&parts[i]);
 	int first = 0;
 	if (!bad && nparts > 0)
 		dv->all = parts[first++]; /* the first part is the start: taken, not copied */
