@@ -351,11 +351,11 @@ static void summ_held(struct summ *s, const char *seg, const struct buyer *b)
 	summ_add(s, seg, b ? b->s.m : 0, b ? b->orders : 0, b ? b->s.days : -1);
 }
 
-/* Whether buyer b is the customer id (n bytes). */
-static bool is_buyer(const struct seg *g, const struct buyer *b, const char *id, size_t n)
+/* Whether b is held for the customer id (n bytes). */
+static bool is_held(const struct seg *g, const struct buyer *b, const char *id, size_t n)
 {
 	const char *bid = g->ids.s + b->idoff;
-	return !memcmp(bid, id, n) && !bid[n];
+	return !strncmp(bid, id, n) && !bid[n];
 }
 
 /* Score the n buyers by quintiles of R, F and M. */
@@ -807,7 +807,8 @@ int main(int argc, char **argv)
 			free(name);
 		}
 		struct out *w = o.summary ? NULL : open_out(&o, in.jsonl, &out, num, in.hdr.n);
-		/* the rows of a plain CSV record are written as their bytes */
+		/* the rows of a plain CSV record are written as their bytes,
+		 * when the five columns of --rfm are new, after the input's */
 		bool raw = in_order && (o.summary || out_takes_raw(w)) && out.n == in.hdr.n + 5;
 		/* such a row's new columns are filled by finish_row as a
 		 * record of them alone: gt places them less the input's */
@@ -835,7 +836,7 @@ int main(int argc, char **argv)
 			if (in_order) {
 				const char *id = whole ? rec_get(&r, (size_t)idcol) : x.id;
 				size_t idn = whole ? rec_len(&r, (size_t)idcol) : x.idn;
-				if (bi < nb && is_buyer(&g, &bv[bi], id, idn))
+				if (bi < nb && is_held(&g, &bv[bi], id, idn))
 					held = &bv[bi++];
 				if (held && rfm_buyer(&held->s))
 					scores = &held->s;

@@ -181,6 +181,15 @@ static void take(const struct part *p, const struct event *e, unsigned c, struct
 		u->rating = r;
 }
 
+/* Widen the times from *first to *last to take in ts. */
+static void span(crm_time *first, crm_time *last, crm_time ts)
+{
+	if (ts > *last)
+		*last = ts;
+	if (*first == NONE || ts < *first)
+		*first = ts;
+}
+
 /* Add u to the figures f (an event before the window adds nothing). */
 static void apply(const struct part *p, struct figures *f, const struct upd *u)
 {
@@ -190,17 +199,11 @@ static void apply(const struct part *p, struct figures *f, const struct upd *u)
 		return;
 	if (c & DOM_CONTACT) {
 		f->contacts++;
-		if (ts > f->last_contact)
-			f->last_contact = ts;
-		if (f->first_contact == NONE || ts < f->first_contact)
-			f->first_contact = ts;
+		span(&f->first_contact, &f->last_contact, ts);
 	}
 	if (c & DOM_PURCHASE) {
 		f->purchases++;
-		if (ts > f->last_purchase)
-			f->last_purchase = ts;
-		if (f->first_purchase == NONE || ts < f->first_purchase)
-			f->first_purchase = ts;
+		span(&f->first_purchase, &f->last_purchase, ts);
 	}
 	if (u->money) {
 		f->revenue += c & DOM_PURCHASE ? u->base : -u->base;
