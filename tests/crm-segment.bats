@@ -1535,15 +1535,20 @@ Prospects,4,100.0,-7.00,,'
 	# the other formats, --only, and a column the output overwrites in
 	# place take the parsed rows: the same again
 	for args in '-o jsonl' '-o tsv' '--only Champions --only New' '--only Prospects -o csv' \
-		'-S -o csv' '-S --only Prospects -o csv' '-S --only Loyal -o csv'; do
+		'-S -o csv' '-S --only Prospects -o csv' '-S --only Loyal -o csv' '--safe-csv -o csv'; do
 		run -0 --separate-stderr crm-segment --rfm $args
 		want=$(cat customers.csv | crm-segment --rfm $args 2>/dev/null)
 		assert_equal "$output" "$want"
 	done
+	# spreadsheet-safe CSV is not the rows' bytes: a phone starting with +
+	sed -i 's/^\(01jz00000001m,Anna Kowalska,anna@example.pl\),,/\1,+48 111 222 333,/' customers.csv
+	run -0 --separate-stderr crm-segment --rfm --safe-csv -o csv
+	assert_line --index 1 "01jz00000001m,Anna Kowalska,anna@example.pl,'+48 111 222 333,,PL,Warszawa,,tester,customer,opt-in,2025-01-10T09:00:00Z,2025-01-10T09:00:00Z,3,2,2,322,About to Sleep"
+	assert_line --index 2 "01jz00000004a,Łukasz Żółć,lukasz@example.pl,'+48 600 100 200,\"Żółć, Sp. z o.o.\",PL,Kraków,vip,tester,customer,opt-in,2025-01-14T09:00:00Z,2025-01-14T09:00:00Z,5,5,5,555,Champions"
 	sed -i '1s/,updated$/,segment/' customers.csv
 	run -0 --separate-stderr crm-segment --rfm -o csv
 	want=$(cat customers.csv | crm-segment --rfm -o csv 2>/dev/null)
 	assert_equal "$output" "$want"
 	assert_line --index 0 'id,name,email,phone,company,country,city,tags,owner,stage,consent,created,segment,r,f,m,rfm'
-	assert_line --index 1 '01jz00000001m,Anna Kowalska,anna@example.pl,,,PL,Warszawa,,tester,customer,opt-in,2025-01-10T09:00:00Z,About to Sleep,3,2,2,322'
+	assert_line --index 1 '01jz00000001m,Anna Kowalska,anna@example.pl,+48 111 222 333,,PL,Warszawa,,tester,customer,opt-in,2025-01-10T09:00:00Z,About to Sleep,3,2,2,322'
 }
