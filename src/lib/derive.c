@@ -181,13 +181,14 @@ static void take(const struct part *p, const struct event *e, unsigned c, struct
 		u->rating = r;
 }
 
-/* Widen the times from *first to *last to take in ts. */
-static void span(crm_time *first, crm_time *last, crm_time ts)
+static crm_time later(crm_time a, crm_time b)
 {
-	if (ts > *last)
-		*last = ts;
-	if (*first == NONE || ts < *first)
-		*first = ts;
+	return a > b ? a : b;
+}
+
+static crm_time earlier(crm_time a, crm_time b)
+{
+	return a == NONE ? b : b == NONE ? a : a < b ? a : b;
 }
 
 /* Add u to the figures f (an event before the window adds nothing). */
@@ -199,11 +200,13 @@ static void apply(const struct part *p, struct figures *f, const struct upd *u)
 		return;
 	if (c & DOM_CONTACT) {
 		f->contacts++;
-		span(&f->first_contact, &f->last_contact, ts);
+		f->last_contact = later(f->last_contact, ts);
+		f->first_contact = earlier(f->first_contact, ts);
 	}
 	if (c & DOM_PURCHASE) {
 		f->purchases++;
-		span(&f->first_purchase, &f->last_purchase, ts);
+		f->last_purchase = later(f->last_purchase, ts);
+		f->first_purchase = earlier(f->first_purchase, ts);
 	}
 	if (u->money) {
 		f->revenue += c & DOM_PURCHASE ? u->base : -u->base;
@@ -303,16 +306,6 @@ static void line(const struct event *e, void *arg)
 		f->campaign_ts = ts;
 		f->campaign = (uint32_t)hmap_put(&p->campaigns, pj->v[PJ_CAMPAIGN].s, pj->v[PJ_CAMPAIGN].n);
 	}
-}
-
-static crm_time later(crm_time a, crm_time b)
-{
-	return a > b ? a : b;
-}
-
-static crm_time earlier(crm_time a, crm_time b)
-{
-	return a == NONE ? b : b == NONE ? a : a < b ? a : b;
 }
 
 /* Add the figures y (whose campaign index is into ycamp) to x, whose
