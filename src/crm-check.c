@@ -27,7 +27,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
-#include <malloc.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -1820,10 +1819,6 @@ static int check_staged(void)
 int main(int argc, char **argv)
 {
 	crm_init(argc, argv);
-	/* a block of over 256 KiB freed goes back to the system at once: the
-	 * sorts' buffers of tens of MB must not stay in the heap (glibc would
-	 * otherwise raise this bound as such blocks are freed) */
-	mallopt(M_MMAP_THRESHOLD, 256 << 10);
 	for (size_t i = 0; dom_types[i]; i++) {
 		if (!strcmp(dom_types[i], "task"))
 			t_task = (signed char)i;

@@ -81,8 +81,8 @@ static void complete_segments(const char *kind, const char *prefix)
  * purchases in its revenue, and where its id is in the list of ids. */
 struct buyer {
 	struct rfm s;
-	long orders;
-	size_t idoff;
+	int32_t orders;
+	uint32_t idoff; /* into seg.ids */
 };
 
 /* A customer held whole (a stream read once): its record and its place
@@ -127,8 +127,7 @@ static struct rule *read_rules(const char *path, const struct schema *sc, crm_ti
 static const struct figures *figs(const struct derive *dv, const char *id)
 {
 	static const struct figures none = { .last_contact = INT64_MIN, .first_contact = INT64_MIN,
-					     .last_purchase = INT64_MIN, .first_purchase = INT64_MIN,
-					     .campaign_ts = INT64_MIN };
+					     .last_purchase = INT64_MIN, .campaign_ts = INT64_MIN };
 	const struct figures *f = derive_of(dv, id, strlen(id));
 	return f ? f : &none;
 }
@@ -289,7 +288,9 @@ static bool buyer_of(const struct seg *g, const struct rec *r, struct buyer *b)
 static void buyer_push(struct seg *g, struct buyer **v, size_t *n, size_t *cap, struct buyer *b,
 		       const char *id, size_t idn)
 {
-	b->idoff = g->ids.len;
+	if (g->ids.len > UINT32_MAX)
+		crm_diex("too many customers with purchases to score");
+	b->idoff = (uint32_t)g->ids.len;
 	sb_add(&g->ids, id, idn);
 	sb_addc(&g->ids, '\0');
 	void *p = *v;
@@ -312,6 +313,7 @@ static int buyers_by_id(struct seg *g, struct recin *in, struct buyer **v, size_
 	size_t off[BATCH], len[BATCH], k = 0;
 	const char *id[BATCH];
 	const struct figures *f[BATCH];
+	struct figures room[BATCH];
 	struct rec r = { 0 };
 	struct recraw x;
 	int got;
@@ -327,7 +329,7 @@ static int buyers_by_id(struct seg *g, struct recin *in, struct buyer **v, size_
 		if (k == BATCH || (got <= 0 && k)) {
 			for (size_t i = 0; i < k; i++)
 				id[i] = sb_str(&keys) + off[i];
-			derive_of_many(g->fs->dv, id, len, k, f);
+			derive_of_many(g->fs->dv, id, len, k, f, room);
 			for (size_t i = 0; i < k; i++) {
 				struct buyer b;
 				rfm_figures(&b.s, f[i], g->asof);

@@ -161,3 +161,57 @@ $KEEP,123.45,1"
 	assert_output "id,revenue,purchases
 $KEEP,123.45,1"
 }
+
+@test "HIST007: a customer's figures from both halves of a big history add up as in a small one" {
+	add_as ONE "Jan Kowalski" -e jan@example.pl
+	add_as TWO "Ewa Nowak" -e ewa@example.pl
+	add_as THREE "Petr Novák" -e petr@example.cz
+	make_history 150000
+	head -n 30000 interactions.jsonl >../first
+	tail -n +30001 interactions.jsonl >../second
+	# Jan buys in both halves, and is refunded and rates in both; Ewa
+	# buys in the first half only, Petr in the second only
+	{
+		cat ../first
+		echo "{\"id\":\"j1\",\"ts\":\"2025-01-05T10:00:00Z\",\"customer\":\"$ONE\",\"type\":\"purchase\",\"channel\":\"shop\",\"amount\":10000,\"currency\":\"EUR\"}"
+		echo "{\"id\":\"j2\",\"ts\":\"2025-01-06T10:00:00Z\",\"customer\":\"$ONE\",\"type\":\"survey\",\"channel\":\"web\",\"rating\":4}"
+		echo "{\"id\":\"e1\",\"ts\":\"2025-03-01T10:00:00Z\",\"customer\":\"$TWO\",\"type\":\"purchase\",\"channel\":\"shop\",\"amount\":700,\"currency\":\"EUR\"}"
+		cat ../second
+		echo "{\"id\":\"j3\",\"ts\":\"2025-02-07T10:00:00Z\",\"customer\":\"$ONE\",\"type\":\"purchase\",\"channel\":\"shop\",\"amount\":5000,\"currency\":\"EUR\"}"
+		echo "{\"id\":\"j4\",\"ts\":\"2025-02-08T10:00:00Z\",\"customer\":\"$ONE\",\"type\":\"refund\",\"channel\":\"shop\",\"amount\":2000,\"currency\":\"EUR\"}"
+		echo "{\"id\":\"j5\",\"ts\":\"2025-02-09T10:00:00Z\",\"customer\":\"$ONE\",\"type\":\"survey\",\"channel\":\"web\",\"rating\":5}"
+		echo "{\"id\":\"p1\",\"ts\":\"2024-12-01T10:00:00Z\",\"customer\":\"$THREE\",\"type\":\"purchase\",\"channel\":\"shop\",\"amount\":99,\"currency\":\"EUR\"}"
+	} >interactions.jsonl
+	(($(stat -c %s interactions.jsonl) > 32 * 1024 * 1024))
+	local fields=id,revenue,purchases,last_purchase,avg_rating
+	run --separate-stderr crm-find -f "$fields" --where 'revenue>0'
+	assert_success
+	assert_output "$fields
+$ONE,130.00,2,2025-02-07T10:00:00Z,4.5
+$TWO,7.00,1,2025-03-01T10:00:00Z,
+$THREE,0.99,1,2024-12-01T10:00:00Z,"
+	local find=$output
+	run --separate-stderr crm-segment --rfm --as-of 2025-04-01 -o csv
+	assert_success
+	# R by days since the last purchase (53, 31, 121), F by purchases
+	# (2, 1, 1: a tie goes by id), M by revenue: three buyers score 2, 4, 5
+	assert_line --regexp "^$ONE,Jan Kowalski,.*,4,5,5,455,Loyal\$"
+	assert_line --regexp "^$TWO,Ewa Nowak,.*,5,2,4,524,Potential Loyalists\$"
+	assert_line --regexp "^$THREE,Petr Novák,.*,2,4,2,242,At Risk\$"
+	local seg=$output
+	run --separate-stderr crm-segment --rfm --as-of 2025-04-01 -S -o csv
+	assert_success
+	local sum=$output
+	# the same history through a pipe: one part, line by line
+	mv interactions.jsonl ../h.jsonl
+	mkfifo interactions.jsonl
+	cat ../h.jsonl >interactions.jsonl &
+	run --separate-stderr crm-find -f "$fields" --where 'revenue>0'
+	assert_equal "$output" "$find"
+	cat ../h.jsonl >interactions.jsonl &
+	run --separate-stderr crm-segment --rfm --as-of 2025-04-01 -o csv
+	assert_equal "$output" "$seg"
+	cat ../h.jsonl >interactions.jsonl &
+	run --separate-stderr crm-segment --rfm --as-of 2025-04-01 -S -o csv
+	assert_equal "$output" "$sum"
+}

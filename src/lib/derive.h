@@ -24,7 +24,7 @@ extern const struct field derive_fields[D_N];
 
 /* A customer's figures, from the events of the window (see derive_opts). */
 struct figures {
-	crm_time last_contact, first_contact, last_purchase, first_purchase; /* INT64_MIN: none */
+	crm_time last_contact, first_contact, last_purchase; /* INT64_MIN: none */
 	crm_time campaign_ts; /* the latest campaign mail sent, and its campaign */
 	long long revenue;    /* purchases less refunds, minor units of the base currency */
 	long long rating_sum; /* of the survey ratings 1-5 */
@@ -45,6 +45,11 @@ struct derive_opts {
 	crm_time since, until;         /* the window: events from since to until (inclusive) */
 	const struct dom_rates *rates; /* to convert amounts into the base currency */
 	bool strict;
+	/* The caller only looks customers up (derive_of, derive_of_many,
+	 * derive_get: no derive_walk, tasks or tickets), reads only the
+	 * fields of mask, and is done with one customer's figures before it
+	 * looks up the next. They are then kept in less memory. */
+	bool lookups;
 };
 
 struct derive;
@@ -58,15 +63,18 @@ struct derive;
 struct derive *derive_load(const struct crm_dir *d, const struct derive_opts *o);
 void derive_free(struct derive *dv);
 
-/* The figures of the customer with this id, or NULL when it has none. */
+/* The figures of the customer with this id, or NULL when it has none.
+ * With opts.lookups, they hold until the next lookup. */
 const struct figures *derive_of(const struct derive *dv, const char *id, size_t n);
 /* The figures of k customers at once: f[i] those of id[i] (n[i] bytes), as
- * derive_of gives them. For a caller with many ids in a row: the memory of
- * each is asked for before it is read, so the misses overlap. */
+ * derive_of gives them, perhaps put together in room[i] (k of them). For
+ * a caller with many ids in a row: the memory of each is asked for before
+ * it is read, so the misses overlap. */
 void derive_of_many(const struct derive *dv, const char *const *id, const size_t *n, size_t k,
-		    const struct figures **f);
+		    const struct figures **f, struct figures *room);
 /* Every customer with figures, in no order: *pos starts at 0; false at
- * the end. Customers merged into others are skipped. */
+ * the end. Customers merged into others are skipped. Not with
+ * opts.lookups. */
 bool derive_walk(const struct derive *dv, size_t *pos, const char **id, size_t *n,
 		 const struct figures **f);
 /* The name of a customer's last campaign. */

@@ -49,7 +49,7 @@ bool fieldset_load(struct fieldset *fs, const struct crm_dir *d, const bool *use
 		return true;
 	dom_rates_load(&fs->rates, d, cur);
 	struct derive_opts o = { .mask = mask, .since = INT64_MIN, .until = until,
-				 .rates = &fs->rates, .strict = strict };
+				 .rates = &fs->rates, .strict = strict, .lookups = true };
 	fs->dv = derive_load(d, &o);
 	if (!fs->dv)
 		return false;

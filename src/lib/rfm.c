@@ -25,7 +25,7 @@ void rfm_figures(struct rfm *c, const struct figures *f, crm_time asof)
 	c->days = -1;
 	if (!f)
 		return;
-	c->days = f->last_purchase != INT64_MIN ? (long)((asof - f->last_purchase) / 86400) : -1;
+	c->days = f->last_purchase != INT64_MIN ? (int32_t)((asof - f->last_purchase) / 86400) : -1;
 	c->f = f->purchases;
 	c->m = f->revenue;
 }
@@ -40,7 +40,7 @@ bool rfm_buyer(const struct rfm *c)
 struct key {
 	long long v;
 	size_t id;
-	int *score;
+	int8_t *score;
 };
 
 static int cmp_key(const void *a, const void *b)
@@ -57,7 +57,7 @@ static void score(struct key *k, size_t n)
 	if (n) /* qsort wants an array, even of nothing */
 		qsort(k, n, sizeof *k, cmp_key);
 	for (size_t i = 0; i < n; i++)
-		*k[i].score = (int)((5 * (i + 1) + n - 1) / n);
+		*k[i].score = (int8_t)((5 * (i + 1) + n - 1) / n);
 }
 
 struct byid {

@@ -16,9 +16,10 @@ extern const char *const rfm_order[];
 
 /* One customer's figures and scores. */
 struct rfm {
-	long days;      /* since the last purchase, -1 when none */
-	long long f, m; /* purchases and revenue */
-	int rs, fs, ms; /* the scores 1-5 (rfm_score) */
+	long long m;       /* revenue */
+	int32_t days;      /* since the last purchase, -1 when none */
+	int32_t f;         /* purchases */
+	int8_t rs, fs, ms; /* the scores 1-5 (rfm_score) */
 };
 
 /* The figures of a customer from its derived figures f (NULL: none) as of
