@@ -1,6 +1,7 @@
 /* rfm.c - RFM scores and segments */
 #include "rfm.h"
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,9 +52,38 @@ static int cmp_key(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* Number the keys 1..n in order and give each ceil(5 * rank / n). */
+/* Number the keys 1..n in order and give each ceil(5 * rank / n). The
+ * keys come in the order of the ids: when their figures span no more
+ * values than there are keys (days and purchases do), a key's rank is
+ * counted, not sorted for (those of smaller figures, then those of the
+ * same figure before it). What it buys: the scores of bench/data's
+ * 404,274 buyers (make bench, case 4) take 0.18 s instead of 0.35 s, 7%
+ * of the run. How it is checked: tests/crm-segment.bats scores by hand
+ * ties by id of R and F across score boundaries (SEG001, SEG005), and
+ * fails when ties are counted in the other order. */
 static void score(struct key *k, size_t n)
 {
+	long long lo = LLONG_MAX, hi = LLONG_MIN;
+	for (size_t i = 0; i < n; i++) {
+		lo = k[i].v < lo ? k[i].v : lo;
+		hi = k[i].v > hi ? k[i].v : hi;
+	}
+	if (n && (unsigned long long)hi - (unsigned long long)lo < n) {
+		size_t *at = xcalloc((size_t)(hi - lo) + 1, sizeof *at);
+		for (size_t i = 0; i < n; i++)
+			at[k[i].v - lo]++;
+		for (size_t v = 0, sum = 0; v <= (size_t)(hi - lo); v++) {
+			size_t c = at[v];
+			at[v] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++) {
+			size_t r = at[k[i].v - lo]++;
+			*k[i].score = (int8_t)((5 * (r + 1) + n - 1) / n);
+		}
+		free(at);
+		return;
+	}
 	if (n) /* qsort wants an array, even of nothing */
 		qsort(k, n, sizeof *k, cmp_key);
 	for (size_t i = 0; i < n; i++)
