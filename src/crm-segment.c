@@ -1,6 +1,7 @@
 /* crm-segment - RFM, rule-based and lifecycle segments as new columns */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -343,6 +344,104 @@ static int buyers_by_id(struct seg *g, struct recin *in, struct buyer **v, size_
 	} while (got > 0);
 	rec_free(&r);
 	sb_free(&keys);
+	return got;
+}
+
+/* The second half of the first pass, on a thread of its own. */
+struct half {
+	struct seg g; /* the caller's, but for the ids */
+	struct recin in;
+	struct buyer *v;
+	size_t nb, cap, rows;
+	bool all;
+	int got;
+};
+
+static void *half_run(void *arg)
+{
+	struct half *h = arg;
+	h->got = buyers_by_id(&h->g, &h->in, &h->v, &h->nb, &h->cap, &h->rows, h->all);
+	return NULL;
+}
+
+/* Rewind in (on fd, from start) to read it again from its header. */
+static void rewind_in(struct recin *in, int fd, off_t start, bool strict)
+{
+	bool owns = in->owns_fd;
+	char *name = xstrdup(in->name);
+	in->owns_fd = false;
+	recin_close(in);
+	if (lseek(fd, start, SEEK_SET) < 0)
+		crm_die("%s", name);
+	if (recin_open_fd(in, fd, name, strict) < 0)
+		exit(CRM_ERR);
+	in->owns_fd = owns;
+	free(name);
+}
+
+/* buyers_by_id for a run whose figures are wanted no more afterwards
+ * (freed here): a big file is read in two halves on two threads, the
+ * buyers of the second put after those of the first. Should the second
+ * half fail, the file is read again whole on one, to report what fails
+ * where it does.
+ *
+ * What the halves buy, on bench/data (168 MB of customers; 8 runs each,
+ * alternating, output to /dev/null, median): crm-segment --rfm (make
+ * bench, case 4) 2.07 s -> 1.87 s, --rfm -S (case 4a) 2.04 s -> 1.82 s.
+ * How it is checked: STR020 reads a customers file of over 32 MiB with
+ * quoted line breaks about its middle and compares with the same rows
+ * read through a pipe (one reading, every row parsed), then puts a bad
+ * row in its second half, and one in its first, and checks which is
+ * reported, by its line. */
+static int buyers_in_halves(struct seg *g, struct recin *in, int fd, off_t start, struct buyer **v,
+			    size_t *nb, size_t *cap, size_t *rows, bool all)
+{
+	struct stat st;
+	struct half *h = xcalloc(1, sizeof *h);
+	pthread_t th;
+	bool two = sysconf(_SC_NPROCESSORS_ONLN) > 1 && fstat(fd, &st) == 0 && st.st_size > (32 << 20) &&
+		   recin_halves(in, &h->in);
+	if (two) {
+		h->g = *g;
+		h->g.ids = (struct sb){ 0 };
+		h->all = all;
+		if (pthread_create(&th, NULL, half_run, h) != 0) {
+			recin_close(&h->in);
+			rewind_in(in, fd, start, g->o->c.strict);
+			two = false;
+		}
+	}
+	int got = buyers_by_id(g, in, v, nb, cap, rows, all);
+	if (two) {
+		pthread_join(th, NULL);
+		recin_close(&h->in);
+		if (got >= 0 && h->got < 0) {
+			free(*v);
+			*v = NULL;
+			*nb = *cap = *rows = 0;
+			sb_reset(&g->ids);
+			rewind_in(in, fd, start, g->o->c.strict);
+			got = buyers_by_id(g, in, v, nb, cap, rows, all);
+		} else if (got >= 0) {
+			derive_free(g->fs->dv);
+			g->fs->dv = NULL;
+			size_t base = g->ids.len;
+			if (base + h->g.ids.len > UINT32_MAX)
+				crm_diex("too many customers with purchases to score");
+			sb_add(&g->ids, h->g.ids.s, h->g.ids.len);
+			void *p = *v;
+			xgrow(&p, cap, *nb + h->nb, sizeof **v);
+			*v = p;
+			for (size_t i = 0; i < h->nb; i++) {
+				(*v)[*nb] = h->v[i];
+				(*v)[(*nb)++].idoff += (uint32_t)base;
+			}
+			*rows += h->rows;
+		}
+	}
+	free(h->v);
+	sb_free(&h->g.ids);
+	free(h);
 	return got;
 }
 
@@ -777,8 +876,11 @@ int main(int argc, char **argv)
 		bool in_order = by_id && !o.lifecycle && !o.predict && c_seg < 0;
 		size_t rows = 0;
 		if (o.rfm) {
-			if (by_id) {
-				got = buyers_by_id(&g, &in, &bv, &nb, &bcap, &rows, in_order && o.summary);
+			if (in_order) {
+				got = buyers_in_halves(&g, &in, use_stdin ? STDIN_FILENO : in.fd,
+						       use_stdin ? start : 0, &bv, &nb, &bcap, &rows, o.summary);
+			} else if (by_id) {
+				got = buyers_by_id(&g, &in, &bv, &nb, &bcap, &rows, false);
 			} else {
 				while ((got = recin_next(&in, &r)) > 0) {
 					rows++;
@@ -796,17 +898,7 @@ int main(int argc, char **argv)
 				fs.dv = NULL;
 			}
 			rfm_scores(&g, bv, nb);
-			int fd = use_stdin ? STDIN_FILENO : in.fd;
-			bool owns = in.owns_fd;
-			char *name = xstrdup(in.name);
-			in.owns_fd = false;
-			recin_close(&in);
-			if (lseek(fd, use_stdin ? start : 0, SEEK_SET) < 0)
-				crm_die("%s", name);
-			if (recin_open_fd(&in, fd, name, o.c.strict) < 0)
-				exit(CRM_ERR);
-			in.owns_fd = owns;
-			free(name);
+			rewind_in(&in, use_stdin ? STDIN_FILENO : in.fd, use_stdin ? start : 0, o.c.strict);
 		}
 		struct out *w = o.summary ? NULL : open_out(&o, in.jsonl, &out, num, in.hdr.n);
 		/* the rows of a plain CSV record are written as their bytes,

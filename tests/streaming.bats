@@ -411,3 +411,54 @@ Prospects,2,50.0,-5.00,,'
 	assert_output "$want"
 	cmp customers.csv before.csv
 }
+
+# A customers.csv of over 32 MiB: 240000 customers c000001..c240000,
+# those from 110000 to 130000 (about its middle) with a company over
+# three lines, quotes in it; a history of a purchase by every seventh.
+big_crm() {
+	mkdir big
+	cd big || return 1
+	awk -v hdr="$HDR" 'BEGIN {
+		print hdr
+		for (i = 1; i <= 240000; i++) {
+			co = ""
+			if (i >= 110000 && i <= 130000)
+				co = sprintf("\"Zakład \"\"Nr %d\"\", Łódź\nul. Piotrkowska %d\nlokal %d\"", i, i % 300, i % 17)
+			printf "c%06d,Klient %d Żółć,k%d@example.pl,+48 600 %06d,%s,PL,Kraków,vip;b2b,ola,customer,opt-in,2025-01-01T10:00:00Z,2025-01-01T10:00:00Z\n", i, i, i, i, co
+		}
+	}' >customers.csv
+	awk 'BEGIN {
+		for (i = 7; i <= 240000; i += 7)
+			printf "{\"id\":\"p%06d\",\"ts\":\"2026-%02d-%02dT10:00:00Z\",\"customer\":\"c%06d\",\"type\":\"purchase\",\"amount\":%d,\"currency\":\"PLN\"}\n", i, 1 + i % 10, 1 + i % 28, i, 100 * (1 + i % 97)
+	}' >interactions.jsonl
+	printf 'currency = PLN\n' >crm.conf
+}
+
+@test "STR020: crm-segment --rfm reads a big customers.csv in two halves and gives what one reading gives" {
+	big_crm
+	(($(stat -c %s customers.csv) > 32 * 1024 * 1024))
+	run -0 --separate-stderr crm-segment --rfm -o csv
+	local want=$output
+	# every seventh customer bought, and is scored
+	assert_equal "$(grep -c ',[1-5],[1-5],[1-5],[1-5][1-5][1-5],' <<<"$output")" 34285
+	assert_equal "$(grep -c ',,,,,Prospects$' <<<"$output")" $((240000 - 34285))
+	run -0 --separate-stderr bash -c 'cat customers.csv | crm-segment --rfm -o csv'
+	assert_equal "$output" "$want"
+	run -0 --separate-stderr crm-segment --rfm -S -o csv
+	want=$output
+	assert_line --regexp '^Prospects,205715,85\.7,'
+	run -0 --separate-stderr bash -c 'cat customers.csv | crm-segment --rfm -S -o csv'
+	assert_equal "$output" "$want"
+	# a row of too many fields in the second half, then one in the first:
+	# the first of them in the file is reported, by its line (the line
+	# of c180000 is 180001 and 40002 more of the companies; the row is on
+	# the next)
+	sed -i '/^c180000,/a c180000x,a,b,c,d,e,f,g,h,i,j,k,l,m' customers.csv
+	run -2 --separate-stderr crm-segment --rfm -o csv
+	assert_equal "$output" ""
+	assert_equal "$stderr" "crm-segment: customers.csv:220004: 14 fields, but the header has 13"
+	sed -i '/^c000100,/a c000100x,a,b,c,d,e,f,g,h,i,j,k,l,m' customers.csv
+	run -2 --separate-stderr crm-segment --rfm -S -o csv
+	assert_equal "$output" ""
+	assert_equal "$stderr" "crm-segment: customers.csv:102: 14 fields, but the header has 13"
+}

@@ -16,6 +16,12 @@ void bufin_init(struct bufin *b, int fd, const char *name, size_t size)
 	b->name = xstrdup(name);
 	b->cap = size;
 	b->buf = xmalloc(size);
+	b->left = -1;
+}
+
+void bufin_limit(struct bufin *b, long long n)
+{
+	b->left = n;
 }
 
 void bufin_init_mem(struct bufin *b, const char *data, size_t n, const char *name)
@@ -27,6 +33,7 @@ void bufin_init_mem(struct bufin *b, const char *data, size_t n, const char *nam
 	b->cap = b->end = n;
 	b->eof = true;
 	b->borrowed = true;
+	b->left = -1;
 }
 
 void bufin_free(struct bufin *b)
@@ -66,10 +73,14 @@ long bufin_fill(struct bufin *b, size_t *shift)
 		b->buf = xrealloc(b->buf, b->cap);
 		b->moves++;
 	}
-	ssize_t n;
-	do
-		n = read(b->fd, b->buf + b->end, b->cap - b->end);
-	while (n < 0 && errno == EINTR);
+	size_t want = b->cap - b->end;
+	if (b->left >= 0 && (unsigned long long)b->left < want)
+		want = (size_t)b->left;
+	ssize_t n = 0;
+	if (want)
+		do
+			n = read(b->fd, b->buf + b->end, want);
+		while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		if (!b->quiet)
 			crm_warn("%s", b->name);
@@ -80,5 +91,7 @@ long bufin_fill(struct bufin *b, size_t *shift)
 		return 0;
 	}
 	b->end += (size_t)n;
+	if (b->left >= 0)
+		b->left -= n;
 	return n;
 }

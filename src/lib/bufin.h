@@ -18,6 +18,9 @@ struct bufin {
 	/* bufin_fill reports nothing: a reader of a stretch of a file whose
 	 * lines it cannot number reads it again to report what failed */
 	bool quiet;
+	/* bytes still to read before the end, or -1: to the end of the file
+	 * (a reader of the first part of a file, bufin_limit) */
+	long long left;
 };
 
 /* Start reading fd; name is used in messages. */
@@ -25,6 +28,8 @@ void bufin_init(struct bufin *b, int fd, const char *name, size_t size);
 /* Read from memory instead: data[0..n) is the whole input; it must outlive b. */
 void bufin_init_mem(struct bufin *b, const char *data, size_t n, const char *name);
 void bufin_free(struct bufin *b);
+/* Read no more than n bytes more: the input ends there. */
+void bufin_limit(struct bufin *b, long long n);
 
 /* Move the unconsumed bytes to the front (setting *shift to how far they
  * moved), grow the buffer when it is full, and read once more. Returns the

@@ -104,6 +104,41 @@ static long count_nl(const char *s, size_t n)
 	return c;
 }
 
+long long csv_record_after(int fd, long long from, long long at)
+{
+	enum { CHUNK = 1 << 20 };
+	char *buf = xmalloc(CHUNK);
+	bool quoted = false; /* inside a quoted field */
+	long long pos = from, found = -1;
+	while (found < 0) {
+		ssize_t n = pread(fd, buf, CHUNK, (off_t)pos);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		/* a quote opens or closes a quoted field; a line end outside
+		 * them, past at, ends a record */
+		const char *p = buf, *e = buf + n;
+		while (p < e && found < 0) {
+			const char *q = memchr(p, '"', (size_t)(e - p));
+			const char *stop = q ? q : e;
+			if (!quoted && pos + (stop - buf) > at) {
+				const char *s = pos + (p - buf) > at ? p : buf + (at - pos);
+				const char *lf = memchr(s, '\n', (size_t)(stop - s));
+				if (lf)
+					found = pos + (lf + 1 - buf);
+			}
+			if (!q)
+				break;
+			quoted = !quoted;
+			p = q + 1;
+		}
+		pos += n;
+	}
+	free(buf);
+	return found;
+}
+
 /* Find the line end of the record at in->b.beg: 1 with *rend its offset, 0
  * when the buffer holds no complete record. *nl counts the newlines inside
  * quoted fields. */

@@ -60,6 +60,13 @@ int csvin_next(struct csvin *in, struct rec *r);
  * Returns the number of bytes added, 0 at the end, -1 on error. */
 long csvin_fill(struct csvin *in);
 
+/* Where a record starts after offset at of the CSV file fd, a record of
+ * which starts at offset from (before at): just after the first line end
+ * at or past at outside quoted fields, as csvin_next_raw finds records.
+ * Returns -1 when there is none, or on a read error (not reported: a
+ * reader of the whole file meets it again). */
+long long csv_record_after(int fd, long long from, long long at);
+
 /* Append one field to b, quoted only when it holds a comma, quote, CR or LF. */
 void csv_put(struct sb *b, const char *s, size_t n);
 /* Append the fields of r (n of them, short records padded) and a LF. */

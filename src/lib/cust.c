@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -745,6 +746,46 @@ int recin_open_fd(struct recin *in, int fd, const char *name, bool strict)
 	return start_csv(in);
 }
 
+bool recin_halves(struct recin *in, struct recin *second)
+{
+	struct stat st;
+	if (!in->csv || in->fd < 0 || in->csv->b.left >= 0 || fstat(in->fd, &st) < 0 ||
+	    !S_ISREG(st.st_mode))
+		return false;
+	off_t cur = lseek(in->fd, 0, SEEK_CUR);
+	if (cur < 0)
+		return false;
+	const struct bufin *b = &in->csv->b;
+	long long from = (long long)cur - (long long)(b->end - b->beg);
+	long long mid = from + ((long long)st.st_size - from) / 2;
+	long long at = csv_record_after(in->fd, from, mid);
+	if (mid <= (long long)cur || at < 0 || at >= (long long)st.st_size)
+		return false;
+	char path[64];
+	snprintf(path, sizeof path, "/proc/self/fd/%d", in->fd);
+	int fd = open(path, O_RDONLY | O_CLOEXEC); /* the same file, read apart */
+	if (fd < 0)
+		return false;
+	if (lseek(fd, (off_t)at, SEEK_SET) != (off_t)at) {
+		close(fd);
+		return false;
+	}
+	memset(second, 0, sizeof *second);
+	second->strict = in->strict;
+	second->fd = fd;
+	second->owns_fd = true;
+	second->quiet = true;
+	second->name = xstrdup(in->name);
+	for (size_t i = 0; i < in->hdr.n; i++)
+		hdr_push(&second->hdr, in->hdr.name[i]);
+	second->hdr_line = in->hdr_line;
+	second->csv = csvin_open(fd, in->name);
+	second->csv->started = true;
+	second->csv->b.quiet = true;
+	bufin_limit(&in->csv->b, at - (long long)cur);
+	return true;
+}
+
 int recin_open_import(struct recin *in, const struct impin *src, bool strict)
 {
 	memset(in, 0, sizeof *in);
@@ -800,7 +841,8 @@ static bool too_many(const struct recin *in, size_t nf, long line)
 {
 	if (nf <= in->hdr.n)
 		return false;
-	crm_dataerr(in->name, line, "%zu fields, but the header has %zu", nf, in->hdr.n);
+	if (!in->quiet)
+		crm_dataerr(in->name, line, "%zu fields, but the header has %zu", nf, in->hdr.n);
 	return true;
 }
 
@@ -848,7 +890,8 @@ int recin_next_raw(struct recin *in, long idcol, struct rec *r, struct recraw *w
 	w->parsed = !csv_split_plain(w->s, w->n, idcol, &w->nf, &w->id, &w->idn);
 	if (w->parsed) {
 		if (csvin_parse(in->csv, w->s, w->n, r) < 0) {
-			crm_dataerr(in->name, w->line, "%s", in->csv->err);
+			if (!in->quiet)
+				crm_dataerr(in->name, w->line, "%s", in->csv->err);
 			return -1;
 		}
 		r->line = w->line;

@@ -193,6 +193,7 @@ struct recin {
 	int fd;
 	struct vcardin vc;   /* a vCard file to import */
 	long bad;            /* cards reported bad and skipped */
+	bool quiet;          /* a second half (recin_halves): reports nothing */
 };
 
 /* True when standard input should be read as the stream: a pipe, a socket or
@@ -205,6 +206,15 @@ bool stdin_is_stream(void);
 int recin_open(struct recin *in, const struct crm_dir *d, bool use_stdin, bool strict);
 /* Open a stream of customers (or of rows to import) on fd. */
 int recin_open_fd(struct recin *in, int fd, const char *name, bool strict);
+/* Read the rest of in, a CSV regular file read through its descriptor,
+ * in two halves, for two threads: in ends at the start of a record about
+ * halfway (the start of a record as in reads them: after a line end
+ * outside quotes), and second reads from there to the end, through a
+ * descriptor of its own. second reports nothing: a row or read that
+ * fails it is to be found again by reading in (after a rewind), which
+ * numbers its lines. False, with nothing changed, when the rest cannot be
+ * split so. */
+bool recin_halves(struct recin *in, struct recin *second);
 /* The rows of a file to import, read by impin_read (which must outlive
  * in): CSV with its separator, JSON Lines, or a vCard file, each card a
  * row with the columns vcard_columns; a card that cannot be taken is
