@@ -542,52 +542,6 @@ static void *read_part(void *arg)
 	return NULL;
 }
 
-/* The records of a CSV file (a line feed outside quotes each, blank lines
- * too: enough to make room for them), and the first record that starts in
- * its second half: its offset and line (*at 0 when there is none). One
- * pass, at the speed of memchr. */
-static size_t count_records(int fd, long long size, long long *at, long *line)
-{
-	size_t cap = 1 << 20, rows = 1;
-	char *buf = xmalloc(cap);
-	long long pos = 0, mid = size / 2;
-	long lines = 1;
-	bool quoted = false;
-	*at = 0;
-	*line = 0;
-	for (;;) {
-		ssize_t k = pread(fd, buf, cap, (off_t)pos);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break;
-		for (char *p = buf, *e = buf + k; p < e;) {
-			char *q = memchr(p, '"', (size_t)(e - p));
-			char *end = q ? q : e;
-			if (!quoted) {
-				rows += lit_count_nl(p, (size_t)(end - p));
-				long long from = pos + (p - buf);
-				if (!*at && from + (end - p) > mid) {
-					char *m = from >= mid ? p : buf + (mid - pos);
-					char *nl = memchr(m, '\n', (size_t)(end - m));
-					if (nl) {
-						*at = pos + (nl - buf) + 1;
-						*line = lines + (long)lit_count_nl(p, (size_t)(nl - p)) + 1;
-					}
-				}
-			}
-			lines += (long)lit_count_nl(p, (size_t)(end - p));
-			if (!q)
-				break;
-			quoted = !quoted;
-			p = q + 1;
-		}
-		pos += k;
-	}
-	free(buf);
-	return rows;
-}
-
 static void check_customers(struct check *x)
 {
 	struct file *f = &x->cust;
@@ -622,9 +576,12 @@ static void check_customers(struct check *x)
 	/* room for every row in the sets at once; a big file is read by two
 	 * threads, a half each */
 	struct stat st;
-	long long size = fstat(fd, &st) == 0 ? st.st_size : 0, split = 0;
-	long split_line = 0;
-	size_t rows = count_records(fd, size, &split, &split_line);
+	long long size = fstat(fd, &st) == 0 ? st.st_size : 0;
+	struct csv_split sp;
+	csv_records(fd, 0, 1, size / 2, true, &sp);
+	long long split = sp.at > 0 ? sp.at : 0;
+	long split_line = sp.line;
+	size_t rows = sp.rows;
 	struct hset emails = { 0 };
 	hset_room(&x->ids, rows);
 	hset_room(&emails, rows);

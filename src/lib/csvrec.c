@@ -104,30 +104,39 @@ static long count_nl(const char *s, size_t n)
 	return c;
 }
 
-long long csv_record_after(int fd, long long from, long long at)
+bool csv_records(int fd, long long from, long line, long long at, bool all, struct csv_split *sp)
 {
 	enum { CHUNK = 1 << 20 };
 	char *buf = xmalloc(CHUNK);
-	bool quoted = false; /* inside a quoted field */
-	long long pos = from, found = -1;
-	while (found < 0) {
+	bool quoted = false, ok = true; /* quoted: inside a quoted field */
+	long long pos = from;
+	*sp = (struct csv_split){ -1, 0, 1 };
+	while (all || sp->at < 0) {
 		ssize_t n = pread(fd, buf, CHUNK, (off_t)pos);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n <= 0) {
+			ok = n == 0;
 			break;
+		}
 		/* a quote opens or closes a quoted field; a line end outside
-		 * them, past at, ends a record */
+		 * them ends a record */
 		const char *p = buf, *e = buf + n;
-		while (p < e && found < 0) {
+		while (p < e) {
 			const char *q = memchr(p, '"', (size_t)(e - p));
 			const char *stop = q ? q : e;
-			if (!quoted && pos + (stop - buf) > at) {
-				const char *s = pos + (p - buf) > at ? p : buf + (at - pos);
-				const char *lf = memchr(s, '\n', (size_t)(stop - s));
-				if (lf)
-					found = pos + (lf + 1 - buf);
+			if (!quoted) {
+				sp->rows += (size_t)count_nl(p, (size_t)(stop - p));
+				if (sp->at < 0 && pos + (stop - buf) > at) {
+					const char *s = pos + (p - buf) > at ? p : buf + (at - pos);
+					const char *lf = memchr(s, '\n', (size_t)(stop - s));
+					if (lf) {
+						sp->at = pos + (lf + 1 - buf);
+						sp->line = line + count_nl(p, (size_t)(lf + 1 - p));
+					}
+				}
 			}
+			line += count_nl(p, (size_t)(stop - p));
 			if (!q)
 				break;
 			quoted = !quoted;
@@ -136,7 +145,7 @@ long long csv_record_after(int fd, long long from, long long at)
 		pos += n;
 	}
 	free(buf);
-	return found;
+	return ok;
 }
 
 /* Find the line end of the record at in->b.beg: 1 with *rend its offset, 0

@@ -60,12 +60,21 @@ int csvin_next(struct csvin *in, struct rec *r);
  * Returns the number of bytes added, 0 at the end, -1 on error. */
 long csvin_fill(struct csvin *in);
 
-/* Where a record starts after offset at of the CSV file fd, a record of
- * which starts at offset from (before at): just after the first line end
- * at or past at outside quoted fields, as csvin_next_raw finds records.
- * Returns -1 when there is none, or on a read error (not reported: a
- * reader of the whole file meets it again). */
-long long csv_record_after(int fd, long long from, long long at);
+/* The records of the CSV file fd from offset from, where one starts on
+ * line line, as csvin_next_raw finds them: each ends at a line end
+ * outside quoted fields. at: the offset of the first that starts after
+ * offset at (just after a line end at or past at), -1 when none does;
+ * line: its line. rows: the line ends outside quotes (blank lines
+ * too), plus one. */
+struct csv_split {
+	long long at;
+	long line;
+	size_t rows;
+};
+/* One pass, at the speed of memchr: to the end with all, else up to at.
+ * False on a read error (not reported: a reader of the file meets it
+ * too). */
+bool csv_records(int fd, long long from, long line, long long at, bool all, struct csv_split *s);
 
 /* Append one field to b, quoted only when it holds a comma, quote, CR or LF. */
 void csv_put(struct sb *b, const char *s, size_t n);

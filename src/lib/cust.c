@@ -758,7 +758,9 @@ bool recin_halves(struct recin *in, struct recin *second)
 	const struct bufin *b = &in->csv->b;
 	long long from = (long long)cur - (long long)(b->end - b->beg);
 	long long mid = from + ((long long)st.st_size - from) / 2;
-	long long at = csv_record_after(in->fd, from, mid);
+	struct csv_split sp;
+	csv_records(in->fd, from, in->csv->line, mid, false, &sp);
+	long long at = sp.at;
 	if (mid <= (long long)cur || at < 0 || at >= (long long)st.st_size)
 		return false;
 	char path[64];
@@ -780,6 +782,7 @@ bool recin_halves(struct recin *in, struct recin *second)
 		hdr_push(&second->hdr, in->hdr.name[i]);
 	second->hdr_line = in->hdr_line;
 	second->csv = csvin_open(fd, in->name);
+	second->csv->line = sp.line;
 	second->csv->started = true;
 	second->csv->b.quiet = true;
 	bufin_limit(&in->csv->b, at - (long long)cur);
