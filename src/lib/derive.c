@@ -522,15 +522,12 @@ static void follow_merges(struct part *a)
 		if (kn == dn && !memcmp(to, drop, dn))
 			continue; /* a loop of merge records back to itself */
 		size_t ki = fig_of(a, to, kn, hmap_hash(to, kn));
-		struct figures y = *fig_get(a, (size_t)di, &ty), gone = empty;
-		struct figures *x = fig_get(a, ki, &tx);
-		add(x, &a->campaigns, &y, &a->campaigns);
+		struct figures *y = fig_get(a, (size_t)di, &ty), *x = fig_get(a, ki, &tx);
+		add(x, &a->campaigns, y, &a->campaigns);
 		fig_put(a, ki, x);
-		gone.gone = true;
-		if (a->ly->n)
-			fig_put(a, (size_t)di, &gone);
-		else
-			*fig_get(a, (size_t)di, &ty) = gone;
+		*y = empty;
+		y->gone = true;
+		fig_put(a, (size_t)di, y);
 		for (size_t t = 0; t < a->tasks.n; t++)
 			if (a->task[t].cust == (size_t)di)
 				a->task[t].cust = ki;
