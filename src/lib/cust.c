@@ -758,10 +758,12 @@ bool recin_halves(struct recin *in, struct recin *second)
 	const struct bufin *b = &in->csv->b;
 	long long from = (long long)cur - (long long)(b->end - b->beg);
 	long long mid = from + ((long long)st.st_size - from) / 2;
+	if (mid <= (long long)cur)
+		return false; /* the first half is read already */
 	struct csv_split sp;
 	csv_records(in->fd, from, in->csv->line, mid, false, &sp);
 	long long at = sp.at;
-	if (mid <= (long long)cur || at < 0 || at >= (long long)st.st_size)
+	if (at < 0 || at >= (long long)st.st_size)
 		return false;
 	char path[64];
 	snprintf(path, sizeof path, "/proc/self/fd/%d", in->fd);
