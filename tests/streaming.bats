@@ -434,7 +434,7 @@ big_crm() {
 	printf 'currency = PLN\n' >crm.conf
 }
 
-@test "STR020: crm-segment --rfm reads a big customers.csv in two halves and gives what one reading gives" {
+@test "STR020: crm-segment --rfm reads a big customers.csv in two halves, then in pieces, and gives what one reading gives" {
 	big_crm
 	(($(stat -c %s customers.csv) > 32 * 1024 * 1024))
 	run -0 --separate-stderr crm-segment --rfm -o csv
@@ -449,6 +449,12 @@ big_crm() {
 	assert_line --regexp '^Prospects,205715,85\.7,'
 	run -0 --separate-stderr bash -c 'cat customers.csv | crm-segment --rfm -S -o csv'
 	assert_equal "$output" "$want"
+	# the rows of one segment: pieces that keep none write nothing
+	run -0 --separate-stderr crm-segment --rfm --only Champions -o csv
+	want=$output
+	assert_equal "${#lines[@]}" 2744 # the header and 2743, as -S counts them
+	run -0 --separate-stderr bash -c 'cat customers.csv | crm-segment --rfm --only Champions -o csv'
+	assert_equal "$output" "$want"
 	# a row of too many fields in the second half, then one in the first:
 	# the first of them in the file is reported, by its line (the line
 	# of c180000 is 180001 and 40002 more of the companies; the row is on
@@ -461,4 +467,27 @@ big_crm() {
 	run -2 --separate-stderr crm-segment --rfm -S -o csv
 	assert_equal "$output" ""
 	assert_equal "$stderr" "crm-segment: customers.csv:102: 14 fields, but the header has 13"
+}
+
+@test "STR021: crm-segment --rfm: a piece of the second reading that cannot be opened is read again; one that never can is an error" {
+	big_crm
+	local top shim n k
+	top="$(cd "$BATS_TEST_DIRNAME/.." && pwd)"
+	make -s -C "$top" tests/faults/shim.so >&2
+	shim=$top/tests/faults/shim.so
+	run -0 --separate-stderr crm-segment --rfm -o csv
+	local want=$output
+	# the last two files a run opens are the readers of the pieces, one
+	# a thread (tests/faults/shim.c counts them)
+	LD_PRELOAD=$shim FAULT_COUNT="$PWD/counts" crm-segment --rfm -o csv >/dev/null 2>&1
+	n=$(awk '$1 == "open" { print $2 }' counts)
+	for k in $((n - 1)) "$n"; do
+		run -0 --separate-stderr env LD_PRELOAD="$shim" FAULT_CALL=open FAULT_N="$k" FAULT_MODE=once \
+			crm-segment --rfm -o csv
+		assert_equal "$stderr" ""
+		assert_equal "$output" "$want"
+	done
+	run -2 --separate-stderr env LD_PRELOAD="$shim" FAULT_CALL=open FAULT_N="$n" FAULT_MODE=persist \
+		crm-segment --rfm -o csv
+	assert_equal "$stderr" "crm-segment: customers.csv: Input/output error"
 }

@@ -49,6 +49,21 @@ struct csvin *csvin_open_mem(const char *data, size_t n, const char *name)
 	return in;
 }
 
+bool csvin_seek(struct csvin *in, long long at, long line, long long to)
+{
+	if (in->b.borrowed || lseek(in->b.fd, (off_t)at, SEEK_SET) != (off_t)at)
+		return false;
+	in->b.beg = in->b.end = 0;
+	in->b.eof = false;
+	in->b.moves++;
+	in->b.line = in->line = line;
+	bufin_limit(&in->b, to < 0 ? -1 : to - at);
+	in->qvalid = false;
+	in->crlf = false;
+	in->started = true;
+	return true;
+}
+
 void csvin_set_delim(struct csvin *in, char d)
 {
 	in->delim = d;

@@ -32,6 +32,10 @@ struct csvin *csvin_open(int fd, const char *name);
 /* A reader over memory that outlives it: raw record pointers stay valid. */
 struct csvin *csvin_open_mem(const char *data, size_t n, const char *name);
 void csvin_close(struct csvin *in);
+/* Read on from offset at, the start of a record on line line, to offset
+ * to (-1: the end of the file): a stretch of a file read through its
+ * descriptor, the header read or not. False when fd cannot seek there. */
+bool csvin_seek(struct csvin *in, long long at, long line, long long to);
 /* Separate fields by d (';', a tab) instead of a comma. */
 void csvin_set_delim(struct csvin *in, char d);
 

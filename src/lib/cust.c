@@ -746,6 +746,51 @@ int recin_open_fd(struct recin *in, int fd, const char *name, bool strict)
 	return start_csv(in);
 }
 
+bool recin_range(const struct recin *in, struct recin *part, const struct csv_split *from, long long to,
+		 bool quiet)
+{
+	struct stat st;
+	if (!in->csv || in->fd < 0 || fstat(in->fd, &st) < 0 || !S_ISREG(st.st_mode) || from->at < 0 ||
+	    from->at > (long long)st.st_size)
+		return false;
+	char path[64];
+	snprintf(path, sizeof path, "/proc/self/fd/%d", in->fd);
+	int fd = open(path, O_RDONLY | O_CLOEXEC); /* the same file, read apart */
+	if (fd < 0)
+		return false;
+	memset(part, 0, sizeof *part);
+	part->strict = in->strict;
+	part->fd = fd;
+	part->owns_fd = true;
+	part->quiet = quiet;
+	part->name = xstrdup(in->name);
+	for (size_t i = 0; i < in->hdr.n; i++)
+		hdr_push(&part->hdr, in->hdr.name[i]);
+	part->hdr_line = in->hdr_line;
+	part->csv = csvin_open(fd, in->name);
+	part->csv->b.quiet = quiet;
+	if (!recin_seek(part, from, to)) {
+		recin_close(part);
+		return false;
+	}
+	return true;
+}
+
+bool recin_seek(struct recin *part, const struct csv_split *from, long long to)
+{
+	return part->csv && part->fd >= 0 && from->at >= 0 && csvin_seek(part->csv, from->at, from->line, to);
+}
+
+bool recin_where(const struct recin *in, struct csv_split *at)
+{
+	off_t cur = in->csv && in->fd >= 0 ? lseek(in->fd, 0, SEEK_CUR) : -1;
+	if (cur < 0)
+		return false;
+	at->at = (long long)cur - (long long)(in->csv->b.end - in->csv->b.beg);
+	at->line = in->csv->line;
+	return true;
+}
+
 bool recin_halves(struct recin *in, struct recin *second)
 {
 	struct stat st;
@@ -760,34 +805,11 @@ bool recin_halves(struct recin *in, struct recin *second)
 	long long mid = from + ((long long)st.st_size - from) / 2;
 	if (mid <= (long long)cur)
 		return false; /* the first half is read already */
-	struct csv_split sp;
-	csv_records(in->fd, from, in->csv->line, mid, false, &sp);
-	long long at = sp.at;
-	if (at < 0 || at >= (long long)st.st_size)
+	struct csv_split at;
+	csv_records(in->fd, from, in->csv->line, mid, false, &at);
+	if (at.at <= 0 || at.at >= (long long)st.st_size || !recin_range(in, second, &at, -1, true))
 		return false;
-	char path[64];
-	snprintf(path, sizeof path, "/proc/self/fd/%d", in->fd);
-	int fd = open(path, O_RDONLY | O_CLOEXEC); /* the same file, read apart */
-	if (fd < 0)
-		return false;
-	if (lseek(fd, (off_t)at, SEEK_SET) != (off_t)at) {
-		close(fd);
-		return false;
-	}
-	memset(second, 0, sizeof *second);
-	second->strict = in->strict;
-	second->fd = fd;
-	second->owns_fd = true;
-	second->quiet = true;
-	second->name = xstrdup(in->name);
-	for (size_t i = 0; i < in->hdr.n; i++)
-		hdr_push(&second->hdr, in->hdr.name[i]);
-	second->hdr_line = in->hdr_line;
-	second->csv = csvin_open(fd, in->name);
-	second->csv->line = sp.line;
-	second->csv->started = true;
-	second->csv->b.quiet = true;
-	bufin_limit(&in->csv->b, at - (long long)cur);
+	bufin_limit(&in->csv->b, at.at - (long long)cur);
 	return true;
 }
 

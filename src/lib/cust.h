@@ -215,6 +215,17 @@ int recin_open_fd(struct recin *in, int fd, const char *name, bool strict);
  * numbers its lines. False, with nothing changed, when the rest cannot be
  * split so. */
 bool recin_halves(struct recin *in, struct recin *second);
+/* Where the next record of in starts (a CSV file read through its
+ * descriptor): its offset and line. False when that cannot be told. */
+bool recin_where(const struct recin *in, struct csv_split *at);
+/* A reader of in's file (a regular file) from the start of a record, as
+ * recin_where told it, to the offset to (-1: the end), through a
+ * descriptor of its own; it reports what fails unless quiet. False when
+ * the file cannot be read so. */
+bool recin_range(const struct recin *in, struct recin *part, const struct csv_split *from, long long to,
+		 bool quiet);
+/* Aim part, a reader recin_range opened, at another stretch of the file. */
+bool recin_seek(struct recin *part, const struct csv_split *from, long long to);
 /* The rows of a file to import, read by impin_read (which must outlive
  * in): CSV with its separator, JSON Lines, or a vCard file, each card a
  * row with the columns vcard_columns; a card that cannot be taken is

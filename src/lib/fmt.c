@@ -82,12 +82,17 @@ struct out *out_open(enum fmt f, const struct hdr *cols, const bool *numeric, bo
 	return o;
 }
 
+static void put(const char *s, size_t n)
+{
+	if (fwrite(s, 1, n, stdout) != n || ferror(stdout))
+		crm_flush_stdout();
+}
+
 static void emit(struct out *o)
 {
 	if (!o->line.len)
 		return;
-	if (fwrite(o->line.s, 1, o->line.len, stdout) != o->line.len || ferror(stdout))
-		crm_flush_stdout();
+	put(o->line.s, o->line.len);
 	sb_reset(&o->line);
 }
 
@@ -303,8 +308,7 @@ void out_raw(struct out *o, const char *s, size_t n)
 {
 	if (o->rows++ == 0)
 		header(o);
-	sb_add(&o->line, s, n);
-	emit(o);
+	put(s, n);
 }
 
 void out_fit(struct out *o, const char *const *first)

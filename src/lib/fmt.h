@@ -55,7 +55,7 @@ void out_row(struct out *o, const struct rec *r);
  * spreadsheet-safe): then a caller that has the row's bytes in that form
  * may hand them over whole, with out_raw. */
 bool out_takes_raw(const struct out *o);
-/* Write the bytes s[0..n) that make one whole row, line end included. */
+/* Write the bytes s[0..n) that make whole rows, line ends included. */
 void out_raw(struct out *o, const char *s, size_t n);
 /* Finish the output (closing brackets, the buffered table) and free o. */
 void out_close(struct out *o);
